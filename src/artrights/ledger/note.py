@@ -91,7 +91,7 @@ def _no_controls(text: str) -> bool:
     return not any(ord(ch) < 0x20 and ch != "\n" for ch in text)
 
 
-def _b64decode(text: str) -> bytes:
+def b64decode_strict(text: str) -> bytes:
     # validate=True refuses characters outside the alphabet instead of skipping them,
     # so a single encoded value has a single textual form.
     try:
@@ -249,7 +249,7 @@ def new_verifier(vkey: str) -> Ed25519Verifier:
     name, hash_field, data_field = _split_key(vkey, 3)
     want_hash = _parse_hash_field(hash_field)
     try:
-        data = _b64decode(data_field)
+        data = b64decode_strict(data_field)
     except ValueError as exc:
         raise InvalidKeyError(f"malformed verifier key data: {exc}") from None
     if not is_valid_key_name(name) or len(data) != 33:
@@ -270,7 +270,7 @@ def new_signer(skey: str, *, clock: Callable[[], int] | None = None) -> Ed25519S
         raise InvalidKeyError("malformed signer key: missing PRIVATE+KEY prefix")
     want_hash = _parse_hash_field(hash_field)
     try:
-        data = _b64decode(data_field)
+        data = b64decode_strict(data_field)
     except ValueError as exc:
         raise InvalidKeyError(f"malformed signer key data: {exc}") from None
     if not is_valid_key_name(name) or len(data) != 33:
@@ -399,7 +399,7 @@ def open_note(msg: str | bytes, verifiers: Iterable[Verifier]) -> Note:
         if not sep or not b64 or " " in b64 or not is_valid_key_name(name):
             raise MalformedNoteError(f"malformed signature line {line!r}")
         try:
-            raw = _b64decode(b64)
+            raw = b64decode_strict(b64)
         except ValueError:
             raise MalformedNoteError(f"malformed signature base64 in {line!r}") from None
         if len(raw) < 5:
@@ -461,7 +461,7 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if not _DECIMAL.fullmatch(size_line):
         raise MalformedCheckpointError(f"checkpoint size {size_line!r} is not a decimal without leading zeros")
     try:
-        root = _b64decode(root_line)
+        root = b64decode_strict(root_line)
     except ValueError:
         raise MalformedCheckpointError(f"checkpoint root hash {root_line!r} is not base64") from None
     if base64.b64encode(root).decode() != root_line:
