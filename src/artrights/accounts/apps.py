@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "artrights.accounts"
+    label = "accounts"
+    verbose_name = _("账户与机构")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the access rules)

@@ -1,0 +1,132 @@
+"""Users, their roles, the organisations they belong to, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from artrights.core.validators import validate_uscc
+
+
+class Role(models.TextChoices):
+    ARTIST = "artist", _("著作权人/艺术家")
+    AGENCY = "agency", _("代理机构")
+    REGISTRAR = "registrar", _("登记审核员")
+    MEDIATOR = "mediator", _("调解员")
+    MEDIATION_ADMIN = "mediation_admin", _("调解管理员")
+    SUPERVISOR = "supervisor", _("监管人员")
+    INSPECTOR = "inspector", _("执法检查人员")
+    PARTNER = "partner", _("联合惩戒成员单位")
+    ADMIN = "admin", _("系统管理员")
+
+
+class OrganisationKind(models.TextChoices):
+    AGENCY = "agency", _("代理机构/版权服务机构")
+    WORKSTATION = "workstation", _("知识产权保护工作站")
+    DEPARTMENT = "department", _("政府部门")
+    MEDIATION_ORG = "mediation_org", _("调解组织")
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("机构类型"), max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField(_("机构名称"), max_length=200)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.uscc = validate_uscc(self.uscc)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.ARTIST)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("所属机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and (self.role in roles or self.is_platform_admin)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("只读")
+    WRITE = "write", _("读写")
+    CREDIT_QUERY = "credit:query", _("信用查询")
+    CREDIT_FEEDBACK = "credit:feedback", _("惩戒措施反馈")
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are long random strings, so a plain SHA-256 is enough (no need for a slow password hash).
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts and partner departments. Only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(_("前缀"), max_length=16, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("权限范围"), default=list)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("最近使用IP"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def generate(cls) -> tuple[str, str, str]:
+        """A new raw token, its display prefix and its hash."""
+        raw = settings.API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        return raw, raw[:12], hash_token(raw)
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.user.is_active
+
+    def allows(self, scope: str) -> bool:
+        if scope == TokenScope.READ:
+            return TokenScope.READ in self.scopes or TokenScope.WRITE in self.scopes
+        return scope in self.scopes

@@ -1,0 +1,40 @@
+"""Access rules for accounts: users see themselves; organisation members see their organisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .access import rule, visible
+from .models import ApiToken, Organisation, User
+
+
+@rule(User, "view")
+def _view_user(user: Any, obj: User) -> bool:
+    return obj.pk == user.pk
+
+
+@rule(Organisation, "view")
+def _view_org(user: Any, obj: Organisation) -> bool:
+    return user.organisation_id == obj.pk
+
+
+@rule(ApiToken, "create")
+def _create_token(user: Any, obj: None) -> bool:
+    return True
+
+
+@rule(ApiToken, "revoke")
+def _revoke_token(user: Any, obj: ApiToken) -> bool:
+    return obj.user_id == user.pk
+
+
+@visible(ApiToken)
+def _own_tokens(user: Any, qs: QuerySet[ApiToken]) -> QuerySet[ApiToken]:
+    return qs.filter(user=user)
+
+
+@visible(Organisation)
+def _own_org(user: Any, qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    return qs.filter(pk=user.organisation_id)

@@ -1,0 +1,95 @@
+"""Writes for accounts: users, organisations and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from artrights.core import audit
+
+from .access import require
+from .models import ApiToken, Organisation, Role, TokenScope, User
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    role: str,
+    password: str,
+    organisation: Organisation | None = None,
+    display_name: str = "",
+    email: str = "",
+    check_password: bool = True,
+) -> User:
+    """Create an active user with a role; the password is checked against the password policy."""
+    if role not in Role.values:
+        raise ValidationError(
+            _("未知角色“%(role)s”。可选：%(roles)s") % {"role": role, "roles": ", ".join(Role.values)}
+        )
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("用户名“%(name)s”已存在。") % {"name": username})
+    user = User(
+        username=username,
+        role=role,
+        organisation=organisation,
+        display_name=display_name,
+        email=email,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    if check_password:
+        validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def issue_token(
+    *, user: Any, name: str, scopes: list[str], expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token; returns it and the raw value, which is shown once and never stored."""
+    require(user, "create", ApiToken)
+    unknown = [s for s in scopes if s not in TokenScope.values]
+    if unknown or not scopes:
+        raise ValidationError(_("权限范围无效：%(scopes)s") % {"scopes": ", ".join(unknown) or "—"})
+    if not name.strip():
+        raise ValidationError(_("请为令牌填写名称。"))
+    raw, prefix, digest = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=user, name=name.strip(), prefix=prefix, token_hash=digest, scopes=scopes, expires_at=expires_at
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(*, user: Any, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; requests with it fail from now on."""
+    require(user, "revoke", token)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def authenticate_token(raw: str, *, ip: str | None = None) -> ApiToken | None:
+    """The usable token for a raw bearer value, recording its last use; None when unknown or revoked."""
+    from .models import hash_token
+
+    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
+    if token is None or not token.is_usable:
+        return None
+    now = timezone.now()
+    # A queryset update: last-use bookkeeping is not an audited business write.
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)
+    token.last_used_at = now
+    audit.set_actor(token.user)
+    return token

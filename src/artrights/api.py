@@ -1,0 +1,70 @@
+"""The JSON API (django-ninja) under /api/, with OpenAPI docs at /api/docs.
+
+Browsers use their session (CSRF-checked); scripts and partner departments use bearer tokens. Writes need a
+token with the `write` scope; apps check finer scopes with `require_scope()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, SessionAuth
+
+from artrights.accounts.api import router as accounts_router
+from artrights.accounts.models import ApiToken, TokenScope
+from artrights.accounts.services import authenticate_token
+from artrights.core.api import router as core_router
+from artrights.core.middleware import client_ip
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = authenticate_token(token, ip=client_ip(request))
+        if found is None:
+            return None
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not found.allows(TokenScope.WRITE):
+            raise PermissionDenied(_("此令牌没有写入权限。"))
+        request.user = found.user
+        return found
+
+
+def require_scope(request: HttpRequest, scope: str) -> None:
+    """Token requests must carry `scope`; session requests are governed by the access rules alone."""
+    auth: Any = getattr(request, "auth", None)
+    if isinstance(auth, ApiToken) and not auth.allows(scope):
+        raise PermissionDenied(_("此令牌缺少权限范围：%(scope)s") % {"scope": scope})
+
+
+api = NinjaAPI(
+    title="ArtRights API 艺术版权保护与活化平台",
+    version="1",
+    description="艺术版权保护与活化平台的接口。Session (CSRF) or `Authorization: Bearer <token>`.",
+    auth=[BearerToken(), SessionAuth()],
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError):  # type: ignore[no-untyped-def]
+    messages = exc.messages
+    return api.create_response(request, {"detail": "；".join(messages), "errors": messages}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc) or _("您没有权限执行此操作。")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": _("需要登录或有效的API令牌。")}, status=401)
+
+
+api.add_router("/accounts", accounts_router)
+api.add_router("/core", core_router)

@@ -1,0 +1,47 @@
+"""The `artrights` command: platform commands first, then every Django management command.
+
+`artrights verify` runs without Django or a database (a court or partner can run it offline); everything else
+goes through Django's command runner with the platform settings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+PLATFORM_COMMANDS = {
+    "serve": "运行平台（Web + 后台任务）/ run the web server and the background worker",
+    "demo": "载入演示数据（每个角色一个账户）/ load the demo data, one account per role",
+    "createuser": "创建用户：createuser USERNAME --role ROLE / create a user with a role",
+    "migrate": "更新数据库结构 / apply database migrations",
+    "run_huey": "只运行后台任务进程 / run only the background worker",
+    "check": "检查配置（--deploy 检查生产配置）/ check the configuration",
+}
+
+
+def print_help() -> None:
+    print("用法 / usage: artrights COMMAND [options]\n")
+    print("平台命令 / platform commands:")
+    for name, text in PLATFORM_COMMANDS.items():
+        print(f"  {name:<12} {text}")
+    print("\n`artrights COMMAND --help` 查看各命令的选项 / shows a command's options.")
+    print("`artrights help --all` 列出全部 Django 管理命令 / lists every Django management command.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    args = argv[1:]
+    if not args or args[0] in {"-h", "--help"} or args == ["help"]:
+        print_help()
+        return 0
+    if args[:2] == ["help", "--all"]:
+        args = ["help"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "artrights.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["artrights", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

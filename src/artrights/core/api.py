@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.utils.translation import get_language
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from .identifiers import IdentifierError, parse_resident_id, parse_uscc
+from .services import store_file
+from .selectors import working_calendar
+
+router = Router(tags=["core"])
+
+
+class IdentifierCheckOut(Schema):
+    valid: bool
+    normalised: str | None = None
+    code: str | None = None
+    position: int | None = None
+    message: str | None = None
+
+
+@router.get("/identifiers/check", response=IdentifierCheckOut, auth=None, summary="Check a USCC or ID number")
+def check_identifier(request, kind: str, value: str):  # type: ignore[no-untyped-def]
+    """kind = `uscc` (GB 32100 unified social credit code) or `resident_id` (GB 11643 citizen ID number)."""
+    parser = {"uscc": lambda v: parse_uscc(v).code, "resident_id": lambda v: parse_resident_id(v).number}.get(kind)
+    if parser is None:
+        return IdentifierCheckOut(valid=False, code="unknown_kind", message="kind: uscc | resident_id")
+    try:
+        return IdentifierCheckOut(valid=True, normalised=parser(value))
+    except IdentifierError as exc:
+        return IdentifierCheckOut(valid=False, code=exc.code, position=exc.position, message=exc.message(get_language()))
+
+
+class WorkdaysOut(Schema):
+    start: dt.date
+    working_days: int
+    due: dt.date
+    provisional: bool
+
+
+@router.get("/workdays/add", response=WorkdaysOut, auth=None, summary="Add working days (mainland calendar)")
+def workdays_add(request, start: dt.date, days: int):  # type: ignore[no-untyped-def]
+    calendar = working_calendar()
+    due = calendar.add_working_days(start, days)
+    return WorkdaysOut(start=start, working_days=days, due=due, provisional=calendar.is_provisional(start, due))
+
+
+class FileOut(Schema):
+    id: int
+    original_name: str
+    size: int
+    sha256: str
+    content_type: str
+    uploaded_at: dt.datetime
+
+
+@router.post("/files", response={201: FileOut}, summary="Upload a file (kept with its SHA-256)")
+def upload_file(request, file: UploadedFile = File(None)):  # type: ignore[no-untyped-def]
+    return 201, store_file(owner=request.user, upload=file, request=request)
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+
+
+@router.get("/health", response=HealthOut, auth=None, summary="Liveness and database check")
+def health(request):  # type: ignore[no-untyped-def]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HealthOut(status="ok", database=connection.vendor)

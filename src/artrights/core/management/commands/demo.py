@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from artrights.accounts.models import Organisation, OrganisationKind, Role, User
+from artrights.accounts.services import create_user
+from artrights.core import audit
+from artrights.core.identifiers import compose_uscc
+
+DEMO_ORGS = [
+    ("agency", OrganisationKind.AGENCY, "深圳市示例版权代理有限公司", compose_uscc("9", "1", "440300", "MA5D7K01")),
+    ("workstation", OrganisationKind.WORKSTATION, "大芬美术产业协会知识产权保护工作站",
+     compose_uscc("5", "1", "440307", "MJ0D7K02")),
+    ("department", OrganisationKind.DEPARTMENT, "深圳市市场监督管理局（示例）", compose_uscc("1", "1", "440300", "00D7K003")),
+    ("mediation", OrganisationKind.MEDIATION_ORG, "深圳市版权纠纷调解委员会（示例）",
+     compose_uscc("5", "1", "440300", "MJ0D7K04")),
+]
+ROLE_ORG = {
+    Role.AGENCY: "agency",
+    Role.REGISTRAR: "department",
+    Role.SUPERVISOR: "department",
+    Role.INSPECTOR: "department",
+    Role.PARTNER: "department",
+    Role.MEDIATOR: "mediation",
+    Role.MEDIATION_ADMIN: "mediation",
+}
+ROLE_NAMES = {
+    Role.ARTIST: "林画家",
+    Role.AGENCY: "王代理",
+    Role.REGISTRAR: "陈审核",
+    Role.MEDIATOR: "李调解",
+    Role.MEDIATION_ADMIN: "张管理",
+    Role.SUPERVISOR: "赵监管",
+    Role.INSPECTOR: "孙检查",
+    Role.PARTNER: "周部门",
+    Role.ADMIN: "系统管理员",
+}
+
+
+def accounts_file() -> Path:
+    return Path(settings.DATA_DIR) / "demo-accounts.txt"
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：每个角色一个账户（只载入一次）/ Load the demo data once: one account per role"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--prefix", default="demo-", help="用户名前缀 / username prefix")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        prefix = opts["prefix"]
+        if User.objects.filter(username=f"{prefix}{Role.ADMIN.value}").exists():
+            self.stdout.write(f"演示数据已存在，账户与密码见 / demo data already loaded; accounts in {accounts_file()}")
+            return
+        with audit.context(via="cli"), transaction.atomic():
+            orgs = {}
+            for key, kind, name, uscc in DEMO_ORGS:
+                orgs[key], _ = Organisation.objects.get_or_create(uscc=uscc, defaults={"kind": kind, "name": name})
+            created = []
+            for role in Role:
+                password = secrets.token_urlsafe(9)
+                user = create_user(
+                    username=f"{prefix}{role.value}",
+                    role=role,
+                    password=password,
+                    organisation=orgs.get(ROLE_ORG.get(role, "")),
+                    display_name=ROLE_NAMES[role],
+                    check_password=False,
+                )
+                created.append((user.username, str(role.label), password))
+        lines = ["演示账户 / demo accounts (http://127.0.0.1:8000/accounts/login/)"]
+        lines += [f"  {role:<24} {username:<22} {password}" for username, role, password in created]
+        text = "\n".join(lines) + "\n"
+        path = accounts_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        os.chmod(path, 0o600)
+        self.stdout.write(text)
+        self.stdout.write(f"（已保存到 / saved to {path}）")

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "运行平台：Web 服务和后台任务进程 / Run the platform: web server and background worker"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程 / no background worker")
+        parser.add_argument("--no-demo", action="store_true", help="不载入演示数据 / skip the demo data")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if not opts["no_demo"]:
+            call_command("demo")
+        python = sys.executable
+        children: list[subprocess.Popen[bytes]] = []
+        if not opts["no_worker"]:
+            children.append(subprocess.Popen([python, "-m", "artrights.cli", "run_huey"]))
+        bind = f"{opts['host']}:{opts['port']}"
+        children.append(
+            subprocess.Popen(
+                [python, "-m", "gunicorn", "artrights.wsgi", "--bind", bind, "--workers", str(opts["web_workers"]),
+                 "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10"]
+            )
+        )
+        self.stdout.write(f"ArtRights 已启动 / running on http://{bind}/  (Ctrl-C 停止 / to stop)")
+
+        def stop(*_: Any) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+            self.stderr.write("一个子进程已退出，正在停止 / a child process exited; stopping")
+        except KeyboardInterrupt:
+            self.stdout.write("正在停止 / stopping…")
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGINT)
+            deadline = time.monotonic() + 15
+            for child in children:
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        self.stdout.write("已停止 / stopped")

@@ -1,0 +1,164 @@
+"""Parties, the audit log, uploaded files and working-day overrides."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import validators
+
+
+class PartyKind(models.TextChoices):
+    NATURAL = "natural", _("自然人")
+    ORGANISATION = "organisation", _("法人或其他组织")
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("居民身份证")
+    PASSPORT = "passport", _("护照")
+    HK_MO_TW_PERMIT = "permit", _("港澳台居民通行证/居住证")
+    USCC = "uscc", _("统一社会信用代码")
+    OTHER = "other", _("其他有效证件")
+
+
+class Party(models.Model):
+    """A natural person or an organisation that can hold rights, apply, or be a party to a case."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=PartyKind.choices)
+    name = models.CharField(_("名称/姓名"), max_length=200)
+    id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices)
+    id_number = models.CharField(_("证件号码"), max_length=64)
+    country = models.CharField(_("国籍/国家"), max_length=64, default="中国")
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    phone = models.CharField(_("电话"), max_length=40, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("平台机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+        constraints = [models.UniqueConstraint(fields=["id_type", "id_number"], name="party_unique_identifier")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == PartyKind.NATURAL and self.id_type == IdType.USCC:
+            raise ValidationError({"id_type": _("自然人不能使用统一社会信用代码。")})
+        if self.kind == PartyKind.ORGANISATION and self.id_type == IdType.RESIDENT_ID:
+            raise ValidationError({"id_type": _("组织不能使用居民身份证。")})
+        if self.id_type == IdType.RESIDENT_ID:
+            self.id_number = validators.validate_resident_id(self.id_number)
+        elif self.id_type == IdType.USCC:
+            self.id_number = validators.validate_uscc(self.id_number)
+        elif not self.id_number.strip():
+            raise ValidationError({"id_number": _("请填写证件号码。")})
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValidationError(_("审计日志只能追加，不能修改。"))
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise ValidationError(_("审计日志只能追加，不能删除。"))
+
+
+class AuditEvent(models.Model):
+    """One write to the platform. Rows are never updated or deleted (also enforced by database triggers)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # PROTECT: a user who ever wrote something stays (deactivated), so the log keeps pointing at them.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("操作人标识"), max_length=200, blank=True)
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("来源IP"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+    request_path = models.CharField(_("请求路径"), max_length=300, blank=True)
+    via = models.CharField(_("途径"), max_length=20, blank=True)  # web, api, cli, worker
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise ValidationError(_("审计日志只能追加，不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValidationError(_("审计日志只能追加，不能删除。"))
+
+
+def _upload_path(instance: StoredFile, filename: str) -> str:
+    return f"files/{instance.sha256[:2]}/{instance.sha256}/{uuid.uuid4().hex}"
+
+
+class StoredFile(models.Model):
+    """An uploaded file with its SHA-256, kept in the configured storage (local disk or S3)."""
+
+    file = models.FileField(_("文件"), upload_to=_upload_path, max_length=300)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=100, blank=True)
+    size = models.BigIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="files"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("文件")
+        verbose_name_plural = _("文件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @staticmethod
+    def digest(chunks) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+        h = hashlib.sha256()
+        size = 0
+        for chunk in chunks:
+            h.update(chunk)
+            size += len(chunk)
+        return h.hexdigest(), size
+
+
+class CalendarOverride(models.Model):
+    """An official working-day decision for a day the bundled schedule does not know yet (or corrects)."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'工作日' if self.is_workday else '休息日'}"

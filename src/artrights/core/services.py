@@ -1,0 +1,60 @@
+"""Writes for core: parties and stored files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Party, StoredFile
+
+
+def check_upload(upload: UploadedFile | None, request: Any = None) -> UploadedFile:
+    """The upload, or a ValidationError that says why it is missing or too large."""
+    limit_mb = settings.ARTRIGHTS_MAX_UPLOAD_BYTES / (1024 * 1024)
+    if getattr(request, "upload_too_large", False) or (
+        upload is not None and (upload.size or 0) > settings.ARTRIGHTS_MAX_UPLOAD_BYTES
+    ):
+        raise ValidationError(_("上传内容过大：上限为 %(limit).0f MB。") % {"limit": limit_mb}, code="too_large")
+    if upload is None:
+        raise ValidationError(_("请选择要上传的文件。"), code="missing")
+    if not upload.size:
+        raise ValidationError(_("上传的文件是空的。"), code="empty")
+    return upload
+
+
+@transaction.atomic
+def store_file(*, owner: Any, upload: UploadedFile, request: Any = None) -> StoredFile:
+    """Keep an uploaded file with its SHA-256; nothing is stored when the upload is refused."""
+    upload = check_upload(upload, request)
+    upload.seek(0)
+    sha256, size = StoredFile.digest(upload.chunks())
+    upload.seek(0)
+    stored = StoredFile(
+        original_name=(upload.name or "upload")[:255],
+        content_type=(upload.content_type or "")[:100],
+        size=size,
+        sha256=sha256,
+        owner=owner,
+    )
+    stored.file.save(upload.name or "upload", upload, save=False)
+    try:
+        stored.save()
+    except Exception:
+        # Keep storage and database in step: a failed row must not leave an orphan blob behind.
+        stored.file.delete(save=False)
+        raise
+    return stored
+
+
+@transaction.atomic
+def create_party(**fields: Any) -> Party:
+    """Create a party after checking its identifier (GB 11643 / GB 32100)."""
+    party = Party(**fields)
+    party.full_clean()
+    party.save()
+    return party

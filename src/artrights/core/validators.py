@@ -1,0 +1,22 @@
+"""Django validators around the pure identifier checks, with the message in the active language."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+
+from .identifiers import IdentifierError, parse_resident_id, parse_uscc
+
+
+def validate_uscc(value: str) -> str:
+    try:
+        return parse_uscc(value).code
+    except IdentifierError as exc:
+        raise ValidationError(exc.message(get_language()), code=exc.code) from None
+
+
+def validate_resident_id(value: str) -> str:
+    try:
+        return parse_resident_id(value).number
+    except IdentifierError as exc:
+        raise ValidationError(exc.message(get_language()), code=exc.code) from None

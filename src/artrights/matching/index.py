@@ -1,0 +1,465 @@
+"""Searchable index of reference fingerprints (framework-free).
+
+Search has three stages:
+
+1. **candidates** - every query keypoint probes 4 cells of a 65,536-cell inverted multi-index;
+   postings whose 64-bit Hamming-embedding code is close vote for their reference.  Global
+   DCT hashes are compared exhaustively (32 bytes per reference) and add candidates.
+2. **verification** - for the best-voted references, RANSAC fits a homography between matched
+   keypoints; the inliers give the matched region in the query.
+3. **calibrated score** - a fixed logistic mapping of the inlier count (local evidence) and of
+   the hash distance (global evidence), combined as independent evidence.  It uses nothing
+   about other references (no idf, no rank normalisation), so a score means the same in every
+   query, index size and shard, and results from shards merge by sorting.
+
+Memory per reference: 16 bytes per indexed keypoint (ref number, code, position) + 32 bytes of
+hash + bookkeeping, i.e. about 4.2 KB at 256 keypoints.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from artrights.matching.fingerprint import Fingerprint
+
+__all__ = ["Match", "MatchIndex", "merge_results"]
+
+N_CELLS = 256 * 256
+HAMMING_MAX = 24  # of 64 bits; true matches are mostly < 20, random pairs ~ 32 +- 4
+CANDIDATES = 30  # references verified by RANSAC per query (per orientation)
+MIN_MATCHES = 5
+
+# Fixed calibration (fitted once on background images, see bench/bench_matching_accuracy.py).
+LOCAL_MID, LOCAL_SLOPE = 9.0, 0.9  # inliers at which p = 0.5, and steepness
+GLOBAL_MID, GLOBAL_SLOPE = 62.0, 0.25  # hash distance (of 256) at p = 0.5, steepness
+
+
+@dataclass(frozen=True)
+class Match:
+    """A reference found in a query.  ``region``: the reference's 4 corners mapped into the
+    query (clockwise from top-left); ``homography``: 3x3 reference->query, or None if the match
+    is global-only (then region is the whole query)."""
+
+    ref_id: str
+    score: float
+    region: list[tuple[float, float]]
+    homography: list[list[float]] | None = None
+    inliers: int = 0
+    hash_distance: int = 256
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def local_probability(inliers: int) -> float:
+    return _sigmoid(LOCAL_SLOPE * (inliers - LOCAL_MID)) if inliers > 0 else 0.0
+
+
+def global_probability(distance: int) -> float:
+    return _sigmoid(GLOBAL_SLOPE * (GLOBAL_MID - distance))
+
+
+def merge_results(results: Iterable[Sequence[Match]], k: int = 10) -> list[Match]:
+    """Merge per-shard results: scores are absolute, so sorting is enough."""
+    allm = [m for r in results for m in r]
+    allm.sort(key=lambda m: (-m.score, m.ref_id))
+    return allm[:k]
+
+
+class MatchIndex:
+    """In-memory index; ``add``/``remove`` are incremental (new postings go to a small sorted
+    delta segment that is merged into the main one when it grows past a fraction of it)."""
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+        self._pos: dict[str, int] = {}
+        self._alive = np.zeros(0, bool)
+        self._wh = np.zeros((0, 2), np.float32)
+        self._hashes = np.zeros((0, 4), np.uint64)
+        self._n_dead = 0
+        # main segment: CSR by cell
+        self._off = np.zeros(N_CELLS + 1, np.int64)
+        self._pref = np.zeros(0, np.uint32)
+        self._pcode = np.zeros(0, np.uint64)
+        self._pxy = np.zeros((0, 2), np.uint16)
+        # delta segment, unsorted until needed
+        self._dcell: list[np.ndarray] = []
+        self._dref: list[np.ndarray] = []
+        self._dcode: list[np.ndarray] = []
+        self._dxy: list[np.ndarray] = []
+        self._delta: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._delta_size = 0
+        self._cap = 16
+        self._grow(16)
+
+    # ---------------------------------------------------------------- bookkeeping
+    def _grow(self, need: int) -> None:
+        if need <= len(self._alive) and len(self._alive) > 0:
+            return
+        cap = max(need, 2 * len(self._alive), 16)
+        for name, shape, dt in (
+            ("_alive", (cap,), bool),
+            ("_wh", (cap, 2), np.float32),
+            ("_hashes", (cap, 4), np.uint64),
+        ):
+            old = getattr(self, name)
+            new = np.zeros(shape, dt)
+            new[: len(old)] = old
+            setattr(self, name, new)
+
+    def __len__(self) -> int:
+        return len(self._pos)
+
+    def __contains__(self, ref_id: object) -> bool:
+        return ref_id in self._pos
+
+    @property
+    def ref_ids(self) -> list[str]:
+        return list(self._pos)
+
+    def memory_bytes(self) -> int:
+        n = self._pref.nbytes + self._pcode.nbytes + self._pxy.nbytes + self._off.nbytes
+        n += self._alive.nbytes + self._wh.nbytes + self._hashes.nbytes
+        n += sum(a.nbytes for lst in (self._dcell, self._dref, self._dcode, self._dxy) for a in lst)
+        n += len(self._ids) * 120  # ids list + dict entries (approximate CPython overhead)
+        return n
+
+    # ---------------------------------------------------------------- add / remove
+    def add(self, ref_id: str, fp: Fingerprint) -> None:
+        """Add (or replace) a reference."""
+        if fp.is_query:
+            raise ValueError("add() takes reference fingerprints (extract(image, query=False))")
+        if ref_id in self._pos:
+            self.remove(ref_id)
+        i = len(self._ids)
+        self._grow(i + 1)
+        self._ids.append(ref_id)
+        self._pos[ref_id] = i
+        self._alive[i] = True
+        self._wh[i] = (fp.width, fp.height)
+        self._hashes[i] = fp.hashes[0].view("<u8")
+        n = len(fp)
+        if n:
+            cells, codes = fp.cells_and_codes(1)
+            wh = np.array([max(fp.width - 1, 1), max(fp.height - 1, 1)], np.float32)
+            self._dcell.append(cells[:, 0].astype(np.int32))
+            self._dref.append(np.full(n, i, np.uint32))
+            self._dcode.append(codes)
+            self._dxy.append(np.clip(np.rint(fp.xy / wh * 65535), 0, 65535).astype(np.uint16))
+            self._delta_size += n
+            self._delta = None
+            if self._delta_size > max(200_000, len(self._pref) // 8):
+                self._merge()
+
+    def add_many(self, items: Iterable[tuple[str, Fingerprint]]) -> None:
+        for ref_id, fp in items:
+            self.add(ref_id, fp)
+
+    def remove(self, ref_id: str) -> None:
+        i = self._pos.pop(ref_id)
+        self._alive[i] = False
+        self._n_dead += 1
+        # Postings of removed references are skipped at search; compacting pays off once a
+        # sizeable fraction is dead.
+        if self._n_dead > 1000 and self._n_dead > len(self._ids) // 4:
+            self._compact()
+
+    def _merge(self) -> None:
+        if not self._dcell:
+            return
+        cell = np.concatenate([self._cell_of_main(), *self._dcell])
+        ref = np.concatenate([self._pref, *self._dref])
+        code = np.concatenate([self._pcode, *self._dcode])
+        xy = np.concatenate([self._pxy, *self._dxy])
+        self._set_main(cell, ref, code, xy)
+        self._dcell, self._dref, self._dcode, self._dxy = [], [], [], []
+        self._delta, self._delta_size = None, 0
+
+    def _cell_of_main(self) -> np.ndarray:
+        return np.repeat(np.arange(N_CELLS, dtype=np.int32), np.diff(self._off))
+
+    def _set_main(self, cell: np.ndarray, ref: np.ndarray, code: np.ndarray, xy: np.ndarray) -> None:
+        order = np.argsort(cell, kind="stable")
+        self._off = np.zeros(N_CELLS + 1, np.int64)
+        np.cumsum(np.bincount(cell, minlength=N_CELLS), out=self._off[1:])
+        self._pref, self._pcode, self._pxy = ref[order], code[order], xy[order]
+
+    def _compact(self) -> None:
+        self._merge()
+        alive_idx = np.flatnonzero(self._alive[: len(self._ids)])
+        remap = np.full(len(self._ids), -1, np.int64)
+        remap[alive_idx] = np.arange(len(alive_idx))
+        cell = self._cell_of_main()
+        keep = self._alive[self._pref]
+        self._ids = [self._ids[j] for j in alive_idx]
+        self._pos = {r: k for k, r in enumerate(self._ids)}
+        n = len(alive_idx)
+        self._alive = np.ones(max(n, 16), bool)
+        self._alive[n:] = False
+        self._wh = self._wh[alive_idx].copy()
+        self._hashes = self._hashes[alive_idx].copy()
+        self._grow(max(n, 16))
+        self._n_dead = 0
+        self._set_main(cell[keep], remap[self._pref[keep]].astype(np.uint32), self._pcode[keep], self._pxy[keep])
+
+    def _delta_csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        if not self._dcell:
+            return None
+        if self._delta is None:
+            cell = np.concatenate(self._dcell)
+            order = np.argsort(cell, kind="stable")
+            off = np.zeros(N_CELLS + 1, np.int64)
+            np.cumsum(np.bincount(cell, minlength=N_CELLS), out=off[1:])
+            self._delta = (
+                off,
+                np.concatenate(self._dref)[order],
+                np.concatenate(self._dcode)[order],
+                np.concatenate(self._dxy)[order],
+            )
+        return self._delta
+
+    # ---------------------------------------------------------------- search
+    def search(self, fp: Fingerprint, *, k: int = 10, min_score: float = 0.0) -> list[Match]:
+        if len(self) == 0:
+            return []
+        n_refs = len(self._ids)
+        alive = self._alive[:n_refs]
+        results: dict[int, Match] = {}
+
+        # --- global hashes: exhaustive Hamming scan (32 bytes per reference)
+        qh = fp.hashes.view("<u8").reshape(len(fp.hashes), 4)
+        dist = np.full(n_refs, 256, np.int32)
+        best_variant = np.zeros(n_refs, np.int32)
+        refs_h = self._hashes[:n_refs]
+        for v in range(len(qh)):
+            dv = np.bitwise_count(refs_h ^ qh[v]).sum(1, dtype=np.int32)
+            better = dv < dist
+            dist[better] = dv[better]
+            best_variant[better] = v
+        dist[~alive] = 256
+        g_cand = np.flatnonzero(dist <= GLOBAL_MID + 24)
+
+        # --- local features
+        local: dict[int, tuple[int, np.ndarray | None]] = {}
+        if len(fp):
+            qi, ref, qcode_d, rxy = self._gather(fp)
+            if len(qi):
+                keep = alive[ref]
+                qi, ref, qcode_d, rxy = qi[keep], ref[keep], qcode_d[keep], rxy[keep]
+            if len(qi):
+                local = self._verify(fp, qi, ref, qcode_d, rxy)
+
+        cand = set(int(c) for c in g_cand) | set(local)
+        qw, qh_ = float(fp.width), float(fp.height)
+        full = [(0.0, 0.0), (qw, 0.0), (qw, qh_), (0.0, qh_)]
+        for c in cand:
+            inl, H = local.get(c, (0, None))
+            pl = local_probability(inl)
+            pg = global_probability(int(dist[c]))
+            score = 1.0 - (1.0 - pl) * (1.0 - pg)
+            if score < min_score:
+                continue
+            if H is not None:
+                w, h = self._wh[c]
+                corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64).reshape(-1, 1, 2)
+                reg = cv2.perspectiveTransform(corners, H).reshape(-1, 2)
+                region = [(float(x), float(y)) for x, y in reg]
+                hom = H.tolist()
+            else:
+                region, hom = full, None
+            results[c] = Match(self._ids[c], float(score), region, hom, int(inl), int(dist[c]))
+        out = sorted(results.values(), key=lambda m: (-m.score, m.ref_id))
+        return out[:k]
+
+    def _gather(self, fp: Fingerprint) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """All (query keypoint, posting) pairs in probed cells within the Hamming threshold."""
+        cells, codes = fp.cells_and_codes(2)
+        nq, p = cells.shape
+        qi_all: list[np.ndarray] = []
+        ref_all: list[np.ndarray] = []
+        d_all: list[np.ndarray] = []
+        xy_all: list[np.ndarray] = []
+        flat = cells.reshape(-1)
+        qidx = np.repeat(np.arange(nq), p)
+        segs = [(self._off, self._pref, self._pcode, self._pxy)]
+        delta = self._delta_csr()
+        if delta is not None:
+            segs.append(delta)
+        for off, pref, pcode, pxy in segs:
+            if len(pref) == 0:
+                continue
+            starts = off[flat]
+            lens = off[flat + 1] - starts
+            total = int(lens.sum())
+            if total == 0:
+                continue
+            base = np.repeat(starts - np.cumsum(lens) + lens, lens)
+            idx = base + np.arange(total)
+            qrep = np.repeat(qidx, lens)
+            d = np.bitwise_count(pcode[idx] ^ codes[qrep]).astype(np.uint8)
+            m = d <= HAMMING_MAX
+            idx = idx[m]
+            qi_all.append(qrep[m])
+            ref_all.append(pref[idx])
+            d_all.append(d[m])
+            xy_all.append(pxy[idx])
+        if not qi_all:
+            z = np.zeros(0, np.int64)
+            return z, z.astype(np.uint32), z.astype(np.uint8), np.zeros((0, 2), np.uint16)
+        return (
+            np.concatenate(qi_all),
+            np.concatenate(ref_all),
+            np.concatenate(d_all),
+            np.concatenate(xy_all),
+        )
+
+    def _verify(
+        self, fp: Fingerprint, qi: np.ndarray, ref: np.ndarray, d: np.ndarray, rxy: np.ndarray
+    ) -> dict[int, tuple[int, np.ndarray | None]]:
+        mir = fp.mirrored[qi].astype(np.int64)
+        # Vote: a query keypoint counts once per reference (its closest posting), weighted by
+        # code similarity; the two orientations of the query vote separately.
+        w = np.exp(-((d.astype(np.float32) / 16.0) ** 2))
+        key = ref.astype(np.int64) * 2 + mir
+        order = np.lexsort((d, qi, key))
+        key_s, qi_s = key[order], qi[order]
+        first = np.ones(len(order), bool)
+        first[1:] = (key_s[1:] != key_s[:-1]) | (qi_s[1:] != qi_s[:-1])
+        sel = order[first]
+        votes = np.bincount(key[sel], weights=w[sel])
+        top = np.argsort(-votes)[: 2 * CANDIDATES]
+        top = top[votes[top] > 0]
+        out: dict[int, tuple[int, np.ndarray | None]] = {}
+        # positions of selected pairs grouped by key
+        sel_keys = key[sel]
+        order2 = np.argsort(sel_keys, kind="stable")
+        sk = sel_keys[order2]
+        for kk in top:
+            lo, hi = np.searchsorted(sk, kk), np.searchsorted(sk, kk, side="right")
+            if hi - lo < MIN_MATCHES:
+                continue
+            s = sel[order2[lo:hi]]
+            c = int(kk // 2)
+            wh = np.maximum(self._wh[c] - 1, 1)
+            src = rxy[s].astype(np.float32) / 65535.0 * wh
+            dst = fp.xy[qi[s]]
+            inl, H = _ransac(src, dst, fp.width, fp.height, mirrored=bool(kk % 2))
+            if inl > out.get(c, (0, None))[0]:
+                out[c] = (inl, H)
+        return out
+
+    # ---------------------------------------------------------------- shards & persistence
+    def shard(self, n: int) -> list[MatchIndex]:
+        """Split into ``n`` indexes by a stable hash of ref_id (use :func:`shard_of` to route
+        new references).  Scores do not depend on the other references, so
+        ``merge_results`` over the shards equals searching the whole index."""
+        self._merge()
+        shards = [MatchIndex() for _ in range(n)]
+        for s in shards:
+            s._grow(len(self) // n + 1)
+        cell = self._cell_of_main()
+        alive_idx = np.flatnonzero(self._alive[: len(self._ids)])
+        which = np.array([shard_of(self._ids[j], n) for j in alive_idx], np.int64)
+        for si, sh in enumerate(shards):
+            mine = alive_idx[which == si]
+            remap = np.full(len(self._ids), -1, np.int64)
+            remap[mine] = np.arange(len(mine))
+            sh._ids = [self._ids[j] for j in mine]
+            sh._pos = {r: k for k, r in enumerate(sh._ids)}
+            sh._alive = np.ones(max(len(mine), 16), bool)
+            sh._alive[len(mine) :] = False
+            sh._wh = np.zeros((len(sh._alive), 2), np.float32)
+            sh._wh[: len(mine)] = self._wh[mine]
+            sh._hashes = np.zeros((len(sh._alive), 4), np.uint64)
+            sh._hashes[: len(mine)] = self._hashes[mine]
+            keep = remap[self._pref] >= 0
+            sh._set_main(cell[keep], remap[self._pref[keep]].astype(np.uint32), self._pcode[keep], self._pxy[keep])
+        return shards
+
+    def save(self, path: str | Path) -> None:
+        self._compact() if self._n_dead else self._merge()
+        n = len(self._ids)
+        buf = io.BytesIO()
+        np.savez(
+            buf,
+            off=self._off,
+            pref=self._pref,
+            pcode=self._pcode,
+            pxy=self._pxy,
+            wh=self._wh[:n],
+            hashes=self._hashes[:n],
+            alive=self._alive[:n],
+            ids=np.frombuffer(json.dumps(self._ids).encode(), np.uint8),
+            version=np.array([1]),
+        )
+        Path(path).write_bytes(buf.getvalue())
+
+    @classmethod
+    def load(cls, path: str | Path) -> MatchIndex:
+        idx = cls()
+        with np.load(Path(path)) as z:
+            ids = json.loads(z["ids"].tobytes().decode())
+            idx._ids = ids
+            n = len(ids)
+            idx._alive = np.zeros(max(n, 16), bool)
+            idx._alive[:n] = z["alive"]
+            idx._wh = np.zeros((len(idx._alive), 2), np.float32)
+            idx._wh[:n] = z["wh"]
+            idx._hashes = np.zeros((len(idx._alive), 4), np.uint64)
+            idx._hashes[:n] = z["hashes"]
+            idx._off, idx._pref, idx._pcode, idx._pxy = z["off"], z["pref"], z["pcode"], z["pxy"]
+        idx._pos = {r: i for i, r in enumerate(ids) if idx._alive[i]}
+        idx._n_dead = n - len(idx._pos)
+        return idx
+
+
+def shard_of(ref_id: str, n: int) -> int:
+    return zlib.crc32(ref_id.encode()) % n
+
+
+def _ransac(
+    src: np.ndarray, dst: np.ndarray, qw: int, qh: int, *, mirrored: bool
+) -> tuple[int, np.ndarray | None]:
+    """Inlier count of the best plausible homography reference->query (0 if none)."""
+    if len(src) < MIN_MATCHES:
+        return 0, None
+    thr = max(4.0, 0.012 * math.hypot(qw, qh))
+    H, mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, thr, maxIters=2000, confidence=0.995)
+    if H is None or mask is None:
+        return 0, None
+    inl = mask.reshape(-1).astype(bool)
+    if not _plausible(H, src[inl], mirrored):
+        return 0, None
+    # Several query keypoints may hit one reference keypoint (repeated texture): count each
+    # reference point once so a single blob cannot fake many inliers.
+    n = len(np.unique(np.round(src[inl] / 2.0), axis=0))
+    n_q = len(np.unique(np.round(dst[inl] / 2.0), axis=0))
+    return int(min(n, n_q)), H
+
+
+def _plausible(H: np.ndarray, pts: np.ndarray, mirrored: bool) -> bool:
+    """Reject degenerate fits: collapsed, extremely skewed or wrongly oriented mappings."""
+    if len(pts) < 4:
+        return False
+    a = H[:2, :2] / H[2, 2] if abs(H[2, 2]) > 1e-12 else None
+    if a is None:
+        return False
+    det = float(np.linalg.det(a))
+    if (det < 0) != mirrored:
+        return False
+    sv = np.linalg.svd(a, compute_uv=False)
+    if sv[1] < 1e-3 or sv[0] / sv[1] > 8.0:
+        return False
+    # inliers must span some area of the reference, not a single spot
+    span = pts.max(0) - pts.min(0)
+    return bool(span.min() > 8.0)

@@ -1,0 +1,154 @@
+"""The fixed visual vocabulary that turns RootSIFT descriptors into index keys.
+
+It holds a PCA (128 -> 64), two 256-word codebooks over the even/odd PCA dimensions (an inverted
+multi-index of 65,536 cells) and the per-dimension medians used for 64-bit Hamming-embedding
+codes.  It is learnt once from generic *non-reference* images (the benchmark's train split) and
+shipped as ``_vocabulary_data.py``; it never sees the registered works, so it applies to any
+collection.  Regenerate with ``python -m artrights.matching.vocabulary DIR``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["Vocabulary", "get_vocabulary", "train_vocabulary"]
+
+PCA_DIMS = 64
+WORDS = 256  # per half; 256 * 256 cells
+# int8 storage of PCA coordinates: RootSIFT PCA coordinates stay within about +-0.8.
+INT8_SCALE = 127.0 / 0.8
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    mean: np.ndarray  # (128,) float32
+    pca: np.ndarray  # (128, 64) float32
+    codebook_a: np.ndarray  # (256, 32) over even PCA dims
+    codebook_b: np.ndarray  # (256, 32) over odd PCA dims
+    medians: np.ndarray  # (64,) thresholds of the Hamming-embedding bits
+    version: int = 1
+
+    def project(self, rootsift: np.ndarray) -> np.ndarray:
+        """RootSIFT (n,128) float -> int8 PCA coordinates (n,64) (what fingerprints store)."""
+        z = (rootsift.astype(np.float32) - self.mean) @ self.pca
+        return np.clip(np.rint(z * INT8_SCALE), -127, 127).astype(np.int8)
+
+    def cells_and_codes(self, q: np.ndarray, probes: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """int8 PCA coordinates -> (cells (n, probes*probes) int32, codes (n,) uint64).
+
+        With ``probes`` > 1 each half also returns its next-nearest words, so a descriptor
+        near a cell border is still found (multi-probe; used for queries only).
+        """
+        z = q.astype(np.float32) / INT8_SCALE
+        da = _sqdist(z[:, 0::2], self.codebook_a)
+        db = _sqdist(z[:, 1::2], self.codebook_b)
+        if probes == 1:
+            wa = da.argmin(1)[:, None]
+            wb = db.argmin(1)[:, None]
+        else:
+            wa = np.argsort(da, axis=1)[:, :probes]
+            wb = np.argsort(db, axis=1)[:, :probes]
+        cells = (wa[:, :, None] * WORDS + wb[:, None, :]).reshape(len(q), -1).astype(np.int32)
+        bits = (z > self.medians).astype(np.uint8)
+        codes = np.packbits(bits, axis=1, bitorder="little").view("<u8").reshape(-1)
+        return cells, codes.astype(np.uint64)
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            mean=self.mean,
+            pca=self.pca,
+            codebook_a=self.codebook_a,
+            codebook_b=self.codebook_b,
+            medians=self.medians,
+            version=np.array([self.version]),
+        )
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> Vocabulary:
+        with np.load(io.BytesIO(raw)) as z:
+            return cls(
+                mean=z["mean"].astype(np.float32),
+                pca=z["pca"].astype(np.float32),
+                codebook_a=z["codebook_a"].astype(np.float32),
+                codebook_b=z["codebook_b"].astype(np.float32),
+                medians=z["medians"].astype(np.float32),
+                version=int(z["version"][0]),
+            )
+
+
+def _sqdist(x: np.ndarray, c: np.ndarray) -> np.ndarray:
+    return (x * x).sum(1)[:, None] - 2.0 * x @ c.T + (c * c).sum(1)[None, :]
+
+
+def _kmeans(x: np.ndarray, k: int, iters: int = 25, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    c = x[rng.choice(len(x), k, replace=False)].copy()
+    for _ in range(iters):
+        a = _sqdist(x, c).argmin(1)
+        for j in range(k):
+            m = a == j
+            if m.any():
+                c[j] = x[m].mean(0)
+            else:  # re-seed dead words on a random point
+                c[j] = x[rng.integers(len(x))]
+    return c.astype(np.float32)
+
+
+def train_vocabulary(rootsift: np.ndarray, seed: int = 0) -> Vocabulary:
+    """Learn the vocabulary from RootSIFT descriptors of generic images."""
+    x = rootsift.astype(np.float32)
+    mean = x.mean(0)
+    cov = np.cov((x - mean).T)
+    evals, evecs = np.linalg.eigh(cov)
+    pca = evecs[:, np.argsort(evals)[::-1][:PCA_DIMS]].astype(np.float32)
+    z = (x - mean) @ pca
+    rng = np.random.default_rng(seed)
+    sample = z[rng.choice(len(z), min(len(z), 200_000), replace=False)]
+    ca = _kmeans(sample[:, 0::2], WORDS, seed=seed)
+    cb = _kmeans(sample[:, 1::2], WORDS, seed=seed + 1)
+    medians = np.median(z, axis=0).astype(np.float32)
+    return Vocabulary(mean=mean.astype(np.float32), pca=pca, codebook_a=ca, codebook_b=cb, medians=medians)
+
+
+@lru_cache(maxsize=1)
+def get_vocabulary() -> Vocabulary:
+    from artrights.matching import _vocabulary_data
+
+    return Vocabulary.from_bytes(base64.b64decode(_vocabulary_data.DATA))
+
+
+def _main(argv: list[str]) -> None:  # pragma: no cover - offline tool
+    from artrights.matching.fingerprint import rootsift_features
+    from artrights.matching.imageio import load_image
+
+    folder = Path(argv[0])
+    descs = []
+    for p in sorted(folder.iterdir()):
+        try:
+            im = load_image(p)
+        except Exception:
+            continue
+        descs.append(rootsift_features(im, max_keypoints=1500)[1])
+    voc = train_vocabulary(np.concatenate(descs))
+    out = Path(__file__).with_name("_vocabulary_data.py")
+    b64 = base64.b64encode(voc.to_bytes()).decode()
+    lines = [b64[i : i + 100] for i in range(0, len(b64), 100)]
+    out.write_text(
+        '"""Generated by ``python -m artrights.matching.vocabulary``; see vocabulary.py."""\n\n'
+        "DATA = (\n" + "".join(f'    "{line}"\n' for line in lines) + ")\n"
+    )
+    print(f"{sum(len(d) for d in descs)} descriptors from {len(descs)} images -> {out}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _main(sys.argv[1:])

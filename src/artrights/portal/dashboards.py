@@ -1,0 +1,65 @@
+"""What each role sees first: its tasks, as cards linking to the capabilities of the platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from artrights.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Card:
+    title: Promise
+    text: Promise
+
+
+ROLE_CARDS: dict[str, list[Card]] = {
+    Role.ARTIST: [
+        Card(_("登记作品"), _("提交作品登记申请或数字作品备案，下载可离线验证的登记证书。")),
+        Card(_("检查疑似侵权图片"), _("上传疑似侵权的图片或网页，查找与您已登记作品的相似之处。")),
+        Card(_("固化电子证据"), _("对侵权网页进行取证，生成带可信时间戳的证据包。")),
+        Card(_("申请调解"), _("就版权纠纷申请调解，跟踪案件进度。")),
+        Card(_("许可与交易"), _("发布许可要约，签订许可或转让合同并备案。")),
+    ],
+    Role.AGENCY: [
+        Card(_("代理申请"), _("代委托人提交作品登记和合同备案。")),
+        Card(_("委托人"), _("管理委托人及授权委托书。")),
+        Card(_("本机构信用"), _("查看本机构的信用评价与等级。")),
+    ],
+    Role.REGISTRAR: [
+        Card(_("待审核申请"), _("审核登记申请，发出补正通知，核发登记号。")),
+        Card(_("重复登记提示"), _("查看与他人已登记作品相似的申请。")),
+        Card(_("变更与撤销"), _("处理变更、撤销和补发证书申请。")),
+    ],
+    Role.MEDIATOR: [
+        Card(_("我的调解案件"), _("查看指派给您的案件、期限和调解记录。")),
+        Card(_("回避申报"), _("申报与案件当事人的利害关系。")),
+    ],
+    Role.MEDIATION_ADMIN: [
+        Card(_("案件受理"), _("受理调解申请，指派调解员，处理回避。")),
+        Card(_("调解员名册"), _("管理调解员、专长和培训记录。")),
+        Card(_("司法确认"), _("跟踪调解协议的司法确认申请。")),
+    ],
+    Role.SUPERVISOR: [
+        Card(_("信用记录"), _("录入失信行为记录，管理名单和惩戒措施。")),
+        Card(_("机构信用评价"), _("对代理机构进行信用评价和分级。")),
+        Card(_("双随机抽查"), _("制定抽查计划，执行可验证的随机抽取，公示结果。")),
+    ],
+    Role.INSPECTOR: [
+        Card(_("我的检查任务"), _("查看分配给您的检查对象，录入检查结果。")),
+        Card(_("回避申报"), _("申报与检查对象的利害关系。")),
+    ],
+    Role.PARTNER: [
+        Card(_("信用查询"), _("查询主体的信用状况和限制名单。")),
+        Card(_("措施反馈"), _("报送已实施的联合惩戒措施。")),
+        Card(_("API令牌"), _("管理用于系统对接的API令牌。")),
+    ],
+    Role.ADMIN: [
+        Card(_("用户与机构"), _("管理用户、角色和机构。")),
+        Card(_("审计日志"), _("查看平台上每一次写操作的记录。")),
+        Card(_("系统设置"), _("工作日调整、登记号规则和密钥。")),
+    ],
+}
