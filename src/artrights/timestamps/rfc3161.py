@@ -566,9 +566,7 @@ class TimeStampAuthority:
             if not isinstance(serial, int) or not 0 < serial < _MAX_SERIAL:
                 raise ValueError(f"serial source returned an unusable serial {serial!r}")
             if serial <= self._last_serial:
-                raise ValueError(
-                    f"serial source is not increasing: {serial} after {self._last_serial}"
-                )
+                raise ValueError(f"serial source is not increasing: {serial} after {self._last_serial}")
             self._last_serial = serial
 
         tst_info = self._tst_info(req, serial, gen_time)
@@ -650,9 +648,7 @@ def _sign_tst_info(
                                 "cert_hash": _hash("sha256", cert_der),
                                 "issuer_serial": {
                                     "issuer": [
-                                        asn1_x509.GeneralName(
-                                            name="directory_name", value=asn1_cert.issuer
-                                        )
+                                        asn1_x509.GeneralName(name="directory_name", value=asn1_cert.issuer)
                                     ],
                                     "serial_number": asn1_cert.serial_number,
                                 },
@@ -907,9 +903,7 @@ class _Candidate:
     der: bytes
 
 
-def _candidates(
-    signed_data: asn1_cms.SignedData, supplied: Sequence[x509.Certificate]
-) -> list[_Candidate]:
+def _candidates(signed_data: asn1_cms.SignedData, supplied: Sequence[x509.Certificate]) -> list[_Candidate]:
     embedded: list[x509.Certificate] = []
     for choice in signed_data["certificates"] or []:
         if choice.name != "certificate":

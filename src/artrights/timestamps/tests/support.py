@@ -104,9 +104,7 @@ def tst_info(
     return asn1_tsp.TSTInfo(fields)
 
 
-def sign_token(
-    info: asn1_tsp.TSTInfo, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate
-) -> bytes:
+def sign_token(info: asn1_tsp.TSTInfo, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate) -> bytes:
     """A token made by the production signing code, for TSTInfo/certificates the TSA would refuse."""
     return rfc3161._sign_tst_info(info, key, cert)
 

@@ -43,12 +43,8 @@ def test_a_built_request_round_trips_through_der_with_nonce_and_cert_req() -> No
     assert parsed.policy == "2.999.1"
 
 
-@pytest.mark.parametrize(
-    ("hash_alg", "size"), [("sha256", 32), ("sha384", 48), ("sha512", 64)]
-)
-def test_sha256_sha384_and_sha512_requests_carry_a_digest_of_the_right_size(
-    hash_alg: str, size: int
-) -> None:
+@pytest.mark.parametrize(("hash_alg", "size"), [("sha256", 32), ("sha384", 48), ("sha512", 64)])
+def test_sha256_sha384_and_sha512_requests_carry_a_digest_of_the_right_size(hash_alg: str, size: int) -> None:
     request = parse_request(build_request(HELLO, hash_alg=hash_alg).to_der())
 
     assert request.imprint.hash_alg == hash_alg
@@ -177,10 +173,10 @@ def test_a_request_without_nonce_or_cert_req_parses_with_defaults() -> None:
     assert request == TimeStampRequest(MessageImprint.of(HELLO), nonce=None, cert_req=False)
 
 
-@pytest.mark.parametrize("name", ["test_tsa/request.der", "test_tsa/other_request.der", "sigstage/request.der"])
-def test_the_vector_requests_parse_as_sha512_of_hello_with_cert_req(
-    rfc3161_vectors: Path, name: str
-) -> None:
+@pytest.mark.parametrize(
+    "name", ["test_tsa/request.der", "test_tsa/other_request.der", "sigstage/request.der"]
+)
+def test_the_vector_requests_parse_as_sha512_of_hello_with_cert_req(rfc3161_vectors: Path, name: str) -> None:
     request = parse_request((rfc3161_vectors / name).read_bytes())
 
     assert request.imprint.hash_alg == "sha512"
