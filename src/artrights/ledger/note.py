@@ -25,6 +25,7 @@ from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .merkle import HASH_SIZE, MAX_UINT64
@@ -64,7 +65,9 @@ class UnverifiedNoteError(NoteError):
 
     def __init__(self, unverified: Sequence[Signature]) -> None:
         keys = ", ".join(f"{s.name}+{s.key_hash:08x}" for s in unverified) or "none"
-        super().__init__(f"note has no verifiable signatures from known keys (signatures by unknown keys: {keys})")
+        super().__init__(
+            f"note has no verifiable signatures from known keys (signatures by unknown keys: {keys})"
+        )
         self.unverified = list(unverified)
 
 
@@ -259,7 +262,9 @@ def new_verifier(vkey: str) -> Ed25519Verifier:
         raise InvalidKeyError(f"unsupported verifier key type 0x{data[0]:02x}")
     verifier = cls(name, Ed25519PublicKey.from_public_bytes(data[1:]))
     if verifier.key_hash != want_hash:
-        raise InvalidKeyError(f"verifier key hash {hash_field} does not match the key (want {verifier.key_hash:08x})")
+        raise InvalidKeyError(
+            f"verifier key hash {hash_field} does not match the key (want {verifier.key_hash:08x})"
+        )
     return verifier
 
 
@@ -285,7 +290,9 @@ def new_signer(skey: str, *, clock: Callable[[], int] | None = None) -> Ed25519S
     else:
         signer = cls(name, private_key)
     if signer.key_hash != want_hash:
-        raise InvalidKeyError(f"signer key hash {hash_field} does not match the key (want {signer.key_hash:08x})")
+        raise InvalidKeyError(
+            f"signer key hash {hash_field} does not match the key (want {signer.key_hash:08x})"
+        )
     return signer
 
 
@@ -298,13 +305,15 @@ def generate_key(name: str, alg: int = ALG_ED25519) -> tuple[str, str]:
     return signer.skey(), signer.verifier().vkey()
 
 
-def verifier_from_public_key(name: str, public_key: Ed25519PublicKey | bytes) -> Ed25519Verifier:
+def verifier_from_public_key(name: str, public_key: PublicKeyTypes | bytes) -> Ed25519Verifier:
     """Ed25519 note verifier from a raw or parsed public key (e.g. a Sigstore trusted root).
 
-    Its full SHA-256 key hash is what Sigstore publishes as a Rekor v2 log ID.
+    Its full, untruncated SHA-256 key hash is what Sigstore publishes as a Rekor v2 log ID.
     """
     if isinstance(public_key, bytes):
         public_key = Ed25519PublicKey.from_public_bytes(public_key)
+    if not isinstance(public_key, Ed25519PublicKey):
+        raise InvalidKeyError(f"only Ed25519 note keys are supported, got {type(public_key).__name__}")
     return Ed25519Verifier(name, public_key)
 
 
@@ -352,9 +361,13 @@ def sign_note(text: str, signers: Iterable[Signer], extra_sigs: Iterable[Signatu
 def cosign_note(signed_note: str | bytes, verifiers: Iterable[Verifier], signer: Signer) -> str:
     """Verify a signed note, then append ``signer``'s signature to it."""
     note = open_note(signed_note, verifiers)
-    return sign_note(note.text, [], note.sigs + note.unverified_sigs + [
-        Signature(signer.name, signer.key_hash, signer.sign(note.text.encode()))
-    ])
+    return sign_note(
+        note.text,
+        [],
+        note.sigs
+        + note.unverified_sigs
+        + [Signature(signer.name, signer.key_hash, signer.sign(note.text.encode()))],
+    )
 
 
 def open_note(msg: str | bytes, verifiers: Iterable[Verifier]) -> Note:
@@ -459,7 +472,9 @@ def parse_checkpoint(text: str) -> Checkpoint:
         raise MalformedCheckpointError(f"checkpoint has {len(lines)} lines, want at least 3")
     origin, size_line, root_line, *extensions = lines
     if not _DECIMAL.fullmatch(size_line):
-        raise MalformedCheckpointError(f"checkpoint size {size_line!r} is not a decimal without leading zeros")
+        raise MalformedCheckpointError(
+            f"checkpoint size {size_line!r} is not a decimal without leading zeros"
+        )
     try:
         root = b64decode_strict(root_line)
     except ValueError:

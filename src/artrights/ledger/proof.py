@@ -139,7 +139,9 @@ def verify_tlog_proof(
         raise TlogProofError(f"checkpoint has {cosigned} cosignatures, policy requires {min_cosignatures}")
     target = leaf if leaf is not None else leaf_hash(data if data is not None else b"")
     try:
-        verify_inclusion(proof.index, signed.checkpoint.size, target, proof.hashes, signed.checkpoint.root_hash)
+        verify_inclusion(
+            proof.index, signed.checkpoint.size, target, proof.hashes, signed.checkpoint.root_hash
+        )
     except ProofError as exc:
         raise TlogProofError(f"inclusion proof does not verify: {exc}") from exc
     return VerifiedTlogProof(proof.index, signed.checkpoint, signed.note, proof.extra)

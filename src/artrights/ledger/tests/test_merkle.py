@@ -5,6 +5,7 @@ import json
 import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,11 +30,11 @@ def _params(folder: str) -> list[object]:
     return [pytest.param(f, id=str(f.relative_to(base))) for f in files]
 
 
-def _load(path: Path | None, folder: str) -> dict[str, object]:
+def _load(path: Path | None, folder: str) -> dict[str, Any]:
     if path is None:
         require(folder)
     assert path is not None
-    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
@@ -75,7 +76,11 @@ def test_inclusion_vector_gives_exactly_the_expected_result(path: Path | None) -
     v = _load(path, "merkle/inclusion")
     err = _outcome(
         lambda: merkle.verify_inclusion(
-            v["leafIdx"], v["treeSize"], b64(v["leafHash"]), b64_list(v["proof"]), b64(v["root"])  # type: ignore[arg-type]
+            v["leafIdx"],
+            v["treeSize"],
+            b64(v["leafHash"]),
+            b64_list(v["proof"]),
+            b64(v["root"]),
         )
     )
     assert (err is not None) == v["wantErr"], f"{v['desc']}: {err}"
@@ -86,7 +91,11 @@ def test_consistency_vector_gives_exactly_the_expected_result(path: Path | None)
     v = _load(path, "merkle/consistency")
     err = _outcome(
         lambda: merkle.verify_consistency(
-            v["size1"], v["size2"], b64_list(v["proof"]), b64(v["root1"]), b64(v["root2"])  # type: ignore[arg-type]
+            v["size1"],
+            v["size2"],
+            b64_list(v["proof"]),
+            b64(v["root1"]),
+            b64(v["root2"]),
         )
     )
     assert (err is not None) == v["wantErr"], f"{v['desc']}: {err}"
@@ -97,7 +106,12 @@ def test_subtree_inclusion_vector_gives_exactly_the_expected_result(path: Path |
     v = _load(path, "merkle/subtreeinclusion")
     err = _outcome(
         lambda: merkle.verify_subtree_inclusion(
-            v["leafIdx"], v["start"], v["end"], b64(v["leafHash"]), b64_list(v["proof"]), b64(v["root"])  # type: ignore[arg-type]
+            v["leafIdx"],
+            v["start"],
+            v["end"],
+            b64(v["leafHash"]),
+            b64_list(v["proof"]),
+            b64(v["root"]),
         )
     )
     assert (err is not None) == v["wantErr"], f"{v['desc']}: {err}"
@@ -108,14 +122,24 @@ def test_subtree_consistency_vector_gives_exactly_the_expected_result(path: Path
     v = _load(path, "merkle/subtreeconsistency")
     err = _outcome(
         lambda: merkle.verify_subtree_consistency(
-            v["start"], v["end"], v["size"], b64_list(v["proof"]), b64(v["root1"]), b64(v["root2"])  # type: ignore[arg-type]
+            v["start"],
+            v["end"],
+            v["size"],
+            b64_list(v["proof"]),
+            b64(v["root1"]),
+            b64(v["root2"]),
         )
     )
     assert (err is not None) == v["wantErr"], f"{v['desc']}: {err}"
 
 
 def test_the_vector_folders_contain_both_accepting_and_rejecting_cases() -> None:
-    for folder in ("merkle/inclusion", "merkle/consistency", "merkle/subtreeinclusion", "merkle/subtreeconsistency"):
+    for folder in (
+        "merkle/inclusion",
+        "merkle/consistency",
+        "merkle/subtreeinclusion",
+        "merkle/subtreeconsistency",
+    ):
         require(folder)
         outcomes = {json.loads(p.read_text())["wantErr"] for p in list_json(folder)}
         assert outcomes == {True, False}, folder
@@ -212,7 +236,9 @@ def test_generated_consistency_proofs_for_random_sizes_verify() -> None:
         size2 = rng.randint(1, 600)
         size1 = rng.randint(1, size2)
         proof = merkle.consistency_proof(size1, size2, store)
-        merkle.verify_consistency(size1, size2, proof, merkle.tree_hash(size1, store), merkle.tree_hash(size2, store))
+        merkle.verify_consistency(
+            size1, size2, proof, merkle.tree_hash(size1, store), merkle.tree_hash(size2, store)
+        )
 
 
 def test_every_small_subtree_proof_generated_verifies() -> None:
@@ -301,7 +327,7 @@ def test_tampering_with_any_subtree_consistency_proof_hash_fails() -> None:
         for i in range(len(proof)):
             bad = list(proof)
             bad[i] = _flip(bad[i], 3)
-            with pytest.raises(ProofError, match="mismatch|does not match"):
+            with pytest.raises(ProofError, match=r"mismatch|does not match"):
                 merkle.verify_subtree_consistency(start, end, size, bad, sub_root, root)
 
 
@@ -314,7 +340,12 @@ def test_subtree_consistency_proof_matches_the_draft_example_for_a_tree_of_14() 
         return _naive_mth(hashes[a:b])
 
     assert merkle.subtree_consistency_proof(4, 8, 14, store) == [mth(0, 4), mth(8, 14)]
-    assert merkle.subtree_consistency_proof(8, 13, 14, store) == [mth(12, 13), mth(13, 14), mth(8, 12), mth(0, 8)]
+    assert merkle.subtree_consistency_proof(8, 13, 14, store) == [
+        mth(12, 13),
+        mth(13, 14),
+        mth(8, 12),
+        mth(0, 8),
+    ]
 
 
 # --- error messages name the failing check --------------------------------------------

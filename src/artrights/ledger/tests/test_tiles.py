@@ -66,7 +66,15 @@ def test_a_tree_of_256_is_one_full_tile_and_a_partial_level_1_tile() -> None:
 
 
 def test_new_tiles_lists_exactly_the_tiles_that_changed() -> None:
-    for old, new in [(0, 1), (0, 70000), (255, 256), (256, 300), (1000, 1000), (65535, 65536), (70000, 140001)]:
+    for old, new in [
+        (0, 1),
+        (0, 70000),
+        (255, 256),
+        (256, 300),
+        (1000, 1000),
+        (65535, 65536),
+        (70000, 140001),
+    ]:
         before, after = set(tiles.tiles_for_size(old)), set(tiles.tiles_for_size(new))
         assert set(tiles.new_tiles(old, new)) == after - before, (old, new)
 
@@ -86,7 +94,7 @@ def test_tile_hash_reader_answers_the_same_proofs_as_the_store() -> None:
     for size in [1, 255, 256, 257, 65536, 69999, 70000]:
         fetched: list[Tile] = []
 
-        def fetch(t: Tile) -> bytes:
+        def fetch(t: Tile, fetched: list[Tile] = fetched) -> bytes:
             fetched.append(t)
             return tiles.read_tile_data(t, store)
 
