@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from .access import visible_to
 from .models import ApiToken
@@ -61,7 +61,7 @@ def list_tokens(request):  # type: ignore[no-untyped-def]
 @router.post("/tokens", response={201: NewTokenOut}, summary="Create an API token (the value is shown once)")
 def create_token(request, payload: TokenIn):  # type: ignore[no-untyped-def]
     token, raw = issue_token(user=request.user, name=payload.name, scopes=payload.scopes, expires_at=payload.expires_at)
-    return 201, NewTokenOut(token=raw, **TokenOut.from_orm(token).dict())
+    return Status(201, NewTokenOut(token=raw, **TokenOut.from_orm(token).dict()))
 
 
 @router.post("/tokens/{token_id}/revoke", response=TokenOut, summary="Revoke an API token")

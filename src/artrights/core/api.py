@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import connection
 from django.utils.translation import get_language
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from .identifiers import IdentifierError, parse_resident_id, parse_uscc
@@ -59,7 +59,7 @@ class FileOut(Schema):
 
 @router.post("/files", response={201: FileOut}, summary="Upload a file (kept with its SHA-256)")
 def upload_file(request, file: UploadedFile = File(None)):  # type: ignore[no-untyped-def]
-    return 201, store_file(owner=request.user, upload=file, request=request)
+    return Status(201, store_file(owner=request.user, upload=file, request=request))
 
 
 class HealthOut(Schema):

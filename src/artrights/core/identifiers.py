@@ -91,7 +91,8 @@ def parse_uscc(value: str) -> USCCInfo:
             f"统一社会信用代码应为18位，实际为{len(code)}位。",
             f"A unified social credit code has 18 characters; this one has {len(code)}.",
         )
-    for pos, char in enumerate(code, start=1):
+    # Position 18 is judged by the check below, which also names the character it should be.
+    for pos, char in enumerate(code[:17], start=1):
         if char not in _USCC_VALUE:
             raise IdentifierError(
                 "uscc_character",

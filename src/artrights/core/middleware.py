@@ -3,8 +3,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import audit
 
@@ -54,11 +56,14 @@ class UploadLimitMiddleware:
 
 
 def too_large(request: HttpRequest, size: int | None = None) -> HttpResponse:
+    # This runs before LocaleMiddleware, so pick the user's language here.
+    with translation.override(translation.get_language_from_request(request)):
+        return _too_large(request, size)
+
+
+def _too_large(request: HttpRequest, size: int | None) -> HttpResponse:
     limit_mb = settings.ARTRIGHTS_MAX_UPLOAD_BYTES / (1024 * 1024)
     if request.path.startswith("/api/") or "application/json" in request.META.get("HTTP_ACCEPT", ""):
-        from django.http import JsonResponse
-        from django.utils.translation import gettext as _
-
         return JsonResponse(
             {"detail": _("上传内容过大：上限为 %(limit).0f MB。") % {"limit": limit_mb}, "code": "upload_too_large"},
             status=413,

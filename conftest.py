@@ -1,0 +1,51 @@
+"""Shared test setup: an isolated data directory, eager background tasks, and one user per role."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Before Django reads its settings: keep test files out of ./var and run tasks in-process unless a test starts
+# a real consumer.
+_TEST_DATA = Path(tempfile.mkdtemp(prefix="artrights-test-"))
+os.environ.setdefault("ARTRIGHTS_DATA_DIR", str(_TEST_DATA))
+os.environ.setdefault("HUEY_IMMEDIATE", "1")
+os.environ.pop("S3_BUCKET", None)
+
+import pytest  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parent
+VECTORS = Path(os.environ.get("ARTRIGHTS_VECTORS", REPO_ROOT.parent / "shared" / "vectors"))
+TEST_PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def make_user(db):  # type: ignore[no-untyped-def]
+    from artrights.accounts.services import create_user
+
+    def make(username: str, role: str = "artist", **extra):  # type: ignore[no-untyped-def]
+        return create_user(username=username, role=role, password=TEST_PASSWORD, **extra)
+
+    return make
+
+
+@pytest.fixture
+def artist(make_user):  # type: ignore[no-untyped-def]
+    return make_user("artist-lin", "artist", display_name="林画家")
+
+
+@pytest.fixture
+def outsider(make_user):  # type: ignore[no-untyped-def]
+    return make_user("outsider-wu", "artist", display_name="吴路人")
+
+
+@pytest.fixture
+def registrar(make_user):  # type: ignore[no-untyped-def]
+    return make_user("registrar-chen", "registrar", display_name="陈审核")
+
+
+@pytest.fixture
+def artist_client(client, artist):  # type: ignore[no-untyped-def]
+    client.force_login(artist)
+    return client
