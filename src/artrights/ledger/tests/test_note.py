@@ -306,3 +306,10 @@ def test_rekor_v2_checkpoint_is_rejected_under_a_different_key() -> None:
     )
     with pytest.raises(UnverifiedNoteError):
         note.open_checkpoint(envelope, [impostor])
+
+
+def test_non_ed25519_public_keys_are_refused_with_a_clear_error() -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    with pytest.raises(InvalidKeyError, match="only Ed25519"):
+        note.verifier_from_public_key("log.example", ec.generate_private_key(ec.SECP256R1()).public_key())
