@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent
 VECTORS = Path(os.environ.get("ARTRIGHTS_VECTORS", REPO_ROOT.parent / "shared" / "vectors"))
-TEST_PASSWORD = "correct-horse-battery-staple-42"
+from artrights.testing import TEST_PASSWORD  # noqa: E402
 
 
 @pytest.fixture
@@ -49,3 +49,21 @@ def registrar(make_user):  # type: ignore[no-untyped-def]
 def artist_client(client, artist):  # type: ignore[no-untyped-def]
     client.force_login(artist)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):  # type: ignore[no-untyped-def]
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    if "real_password_hashing" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Mark every test that touches the database, so `make test` can rerun exactly those on PostgreSQL."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") or fixtures & _DB_FIXTURES or "make_user" in fixtures:
+            item.add_marker(pytest.mark.uses_db)

@@ -51,6 +51,7 @@ def context(**kwargs: Any) -> Iterator[AuditContext]:
 
 
 def set_actor(actor: Any) -> None:
+    """Name the actor for the rest of the current context (call only inside `context()` or a request)."""
     _context.set(replace(_context.get(), actor=actor))
 
 
@@ -153,7 +154,6 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: 
 
 
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    set_actor(user)
     record("login", user, actor=user)
 
 

@@ -9,15 +9,30 @@ import uuid
 import pytest
 
 
+def _redis_url() -> str:
+    url = os.environ.get("ARTRIGHTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {url} (.ci/run starts one)")
+    return url
+
+
 @pytest.mark.slow
-def test_a_task_enqueued_by_the_web_process_is_finished_by_a_separate_worker(tmp_path):
-    queue_file = tmp_path / "queue.sqlite3"
+@pytest.mark.parametrize("queue", ["sqlite", "redis"])
+def test_a_task_enqueued_by_the_web_process_is_finished_by_a_separate_worker(tmp_path, queue):
     env = {
         **os.environ,
         "HUEY_IMMEDIATE": "0",
-        "HUEY_SQLITE_PATH": str(queue_file),
+        "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite3"),
         "ARTRIGHTS_DATA_DIR": str(tmp_path),
-        "REDIS_URL": "",
+        "REDIS_URL": _redis_url() if queue == "redis" else "",
+        # A queue name of its own, so parallel runs never pick up each other's tasks.
+        "HUEY_NAME": f"artrights-test-{uuid.uuid4().hex[:8]}",
     }
     consumer = subprocess.Popen(
         [sys.executable, "-m", "artrights.cli", "run_huey", "--workers", "1"],
