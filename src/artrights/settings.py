@@ -239,5 +239,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO" if PRODUCTION else "WARNING")},
 }
 
+# Registry: the region abbreviation in registration numbers and the review clocks (DOMAIN.md §1.3, §1.6).
+ARTRIGHTS_REGISTRY_REGION = env("ARTRIGHTS_REGISTRY_REGION", default="粤")
+ARTRIGHTS_REGISTRY_NAME = env("ARTRIGHTS_REGISTRY_NAME", default="深圳市版权登记服务中心")
+ARTRIGHTS_REVIEW_WORKING_DAYS = env.int("ARTRIGHTS_REVIEW_WORKING_DAYS", default=15)
+ARTRIGHTS_CORRECTION_DAYS = env.int("ARTRIGHTS_CORRECTION_DAYS", default=60)
+ARTRIGHTS_MAX_IMAGE_PIXELS = env.int("ARTRIGHTS_MAX_IMAGE_PIXELS", default=80_000_000)
+ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="http://127.0.0.1:8000")
+
 # Bearer tokens for scripts and partner departments.
 API_TOKEN_PREFIX = "art_"
