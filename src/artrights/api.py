@@ -20,6 +20,7 @@ from artrights.accounts.models import ApiToken, TokenScope
 from artrights.accounts.services import authenticate_token
 from artrights.core.api import router as core_router
 from artrights.core.middleware import client_ip
+from artrights.ledger.api import router as ledger_router
 
 
 class BearerToken(HttpBearer):
@@ -68,3 +69,4 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError):  # type: i
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/core", core_router)
+api.add_router("/log", ledger_router)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "artrights.core",
     "artrights.accounts",
     "artrights.portal",
+    "artrights.ledger",
 ]
 
 MIDDLEWARE = [
@@ -249,3 +250,7 @@ ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="http://127.0.0.1:800
 
 # Bearer tokens for scripts and partner departments.
 API_TOKEN_PREFIX = "art_"
+
+# The public log: checkpoint origin line (also the signing key's name) and the Ed25519 key file (created 0600).
+ARTRIGHTS_LOG_ORIGIN = env("ARTRIGHTS_LOG_ORIGIN", default="artrights.localhost/log")
+ARTRIGHTS_LOG_KEY_FILE = Path(env("ARTRIGHTS_LOG_KEY_FILE", default=str(DATA_DIR / "keys" / "log.key")))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("log/", include("artrights.ledger.urls")),
 ]
 
 admin.site.site_header = "ArtRights 艺术版权保护与活化平台"

@@ -551,6 +551,11 @@ class CompactRange:
     def size(self) -> int:
         return self._size
 
+    @property
+    def edge(self) -> list[bytes]:
+        """The right-edge hashes (largest subtree first): what a log persists to resume appending."""
+        return list(self._edge)
+
     def root(self) -> bytes:
         return _fold_edge(self._edge)
 

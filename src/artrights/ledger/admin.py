@@ -1,0 +1,61 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Checkpoint, Cosignature, LogEntry, LogHead, Witness
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The log is written only by its services; the back office may look, never touch."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LogHead)
+class LogHeadAdmin(ReadOnlyAdmin):
+    list_display = ["size", "updated_at"]
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(ReadOnlyAdmin):
+    list_display = ["index", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["=index"]
+
+
+class CosignatureInline(admin.TabularInline):
+    model = Cosignature
+    fields = ["witness", "line", "created_at"]
+    readonly_fields = ["witness", "line", "created_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(ReadOnlyAdmin):
+    list_display = ["id", "size", "created_at"]
+    readonly_fields = ["size", "note", "key", "created_at"]
+    exclude = ["root_hash", "timestamp_token"]
+    inlines = [CosignatureInline]
+
+
+@admin.register(Witness)
+class WitnessAdmin(admin.ModelAdmin):
+    list_display = ["name", "active", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["name", "vkey"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Cosignatures point at their witness; retire a witness by deactivating it.
+        return False

@@ -1,0 +1,63 @@
+"""Reads for the log: head, checkpoints, entries and the bytes of tlog-tiles."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from .merkle import HASH_SIZE
+from .models import HEAD_ID, Checkpoint, LogEntry, LogHead, _bytes
+from .storage import DatabaseHashReader
+from .tiles import TILE_WIDTH, Tile, TileError, encode_entry_bundle, tile_for_size
+
+
+def current_head() -> LogHead:
+    """The committed head (an unsaved empty head before the first append); does not lock."""
+    return LogHead.objects.filter(pk=HEAD_ID).first() or LogHead(id=HEAD_ID)
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    """The most recently signed checkpoint, or None before the first one."""
+    return Checkpoint.objects.order_by("-id").first()
+
+
+def get_entry(index: int) -> LogEntry | None:
+    return LogEntry.objects.filter(index=index).first()
+
+
+def published_size() -> int:
+    """Size of the latest checkpoint: tiles beyond it are not served, since nothing signed covers them yet."""
+    checkpoint = latest_checkpoint()
+    return checkpoint.size if checkpoint is not None else 0
+
+
+def _check_tile_exists(tile: Tile, size: int) -> None:
+    try:
+        available = tile_for_size(max(tile.level, 0), tile.index, size)
+    except TileError:
+        raise TileError(_("该瓦片在已发布的检查点中不存在。")) from None
+    # A partial tile of any width up to what exists is a valid, immutable prefix; a full tile needs 256.
+    if tile.width > available.width:
+        raise TileError(_("该瓦片在已发布的检查点中不存在。"))
+
+
+def tile_data(tile: Tile) -> bytes:
+    """Concatenated hashes of a hash tile within the latest checkpoint (C2SP tlog-tiles)."""
+    _check_tile_exists(tile, published_size())
+    hashes = DatabaseHashReader().read_range(tile.hash_level(), tile.first_hash_index(), tile.width)
+    if len(hashes) != tile.width or any(len(h) != HASH_SIZE for h in hashes):
+        raise TileError(_("瓦片数据不完整。"))
+    return b"".join(hashes)
+
+
+def entry_bundle(tile: Tile) -> bytes:
+    """An entry bundle (uint16-length-prefixed leaf data) within the latest checkpoint."""
+    _check_tile_exists(tile, published_size())
+    start = tile.index * TILE_WIDTH
+    rows = list(
+        LogEntry.objects.filter(index__gte=start, index__lt=start + tile.width)
+        .order_by("index")
+        .values_list("data", flat=True)
+    )
+    if len(rows) != tile.width:
+        raise TileError(_("瓦片数据不完整。"))
+    return encode_entry_bundle([_bytes(d) for d in rows])
