@@ -502,12 +502,17 @@ def verify_bundle(
     *,
     trust: Trust,
     file_bytes: bytes | None = None,
-    now: dt.datetime | None = None,
+    image_iscc: str | None = None,
 ) -> Verdict:
-    """Run :data:`BUNDLE_CHECKS` in order; the verdict names the first one that fails."""
+    """Run :data:`BUNDLE_CHECKS` in order; the verdict names the first one that fails.
+
+    ``file_bytes`` (the original file) must hash to one of the statement's files; ``image_iscc``
+    (the ISCC of an image that carried this bundle in its C2PA manifest) must be one of their
+    ISCC codes. Both are reported as ``file_hash``: the file is not the registered work.
+    """
     verdict = Verdict(ok=False)
     try:
-        _verify_into(verdict, bundle, trust, file_bytes, now)
+        _verify_into(verdict, bundle, trust, file_bytes, image_iscc)
     except VerificationFailure as failure:
         return verdict.fail(failure)
     verdict.ok = True
@@ -519,7 +524,7 @@ def _verify_into(
     bundle_in: Mapping[str, Any] | bytes | str,
     trust: Trust,
     file_bytes: bytes | None,
-    now: dt.datetime | None,
+    image_iscc: str | None,
 ) -> None:
     # Structure first: nothing below can be read from a bundle of the wrong shape.
     try:
@@ -552,6 +557,15 @@ def _verify_into(
                 f"文件的 SHA-256（{digest[:16]}…）不是本登记的作品文件",
                 f"the file's SHA-256 ({digest[:16]}…) is not one of the registered work files",
             )
+    if image_iscc is not None:
+        registered = {f.get("iscc") for f in statement_files(statement)}
+        if image_iscc not in registered:
+            raise VerificationFailure(
+                "file_hash",
+                f"图像的 ISCC 作品码（{image_iscc}）与登记的作品不符",
+                f"the image's ISCC code ({image_iscc}) is not that of a registered work file",
+            )
+    if file_bytes is not None or image_iscc is not None:
         verdict.passed.append("file_hash")
 
     # statement: openings reproduce the commitments; the statement names the log it is in.
@@ -667,7 +681,6 @@ def _verify_into(
             "时间戳早于登记时间",
             f"the timestamp ({stamped.gen_time.isoformat()}) is earlier than registered_at",
         )
-    del now  # genTime is bounded by rfc3161.verify against the current clock already
     verdict.timestamp = stamped.gen_time
     verdict.passed.append("timestamp")
 

@@ -1,0 +1,270 @@
+"""The offline verifier: certificates, proof bundles and signed images, without Django or a network.
+
+``artrights verify FILE [--trust trust.json] [--file ORIGINAL] [--json]`` dispatches here before
+Django is imported, so a court or a partner can run it on a laptop with only the package
+installed. ``FILE`` is one of
+
+* a certificate PDF: the PAdES signature must cover the whole file and verify (``pdf_signature``;
+  its signature timestamp must chain to a trusted TSA root and, when the trust file lists
+  ``signing_roots``, the signer to one of them); then the embedded ``certificate.json`` is
+  verified as a bundle;
+* a JSON proof bundle;
+* an image carrying our C2PA manifest: the manifest must be intact and, with ``signing_roots``,
+  trusted (``c2pa``); the bundle in it is verified and the image's ISCC code must be one the
+  statement registered (``file_hash``).
+
+``--file ORIGINAL`` adds the ``file_hash`` check: the original's SHA-256 must be a registered file.
+Checks run in this order and stop at the first failure: ``pdf_signature`` / ``c2pa``,
+``file_hash``, ``statement``, ``inclusion_proof``, ``checkpoint_signature``, ``timestamp``.
+Exit status 0 = valid, 1 = invalid (the failing check is printed), 2 = usage or trust-file error.
+
+The trust file (default: ``$ARTRIGHTS_TRUST`` or ``./trust.json``)::
+
+    {"log": {"origin": "...", "keys": ["<note verifier key>"]},
+     "tsa_roots": ["-----BEGIN CERTIFICATE-----..."],
+     "signing_roots": ["-----BEGIN CERTIFICATE-----..."]}      # optional
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from artrights.registry.bundle import Trust, Verdict, VerificationFailure, load_bundle, verify_bundle
+
+__all__ = ["Trust", "Verdict", "main", "verify_bytes", "verify_image", "verify_path", "verify_pdf"]
+
+ATTACHMENT = "certificate.json"  # the name certificate_pdf embeds the bundle under
+_UNTRUSTED_SIGNER = "签名证书未核对信任根 / signing certificate not checked against a trusted root"
+
+
+def _failed(check: str, zh: str, en: str) -> Verdict:
+    return Verdict(ok=False).fail(VerificationFailure(check, zh, en))
+
+
+# --------------------------------------------------------------------------------------------
+# PDF certificates
+# --------------------------------------------------------------------------------------------
+
+
+def _asn1_certs(certs: Sequence[Any]) -> list[Any]:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in certs]
+
+
+def _embedded_file(reader: Any, name: str) -> bytes | None:
+    try:
+        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    except (KeyError, TypeError):
+        return None
+    for i in range(0, len(names) - 1, 2):
+        if str(names[i]) == name:
+            spec = names[i + 1].get_object()
+            return bytes(spec["/EF"]["/F"].get_object().data)
+    return None
+
+
+def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
+    """Return the embedded bundle of a certificate whose signature covers and protects it."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    def fail(zh: str, en: str) -> VerificationFailure:
+        return VerificationFailure("pdf_signature", zh, en)
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise fail("PDF 文件已损坏或被改动", f"the PDF is damaged or was altered: {exc}") from None
+    if len(signatures) != 1:
+        raise fail(
+            f"证书应有一个数字签名，实际有 {len(signatures)} 个",
+            f"a certificate has exactly one signature, this PDF has {len(signatures)}",
+        )
+    warnings: list[str] = []
+    signer_context = ValidationContext(trust_roots=_asn1_certs(trust.signing_roots), allow_fetching=False)
+    ts_context = ValidationContext(trust_roots=_asn1_certs(trust.tsa_roots), allow_fetching=False)
+    try:
+        status = validate_pdf_signature(
+            signatures[0], signer_validation_context=signer_context, ts_validation_context=ts_context
+        )
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
+        raise fail("数字签名无法验证", f"the signature cannot be validated: {exc}") from None
+    if not (status.intact and status.valid):
+        raise fail(
+            "数字签名无效：文件在签名后被改动",
+            "the signature does not verify: the file changed after signing",
+        )
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        raise fail(
+            "签名之后文件被追加或修改（签名未覆盖整个文件）",
+            "content was added after signing (the signature does not cover the whole file)",
+        )
+    ts = status.timestamp_validity
+    if ts is None:
+        raise fail(
+            "数字签名没有可信时间戳（PAdES B-T）", "the signature has no signature timestamp (PAdES B-T)"
+        )
+    if not (ts.intact and ts.valid and ts.trusted):
+        raise fail(
+            "签名时间戳无效或不是由受信任的时间戳机构签发", "the signature timestamp is invalid or untrusted"
+        )
+    if trust.signing_roots:
+        if not status.trusted:
+            raise fail(
+                "签名证书不是由受信任的根证书签发", "the signing certificate does not chain to a trusted root"
+            )
+    else:
+        warnings.append(_UNTRUSTED_SIGNER)
+    bundle = _embedded_file(reader, ATTACHMENT)
+    if bundle is None:
+        raise fail(f"证书中没有附带 {ATTACHMENT}", f"the certificate has no embedded {ATTACHMENT}")
+    return bundle, warnings
+
+
+def verify_pdf(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) -> Verdict:
+    try:
+        bundle, warnings = _check_pdf_signature(data, trust)
+    except VerificationFailure as failure:
+        return Verdict(ok=False).fail(failure)
+    verdict = verify_bundle(bundle, trust=trust, file_bytes=file_bytes)
+    verdict.passed.insert(0, "pdf_signature")
+    verdict.warnings.extend(warnings)
+    return verdict
+
+
+# --------------------------------------------------------------------------------------------
+# Signed images
+# --------------------------------------------------------------------------------------------
+
+
+def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) -> Verdict:
+    from artrights.registry.content_credentials import ContentCredentialsError, iscc_image_code, read_image
+
+    try:
+        creds = read_image(data, trust_roots=trust.signing_roots)
+    except ContentCredentialsError as exc:
+        return _failed(
+            "c2pa", "无法读取图像的内容凭证", f"cannot read the image's content credentials: {exc}"
+        )
+    accepted = {"Trusted"} if trust.signing_roots else {"Trusted", "Valid"}
+    if creds.state not in accepted:
+        detail = "; ".join(creds.failures) or creds.state
+        zh = (
+            "图像没有内容凭证（C2PA）"
+            if creds.state == "None"
+            else "图像的内容凭证（C2PA）无效：图像或清单被改动，或签名者不受信任"
+        )
+        return _failed("c2pa", zh, f"the image's C2PA manifest does not validate: {detail}")
+    if creds.bundle is None:
+        return _failed("c2pa", "内容凭证中没有登记证明", "the C2PA manifest carries no registration proof")
+    try:
+        iscc = iscc_image_code(data)
+    except ContentCredentialsError as exc:
+        return _failed("file_hash", "无法解码图像", f"the image does not decode: {exc}")
+    if creds.iscc is not None and creds.iscc != iscc:
+        return _failed(
+            "file_hash",
+            "图像的 ISCC 作品码与内容凭证中的软绑定不符",
+            f"the image's ISCC ({iscc}) differs from the manifest's soft binding ({creds.iscc})",
+        )
+    verdict = verify_bundle(creds.bundle, trust=trust, file_bytes=file_bytes, image_iscc=iscc)
+    verdict.passed.insert(0, "c2pa")
+    if not trust.signing_roots:
+        verdict.warnings.append(_UNTRUSTED_SIGNER)
+    return verdict
+
+
+# --------------------------------------------------------------------------------------------
+# Dispatch
+# --------------------------------------------------------------------------------------------
+
+
+def verify_bytes(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) -> Verdict:
+    """Verify a certificate PDF, a JSON bundle or a signed image, told apart by their first bytes."""
+    if data.startswith(b"%PDF-"):
+        return verify_pdf(data, trust, file_bytes=file_bytes)
+    if data.lstrip()[:1] == b"{":
+        try:
+            bundle = load_bundle(data)
+        except ValueError as exc:
+            return _failed("statement", "证明包不是有效的 JSON", str(exc))
+        return verify_bundle(bundle, trust=trust, file_bytes=file_bytes)
+    return verify_image(data, trust, file_bytes=file_bytes)
+
+
+def verify_path(path: str | Path, trust: Trust, *, file_bytes: bytes | None = None) -> Verdict:
+    return verify_bytes(Path(path).read_bytes(), trust, file_bytes=file_bytes)
+
+
+def default_trust_path() -> Path:
+    return Path(os.environ.get("ARTRIGHTS_TRUST") or "trust.json")
+
+
+def _verdict_json(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "valid": verdict.ok,
+        "failed_check": verdict.failed_check,
+        "message": {"zh": verdict.message_zh, "en": verdict.message_en},
+        "passed": verdict.passed,
+        "number": verdict.number,
+        "type": verdict.statement_type,
+        "log_index": verdict.log_index,
+        "timestamp": verdict.timestamp.isoformat() if verdict.timestamp else None,
+        "warnings": verdict.warnings,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``artrights verify`` (argv = the arguments after ``verify``)."""
+    parser = argparse.ArgumentParser(
+        prog="artrights verify",
+        description="离线核验证书、证明包或带内容凭证的图像 / verify a certificate, proof bundle or signed image offline",
+    )
+    parser.add_argument(
+        "path", metavar="FILE", help="证书 PDF、certificate.json 或图像 / PDF, JSON bundle or image"
+    )
+    parser.add_argument("--trust", help="信任文件 / trust file (default: $ARTRIGHTS_TRUST or ./trust.json)")
+    parser.add_argument(
+        "--file", dest="original", help="作品原始文件 / the original work file (adds file_hash)"
+    )
+    parser.add_argument("--json", action="store_true", help="输出 JSON / print the verdict as JSON")
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+
+    trust_path = Path(args.trust) if args.trust else default_trust_path()
+    try:
+        trust = Trust.load(trust_path)
+    except FileNotFoundError:
+        print(f"找不到信任文件 / trust file not found: {trust_path}", file=sys.stderr)
+        return 2
+    except (ValueError, KeyError) as exc:
+        print(f"信任文件无效 / invalid trust file {trust_path}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        data = Path(args.path).read_bytes()
+        original = Path(args.original).read_bytes() if args.original else None
+    except OSError as exc:
+        print(f"无法读取文件 / cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    verdict = verify_bytes(data, trust, file_bytes=original)
+    if args.json:
+        print(json.dumps(_verdict_json(verdict), ensure_ascii=False, indent=2))
+    else:
+        print(verdict.summary())
+    return 0 if verdict.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
