@@ -117,7 +117,7 @@ def entry(request, index: int):  # type: ignore[no-untyped-def]
     return EntryOut(
         index=found.index,
         kind=found.kind,
-        statement=json.loads(data)["statement"],
+        statement=json.loads(data),
         leaf_hash=_b64(found.leaf_hash),
         data=_b64(data),
         created_at=found.created_at,

@@ -85,7 +85,7 @@ class LogHead(models.Model):
 
 
 class LogEntry(AppendOnlyModel):
-    """One statement in the log. ``data`` is the exact leaf: RFC 8785 JSON of {"kind", "statement"}."""
+    """One statement in the log. ``data`` is the exact leaf data: the statement's RFC 8785 canonical JSON."""
 
     index: models.BigIntegerField[int, int] = models.BigIntegerField(
         _("序号"), primary_key=True, db_column="idx"

@@ -56,7 +56,9 @@ from .tiles import MAX_ENTRY_SIZE
 
 logger = logging.getLogger(__name__)
 
-KIND_RE = re.compile(r"[a-z][a-z0-9_.-]{0,63}")
+# e.g. "artrights/registration@v1"; statements should carry their type inside too, since mirrors see only the
+# leaf data, not this column.
+KIND_RE = re.compile(r"[a-z][a-z0-9_.@/-]{0,63}")
 TIMESTAMPS_MODULE = "artrights.timestamps.services"
 
 
@@ -64,13 +66,13 @@ TIMESTAMPS_MODULE = "artrights.timestamps.services"
 
 
 def canonical_entry(*, kind: str, statement: dict[str, Any]) -> bytes:
-    """The leaf data of a statement: RFC 8785 canonical JSON of ``{"kind": kind, "statement": statement}``."""
+    """The leaf data of a statement: its RFC 8785 canonical JSON (``kind`` is checked, kept beside it)."""
     if not isinstance(kind, str) or not KIND_RE.fullmatch(kind):
         raise ValidationError(_("账本记录类型不正确：%(kind)s") % {"kind": kind}, code="bad_kind")
     if not isinstance(statement, dict):
         raise ValidationError(_("账本声明必须是 JSON 对象。"), code="bad_statement")
     try:
-        data = rfc8785.dumps({"kind": kind, "statement": statement})
+        data = rfc8785.dumps(statement)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
         raise ValidationError(
             _("账本声明无法规范化为 JSON：%(error)s") % {"error": exc}, code="bad_statement"

@@ -12,7 +12,7 @@ TABLES = ["ledger_logentry", "ledger_loghash", "ledger_checkpoint", "ledger_cosi
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION ledger_append_only() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION 'the public log is append-only (%)', TG_TABLE_NAME;
+  RAISE EXCEPTION USING MESSAGE = 'the public log is append-only (' || TG_TABLE_NAME || ')';
 END;
 $$ LANGUAGE plpgsql;
 """
