@@ -75,9 +75,11 @@ def _normalise(img: Image.Image) -> list[int]:
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(background, rgba)
     img = img.convert("RGB")
-    # Trim a uniform border of the top-left corner's colour (a frame or scanner margin).
+    # Trim a border of the top-left corner's colour (a frame or scanner margin). As in iscc-sdk,
+    # differences up to 100 count as border, so JPEG noise around a frame does not defeat it.
     border = Image.new("RGB", img.size, img.getpixel((0, 0)))  # type: ignore[arg-type]
-    box = ImageChops.difference(img, border).getbbox()
+    diff = ImageChops.difference(img, border)
+    box = ImageChops.add(diff, diff, 2.0, -100).getbbox()
     if box:
         img = img.crop(box)
     gray = img.convert("L").resize((32, 32), resample=Image.Resampling.BICUBIC)
@@ -113,7 +115,9 @@ def _manifest(bundle: Mapping[str, Any], iscc: str, title: str) -> dict[str, Any
                         {
                             "action": "c2pa.published",
                             "softwareAgent": {"name": CLAIM_GENERATOR},
-                            "description": "作品登记后由登记机构发布的登记副本 / registered copy published by the registry",
+                            "description": (
+                                "作品登记后由登记机构发布的登记副本 / registered copy published by the registry"
+                            ),
                         },
                     ]
                 },
@@ -135,9 +139,7 @@ def sign_image(
 
     mime = image_mime(image_bytes)
     if not isinstance(signer.key, ec.EllipticCurvePrivateKey) or signer.key.curve.name != "secp256r1":
-        raise ContentCredentialsError(
-            "C2PA 签名需要 P-256 密钥 / C2PA signing here needs a P-256 (ES256) key"
-        )
+        raise ContentCredentialsError("C2PA 签名需要 P-256 密钥 / C2PA signing here needs a P-256 (ES256) key")
     key = signer.key
     iscc = iscc_image_code(image_bytes)
     number = bundle.get("statement", {}).get("number", "")
