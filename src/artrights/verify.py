@@ -74,7 +74,6 @@ def _embedded_file(reader: Any, name: str) -> bytes | None:
 
 def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
     """Return the embedded bundle of a certificate whose signature covers and protects it."""
-    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -83,10 +82,12 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
     def fail(zh: str, en: str) -> VerificationFailure:
         return VerificationFailure("pdf_signature", zh, en)
 
+    # A damaged or hostile PDF can make the parser raise almost anything; every such error means
+    # the same to a relying party (the file is not the signed certificate), so all are caught.
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except Exception as exc:
         raise fail("PDF 文件已损坏或被改动", f"the PDF is damaged or was altered: {exc}") from None
     if len(signatures) != 1:
         raise fail(
@@ -100,7 +101,7 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
         status = validate_pdf_signature(
             signatures[0], signer_validation_context=signer_context, ts_validation_context=ts_context
         )
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:
         raise fail("数字签名无法验证", f"the signature cannot be validated: {exc}") from None
     if not (status.intact and status.valid):
         raise fail(
@@ -114,21 +115,18 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
         )
     ts = status.timestamp_validity
     if ts is None:
-        raise fail(
-            "数字签名没有可信时间戳（PAdES B-T）", "the signature has no signature timestamp (PAdES B-T)"
-        )
+        raise fail("数字签名没有可信时间戳（PAdES B-T）", "the signature has no signature timestamp (PAdES B-T)")
     if not (ts.intact and ts.valid and ts.trusted):
-        raise fail(
-            "签名时间戳无效或不是由受信任的时间戳机构签发", "the signature timestamp is invalid or untrusted"
-        )
+        raise fail("签名时间戳无效或不是由受信任的时间戳机构签发", "the signature timestamp is invalid or untrusted")
     if trust.signing_roots:
         if not status.trusted:
-            raise fail(
-                "签名证书不是由受信任的根证书签发", "the signing certificate does not chain to a trusted root"
-            )
+            raise fail("签名证书不是由受信任的根证书签发", "the signing certificate does not chain to a trusted root")
     else:
         warnings.append(_UNTRUSTED_SIGNER)
-    bundle = _embedded_file(reader, ATTACHMENT)
+    try:
+        bundle = _embedded_file(reader, ATTACHMENT)
+    except Exception as exc:
+        raise fail(f"无法读取附带的 {ATTACHMENT}", f"cannot read the embedded {ATTACHMENT}: {exc}") from None
     if bundle is None:
         raise fail(f"证书中没有附带 {ATTACHMENT}", f"the certificate has no embedded {ATTACHMENT}")
     return bundle, warnings
@@ -156,9 +154,7 @@ def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) 
     try:
         creds = read_image(data, trust_roots=trust.signing_roots)
     except ContentCredentialsError as exc:
-        return _failed(
-            "c2pa", "无法读取图像的内容凭证", f"cannot read the image's content credentials: {exc}"
-        )
+        return _failed("c2pa", "无法读取图像的内容凭证", f"cannot read the image's content credentials: {exc}")
     accepted = {"Trusted"} if trust.signing_roots else {"Trusted", "Valid"}
     if creds.state not in accepted:
         detail = "; ".join(creds.failures) or creds.state
@@ -231,15 +227,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``artrights verify`` (argv = the arguments after ``verify``)."""
     parser = argparse.ArgumentParser(
         prog="artrights verify",
-        description="离线核验证书、证明包或带内容凭证的图像 / verify a certificate, proof bundle or signed image offline",
+        description=(
+            "离线核验证书、证明包或带内容凭证的图像 / verify a certificate, proof bundle or signed image offline"
+        ),
     )
-    parser.add_argument(
-        "path", metavar="FILE", help="证书 PDF、certificate.json 或图像 / PDF, JSON bundle or image"
-    )
+    parser.add_argument("path", metavar="FILE", help="证书 PDF、certificate.json 或图像 / PDF, JSON bundle or image")
     parser.add_argument("--trust", help="信任文件 / trust file (default: $ARTRIGHTS_TRUST or ./trust.json)")
-    parser.add_argument(
-        "--file", dest="original", help="作品原始文件 / the original work file (adds file_hash)"
-    )
+    parser.add_argument("--file", dest="original", help="作品原始文件 / the original work file (adds file_hash)")
     parser.add_argument("--json", action="store_true", help="输出 JSON / print the verdict as JSON")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
 

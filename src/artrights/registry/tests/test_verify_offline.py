@@ -1,0 +1,309 @@
+"""The offline verifier end to end: certificate PDFs, JSON bundles and signed images (no Django)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from artrights import verify
+from artrights.registry import bundle as b
+from artrights.registry import content_credentials as cc
+from artrights.registry.certificate_pdf import CertificateData, render_certificate, sign_pdf
+from artrights.registry.tests.proofkit import Kit, sample_image
+
+NUMBER = "粤作登字-2026-F-00000001"
+
+
+@pytest.fixture(scope="module")
+def kit() -> Kit:
+    return Kit.new()
+
+
+@pytest.fixture(scope="module")
+def original() -> bytes:
+    return sample_image(11)
+
+
+@pytest.fixture(scope="module")
+def registered(kit: Kit, original: bytes) -> dict[str, Any]:
+    statement, openings = kit.statement(number=NUMBER, image=original, iscc=cc.iscc_image_code(original))
+    return kit.register(statement, openings)
+
+
+def make_certificate(kit: Kit, bundle: dict[str, Any], signer: Any = None) -> bytes:
+    signer = signer or kit.signing
+    data = CertificateData(
+        number=bundle["statement"]["number"],
+        title="大芬村的清晨",
+        work_type="美术",
+        authors=["李明"],
+        owners=["深圳市大芬油画艺术有限公司"],
+        applicant="深圳市大芬油画艺术有限公司",
+        issuer="广东省版权保护联合会",
+        registered_on=dt.date(2026, 11, 26),
+        verify_url=f"https://registry.artrights.test/verify/{bundle['statement']['number']}",
+        log_origin=kit.log.origin,
+        log_index=bundle["log"]["index"],
+        bundle_json=b.dump_bundle(bundle),
+    )
+    return sign_pdf(render_certificate(data), signer.key, signer.chain, kit.timestamper)
+
+
+@pytest.fixture(scope="module")
+def pdf(kit: Kit, registered: dict[str, Any]) -> bytes:
+    return make_certificate(kit, registered)
+
+
+@pytest.fixture(scope="module")
+def signed_image(kit: Kit, original: bytes, registered: dict[str, Any]) -> bytes:
+    return cc.sign_image(original, bundle=registered, signer=kit.signing)
+
+
+@pytest.fixture(scope="module")
+def files(
+    tmp_path_factory: pytest.TempPathFactory, kit: Kit, pdf: bytes, registered: dict[str, Any], signed_image: bytes
+) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("verify")
+    paths = {
+        "pdf": folder / "certificate.pdf",
+        "json": folder / "certificate.json",
+        "image": folder / "work.png",
+        "trust": folder / "trust.json",
+    }
+    paths["pdf"].write_bytes(pdf)
+    paths["json"].write_bytes(b.dump_bundle(registered))
+    paths["image"].write_bytes(signed_image)
+    paths["trust"].write_text(json.dumps(kit.trust.to_json()), encoding="utf-8")
+    return paths
+
+
+def flipped(data: bytes, pos: int) -> bytes:
+    out = bytearray(data)
+    out[pos] ^= 0x01
+    return bytes(out)
+
+
+# --- valid inputs ----------------------------------------------------------------------------
+
+
+def test_a_signed_certificate_verifies_offline(kit: Kit, files: dict[str, Path]) -> None:
+    verdict = verify.verify_path(files["pdf"], kit.trust)
+    assert verdict.ok, verdict.summary()
+    assert verdict.passed == ["pdf_signature", *b.BUNDLE_CHECKS[1:]]
+    assert verdict.number == NUMBER and verdict.warnings == []
+
+
+def test_a_certificate_and_its_original_file_verify_together(kit: Kit, pdf: bytes, original: bytes) -> None:
+    verdict = verify.verify_bytes(pdf, kit.trust, file_bytes=original)
+    assert verdict.ok and verdict.passed[:2] == ["pdf_signature", "file_hash"]
+
+
+def test_a_json_bundle_verifies_offline(kit: Kit, files: dict[str, Path], original: bytes) -> None:
+    verdict = verify.verify_path(files["json"], kit.trust, file_bytes=original)
+    assert verdict.ok and verdict.passed == list(b.BUNDLE_CHECKS)
+
+
+def test_a_signed_image_verifies_offline(kit: Kit, files: dict[str, Path]) -> None:
+    verdict = verify.verify_path(files["image"], kit.trust)
+    assert verdict.ok, verdict.summary()
+    assert verdict.passed == ["c2pa", *b.BUNDLE_CHECKS]
+
+
+def test_without_signing_roots_the_certificate_verifies_with_a_warning(kit: Kit, pdf: bytes) -> None:
+    trust = b.Trust(origin=kit.trust.origin, log_keys=kit.trust.log_keys, tsa_roots=kit.trust.tsa_roots)
+    verdict = verify.verify_bytes(pdf, trust)
+    assert verdict.ok
+    assert verdict.warnings == [verify._UNTRUSTED_SIGNER]
+    assert "签名证书未核对信任根" in verdict.summary()
+
+
+# --- damaged or foreign inputs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", [0.02, 0.25, 0.5, 0.75, 0.9, 0.995])
+def test_one_changed_byte_anywhere_in_the_certificate_fails_the_pdf_signature(
+    kit: Kit, pdf: bytes, where: float
+) -> None:
+    verdict = verify.verify_bytes(flipped(pdf, int(len(pdf) * where)), kit.trust)
+    assert (verdict.ok, verdict.failed_check) == (False, "pdf_signature"), verdict.summary()
+
+
+def test_a_changed_byte_in_the_attached_bundle_fails_the_pdf_signature(kit: Kit, pdf: bytes) -> None:
+    start = pdf.index(b"/EmbeddedFile")
+    stream = pdf.index(b"stream", start) + len(b"stream\n") + 10
+    verdict = verify.verify_bytes(flipped(pdf, stream), kit.trust)
+    assert verdict.failed_check == "pdf_signature"
+
+
+def test_an_update_appended_after_signing_fails_the_pdf_signature(kit: Kit, pdf: bytes) -> None:
+    from pyhanko.pdf_utils.generic import pdf_string
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    writer.root["/Lang"] = pdf_string("en")
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    verdict = verify.verify_bytes(out.getvalue(), kit.trust)
+    assert verdict.failed_check == "pdf_signature"
+    assert "whole file" in verdict.message_en
+
+
+def test_a_certificate_signed_by_a_stranger_fails_the_pdf_signature(kit: Kit, registered: dict[str, Any]) -> None:
+    forged = make_certificate(kit, registered, signer=Kit.new().signing)
+    verdict = verify.verify_bytes(forged, kit.trust)
+    assert verdict.failed_check == "pdf_signature"
+    assert "trusted root" in verdict.message_en
+
+
+def test_an_unsigned_certificate_fails_the_pdf_signature(kit: Kit, registered: dict[str, Any]) -> None:
+    unsigned = render_certificate(
+        CertificateData(
+            number=NUMBER,
+            title="t",
+            work_type="美术",
+            authors=[],
+            owners=[],
+            applicant="a",
+            issuer="i",
+            registered_on=dt.date(2026, 1, 1),
+            verify_url="https://x/verify/1",
+            log_origin=kit.log.origin,
+            log_index=0,
+            bundle_json=b.dump_bundle(registered),
+        )
+    )
+    assert verify.verify_bytes(unsigned, kit.trust).failed_check == "pdf_signature"
+
+
+def test_a_certificate_for_another_file_fails_the_file_hash(kit: Kit, pdf: bytes) -> None:
+    verdict = verify.verify_bytes(pdf, kit.trust, file_bytes=sample_image(12))
+    assert verdict.failed_check == "file_hash"
+
+
+def test_a_json_bundle_with_a_changed_field_fails(kit: Kit, registered: dict[str, Any]) -> None:
+    changed = copy.deepcopy(registered)
+    changed["statement"]["registered_at"] = "2020-01-01T00:00:00Z"
+    verdict = verify.verify_bytes(b.dump_bundle(changed), kit.trust)
+    assert verdict.failed_check == "inclusion_proof"
+
+
+def test_a_json_bundle_under_another_logs_trust_fails(registered: dict[str, Any]) -> None:
+    other = Kit.new(origin="elsewhere.example/log")
+    verdict = verify.verify_bytes(b.dump_bundle(registered), other.trust)
+    assert verdict.failed_check == "inclusion_proof"
+
+
+def test_an_image_with_replaced_pixels_fails_c2pa(kit: Kit, signed_image: bytes) -> None:
+    from artrights.registry.tests.test_content_credentials import png_chunks, png_from_chunks
+
+    other = dict(png_chunks(sample_image(13)))
+    spliced = png_from_chunks([(k, other[b"IDAT"] if k == b"IDAT" else v) for k, v in png_chunks(signed_image)])
+    verdict = verify.verify_bytes(spliced, kit.trust)
+    assert verdict.failed_check == "c2pa"
+
+
+def test_an_image_with_one_changed_byte_fails_c2pa(kit: Kit, signed_image: bytes) -> None:
+    verdict = verify.verify_bytes(flipped(signed_image, len(signed_image) - 100), kit.trust)
+    assert verdict.failed_check == "c2pa"
+
+
+def test_an_image_without_content_credentials_fails_c2pa(kit: Kit, original: bytes) -> None:
+    verdict = verify.verify_bytes(original, kit.trust)
+    assert verdict.failed_check == "c2pa"
+    assert "没有内容凭证" in verdict.message_zh
+
+
+def test_an_image_signed_by_a_stranger_fails_c2pa(kit: Kit, original: bytes, registered: dict[str, Any]) -> None:
+    forged = cc.sign_image(original, bundle=registered, signer=Kit.new().signing)
+    assert verify.verify_bytes(forged, kit.trust).failed_check == "c2pa"
+
+
+def test_a_valid_bundle_on_another_picture_fails_the_file_hash(kit: Kit, registered: dict[str, Any]) -> None:
+    # The manifest is genuine and the bundle verifies, but it was put on a different picture.
+    other = cc.sign_image(sample_image(14), bundle=registered, signer=kit.signing)
+    verdict = verify.verify_bytes(other, kit.trust)
+    assert verdict.passed == ["c2pa"]
+    assert verdict.failed_check == "file_hash"
+    assert "ISCC" in verdict.message_zh
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def test_the_command_prints_a_one_line_valid_verdict_in_chinese_then_english(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert verify.main([str(files["pdf"]), "--trust", str(files["trust"])]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith(f"有效 VALID: {NUMBER}") and "\n" not in out
+    assert "is entry" in out
+
+
+def test_the_command_names_the_failing_check_and_exits_1(
+    files: dict[str, Path], tmp_path: Path, pdf: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(flipped(pdf, len(pdf) // 2))
+    assert verify.main([str(bad), "--trust", str(files["trust"])]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("无效 INVALID [pdf_signature]:")
+
+
+def test_the_command_checks_the_original_file(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.png"
+    other.write_bytes(sample_image(15))
+    assert verify.main([str(files["json"]), "--trust", str(files["trust"]), "--file", str(other)]) == 1
+    assert "[file_hash]" in capsys.readouterr().out
+
+
+def test_the_command_reads_the_trust_file_from_artrights_trust(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ARTRIGHTS_TRUST", str(files["trust"]))
+    assert verify.main([str(files["image"]), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is True and report["passed"][0] == "c2pa" and report["number"] == NUMBER
+
+
+def test_the_command_exits_2_without_a_trust_file(
+    files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ARTRIGHTS_TRUST", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert verify.main([str(files["pdf"])]) == 2
+    assert "trust file not found" in capsys.readouterr().err
+
+
+def test_the_verifier_runs_without_importing_django(files: dict[str, Path]) -> None:
+    # A fresh interpreter that verifies a PDF, a bundle and an image, then lists what it imported.
+    script = (
+        "import sys\n"
+        "from artrights.verify import main\n"
+        "codes = [main([p, '--trust', sys.argv[1]]) for p in sys.argv[2:]]\n"
+        "django = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
+        "print('DJANGO', django)\n"
+        "sys.exit(max(codes))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(files["trust"]), str(files["pdf"]), str(files["json"]), str(files["image"])],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "DJANGO []" in result.stdout
+    assert result.stdout.count("有效 VALID") == 3
