@@ -18,7 +18,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     if CHROMIUM.exists():
         return
-    message = f"没有找到 chromium（{CHROMIUM}）：apt-get install chromium / chromium not found: apt-get install chromium"
+    message = (
+        f"没有找到 chromium（{CHROMIUM}）：apt-get install chromium / "
+        "chromium not found: apt-get install chromium"
+    )
     if os.environ.get("CI"):
         # CI must run the browser tests: fail loudly instead of skipping.
         for item in items:
@@ -44,8 +47,15 @@ def browser():  # type: ignore[no-untyped-def]
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

@@ -20,7 +20,9 @@ from artrights.accounts.models import ApiToken, TokenScope
 from artrights.accounts.services import authenticate_token
 from artrights.core.api import router as core_router
 from artrights.core.middleware import client_ip
+from artrights.core.statemachine import TransitionNotAllowed
 from artrights.ledger.api import router as ledger_router
+from artrights.registry.api import router as registry_router
 
 
 class BearerToken(HttpBearer):
@@ -62,6 +64,14 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied):  # type: ignore[no-
     return api.create_response(request, {"detail": str(exc) or _("您没有权限执行此操作。")}, status=403)
 
 
+@api.exception_handler(TransitionNotAllowed)
+def _conflict(request: HttpRequest, exc: TransitionNotAllowed):  # type: ignore[no-untyped-def]
+    from django.utils.translation import get_language
+
+    message = exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
+    return api.create_response(request, {"detail": message, "allowed": exc.allowed}, status=409)
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError):  # type: ignore[no-untyped-def]
     return api.create_response(request, {"detail": _("需要登录或有效的API令牌。")}, status=401)
@@ -70,3 +80,4 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError):  # type: i
 api.add_router("/accounts", accounts_router)
 api.add_router("/core", core_router)
 api.add_router("/log", ledger_router)
+api.add_router("/registry", registry_router)

@@ -16,6 +16,9 @@ PLATFORM_COMMANDS = {
     "migrate": "更新数据库结构 / apply database migrations",
     "run_huey": "只运行后台任务进程 / run only the background worker",
     "check": "检查配置（--deploy 检查生产配置）/ check the configuration",
+    "file": "数字作品备案：file IMAGE --title T --author A --owner O --out DIR / file a digital work",
+    "verify": "离线验证证书：verify FILE [--trust trust.json] / verify a certificate offline (no database)",
+    "log": "公开日志：log verify | log checkpoint / check or sign the public log",
 }
 
 
@@ -34,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help"} or args == ["help"]:
         print_help()
         return 0
+    if args[0] == "verify":
+        # Offline: no Django, no database, no network.
+        from artrights.verify import main as verify_main
+
+        return verify_main(args[1:])
     if args[:2] == ["help", "--all"]:
         args = ["help"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "artrights.settings")

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "artrights.accounts",
     "artrights.portal",
     "artrights.ledger",
+    "artrights.timestamps",
+    "artrights.registry",
 ]
 
 MIDDLEWARE = [

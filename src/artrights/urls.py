@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .api import api
+from .registry import views as registry_views
 
 urlpatterns = [
     path("", include("artrights.portal.urls")),
@@ -10,6 +11,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("registry/", include("artrights.registry.urls")),
+    path("verify/", registry_views.verify_page, name="verify"),
+    path("verify/<str:number>", registry_views.public_record, name="verify_number"),
+    path("tsa/", include("artrights.timestamps.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

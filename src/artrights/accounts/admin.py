@@ -10,7 +10,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "role", "organisation", "is_active", "last_login"]
     list_filter = ["role", "is_active", "organisation"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("平台角色"), {"fields": ("role", "organisation", "display_name", "phone")}),
     )
 
@@ -26,4 +26,3 @@ class OrganisationAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at", "last_used_ip"]
-    exclude: list[str] = []

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from artrights.core.validators import validate_uscc
+from artrights.core.validators import uscc_validator, validate_uscc
 
 
 class Role(models.TextChoices):
@@ -36,7 +36,7 @@ class OrganisationKind(models.TextChoices):
 class Organisation(models.Model):
     kind = models.CharField(_("机构类型"), max_length=20, choices=OrganisationKind.choices)
     name = models.CharField(_("机构名称"), max_length=200)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[uscc_validator])
     address = models.CharField(_("地址"), max_length=300, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -124,7 +124,11 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         now = timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.user.is_active
+        return (
+            self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > now)
+            and self.user.is_active
+        )
 
     def allows(self, scope: str) -> bool:
         if scope == TokenScope.READ:

@@ -12,7 +12,16 @@ class PartyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "object_type", "object_id", "object_repr", "ip_address", "via"]
+    list_display = [
+        "at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "ip_address",
+        "via",
+    ]
     list_filter = ["action", "object_type", "via"]
     search_fields = ["actor_label", "object_id", "object_repr", "ip_address"]
     date_hierarchy = "at"

@@ -8,8 +8,8 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from .identifiers import IdentifierError, parse_resident_id, parse_uscc
-from .services import store_file
 from .selectors import working_calendar
+from .services import store_file
 
 router = Router(tags=["core"])
 
@@ -25,13 +25,17 @@ class IdentifierCheckOut(Schema):
 @router.get("/identifiers/check", response=IdentifierCheckOut, auth=None, summary="Check a USCC or ID number")
 def check_identifier(request, kind: str, value: str):  # type: ignore[no-untyped-def]
     """kind = `uscc` (GB 32100 unified social credit code) or `resident_id` (GB 11643 citizen ID number)."""
-    parser = {"uscc": lambda v: parse_uscc(v).code, "resident_id": lambda v: parse_resident_id(v).number}.get(kind)
+    parser = {"uscc": lambda v: parse_uscc(v).code, "resident_id": lambda v: parse_resident_id(v).number}.get(
+        kind
+    )
     if parser is None:
         return IdentifierCheckOut(valid=False, code="unknown_kind", message="kind: uscc | resident_id")
     try:
         return IdentifierCheckOut(valid=True, normalised=parser(value))
     except IdentifierError as exc:
-        return IdentifierCheckOut(valid=False, code=exc.code, position=exc.position, message=exc.message(get_language()))
+        return IdentifierCheckOut(
+            valid=False, code=exc.code, position=exc.position, message=exc.message(get_language())
+        )
 
 
 class WorkdaysOut(Schema):
@@ -45,7 +49,9 @@ class WorkdaysOut(Schema):
 def workdays_add(request, start: dt.date, days: int):  # type: ignore[no-untyped-def]
     calendar = working_calendar()
     due = calendar.add_working_days(start, days)
-    return WorkdaysOut(start=start, working_days=days, due=due, provisional=calendar.is_provisional(start, due))
+    return WorkdaysOut(
+        start=start, working_days=days, due=due, provisional=calendar.is_provisional(start, due)
+    )
 
 
 class FileOut(Schema):

@@ -33,7 +33,8 @@ class AuditContext:
     via: str = ""
 
 
-_context: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())
+# AuditContext is frozen, so sharing one default instance is safe.
+_context: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())  # noqa: B039
 
 
 def current() -> AuditContext:
@@ -123,7 +124,9 @@ def _audited(sender: type[models.Model]) -> bool:
     )
 
 
-def _before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+def _before_save(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any
+) -> None:
     if raw or not _audited(sender) or instance.pk is None or instance._state.adding:
         return
     old = sender._base_manager.filter(pk=instance.pk).first()

@@ -65,7 +65,10 @@ def _too_large(request: HttpRequest, size: int | None) -> HttpResponse:
     limit_mb = settings.ARTRIGHTS_MAX_UPLOAD_BYTES / (1024 * 1024)
     if request.path.startswith("/api/") or "application/json" in request.META.get("HTTP_ACCEPT", ""):
         return JsonResponse(
-            {"detail": _("上传内容过大：上限为 %(limit).0f MB。") % {"limit": limit_mb}, "code": "upload_too_large"},
+            {
+                "detail": _("上传内容过大：上限为 %(limit).0f MB。") % {"limit": limit_mb},
+                "code": "upload_too_large",
+            },
             status=413,
         )
     return render(request, "413.html", {"limit_mb": limit_mb, "size": size}, status=413)

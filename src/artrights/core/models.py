@@ -50,7 +50,9 @@ class Party(models.Model):
     class Meta:
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
-        constraints = [models.UniqueConstraint(fields=["id_type", "id_number"], name="party_unique_identifier")]
+        constraints = [
+            models.UniqueConstraint(fields=["id_type", "id_number"], name="party_unique_identifier")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -79,12 +81,15 @@ class AppendOnlyQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One write to the platform. Rows are never updated or deleted (also enforced by database triggers)."""
 
-    objects = AppendOnlyQuerySet.as_manager()
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     # PROTECT: a user who ever wrote something stays (deactivated), so the log keeps pointing at them.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_label = models.CharField(_("操作人标识"), max_length=200, blank=True)
     action = models.CharField(_("操作"), max_length=64, db_index=True)
@@ -96,6 +101,8 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
     request_path = models.CharField(_("请求路径"), max_length=300, blank=True)
     via = models.CharField(_("途径"), max_length=20, blank=True)  # web, api, cli, worker
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计日志")

@@ -17,7 +17,12 @@ def worker_probe(token: str) -> dict[str, Any]:
     """Answer from inside the worker: proves a consumer picked the task up and can reach the database."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return {"token": token, "pid": os.getpid(), "at": timezone.now().isoformat(), "database": connection.vendor}
+    return {
+        "token": token,
+        "pid": os.getpid(),
+        "at": timezone.now().isoformat(),
+        "database": connection.vendor,
+    }
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))

@@ -15,6 +15,11 @@ def validate_uscc(value: str) -> str:
         raise ValidationError(exc.message(get_language()), code=exc.code) from None
 
 
+def uscc_validator(value: str) -> None:
+    """Model-field validator form of `validate_uscc`."""
+    validate_uscc(value)
+
+
 def validate_resident_id(value: str) -> str:
     try:
         return parse_resident_id(value).number

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from artrights.accounts.access import visible_to
-from artrights.accounts.models import ApiToken, TokenScope
+from artrights.accounts.models import ApiToken, TokenScope, User
 from artrights.accounts.services import issue_token, revoke_token
 from artrights.core.models import AuditEvent
 
@@ -22,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)  # login_required
     recent = AuditEvent.objects.filter(actor=user)[:10]
     return render(
         request,

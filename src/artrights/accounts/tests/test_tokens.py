@@ -42,8 +42,12 @@ def test_a_revoked_token_stops_working_at_once(client, artist):
 
 def test_a_read_only_token_cannot_write(client, artist):
     raw = _token(artist, ["read"])
-    response = client.post("/api/accounts/tokens", {"name": "x", "scopes": ["read"]}, content_type="application/json",
-                           **bearer(raw))
+    response = client.post(
+        "/api/accounts/tokens",
+        {"name": "x", "scopes": ["read"]},
+        content_type="application/json",
+        **bearer(raw),
+    )
     assert response.status_code == 403
     assert "写入" in response.json()["detail"]
     assert ApiToken.objects.count() == 1
@@ -56,7 +60,9 @@ def test_an_unknown_token_is_refused(client):
 def test_browser_api_writes_need_the_csrf_token(artist):
     client = Client(enforce_csrf_checks=True)
     client.force_login(artist)
-    response = client.post("/api/accounts/tokens", {"name": "x", "scopes": ["read"]}, content_type="application/json")
+    response = client.post(
+        "/api/accounts/tokens", {"name": "x", "scopes": ["read"]}, content_type="application/json"
+    )
     assert response.status_code in (401, 403)
     assert not ApiToken.objects.exists()
 
@@ -72,8 +78,9 @@ def test_a_user_cannot_revoke_someone_elses_token(client, artist, outsider):
 
 
 def test_a_token_with_an_unknown_scope_is_refused_with_a_message(artist_client):
-    response = artist_client.post("/api/accounts/tokens", {"name": "x", "scopes": ["root"]},
-                                  content_type="application/json")
+    response = artist_client.post(
+        "/api/accounts/tokens", {"name": "x", "scopes": ["root"]}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert "root" in response.json()["detail"]
     assert not ApiToken.objects.exists()

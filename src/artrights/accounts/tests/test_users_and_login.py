@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_every_role_can_log_in_and_sees_its_own_dashboard(client, make_user):
     for role in Role:
         user = make_user(f"user-{role.value}", role.value)
-        response = client.post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD},
-                               follow=True)
+        response = client.post(
+            "/accounts/login/", {"username": user.username, "password": TEST_PASSWORD}, follow=True
+        )
         assert response.status_code == 200
         page = response.content.decode()
         assert f"{role.label}工作台" in page
@@ -22,7 +23,9 @@ def test_every_role_can_log_in_and_sees_its_own_dashboard(client, make_user):
 
 def test_five_wrong_passwords_lock_the_account_and_say_so(client, artist):
     for _ in range(5):
-        response = client.post("/accounts/login/", {"username": artist.username, "password": "wrong-password"})
+        response = client.post(
+            "/accounts/login/", {"username": artist.username, "password": "wrong-password"}
+        )
     response = client.post("/accounts/login/", {"username": artist.username, "password": TEST_PASSWORD})
     assert response.status_code == 429
     page = response.content.decode()
@@ -33,7 +36,9 @@ def test_five_wrong_passwords_lock_the_account_and_say_so(client, artist):
 def test_the_lockout_message_is_in_english_for_english_users(client, artist):
     client.cookies["django_language"] = "en"
     for _ in range(6):
-        response = client.post("/accounts/login/", {"username": artist.username, "password": "wrong-password"})
+        response = client.post(
+            "/accounts/login/", {"username": artist.username, "password": "wrong-password"}
+        )
     assert response.status_code == 429
     assert "Try again in 15 minutes" in response.content.decode()
 
@@ -49,7 +54,11 @@ def test_a_user_changes_their_password(client, artist):
     client.force_login(artist)
     response = client.post(
         "/accounts/password/",
-        {"old_password": TEST_PASSWORD, "new_password1": "a-much-better-secret-77", "new_password2": "a-much-better-secret-77"},
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "a-much-better-secret-77",
+            "new_password2": "a-much-better-secret-77",
+        },
     )
     assert response.status_code == 302
     artist.refresh_from_db()

@@ -28,7 +28,11 @@ def s3_server():
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
     client = boto3.client(
-        "s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
     )
     client.create_bucket(Bucket="artrights-test")
     yield endpoint, client

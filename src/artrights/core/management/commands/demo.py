@@ -15,12 +15,30 @@ from artrights.core import audit
 from artrights.core.identifiers import compose_uscc
 
 DEMO_ORGS = [
-    ("agency", OrganisationKind.AGENCY, "深圳市示例版权代理有限公司", compose_uscc("9", "1", "440300", "MA5D7K01")),
-    ("workstation", OrganisationKind.WORKSTATION, "大芬美术产业协会知识产权保护工作站",
-     compose_uscc("5", "1", "440307", "MJ0D7K02")),
-    ("department", OrganisationKind.DEPARTMENT, "深圳市市场监督管理局（示例）", compose_uscc("1", "1", "440300", "00D7K003")),
-    ("mediation", OrganisationKind.MEDIATION_ORG, "深圳市版权纠纷调解委员会（示例）",
-     compose_uscc("5", "1", "440300", "MJ0D7K04")),
+    (
+        "agency",
+        OrganisationKind.AGENCY,
+        "深圳市示例版权代理有限公司",
+        compose_uscc("9", "1", "440300", "MA5D7K01"),
+    ),
+    (
+        "workstation",
+        OrganisationKind.WORKSTATION,
+        "大芬美术产业协会知识产权保护工作站",
+        compose_uscc("5", "1", "440307", "MJ0D7K02"),
+    ),
+    (
+        "department",
+        OrganisationKind.DEPARTMENT,
+        "深圳市市场监督管理局（示例）",
+        compose_uscc("1", "1", "440300", "00D7K003"),
+    ),
+    (
+        "mediation",
+        OrganisationKind.MEDIATION_ORG,
+        "深圳市版权纠纷调解委员会（示例）",
+        compose_uscc("5", "1", "440300", "MJ0D7K04"),
+    ),
 ]
 ROLE_ORG = {
     Role.AGENCY: "agency",
@@ -57,12 +75,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         prefix = opts["prefix"]
         if User.objects.filter(username=f"{prefix}{Role.ADMIN.value}").exists():
-            self.stdout.write(f"演示数据已存在，账户与密码见 / demo data already loaded; accounts in {accounts_file()}")
+            self.stdout.write(
+                f"演示数据已存在，账户与密码见 / demo data already loaded; accounts in {accounts_file()}"
+            )
             return
         with audit.context(via="cli"), transaction.atomic():
             orgs = {}
             for key, kind, name, uscc in DEMO_ORGS:
-                orgs[key], _ = Organisation.objects.get_or_create(uscc=uscc, defaults={"kind": kind, "name": name})
+                orgs[key], _ = Organisation.objects.get_or_create(
+                    uscc=uscc, defaults={"kind": kind, "name": name}
+                )
             created = []
             for role in Role:
                 password = secrets.token_urlsafe(9)

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from artrights.accounts.access import visible_to
+
+from . import selectors, services
+from .models import Work
+
+router = Router(tags=["registry"])
+
+
+class WorkOut(Schema):
+    id: int
+    kind: str
+    status: str
+    status_label: str
+    number: str | None
+    flow_number: str | None
+    title: str
+    work_type: str
+    completed_on: dt.date
+    registered_at: dt.datetime | None
+    review_due: dt.date | None
+    log_index: int | None
+    duplicate_warnings: list[dict]
+
+    @staticmethod
+    def resolve_status_label(obj: Work) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_duplicate_warnings(obj: Work) -> list[dict]:
+        return [
+            {
+                "earlier_number": d.earlier.number,
+                "score": d.score,
+                "method": d.method,
+                "same_owner": d.same_owner,
+            }
+            for d in obj.duplicate_warnings.select_related("earlier")
+        ]
+
+
+class PublicWorkOut(Schema):
+    number: str
+    title: str
+    work_type: str
+    kind: str
+    status: str
+    registered_at: dt.datetime | None
+    log_index: int | None
+
+
+class MessageOut(Schema):
+    detail: str
+
+
+class OwnerIn(Schema):
+    name: str
+    id_type: str
+    id_number: str
+    kind: str = "natural"
+    address: str = ""
+
+
+class ApplicationIn(Schema):
+    """The JSON part of a multipart application; `samples` are the files."""
+
+    title: str
+    work_type: str
+    authors: list[dict[str, str]]
+    completed_on: dt.date
+    owners: list[OwnerIn]
+    creation_nature: str = "original"
+    publish_status: str = "unpublished"
+    first_published_on: dt.date | None = None
+    obtain_mode: str = "original"
+    ownership_mode: str = "individual"
+    rights: list[str] = []
+    description: str = ""
+    work_type_desc: str = ""
+
+
+class ActionIn(Schema):
+    notice: str = ""
+    ground: str = ""
+    reason: str = ""
+
+
+def _parse(payload: str) -> ApplicationIn:
+    try:
+        return ApplicationIn.model_validate(json.loads(payload))
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(_("申请数据不是有效的JSON：%(error)s") % {"error": str(exc)[:300]}) from None
+
+
+def _owners(data: ApplicationIn) -> list[services.PartyInput]:
+    return [services.PartyInput(**o.dict()) for o in data.owners]
+
+
+def _fields(data: ApplicationIn) -> dict:
+    fields = data.dict(exclude={"owners"})
+    return fields
+
+
+@router.get("/works", response=list[WorkOut], summary="Works I may see (mine, or all for registrars)")
+def list_works(request: HttpRequest, status: str | None = None):  # type: ignore[no-untyped-def]
+    works = visible_to(request.user, Work.objects.all())
+    if status:
+        works = works.filter(status=status)
+    return list(works[:200])
+
+
+@router.get("/works/{work_id}", response=WorkOut)
+def get_work(request: HttpRequest, work_id: int):  # type: ignore[no-untyped-def]
+    return get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+
+
+@router.post(
+    "/works", response={201: WorkOut}, summary="Create a registration application (multipart: data + samples)"
+)
+def create_work(request: HttpRequest, data: Form[str], samples: list[UploadedFile] = File(...)):  # type: ignore[no-untyped-def]
+    parsed = _parse(data)
+    work = services.create_application(
+        user=request.user,
+        fields=_fields(parsed),
+        owners=_owners(parsed),
+        files=[services.SampleInput(f) for f in samples],
+        request=request,
+    )
+    return Status(201, work)
+
+
+@router.post(
+    "/digital-filings", response={201: WorkOut}, summary="数字作品备案: filing number and certificate at once"
+)
+def digital_filing(request: HttpRequest, data: Form[str], image: UploadedFile = File(...)):  # type: ignore[no-untyped-def]
+    parsed = _parse(data)
+    work = services.file_digital_work(
+        user=request.user,
+        fields=_fields(parsed),
+        owners=_owners(parsed),
+        files=[services.SampleInput(image)],
+        request=request,
+    )
+    return Status(201, work)
+
+
+_ACTIONS = {
+    "submit": lambda w, u, p: services.submit(work=w, user=u),
+    "withdraw": lambda w, u, p: services.withdraw(work=w, user=u),
+    "accept": lambda w, u, p: services.accept(work=w, registrar=u),
+    "start_review": lambda w, u, p: services.start_review(work=w, registrar=u),
+    "request_correction": lambda w, u, p: services.request_correction(work=w, registrar=u, notice=p.notice),
+    "correct": lambda w, u, p: services.correct(work=w, user=u),
+    "refuse": lambda w, u, p: services.refuse(work=w, registrar=u, ground=p.ground, reason=p.reason),
+    "register": lambda w, u, p: services.register(work=w, registrar=u),
+    "revoke": lambda w, u, p: services.revoke(work=w, registrar=u, ground=p.ground, reason=p.reason),
+}
+
+
+@router.post(
+    "/works/{work_id}/{action}", response=WorkOut, summary="Move an application: submit, accept, register…"
+)
+def act(request: HttpRequest, work_id: int, action: str, payload: ActionIn | None = None):  # type: ignore[no-untyped-def]
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    handler = _ACTIONS.get(action)
+    if handler is None:
+        raise ValidationError(_("未知操作：%(action)s") % {"action": action})
+    handler(work, request.user, payload or ActionIn())
+    work.refresh_from_db()
+    return work
+
+
+@router.get(
+    "/works/{work_id}/certificate.json",
+    response={200: dict, 404: MessageOut},
+    summary="The proof bundle of the current certificate",
+)
+def certificate_bundle(request: HttpRequest, work_id: int):  # type: ignore[no-untyped-def]
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    certificate = work.certificates.first()
+    if certificate is None:
+        return Status(404, {"detail": _("证书尚未签发。")})
+    return certificate.bundle
+
+
+@router.get(
+    "/public/{number}",
+    response={200: PublicWorkOut, 404: MessageOut},
+    auth=None,
+    summary="A public registry record",
+)
+def public_record(request: HttpRequest, number: str):  # type: ignore[no-untyped-def]
+    work = selectors.public_record(number)
+    if work is None:
+        return Status(404, {"detail": _("没有这个登记号。")})
+    return work

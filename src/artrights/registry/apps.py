@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "artrights.registry"
+    label = "registry"
+    verbose_name = _("作品登记")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the access rules)

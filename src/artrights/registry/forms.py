@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from artrights.core.models import IdType, PartyKind
+
+from .models import (
+    ContractType,
+    CreationNature,
+    ObtainMode,
+    OwnershipMode,
+    PublishStatus,
+    RefusalGround,
+    RevocationGround,
+    Right,
+    WorkType,
+)
+from .services import PartyInput
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class OwnerFields(forms.Form):
+    owner_kind = forms.ChoiceField(label=_("著作权人类型"), choices=PartyKind.choices)
+    owner_name = forms.CharField(label=_("著作权人姓名/名称"), max_length=200)
+    owner_id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices)
+    owner_id_number = forms.CharField(label=_("证件号码"), max_length=64)
+    owner_address = forms.CharField(label=_("地址"), max_length=300, required=False)
+
+    def owner(self) -> PartyInput:
+        d = self.cleaned_data
+        return PartyInput(
+            kind=d["owner_kind"],
+            name=d["owner_name"],
+            id_type=d["owner_id_type"],
+            id_number=d["owner_id_number"],
+            address=d.get("owner_address", ""),
+        )
+
+
+def parse_authors(text: str) -> list[dict[str, str]]:
+    """One author per line: `姓名` or `姓名/署名`."""
+    authors = []
+    for line in text.splitlines():
+        if line.strip():
+            name, _sep, signature = line.strip().partition("/")
+            authors.append({"name": name.strip(), "signature": (signature or name).strip()})
+    return authors
+
+
+class ApplicationForm(OwnerFields):
+    title = forms.CharField(label=_("作品名称"), max_length=200)
+    work_type = forms.ChoiceField(label=_("作品类别"), choices=WorkType.choices, initial=WorkType.FINE_ART)
+    work_type_desc = forms.CharField(label=_("类别说明"), max_length=200, required=False)
+    authors = forms.CharField(
+        label=_("作者（每行一位，可写“姓名/署名”）"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    creation_nature = forms.ChoiceField(label=_("作品创作性质"), choices=CreationNature.choices)
+    completed_on = forms.DateField(label=_("创作完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    creation_city = forms.CharField(label=_("创作完成地点（城市）"), max_length=64, required=False)
+    publish_status = forms.ChoiceField(
+        label=_("发表状态"), choices=PublishStatus.choices, initial=PublishStatus.UNPUBLISHED
+    )
+    first_published_on = forms.DateField(
+        label=_("首次发表日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    first_published_city = forms.CharField(label=_("首次发表地点（城市）"), max_length=64, required=False)
+    obtain_mode = forms.ChoiceField(label=_("权利取得方式"), choices=ObtainMode.choices)
+    ownership_mode = forms.ChoiceField(label=_("权利归属方式"), choices=OwnershipMode.choices)
+    rights = forms.MultipleChoiceField(
+        label=_("权利拥有状况"),
+        choices=Right.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=Right.values[:-1],
+    )
+    description = forms.CharField(
+        label=_("作品说明书（创作目的、创作过程、独创性）"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    samples = MultipleFileField(label=_("作品样本"))
+    ownership_proofs = MultipleFileField(label=_("权属证明（可选）"), required=False)
+
+    def work_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "title": d["title"],
+            "work_type": d["work_type"],
+            "work_type_desc": d.get("work_type_desc", ""),
+            "authors": parse_authors(d["authors"]),
+            "creation_nature": d["creation_nature"],
+            "completed_on": d["completed_on"],
+            "creation_city": d.get("creation_city", ""),
+            "publish_status": d["publish_status"],
+            "first_published_on": d.get("first_published_on"),
+            "first_published_city": d.get("first_published_city", ""),
+            "obtain_mode": d["obtain_mode"],
+            "ownership_mode": d["ownership_mode"],
+            "rights": list(d["rights"]),
+            "description": d["description"],
+        }
+
+
+class DigitalFilingForm(OwnerFields):
+    title = forms.CharField(label=_("作品名称"), max_length=200)
+    work_type = forms.ChoiceField(label=_("作品类别"), choices=WorkType.choices, initial=WorkType.FINE_ART)
+    authors = forms.CharField(label=_("作者（每行一位）"), widget=forms.Textarea(attrs={"rows": 2}))
+    completed_on = forms.DateField(label=_("创作完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    image = forms.FileField(label=_("作品图片"))
+
+    def work_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "title": d["title"],
+            "work_type": d["work_type"],
+            "authors": parse_authors(d["authors"]),
+            "completed_on": d["completed_on"],
+            "rights": list(Right.values[:-1]),
+        }
+
+
+class CorrectionNoticeForm(forms.Form):
+    notice = forms.CharField(label=_("补正内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RefusalForm(forms.Form):
+    ground = forms.ChoiceField(label=_("依据"), choices=RefusalGround.choices)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RevocationForm(forms.Form):
+    ground = forms.ChoiceField(label=_("依据"), choices=RevocationGround.choices)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VerifyUploadForm(forms.Form):
+    file = forms.FileField(label=_("证书PDF、证明JSON或作品图片"))
+    original = forms.FileField(label=_("原始作品文件（可选，用于核对文件哈希）"), required=False)
+
+
+CONTRACT_TYPES = ContractType.choices

@@ -1,0 +1,124 @@
+"""Making a granted work's certificate: checkpoint, inclusion proof, timestamp, signed PDF, content credentials.
+
+Runs after the registration is committed (by the worker, or inline for the digital-filing fast path). It is
+idempotent: a work that already has a certificate for its current log entry gets that one back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from artrights.core import audit
+from artrights.ledger import services as ledger
+from artrights.ledger.keys import log_origin
+from artrights.ledger.models import LogEntry
+from artrights.timestamps import services as timestamps
+
+from . import statements
+from .bundle import build_bundle, dump_bundle
+from .certificate_pdf import CertificateData, render_certificate, sign_pdf
+from .keys import signing_identity
+from .models import Certificate, FileRole, Kind, Work
+
+logger = logging.getLogger(__name__)
+
+
+def _statement(index: int) -> dict:
+    """The statement exactly as logged (the leaf is its canonical JSON)."""
+    import json
+
+    return json.loads(bytes(LogEntry.objects.get(index=index).data))
+
+
+def build_work_bundle(work: Work, index: int) -> dict:
+    """The proof bundle of a granted work's log entry `index`, against a fresh checkpoint."""
+    from .bundle import leaf_data
+
+    statement = _statement(index)
+    checkpoint = ledger.publish_checkpoint()
+    proof = ledger.tlog_proof(index=index, checkpoint=checkpoint)
+    token = timestamps.stamp(leaf_data(statement))
+    return build_bundle(
+        statement,
+        statements.openings_of(work),
+        index=index,
+        tlog_proof=proof,
+        timestamp_response=token,
+        tsa_chain=timestamps.tsa_chain(),
+    )
+
+
+def issue_certificate(*, work: Work, reason: str = "") -> Certificate:
+    """The certificate for the work's current registration entry (made once; later calls return it)."""
+    work = Work.objects.get(pk=work.pk)
+    index = work.log_index
+    if not work.is_granted or index is None:
+        raise ValueError(f"work {work.pk} is not granted")
+    current = work.certificates.first()
+    if current is not None and current.bundle.get("log", {}).get("index") == work.log_index:
+        return current
+    bundle = build_work_bundle(work, index)
+    bundle_bytes = dump_bundle(bundle)
+    samples = list(
+        work.workfile_set.select_related("stored_file").filter(role=FileRole.SAMPLE).order_by("pk")
+    )
+    serial = (current.serial + 1) if current else 1
+    data = CertificateData(
+        number=work.number or "",
+        title=work.title,
+        work_type=str(work.get_work_type_display()),
+        authors=[a["name"] for a in work.authors],
+        owners=[p.name for p in work.owners().order_by("pk")],
+        applicant=work.parties.filter(workparty__role="applicant").values_list("name", flat=True).first()
+        or "",
+        issuer=settings.ARTRIGHTS_REGISTRY_NAME,
+        registered_on=timezone.localtime(work.registered_at).date(),
+        verify_url=f"{settings.ARTRIGHTS_PUBLIC_URL.rstrip('/')}/verify/{work.number}",
+        log_origin=log_origin(),
+        log_index=index,
+        bundle_json=bundle_bytes,
+        kind="digital_filing" if work.kind == Kind.DIGITAL_FILING else "registration",
+        created_on=work.completed_on,
+        first_published_on=work.first_published_on,
+        iscc=samples[0].iscc if samples and samples[0].iscc else None,
+        serial=serial,
+    )
+    identity = signing_identity()
+    pdf = sign_pdf(render_certificate(data), identity.key, identity.chain, timestamps.answer)
+    credentialed = _credentialed_copy(samples[0], bundle, identity) if samples and samples[0].iscc else None
+    safe = (work.number or str(work.pk)).replace("/", "-")
+    with transaction.atomic():
+        certificate = Certificate(work=work, serial=serial, bundle=bundle, reason=reason)
+        certificate.pdf.save(f"{safe}-{serial}.pdf", ContentFile(pdf), save=False)
+        if credentialed is not None:
+            name, blob = credentialed
+            certificate.credentialed_image.save(name, ContentFile(blob), save=False)
+        certificate.save()
+        audit.record(
+            "registry.issue_certificate", work, changes={"serial": serial, "log_index": work.log_index}
+        )
+    return certificate
+
+
+def _credentialed_copy(sample, bundle: dict, identity) -> tuple[str, bytes] | None:  # type: ignore[no-untyped-def]
+    """The registered image with a C2PA manifest carrying the bundle and an ISCC soft binding.
+
+    None when C2PA cannot embed a manifest in the sample's format (the certificate does not depend on it).
+    """
+    from .content_credentials import ContentCredentialsError, image_mime, sign_image
+
+    with sample.stored_file.file.open("rb") as fh:
+        original = fh.read()
+    try:
+        signed = sign_image(original, bundle=bundle, signer=identity)
+    except ContentCredentialsError:
+        logger.warning("no content credentials for %s: format not supported by C2PA", sample.stored_file)
+        return None
+    extension = image_mime(original).split("/")[-1].replace("jpeg", "jpg")
+    stem = (sample.stored_file.original_name.rsplit(".", 1)[0] or "work")[:80]
+    return f"{stem}.c2pa.{extension}", signed

@@ -1,0 +1,477 @@
+"""Work registrations and digital-work filings, their numbers, files, certificates, contract and pledge filings.
+
+DOMAIN.md §1: the CPCC Z11 form fields (§1.4), the review state machine (§1.6), numbers
+`{region}作登字-{YYYY}-{class}-{8-digit sequence}` (§1.3), contract filings (§1.7) and pledges (§1.8).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from artrights.core.statemachine import Transition, Workflow
+
+
+class WorkType(models.TextChoices):
+    TEXT = "TEXT", _("文字")
+    ORAL = "ORAL", _("口述")
+    MUSIC = "MUSIC", _("音乐")
+    DRAMA = "DRAMA", _("戏剧")
+    QUYI = "QUYI", _("曲艺")
+    DANCE = "DANCE", _("舞蹈")
+    ACROBATICS = "ACROBATICS", _("杂技艺术")
+    FINE_ART = "FINE_ART", _("美术")
+    ARCHITECTURE = "ARCHITECTURE", _("建筑")
+    PHOTOGRAPHY = "PHOTOGRAPHY", _("摄影")
+    AUDIOVISUAL = "AUDIOVISUAL", _("视听作品")
+    GRAPHIC = "GRAPHIC", _("图形")
+    MODEL = "MODEL", _("模型")
+    OTHER = "OTHER", _("其他")
+
+
+class CreationNature(models.TextChoices):
+    ORIGINAL = "original", _("原创")
+    ADAPTATION = "adaptation", _("改编")
+    TRANSLATION = "translation", _("翻译")
+    COMPILATION = "compilation", _("汇编")
+    ANNOTATION = "annotation", _("注释")
+    ARRANGEMENT = "arrangement", _("整理")
+    OTHER = "other", _("其他")
+
+
+class PublishStatus(models.TextChoices):
+    PUBLISHED = "published", _("已发表")
+    UNPUBLISHED = "unpublished", _("未发表")
+
+
+class ObtainMode(models.TextChoices):
+    ORIGINAL = "original", _("原始")
+    INHERITED = "inherited", _("继承")
+    ASSUMED = "assumed", _("承受")
+    OTHER = "other", _("其他")
+
+
+class OwnershipMode(models.TextChoices):
+    INDIVIDUAL = "individual", _("个人作品")
+    JOINT = "joint", _("合作作品")
+    LEGAL_PERSON = "legal_person", _("法人作品")
+    EMPLOYMENT = "employment", _("职务作品")
+    COMMISSIONED = "commissioned", _("委托作品")
+
+
+class Right(models.TextChoices):
+    PUBLICATION = "publication", _("发表权")
+    AUTHORSHIP = "authorship", _("署名权")
+    ALTERATION = "alteration", _("修改权")
+    INTEGRITY = "integrity", _("保护作品完整权")
+    REPRODUCTION = "reproduction", _("复制权")
+    DISTRIBUTION = "distribution", _("发行权")
+    RENTAL = "rental", _("出租权")
+    EXHIBITION = "exhibition", _("展览权")
+    PERFORMANCE = "performance", _("表演权")
+    PROJECTION = "projection", _("放映权")
+    BROADCASTING = "broadcasting", _("广播权")
+    NETWORK = "network", _("信息网络传播权")
+    CINEMATOGRAPHY = "cinematography", _("摄制权")
+    ADAPTATION = "adaptation", _("改编权")
+    TRANSLATION = "translation", _("翻译权")
+    COMPILATION = "compilation", _("汇编权")
+    OTHER = "other", _("其他")
+
+
+# Economic rights (Copyright Law Art. 10 items 5–17) are the ones that can be licensed, transferred or pledged.
+ECONOMIC_RIGHTS = [
+    r for r in Right.values if r not in {"publication", "authorship", "alteration", "integrity"}
+]
+
+
+class Kind(models.TextChoices):
+    REGISTRATION = "registration", _("作品登记")
+    DIGITAL_FILING = "digital_filing", _("数字作品备案")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    ACCEPTED = "accepted", _("已受理")
+    UNDER_REVIEW = "under_review", _("审核中")
+    CORRECTION_REQUIRED = "correction_required", _("待补正")
+    REGISTERED = "registered", _("已登记")
+    FILED = "filed", _("已备案")
+    REFUSED = "refused", _("不予登记")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    WITHDRAWN_DEEMED = "withdrawn_deemed", _("视为撤回")
+    REVOKED = "revoked", _("已撤销")
+
+
+# DOMAIN.md §1.6. Digital filings skip acceptance and review: formal checks only.
+REGISTRATION_FLOW = Workflow(
+    [
+        Transition.of("submit", Status.DRAFT, Status.SUBMITTED),
+        Transition.of("accept", Status.SUBMITTED, Status.ACCEPTED),
+        Transition.of("start_review", Status.ACCEPTED, Status.UNDER_REVIEW),
+        Transition.of("request_correction", Status.UNDER_REVIEW, Status.CORRECTION_REQUIRED),
+        Transition.of("correct", Status.CORRECTION_REQUIRED, Status.UNDER_REVIEW),
+        Transition.of("deem_withdrawn", Status.CORRECTION_REQUIRED, Status.WITHDRAWN_DEEMED),
+        Transition.of("refuse", [Status.SUBMITTED, Status.UNDER_REVIEW], Status.REFUSED),
+        Transition.of("register", Status.UNDER_REVIEW, Status.REGISTERED),
+        Transition.of(
+            "withdraw",
+            [
+                Status.DRAFT,
+                Status.SUBMITTED,
+                Status.ACCEPTED,
+                Status.UNDER_REVIEW,
+                Status.CORRECTION_REQUIRED,
+            ],
+            Status.WITHDRAWN,
+        ),
+        Transition.of("file", Status.SUBMITTED, Status.FILED),
+        Transition.of("revoke", [Status.REGISTERED, Status.FILED], Status.REVOKED),
+    ]
+)
+
+
+# Reasons a registration may be revoked (《作品自愿登记试行办法》 Art. 6; digital filing rule Art. 19).
+class RevocationGround(models.TextChoices):
+    NOT_PROTECTED = "not_protected", _("发现不予登记的情形（第五条）")
+    FACTS_MISMATCH = "facts_mismatch", _("登记与事实不符")
+    APPLICANT_REQUEST = "applicant_request", _("申请人申请撤销")
+    DUPLICATE = "duplicate", _("重复登记")
+    JUDGMENT = "judgment", _("法院判决或仲裁裁决认定侵权")
+
+
+class RefusalGround(models.TextChoices):
+    NOT_PROTECTED = "not_protected", _("不受著作权法保护的作品")
+    TERM_EXPIRED = "term_expired", _("超过著作权保护期")
+    BANNED = "banned", _("依法禁止出版、传播的作品")
+    INCOMPLETE = "incomplete", _("材料不全或不符合要求")
+
+
+class ClassLetter(models.Model):
+    """The 作品分类号 letter per work type. Only F (美术) and L (其他) are verified in public data."""
+
+    work_type = models.CharField(_("作品类别"), max_length=20, choices=WorkType.choices, unique=True)
+    letter = models.CharField(_("分类号"), max_length=1)
+    verified = models.BooleanField(_("已核实"), default=False)
+
+    class Meta:
+        verbose_name = _("作品分类号")
+        verbose_name_plural = _("作品分类号")
+
+    def __str__(self) -> str:
+        return f"{self.letter} = {self.get_work_type_display()}"
+
+
+class NumberSequence(models.Model):
+    """The last issued sequence number per register, region, year and class; bumped in the same transaction."""
+
+    register = models.CharField(max_length=20)
+    region = models.CharField(max_length=4)
+    year = models.PositiveIntegerField()
+    letter = models.CharField(max_length=1, blank=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "region", "year", "letter"], name="number_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register} {self.region}{self.year}{self.letter}: {self.last}"
+
+class Work(models.Model):
+    """One application for registration (or digital filing) of a work, and, once granted, the registration."""
+
+    kind = models.CharField(_("业务类型"), max_length=20, choices=Kind.choices, default=Kind.REGISTRATION)
+    status = models.CharField(
+        _("状态"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    flow_number = models.CharField(_("流水号"), max_length=32, unique=True, null=True, blank=True)
+    number = models.CharField(_("登记号"), max_length=40, unique=True, null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    title = models.CharField(_("作品名称"), max_length=200)
+    work_type = models.CharField(_("作品类别"), max_length=20, choices=WorkType.choices)
+    work_type_desc = models.CharField(_("类别说明"), max_length=200, blank=True)
+    authors = models.JSONField(_("作者"), default=list)  # [{"name": ..., "signature": ...}]
+    creation_nature = models.CharField(
+        _("作品创作性质"), max_length=20, choices=CreationNature.choices, default=CreationNature.ORIGINAL
+    )
+    creation_nature_desc = models.CharField(_("创作性质说明"), max_length=300, blank=True)
+    completed_on = models.DateField(_("创作完成日期"))
+    creation_country = models.CharField(_("创作完成地点（国家）"), max_length=64, default="中国")
+    creation_city = models.CharField(_("创作完成地点（城市）"), max_length=64, blank=True)
+    publish_status = models.CharField(
+        _("发表状态"), max_length=20, choices=PublishStatus.choices, default=PublishStatus.UNPUBLISHED
+    )
+    first_published_on = models.DateField(_("首次发表日期"), null=True, blank=True)
+    first_published_country = models.CharField(_("首次发表地点（国家）"), max_length=64, blank=True)
+    first_published_city = models.CharField(_("首次发表地点（城市）"), max_length=64, blank=True)
+    obtain_mode = models.CharField(
+        _("权利取得方式"), max_length=20, choices=ObtainMode.choices, default=ObtainMode.ORIGINAL
+    )
+    obtain_desc = models.CharField(_("取得方式说明"), max_length=300, blank=True)
+    ownership_mode = models.CharField(
+        _("权利归属方式"), max_length=20, choices=OwnershipMode.choices, default=OwnershipMode.INDIVIDUAL
+    )
+    ownership_desc = models.CharField(_("归属方式说明"), max_length=300, blank=True)
+    rights = models.JSONField(_("权利拥有状况"), default=list)
+    rights_desc = models.CharField(_("部分权利说明"), max_length=300, blank=True)
+    description = models.TextField(_("作品说明书"), blank=True)
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人账户"), on_delete=models.PROTECT, related_name="works"
+    )
+    agent = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("代理机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="filed_works",
+    )
+    parties = models.ManyToManyField("core.Party", through="WorkParty", related_name="works")
+    files = models.ManyToManyField("core.StoredFile", through="WorkFile", related_name="works")
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    review_due = models.DateField(_("审核期限"), null=True, blank=True)
+    review_due_provisional = models.BooleanField(default=False)
+    correction_notice = models.TextField(_("补正通知"), blank=True)
+    correction_due = models.DateField(_("补正期限"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_works",
+    )
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+    decision_ground = models.CharField(_("依据"), max_length=30, blank=True)
+    registered_at = models.DateTimeField(_("登记日期"), null=True, blank=True)
+    log_index = models.BigIntegerField(_("日志序号"), null=True, blank=True)
+    # Salts that open the commitments in the public log; only the holder's certificate carries them.
+    commitment_salts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("作品")
+        verbose_name_plural = _("作品")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.number or self.flow_number or '—'} {self.title}"
+
+    @property
+    def is_granted(self) -> bool:
+        return self.status in (Status.REGISTERED, Status.FILED)
+
+    def owners(self) -> models.QuerySet:
+        return self.parties.filter(workparty__role=PartyRole.OWNER)
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.publish_status == PublishStatus.PUBLISHED and not self.first_published_on:
+            errors["first_published_on"] = _("已发表作品须填写首次发表日期。")
+        if self.first_published_on and self.completed_on and self.first_published_on < self.completed_on:
+            errors["first_published_on"] = _("首次发表日期不能早于创作完成日期。")
+        if self.work_type == WorkType.OTHER and not self.work_type_desc:
+            errors["work_type_desc"] = _("作品类别为“其他”时须说明类别。")
+        bad_rights = [r for r in self.rights if r not in Right.values]
+        if bad_rights:
+            errors["rights"] = _("未知的权利：%(rights)s") % {"rights": ", ".join(bad_rights)}
+        if (
+            not isinstance(self.authors, list)
+            or not self.authors
+            or not all(isinstance(a, dict) and str(a.get("name", "")).strip() for a in self.authors)
+        ):
+            errors["authors"] = _("请至少填写一位作者的姓名。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PartyRole(models.TextChoices):
+    OWNER = "owner", _("著作权人")
+    APPLICANT = "applicant", _("申请人")
+    AGENT = "agent", _("代理人")
+
+
+class WorkParty(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE)
+    party = models.ForeignKey("core.Party", on_delete=models.PROTECT)
+    role = models.CharField(_("身份"), max_length=20, choices=PartyRole.choices)
+    signature = models.CharField(_("署名情况"), max_length=100, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "party", "role"], name="work_party_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.party} ({self.get_role_display()})"
+
+
+class FileRole(models.TextChoices):
+    SAMPLE = "sample", _("作品样本")
+    DESCRIPTION = "description", _("作品说明书")
+    OWNERSHIP_PROOF = "ownership_proof", _("权属证明")
+    IDENTITY = "identity", _("身份证明")
+
+
+class WorkFile(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE)
+    stored_file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT)
+    role = models.CharField(_("材料类型"), max_length=20, choices=FileRole.choices)
+    iscc = models.CharField(_("ISCC"), max_length=80, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.stored_file}"
+
+
+class DuplicateWarning(models.Model):
+    """An earlier granted work the application's sample matches (exact hash now; the matcher plugs in)."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="duplicate_warnings")
+    earlier = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("方法"), max_length=20)  # "sha256" or "matcher"
+    score = models.FloatField(_("相似度"))
+    same_owner = models.BooleanField(_("同一权利人"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("重复登记提示")
+        verbose_name_plural = _("重复登记提示")
+
+    def __str__(self) -> str:
+        return f"{self.work} ~ {self.earlier} ({self.score:.2f})"
+
+
+class Certificate(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="certificates")
+    serial = models.PositiveIntegerField(_("证书序号"), default=1)
+    pdf = models.FileField(_("证书PDF"), upload_to="certificates/", max_length=300)
+    bundle = models.JSONField(_("证明材料"))
+    credentialed_image = models.FileField(
+        _("带内容凭证的作品副本"), upload_to="credentials/", max_length=300, blank=True
+    )
+    issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    reason = models.CharField(_("签发原因"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("登记证书")
+        verbose_name_plural = _("登记证书")
+        constraints = [models.UniqueConstraint(fields=["work", "serial"], name="certificate_serial_unique")]
+        ordering = ["-serial"]
+
+    def __str__(self) -> str:
+        return f"{self.work.number} #{self.serial}"
+
+
+class ContractType(models.TextChoices):
+    TRANSFER = "transfer", _("转让合同")
+    EXCLUSIVE_LICENCE = "exclusive_licence", _("专有许可合同")
+    NON_EXCLUSIVE_LICENCE = "non_exclusive_licence", _("非专有许可合同")
+
+
+class ContractFiling(models.Model):
+    """著作权合同备案 (CPCC Z21): a transfer or licence of registered works, recorded and logged."""
+
+    number = models.CharField(_("备案号"), max_length=40, unique=True)
+    contract_type = models.CharField(_("合同类型"), max_length=30, choices=ContractType.choices)
+    works = models.ManyToManyField(Work, related_name="contract_filings")
+    rights = models.JSONField(_("权利种类"), default=list)
+    territory = models.CharField(_("地域范围"), max_length=100)
+    valid_from = models.DateField(_("起始日期"))
+    valid_until = models.DateField(_("终止日期"), null=True, blank=True)
+    price_terms = models.CharField(_("价款/许可使用费"), max_length=300, blank=True)
+    assignor = models.ForeignKey(
+        "core.Party", verbose_name=_("转让方/许可方"), on_delete=models.PROTECT, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        "core.Party", verbose_name=_("受让方/被许可方"), on_delete=models.PROTECT, related_name="+"
+    )
+    contract_sha256 = models.CharField(_("合同文件SHA-256"), max_length=64, blank=True)
+    pledge_consents: models.ManyToManyField[PledgeConsent, Any] = models.ManyToManyField("PledgeConsent", blank=True, related_name="used_by")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("备案时间"), auto_now_add=True)
+    log_index = models.BigIntegerField(_("日志序号"), null=True, blank=True)
+    commitment_salts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("合同备案")
+        verbose_name_plural = _("合同备案")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PledgeStatus(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    CANCELLED = "cancelled", _("已注销")
+
+
+class Pledge(models.Model):
+    """著作权质权登记 (Z51). While registered, transfers and licences need the pledgee's recorded consent."""
+
+    number = models.CharField(_("质权登记号"), max_length=40, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=PledgeStatus.choices, default=PledgeStatus.REGISTERED
+    )
+    works = models.ManyToManyField(Work, related_name="pledges")
+    pledgor = models.ForeignKey(
+        "core.Party", verbose_name=_("出质人"), on_delete=models.PROTECT, related_name="+"
+    )
+    pledgee = models.ForeignKey(
+        "core.Party", verbose_name=_("质权人"), on_delete=models.PROTECT, related_name="+"
+    )
+    pledgee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("质权人账户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pledges_held",
+    )
+    rights = models.JSONField(_("出质权利"), default=list)
+    secured_amount = models.DecimalField(_("担保债权数额（元）"), max_digits=16, decimal_places=2)
+    debt_term_end = models.DateField(_("债务履行期限"))
+    registered_at = models.DateTimeField(_("登记日期"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("注销日期"), null=True, blank=True)
+    log_index = models.BigIntegerField(_("日志序号"), null=True, blank=True)
+    commitment_salts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("著作权质权登记")
+        verbose_name_plural = _("著作权质权登记")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PledgeConsent(models.Model):
+    """The pledgee's recorded consent to one transfer or licence of the pledged work (Civil Code Art. 444)."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="consents")
+    contract_type = models.CharField(_("同意的合同类型"), max_length=30, choices=ContractType.choices)
+    assignee = models.ForeignKey(
+        "core.Party", verbose_name=_("受让方/被许可方"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("质权人同意")
+        verbose_name_plural = _("质权人同意")
+
+    def __str__(self) -> str:
+        return f"{self.pledge} → {self.assignee} ({self.get_contract_type_display()})"

@@ -1,0 +1,26 @@
+"""Background work for the registry; thin wrappers around services."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from artrights.core import audit
+
+
+@db_task(retries=3, retry_delay=10)
+def issue_certificate_task(work_id: int) -> int:
+    """Make the certificate of a newly granted (or changed) work; retried if a step fails."""
+    from .issuance import issue_certificate
+    from .models import Work
+
+    with audit.context(via="worker"):
+        return issue_certificate(work=Work.objects.get(pk=work_id)).pk
+
+
+@db_periodic_task(crontab(hour="1", minute="5"))
+def deem_overdue_corrections_task() -> int:
+    from .services import deem_overdue_corrections
+
+    with audit.context(via="worker"):
+        return deem_overdue_corrections()

@@ -1,0 +1,56 @@
+"""Test data for the registry: real images drawn in memory and ready-made application inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import numpy as np
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
+from artrights.registry.services import PartyInput, SampleInput
+
+
+def artwork_png(seed: int = 1, size: tuple[int, int] = (320, 240)) -> bytes:
+    """A distinct, textured picture (shapes over noise) so fingerprints and ISCC codes differ by seed."""
+    rng = np.random.default_rng(seed)
+    base = (rng.random((size[1] // 8, size[0] // 8, 3)) * 255).astype("uint8")
+    image = Image.fromarray(base).resize(size, Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x0, y0 = int(rng.integers(0, size[0] - 40)), int(rng.integers(0, size[1] - 40))
+        x1, y1 = x0 + int(rng.integers(20, 120)), y0 + int(rng.integers(20, 120))
+        colour = tuple(int(c) for c in rng.integers(0, 255, 3))
+        if rng.random() < 0.5:
+            draw.ellipse((x0, y0, x1, y1), fill=colour)
+        else:
+            draw.rectangle((x0, y0, x1, y1), outline=colour, width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload(data: bytes, name: str = "work.png", content_type: str = "image/png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+OWNER = PartyInput(name="林画家", id_type="resident_id", id_number="11010519491231002X")
+OTHER_OWNER = PartyInput(name="吴路人", id_type="resident_id", id_number="440304198801010015")
+
+
+def work_fields(**overrides):  # type: ignore[no-untyped-def]
+    fields = {
+        "title": "大芬村的早晨",
+        "work_type": "FINE_ART",
+        "authors": [{"name": "林画家", "signature": "林"}],
+        "completed_on": dt.date(2026, 3, 1),
+        "rights": ["reproduction", "distribution", "exhibition", "network"],
+        "description": "油画，描绘大芬村清晨的街景。",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def samples(seed: int = 1) -> list[SampleInput]:
+    return [SampleInput(upload(artwork_png(seed)))]

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.my_works, name="my_works"),
+    path("apply/", views.apply, name="apply"),
+    path("digital/", views.file_digital, name="file_digital"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("works/<int:pk>/", views.detail, name="detail"),
+    path("works/<int:pk>/do/<slug:action>/", views.act, name="act"),
+    path("works/<int:pk>/certificate.<slug:kind>", views.certificate_file, name="certificate"),
+    path("search/", views.public_search, name="public_search"),
+    path("record/<str:number>/", views.public_record, name="public_record"),
+]

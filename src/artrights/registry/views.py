@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from artrights.accounts.access import can, require, visible_to
+from artrights.core.statemachine import TransitionNotAllowed
+
+from . import selectors, services
+from .forms import (
+    ApplicationForm,
+    CorrectionNoticeForm,
+    DigitalFilingForm,
+    RefusalForm,
+    RevocationForm,
+    VerifyUploadForm,
+)
+from .models import REGISTRATION_FLOW, FileRole, Status, Work
+
+
+def _errors(exc: Exception) -> list[str]:
+    if isinstance(exc, TransitionNotAllowed):
+        from django.utils.translation import get_language
+
+        return [exc.message_en if (get_language() or "").startswith("en") else exc.message_zh]
+    return list(getattr(exc, "messages", [str(exc)]))
+
+
+@login_required
+def my_works(request: HttpRequest) -> HttpResponse:
+    works = visible_to(request.user, Work.objects.all()).order_by("-created_at")
+    status = request.GET.get("status")
+    if status in Status.values:
+        works = works.filter(status=status)
+    page = Paginator(works, 25).get_page(request.GET.get("page"))
+    return render(
+        request, "registry/my_works.html", {"page": page, "statuses": Status.choices, "status": status}
+    )
+
+
+@login_required
+def apply(request: HttpRequest) -> HttpResponse:
+    require(request.user, "create", Work)
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        files = [services.SampleInput(f) for f in form.cleaned_data["samples"]]
+        files += [
+            services.SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in form.cleaned_data["ownership_proofs"]
+        ]
+        try:
+            work = services.create_application(
+                user=request.user,
+                fields=form.work_fields(),
+                owners=[form.owner()],
+                files=files,
+                request=request,
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("申请已保存为草稿，请核对后提交。"))
+            return redirect("registry:detail", pk=work.pk)
+    elif request.method == "POST" and getattr(request, "upload_too_large", False):
+        form.add_error(None, _("上传内容过大，未保存任何内容。"))
+    return render(request, "registry/apply.html", {"form": form})
+
+
+@login_required
+def file_digital(request: HttpRequest) -> HttpResponse:
+    require(request.user, "create", Work)
+    form = DigitalFilingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            work = services.file_digital_work(
+                user=request.user,
+                fields=form.work_fields(),
+                owners=[form.owner()],
+                files=[services.SampleInput(form.cleaned_data["image"])],
+                request=request,
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("备案完成：%(number)s") % {"number": work.number})
+            return redirect("registry:detail", pk=work.pk)
+    return render(request, "registry/file_digital.html", {"form": form})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    user = request.user
+    allowed = REGISTRATION_FLOW.allowed(work.status)
+    applicant_actions = [a for a in ("submit", "withdraw") if a in allowed and can(user, "submit", work)]
+    registrar_actions = [
+        a
+        for a in ("accept", "start_review", "register", "request_correction", "refuse")
+        if a in allowed and can(user, "review", work)
+    ]
+    return render(
+        request,
+        "registry/detail.html",
+        {
+            "work": work,
+            "files": work.workfile_set.select_related("stored_file"),
+            "owners": work.owners(),
+            "warnings": work.duplicate_warnings.select_related("earlier"),
+            "certificate": work.certificates.first(),
+            "applicant_actions": applicant_actions,
+            "registrar_actions": registrar_actions,
+            "can_revoke": "revoke" in allowed and can(user, "revoke", work),
+            "correction_form": CorrectionNoticeForm(),
+            "refusal_form": RefusalForm(),
+            "revocation_form": RevocationForm(),
+        },
+    )
+
+
+ACTIONS = {
+    "submit": lambda w, u, p: services.submit(work=w, user=u),
+    "withdraw": lambda w, u, p: services.withdraw(work=w, user=u),
+    "accept": lambda w, u, p: services.accept(work=w, registrar=u),
+    "start_review": lambda w, u, p: services.start_review(work=w, registrar=u),
+    "register": lambda w, u, p: services.register(work=w, registrar=u),
+    "request_correction": lambda w, u, p: services.request_correction(
+        work=w, registrar=u, notice=p.get("notice", "")
+    ),
+    "correct": lambda w, u, p: services.correct(work=w, user=u),
+    "refuse": lambda w, u, p: services.refuse(
+        work=w, registrar=u, ground=p.get("ground", ""), reason=p.get("reason", "")
+    ),
+    "revoke": lambda w, u, p: services.revoke(
+        work=w, registrar=u, ground=p.get("ground", ""), reason=p.get("reason", "")
+    ),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    try:
+        handler(work, request.user, request.POST)
+    except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("操作已完成。"))
+    return redirect("registry:detail", pk=pk)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    require(request.user, "review", Work)
+    return render(request, "registry/review_queue.html", {"works": selectors.review_queue()})
+
+
+@login_required
+def certificate_file(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    require(request.user, "download_certificate", work)
+    certificate = work.certificates.first()
+    if certificate is None:
+        raise Http404(_("证书尚未签发。"))
+    safe_number = (work.number or str(work.pk)).replace("/", "-")
+    if kind == "json":
+        response = JsonResponse(certificate.bundle, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{safe_number}.json"'
+        return response
+    if kind == "pdf":
+        return FileResponse(
+            certificate.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"{safe_number}.pdf",
+            content_type="application/pdf",
+        )
+    if kind == "image" and certificate.credentialed_image:
+        name = str(certificate.credentialed_image.name).rsplit("/", 1)[-1]
+        return FileResponse(certificate.credentialed_image.open("rb"), as_attachment=True, filename=name)
+    raise Http404
+
+
+# Public pages ---------------------------------------------------------------------------------------------
+
+
+def public_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    results = selectors.public_search(query) if query else []
+    return render(request, "registry/public_search.html", {"query": query, "results": results})
+
+
+def public_record(request: HttpRequest, number: str) -> HttpResponse:
+    work = selectors.public_record(number)
+    if work is None:
+        raise Http404(_("没有这个登记号。"))
+    return render(request, "registry/public_record.html", {"work": work})
+
+
+def verify_page(request: HttpRequest) -> HttpResponse:
+    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    result: Any = None
+    if request.method == "POST" and form.is_valid():
+        from .verification import verify_upload
+
+        original = form.cleaned_data.get("original")
+        result = verify_upload(
+            form.cleaned_data["file"].read(),
+            name=form.cleaned_data["file"].name or "",
+            original=original.read() if original else None,
+        )
+    return render(request, "registry/verify.html", {"form": form, "result": result})
