@@ -161,7 +161,7 @@ class Checkpoint(AppendOnlyModel):
     )
     note: models.TextField[str, str] = models.TextField(_("签名检查点"))
     key: models.CharField[str, str] = models.CharField(_("签名公钥"), max_length=300)
-    timestamp_token: models.BinaryField[bytes, bytes | memoryview] = models.BinaryField(
+    timestamp_token: models.BinaryField[bytes | None, bytes | memoryview | None] = models.BinaryField(
         _("RFC 3161 时间戳"), null=True, blank=True
     )
     created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(

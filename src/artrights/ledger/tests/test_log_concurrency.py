@@ -89,9 +89,7 @@ SQLITE_SCRIPT = textwrap.dedent(
 def test_concurrent_appenders_in_threads_get_consecutive_indices_on_a_sqlite_file(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update({"ARTRIGHTS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "artrights.settings"})
-    done = subprocess.run(
-        [sys.executable, "-c", SQLITE_SCRIPT], env=env, capture_output=True, text=True, timeout=300
-    )
+    done = subprocess.run([sys.executable, "-c", SQLITE_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["errors"] == []
