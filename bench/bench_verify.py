@@ -28,10 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from artrights import verify  # noqa: E402
-from artrights.registry import bundle as b  # noqa: E402
-from artrights.registry.certificate_pdf import CertificateData, render_certificate, sign_pdf  # noqa: E402
-from artrights.registry.tests.proofkit import Kit, sample_image  # noqa: E402
+from artrights import verify
+from artrights.registry import bundle as b
+from artrights.registry.certificate_pdf import CertificateData, render_certificate, sign_pdf
+from artrights.registry.tests.proofkit import Kit, sample_image
 
 
 def cpu_model() -> str:
