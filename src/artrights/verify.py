@@ -28,6 +28,7 @@ The trust file (default: ``$ARTRIGHTS_TRUST`` or ``./trust.json``)::
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import json
 import os
@@ -72,6 +73,19 @@ def _embedded_file(reader: Any, name: str) -> bytes | None:
     return None
 
 
+def _signature_timestamp_time(signature: Any) -> dt.datetime | None:
+    from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+
+    try:
+        for signed_data in extract_tst_data_iter(signature.signer_info, signed=False):
+            gen_time: dt.datetime = signed_data["encap_content_info"]["content"].parsed["gen_time"].native
+            return min(gen_time, dt.datetime.now(dt.UTC))
+    except Exception:
+        # Unreadable timestamp: validate at the current time and let the timestamp check report it.
+        return None
+    return None
+
+
 def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
     """Return the embedded bundle of a certificate whose signature covers and protects it."""
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -95,8 +109,14 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
             f"a certificate has exactly one signature, this PDF has {len(signatures)}",
         )
     warnings: list[str] = []
-    signer_context = ValidationContext(trust_roots=_asn1_certs(trust.signing_roots), allow_fetching=False)
-    ts_context = ValidationContext(trust_roots=_asn1_certs(trust.tsa_roots), allow_fetching=False)
+    # Judge the certificates at the signature timestamp, not today: a certificate must stay
+    # verifiable after the signing certificate expires. The time read here is not yet trusted,
+    # but the timestamp token carrying it is validated below, so a forged time fails there.
+    moment = _signature_timestamp_time(signatures[0])
+    signer_context = ValidationContext(
+        trust_roots=_asn1_certs(trust.signing_roots), allow_fetching=False, moment=moment
+    )
+    ts_context = ValidationContext(trust_roots=_asn1_certs(trust.tsa_roots), allow_fetching=False, moment=moment)
     try:
         status = validate_pdf_signature(
             signatures[0], signer_validation_context=signer_context, ts_validation_context=ts_context
@@ -120,7 +140,12 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
         raise fail("签名时间戳无效或不是由受信任的时间戳机构签发", "the signature timestamp is invalid or untrusted")
     if trust.signing_roots:
         if not status.trusted:
-            raise fail("签名证书不是由受信任的根证书签发", "the signing certificate does not chain to a trusted root")
+            problem = getattr(status, "trust_problem_indic", None)
+            raise fail(
+                "签名证书不是由受信任的根证书签发，或在签名时无效",
+                "the signing certificate does not chain to a trusted root or was not valid when signing"
+                + (f" ({problem})" if problem else ""),
+            )
     else:
         warnings.append(_UNTRUSTED_SIGNER)
     try:

@@ -39,7 +39,9 @@ def registered(kit: Kit, original: bytes) -> dict[str, Any]:
     return kit.register(statement, openings)
 
 
-def make_certificate(kit: Kit, bundle: dict[str, Any], signer: Any = None) -> bytes:
+def make_certificate(
+    kit: Kit, bundle: dict[str, Any], signer: Any = None, timestamper: b.Timestamper | None = None
+) -> bytes:
     signer = signer or kit.signing
     data = CertificateData(
         number=bundle["statement"]["number"],
@@ -55,7 +57,7 @@ def make_certificate(kit: Kit, bundle: dict[str, Any], signer: Any = None) -> by
         log_index=bundle["log"]["index"],
         bundle_json=b.dump_bundle(bundle),
     )
-    return sign_pdf(render_certificate(data), signer.key, signer.chain, kit.timestamper)
+    return sign_pdf(render_certificate(data), signer.key, signer.chain, timestamper or kit.timestamper)
 
 
 @pytest.fixture(scope="module")
@@ -307,3 +309,27 @@ def test_the_verifier_runs_without_importing_django(files: dict[str, Path]) -> N
     assert result.returncode == 0, result.stdout + result.stderr
     assert "DJANGO []" in result.stdout
     assert result.stdout.count("有效 VALID") == 3
+
+
+def test_a_certificate_stays_valid_after_its_signing_certificate_expires(kit: Kit, registered: dict[str, Any]) -> None:
+    # Signed 400 days ago with a certificate that expired 30 days ago: judged at the signature
+    # timestamp, as a court would judge it years after issue.
+    from artrights.registry.certificate_pdf import generate_signing_identity
+    from artrights.timestamps.rfc3161 import CounterSerials, TimeStampAuthority
+
+    now = dt.datetime.now(dt.UTC)
+    signed_at = now - dt.timedelta(days=400)
+    old_signer = generate_signing_identity(now=now - dt.timedelta(days=500), validity=dt.timedelta(days=470))
+    old_tsa = TimeStampAuthority.generate(
+        policy_oid="1.3.6.1.4.1.57264.99.1", serial_source=CounterSerials(), now=now - dt.timedelta(days=600)
+    )
+    pdf = make_certificate(kit, registered, signer=old_signer, timestamper=lambda req: old_tsa.issue(req, signed_at))
+    trust = b.Trust(
+        origin=kit.trust.origin,
+        log_keys=kit.trust.log_keys,
+        tsa_roots=(*kit.trust.tsa_roots, old_tsa.root_certificate),
+        signing_roots=(old_signer.root,),
+    )
+    assert old_signer.certificate.not_valid_after_utc < now
+    verdict = verify.verify_bytes(pdf, trust)
+    assert verdict.ok, verdict.summary()
