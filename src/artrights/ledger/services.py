@@ -245,7 +245,10 @@ def add_witness(*, name: str, vkey: str) -> Witness:
 
 def checkpoint_for_note(*, note_text: str) -> Checkpoint | None:
     """The latest checkpoint whose signed body is the body of ``note_text`` (what a witness returns)."""
-    for checkpoint in Checkpoint.objects.order_by("-id")[:1000]:
+    lines = note_text.split("\n", 2)
+    if len(lines) < 3 or not lines[1].isdigit() or len(lines[1]) > 20:
+        return None
+    for checkpoint in Checkpoint.objects.filter(size=int(lines[1])).order_by("-id"):
         body = checkpoint.body
         if note_text.startswith(body + "\n") or note_text == body:
             return checkpoint
