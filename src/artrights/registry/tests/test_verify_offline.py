@@ -39,30 +39,38 @@ def registered(kit: Kit, original: bytes) -> dict[str, Any]:
     return kit.register(statement, openings)
 
 
-def make_certificate(
-    kit: Kit, bundle: dict[str, Any], signer: Any = None, timestamper: b.Timestamper | None = None
-) -> bytes:
-    signer = signer or kit.signing
-    data = CertificateData(
-        number=bundle["statement"]["number"],
-        title="大芬村的清晨",
-        work_type="美术",
-        authors=["李明"],
-        owners=["深圳市大芬油画艺术有限公司"],
-        applicant="深圳市大芬油画艺术有限公司",
-        issuer="广东省版权保护联合会",
-        registered_on=dt.date(2026, 11, 26),
-        verify_url=f"https://registry.artrights.test/verify/{bundle['statement']['number']}",
-        log_origin=kit.log.origin,
-        log_index=bundle["log"]["index"],
-        bundle_json=b.dump_bundle(bundle),
+def render(kit: Kit, bundle: dict[str, Any]) -> bytes:
+    return render_certificate(
+        CertificateData(
+            number=bundle["statement"]["number"],
+            title="大芬村的清晨",
+            work_type="美术",
+            authors=["李明"],
+            owners=["深圳市大芬油画艺术有限公司"],
+            applicant="深圳市大芬油画艺术有限公司",
+            issuer="广东省版权保护联合会",
+            registered_on=dt.date(2026, 11, 26),
+            verify_url=f"https://registry.artrights.test/verify/{bundle['statement']['number']}",
+            log_origin=kit.log.origin,
+            log_index=bundle["log"]["index"],
+            bundle_json=b.dump_bundle(bundle),
+        )
     )
-    return sign_pdf(render_certificate(data), signer.key, signer.chain, timestamper or kit.timestamper)
 
 
 @pytest.fixture(scope="module")
-def pdf(kit: Kit, registered: dict[str, Any]) -> bytes:
-    return make_certificate(kit, registered)
+def unsigned(kit: Kit, registered: dict[str, Any]) -> bytes:
+    return render(kit, registered)
+
+
+def sign(kit: Kit, unsigned: bytes, signer: Any = None, timestamper: b.Timestamper | None = None) -> bytes:
+    signer = signer or kit.signing
+    return sign_pdf(unsigned, signer.key, signer.chain, timestamper or kit.timestamper)
+
+
+@pytest.fixture(scope="module")
+def pdf(kit: Kit, unsigned: bytes) -> bytes:
+    return sign(kit, unsigned)
 
 
 @pytest.fixture(scope="module")
@@ -160,31 +168,16 @@ def test_an_update_appended_after_signing_fails_the_pdf_signature(kit: Kit, pdf:
     assert "whole file" in verdict.message_en
 
 
-def test_a_certificate_signed_by_a_stranger_fails_the_pdf_signature(kit: Kit, registered: dict[str, Any]) -> None:
-    forged = make_certificate(kit, registered, signer=Kit.new().signing)
-    verdict = verify.verify_bytes(forged, kit.trust)
+def test_a_certificate_signed_by_a_stranger_fails_the_pdf_signature(kit: Kit, unsigned: bytes) -> None:
+    verdict = verify.verify_bytes(sign(kit, unsigned, signer=Kit.new().signing), kit.trust)
     assert verdict.failed_check == "pdf_signature"
     assert "trusted root" in verdict.message_en
 
 
-def test_an_unsigned_certificate_fails_the_pdf_signature(kit: Kit, registered: dict[str, Any]) -> None:
-    unsigned = render_certificate(
-        CertificateData(
-            number=NUMBER,
-            title="t",
-            work_type="美术",
-            authors=[],
-            owners=[],
-            applicant="a",
-            issuer="i",
-            registered_on=dt.date(2026, 1, 1),
-            verify_url="https://x/verify/1",
-            log_origin=kit.log.origin,
-            log_index=0,
-            bundle_json=b.dump_bundle(registered),
-        )
-    )
-    assert verify.verify_bytes(unsigned, kit.trust).failed_check == "pdf_signature"
+def test_an_unsigned_certificate_fails_the_pdf_signature(kit: Kit, unsigned: bytes) -> None:
+    verdict = verify.verify_bytes(unsigned, kit.trust)
+    assert verdict.failed_check == "pdf_signature"
+    assert "has 0" in verdict.message_en
 
 
 def test_a_certificate_for_another_file_fails_the_file_hash(kit: Kit, pdf: bytes) -> None:
@@ -311,7 +304,7 @@ def test_the_verifier_runs_without_importing_django(files: dict[str, Path]) -> N
     assert result.stdout.count("有效 VALID") == 3
 
 
-def test_a_certificate_stays_valid_after_its_signing_certificate_expires(kit: Kit, registered: dict[str, Any]) -> None:
+def test_a_certificate_stays_valid_after_its_signing_certificate_expires(kit: Kit, unsigned: bytes) -> None:
     # Signed 400 days ago with a certificate that expired 30 days ago: judged at the signature
     # timestamp, as a court would judge it years after issue.
     from artrights.registry.certificate_pdf import generate_signing_identity
@@ -323,7 +316,7 @@ def test_a_certificate_stays_valid_after_its_signing_certificate_expires(kit: Ki
     old_tsa = TimeStampAuthority.generate(
         policy_oid="1.3.6.1.4.1.57264.99.1", serial_source=CounterSerials(), now=now - dt.timedelta(days=600)
     )
-    pdf = make_certificate(kit, registered, signer=old_signer, timestamper=lambda req: old_tsa.issue(req, signed_at))
+    pdf = sign(kit, unsigned, signer=old_signer, timestamper=lambda req: old_tsa.issue(req, signed_at))
     trust = b.Trust(
         origin=kit.trust.origin,
         log_keys=kit.trust.log_keys,
