@@ -20,9 +20,14 @@ Statement (the exact bytes appended to the log are its RFC 8785 canonical JSON):
         "title": "<commitment hex>",
         "files": [{"sha256": "<hex>", "iscc": "ISCC:..."}]   # iscc may be absent for non-images
       },
-      "parties": [{"role": "owner", "commitment": "<hex>"}],  # roles: owner, author, applicant, ...
-      "refers_to": ["粤作登字-2026-F-00000001"]   # numbers this filing changes / revokes / pledges
+      "parties": [{"role": "owner", "commitment": "<hex>"}],  # roles: owner, author, pledgor, ...
+      "refers_to": {"log_index": 3}             # change / revocation: the entry it refers to
     }
+
+Required: ``type`` (one of :data:`STATEMENT_TYPES`), ``registry`` and ``number``. ``work`` and
+``parties`` have the shape above when present (a revocation has neither); ``registered_at``, when
+present, bounds the timestamp. Type-specific fields (``version``, ``contract_type``, ``works``,
+``rights``, ``ground`` …) are free: the leaf hash covers them like everything else.
 
 Proof bundle (``application/json``; embedded in the PDF certificate as ``certificate.json``
 and in the C2PA manifest of the signed image)::
@@ -30,8 +35,8 @@ and in the C2PA manifest of the signed image)::
     {
       "format": "artrights-proof/v1",
       "statement": {...},
-      "openings": {"title": {"value": ..., "salt": "<hex>"},
-                   "parties": [{"value": ..., "salt": "<hex>"}, ...]},   # same order as parties
+      "openings": {"title": {"value": ..., "salt": "<hex>"},          # when there is a work
+                   "parties": [{"role": "owner", "value": ..., "salt": "<hex>"}, ...]},  # role optional
       "log": {"origin": "...", "index": 7, "tlog_proof": "c2sp.org/tlog-proof@v1\\n..."},
       "timestamp": {"token": "<base64 DER TimeStampResp>", "tsa_chain": ["-----BEGIN CERT..."]}
     }
@@ -78,6 +83,15 @@ STATEMENT_TYPES = (
     "artrights/revocation@v1",
     "artrights/pledge-cancellation@v1",
 )
+# How a verdict names what was verified; a plain registration needs no label.
+TYPE_LABELS = {
+    "artrights/digital-filing@v1": ("数字作品备案 ", "digital filing "),
+    "artrights/contract-filing@v1": ("合同备案 ", "contract filing "),
+    "artrights/pledge@v1": ("质权登记 ", "pledge "),
+    "artrights/change@v1": ("变更登记 ", "change of "),
+    "artrights/revocation@v1": ("撤销登记 ", "revocation of "),
+    "artrights/pledge-cancellation@v1": ("质权注销 ", "pledge cancellation "),
+}
 # Checks of a bundle, in the order verify_bundle runs them. The offline verifier adds
 # ``pdf_signature`` and ``c2pa`` in front of these for certificates and signed images.
 BUNDLE_CHECKS = ("file_hash", "statement", "inclusion_proof", "checkpoint_signature", "timestamp")
@@ -178,7 +192,12 @@ class Openings:
     party_roles: tuple[str | None, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"parties": [p.to_json() for p in self.parties]}
+        roles = self.party_roles or (None,) * len(self.parties)
+        out: dict[str, Any] = {
+            "parties": [
+                {**({"role": role} if role else {}), **p.to_json()} for p, role in zip(self.parties, roles, strict=True)
+            ]
+        }
         if self.title is not None:
             out["title"] = self.title.to_json()
         return out
@@ -209,7 +228,7 @@ def build_statement(
     title: str | dict[str, Any],
     files: Sequence[FileRef],
     parties: Sequence[tuple[str, str | dict[str, Any]]],
-    refers_to: Sequence[str] = (),
+    refers_to: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], Openings]:
     """A statement plus the openings of its commitments; ``parties`` are ``(role, value)`` pairs."""
     title_opening = Opening.new(title)
@@ -228,10 +247,11 @@ def build_statement(
             {"role": role, "commitment": opening.commitment}
             for (role, _value), opening in zip(parties, party_openings, strict=True)
         ],
-        "refers_to": list(refers_to),
     }
+    if refers_to is not None:
+        statement["refers_to"] = dict(refers_to)
     check_statement(statement)
-    return statement, Openings(title_opening, party_openings)
+    return statement, Openings(title_opening, party_openings, tuple(role for role, _value in parties))
 
 
 def check_statement(statement: object) -> dict[str, Any]:
@@ -312,9 +332,7 @@ def tsa_timestamper(tsa: rfc3161.TimeStampAuthority) -> Timestamper:
     return lambda request: tsa.issue(request)
 
 
-def timestamp_data(
-    data: bytes, timestamper: Timestamper, *, trusted_roots: Sequence[x509.Certificate]
-) -> bytes:
+def timestamp_data(data: bytes, timestamper: Timestamper, *, trusted_roots: Sequence[x509.Certificate]) -> bytes:
     """Ask ``timestamper`` for a token over ``data``; returns the DER TimeStampResp.
 
     The answer is verified (imprint, nonce, chain to ``trusted_roots``) before it is used, so a
@@ -351,9 +369,7 @@ def build_bundle(
 ) -> dict[str, Any]:
     """Assemble the proof bundle; ``tsa_chain`` is the TSA certificate first, then its issuers."""
     proof_text = tlog_proof.to_text() if isinstance(tlog_proof, TlogProof) else tlog_proof
-    pems = [
-        c.public_bytes(_PEM).decode() if isinstance(c, x509.Certificate) else c.decode() for c in tsa_chain
-    ]
+    pems = [c.public_bytes(_PEM).decode() if isinstance(c, x509.Certificate) else c.decode() for c in tsa_chain]
     return {
         "format": FORMAT,
         "statement": dict(statement),
@@ -421,11 +437,7 @@ class Trust:
             raise ValueError("trust file needs a 'log' object")
         log = data["log"]
         origin, keys = log.get("origin"), log.get("keys")
-        if (
-            not isinstance(origin, str)
-            or not isinstance(keys, list)
-            or not all(isinstance(k, str) for k in keys)
-        ):
+        if not isinstance(origin, str) or not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
             raise ValueError("trust log needs an origin string and a list of verifier keys")
         return cls(
             origin=origin,
@@ -488,9 +500,10 @@ class Verdict:
         if not self.ok:
             return f"无效 INVALID [{self.failed_check}]: {self.message_zh} / {self.message_en}"
         when = self.timestamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if self.timestamp else "?"
+        zh, en = TYPE_LABELS.get(self.statement_type or "", ("", ""))
         line = (
-            f"有效 VALID: {self.number} 已记入日志第 {self.log_index} 条，时间戳 {when} / "
-            f"{self.number} is entry {self.log_index} of the log, timestamped {when}"
+            f"有效 VALID: {zh}{self.number} 已记入日志第 {self.log_index} 条，时间戳 {when} / "
+            f"{en}{self.number} is entry {self.log_index} of the log, timestamped {when}"
         )
         if self.warnings:
             line += " (" + "; ".join(self.warnings) + ")"
@@ -541,9 +554,7 @@ def _verify_into(
         if not isinstance(ts, dict) or not isinstance(ts.get("token"), str):
             raise ValueError("bundle timestamp needs a base64 token")
     except ValueError as exc:
-        raise VerificationFailure(
-            "statement", "证明包格式不正确", f"the proof bundle is malformed: {exc}"
-        ) from None
+        raise VerificationFailure("statement", "证明包格式不正确", f"the proof bundle is malformed: {exc}") from None
     verdict.bundle = bundle
     verdict.number = statement["number"]
     verdict.statement_type = statement["type"]
@@ -572,9 +583,7 @@ def _verify_into(
     try:
         openings = Openings.from_json(bundle.get("openings", {}))
     except ValueError as exc:
-        raise VerificationFailure(
-            "statement", "承诺的公开值格式不正确", f"malformed openings: {exc}"
-        ) from None
+        raise VerificationFailure("statement", "承诺的公开值格式不正确", f"malformed openings: {exc}") from None
     work = statement.get("work")
     if isinstance(work, dict):
         if openings.title is None or not hmac.compare_digest(openings.title.commitment, work["title"]):
@@ -660,9 +669,7 @@ def _verify_into(
         token = base64.b64decode(ts["token"], validate=True)
         chain = _load_pems(ts.get("tsa_chain", []), "tsa_chain")
     except (binascii.Error, ValueError) as exc:
-        raise VerificationFailure(
-            "timestamp", "时间戳格式不正确", f"the timestamp is malformed: {exc}"
-        ) from None
+        raise VerificationFailure("timestamp", "时间戳格式不正确", f"the timestamp is malformed: {exc}") from None
     try:
         stamped = _verify_timestamp(token, data, trust.tsa_roots, chain)
     except rfc3161.TimestampError as exc:

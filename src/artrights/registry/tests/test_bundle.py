@@ -79,6 +79,11 @@ def test_build_statement_commits_to_the_title_and_parties_without_revealing_them
     assert statement["registered_at"].endswith("Z")
 
 
+def test_the_openings_name_the_role_of_each_party(kit: Kit) -> None:
+    _, openings = kit.statement()
+    assert [p["role"] for p in openings.to_json()["parties"]] == ["owner", "author"]
+
+
 def test_a_statement_with_an_unknown_type_is_not_well_formed(kit: Kit) -> None:
     statement, _ = kit.statement()
     with pytest.raises(ValueError, match="unknown statement type"):
@@ -136,6 +141,8 @@ def test_a_statement_in_the_registry_apps_shape_verifies(kit: Kit) -> None:
     bundle["openings"] = openings
     verdict = b.verify_bundle(bundle, trust=kit.trust)
     assert verdict.ok, verdict.summary()
+    assert verdict.summary().startswith("有效 VALID: 撤销登记 粤作登字-2026-F-00000009")
+    assert "revocation of 粤作登字-2026-F-00000009" in verdict.summary()
 
 
 # --- each check fails on its own kind of damage ----------------------------------------------
