@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
-# Before Django reads its settings: keep test files out of ./var and run tasks in-process unless a test starts
-# a real consumer.
-_TEST_DATA = Path(tempfile.mkdtemp(prefix="artrights-test-"))
-os.environ.setdefault("ARTRIGHTS_DATA_DIR", str(_TEST_DATA))
-os.environ.setdefault("HUEY_IMMEDIATE", "1")
-os.environ.pop("S3_BUCKET", None)
+import pytest
 
-import pytest  # noqa: E402
+from artrights.testing import TEST_PASSWORD
+
+# The environment (data directory, eager tasks) is set by the artrights.pytest_env plugin, which pytest loads
+# before pytest-django reads the settings.
 
 REPO_ROOT = Path(__file__).resolve().parent
 VECTORS = Path(os.environ.get("ARTRIGHTS_VECTORS", REPO_ROOT.parent / "shared" / "vectors"))
-from artrights.testing import TEST_PASSWORD  # noqa: E402
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("registry/", include("artrights.registry.urls")),
     path("verify/", registry_views.verify_page, name="verify"),
+    path("verify/trust.json", registry_views.trust_json, name="trust_json"),
     path("verify/<str:number>", registry_views.public_record, name="verify_number"),
     path("tsa/", include("artrights.timestamps.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 
@@ -25,3 +27,17 @@ def validate_resident_id(value: str) -> str:
         return parse_resident_id(value).number
     except IdentifierError as exc:
         raise ValidationError(exc.message(get_language()), code=exc.code) from None
+
+
+def with_field_labels(exc: ValidationError, model: Any) -> ValidationError:
+    """The same errors, each prefixed with its field's label, so a message alone says what to fix."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    messages = []
+    for name, errors in exc.message_dict.items():
+        try:
+            label = str(model._meta.get_field(name).verbose_name)
+        except Exception:
+            label = "" if name == "__all__" else name
+        messages += [f"{label}：{m}" if label else m for m in errors]
+    return ValidationError(messages)

@@ -14,25 +14,29 @@ from artrights.accounts.models import Role
 class Card:
     title: Promise
     text: Promise
+    url_name: str = ""  # empty: the capability is not open yet, and the card says so
 
 
 ROLE_CARDS: dict[str, list[Card]] = {
     Role.ARTIST: [
-        Card(_("登记作品"), _("提交作品登记申请或数字作品备案，下载可离线验证的登记证书。")),
+        Card(_("登记作品"), _("提交作品登记申请或数字作品备案，下载可离线验证的登记证书。"), "registry:apply"),
+        Card(_("数字作品备案"), _("只做形式审查，立即取得备案号和备案证书。"), "registry:file_digital"),
+        Card(_("我的作品"), _("查看申请进度、补正通知和登记证书。"), "registry:my_works"),
         Card(_("检查疑似侵权图片"), _("上传疑似侵权的图片或网页，查找与您已登记作品的相似之处。")),
         Card(_("固化电子证据"), _("对侵权网页进行取证，生成带可信时间戳的证据包。")),
         Card(_("申请调解"), _("就版权纠纷申请调解，跟踪案件进度。")),
         Card(_("许可与交易"), _("发布许可要约，签订许可或转让合同并备案。")),
     ],
     Role.AGENCY: [
-        Card(_("代理申请"), _("代委托人提交作品登记和合同备案。")),
+        Card(_("代理申请"), _("代委托人提交作品登记和合同备案。"), "registry:apply"),
+        Card(_("代理的作品"), _("查看本机构代理的申请和证书。"), "registry:my_works"),
         Card(_("委托人"), _("管理委托人及授权委托书。")),
         Card(_("本机构信用"), _("查看本机构的信用评价与等级。")),
     ],
     Role.REGISTRAR: [
-        Card(_("待审核申请"), _("审核登记申请，发出补正通知，核发登记号。")),
-        Card(_("重复登记提示"), _("查看与他人已登记作品相似的申请。")),
-        Card(_("变更与撤销"), _("处理变更、撤销和补发证书申请。")),
+        Card(_("待审核申请"), _("审核登记申请，发出补正通知，核发登记号。"), "registry:review_queue"),
+        Card(_("全部作品"), _("查看全部申请和登记，处理变更与撤销。"), "registry:my_works"),
+        Card(_("登记查询"), _("按登记号或作品名称查询公开登记信息。"), "registry:public_search"),
     ],
     Role.MEDIATOR: [
         Card(_("我的调解案件"), _("查看指派给您的案件、期限和调解记录。")),

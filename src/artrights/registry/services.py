@@ -25,6 +25,7 @@ from artrights.core import audit
 from artrights.core.models import IdType, Party, PartyKind, StoredFile
 from artrights.core.selectors import working_calendar
 from artrights.core.services import check_upload, store_file
+from artrights.core.validators import with_field_labels
 from artrights.ledger import services as ledger
 from artrights.matching.imageio import ImageRejected, load_image
 
@@ -106,12 +107,15 @@ def _party(data: PartyInput) -> Party:
         phone=data.phone,
         email=data.email,
     )
-    candidate.clean()  # normalises and checks the identifier (GB 11643 / GB 32100)
-    existing = Party.objects.filter(id_type=candidate.id_type, id_number=candidate.id_number).first()
-    if existing is None:
-        candidate.full_clean()
-        candidate.save()
-        return candidate
+    try:
+        candidate.clean()  # normalises and checks the identifier (GB 11643 / GB 32100)
+        existing = Party.objects.filter(id_type=candidate.id_type, id_number=candidate.id_number).first()
+        if existing is None:
+            candidate.full_clean()
+            candidate.save()
+            return candidate
+    except ValidationError as exc:
+        raise with_field_labels(exc, Party) from None
     if existing.name != candidate.name:
         raise ValidationError(
             _("证件号码 %(id)s 已登记为“%(name)s”，与填写的姓名/名称不一致。")
@@ -157,9 +161,7 @@ def create_application(
         upload.seek(0)
         data = upload.read()
         info = None
-        if item.role == FileRole.SAMPLE and (
-            kind == Kind.DIGITAL_FILING or fields.get("work_type") in VISUAL_TYPES
-        ):
+        if item.role == FileRole.SAMPLE and (kind == Kind.DIGITAL_FILING or fields.get("work_type") in VISUAL_TYPES):
             try:
                 info = inspect_image(data)
             except ImageRejected as exc:
@@ -175,17 +177,17 @@ def create_application(
                 agent=getattr(user, "organisation", None) if getattr(user, "role", "") == "agency" else None,
                 **fields,
             )
-            work.full_clean(exclude=["applicant", "flow_number", "number"])
+            try:
+                work.full_clean(exclude=["applicant", "flow_number", "number"])
+            except ValidationError as exc:
+                raise with_field_labels(exc, Work) from None
             work.save()
             for position, owner in enumerate(owners):
                 party = _party(owner)
                 WorkParty.objects.get_or_create(
                     work=work, party=party, role=PartyRole.OWNER, defaults={"signature": owner.signature}
                 )
-                if (
-                    position == 0
-                    and not WorkParty.objects.filter(work=work, role=PartyRole.APPLICANT).exists()
-                ):
+                if position == 0 and not WorkParty.objects.filter(work=work, role=PartyRole.APPLICANT).exists():
                     WorkParty.objects.create(work=work, party=party, role=PartyRole.APPLICANT)
             for item, _data, info in checked:
                 stored = store_file(owner=user, upload=item.upload, request=request)
@@ -270,9 +272,7 @@ def request_correction(*, work: Work, registrar: Any, notice: str) -> Work:
         raise ValidationError(_("请写明需要补正的内容。"))
     work = _locked(work)
     due = timezone.localdate() + dt.timedelta(days=settings.ARTRIGHTS_CORRECTION_DAYS)
-    return _transition(
-        work, "request_correction", registrar, correction_notice=notice.strip(), correction_due=due
-    )
+    return _transition(work, "request_correction", registrar, correction_notice=notice.strip(), correction_due=due)
 
 
 @transaction.atomic
@@ -284,7 +284,10 @@ def correct(*, work: Work, user: Any, fields: dict[str, Any] | None = None) -> W
         if name not in CORRECTABLE_FIELDS:
             raise ValidationError(_("字段“%(name)s”不能在补正中修改。") % {"name": name})
         setattr(work, name, value)
-    work.full_clean(exclude=["applicant", "flow_number", "number"])
+    try:
+        work.full_clean(exclude=["applicant", "flow_number", "number"])
+    except ValidationError as exc:
+        raise with_field_labels(exc, Work) from None
     return _transition(work, "correct", user, **_review_clock())
 
 
@@ -345,9 +348,7 @@ def register(*, work: Work, registrar: Any, issue_now: bool = False) -> Work:
     with transaction.atomic():
         work = _locked(work)
         REGISTRATION_FLOW.target(work.status, "register")  # fail before using up a number
-        _grant(
-            work, action="register", actor=registrar, number=numbers.work_registration_number(work.work_type)
-        )
+        _grant(work, action="register", actor=registrar, number=numbers.work_registration_number(work.work_type))
     _after_grant(work, issue_now=issue_now)
     return work
 
@@ -386,6 +387,9 @@ def file_digital_work(
     issue_now: bool = True,
 ) -> Work:
     """数字作品备案: formal checks only; filing number, log entry and certificate in one go."""
+    # A filing that names no rights records the full set the owner holds by default.
+    if not fields.get("rights"):
+        fields = {**fields, "rights": [r for r in Right.values if r != Right.OTHER]}
     work = create_application(
         user=user, kind=Kind.DIGITAL_FILING, fields=fields, owners=owners, files=files, request=request
     )
@@ -423,9 +427,7 @@ def revoke(*, work: Work, registrar: Any, ground: str, reason: str) -> Work:
 CHANGEABLE_FIELDS = CORRECTABLE_FIELDS - {"work_type"}
 
 
-def change(
-    *, work: Work, registrar: Any, fields: dict[str, Any], reason: str, issue_now: bool = False
-) -> Work:
+def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, issue_now: bool = False) -> Work:
     """Change or supplement a registration (Z61): new version, logged, certificate reissued."""
     require(registrar, "revoke", work)
     if not work.is_granted:
@@ -440,7 +442,10 @@ def change(
         before = {name: getattr(work, name) for name in fields}
         for name, value in fields.items():
             setattr(work, name, value)
-        work.full_clean(exclude=["applicant"])
+        try:
+            work.full_clean(exclude=["applicant"])
+        except ValidationError as exc:
+            raise with_field_labels(exc, Work) from None
         work.version += 1
         statement, salts = statements.grant_statement(work, change_of=work.number)
         work.commitment_salts = salts
@@ -563,9 +568,7 @@ def file_contract(
     )
     filing.works.set(works)
     filing.pledge_consents.set(consents)
-    entry = ledger.append(
-        kind="artrights/contract-filing@v1", statement=statements.contract_statement(filing)
-    )
+    entry = ledger.append(kind="artrights/contract-filing@v1", statement=statements.contract_statement(filing))
     filing.log_index = entry.index
     filing.save(update_fields=["log_index", "commitment_salts"])
     audit.record("registry.file_contract", filing, actor=user)
@@ -606,9 +609,7 @@ def register_pledge(
         debt_term_end=debt_term_end,
     )
     pledge.works.set(works)
-    pledge.log_index = ledger.append(
-        kind="artrights/pledge@v1", statement=statements.pledge_statement(pledge)
-    ).index
+    pledge.log_index = ledger.append(kind="artrights/pledge@v1", statement=statements.pledge_statement(pledge)).index
     pledge.save(update_fields=["log_index", "commitment_salts"])
     audit.record("registry.register_pledge", pledge, actor=registrar)
     return pledge
@@ -642,9 +643,7 @@ def cancel_pledge(*, registrar: Any, pledge: Pledge) -> Pledge:
     pledge.status = PledgeStatus.CANCELLED
     pledge.cancelled_at = timezone.now()
     pledge.save(update_fields=["status", "cancelled_at"])
-    ledger.append(
-        kind="artrights/pledge-cancellation@v1", statement=statements.pledge_cancellation_statement(pledge)
-    )
+    ledger.append(kind="artrights/pledge-cancellation@v1", statement=statements.pledge_cancellation_statement(pledge))
     audit.record("registry.cancel_pledge", pledge, actor=registrar)
     return pledge
 

@@ -42,9 +42,7 @@ def my_works(request: HttpRequest) -> HttpResponse:
     if status in Status.values:
         works = works.filter(status=status)
     page = Paginator(works, 25).get_page(request.GET.get("page"))
-    return render(
-        request, "registry/my_works.html", {"page": page, "statuses": Status.choices, "status": status}
-    )
+    return render(request, "registry/my_works.html", {"page": page, "statuses": Status.choices, "status": status})
 
 
 @login_required
@@ -53,9 +51,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         files = [services.SampleInput(f) for f in form.cleaned_data["samples"]]
-        files += [
-            services.SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in form.cleaned_data["ownership_proofs"]
-        ]
+        files += [services.SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in form.cleaned_data["ownership_proofs"]]
         try:
             work = services.create_application(
                 user=request.user,
@@ -133,9 +129,7 @@ ACTIONS = {
     "accept": lambda w, u, p: services.accept(work=w, registrar=u),
     "start_review": lambda w, u, p: services.start_review(work=w, registrar=u),
     "register": lambda w, u, p: services.register(work=w, registrar=u),
-    "request_correction": lambda w, u, p: services.request_correction(
-        work=w, registrar=u, notice=p.get("notice", "")
-    ),
+    "request_correction": lambda w, u, p: services.request_correction(work=w, registrar=u, notice=p.get("notice", "")),
     "correct": lambda w, u, p: services.correct(work=w, user=u),
     "refuse": lambda w, u, p: services.refuse(
         work=w, registrar=u, ground=p.get("ground", ""), reason=p.get("reason", "")
@@ -223,3 +217,12 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             original=original.read() if original else None,
         )
     return render(request, "registry/verify.html", {"form": form, "result": result})
+
+
+def trust_json(request: HttpRequest) -> HttpResponse:
+    """The trust anchors for offline verification: save as trust.json and run `artrights verify FILE`."""
+    from .verification import platform_trust
+
+    response = JsonResponse(platform_trust().to_json(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="trust.json"'
+    return response

@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from .models import Certificate, ClassLetter, ContractFiling, DuplicateWarning, Pledge, PledgeConsent, Work
+
+
+@admin.register(ClassLetter)
+class ClassLetterAdmin(admin.ModelAdmin):
+    list_display = ["work_type", "letter", "verified"]
+
+
+@admin.register(Work)
+class WorkAdmin(admin.ModelAdmin):
+    list_display = ["number", "flow_number", "title", "kind", "work_type", "status", "applicant", "registered_at"]
+    list_filter = ["kind", "status", "work_type"]
+    search_fields = ["number", "flow_number", "title"]
+    # Status, numbers and the log link change only through the registry services (audited and logged).
+    readonly_fields = [
+        "status",
+        "number",
+        "flow_number",
+        "log_index",
+        "version",
+        "registered_at",
+        "commitment_salts",
+        "decided_by",
+        "decided_at",
+    ]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["work", "serial", "issued_at", "reason"]
+    readonly_fields = ["work", "serial", "pdf", "bundle", "credentialed_image", "issued_at", "reason"]
+
+
+@admin.register(ContractFiling)
+class ContractFilingAdmin(admin.ModelAdmin):
+    list_display = ["number", "contract_type", "assignor", "assignee", "valid_from", "valid_until", "filed_at"]
+    readonly_fields = ["number", "log_index", "commitment_salts"]
+
+
+@admin.register(Pledge)
+class PledgeAdmin(admin.ModelAdmin):
+    list_display = ["number", "status", "pledgor", "pledgee", "secured_amount", "registered_at"]
+    readonly_fields = ["number", "status", "log_index", "commitment_salts", "cancelled_at"]
+
+
+admin.site.register(PledgeConsent)
+admin.site.register(DuplicateWarning)

@@ -1,0 +1,171 @@
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from artrights.registry import services
+from artrights.registry.models import Status, Work
+
+from .factories import OWNER, artwork_png, samples, upload, work_fields
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_file_command_writes_a_certificate_that_the_offline_verifier_accepts(tmp_path, client):
+    image = tmp_path / "dafen.png"
+    image.write_bytes(artwork_png(41))
+    out = tmp_path / "out"
+    call_command(
+        "file",
+        str(image),
+        title="大芬油画",
+        author=["林画家"],
+        owner="林画家",
+        owner_id="11010519491231002X",
+        out=str(out),
+    )
+    assert (out / "certificate.pdf").read_bytes().startswith(b"%PDF-")
+    bundle = json.loads((out / "certificate.json").read_text(encoding="utf-8"))
+    assert re.match(r"^粤数备字-\d{4}-\d{8}$", bundle["statement"]["number"])
+    trust = tmp_path / "trust.json"
+    trust.write_bytes(client.get("/verify/trust.json").content)
+    for target in ("certificate.pdf", "certificate.json"):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "artrights.cli",
+                "verify",
+                str(out / target),
+                "--trust",
+                str(trust),
+                "--file",
+                str(image),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "有效 VALID" in result.stdout
+
+
+def test_the_file_command_refuses_a_file_that_is_not_an_image(tmp_path):
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "notes.png"
+    bad.write_text("not a picture")
+    with pytest.raises(CommandError) as err:
+        call_command("file", str(bad), title="x", author=["a"], owner="o", out=str(tmp_path / "o"))
+    assert "不是可用的图片" in str(err.value)
+    assert not Work.objects.exists()
+
+
+def _form(seed=51, **overrides):
+    data = {
+        "title": "南山的云",
+        "work_type": "FINE_ART",
+        "authors": "林画家/林",
+        "creation_nature": "original",
+        "completed_on": "2026-05-01",
+        "publish_status": "unpublished",
+        "obtain_mode": "original",
+        "ownership_mode": "individual",
+        "rights": ["reproduction", "exhibition"],
+        "description": "水彩画。",
+        "owner_kind": "natural",
+        "owner_name": "林画家",
+        "owner_id_type": "resident_id",
+        "owner_id_number": "11010519491231002X",
+        "samples": upload(artwork_png(seed)),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_artist_applies_in_the_browser_and_the_registrar_registers_it(
+    client, artist, registrar, django_capture_on_commit_callbacks
+):
+    client.force_login(artist)
+    response = client.post("/registry/apply/", _form())
+    work = Work.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/registry/works/{work.pk}/"
+    client.post(f"/registry/works/{work.pk}/do/submit/")
+    client.force_login(registrar)
+    assert "南山的云" in client.get("/registry/review/").content.decode()
+    for action in ("accept", "start_review"):
+        client.post(f"/registry/works/{work.pk}/do/{action}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registry/works/{work.pk}/do/register/")
+    work.refresh_from_db()
+    assert work.status == Status.REGISTERED
+    client.force_login(artist)
+    page = client.get(f"/registry/works/{work.pk}/").content.decode()
+    assert work.number in page and "下载证书PDF" in page
+    pdf = client.get(f"/registry/works/{work.pk}/certificate.pdf")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_form_with_a_bad_id_number_shows_the_wrong_check_digit_and_saves_nothing(client, artist):
+    client.force_login(artist)
+    response = client.post("/registry/apply/", _form(owner_id_number="110105194912310021"))
+    assert response.status_code == 200
+    assert "第18位校验码错误" in response.content.decode()
+    assert not Work.objects.exists()
+
+
+def test_a_wrong_action_is_explained_not_crashed(client, artist):
+    work = services.create_application(user=artist, fields=work_fields(), owners=[OWNER], files=samples(52))
+    client.force_login(artist)
+    response = client.post(f"/registry/works/{work.pk}/do/withdraw/", follow=True)
+    assert "操作已完成" in response.content.decode()
+    response = client.post(f"/registry/works/{work.pk}/do/submit/", follow=True)
+    assert "不能执行" in response.content.decode()
+
+
+def test_outsiders_cannot_open_or_download_someone_elses_work(client, artist, outsider):
+    work = services.file_digital_work(
+        user=artist, fields=work_fields(), owners=[OWNER], files=samples(53), issue_now=True
+    )
+    client.force_login(outsider)
+    assert client.get(f"/registry/works/{work.pk}/").status_code == 404
+    assert client.get(f"/registry/works/{work.pk}/certificate.pdf").status_code == 404
+
+
+def test_the_public_search_finds_granted_works_but_not_drafts(client, artist):
+    services.file_digital_work(
+        user=artist, fields=work_fields(title="公开的画"), owners=[OWNER], files=samples(54), issue_now=False
+    )
+    services.create_application(user=artist, fields=work_fields(title="草稿的画"), owners=[OWNER], files=samples(55))
+    assert "公开的画" in client.get("/registry/search/", {"q": "画"}).content.decode()
+    assert "草稿的画" not in client.get("/registry/search/", {"q": "画"}).content.decode()
+
+
+def test_the_api_files_a_digital_work_with_a_token(client, artist):
+    from artrights.accounts.services import issue_token
+    from artrights.testing import bearer
+
+    raw = issue_token(user=artist, name="batch", scopes=["read", "write"])[1]
+    data = json.dumps(
+        {
+            "title": "API的画",
+            "work_type": "FINE_ART",
+            "authors": [{"name": "林画家"}],
+            "completed_on": "2026-01-02",
+            "owners": [OWNER.__dict__ | {"signature": ""}],
+        }
+    )
+    response = client.post(
+        "/api/registry/digital-filings", {"data": data, "image": upload(artwork_png(56))}, **bearer(raw)
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "filed" and body["number"].startswith("粤数备字-")
+    bad = client.post(
+        "/api/registry/digital-filings", {"data": "{not json", "image": upload(artwork_png(57))}, **bearer(raw)
+    )
+    assert bad.status_code == 422 and "JSON" in bad.json()["detail"]
+    public = client.get(f"/api/registry/public/{body['number']}").json()
+    assert public["title"] == "API的画"
