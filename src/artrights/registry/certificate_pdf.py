@@ -155,9 +155,7 @@ def generate_signing_identity(
         .not_valid_before(moment - dt.timedelta(hours=1))
         .not_valid_after(moment + 4 * validity)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-        )
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
         .sign(root_key, hashes.SHA256())
     )
@@ -170,14 +168,10 @@ def generate_signing_identity(
         .not_valid_before(moment - dt.timedelta(hours=1))
         .not_valid_after(moment + validity)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
-        )
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(leaf_key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
         .sign(root_key, hashes.SHA256())
     )
     return SigningIdentity(leaf_key, (leaf, root))
@@ -244,11 +238,7 @@ def render_certificate(data: CertificateData) -> bytes:
     pdf.set_font("cjk", "", 10)
     pdf.set_text_color(*_GREY)
     pdf.set_xy(0, 49)
-    english = (
-        "Certificate of Work Registration"
-        if data.kind == "registration"
-        else "Digital Work Filing Certificate"
-    )
+    english = "Certificate of Work Registration" if data.kind == "registration" else "Digital Work Filing Certificate"
     pdf.cell(210, 6, english, align="C")
 
     pdf.set_text_color(*_INK)
@@ -266,36 +256,21 @@ def render_certificate(data: CertificateData) -> bytes:
         ("首次发表日期", _date(data.first_published_on, "未发表")),
         *data.extra_rows,
     ]
-    y = 76.0
-    for name, value in rows:
-        pdf.set_font("cjk", "B", 13)
-        pdf.set_xy(30, y)
-        pdf.cell(36, 9, name)
-        pdf.set_font("cjk", "", 13)
-        pdf.set_xy(68, y)
-        before = pdf.get_y()
-        pdf.multi_cell(112, 9, value, align="L")
-        y = max(pdf.get_y(), before + 9) + 2.5
-        pdf.set_draw_color(*_GOLD)
-        pdf.set_line_width(0.15)
-        pdf.line(30, y - 1.5, 180, y - 1.5)
-
-    pdf.set_font("cjk", "", 13)
-    pdf.set_xy(30, y + 6)
     if data.kind == "registration":
         sentence = (
-            f"上述事项，由{data.applicant}申请，经{data.issuer}审核，"
-            "根据《作品自愿登记试行办法》规定，予以登记。"
+            f"上述事项，由{data.applicant}申请，经{data.issuer}审核，根据《作品自愿登记试行办法》规定，予以登记。"
         )
     else:
         sentence = (
             f"上述作品，由{data.applicant}申请，经{data.issuer}审核，"
             "根据《深圳市平面设计作品版权保护办法》规定，予以备案。"
         )
-    pdf.multi_cell(150, 9, sentence)
+    # Long titles or many authors shrink the body text rather than run into the seal.
+    size = next((s for s in (13.0, 12.0, 11.0, 10.0, 9.0) if _body(pdf, rows, sentence, s, dry_run=True) <= 182), 8.0)
+    bottom = _body(pdf, rows, sentence, size, dry_run=False)
 
     # Date and issuing body first, then the seal stamped over them in multiply mode, as ink on paper.
-    text_y = 188.0
+    text_y = min(max(188.0, bottom + 6), 200.0)
     pdf.set_text_color(*_INK)
     pdf.set_font("cjk", "", 13)
     pdf.set_xy(100, text_y)
@@ -316,6 +291,40 @@ def render_certificate(data: CertificateData) -> bytes:
         modification_date=dt.datetime.combine(data.registered_on, dt.time(), tzinfo=dt.UTC),
     )
     return bytes(pdf.output())
+
+
+def _body(pdf: FPDF, rows: Sequence[tuple[str, str]], sentence: str, size: float, *, dry_run: bool) -> float:
+    """Draw (or only measure) the field rows and the sentence at ``size`` pt; return the bottom y."""
+    line = size * 0.7  # mm per line: 13 pt text on 9 mm lines, as on the paper certificate
+    y = 76.0
+    for name, value in rows:
+        pdf.set_font("cjk", "", size)
+        height = line * max(1, _line_count(pdf, 112, line, value))
+        if not dry_run:
+            pdf.set_font("cjk", "B", size)
+            pdf.set_xy(30, y)
+            pdf.cell(36, line, name)
+            pdf.set_font("cjk", "", size)
+            pdf.set_xy(68, y)
+            pdf.multi_cell(112, line, value, align="L")
+            pdf.set_draw_color(*_GOLD)
+            pdf.set_line_width(0.15)
+            pdf.line(30, y + height + 1, 180, y + height + 1)
+        y += height + 2.5
+    pdf.set_font("cjk", "", size)
+    y += 6
+    count = _line_count(pdf, 150, line, sentence)
+    if not dry_run:
+        pdf.set_xy(30, y)
+        pdf.multi_cell(150, line, sentence)
+    return y + line * count
+
+
+def _line_count(pdf: FPDF, width: float, line: float, text: str) -> int:
+    from fpdf.enums import MethodReturnValue
+
+    lines = pdf.multi_cell(width, line, text, dry_run=True, output=MethodReturnValue.LINES)
+    return len(lines) if isinstance(lines, list) else 1
 
 
 def _heading(kind: Kind) -> str:
@@ -452,9 +461,7 @@ def sign_pdf(
     der_key = signer_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    certs = [
-        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in signer_cert_chain
-    ]
+    certs = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in signer_cert_chain]
     signer = signers.SimpleSigner(
         signing_cert=certs[0],
         signing_key=asn1_keys.PrivateKeyInfo.load(der_key),

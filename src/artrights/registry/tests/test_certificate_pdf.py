@@ -209,3 +209,28 @@ def test_signing_appends_to_the_rendered_certificate(unsigned: bytes, signed_pat
     signed = signed_path.read_bytes()
     assert signed.startswith(unsigned)
     assert len(signed) < len(unsigned) + 64 * 1024
+
+
+def test_a_long_title_and_many_authors_shrink_the_text_instead_of_running_into_the_seal(
+    kit: Kit, registered: dict[str, Any]
+) -> None:
+    import re
+
+    data = certificate_data(
+        kit,
+        registered,
+        title="大芬村的清晨：油画系列之一（布面油彩，一百二十厘米乘八十厘米），献给在大芬油画村工作了三十年的画工与画家们",
+        authors=["李明", "王小红", "张伟", "陈静", "刘洋", "赵磊", "欧阳建国", "司马相如", "诸葛明"],
+        owners=["深圳市大芬油画艺术有限公司", "深圳市龙岗区大芬美术产业协会", "李明", "王小红"],
+    )
+    html = subprocess.run(
+        [poppler("pdftotext"), "-bbox", "-", "-"], input=render_certificate(data), capture_output=True, check=True
+    ).stdout.decode()
+    words = [
+        (float(y_min), float(y_max), text)
+        for y_min, y_max, text in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<', html)
+    ]
+    sentence_bottom = max(y_max for _, y_max, text in words if "予以登记" in text)
+    date_top = min(y_min for y_min, _, text in words if "登记日期" in text)
+    assert sentence_bottom < date_top
+    assert any("欧阳建国" in text for *_, text in words)
