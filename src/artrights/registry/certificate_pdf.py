@@ -265,8 +265,10 @@ def render_certificate(data: CertificateData) -> bytes:
             f"上述作品，由{data.applicant}申请，经{data.issuer}审核，"
             "根据《深圳市平面设计作品版权保护办法》规定，予以备案。"
         )
-    # Long titles or many authors shrink the body text rather than run into the seal.
-    size = next((s for s in (13.0, 12.0, 11.0, 10.0, 9.0) if _body(pdf, rows, sentence, s, dry_run=True) <= 182), 8.0)
+    # Long titles or many authors shrink the body text rather than run into the seal, whose top
+    # is 12.5 mm above the issuer line at 188 mm.
+    fits = [s for s in (13.0, 12.0, 11.0, 10.0, 9.0) if _body(pdf, rows, sentence, s, dry_run=True) <= 175]
+    size = fits[0] if fits else 8.0
     bottom = _body(pdf, rows, sentence, size, dry_run=False)
 
     # Date and issuing body first, then the seal stamped over them in multiply mode, as ink on paper.
