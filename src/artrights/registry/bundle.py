@@ -21,7 +21,7 @@ Statement (the exact bytes appended to the log are its RFC 8785 canonical JSON):
         "files": [{"sha256": "<hex>", "iscc": "ISCC:..."}]   # iscc may be absent for non-images
       },
       "parties": [{"role": "owner", "commitment": "<hex>"}],  # roles: owner, author, pledgor, ...
-      "refers_to": {"log_index": 3}             # change / revocation: the entry it refers to
+      "refers_to": ["粤作登字-2026-F-00000001"]  # or {"log_index": 3}: what a change / revocation amends
     }
 
 Required: ``type`` (one of :data:`STATEMENT_TYPES`), ``registry`` and ``number``. ``work`` and
@@ -228,7 +228,7 @@ def build_statement(
     title: str | dict[str, Any],
     files: Sequence[FileRef],
     parties: Sequence[tuple[str, str | dict[str, Any]]],
-    refers_to: dict[str, Any] | None = None,
+    refers_to: Sequence[str] | Mapping[str, Any] = (),
 ) -> tuple[dict[str, Any], Openings]:
     """A statement plus the openings of its commitments; ``parties`` are ``(role, value)`` pairs."""
     title_opening = Opening.new(title)
@@ -247,9 +247,8 @@ def build_statement(
             {"role": role, "commitment": opening.commitment}
             for (role, _value), opening in zip(parties, party_openings, strict=True)
         ],
+        "refers_to": dict(refers_to) if isinstance(refers_to, Mapping) else list(refers_to),
     }
-    if refers_to is not None:
-        statement["refers_to"] = dict(refers_to)
     check_statement(statement)
     return statement, Openings(title_opening, party_openings, tuple(role for role, _value in parties))
 

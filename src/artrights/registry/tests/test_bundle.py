@@ -84,6 +84,25 @@ def test_the_openings_name_the_role_of_each_party(kit: Kit) -> None:
     assert [p["role"] for p in openings.to_json()["parties"]] == ["owner", "author"]
 
 
+@pytest.mark.parametrize(
+    ("refers_to", "logged"),
+    [((), []), (["粤作登字-2026-F-00000001"], ["粤作登字-2026-F-00000001"]), ({"log_index": 3}, {"log_index": 3})],
+)
+def test_refers_to_is_logged_as_a_list_of_numbers_or_an_object(kit: Kit, refers_to: Any, logged: Any) -> None:
+    statement, _ = b.build_statement(
+        type="artrights/change@v1",
+        registry=kit.log.origin,
+        number="粤作登字-2026-F-00000001",
+        registered_at=dt.datetime.now(dt.UTC),
+        work_type="FINE_ART",
+        title="t",
+        files=[],
+        parties=[],
+        refers_to=refers_to,
+    )
+    assert statement["refers_to"] == logged
+
+
 def test_a_statement_with_an_unknown_type_is_not_well_formed(kit: Kit) -> None:
     statement, _ = kit.statement()
     with pytest.raises(ValueError, match="unknown statement type"):
