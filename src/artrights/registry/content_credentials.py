@@ -49,9 +49,13 @@ class ContentCredentialsError(ValueError):
 
 
 def _open(image_bytes: bytes, *, decode: bool = True) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = _MAX_PIXELS
     try:
         img = Image.open(io.BytesIO(image_bytes))
+        if img.width * img.height > _MAX_PIXELS:
+            raise ContentCredentialsError(
+                f"图像超过 {_MAX_PIXELS // 1_000_000} 百万像素 / "
+                f"the image exceeds {_MAX_PIXELS // 1_000_000} megapixels"
+            )
         if decode:
             img.load()
     except (OSError, Image.DecompressionBombError, SyntaxError) as exc:

@@ -172,3 +172,11 @@ def test_c2pa_signing_needs_a_p256_key(registered: dict[str, Any], original: byt
     p384 = SigningIdentity(ec.generate_private_key(ec.SECP384R1()), identity.chain)
     with pytest.raises(cc.ContentCredentialsError, match="P-256"):
         cc.sign_image(original, bundle=registered, signer=p384)
+
+
+def test_an_image_above_100_megapixels_is_refused_before_decoding() -> None:
+    # A PNG header announcing 20000 × 20000 pixels: refused from the header alone.
+    buf = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buf, format="PNG")
+    with pytest.raises(cc.ContentCredentialsError, match="100"):
+        cc.iscc_image_code(buf.getvalue())
