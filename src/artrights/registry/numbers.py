@@ -32,8 +32,14 @@ def _next(register: str, region: str, year: int, letter: str = "") -> int:
     return seq.last
 
 
+# Verified in public CPCC data (DOMAIN.md §1.3); operators add the other letters in the admin.
+VERIFIED_LETTERS = {WorkType.FINE_ART: "F", WorkType.OTHER: "L"}
+
+
 def class_letter(work_type: str) -> ClassLetter:
     found = ClassLetter.objects.filter(work_type=work_type).first()
+    if found is None and work_type in VERIFIED_LETTERS:
+        found = ClassLetter(work_type=work_type, letter=VERIFIED_LETTERS[WorkType(work_type)], verified=True)
     if found is None:
         raise ValidationError(
             _("作品类别“%(type)s”尚未配置分类号，请管理员在后台“作品分类号”中设置。")
