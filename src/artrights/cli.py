@@ -15,10 +15,12 @@ PLATFORM_COMMANDS = {
     "createuser": "创建用户：createuser USERNAME --role ROLE / create a user with a role",
     "migrate": "更新数据库结构 / apply database migrations",
     "run_huey": "只运行后台任务进程 / run only the background worker",
-    "check": "检查配置（--deploy 检查生产配置）/ check the configuration",
+    "check --deploy": "检查生产配置（不带图片时）/ check the production configuration (no image given)",
     "file": "数字作品备案：file IMAGE --title T --author A --owner O --out DIR / file a digital work",
     "verify": "离线验证证书：verify FILE [--trust trust.json] / verify a certificate offline (no database)",
     "log": "公开日志：log verify | log checkpoint / check or sign the public log",
+    "check": "比对疑似侵权图片：check IMAGE... / match suspect images against the registry",
+    "match": "文件夹比对：match --references DIR --queries DIR --out preds.csv / DISC21 predictions",
 }
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "artrights.ledger",
     "artrights.timestamps",
     "artrights.registry",
+    "artrights.matching",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,9 @@ ARTRIGHTS_REGISTRY_NAME = env("ARTRIGHTS_REGISTRY_NAME", default="深圳市版�
 ARTRIGHTS_REVIEW_WORKING_DAYS = env.int("ARTRIGHTS_REVIEW_WORKING_DAYS", default=15)
 ARTRIGHTS_CORRECTION_DAYS = env.int("ARTRIGHTS_CORRECTION_DAYS", default=60)
 ARTRIGHTS_MAX_IMAGE_PIXELS = env.int("ARTRIGHTS_MAX_IMAGE_PIXELS", default=80_000_000)
+# Copy detection: scores at or above this count as a copy (the engine's scores are calibrated, so one value holds).
+ARTRIGHTS_MATCH_THRESHOLD = env.float("ARTRIGHTS_MATCH_THRESHOLD", default=0.5)
+ARTRIGHTS_FETCH_PRIVATE = env.bool("ARTRIGHTS_FETCH_PRIVATE", default=not PRODUCTION)
 ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # Bearer tokens for scripts and partner departments.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("verify/trust.json", registry_views.trust_json, name="trust_json"),
     path("verify/<str:number>", registry_views.public_record, name="verify_number"),
     path("tsa/", include("artrights.timestamps.urls")),
+    path("matching/", include("artrights.matching.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

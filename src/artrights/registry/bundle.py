@@ -82,6 +82,7 @@ STATEMENT_TYPES = (
     "artrights/change@v1",
     "artrights/revocation@v1",
     "artrights/pledge-cancellation@v1",
+    "artrights/evidence@v1",
 )
 # How a verdict names what was verified; a plain registration needs no label.
 TYPE_LABELS = {

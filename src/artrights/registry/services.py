@@ -368,7 +368,9 @@ def _grant(work: Work, *, action: str, actor: Any, number: str) -> None:
 
 def _after_grant(work: Work, *, issue_now: bool) -> None:
     from . import tasks
+    from .signals import work_granted
 
+    transaction.on_commit(lambda: work_granted.send(sender=Work, work=work))
     if issue_now:
         from .issuance import issue_certificate
 
@@ -421,6 +423,10 @@ def revoke(*, work: Work, registrar: Any, ground: str, reason: str) -> Work:
         decided_by=registrar,
         decided_at=timezone.now(),
     )
+    from .signals import work_revoked
+
+    revoked = work
+    transaction.on_commit(lambda: work_revoked.send(sender=Work, work=revoked))
     return work
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("works/<int:pk>/certificate.<slug:kind>", views.certificate_file, name="certificate"),
     path("search/", views.public_search, name="public_search"),
     path("record/<str:number>/", views.public_record, name="public_record"),
+    path("record/<str:number>/thumbnail.jpg", views.public_thumbnail, name="public_thumbnail"),
 ]

@@ -226,3 +226,23 @@ def trust_json(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(platform_trust().to_json(), json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = 'attachment; filename="trust.json"'
     return response
+
+
+def public_thumbnail(request: HttpRequest, number: str) -> HttpResponse:
+    """A small picture of a granted work's sample, so a match can be shown beside the suspect image."""
+    import io
+
+    from artrights.matching.imageio import load_image
+
+    work = selectors.public_record(number)
+    sample = work.workfile_set.filter(role=FileRole.SAMPLE).exclude(iscc="").first() if work else None
+    if sample is None:
+        raise Http404
+    with sample.stored_file.file.open("rb") as fh:
+        image = load_image(fh.read())
+    image.thumbnail((640, 640))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from artrights.matching.folders import match_folders
+
+
+class Command(BaseCommand):
+    help = (
+        "比对两个文件夹（不使用数据库），输出 DISC21 格式的预测 / "
+        "Match a folder of queries against a folder of references, writing DISC21 predictions"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--references", required=True)
+        parser.add_argument("--queries", required=True)
+        parser.add_argument("--out", required=True)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        for key in ("references", "queries"):
+            if not Path(opts[key]).is_dir():
+                raise CommandError(f"不是文件夹 / not a folder: {opts[key]}")
+        rows = match_folders(
+            opts["references"], opts["queries"], opts["out"], progress=not opts["no_progress"], workers=opts["workers"]
+        )
+        self.stdout.write(f"已写出 {rows} 行 / wrote {rows} rows to {opts['out']}")

@@ -1,0 +1,100 @@
+"""Fingerprints of registered works, match reports for suspect images, and watched pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferenceFingerprint(models.Model):
+    """The fingerprint of one registered sample image; inactive once its work is revoked."""
+
+    work = models.ForeignKey("registry.Work", on_delete=models.PROTECT, related_name="fingerprints")
+    work_file = models.OneToOneField("registry.WorkFile", on_delete=models.PROTECT, related_name="fingerprint")
+    data = models.BinaryField(_("指纹"))
+    vocab_version = models.PositiveIntegerField(_("词表版本"))
+    active = models.BooleanField(_("有效"), default=True, db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("作品指纹")
+        verbose_name_plural = _("作品指纹")
+
+    def __str__(self) -> str:
+        return f"{self.work} #{self.pk}"
+
+
+class MatchReport(models.Model):
+    """One check of a suspect image against the registry, with what was found and where."""
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="match_reports")
+    query_file = models.ForeignKey("core.StoredFile", verbose_name=_("疑似侵权图片"), on_delete=models.PROTECT)
+    source_url = models.URLField(_("来源网址"), max_length=1000, blank=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    results = models.JSONField(_("比对结果"), default=list)
+    created_at = models.DateTimeField(_("比对时间"), auto_now_add=True)
+    evidence_log_index = models.BigIntegerField(_("证据日志序号"), null=True, blank=True)
+    evidence_bundle = models.JSONField(_("证据证明材料"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("比对报告")
+        verbose_name_plural = _("比对报告")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.query_file} ({len(self.results)})"
+
+
+class WatchedPage(models.Model):
+    """A web page a rights holder or official asked the platform to watch for copies."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watched_pages")
+    url = models.URLField(_("网址"), max_length=1000)
+    interval_minutes = models.PositiveIntegerField(_("检查间隔（分钟）"), default=24 * 60)
+    active = models.BooleanField(_("监测中"), default=True)
+    created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+    last_checked_at = models.DateTimeField(_("最近检查"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("监测网页")
+        verbose_name_plural = _("监测网页")
+        constraints = [models.UniqueConstraint(fields=["owner", "url"], name="watched_page_unique")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class PageCheck(models.Model):
+    page = models.ForeignKey(WatchedPage, on_delete=models.CASCADE, related_name="checks")
+    checked_at = models.DateTimeField(_("检查时间"), auto_now_add=True)
+    ok = models.BooleanField(_("成功"))
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+    images_found = models.PositiveIntegerField(_("图片数"), default=0)
+    new_hits = models.PositiveIntegerField(_("新发现"), default=0)
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.page} {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class MonitorHit(models.Model):
+    """A registered work found in an image on a watched page (recorded once per page, image and work)."""
+
+    page = models.ForeignKey(WatchedPage, on_delete=models.CASCADE, related_name="hits")
+    image_url = models.URLField(_("图片网址"), max_length=1000)
+    work = models.ForeignKey("registry.Work", on_delete=models.PROTECT, related_name="+")
+    score = models.FloatField(_("相似度"))
+    report = models.ForeignKey(MatchReport, on_delete=models.PROTECT, related_name="+")
+    first_seen_at = models.DateTimeField(_("首次发现"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("监测发现")
+        verbose_name_plural = _("监测发现")
+        constraints = [models.UniqueConstraint(fields=["page", "image_url", "work"], name="monitor_hit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.work} @ {self.image_url}"

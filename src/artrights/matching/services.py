@@ -1,0 +1,326 @@
+"""Copy detection in the platform: fingerprints of registered works, the in-memory index, checks of suspect
+images and pages, and fixing a match as evidence.
+
+Each process keeps one `MatchIndex`, synchronised with the database before every search: new fingerprints
+are added and revoked works removed incrementally, so registering a work never rebuilds the index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from artrights.accounts.access import require
+from artrights.core import audit
+from artrights.core.fetch import FetchError, fetch
+from artrights.core.services import store_file
+from artrights.registry.models import FileRole, Status, Work, WorkFile
+
+from .fingerprint import Fingerprint, extract
+from .imageio import ImageRejected, load_image
+from .index import MatchIndex
+from .models import MatchReport, MonitorHit, PageCheck, ReferenceFingerprint, WatchedPage
+
+logger = logging.getLogger(__name__)
+GRANTED = (Status.REGISTERED, Status.FILED)
+
+
+def threshold() -> float:
+    """Scores at or above this are reported as copies (calibrated once; the same for every query)."""
+    return float(getattr(settings, "ARTRIGHTS_MATCH_THRESHOLD", 0.5))
+
+
+# Fingerprints and the index ---------------------------------------------------------------------------
+
+
+def fingerprint_work(work: Work) -> list[ReferenceFingerprint]:
+    """Fingerprint every sample image of a granted work (once)."""
+    made = []
+    for wf in WorkFile.objects.filter(work=work, role=FileRole.SAMPLE).exclude(iscc="").select_related("stored_file"):
+        if ReferenceFingerprint.objects.filter(work_file=wf).exists():
+            continue
+        with wf.stored_file.file.open("rb") as fh:
+            data = fh.read()
+        try:
+            fp = extract(load_image(data, max_pixels=settings.ARTRIGHTS_MAX_IMAGE_PIXELS))
+        except ImageRejected:
+            logger.warning("sample %s of work %s cannot be fingerprinted", wf.pk, work.pk)
+            continue
+        made.append(
+            ReferenceFingerprint.objects.create(
+                work=work, work_file=wf, data=fp.to_bytes(), vocab_version=fp.vocab_version
+            )
+        )
+    return made
+
+
+def on_work_granted(sender: Any, work: Work, **kwargs: Any) -> None:
+    from .tasks import fingerprint_work_task
+
+    fingerprint_work_task(work.pk)
+
+
+def on_work_revoked(sender: Any, work: Work, **kwargs: Any) -> None:
+    ReferenceFingerprint.objects.filter(work=work).update(active=False)
+
+
+class _ProcessIndex:
+    """The process's index and how far it has read the fingerprint table."""
+
+    def __init__(self) -> None:
+        self.index = MatchIndex()
+        self.loaded_upto = 0
+        self.lock = threading.Lock()
+
+    def sync(self) -> MatchIndex:
+        with self.lock:
+            new = ReferenceFingerprint.objects.filter(pk__gt=self.loaded_upto, active=True).order_by("pk")
+            for pk, data in new.values_list("pk", "data").iterator(chunk_size=500):
+                self.index.add(str(pk), Fingerprint.from_bytes(bytes(data)))
+                self.loaded_upto = max(self.loaded_upto, pk)
+            self.loaded_upto = max(
+                self.loaded_upto, ReferenceFingerprint.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            )
+            for pk in ReferenceFingerprint.objects.filter(active=False).values_list("pk", flat=True):
+                if str(pk) in self.index:
+                    self.index.remove(str(pk))
+            return self.index
+
+    def reset(self) -> None:
+        with self.lock:
+            self.index = MatchIndex()
+            self.loaded_upto = 0
+
+
+_process_index = _ProcessIndex()
+
+
+def reference_index() -> MatchIndex:
+    return _process_index.sync()
+
+
+@dataclass(frozen=True)
+class FoundWork:
+    work: Work
+    score: float
+    region: list[tuple[float, float]]
+    homography: list[list[float]] | None
+    inliers: int
+
+
+def search(fp: Fingerprint, *, exclude_work: int | None = None, k: int = 10) -> list[FoundWork]:
+    """Registered works whose samples appear in the query fingerprint, best first, above the threshold."""
+    matches = reference_index().search(fp, k=k * 2, min_score=threshold())
+    by_pk = {
+        rf.pk: rf
+        for rf in ReferenceFingerprint.objects.filter(
+            pk__in=[int(m.ref_id) for m in matches], active=True
+        ).select_related("work")
+    }
+    found: dict[int, FoundWork] = {}
+    for m in matches:
+        rf = by_pk.get(int(m.ref_id))
+        if rf is None or rf.work.status not in GRANTED or rf.work_id == exclude_work or rf.work_id in found:
+            continue
+        found[rf.work_id] = FoundWork(rf.work, m.score, m.region, m.homography, m.inliers)
+    return list(found.values())[:k]
+
+
+# Checking suspect images -------------------------------------------------------------------------------
+
+
+def _image_error(exc: ImageRejected) -> ValidationError:
+    message = exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
+    return ValidationError(_("不是可用的图片：%(reason)s") % {"reason": message}, code=exc.code)
+
+
+def check_image(
+    *, user: Any, data: bytes, name: str = "suspect", source_url: str = "", request: Any = None
+) -> MatchReport:
+    """Match a suspect image against the registry and keep the report (and the image, by its hash)."""
+    require(user, "create", MatchReport)
+    try:
+        image = load_image(data, max_pixels=settings.ARTRIGHTS_MAX_IMAGE_PIXELS)
+    except ImageRejected as exc:
+        raise _image_error(exc) from None
+    found = search(extract(image, query=True))
+    with transaction.atomic():
+        stored = store_file(owner=user, upload=SimpleUploadedFile(name[:200] or "suspect", data), request=request)
+        report = MatchReport.objects.create(
+            requester=user,
+            query_file=stored,
+            source_url=source_url[:1000],
+            width=image.width,
+            height=image.height,
+            results=[
+                {
+                    "work_id": f.work.pk,
+                    "number": f.work.number,
+                    "title": f.work.title,
+                    "score": round(f.score, 4),
+                    "region": [[round(x, 1), round(y, 1)] for x, y in f.region],
+                    "homography": f.homography,
+                    "inliers": f.inliers,
+                }
+                for f in found
+            ],
+        )
+        audit.record("matching.check", report, actor=user, changes={"matches": len(found)})
+    return report
+
+
+def check_url(*, user: Any, url: str) -> MatchReport:
+    """Fetch a suspect image from the web and check it."""
+    try:
+        fetched = fetch(url, max_bytes=settings.ARTRIGHTS_MAX_UPLOAD_BYTES)
+    except FetchError as exc:
+        raise ValidationError(str(exc)) from None
+    name = url.rstrip("/").rsplit("/", 1)[-1][:100] or "suspect"
+    return check_image(user=user, data=fetched.body, name=name, source_url=fetched.url)
+
+
+# Watching pages ----------------------------------------------------------------------------------------
+
+
+class _ImageLinks(HTMLParser):
+    """Image URLs on a page: <img src/srcset>, <source srcset>, og:image and twitter:image."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "img" and a.get("src"):
+            self.urls.append(a["src"])
+        if tag in ("img", "source") and a.get("srcset"):
+            self.urls += [part.strip().split(" ")[0] for part in a["srcset"].split(",") if part.strip()]
+        if tag == "meta" and a.get("property", a.get("name", "")) in ("og:image", "twitter:image") and a.get("content"):
+            self.urls.append(a["content"])
+
+
+def image_urls(html: str, base_url: str, limit: int = 50) -> list[str]:
+    parser = _ImageLinks()
+    parser.feed(html)
+    seen: list[str] = []
+    for raw in parser.urls:
+        url = urljoin(base_url, raw.strip())
+        if url.startswith(("http://", "https://")) and url not in seen:
+            seen.append(url)
+    return seen[:limit]
+
+
+def watch_page(*, user: Any, url: str, interval_minutes: int = 24 * 60) -> WatchedPage:
+    require(user, "create", WatchedPage)
+    if not url.startswith(("http://", "https://")):
+        raise ValidationError(_("请填写以 http:// 或 https:// 开头的网址。"))
+    if interval_minutes < 15:
+        raise ValidationError(_("检查间隔不能少于 15 分钟。"))
+    page, _created = WatchedPage.objects.update_or_create(
+        owner=user, url=url, defaults={"interval_minutes": interval_minutes, "active": True}
+    )
+    return page
+
+
+def check_page(page: WatchedPage) -> PageCheck:
+    """Fetch a watched page, match every image on it, and record matches not seen before on that page."""
+    now = timezone.now()
+    try:
+        fetched = fetch(page.url, max_bytes=5 * 1024 * 1024)
+    except FetchError as exc:
+        WatchedPage.objects.filter(pk=page.pk).update(last_checked_at=now)
+        return PageCheck.objects.create(page=page, ok=False, error=str(exc)[:500])
+    urls = image_urls(fetched.body.decode("utf-8", errors="replace"), fetched.url)
+    new_hits = 0
+    for url in urls:
+        try:
+            image = fetch(url, max_bytes=settings.ARTRIGHTS_MAX_UPLOAD_BYTES)
+            report = check_image(
+                user=page.owner, data=image.body, name=url.rsplit("/", 1)[-1][:100], source_url=image.url
+            )
+        except (FetchError, ValidationError) as exc:
+            logger.info("watched page %s: image %s skipped: %s", page.url, url, exc)
+            continue
+        for result in report.results:
+            _hit, created = MonitorHit.objects.get_or_create(
+                page=page,
+                image_url=url,
+                work_id=result["work_id"],
+                defaults={"score": result["score"], "report": report},
+            )
+            new_hits += created
+    WatchedPage.objects.filter(pk=page.pk).update(last_checked_at=now)
+    return PageCheck.objects.create(page=page, ok=True, images_found=len(urls), new_hits=new_hits)
+
+
+def due_pages(now: dt.datetime | None = None) -> list[WatchedPage]:
+    now = now or timezone.now()
+    return [
+        p
+        for p in WatchedPage.objects.filter(active=True)
+        if p.last_checked_at is None or p.last_checked_at + dt.timedelta(minutes=p.interval_minutes) <= now
+    ]
+
+
+# Fixing a match as evidence ----------------------------------------------------------------------------
+
+
+def fix_evidence(*, user: Any, report: MatchReport) -> MatchReport:
+    """Fix a match report as evidence: hashes of the suspect image and findings in the public log, with a
+    trusted timestamp, so the finding can be shown later not to have changed since."""
+    from artrights.ledger import services as ledger
+    from artrights.ledger.keys import log_origin
+    from artrights.registry.bundle import Openings, build_bundle, leaf_data
+    from artrights.timestamps import services as timestamps
+
+    require(user, "view", report)
+    if report.evidence_bundle:
+        return report
+    statement = {
+        "type": "artrights/evidence@v1",
+        "registry": log_origin(),
+        "number": f"EV-{report.pk:08d}",
+        "registered_at": timezone.now().astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "evidence": {
+            "kind": "image-match",
+            "files": [{"sha256": report.query_file.sha256}],
+            "source_url_sha256": hashlib.sha256(report.source_url.encode()).hexdigest() if report.source_url else None,
+            "matches": [{"number": r["number"], "score": r["score"]} for r in report.results],
+        },
+        "parties": [],
+        "refers_to": [r["number"] for r in report.results],
+    }
+    with transaction.atomic():
+        locked = MatchReport.objects.select_for_update().get(pk=report.pk)
+        if locked.evidence_bundle:
+            return locked
+        entry = ledger.append(kind=statement["type"], statement=statement)
+        locked.evidence_log_index = entry.index
+        locked.save(update_fields=["evidence_log_index"])
+    checkpoint = ledger.publish_checkpoint()
+    bundle = build_bundle(
+        statement,
+        Openings(None, ()),
+        index=entry.index,
+        tlog_proof=ledger.tlog_proof(index=entry.index, checkpoint=checkpoint),
+        timestamp_response=timestamps.stamp(leaf_data(statement)),
+        tsa_chain=timestamps.tsa_chain(),
+    )
+    MatchReport.objects.filter(pk=report.pk).update(evidence_bundle=bundle)
+    audit.record("matching.fix_evidence", report, actor=user, changes={"log_index": entry.index})
+    report.refresh_from_db()
+    return report

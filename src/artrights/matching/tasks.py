@@ -1,0 +1,30 @@
+"""Background work for copy detection; thin wrappers around services."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from artrights.core import audit
+
+
+@db_task(retries=2, retry_delay=30)
+def fingerprint_work_task(work_id: int) -> int:
+    from artrights.registry.models import Work
+
+    from .services import fingerprint_work
+
+    with audit.context(via="worker"):
+        return len(fingerprint_work(Work.objects.get(pk=work_id)))
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def check_watched_pages_task() -> int:
+    """Check every watched page whose interval has passed."""
+    from .services import check_page, due_pages
+
+    with audit.context(via="worker"):
+        pages = due_pages()
+        for page in pages:
+            check_page(page)
+        return len(pages)

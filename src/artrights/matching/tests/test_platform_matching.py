@@ -1,0 +1,156 @@
+"""Copy detection inside the platform: registered works are fingerprinted and found in suspect images."""
+
+import http.server
+import io
+import threading
+
+import pytest
+from django.core.management import call_command
+from PIL import Image, ImageEnhance
+
+from artrights.matching import services
+from artrights.matching.models import MonitorHit, ReferenceFingerprint
+from artrights.registry import services as registry
+from artrights.registry.tests.factories import OTHER_OWNER, OWNER, artwork_png, samples, upload, work_fields
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_index():
+    services._process_index.reset()
+    yield
+    services._process_index.reset()
+
+
+_capture = None
+
+
+@pytest.fixture(autouse=True)
+def _commit_hooks(django_capture_on_commit_callbacks):
+    """Run after-commit work (fingerprinting) as a real commit would."""
+    global _capture
+    _capture = django_capture_on_commit_callbacks
+    yield
+
+
+def _register(artist, seed, title="大芬村的早晨"):
+    with _capture(execute=True):
+        return registry.file_digital_work(
+            user=artist, fields=work_fields(title=title), owners=[OWNER], files=samples(seed), issue_now=False
+        )
+
+
+def _copy_of(seed, size=(320, 240)):
+    """A cropped, recoloured copy of a registered artwork pasted onto a 'product photo'."""
+    work = Image.open(io.BytesIO(artwork_png(seed, size))).convert("RGB")
+    crop = work.crop((20, 10, size[0] - 30, size[1] - 20))
+    crop = ImageEnhance.Color(crop).enhance(1.6)
+    canvas = Image.new("RGB", (640, 480), (236, 232, 220))
+    canvas.paste(crop.resize((crop.width * 3 // 2, crop.height * 3 // 2)), (90, 60))
+    out = io.BytesIO()
+    canvas.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def test_a_granted_work_is_fingerprinted_and_found_in_a_product_photo(artist, outsider):
+    work = _register(artist, seed=61)
+    assert ReferenceFingerprint.objects.filter(work=work, active=True).count() == 1
+    _register(artist, seed=62, title="另一幅")
+    report = services.check_image(user=outsider, data=_copy_of(61), name="product.jpg")
+    assert [r["number"] for r in report.results] == [work.number]
+    best = report.results[0]
+    assert best["score"] >= services.threshold()
+    xs = [x for x, _ in best["region"]]
+    # The registered picture's corners mapped into the photo: pasted at x=90, scaled 1.5x, cropped 20 px.
+    assert abs(min(xs) - 60) < 10 and abs(max(xs) - 540) < 10
+
+
+def test_an_unrelated_image_finds_nothing(artist, outsider):
+    _register(artist, seed=63)
+    report = services.check_image(user=outsider, data=artwork_png(64), name="other.png")
+    assert report.results == []
+
+
+def test_a_revoked_work_is_no_longer_found(artist, registrar, outsider, django_capture_on_commit_callbacks):
+    work = _register(artist, seed=65)
+    services.reference_index()
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.revoke(work=work, registrar=registrar, ground="judgment", reason="法院判决认定侵权。")
+    assert services.check_image(user=outsider, data=_copy_of(65)).results == []
+
+
+def test_a_near_copy_application_warns_the_registrar(artist, outsider):
+    original = _register(artist, seed=66)
+    copy = registry.create_application(
+        user=outsider,
+        fields=work_fields(title="改头换面"),
+        owners=[OTHER_OWNER],
+        files=[registry.SampleInput(upload(_copy_of(66), "copy.jpg", "image/jpeg"))],
+    )
+    warning = copy.duplicate_warnings.get()
+    assert warning.earlier_id == original.pk and warning.method == "matcher" and not warning.same_owner
+
+
+def test_the_check_page_shows_the_match_and_fixes_evidence(client, artist, outsider):
+    work = _register(artist, seed=67)
+    client.force_login(outsider)
+    response = client.post("/matching/", {"image": upload(_copy_of(67), "shop.jpg", "image/jpeg")}, follow=True)
+    page = response.content.decode()
+    assert work.number in page and "<polygon" in page
+    report_id = response.resolver_match.kwargs["pk"]
+    assert client.get(f"/matching/reports/{report_id}/image").status_code == 200
+    assert client.get(f"/registry/record/{work.number}/thumbnail.jpg").status_code == 200
+    page = client.post(f"/matching/reports/{report_id}/fix/", follow=True).content.decode()
+    assert "已记入公开日志" in page
+    bundle = client.get(f"/matching/reports/{report_id}/evidence.json").json()
+    assert bundle["statement"]["type"] == "artrights/evidence@v1"
+    import json
+
+    from artrights.registry.verification import platform_trust
+    from artrights.verify import verify_bytes
+
+    assert verify_bytes(json.dumps(bundle).encode(), platform_trust()).ok
+
+
+def test_a_non_image_upload_is_refused_with_a_message(client, outsider):
+    client.force_login(outsider)
+    response = client.post("/matching/", {"image": upload(b"GIF89a-broken", "x.gif", "image/gif")})
+    assert "不是可用的图片" in response.content.decode()
+
+
+def test_the_check_command_prints_matches(artist, tmp_path, capsys):
+    work = _register(artist, seed=68)
+    suspect = tmp_path / "suspect.jpg"
+    suspect.write_bytes(_copy_of(68))
+    call_command("check", str(suspect))
+    assert work.number in capsys.readouterr().out
+
+
+class _Pages(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+
+def test_a_watched_page_reports_a_new_copy_once(artist, outsider, tmp_path):
+    work = _register(artist, seed=69)
+    (tmp_path / "shop.jpg").write_bytes(_copy_of(69))
+    (tmp_path / "logo.png").write_bytes(artwork_png(70, (64, 64)))
+    (tmp_path / "index.html").write_text('<html><body><img src="shop.jpg"><img src="/logo.png"></body></html>')
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Pages(*a, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = services.watch_page(user=outsider, url=f"http://127.0.0.1:{server.server_port}/index.html")
+        first = services.check_page(page)
+        assert first.ok and first.images_found == 2 and first.new_hits == 1
+        assert MonitorHit.objects.get().work == work
+        again = services.check_page(page)
+        assert again.new_hits == 0
+    finally:
+        server.shutdown()
+
+
+def test_an_unreachable_page_is_recorded_as_failed(outsider):
+    page = services.watch_page(user=outsider, url="http://127.0.0.1:9/nothing-here")
+    check = services.check_page(page)
+    assert not check.ok and "无法访问" in check.error

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "matching"
+urlpatterns = [
+    path("", views.check, name="check"),
+    path("reports/<int:pk>/", views.report, name="report"),
+    path("reports/<int:pk>/image", views.report_image, name="report_image"),
+    path("reports/<int:pk>/fix/", views.fix_evidence, name="fix_evidence"),
+    path("reports/<int:pk>/evidence.json", views.evidence_json, name="evidence_json"),
+    path("watch/", views.watch, name="watch"),
+]

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from artrights.accounts.access import require, visible_to
+
+from . import services
+from .models import MatchReport, WatchedPage
+
+
+class CheckForm(forms.Form):
+    image = forms.FileField(label=gettext_lazy("疑似侵权图片"), required=False)
+    url = forms.URLField(label=gettext_lazy("或图片网址"), required=False, max_length=1000, assume_scheme="https")
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean() or {}
+        if not data.get("image") and not data.get("url"):
+            raise ValidationError(gettext_lazy("请上传图片或填写图片网址。"))
+        return data
+
+
+class WatchForm(forms.Form):
+    url = forms.URLField(label=gettext_lazy("网页网址"), max_length=1000, assume_scheme="https")
+    interval_minutes = forms.IntegerField(label=gettext_lazy("检查间隔（分钟）"), min_value=15, initial=24 * 60)
+
+
+@login_required
+def check(request: HttpRequest) -> HttpResponse:
+    require(request.user, "create", MatchReport)
+    form = CheckForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data.get("image"):
+                upload = form.cleaned_data["image"]
+                report = services.check_image(
+                    user=request.user, data=upload.read(), name=upload.name or "", request=request
+                )
+            else:
+                report = services.check_url(user=request.user, url=form.cleaned_data["url"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("matching:report", pk=report.pk)
+    recent = visible_to(request.user, MatchReport.objects.all())[:10]
+    return render(request, "matching/check.html", {"form": form, "recent": recent})
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(visible_to(request.user, MatchReport.objects.all()), pk=pk)
+    results = []
+    for r in found.results:
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in r["region"])
+        results.append({**r, "points": points})
+    return render(request, "matching/report.html", {"report": found, "results": results})
+
+
+@login_required
+def report_image(request: HttpRequest, pk: int) -> HttpResponseBase:
+    found = get_object_or_404(visible_to(request.user, MatchReport.objects.all()), pk=pk)
+    return FileResponse(found.query_file.file.open("rb"), content_type=found.query_file.content_type or "image/*")
+
+
+@login_required
+@require_POST
+def fix_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(visible_to(request.user, MatchReport.objects.all()), pk=pk)
+    services.fix_evidence(user=request.user, report=found)
+    messages.success(request, _("证据已固化：已记入公开日志并加盖可信时间戳。"))
+    return redirect("matching:report", pk=pk)
+
+
+@login_required
+def evidence_json(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(visible_to(request.user, MatchReport.objects.all()), pk=pk)
+    response = JsonResponse(found.evidence_bundle or {}, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="evidence-{found.pk}.json"'
+    return response
+
+
+@login_required
+def watch(request: HttpRequest) -> HttpResponse:
+    require(request.user, "create", WatchedPage)
+    form = WatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.watch_page(
+                user=request.user, url=form.cleaned_data["url"], interval_minutes=form.cleaned_data["interval_minutes"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("已加入监测。"))
+            return redirect("matching:watch")
+    pages = visible_to(request.user, WatchedPage.objects.all()).prefetch_related("hits__work")
+    return render(request, "matching/watch.html", {"form": form, "pages": pages})
