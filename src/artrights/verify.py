@@ -73,6 +73,22 @@ def _embedded_file(reader: Any, name: str) -> bytes | None:
     return None
 
 
+def _only_padding_after_cms(signature: Any) -> bool:
+    """True when the signature's /Contents is the CMS followed by zero bytes only.
+
+    /Contents is the one part of a signed PDF outside the signed byte range, and the CMS rarely
+    fills the space reserved for it; a changed byte in that padding would otherwise go unnoticed.
+    """
+    from asn1crypto import parser
+
+    raw = bytes(signature.sig_object["/Contents"])
+    try:
+        _class, _method, _tag, header, body, trailer = parser.parse(raw)
+    except ValueError:
+        return False
+    return not raw[len(header) + len(body) + len(trailer) :].strip(b"\x00")
+
+
 def _signature_timestamp_time(signature: Any) -> dt.datetime | None:
     from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 
@@ -108,6 +124,8 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
             f"证书应有一个数字签名，实际有 {len(signatures)} 个",
             f"a certificate has exactly one signature, this PDF has {len(signatures)}",
         )
+    if not _only_padding_after_cms(signatures[0]):
+        raise fail("数字签名数据被改动", "the signature container was altered (bytes after the CMS are not padding)")
     warnings: list[str] = []
     # Judge the certificates at the signature timestamp, not today: a certificate must stay
     # verifiable after the signing certificate expires. The time read here is not yet trusted,

@@ -479,7 +479,10 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=_pyhanko_timestamper(timestamper))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
     out = io.BytesIO()
-    coro = pdf_signer.async_sign_pdf(writer, output=out)
+    # A fixed reservation skips pyHanko's dry-run signature used only to measure the CMS size: one
+    # CMS encoding fewer, and asn1crypto's re-encoding of a parsed time-stamp token can be very slow.
+    # 16 KiB holds an ECDSA or RSA-4096 chain plus the token several times over.
+    coro = pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=16 * 1024)
     if _in_event_loop():
         _run_in_thread(coro)
     else:

@@ -147,6 +147,16 @@ def test_one_changed_byte_anywhere_in_the_certificate_fails_the_pdf_signature(
     assert (verdict.ok, verdict.failed_check) == (False, "pdf_signature"), verdict.summary()
 
 
+def test_a_changed_byte_in_the_signature_padding_fails_the_pdf_signature(kit: Kit, pdf: bytes) -> None:
+    # /Contents lies outside the signed byte range; its zero padding after the CMS is checked apart.
+    start = pdf.index(b"/Contents <") + len(b"/Contents <")
+    end = pdf.index(b">", start)
+    assert pdf[end - 40 : end] == b"0" * 40
+    verdict = verify.verify_bytes(flipped(pdf, end - 20), kit.trust)
+    assert verdict.failed_check == "pdf_signature"
+    assert "padding" in verdict.message_en
+
+
 def test_a_changed_byte_in_the_attached_bundle_fails_the_pdf_signature(kit: Kit, pdf: bytes) -> None:
     start = pdf.index(b"/EmbeddedFile")
     stream = pdf.index(b"stream", start) + len(b"stream\n") + 10
