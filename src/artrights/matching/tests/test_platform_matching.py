@@ -23,22 +23,16 @@ def fresh_index():
     services._process_index.reset()
 
 
-_capture = None
+@pytest.fixture
+def register(artist, django_capture_on_commit_callbacks):
+    """File a digital work as `artist`, running the after-commit work (fingerprinting) as a real commit would."""
 
+    def make(seed, title="大芬村的早晨"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return registry.file_digital_work(user=artist, fields=work_fields(title=title), owners=[OWNER],
+                                              files=samples(seed), issue_now=False)
 
-@pytest.fixture(autouse=True)
-def _commit_hooks(django_capture_on_commit_callbacks):
-    """Run after-commit work (fingerprinting) as a real commit would."""
-    global _capture
-    _capture = django_capture_on_commit_callbacks
-    yield
-
-
-def _register(artist, seed, title="大芬村的早晨"):
-    with _capture(execute=True):
-        return registry.file_digital_work(
-            user=artist, fields=work_fields(title=title), owners=[OWNER], files=samples(seed), issue_now=False
-        )
+    return make
 
 
 def _copy_of(seed, size=(320, 240)):
@@ -53,10 +47,10 @@ def _copy_of(seed, size=(320, 240)):
     return out.getvalue()
 
 
-def test_a_granted_work_is_fingerprinted_and_found_in_a_product_photo(artist, outsider):
-    work = _register(artist, seed=61)
+def test_a_granted_work_is_fingerprinted_and_found_in_a_product_photo(register, outsider):
+    work = register(61)
     assert ReferenceFingerprint.objects.filter(work=work, active=True).count() == 1
-    _register(artist, seed=62, title="另一幅")
+    register(62, title="另一幅")
     report = services.check_image(user=outsider, data=_copy_of(61), name="product.jpg")
     assert [r["number"] for r in report.results] == [work.number]
     best = report.results[0]
@@ -66,22 +60,22 @@ def test_a_granted_work_is_fingerprinted_and_found_in_a_product_photo(artist, ou
     assert abs(min(xs) - 60) < 10 and abs(max(xs) - 540) < 10
 
 
-def test_an_unrelated_image_finds_nothing(artist, outsider):
-    _register(artist, seed=63)
+def test_an_unrelated_image_finds_nothing(register, outsider):
+    register(63)
     report = services.check_image(user=outsider, data=artwork_png(64), name="other.png")
     assert report.results == []
 
 
-def test_a_revoked_work_is_no_longer_found(artist, registrar, outsider, django_capture_on_commit_callbacks):
-    work = _register(artist, seed=65)
+def test_a_revoked_work_is_no_longer_found(register, registrar, outsider, django_capture_on_commit_callbacks):
+    work = register(65)
     services.reference_index()
     with django_capture_on_commit_callbacks(execute=True):
         registry.revoke(work=work, registrar=registrar, ground="judgment", reason="法院判决认定侵权。")
     assert services.check_image(user=outsider, data=_copy_of(65)).results == []
 
 
-def test_a_near_copy_application_warns_the_registrar(artist, outsider):
-    original = _register(artist, seed=66)
+def test_a_near_copy_application_warns_the_registrar(register, outsider):
+    original = register(66)
     copy = registry.create_application(
         user=outsider,
         fields=work_fields(title="改头换面"),
@@ -92,8 +86,8 @@ def test_a_near_copy_application_warns_the_registrar(artist, outsider):
     assert warning.earlier_id == original.pk and warning.method == "matcher" and not warning.same_owner
 
 
-def test_the_check_page_shows_the_match_and_fixes_evidence(client, artist, outsider):
-    work = _register(artist, seed=67)
+def test_the_check_page_shows_the_match_and_fixes_evidence(client, register, outsider):
+    work = register(67)
     client.force_login(outsider)
     response = client.post("/matching/", {"image": upload(_copy_of(67), "shop.jpg", "image/jpeg")}, follow=True)
     page = response.content.decode()
@@ -119,8 +113,8 @@ def test_a_non_image_upload_is_refused_with_a_message(client, outsider):
     assert "不是可用的图片" in response.content.decode()
 
 
-def test_the_check_command_prints_matches(artist, tmp_path, capsys):
-    work = _register(artist, seed=68)
+def test_the_check_command_prints_matches(register, tmp_path, capsys):
+    work = register(68)
     suspect = tmp_path / "suspect.jpg"
     suspect.write_bytes(_copy_of(68))
     call_command("check", str(suspect))
@@ -132,8 +126,8 @@ class _Pages(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_a_watched_page_reports_a_new_copy_once(artist, outsider, tmp_path):
-    work = _register(artist, seed=69)
+def test_a_watched_page_reports_a_new_copy_once(register, outsider, tmp_path):
+    work = register(69)
     (tmp_path / "shop.jpg").write_bytes(_copy_of(69))
     (tmp_path / "logo.png").write_bytes(artwork_png(70, (64, 64)))
     (tmp_path / "index.html").write_text('<html><body><img src="shop.jpg"><img src="/logo.png"></body></html>')
