@@ -8,4 +8,4 @@ class RegistryConfig(AppConfig):
     verbose_name = _("作品登记")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the access rules)
+        from . import checks, rules  # noqa: F401  (registers the access rules and start-up checks)
