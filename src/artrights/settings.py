@@ -241,6 +241,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO" if PRODUCTION else "WARNING")},
+    # The Huey consumer installs its own handler; without this every line would print twice.
+    "loggers": {"huey": {"propagate": False}},
 }
 
 # Registry: the region abbreviation in registration numbers and the review clocks (DOMAIN.md §1.3, §1.6).

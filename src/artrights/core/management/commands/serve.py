@@ -32,7 +32,8 @@ class Command(BaseCommand):
         python = sys.executable
         children: list[subprocess.Popen[bytes]] = []
         if not opts["no_worker"]:
-            children.append(subprocess.Popen([python, "-m", "artrights.cli", "run_huey"]))
+            # Own sessions: Ctrl-C reaches only this process, which then stops each child the way it likes.
+            children.append(subprocess.Popen([python, "-m", "artrights.cli", "run_huey"], start_new_session=True))
         bind = f"{opts['host']}:{opts['port']}"
         children.append(
             subprocess.Popen(
@@ -51,7 +52,8 @@ class Command(BaseCommand):
                     "-",
                     "--graceful-timeout",
                     "10",
-                ]
+                ],
+                start_new_session=True,
             )
         )
         self.stdout.write(f"ArtRights 已启动 / running on http://{bind}/  (Ctrl-C 停止 / to stop)")
@@ -67,13 +69,27 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             self.stdout.write("正在停止 / stopping…")
         finally:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGINT)
-            deadline = time.monotonic() + 15
-            for child in children:
-                try:
-                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            self._stop(children)
         self.stdout.write("已停止 / stopped")
+
+    def _stop(self, children: list[subprocess.Popen[bytes]]) -> None:
+        """Stop the children gracefully; a second Ctrl-C (or 15 s) kills them."""
+        forced = False
+
+        def force(*_: Any) -> None:
+            nonlocal forced
+            forced = True
+
+        signal.signal(signal.SIGINT, force)
+        signal.signal(signal.SIGTERM, force)
+        for child in children:
+            if child.poll() is None:
+                # Huey finishes its running tasks on SIGINT; gunicorn drains requests on SIGTERM.
+                child.send_signal(signal.SIGINT if "run_huey" in child.args else signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        while any(c.poll() is None for c in children) and not forced and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()

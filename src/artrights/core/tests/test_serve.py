@@ -1,0 +1,65 @@
+"""`artrights serve` (what `make run` calls): web and worker come up, Ctrl-C stops both, data survives."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(tmp_path, port):
+    env = {**os.environ, "ARTRIGHTS_DATA_DIR": str(tmp_path), "HUEY_IMMEDIATE": "0", "DATABASE_URL": "",
+           "REDIS_URL": "", "HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3")}
+    env.pop("DATABASE_URL")
+    return subprocess.Popen(
+        [sys.executable, "-m", "artrights.cli", "serve", "--port", str(port), "--web-workers", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def _wait_for(url, proc, timeout=90.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(proc.stdout.read())
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                return reply.read().decode()
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError("the platform did not start")
+
+
+def test_serve_starts_web_and_worker_stops_on_ctrl_c_and_keeps_the_data(tmp_path):
+    port = _free_port()
+    first = _serve(tmp_path, port)
+    try:
+        page = _wait_for(f"http://127.0.0.1:{port}/", first)
+        assert "艺术版权保护与活化平台" in page
+    finally:
+        first.send_signal(signal.SIGINT)
+        output = first.communicate(timeout=60)[0]
+    assert first.returncode == 0, output
+    assert "demo-registrar" in output and "已停止 / stopped" in output
+    assert "Traceback" not in output
+    assert "Huey consumer started" in output  # the worker ran beside the web server
+
+    second = _serve(tmp_path, port)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/", second)
+    finally:
+        second.send_signal(signal.SIGINT)
+        output = second.communicate(timeout=60)[0]
+    assert "演示数据已存在" in output  # the same database, accounts kept
