@@ -367,9 +367,7 @@ def _issue_chain(
         # RFC 3161 §2.3: exactly one key purpose, id-kp-timeStamping, in a critical extension.
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(tsa_key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(root_ski), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(root_ski), critical=False)
         .sign(root_key, hashes.SHA256())
     )
     # The root key is dropped here on purpose: keeping it would only add a second secret to
@@ -514,9 +512,7 @@ class TimeStampAuthority:
         encryption: serialization.KeySerializationEncryption = (
             serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
         )
-        return self._key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
-        )
+        return self._key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
     @property
     def certificate(self) -> x509.Certificate:
@@ -536,9 +532,7 @@ class TimeStampAuthority:
 
     # -- issuing ------------------------------------------------------------------------------
 
-    def issue(
-        self, request: bytes | TimeStampRequest | MessageImprint, now: dt.datetime | None = None
-    ) -> bytes:
+    def issue(self, request: bytes | TimeStampRequest | MessageImprint, now: dt.datetime | None = None) -> bytes:
         """Answer a request with a DER TimeStampResp (granted, or rejection with a failInfo).
 
         Requests that cannot be honoured produce a rejection response rather than an exception,
@@ -647,9 +641,7 @@ def _sign_tst_info(
                             {
                                 "cert_hash": _hash("sha256", cert_der),
                                 "issuer_serial": {
-                                    "issuer": [
-                                        asn1_x509.GeneralName(name="directory_name", value=asn1_cert.issuer)
-                                    ],
+                                    "issuer": [asn1_x509.GeneralName(name="directory_name", value=asn1_cert.issuer)],
                                     "serial_number": asn1_cert.serial_number,
                                 },
                             }
@@ -726,6 +718,8 @@ def _check_tsa_eku(cert: x509.Certificate) -> None:
         eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
     except x509.ExtensionNotFound as exc:
         raise TimestampError("eku", "TSA certificate has no ExtendedKeyUsage extension") from exc
+    except (ValueError, x509.DuplicateExtension) as exc:
+        raise TimestampError("eku", f"TSA certificate extensions do not parse: {exc}") from exc
     if not eku.critical:
         raise TimestampError("eku", "TSA certificate ExtendedKeyUsage is not critical")
     if list(eku.value) != [ExtendedKeyUsageOID.TIME_STAMPING]:
@@ -770,19 +764,29 @@ def _fail(check: str, message: str) -> TimestampError:
 _ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
-def _parse_token(
-    blob: bytes,
-) -> tuple[asn1_cms.ContentInfo, asn1_tsp.PKIStatusInfo | None]:
-    """Accept a TimeStampResp or a bare TimeStampToken (ContentInfo)."""
+def _parse_token(blob: bytes) -> bytes:
+    """Accept a TimeStampResp or a bare TimeStampToken; check the status; return the token DER.
+
+    The token is returned as the exact bytes received. asn1crypto re-encodes any subtree it has
+    touched (it materialises DEFAULT values when read), so bytes that matter - the token to
+    store, the signed attributes, the certificates - are always taken from untouched objects.
+    """
     try:
         # A ContentInfo starts with its contentType OID, a TimeStampResp with the
         # PKIStatusInfo SEQUENCE; the first content octet tells them apart.
         _class, _method, _tag, _header, contents, _trailer = asn1_parser.parse(blob, strict=True)
         if contents[:1] == b"\x06":
-            return asn1_cms.ContentInfo.load(blob, strict=True), None
+            return blob
         resp = _TimeStampResp.load(blob, strict=True)
+        token = resp["time_stamp_token"]
+        token_der = bytes(token.dump()) if not isinstance(token, asn1_core.Void) else None
         status_info = resp["status"]
-        status_info.native  # noqa: B018  (force the lazy parser so errors are format errors)
+        encoded = bytes(status_info.dump())
+        status_info.native  # noqa: B018  (parse it completely: errors here are format errors)
+        # The status sits outside the signature; insisting on DER (one encoding per value)
+        # means it cannot be re-encoded unnoticed either.
+        if bytes(status_info.dump(force=True)) != encoded:
+            raise ValueError("PKIStatusInfo is not DER-encoded")
     except _ASN1_ERRORS as exc:
         raise _fail("format", f"not a TimeStampResp or TimeStampToken: {exc}") from exc
 
@@ -794,51 +798,65 @@ def _parse_token(
         if status_info["fail_info"].native:
             detail.append("failInfo=" + ",".join(sorted(status_info["fail_info"].native)))
         raise _fail("status", f"PKIStatus is {status}" + (f" ({' / '.join(detail)})" if detail else ""))
-    token = resp["time_stamp_token"]
-    if token.native is None:
+    if token_der is None:
         raise _fail("format", "granted response carries no time-stamp token")
-    return token, status_info
+    return token_der
 
 
 @dataclass
 class _Token:
-    content_info: asn1_cms.ContentInfo
+    der: bytes
     signed_data: asn1_cms.SignedData
     signer_info: asn1_cms.SignerInfo
+    signed_attrs_der: bytes
     econtent: bytes
     tst_info: asn1_tsp.TSTInfo
 
 
-def _unpack(content_info: asn1_cms.ContentInfo) -> _Token:
-    try:
-        if content_info["content_type"].native != "signed_data":
-            raise _fail("format", "token is not CMS SignedData")
-        signed_data = content_info["content"]
-        # RFC 5652 §5.1: version 3 whenever the content type is not id-data.
-        if signed_data["version"].native != "v3":
-            raise _fail("format", f"SignedData version {signed_data['version'].native} is not v3")
-        eci = signed_data["encap_content_info"]
-        if eci["content_type"].native != "tst_info":
-            raise _fail("format", "encapsulated content is not id-ct-TSTInfo")
-        if eci["content"].native is None:
-            raise _fail("format", "token has no encapsulated TSTInfo")
-        econtent = bytes(eci["content"].__bytes__())
-        tst_info = asn1_tsp.TSTInfo.load(econtent, strict=True)
-        tst_info.native  # noqa: B018
-        signed_data["certificates"].native  # noqa: B018
-        signer_infos = signed_data["signer_infos"]
-        if len(signer_infos) != 1:
-            # RFC 3161 §2.4.2: the token MUST carry exactly one signature.
-            raise _fail("format", f"token has {len(signer_infos)} signers, expected exactly one")
-        signer_info = signer_infos[0]
-        signer_info.native  # noqa: B018
-    except TimestampError:
-        raise
-    except _ASN1_ERRORS as exc:
-        raise _fail("format", f"malformed time-stamp token: {exc}") from exc
+def _der_length(length: int) -> bytes:
+    if length < 0x80:
+        return bytes([length])
+    octets = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(octets)]) + octets
+
+
+def _unpack(token_der: bytes) -> _Token:
+    # Errors from asn1crypto's lazy parsing are turned into format errors by verify().
+    content_info = asn1_cms.ContentInfo.load(token_der, strict=True)
+    if content_info["content_type"].native != "signed_data":
+        raise _fail("format", "token is not CMS SignedData")
+    signed_data = content_info["content"]
+    # RFC 5652 §5.1: version 3 whenever the content type is not id-data.
+    if signed_data["version"].native != "v3":
+        raise _fail("format", f"SignedData version {signed_data['version'].native} is not v3")
+    signer_infos = signed_data["signer_infos"]
+    if len(signer_infos) != 1:
+        # RFC 3161 §2.4.2: the token MUST carry exactly one signature.
+        raise _fail("format", f"token has {len(signer_infos)} signers, expected exactly one")
+    signer_info = signer_infos[0]
+    signed_attrs = signer_info["signed_attrs"]
+    if isinstance(signed_attrs, asn1_core.Void):
+        raise _fail("signature", "signer info has no signed attributes")
+    # RFC 5652 §5.4: the signature covers the attributes as a DER SET OF (tag 0x31), not the
+    # [0] IMPLICIT encoding found in the SignerInfo; rebuild that from the received octets.
+    raw_attrs = bytes(signed_attrs.contents)
+    signed_attrs_der = b"\x31" + _der_length(len(raw_attrs)) + raw_attrs
+    # RFC 5652 §5.3: v1 goes with issuerAndSerialNumber, v3 with subjectKeyIdentifier.
+    expected_version = "v1" if signer_info["sid"].name == "issuer_and_serial_number" else "v3"
+    if signer_info["version"].native != expected_version:
+        raise _fail("format", f"SignerInfo version must be {expected_version} for its sid")
+
+    eci = signed_data["encap_content_info"]
+    if eci["content_type"].native != "tst_info":
+        raise _fail("format", "encapsulated content is not id-ct-TSTInfo")
+    if isinstance(eci["content"], asn1_core.Void):
+        raise _fail("format", "token has no encapsulated TSTInfo")
+    econtent = bytes(eci["content"].__bytes__())
+    tst_info = asn1_tsp.TSTInfo.load(econtent, strict=True)
+    tst_info.native  # noqa: B018  (small and separate from the token: parse it all now)
     if tst_info["version"].native != "v1":
         raise _fail("format", "TSTInfo version is not v1")
-    return _Token(content_info, signed_data, signer_info, econtent, tst_info)
+    return _Token(token_der, signed_data, signer_info, signed_attrs_der, econtent, tst_info)
 
 
 def _check_imprint(tst_info: asn1_tsp.TSTInfo, data: bytes | None, digest: bytes | None) -> str:
@@ -880,7 +898,13 @@ def _check_signed_attributes(token: _Token) -> None:
     digest_alg = si["digest_algorithm"]["algorithm"].native
     if digest_alg not in SUPPORTED_HASHES:
         raise _fail("signature", f"unsupported CMS digest algorithm {digest_alg}")
-    listed = {d["algorithm"].native for d in token.signed_data["digest_algorithms"]}
+    listed_algs = list(token.signed_data["digest_algorithms"])
+    # RFC 5754 §2: SHA-2 identifiers carry no parameters (absent, or NULL from older encoders).
+    # Checking them also leaves no unsigned byte of the token that nobody looks at.
+    for alg in [si["digest_algorithm"], *listed_algs]:
+        if alg["parameters"].native is not None:
+            raise _fail("signature", f"digest algorithm {alg['algorithm'].dotted} has parameters")
+    listed = {d["algorithm"].native for d in listed_algs}
     if digest_alg not in listed:
         raise _fail("signature", "signer digest algorithm missing from SignedData.digestAlgorithms")
     content_type = _single_attr(attrs, "content_type")
@@ -910,7 +934,7 @@ def _candidates(signed_data: asn1_cms.SignedData, supplied: Sequence[x509.Certif
             continue  # attribute certificates and others play no role in RFC 3161
         try:
             embedded.append(x509.load_der_x509_certificate(choice.chosen.dump()))
-        except ValueError as exc:
+        except (ValueError, x509.InvalidVersion) as exc:
             raise _fail("format", f"embedded certificate does not parse: {exc}") from exc
     seen: set[bytes] = set()
     result: list[_Candidate] = []
@@ -923,13 +947,16 @@ def _candidates(signed_data: asn1_cms.SignedData, supplied: Sequence[x509.Certif
     return result
 
 
-def _find_signer(signer_info: asn1_cms.SignerInfo, candidates: list[_Candidate]) -> _Candidate:
+def _find_signer(token: _Token, candidates: list[_Candidate]) -> _Candidate:
+    signer_info = token.signer_info
     sid = signer_info["sid"]
     matches: list[_Candidate] = []
     if sid.name == "issuer_and_serial_number":
-        issuer = sid.chosen["issuer"]
+        # Byte-exact, not RFC 5280 case-folding comparison: the sid is outside the signature,
+        # and TSAs copy the issuer from the certificate, so any re-encoding is a modification.
+        issuer = bytes(sid.chosen["issuer"].dump())
         serial = sid.chosen["serial_number"].native
-        matches = [c for c in candidates if c.asn1.serial_number == serial and c.asn1.issuer == issuer]
+        matches = [c for c in candidates if c.asn1.serial_number == serial and bytes(c.asn1.issuer.dump()) == issuer]
     else:
         ski = bytes(sid.chosen.native)
         matches = [c for c in candidates if c.asn1.key_identifier == ski]
@@ -943,7 +970,7 @@ def _find_signer(signer_info: asn1_cms.SignerInfo, candidates: list[_Candidate])
     first_error: TimestampError | None = None
     for candidate in matches:
         try:
-            _check_signature(signer_info, candidate.cert)
+            _check_signature(signer_info, token.signed_attrs_der, candidate.cert)
         except TimestampError as exc:
             first_error = first_error or exc
             continue
@@ -958,8 +985,8 @@ _SIG_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
 }
 
 
-def _check_signature(signer_info: asn1_cms.SignerInfo, cert: x509.Certificate) -> None:
-    to_verify = bytes(signer_info["signed_attrs"].untag().dump())
+def _check_signature(signer_info: asn1_cms.SignerInfo, signed_attrs_der: bytes, cert: x509.Certificate) -> None:
+    to_verify = signed_attrs_der
     signature = bytes(signer_info["signature"].native)
     sig_alg = signer_info["signature_algorithm"]
     digest_alg = signer_info["digest_algorithm"]["algorithm"].native
@@ -967,12 +994,19 @@ def _check_signature(signer_info: asn1_cms.SignerInfo, cert: x509.Certificate) -
         algo = sig_alg.signature_algo
     except ValueError as exc:
         raise _fail("signature", f"unsupported signature algorithm {sig_alg['algorithm'].dotted}") from exc
+    if algo != "rsassa_pss" and sig_alg["parameters"].native is not None:
+        # RFC 5758 / RFC 4055: ECDSA takes no parameters, PKCS#1 v1.5 an optional NULL.
+        raise _fail("signature", f"signature algorithm {sig_alg['algorithm'].dotted} has parameters")
     # rsaEncryption / id-ecPublicKey carry no hash; CMS then uses the SignerInfo digest algorithm.
     try:
         hash_name = sig_alg.hash_algo
     except ValueError:
         hash_name = digest_alg
-    public_key = cert.public_key()
+    try:
+        # cryptography decodes the key lazily, so a damaged key surfaces only here.
+        public_key = cert.public_key()
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise _fail("signature", f"signer certificate key is unusable: {exc}") from exc
     try:
         if algo == "rsassa_pkcs1v15" and isinstance(public_key, rsa.RSAPublicKey):
             public_key.verify(signature, to_verify, padding.PKCS1v15(), _sig_hash(hash_name))
@@ -983,6 +1017,9 @@ def _check_signature(signer_info: asn1_cms.SignerInfo, cert: x509.Certificate) -
                 raise _fail("signature", "RSA-PSS with a mask generation function other than MGF1")
             if params["trailer_field"].native != "trailer_field_bc":
                 raise _fail("signature", "RSA-PSS trailer field must be 0xBC")
+            for hash_id in (params["hash_algorithm"], mgf["parameters"]):
+                if hash_id["parameters"].native is not None:
+                    raise _fail("signature", "RSA-PSS hash identifiers take no parameters")
             public_key.verify(
                 signature,
                 to_verify,
@@ -1048,8 +1085,13 @@ def _build_chain(
     signer: x509.Certificate,
     intermediates: list[x509.Certificate],
     trusted_roots: Sequence[x509.Certificate],
-    at: dt.datetime,
+    times: Sequence[dt.datetime],
 ) -> tuple[x509.Certificate, ...]:
+    """The first trusted path found at any of ``times``; the caller checks validity at genTime.
+
+    Trying more than one moment keeps "there is no trusted path" (chain) apart from "the path
+    was not valid when the token was made" (validity).
+    """
     # Path building and its signature checks are done by cryptography's RFC 5280 verifier.
     # Extension policy: the CA side keeps the WebPKI defaults but tolerates an EKU on
     # intermediates (TSA CAs often carry id-kp-timeStamping there); the leaf side is left open
@@ -1059,18 +1101,21 @@ def _build_chain(
         x509.ExtendedKeyUsage, x509_verification.Criticality.AGNOSTIC, None
     )
     ee_policy = x509_verification.ExtensionPolicy.permit_all()
-    verifier = (
-        x509_verification.PolicyBuilder()
-        .store(x509_verification.Store(list(trusted_roots)))
-        .time(at)
-        .extension_policies(ca_policy=ca_policy, ee_policy=ee_policy)
-        .build_client_verifier()
-    )
-    try:
-        result = verifier.verify(signer, intermediates)
-    except x509_verification.VerificationError as exc:
-        raise _fail("chain", f"TSA certificate does not chain to a trusted root: {exc}") from exc
-    return tuple(result.chain)
+    store = x509_verification.Store(list(trusted_roots))
+    first_error: x509_verification.VerificationError | None = None
+    for moment in times:
+        verifier = (
+            x509_verification.PolicyBuilder()
+            .store(store)
+            .time(moment)
+            .extension_policies(ca_policy=ca_policy, ee_policy=ee_policy)
+            .build_client_verifier()
+        )
+        try:
+            return tuple(verifier.verify(signer, intermediates).chain)
+        except x509_verification.VerificationError as exc:
+            first_error = first_error or exc
+    raise _fail("chain", f"TSA certificate does not chain to a trusted root: {first_error}")
 
 
 def _validity_window(certs: Iterable[x509.Certificate]) -> tuple[dt.datetime, dt.datetime]:
@@ -1113,8 +1158,39 @@ def verify(
         raise ValueError("at least one trusted root certificate is required")
     moment = _require_aware(now, "now") if now is not None else _utcnow()
 
-    content_info, _status = _parse_token(bytes(response_or_token))
-    token = _unpack(content_info)
+    token_der = _parse_token(bytes(response_or_token))
+    try:
+        return _verify_token(
+            token_der,
+            data=data,
+            digest=digest,
+            trusted_roots=trusted_roots,
+            tsa_certificate=tsa_certificate,
+            intermediates=intermediates,
+            nonce=nonce,
+            policy=policy,
+            moment=moment,
+            max_clock_skew=max_clock_skew,
+        )
+    except _ASN1_ERRORS as exc:
+        # asn1crypto parses lazily, so a malformed field surfaces where it is first read.
+        raise _fail("format", f"malformed time-stamp token: {exc}") from exc
+
+
+def _verify_token(
+    token_der: bytes,
+    *,
+    data: bytes | None,
+    digest: bytes | None,
+    trusted_roots: Sequence[x509.Certificate],
+    tsa_certificate: x509.Certificate | None,
+    intermediates: Sequence[x509.Certificate],
+    nonce: int | None,
+    policy: str | None,
+    moment: dt.datetime,
+    max_clock_skew: dt.timedelta,
+) -> VerifiedTimestamp:
+    token = _unpack(token_der)
     tst = token.tst_info
 
     hash_alg = _check_imprint(tst, data, digest)
@@ -1123,17 +1199,22 @@ def verify(
     # A supplied TSA certificate goes first so that it wins over an embedded look-alike.
     supplied = [c for c in (tsa_certificate, *intermediates) if c is not None]
     candidates = _candidates(token.signed_data, supplied)
-    signer = _find_signer(token.signer_info, candidates)
+    signer = _find_signer(token, candidates)
     _check_ess_binding(token.signer_info, signer)
     if tsa_certificate is not None and signer.cert != tsa_certificate:
         raise _fail("signer_certificate", "token is signed by a different certificate than tsa_certificate")
 
     gen_time: dt.datetime = tst["gen_time"].native
-    # Build the path at a moment inside the leaf's own validity so that "is there a trusted
-    # path" and "was it valid at genTime" are reported as separate checks (chain / validity).
-    path_time = min(max(gen_time, signer.cert.not_valid_before_utc), signer.cert.not_valid_after_utc)
+    # genTime first (the normal case); then moments inside the leaf's validity and now, so
+    # that a path which exists but was not valid at genTime is reported as "validity".
+    leaf_from, leaf_to = signer.cert.not_valid_before_utc, signer.cert.not_valid_after_utc
+    times = [
+        min(max(gen_time, leaf_from), leaf_to),
+        min(max(moment, leaf_from), leaf_to),
+        leaf_from + (leaf_to - leaf_from) / 2,
+    ]
     pool = [c.cert for c in candidates if c.cert != signer.cert]
-    chain = _build_chain(signer.cert, pool, trusted_roots, path_time)
+    chain = _build_chain(signer.cert, pool, trusted_roots, times)
 
     _check_tsa_eku(signer.cert)
 
@@ -1169,7 +1250,7 @@ def verify(
         tsa_name=_general_name_text(tsa_field) if tsa_field.native is not None else None,
         signer_certificate=signer.cert,
         chain=chain,
-        token=bytes(token.content_info.dump()),
+        token=token.der,
     )
 
 

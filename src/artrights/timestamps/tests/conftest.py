@@ -49,9 +49,7 @@ def ecdsa_tsa() -> TimeStampAuthority:
 
 @pytest.fixture(scope="session")
 def rsa_tsa() -> TimeStampAuthority:
-    return TimeStampAuthority.generate(
-        policy_oid=TEST_POLICY, serial_source=CounterSerials(), key_type="rsa-3072"
-    )
+    return TimeStampAuthority.generate(policy_oid=TEST_POLICY, serial_source=CounterSerials(), key_type="rsa-3072")
 
 
 @pytest.fixture(scope="session")

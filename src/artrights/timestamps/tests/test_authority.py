@@ -49,9 +49,7 @@ def test_a_token_from_each_key_type_verifies_with_our_verifier(any_tsa: TimeStam
     assert result.nonce == request.nonce
 
 
-def test_the_generated_keys_are_p256_and_rsa_3072(
-    ecdsa_tsa: TimeStampAuthority, rsa_tsa: TimeStampAuthority
-) -> None:
+def test_the_generated_keys_are_p256_and_rsa_3072(ecdsa_tsa: TimeStampAuthority, rsa_tsa: TimeStampAuthority) -> None:
     ec_key = ecdsa_tsa.certificate.public_key()
     rsa_key = rsa_tsa.certificate.public_key()
 
@@ -219,8 +217,7 @@ def test_the_token_echoes_nonce_imprint_policy_and_names_the_tsa(ecdsa_tsa: Time
     assert info["message_imprint"]["hash_algorithm"]["algorithm"].native == "sha512"
     assert info["message_imprint"]["hashed_message"].native == hashlib.sha512(HELLO).digest()
     assert (
-        info["tsa"].chosen.human_friendly
-        == "Common Name: ArtRights Time-Stamping Authority, Organization: ArtRights"
+        info["tsa"].chosen.human_friendly == "Common Name: ArtRights Time-Stamping Authority, Organization: ArtRights"
     )
 
 
@@ -322,9 +319,7 @@ def test_the_root_can_be_embedded_on_request(ecdsa_tsa: TimeStampAuthority) -> N
         serial_source=CounterSerials(),
         include_root_in_token=True,
     )
-    signed_data = asn1_tsp.TimeStampResp.load(tsa.issue(MessageImprint.of(HELLO)))["time_stamp_token"][
-        "content"
-    ]
+    signed_data = asn1_tsp.TimeStampResp.load(tsa.issue(MessageImprint.of(HELLO)))["time_stamp_token"]["content"]
 
     assert len(signed_data["certificates"]) == 2
 

@@ -122,9 +122,7 @@ def test_a_request_with_an_unsupported_hash_oid_is_bad_alg() -> None:
 
 
 def test_a_request_whose_digest_length_does_not_fit_its_hash_is_bad_data_format() -> None:
-    der = _raw_request(
-        message_imprint={"hash_algorithm": {"algorithm": "sha512"}, "hashed_message": b"\x01" * 32}
-    )
+    der = _raw_request(message_imprint={"hash_algorithm": {"algorithm": "sha512"}, "hashed_message": b"\x01" * 32})
 
     with pytest.raises(RequestError) as caught:
         parse_request(der)
@@ -173,9 +171,7 @@ def test_a_request_without_nonce_or_cert_req_parses_with_defaults() -> None:
     assert request == TimeStampRequest(MessageImprint.of(HELLO), nonce=None, cert_req=False)
 
 
-@pytest.mark.parametrize(
-    "name", ["test_tsa/request.der", "test_tsa/other_request.der", "sigstage/request.der"]
-)
+@pytest.mark.parametrize("name", ["test_tsa/request.der", "test_tsa/other_request.der", "sigstage/request.der"])
 def test_the_vector_requests_parse_as_sha512_of_hello_with_cert_req(rfc3161_vectors: Path, name: str) -> None:
     request = parse_request((rfc3161_vectors / name).read_bytes())
 

@@ -60,9 +60,7 @@ CASES = [
     Case("sigstage/response-no-embedded-cert.tsr", with_tsa_cert=True),
     # "Expired": the chain expired in 2024, but genTime (2023-02-01) lies inside its validity.
     Case("sigstore.mock/response-expired.tsr", data="sigstore.mock/payload", with_tsa_cert=True),
-    Case(
-        "sigstore.mock/response-expired.tsr", data="sigstore.mock/payload", failing_check="signer_certificate"
-    ),
+    Case("sigstore.mock/response-expired.tsr", data="sigstore.mock/payload", failing_check="signer_certificate"),
     Case("test_tsa/response.tsr", with_intermediates=True),
     # Without the intermediate there is no path from the leaf to the root.
     Case("test_tsa/response.tsr", failing_check="chain"),
@@ -76,9 +74,7 @@ CASES = [
 @pytest.mark.parametrize(
     "case",
     CASES,
-    ids=[
-        f"{c.token}{'+tsa' if c.with_tsa_cert else ''}{'+ica' if c.with_intermediates else ''}" for c in CASES
-    ],
+    ids=[f"{c.token}{'+tsa' if c.with_tsa_cert else ''}{'+ica' if c.with_intermediates else ''}" for c in CASES],
 )
 def test_each_vector_verifies_or_fails_as_its_name_says(rfc3161_vectors: Path, case: Case) -> None:
     blob = (rfc3161_vectors / case.token).read_bytes()
@@ -147,10 +143,7 @@ def test_the_identrust_token_is_sha512_with_the_requested_nonce_and_rsa_signer(
 
     assert result.hash_alg == "sha512"
     assert result.nonce == 0x75C3B3214AC39FBB
-    assert (
-        result.signer_certificate.subject.rfc4514_string()
-        == "CN=TrustID Timestamp Authority,O=IdenTrust,C=US"
-    )
+    assert result.signer_certificate.subject.rfc4514_string() == "CN=TrustID Timestamp Authority,O=IdenTrust,C=US"
     # Expired today, valid at genTime: certificates are judged at genTime.
     assert result.signer_certificate.not_valid_after_utc < dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
     assert result.signer_certificate.not_valid_before_utc <= result.gen_time
