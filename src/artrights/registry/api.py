@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from artrights.accounts.access import visible_to
 
 from . import selectors, services
-from .models import Work
+from .models import PledgeConsent, Work
 
 router = Router(tags=["registry"])
 
@@ -125,9 +125,7 @@ def get_work(request: HttpRequest, work_id: int):  # type: ignore[no-untyped-def
     return get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
 
 
-@router.post(
-    "/works", response={201: WorkOut}, summary="Create a registration application (multipart: data + samples)"
-)
+@router.post("/works", response={201: WorkOut}, summary="Create a registration application (multipart: data + samples)")
 def create_work(request: HttpRequest, data: Form[str], samples: list[UploadedFile] = File(...)):  # type: ignore[no-untyped-def]
     parsed = _parse(data)
     work = services.create_application(
@@ -140,9 +138,7 @@ def create_work(request: HttpRequest, data: Form[str], samples: list[UploadedFil
     return Status(201, work)
 
 
-@router.post(
-    "/digital-filings", response={201: WorkOut}, summary="数字作品备案: filing number and certificate at once"
-)
+@router.post("/digital-filings", response={201: WorkOut}, summary="数字作品备案: filing number and certificate at once")
 def digital_filing(request: HttpRequest, data: Form[str], image: UploadedFile = File(...)):  # type: ignore[no-untyped-def]
     parsed = _parse(data)
     work = services.file_digital_work(
@@ -169,14 +165,14 @@ _ACTIONS = {
 
 
 @router.post(
-    "/works/{work_id}/{action}", response=WorkOut, summary="Move an application: submit, accept, register…"
+    "/works/{work_id}/actions/{action}", response=WorkOut, summary="Move an application: submit, accept, register…"
 )
-def act(request: HttpRequest, work_id: int, action: str, payload: ActionIn | None = None):  # type: ignore[no-untyped-def]
+def act(request: HttpRequest, work_id: int, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
     work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
     handler = _ACTIONS.get(action)
     if handler is None:
         raise ValidationError(_("未知操作：%(action)s") % {"action": action})
-    handler(work, request.user, payload or ActionIn())
+    handler(work, request.user, payload)
     work.refresh_from_db()
     return work
 
@@ -205,3 +201,103 @@ def public_record(request: HttpRequest, number: str):  # type: ignore[no-untyped
     if work is None:
         return Status(404, {"detail": _("没有这个登记号。")})
     return work
+
+
+class CounterpartyIn(Schema):
+    name: str
+    id_type: str
+    id_number: str
+    kind: str = "organisation"
+
+
+class ContractIn(Schema):
+    contract_type: str
+    rights: list[str]
+    territory: str
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+    price_terms: str = ""
+    assignee: CounterpartyIn
+
+
+class ContractOut(Schema):
+    number: str
+    contract_type: str
+    log_index: int | None
+
+
+class PledgeIn(Schema):
+    pledgee: CounterpartyIn
+    rights: list[str]
+    secured_amount: float
+    debt_term_end: dt.date
+    pledgee_username: str | None = None
+
+
+class PledgeOut(Schema):
+    id: int
+    number: str
+    status: str
+    log_index: int | None
+
+
+def _counterparty(data: CounterpartyIn) -> services.PartyInput:
+    return services.PartyInput(**data.dict())
+
+
+def _first_owner(work: Work) -> services.PartyInput:
+    owner = work.owners().order_by("pk").first()
+    if owner is None:
+        raise ValidationError(_("作品没有登记著作权人。"))
+    return services.owner_input_from_party(owner)
+
+
+@router.post("/works/{work_id}/contracts", response={201: ContractOut}, summary="File a transfer or licence contract")
+def file_contract(request: HttpRequest, work_id: int, payload: ContractIn):  # type: ignore[no-untyped-def]
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    filing = services.file_contract(
+        user=request.user,
+        contract_type=payload.contract_type,
+        works=[work],
+        rights=payload.rights,
+        territory=payload.territory,
+        valid_from=payload.valid_from,
+        valid_until=payload.valid_until,
+        assignor=_first_owner(work),
+        assignee=_counterparty(payload.assignee),
+        price_terms=payload.price_terms,
+        pledge_consents=list(PledgeConsent.objects.filter(pledge__works=work).exclude(used_by__isnull=False)),
+    )
+    return Status(201, filing)
+
+
+@router.post("/works/{work_id}/pledges", response={201: PledgeOut}, summary="Register a copyright pledge (registrar)")
+def register_pledge(request: HttpRequest, work_id: int, payload: PledgeIn):  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from artrights.accounts.models import User
+
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    pledgee_user = None
+    if payload.pledgee_username:
+        pledgee_user = User.objects.filter(username=payload.pledgee_username).first()
+        if pledgee_user is None:
+            raise ValidationError(_("没有用户名为“%(name)s”的账户。") % {"name": payload.pledgee_username})
+    pledge = services.register_pledge(
+        registrar=request.user,
+        works=[work],
+        pledgor=_first_owner(work),
+        pledgee=_counterparty(payload.pledgee),
+        rights=payload.rights,
+        secured_amount=Decimal(str(payload.secured_amount)),
+        debt_term_end=payload.debt_term_end,
+        pledgee_user=pledgee_user,
+    )
+    return Status(201, pledge)
+
+
+@router.post("/works/{work_id}/reissue", response=dict, summary="Reissue the certificate (new serial)")
+def reissue(request: HttpRequest, work_id: int, payload: ActionIn):  # type: ignore[no-untyped-def]
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    certificate = services.reissue_certificate(work=work, user=request.user, reason=payload.reason)
+    return {"serial": certificate.serial, "number": work.number}

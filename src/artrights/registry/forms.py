@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from artrights.core.models import IdType, PartyKind
 
 from .models import (
+    ECONOMIC_RIGHTS,
     ContractType,
     CreationNature,
     ObtainMode,
@@ -69,9 +70,7 @@ class ApplicationForm(OwnerFields):
     title = forms.CharField(label=_("作品名称"), max_length=200)
     work_type = forms.ChoiceField(label=_("作品类别"), choices=WorkType.choices, initial=WorkType.FINE_ART)
     work_type_desc = forms.CharField(label=_("类别说明"), max_length=200, required=False)
-    authors = forms.CharField(
-        label=_("作者（每行一位，可写“姓名/署名”）"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    authors = forms.CharField(label=_("作者（每行一位，可写“姓名/署名”）"), widget=forms.Textarea(attrs={"rows": 2}))
     creation_nature = forms.ChoiceField(label=_("作品创作性质"), choices=CreationNature.choices)
     completed_on = forms.DateField(label=_("创作完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
     creation_city = forms.CharField(label=_("创作完成地点（城市）"), max_length=64, required=False)
@@ -154,3 +153,49 @@ class VerifyUploadForm(forms.Form):
 
 
 CONTRACT_TYPES = ContractType.choices
+
+
+ECONOMIC_CHOICES = [(value, label) for value, label in Right.choices if value in ECONOMIC_RIGHTS]
+
+
+class CounterpartyFields(forms.Form):
+    party_kind = forms.ChoiceField(label=_("类型"), choices=PartyKind.choices, initial=PartyKind.ORGANISATION)
+    party_name = forms.CharField(label=_("姓名/名称"), max_length=200)
+    party_id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices, initial=IdType.USCC)
+    party_id_number = forms.CharField(label=_("证件号码"), max_length=64)
+
+    def counterparty(self) -> PartyInput:
+        d = self.cleaned_data
+        return PartyInput(
+            kind=d["party_kind"], name=d["party_name"], id_type=d["party_id_type"], id_number=d["party_id_number"]
+        )
+
+
+class ContractForm(CounterpartyFields):
+    contract_type = forms.ChoiceField(label=_("合同类型"), choices=ContractType.choices)
+    rights = forms.MultipleChoiceField(
+        label=_("权利种类"), choices=ECONOMIC_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    territory = forms.CharField(label=_("地域范围"), max_length=100, initial="中国大陆")
+    valid_from = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("终止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    price_terms = forms.CharField(label=_("价款/许可使用费"), max_length=300, required=False)
+    contract_file = forms.FileField(label=_("合同文件（可选）"), required=False)
+
+
+class PledgeForm(CounterpartyFields):
+    rights = forms.MultipleChoiceField(
+        label=_("出质权利"), choices=ECONOMIC_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    secured_amount = forms.DecimalField(label=_("担保债权数额（元）"), max_digits=16, decimal_places=2, min_value=0)
+    debt_term_end = forms.DateField(label=_("债务履行期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    pledgee_username = forms.CharField(label=_("质权人平台账户（用于记录同意）"), max_length=150, required=False)
+
+
+class ConsentForm(CounterpartyFields):
+    contract_type = forms.ChoiceField(label=_("同意的合同类型"), choices=ContractType.choices)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+
+class ReissueForm(forms.Form):
+    reason = forms.CharField(label=_("补发或更换原因"), max_length=100)

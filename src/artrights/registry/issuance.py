@@ -53,20 +53,21 @@ def build_work_bundle(work: Work, index: int) -> dict:
     )
 
 
-def issue_certificate(*, work: Work, reason: str = "") -> Certificate:
-    """The certificate for the work's current registration entry (made once; later calls return it)."""
+def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) -> Certificate:
+    """The certificate for the work's current registration entry (made once; later calls return it).
+
+    `reissue` makes a new serial for the same entry (补发/换发, e.g. a lost certificate), with a fresh checkpoint.
+    """
     work = Work.objects.get(pk=work.pk)
     index = work.log_index
     if not work.is_granted or index is None:
         raise ValueError(f"work {work.pk} is not granted")
     current = work.certificates.first()
-    if current is not None and current.bundle.get("log", {}).get("index") == work.log_index:
+    if current is not None and current.bundle.get("log", {}).get("index") == work.log_index and not reissue:
         return current
     bundle = build_work_bundle(work, index)
     bundle_bytes = dump_bundle(bundle)
-    samples = list(
-        work.workfile_set.select_related("stored_file").filter(role=FileRole.SAMPLE).order_by("pk")
-    )
+    samples = list(work.workfile_set.select_related("stored_file").filter(role=FileRole.SAMPLE).order_by("pk"))
     serial = (current.serial + 1) if current else 1
     data = CertificateData(
         number=work.number or "",
@@ -74,8 +75,7 @@ def issue_certificate(*, work: Work, reason: str = "") -> Certificate:
         work_type=str(work.get_work_type_display()),
         authors=[a["name"] for a in work.authors],
         owners=[p.name for p in work.owners().order_by("pk")],
-        applicant=work.parties.filter(workparty__role="applicant").values_list("name", flat=True).first()
-        or "",
+        applicant=work.parties.filter(workparty__role="applicant").values_list("name", flat=True).first() or "",
         issuer=settings.ARTRIGHTS_REGISTRY_NAME,
         registered_on=timezone.localtime(work.registered_at).date(),
         verify_url=f"{settings.ARTRIGHTS_PUBLIC_URL.rstrip('/')}/verify/{work.number}",
@@ -99,9 +99,7 @@ def issue_certificate(*, work: Work, reason: str = "") -> Certificate:
             name, blob = credentialed
             certificate.credentialed_image.save(name, ContentFile(blob), save=False)
         certificate.save()
-        audit.record(
-            "registry.issue_certificate", work, changes={"serial": serial, "log_index": work.log_index}
-        )
+        audit.record("registry.issue_certificate", work, changes={"serial": serial, "log_index": work.log_index})
     return certificate
 
 

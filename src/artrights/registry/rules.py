@@ -50,6 +50,11 @@ def _file_contract(user: Any, work: Work) -> bool:
     return user.role == Role.REGISTRAR or _is_applicant_side(user, work)
 
 
+@rule(Work, "reissue")
+def _reissue(user: Any, work: Work) -> bool:
+    return user.role == Role.REGISTRAR or _is_applicant_side(user, work)
+
+
 @rule(Work, "download_certificate")
 def _download(user: Any, work: Work) -> bool:
     return user.role in STAFF or _is_applicant_side(user, work)

@@ -474,6 +474,18 @@ def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, i
     return work
 
 
+def reissue_certificate(*, work: Work, user: Any, reason: str) -> Any:
+    """补发或更换证书 (Z64): a new certificate serial for the same registration; earlier ones stay valid proofs."""
+    require(user, "reissue", work)
+    if not work.is_granted:
+        raise ValidationError(_("只有已登记或已备案的作品可以补发证书。"))
+    if not reason.strip():
+        raise ValidationError(_("请写明补发或更换证书的原因。"))
+    from .issuance import issue_certificate
+
+    return issue_certificate(work=work, reason=reason.strip()[:100], reissue=True)
+
+
 def deem_overdue_corrections(*, today: dt.date | None = None) -> int:
     """Applications whose correction period ran out are deemed withdrawn (CPCC notice: 60 days)."""
     today = today or timezone.localdate()

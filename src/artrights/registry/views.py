@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,9 +18,13 @@ from artrights.core.statemachine import TransitionNotAllowed
 from . import selectors, services
 from .forms import (
     ApplicationForm,
+    ConsentForm,
+    ContractForm,
     CorrectionNoticeForm,
     DigitalFilingForm,
+    PledgeForm,
     RefusalForm,
+    ReissueForm,
     RevocationForm,
     VerifyUploadForm,
 )
@@ -116,6 +120,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "applicant_actions": applicant_actions,
             "registrar_actions": registrar_actions,
             "can_revoke": "revoke" in allowed and can(user, "revoke", work),
+            "can_file_contract": work.is_granted and can(user, "file_contract", work),
+            "can_pledge": work.is_granted and can(user, "revoke", work),
+            "can_reissue": work.is_granted and work.certificates.exists() and can(user, "reissue", work),
+            "contract_form": ContractForm(),
+            "pledge_form": PledgeForm(),
+            "reissue_form": ReissueForm(),
+            "contracts": work.contract_filings.select_related("assignee").order_by("-filed_at"),
+            "work_pledges": work.pledges.select_related("pledgee").order_by("-registered_at"),
             "correction_form": CorrectionNoticeForm(),
             "refusal_form": RefusalForm(),
             "revocation_form": RevocationForm(),
@@ -246,3 +258,140 @@ def public_thumbnail(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def _form_errors(form: Any) -> list[str]:
+    """A form's errors as messages that name their field."""
+    return [
+        f"{form.fields[name].label}：{' '.join(str(e) for e in errors)}"
+        if name in form.fields
+        else " ".join(str(e) for e in errors)
+        for name, errors in form.errors.items()
+    ]
+
+
+def _party_role_first_owner(work: Work) -> services.PartyInput:
+    owner = work.owners().order_by("pk").first()
+    if owner is None:
+        raise ValidationError(_("作品没有登记著作权人。"))
+    return services.owner_input_from_party(owner)
+
+
+@login_required
+@require_POST
+def file_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    form = ContractForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        d = form.cleaned_data
+        filing = services.file_contract(
+            user=request.user,
+            contract_type=d["contract_type"],
+            works=[work],
+            rights=list(d["rights"]),
+            territory=d["territory"],
+            valid_from=d["valid_from"],
+            valid_until=d.get("valid_until"),
+            assignor=_party_role_first_owner(work),
+            assignee=form.counterparty(),
+            price_terms=d.get("price_terms", ""),
+            contract_file=d.get("contract_file"),
+            pledge_consents=list(_open_consents(work)),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("合同已备案：%(number)s") % {"number": filing.number})
+    return redirect("registry:detail", pk=pk)
+
+
+def _open_consents(work: Work) -> Any:
+    from .models import ContractFiling, PledgeConsent, PledgeStatus
+
+    used = ContractFiling.objects.values_list("pledge_consents", flat=True)
+    return PledgeConsent.objects.filter(pledge__works=work, pledge__status=PledgeStatus.REGISTERED).exclude(pk__in=used)
+
+
+@login_required
+@require_POST
+def register_pledge(request: HttpRequest, pk: int) -> HttpResponse:
+    from artrights.accounts.models import User
+
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    form = PledgeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        d = form.cleaned_data
+        pledgee_user = None
+        if d.get("pledgee_username"):
+            pledgee_user = User.objects.filter(username=d["pledgee_username"]).first()
+            if pledgee_user is None:
+                raise ValidationError(_("没有用户名为“%(name)s”的账户。") % {"name": d["pledgee_username"]})
+        pledge = services.register_pledge(
+            registrar=request.user,
+            works=[work],
+            pledgor=_party_role_first_owner(work),
+            pledgee=form.counterparty(),
+            rights=list(d["rights"]),
+            secured_amount=d["secured_amount"],
+            debt_term_end=d["debt_term_end"],
+            pledgee_user=pledgee_user,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("质权已登记：%(number)s") % {"number": pledge.number})
+    return redirect("registry:detail", pk=pk)
+
+
+@login_required
+def pledges(request: HttpRequest) -> HttpResponse:
+    """Pledges the user holds as pledgee, with the consents they recorded."""
+    from .models import Pledge
+
+    held = Pledge.objects.filter(pledgee_user=cast(Any, request.user)).prefetch_related("works", "consents__assignee")
+    return render(request, "registry/pledges.html", {"pledges": held, "consent_form": ConsentForm()})
+
+
+@login_required
+@require_POST
+def consent(request: HttpRequest, pledge_id: int) -> HttpResponse:
+    from .models import Pledge
+
+    pledge = get_object_or_404(Pledge, pk=pledge_id, pledgee_user=request.user)
+    form = ConsentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        services.consent_to_contract(
+            user=request.user,
+            pledge=pledge,
+            contract_type=form.cleaned_data["contract_type"],
+            assignee=form.counterparty(),
+            note=form.cleaned_data.get("note", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已记录同意。"))
+    return redirect("registry:pledges")
+
+
+@login_required
+@require_POST
+def reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    try:
+        services.reissue_certificate(work=work, user=request.user, reason=request.POST.get("reason", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已签发新证书。"))
+    return redirect("registry:detail", pk=pk)
