@@ -54,8 +54,6 @@ __all__ = [
     "verify",
 ]
 
-HashName = Literal["sha256", "sha384", "sha512"]
-
 # SHA-1 and MD5 imprints are refused: a collision would let someone re-use a token for other data.
 SUPPORTED_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha256": hashes.SHA256,
@@ -78,8 +76,8 @@ CHECKS = (
     "validity",
 )
 
-# Real responses are a few KiB (a token with a three-certificate RSA chain is ~6 KiB); the limit
-# only keeps a hostile or broken server from filling memory.
+# Real responses are a few KiB (the IdenTrust vector, with two RSA certificates, is under 5 KiB);
+# the limit only keeps a hostile or broken server from filling memory.
 DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024
 MAX_REQUEST_BYTES = 16 * 1024
 
@@ -187,8 +185,9 @@ def build_request(
 ) -> TimeStampRequest:
     """Build a request for ``data`` (hashed here) or for a ready ``digest``.
 
-    A fresh random 64-bit nonce is used unless one is given, because without a nonce a replayed
-    old response for the same imprint would be indistinguishable from a fresh one.
+    A fresh random nonce (63 bits, so it always fits a signed 64-bit integer on the TSA side) is
+    used unless one is given: without it a replayed old response for the same imprint would be
+    indistinguishable from a fresh one.
     """
     if (data is None) == (digest is None):
         raise ValueError("pass exactly one of data= or digest=")
@@ -432,7 +431,6 @@ class TimeStampAuthority:
         self._cert = certificate
         self._root = root_certificate
         self._asn1_cert = _asn1_cert(certificate)
-        self._cert_der = certificate.public_bytes(serialization.Encoding.DER)
         self.policy_oid = policy_oid
         self._serial_source = serial_source
         self._accuracy = _accuracy_fields(accuracy)
@@ -761,7 +759,8 @@ def _fail(check: str, message: str) -> TimestampError:
     return TimestampError(check, message)
 
 
-_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
+# What asn1crypto raises on malformed input (IndexError: an empty SEQUENCE OF indexed at [0]).
+_ASN1_ERRORS = (ValueError, TypeError, IndexError, OverflowError)
 
 
 def _parse_token(blob: bytes) -> bytes:
