@@ -31,7 +31,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509 import verification as x509_verification
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -614,6 +614,7 @@ def _sign_tst_info(
     extra_certs: Sequence[x509.Certificate] = (),
     include_certificate: bool = True,
     rsa_padding: RsaPadding = "pkcs1v15",
+    identify_by_key_id: bool = False,
 ) -> bytes:
     """Wrap a TSTInfo into a CMS SignedData time-stamp token (DER ContentInfo).
 
@@ -680,13 +681,18 @@ def _sign_tst_info(
         signature = key.sign(to_sign, padding.PKCS1v15(), hashes.SHA256())
         signature_algorithm = {"algorithm": "sha256_rsa"}
 
+    if identify_by_key_id:
+        sid = asn1_cms.SignerIdentifier(name="subject_key_identifier", value=asn1_cert.key_identifier)
+    else:
+        sid = asn1_cms.SignerIdentifier(
+            name="issuer_and_serial_number",
+            value={"issuer": asn1_cert.issuer, "serial_number": asn1_cert.serial_number},
+        )
     signer_info = asn1_cms.SignerInfo(
         {
-            "version": "v1",
-            "sid": asn1_cms.SignerIdentifier(
-                name="issuer_and_serial_number",
-                value={"issuer": asn1_cert.issuer, "serial_number": asn1_cert.serial_number},
-            ),
+            # RFC 5652 §5.3: the version follows the choice of signer identifier.
+            "version": "v3" if identify_by_key_id else "v1",
+            "sid": sid,
             "digest_algorithm": {"algorithm": digest_alg},
             "signed_attrs": signed_attrs,
             "signature_algorithm": signature_algorithm,
@@ -1030,10 +1036,6 @@ def _check_signature(signer_info: asn1_cms.SignerInfo, signed_attrs_der: bytes, 
             )
         elif algo == "ecdsa" and isinstance(public_key, ec.EllipticCurvePublicKey):
             public_key.verify(signature, to_verify, ec.ECDSA(_sig_hash(hash_name)))
-        elif algo == "ed25519" and isinstance(public_key, ed25519.Ed25519PublicKey):
-            public_key.verify(signature, to_verify)
-        elif algo == "ed448" and isinstance(public_key, ed448.Ed448PublicKey):
-            public_key.verify(signature, to_verify)
         else:
             raise _fail(
                 "signature",

@@ -11,6 +11,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from artrights.timestamps import rfc3161
 from artrights.timestamps.rfc3161 import (
     CHECKS,
     MessageImprint,
@@ -34,14 +35,19 @@ from artrights.timestamps.tests.support import (
 ARTWORK = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
-def _check_of(blob: bytes, tsa: TimeStampAuthority, **kwargs: object) -> str | None:
+def _error_of(blob: bytes, tsa: TimeStampAuthority, **kwargs: object) -> TimestampError | None:
     options: dict[str, object] = {"data": ARTWORK, "trusted_roots": [tsa.root_certificate]}
     options.update(kwargs)
     try:
         verify(blob, **options)  # type: ignore[arg-type]
     except TimestampError as exc:
-        return exc.check
+        return exc
     return None
+
+
+def _check_of(blob: bytes, tsa: TimeStampAuthority, **kwargs: object) -> str | None:
+    error = _error_of(blob, tsa, **kwargs)
+    return error.check if error else None
 
 
 @pytest.fixture
@@ -295,3 +301,63 @@ def test_the_verified_token_is_the_der_content_info_for_storage(
     assert result.token == token_of(issued[0])
     assert verify(result.token, data=ARTWORK, trusted_roots=[ecdsa_tsa.root_certificate]) == result
     assert result.signer_certificate.public_bytes(serialization.Encoding.DER) in result.token
+
+
+def test_a_signer_identified_by_subject_key_identifier_is_found(ecdsa_tsa: TimeStampAuthority) -> None:
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    token = rfc3161._sign_tst_info(
+        tst_info(data=ARTWORK, gen_time=now), ecdsa_tsa._key, ecdsa_tsa.certificate, identify_by_key_id=True
+    )
+    signer_info = asn1_cms.ContentInfo.load(token)["content"]["signer_infos"][0]
+    assert (signer_info["version"].native, signer_info["sid"].name) == ("v3", "subject_key_identifier")
+
+    result = verify(token, data=ARTWORK, trusted_roots=[ecdsa_tsa.root_certificate])
+
+    assert result.signer_certificate == ecdsa_tsa.certificate
+
+
+def test_a_token_with_a_signer_info_version_that_does_not_fit_its_sid_fails_the_format_check(
+    ecdsa_tsa: TimeStampAuthority,
+) -> None:
+    token = token_of(ecdsa_tsa.issue(MessageImprint.of(ARTWORK)))
+    content_info = asn1_cms.ContentInfo.load(token)
+    content_info["content"]["signer_infos"][0]["version"] = "v3"
+
+    error = _error_of(bytes(content_info.dump(force=True)), ecdsa_tsa)
+
+    assert error is not None
+    assert (error.check, "SignerInfo version must be v1" in error.message) == ("format", True), error
+
+
+def test_a_token_with_two_signers_fails_the_format_check(ecdsa_tsa: TimeStampAuthority) -> None:
+    token = token_of(ecdsa_tsa.issue(MessageImprint.of(ARTWORK)))
+    content_info = asn1_cms.ContentInfo.load(token)
+    signer_infos = content_info["content"]["signer_infos"]
+    content_info["content"]["signer_infos"] = [signer_infos[0], signer_infos[0]]
+
+    error = _error_of(bytes(content_info.dump(force=True)), ecdsa_tsa)
+
+    assert error is not None
+    assert (error.check, "2 signers" in error.message) == ("format", True), error
+
+
+def test_a_token_whose_content_is_not_tst_info_fails_the_format_check(ecdsa_tsa: TimeStampAuthority) -> None:
+    token = token_of(ecdsa_tsa.issue(MessageImprint.of(ARTWORK)))
+    content_info = asn1_cms.ContentInfo.load(token)
+    content_info["content"]["encap_content_info"]["content_type"] = "data"
+
+    error = _error_of(bytes(content_info.dump(force=True)), ecdsa_tsa)
+
+    assert error is not None
+    assert (error.check, "not id-ct-TSTInfo" in error.message) == ("format", True), error
+
+
+def test_an_ecdsa_signature_presented_as_rsa_fails_the_signature_check(ecdsa_tsa: TimeStampAuthority) -> None:
+    token = token_of(ecdsa_tsa.issue(MessageImprint.of(ARTWORK)))
+    content_info = asn1_cms.ContentInfo.load(token)
+    content_info["content"]["signer_infos"][0]["signature_algorithm"] = {"algorithm": "sha256_rsa"}
+
+    error = _error_of(bytes(content_info.dump(force=True)), ecdsa_tsa)
+
+    assert error is not None
+    assert (error.check, "does not fit" in error.message) == ("signature", True), error
