@@ -467,7 +467,11 @@ def sign_pdf(
     signer = signers.SimpleSigner(
         signing_cert=certs[0],
         signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-        cert_registry=SimpleCertificateStore.from_certs(certs),
+        # Only intermediates go with the leaf: a relying party brings its own root, and every
+        # certificate in the CMS that the signature does not depend on (an extra root, a second
+        # copy of the leaf) would be bytes anyone could change without the signature noticing.
+        cert_registry=SimpleCertificateStore.from_certs(certs[1:-1]),
+        embed_roots=False,
     )
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,

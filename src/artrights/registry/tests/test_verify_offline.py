@@ -157,6 +157,55 @@ def test_a_changed_byte_in_the_signature_padding_fails_the_pdf_signature(kit: Ki
     assert "padding" in verdict.message_en
 
 
+def test_changed_bytes_inside_the_signature_container_fail_the_pdf_signature(kit: Kit, pdf: bytes) -> None:
+    # The CMS sits outside the signed byte range, so each of its parts must be bound some other way:
+    # certificates by the signature and chain, versions and digestAlgorithms by explicit checks,
+    # tags and lengths by strict DER. Sample a change every 23 hex digits across the whole CMS.
+    start = pdf.index(b"/Contents <") + len(b"/Contents <")
+    end = start + len(pdf[start : pdf.index(b">", start)].rstrip(b"0"))
+    survivors = [
+        pos
+        for pos in range(start, end, 23)
+        if verify.verify_bytes(flipped(pdf, pos), kit.trust).failed_check != "pdf_signature"
+    ]
+    assert survivors == []
+
+
+@pytest.mark.parametrize(
+    ("field", "pattern", "offset"),
+    [
+        # SignedData version 1, then digestAlgorithms {sha256}: pyHanko reads neither.
+        ("signature version", "020101310f300d06096086480165030402010500", 5),
+        ("signature digestAlgorithms", "020101310f300d06096086480165030402010500", 30),
+        # The same two fields of the signature timestamp token (version 3).
+        ("token version", "020103310f300d06096086480165030402010500", 5),
+        ("token digestAlgorithms", "020103310f300d06096086480165030402010500", 30),
+    ],
+)
+def test_unread_fields_of_the_signature_container_are_still_bound(
+    kit: Kit, pdf: bytes, field: str, pattern: str, offset: int
+) -> None:
+    start = pdf.index(b"/Contents <")
+    at = pdf.lower().index(pattern.encode(), start) + offset
+    verdict = verify.verify_bytes(flipped(pdf, at), kit.trust)
+    assert verdict.failed_check == "pdf_signature", field
+
+
+def test_the_signature_carries_only_the_signing_certificate(pdf: bytes) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    assert len(signature.signed_data["certificates"]) == 1
+
+
+def test_strict_der_rejects_long_form_short_lengths_and_overruns() -> None:
+    assert verify._is_strict_der(bytes.fromhex("3003020101"))
+    assert not verify._is_strict_der(bytes.fromhex("308103020101"))  # length 3 in long form
+    assert not verify._is_strict_der(bytes.fromhex("3004020101"))  # runs past the data
+    assert not verify._is_strict_der(bytes.fromhex("300402010105"))  # a child runs past its parent
+    assert not verify._is_strict_der(bytes.fromhex("3003050100"))  # NULL with contents
+
+
 def test_a_changed_byte_in_the_attached_bundle_fails_the_pdf_signature(kit: Kit, pdf: bytes) -> None:
     start = pdf.index(b"/EmbeddedFile")
     stream = pdf.index(b"stream", start) + len(b"stream\n") + 10
@@ -336,3 +385,21 @@ def test_a_certificate_stays_valid_after_its_signing_certificate_expires(kit: Ki
     assert old_signer.certificate.not_valid_after_utc < now
     verdict = verify.verify_bytes(pdf, trust)
     assert verdict.ok, verdict.summary()
+
+
+def test_the_command_prints_no_traceback_for_a_damaged_certificate(
+    files: dict[str, Path], pdf: bytes, tmp_path: Path
+) -> None:
+    # Damage inside the CMS makes pyHanko log a traceback; the command shows only the verdict.
+    start = pdf.index(b"/Contents <") + len(b"/Contents <") + 600
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(pdf[:start] + b"00000000" + pdf[start + 8 :])
+    result = subprocess.run(
+        [sys.executable, "-m", "artrights.verify", str(bad), "--trust", str(files["trust"])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stdout.startswith("无效 INVALID [pdf_signature]")
+    assert "Traceback" not in result.stderr, result.stderr
