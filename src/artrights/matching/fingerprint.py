@@ -37,7 +37,7 @@ __all__ = [
     "rootsift_features",
 ]
 
-REF_KEYPOINTS = 256
+REF_KEYPOINTS = 512
 QUERY_KEYPOINTS = 1500
 _MAX_SIDE = 1024  # larger images add keypoints at scales no copy preserves
 _MIN_SIDE = 512  # small (downscaled) copies are upsampled so SIFT still finds coarse blobs
@@ -150,12 +150,10 @@ def _detect(gray: np.ndarray, n: int) -> tuple[list[cv2.KeyPoint], np.ndarray]:
     kps, desc = _sift(n).detectAndCompute(gray, None)
     if desc is None or not kps:
         return [], np.zeros((0, 128), np.float32)
-    kps = list(kps)
-    if len(kps) > n:  # OpenCV may return a few extra ties
-        order = np.argsort([-k.response for k in kps])[:n]
-        kps = [kps[i] for i in order]
-        desc = desc[order]
-    return kps, desc
+    # Strongest first (OpenCV may also return a few extra ties): an index can then keep a
+    # prefix of a fingerprint's keypoints when memory is tight.
+    order = np.argsort([-k.response for k in kps], kind="stable")[:n]
+    return [kps[i] for i in order], desc[order]
 
 
 def _rootsift(desc: np.ndarray) -> np.ndarray:

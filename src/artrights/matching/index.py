@@ -34,12 +34,19 @@ from artrights.matching.fingerprint import Fingerprint
 __all__ = ["Match", "MatchIndex", "merge_results"]
 
 N_CELLS = 256 * 256
+MAX_REF_KEYPOINTS = 512
 HAMMING_MAX = 24  # of 64 bits; true matches are mostly < 20, random pairs ~ 32 +- 4
-CANDIDATES = 30  # references verified by RANSAC per query (per orientation)
+CANDIDATES = 40  # (reference, orientation) pairs verified by RANSAC per query
 MIN_MATCHES = 5
+PROBES = 2  # words probed per half of the multi-index for a query descriptor (2 x 2 cells)
+ANGLE_BINS = 16
+RANSAC_THR = 0.012  # reprojection tolerance as a fraction of the query diagonal
+ANGLE_TOL_DEG = 25.0  # keypoint orientation vs. homography
+SCALE_TOL_OCT = 0.6  # keypoint scale vs. homography, in octaves
+SCALE_BINS = 24  # half-octave bins of the scale change
 
 # Fixed calibration (fitted once on background images, see bench/bench_matching_accuracy.py).
-LOCAL_MID, LOCAL_SLOPE = 9.0, 0.9  # inliers at which p = 0.5, and steepness
+LOCAL_MID, LOCAL_SLOPE = 9.0, 6.0  # inliers at which p = 0.5, and steepness
 GLOBAL_MID, GLOBAL_SLOPE = 62.0, 0.25  # hash distance (of 256) at p = 0.5, steepness
 
 
@@ -62,7 +69,9 @@ def _sigmoid(x: float) -> float:
 
 
 def local_probability(inliers: int) -> float:
-    return _sigmoid(LOCAL_SLOPE * (inliers - LOCAL_MID)) if inliers > 0 else 0.0
+    # Logistic in log(inliers): it does not saturate to exactly 1.0 within float precision for
+    # strong matches, so 40 vs 70 inliers still rank in the right order across queries.
+    return 1.0 / (1.0 + (LOCAL_MID / inliers) ** LOCAL_SLOPE) if inliers > 0 else 0.0
 
 
 def global_probability(distance: int) -> float:
@@ -80,7 +89,10 @@ class MatchIndex:
     """In-memory index; ``add``/``remove`` are incremental (new postings go to a small sorted
     delta segment that is merged into the main one when it grows past a fraction of it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_keypoints_per_ref: int = MAX_REF_KEYPOINTS) -> None:
+        # Fingerprints list keypoints strongest first, so keeping a prefix keeps the best ones;
+        # this is the knob that trades recall for memory (16-18 bytes per keypoint).
+        self.max_keypoints_per_ref = max_keypoints_per_ref
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}
         self._alive = np.zeros(0, bool)
@@ -92,12 +104,14 @@ class MatchIndex:
         self._pref = np.zeros(0, np.uint32)
         self._pcode = np.zeros(0, np.uint64)
         self._pxy = np.zeros((0, 2), np.uint16)
+        self._psa = np.zeros((0, 2), np.uint8)
         # delta segment, unsorted until needed
         self._dcell: list[np.ndarray] = []
         self._dref: list[np.ndarray] = []
         self._dcode: list[np.ndarray] = []
         self._dxy: list[np.ndarray] = []
-        self._delta: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._dsa: list[np.ndarray] = []
+        self._delta: tuple[np.ndarray, ...] | None = None
         self._delta_size = 0
         self._cap = 16
         self._grow(16)
@@ -128,9 +142,9 @@ class MatchIndex:
         return list(self._pos)
 
     def memory_bytes(self) -> int:
-        n = self._pref.nbytes + self._pcode.nbytes + self._pxy.nbytes + self._off.nbytes
+        n = self._pref.nbytes + self._pcode.nbytes + self._pxy.nbytes + self._psa.nbytes + self._off.nbytes
         n += self._alive.nbytes + self._wh.nbytes + self._hashes.nbytes
-        n += sum(a.nbytes for lst in (self._dcell, self._dref, self._dcode, self._dxy) for a in lst)
+        n += sum(a.nbytes for lst in (self._dcell, self._dref, self._dcode, self._dxy, self._dsa) for a in lst)
         n += len(self._ids) * 120  # ids list + dict entries (approximate CPython overhead)
         return n
 
@@ -148,14 +162,16 @@ class MatchIndex:
         self._alive[i] = True
         self._wh[i] = (fp.width, fp.height)
         self._hashes[i] = fp.hashes[0].view("<u8")
-        n = len(fp)
+        n = min(len(fp), self.max_keypoints_per_ref)
         if n:
             cells, codes = fp.cells_and_codes(1)
+            cells, codes = cells[:n], codes[:n]
             wh = np.array([max(fp.width - 1, 1), max(fp.height - 1, 1)], np.float32)
             self._dcell.append(cells[:, 0].astype(np.int32))
             self._dref.append(np.full(n, i, np.uint32))
             self._dcode.append(codes)
-            self._dxy.append(np.clip(np.rint(fp.xy / wh * 65535), 0, 65535).astype(np.uint16))
+            self._dxy.append(np.clip(np.rint(fp.xy[:n] / wh * 65535), 0, 65535).astype(np.uint16))
+            self._dsa.append(fp.size_angle[:n].astype(np.uint8))
             self._delta_size += n
             self._delta = None
             if self._delta_size > max(200_000, len(self._pref) // 8):
@@ -181,18 +197,21 @@ class MatchIndex:
         ref = np.concatenate([self._pref, *self._dref])
         code = np.concatenate([self._pcode, *self._dcode])
         xy = np.concatenate([self._pxy, *self._dxy])
-        self._set_main(cell, ref, code, xy)
-        self._dcell, self._dref, self._dcode, self._dxy = [], [], [], []
+        sa = np.concatenate([self._psa, *self._dsa])
+        self._set_main(cell, ref, code, xy, sa)
+        self._dcell, self._dref, self._dcode, self._dxy, self._dsa = [], [], [], [], []
         self._delta, self._delta_size = None, 0
 
     def _cell_of_main(self) -> np.ndarray:
         return np.repeat(np.arange(N_CELLS, dtype=np.int32), np.diff(self._off))
 
-    def _set_main(self, cell: np.ndarray, ref: np.ndarray, code: np.ndarray, xy: np.ndarray) -> None:
+    def _set_main(
+        self, cell: np.ndarray, ref: np.ndarray, code: np.ndarray, xy: np.ndarray, sa: np.ndarray
+    ) -> None:
         order = np.argsort(cell, kind="stable")
         self._off = np.zeros(N_CELLS + 1, np.int64)
         np.cumsum(np.bincount(cell, minlength=N_CELLS), out=self._off[1:])
-        self._pref, self._pcode, self._pxy = ref[order], code[order], xy[order]
+        self._pref, self._pcode, self._pxy, self._psa = ref[order], code[order], xy[order], sa[order]
 
     def _compact(self) -> None:
         self._merge()
@@ -210,9 +229,15 @@ class MatchIndex:
         self._hashes = self._hashes[alive_idx].copy()
         self._grow(max(n, 16))
         self._n_dead = 0
-        self._set_main(cell[keep], remap[self._pref[keep]].astype(np.uint32), self._pcode[keep], self._pxy[keep])
+        self._set_main(
+            cell[keep],
+            remap[self._pref[keep]].astype(np.uint32),
+            self._pcode[keep],
+            self._pxy[keep],
+            self._psa[keep],
+        )
 
-    def _delta_csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    def _delta_csr(self) -> tuple[np.ndarray, ...] | None:
         if not self._dcell:
             return None
         if self._delta is None:
@@ -225,6 +250,7 @@ class MatchIndex:
                 np.concatenate(self._dref)[order],
                 np.concatenate(self._dcode)[order],
                 np.concatenate(self._dxy)[order],
+                np.concatenate(self._dsa)[order],
             )
         return self._delta
 
@@ -252,12 +278,12 @@ class MatchIndex:
         # --- local features
         local: dict[int, tuple[int, np.ndarray | None]] = {}
         if len(fp):
-            qi, ref, qcode_d, rxy = self._gather(fp)
+            qi, ref, dq, rxy, rsa = self._gather(fp)
             if len(qi):
                 keep = alive[ref]
-                qi, ref, qcode_d, rxy = qi[keep], ref[keep], qcode_d[keep], rxy[keep]
+                qi, ref, dq, rxy, rsa = qi[keep], ref[keep], dq[keep], rxy[keep], rsa[keep]
             if len(qi):
-                local = self._verify(fp, qi, ref, qcode_d, rxy)
+                local = self._verify(fp, qi, ref, dq, rxy, rsa)
 
         cand = set(int(c) for c in g_cand) | set(local)
         qw, qh_ = float(fp.width), float(fp.height)
@@ -281,21 +307,19 @@ class MatchIndex:
         out = sorted(results.values(), key=lambda m: (-m.score, m.ref_id))
         return out[:k]
 
-    def _gather(self, fp: Fingerprint) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """All (query keypoint, posting) pairs in probed cells within the Hamming threshold."""
-        cells, codes = fp.cells_and_codes(2)
+    def _gather(self, fp: Fingerprint) -> tuple[np.ndarray, ...]:
+        """All (query keypoint, posting) pairs in probed cells within the Hamming threshold:
+        (query kp index, ref number, Hamming distance, ref xy, ref size/angle)."""
+        cells, codes = fp.cells_and_codes(PROBES)
         nq, p = cells.shape
-        qi_all: list[np.ndarray] = []
-        ref_all: list[np.ndarray] = []
-        d_all: list[np.ndarray] = []
-        xy_all: list[np.ndarray] = []
+        parts: list[tuple[np.ndarray, ...]] = []
         flat = cells.reshape(-1)
         qidx = np.repeat(np.arange(nq), p)
-        segs = [(self._off, self._pref, self._pcode, self._pxy)]
+        segs = [(self._off, self._pref, self._pcode, self._pxy, self._psa)]
         delta = self._delta_csr()
         if delta is not None:
             segs.append(delta)
-        for off, pref, pcode, pxy in segs:
+        for off, pref, pcode, pxy, psa in segs:
             if len(pref) == 0:
                 continue
             starts = off[flat]
@@ -309,51 +333,64 @@ class MatchIndex:
             d = np.bitwise_count(pcode[idx] ^ codes[qrep]).astype(np.uint8)
             m = d <= HAMMING_MAX
             idx = idx[m]
-            qi_all.append(qrep[m])
-            ref_all.append(pref[idx])
-            d_all.append(d[m])
-            xy_all.append(pxy[idx])
-        if not qi_all:
+            parts.append((qrep[m], pref[idx], d[m], pxy[idx], psa[idx]))
+        if not parts:
             z = np.zeros(0, np.int64)
-            return z, z.astype(np.uint32), z.astype(np.uint8), np.zeros((0, 2), np.uint16)
-        return (
-            np.concatenate(qi_all),
-            np.concatenate(ref_all),
-            np.concatenate(d_all),
-            np.concatenate(xy_all),
-        )
+            return (z, z.astype(np.uint32), z.astype(np.uint8), np.zeros((0, 2), np.uint16),
+                    np.zeros((0, 2), np.uint8))
+        return tuple(np.concatenate([pt[i] for pt in parts]) for i in range(5))
 
     def _verify(
-        self, fp: Fingerprint, qi: np.ndarray, ref: np.ndarray, d: np.ndarray, rxy: np.ndarray
+        self, fp: Fingerprint, qi: np.ndarray, ref: np.ndarray, d: np.ndarray, rxy: np.ndarray, rsa: np.ndarray
     ) -> dict[int, tuple[int, np.ndarray | None]]:
         mir = fp.mirrored[qi].astype(np.int64)
-        # Vote: a query keypoint counts once per reference (its closest posting), weighted by
-        # code similarity; the two orientations of the query vote separately.
-        w = np.exp(-((d.astype(np.float32) / 16.0) ** 2))
-        key = ref.astype(np.int64) * 2 + mir
+        key = ref.astype(np.int64) * 2 + mir  # the two orientations of the query are separate
+        # One posting per (query keypoint, reference): the closest code.
         order = np.lexsort((d, qi, key))
         key_s, qi_s = key[order], qi[order]
         first = np.ones(len(order), bool)
         first[1:] = (key_s[1:] != key_s[:-1]) | (qi_s[1:] != qi_s[:-1])
         sel = order[first]
-        votes = np.bincount(key[sel], weights=w[sel])
-        top = np.argsort(-votes)[: 2 * CANDIDATES]
-        top = top[votes[top] > 0]
+        ukeys, inv = np.unique(key[sel], return_inverse=True)
+        nk = len(ukeys)
+        w = np.exp(-((d[sel].astype(np.float32) / 16.0) ** 2))
+        # Weak geometric consistency: true matches share one rotation and one scale change, so
+        # a reference's vote is the peak of its rotation and log-scale histograms, not the raw
+        # number of descriptor matches (which rewards busy, repetitive images).
+        qsa = fp.size_angle[qi[sel]].astype(np.int32)
+        rs = rsa[sel].astype(np.int32)
+        abin = ((qsa[:, 1] - rs[:, 1]) % 256) // (256 // ANGLE_BINS)
+        sbin = np.clip((qsa[:, 0] - rs[:, 0] + 16 * SCALE_BINS // 2) // 16, 0, SCALE_BINS - 1)
+        ha = np.bincount(inv * ANGLE_BINS + abin, weights=w, minlength=nk * ANGLE_BINS).reshape(nk, ANGLE_BINS)
+        hs = np.bincount(inv * SCALE_BINS + sbin, weights=w, minlength=nk * SCALE_BINS).reshape(nk, SCALE_BINS)
+        ha = ha + np.roll(ha, 1, 1)  # bin pairs: tolerate estimates on a bin border
+        hs = hs + np.roll(hs, 1, 1)
+        hs[:, 0] = 0  # roll wrapped the extreme scale bins together
+        apk, spk = ha.argmax(1), hs.argmax(1)
+        votes = np.minimum(ha[np.arange(nk), apk], hs[np.arange(nk), spk])
+        top = np.argsort(-votes)[:CANDIDATES]
+        top = top[votes[top] >= MIN_MATCHES * 0.5]
         out: dict[int, tuple[int, np.ndarray | None]] = {}
-        # positions of selected pairs grouped by key
-        sel_keys = key[sel]
-        order2 = np.argsort(sel_keys, kind="stable")
-        sk = sel_keys[order2]
-        for kk in top:
-            lo, hi = np.searchsorted(sk, kk), np.searchsorted(sk, kk, side="right")
-            if hi - lo < MIN_MATCHES:
+        order2 = np.argsort(inv, kind="stable")
+        bounds = np.searchsorted(inv[order2], np.arange(nk + 1))
+        for t in top:
+            grp = order2[bounds[t] : bounds[t + 1]]
+            # keep pairs in (or next to) the peak rotation and scale bins
+            da = (abin[grp] - apk[t] + 1) % ANGLE_BINS
+            ds = sbin[grp] - spk[t] + 1
+            ok = (da <= 2) & (ds >= -1) & (ds <= 2)
+            grp = grp[ok]
+            if len(grp) < MIN_MATCHES:
                 continue
-            s = sel[order2[lo:hi]]
-            c = int(kk // 2)
+            s = sel[grp]
+            kk = int(ukeys[t])
+            c = kk // 2
             wh = np.maximum(self._wh[c] - 1, 1)
             src = rxy[s].astype(np.float32) / 65535.0 * wh
             dst = fp.xy[qi[s]]
-            inl, H = _ransac(src, dst, fp.width, fp.height, mirrored=bool(kk % 2))
+            inl, H = _ransac(
+                src, dst, rsa[s], fp.size_angle[qi[s]], fp.width, fp.height, mirrored=bool(kk % 2)
+            )
             if inl > out.get(c, (0, None))[0]:
                 out[c] = (inl, H)
         return out
@@ -383,7 +420,13 @@ class MatchIndex:
             sh._hashes = np.zeros((len(sh._alive), 4), np.uint64)
             sh._hashes[: len(mine)] = self._hashes[mine]
             keep = remap[self._pref] >= 0
-            sh._set_main(cell[keep], remap[self._pref[keep]].astype(np.uint32), self._pcode[keep], self._pxy[keep])
+            sh._set_main(
+                cell[keep],
+                remap[self._pref[keep]].astype(np.uint32),
+                self._pcode[keep],
+                self._pxy[keep],
+                self._psa[keep],
+            )
         return shards
 
     def save(self, path: str | Path) -> None:
@@ -396,6 +439,7 @@ class MatchIndex:
             pref=self._pref,
             pcode=self._pcode,
             pxy=self._pxy,
+            psa=self._psa,
             wh=self._wh[:n],
             hashes=self._hashes[:n],
             alive=self._alive[:n],
@@ -417,7 +461,8 @@ class MatchIndex:
             idx._wh[:n] = z["wh"]
             idx._hashes = np.zeros((len(idx._alive), 4), np.uint64)
             idx._hashes[:n] = z["hashes"]
-            idx._off, idx._pref, idx._pcode, idx._pxy = z["off"], z["pref"], z["pcode"], z["pxy"]
+            idx._off, idx._pref, idx._pcode = z["off"], z["pref"], z["pcode"]
+            idx._pxy, idx._psa = z["pxy"], z["psa"]
         idx._pos = {r: i for i, r in enumerate(ids) if idx._alive[i]}
         idx._n_dead = n - len(idx._pos)
         return idx
@@ -428,23 +473,66 @@ def shard_of(ref_id: str, n: int) -> int:
 
 
 def _ransac(
-    src: np.ndarray, dst: np.ndarray, qw: int, qh: int, *, mirrored: bool
+    src: np.ndarray,
+    dst: np.ndarray,
+    src_sa: np.ndarray,
+    dst_sa: np.ndarray,
+    qw: int,
+    qh: int,
+    *,
+    mirrored: bool,
 ) -> tuple[int, np.ndarray | None]:
-    """Inlier count of the best plausible homography reference->query (0 if none)."""
+    """Number of geometrically consistent matches of the best plausible homography
+    reference->query (0 if none), and the homography."""
     if len(src) < MIN_MATCHES:
         return 0, None
-    thr = max(4.0, 0.012 * math.hypot(qw, qh))
+    thr = max(4.0, RANSAC_THR * math.hypot(qw, qh))
     H, mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, thr, maxIters=2000, confidence=0.995)
     if H is None or mask is None:
         return 0, None
     inl = mask.reshape(-1).astype(bool)
     if not _plausible(H, src[inl], mirrored):
         return 0, None
+    # A homography with 8 degrees of freedom fits a handful of random matches by position
+    # alone; a true match must also agree in orientation and scale with the homography's local
+    # Jacobian.  This check is what separates weak true copies from coincidences.
+    inl &= _shape_consistent(H, src, src_sa, dst_sa, mirrored)
+    if inl.sum() < 4:
+        return 0, None
     # Several query keypoints may hit one reference keypoint (repeated texture): count each
     # reference point once so a single blob cannot fake many inliers.
     n = len(np.unique(np.round(src[inl] / 2.0), axis=0))
     n_q = len(np.unique(np.round(dst[inl] / 2.0), axis=0))
     return int(min(n, n_q)), H
+
+
+def _shape_consistent(
+    H: np.ndarray, src: np.ndarray, src_sa: np.ndarray, dst_sa: np.ndarray, mirrored: bool
+) -> np.ndarray:
+    x, y = src[:, 0].astype(np.float64), src[:, 1].astype(np.float64)
+    w = H[2, 0] * x + H[2, 1] * y + H[2, 2]
+    u = (H[0, 0] * x + H[0, 1] * y + H[0, 2]) / w
+    v = (H[1, 0] * x + H[1, 1] * y + H[1, 2]) / w
+    # Jacobian of the projective map at each reference point
+    j00 = (H[0, 0] - u * H[2, 0]) / w
+    j01 = (H[0, 1] - u * H[2, 1]) / w
+    j10 = (H[1, 0] - v * H[2, 0]) / w
+    j11 = (H[1, 1] - v * H[2, 1]) / w
+    # OpenCV keypoint angles run counter-clockwise on screen (y down): image angle = -angle.
+    ar = src_sa[:, 1].astype(np.float64) / 256.0 * 2 * np.pi
+    aq_cv = dst_sa[:, 1].astype(np.float64) / 256.0 * 2 * np.pi
+    if mirrored:  # angle measured in the mirrored image; mirror it back
+        aq_cv = np.pi - aq_cv
+    aq = aq_cv
+    dx, dy = np.cos(ar), np.sin(ar)
+    px, py = j00 * dx + j01 * dy, j10 * dx + j11 * dy
+    pred = np.arctan2(py, px)
+    dang = np.abs((aq - pred + np.pi) % (2 * np.pi) - np.pi)
+    det = np.abs(j00 * j11 - j01 * j10)
+    pred_log_scale = 0.5 * np.log2(np.maximum(det, 1e-12))
+    obs_log_scale = (dst_sa[:, 0].astype(np.float64) - src_sa[:, 0].astype(np.float64)) / 32.0
+    dscale = np.abs(obs_log_scale - pred_log_scale)
+    return (dang < np.deg2rad(ANGLE_TOL_DEG)) & (dscale < SCALE_TOL_OCT)
 
 
 def _plausible(H: np.ndarray, pts: np.ndarray, mirrored: bool) -> bool:
