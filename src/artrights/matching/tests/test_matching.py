@@ -1,0 +1,189 @@
+"""Engine behaviour on small synthetic artworks drawn here (never the benchmark data)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from artrights.matching.fingerprint import Fingerprint, extract
+from artrights.matching.folders import match_folders
+from artrights.matching.index import MatchIndex, merge_results, shard_of
+
+
+def artwork(seed: int, w: int = 480, h: int = 360) -> Image.Image:
+    """A busy random 'painting': shapes, lines and texture, distinct per seed."""
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 256, 3)
+    im = Image.new("RGB", (w, h), tuple(int(c) for c in base))
+    d = ImageDraw.Draw(im)
+    for _ in range(60):
+        x0, y0 = int(rng.integers(0, w)), int(rng.integers(0, h))
+        x1, y1 = x0 + int(rng.integers(10, 120)), y0 + int(rng.integers(10, 120))
+        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+        kind = rng.integers(0, 3)
+        if kind == 0:
+            d.ellipse([x0, y0, x1, y1], fill=colour, outline=(0, 0, 0))
+        elif kind == 1:
+            d.rectangle([x0, y0, x1, y1], fill=colour)
+        else:
+            d.line([x0, y0, x1, y1], fill=colour, width=int(rng.integers(1, 6)))
+    noise = rng.normal(0, 6, (h, w, 3))
+    return Image.fromarray(np.clip(np.asarray(im, np.float32) + noise, 0, 255).astype(np.uint8))
+
+
+@pytest.fixture(scope="module")
+def index() -> MatchIndex:
+    idx = MatchIndex()
+    for i in range(8):
+        idx.add(f"art{i}", extract(artwork(i)))
+    return idx
+
+
+def _rotate(im: Image.Image, deg: float) -> tuple[Image.Image, np.ndarray]:
+    w, h = im.size
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
+    out = cv2.warpAffine(np.asarray(im), m, (w, h), borderValue=(128, 128, 128))
+    return Image.fromarray(out), m
+
+
+def test_an_exact_copy_is_the_top_match_with_a_high_score(index: MatchIndex) -> None:
+    res = index.search(extract(artwork(3), query=True))
+    assert res[0].ref_id == "art3"
+    assert res[0].score > 0.95
+    assert all(m.score < res[0].score for m in res[1:])
+
+
+def test_a_cropped_and_rotated_copy_is_found_with_its_region(index: MatchIndex) -> None:
+    crop = artwork(5).crop((60, 40, 420, 320))  # keeps 58 % of the area
+    rotated, m = _rotate(crop, 12.0)
+    res = index.search(extract(rotated, query=True))
+    assert res[0].ref_id == "art5" and res[0].score > 0.9
+    assert res[0].homography is not None
+    # The reference corner (60, 40) sits at the crop origin; check the homography maps a
+    # reference point to where the rotation put it.
+    h = np.array(res[0].homography)
+    ref_pt = np.array([200.0, 150.0, 1.0])
+    got = h @ ref_pt
+    got = got[:2] / got[2]
+    expected = m @ np.array([200.0 - 60, 150.0 - 40, 1.0])
+    assert np.linalg.norm(got - expected) < 4.0
+    assert len(res[0].region) == 4
+
+
+def test_a_mirrored_copy_is_found(index: MatchIndex) -> None:
+    mirrored = artwork(2).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    res = index.search(extract(mirrored, query=True))
+    assert res[0].ref_id == "art2" and res[0].score > 0.9
+
+
+def test_a_tiny_blurred_copy_is_still_found(index: MatchIndex) -> None:
+    small = artwork(6).resize((72, 54), Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(1))
+    res = index.search(extract(small, query=True))
+    assert res and res[0].ref_id == "art6" and res[0].score > 0.8
+
+
+def test_a_copy_embedded_in_a_larger_page_is_found_with_the_region_around_it(index: MatchIndex) -> None:
+    page = Image.new("RGB", (1000, 800), (240, 240, 235))
+    page.paste(artwork(200, 300, 500), (620, 100))  # an unrelated picture beside it
+    page.paste(artwork(4).resize((360, 270)), (150, 300))
+    res = index.search(extract(page, query=True))
+    assert res[0].ref_id == "art4" and res[0].score > 0.9
+    xs = [p[0] for p in res[0].region]
+    ys = [p[1] for p in res[0].region]
+    assert abs(min(xs) - 150) < 10 and abs(max(xs) - 510) < 10
+    assert abs(min(ys) - 300) < 10 and abs(max(ys) - 570) < 10
+
+
+def test_an_unrelated_image_gets_no_confident_match(index: MatchIndex) -> None:
+    res = index.search(extract(artwork(999), query=True), min_score=0.5)
+    assert res == []
+
+
+def test_scores_stay_in_the_unit_interval_and_results_respect_k(index: MatchIndex) -> None:
+    res = index.search(extract(artwork(1), query=True), k=2)
+    assert 1 <= len(res) <= 2
+    assert all(0.0 <= m.score <= 1.0 for m in res)
+
+
+def test_a_fingerprint_survives_serialisation_and_stays_compact() -> None:
+    fp = extract(artwork(7))
+    raw = fp.to_bytes()
+    back = Fingerprint.from_bytes(raw)
+    assert len(back) == len(fp) > 50
+    assert np.array_equal(back.desc, fp.desc) and np.array_equal(back.hashes, fp.hashes)
+    assert np.abs(back.xy - fp.xy).max() < 0.05
+    assert len(raw) < 80 * len(fp) + 100
+
+
+def test_a_damaged_fingerprint_is_refused() -> None:
+    raw = extract(artwork(7)).to_bytes()
+    with pytest.raises(ValueError):
+        Fingerprint.from_bytes(raw[: len(raw) // 2])
+    with pytest.raises(ValueError):
+        Fingerprint.from_bytes(b"XXXX" + raw[4:])
+
+
+def test_a_query_fingerprint_cannot_be_added_as_a_reference() -> None:
+    with pytest.raises(ValueError):
+        MatchIndex().add("q", extract(artwork(1), query=True))
+
+
+def test_a_removed_reference_is_no_longer_found(index: MatchIndex) -> None:
+    idx = MatchIndex()
+    for i in range(3):
+        idx.add(f"art{i}", extract(artwork(i)))
+    q = extract(artwork(1), query=True)
+    assert idx.search(q)[0].ref_id == "art1"
+    idx.remove("art1")
+    assert len(idx) == 2 and "art1" not in idx
+    assert all(m.ref_id != "art1" for m in idx.search(q))
+    idx.add("art1", extract(artwork(1)))  # and can come back without a rebuild
+    assert idx.search(q)[0].ref_id == "art1"
+
+
+def test_a_saved_index_loads_and_answers_the_same(index: MatchIndex, tmp_path: Path) -> None:
+    q = extract(artwork(0).rotate(7, expand=True), query=True)
+    before = index.search(q)
+    index.save(tmp_path / "idx.npz")
+    loaded = MatchIndex.load(tmp_path / "idx.npz")
+    after = loaded.search(q)
+    assert len(loaded) == len(index)
+    assert [(m.ref_id, round(m.score, 9)) for m in before] == [(m.ref_id, round(m.score, 9)) for m in after]
+
+
+def test_shards_merge_to_the_same_results_as_the_whole_index(index: MatchIndex) -> None:
+    shards = index.shard(3)
+    assert sum(len(s) for s in shards) == len(index)
+    for s in shards:
+        assert all(shard_of(r, 3) == shards.index(s) for r in s.ref_ids)
+    q = extract(artwork(4).crop((0, 0, 300, 300)), query=True)
+    whole = index.search(q, k=5)
+    merged = merge_results([s.search(q, k=5) for s in shards], k=5)
+    assert [(m.ref_id, round(m.score, 9)) for m in whole] == [(m.ref_id, round(m.score, 9)) for m in merged]
+
+
+def test_match_folders_writes_disc21_predictions(tmp_path: Path) -> None:
+    refs, queries = tmp_path / "refs", tmp_path / "queries"
+    refs.mkdir()
+    queries.mkdir()
+    for i in range(3):
+        artwork(i).save(refs / f"R{i}.jpg", quality=92)
+    artwork(1).crop((40, 40, 400, 300)).save(queries / "Q1.jpg", quality=80)
+    artwork(500).save(queries / "Q2.png")
+    (queries / "broken.jpg").write_bytes(b"not an image")
+    out = tmp_path / "preds.csv"
+    match_folders(refs, queries, out, progress=False, workers=1)
+    rows = list(csv.DictReader(open(out)))
+    assert set(rows[0]) == {"query_id", "reference_id", "score"}
+    best = {}
+    for r in rows:
+        if float(r["score"]) > best.get(r["query_id"], ("", -1.0))[1]:
+            best[r["query_id"]] = (r["reference_id"], float(r["score"]))
+    assert best["Q1"][0] == "R1" and best["Q1"][1] > 0.9
+    assert best.get("Q2", ("", 0.0))[1] < 0.5
+    assert "broken" not in best
