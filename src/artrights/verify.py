@@ -111,7 +111,8 @@ def _is_strict_der(data: bytes) -> bool:
         return stop
 
     try:
-        return walk(0, len(data)) == len(data)
+        # ContentInfo is a SEQUENCE; asn1crypto does not check the outermost tag itself.
+        return data[:1] == b"\x30" and walk(0, len(data)) == len(data)
     except (ValueError, IndexError):
         return False
 
@@ -319,7 +320,8 @@ def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) 
 
 def verify_bytes(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) -> Verdict:
     """Verify a certificate PDF, a JSON bundle or a signed image, told apart by their first bytes."""
-    if data.startswith(b"%PDF-"):
+    # "PDF-" near the start: a damaged header still goes to the PDF checks and fails there.
+    if b"PDF-" in data[:8]:
         return verify_pdf(data, trust, file_bytes=file_bytes)
     if data.lstrip()[:1] == b"{":
         try:

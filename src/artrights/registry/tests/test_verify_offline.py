@@ -139,7 +139,7 @@ def test_without_signing_roots_the_certificate_verifies_with_a_warning(kit: Kit,
 # --- damaged or foreign inputs ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("where", [0.02, 0.25, 0.5, 0.75, 0.9, 0.995])
+@pytest.mark.parametrize("where", [0.0, 0.02, 0.25, 0.5, 0.75, 0.9, 0.995])
 def test_one_changed_byte_anywhere_in_the_certificate_fails_the_pdf_signature(
     kit: Kit, pdf: bytes, where: float
 ) -> None:
@@ -180,12 +180,14 @@ def test_changed_bytes_inside_the_signature_container_fail_the_pdf_signature(kit
         # The same two fields of the signature timestamp token (version 3).
         ("token version", "020103310f300d06096086480165030402010500", 5),
         ("token digestAlgorithms", "020103310f300d06096086480165030402010500", 30),
+        # The outermost tag: SEQUENCE (30) read as SET (31) would otherwise pass.
+        ("outer tag", "30", 1),
     ],
 )
 def test_unread_fields_of_the_signature_container_are_still_bound(
     kit: Kit, pdf: bytes, field: str, pattern: str, offset: int
 ) -> None:
-    start = pdf.index(b"/Contents <")
+    start = pdf.index(b"/Contents <") + len(b"/Contents <")
     at = pdf.lower().index(pattern.encode(), start) + offset
     verdict = verify.verify_bytes(flipped(pdf, at), kit.trust)
     assert verdict.failed_check == "pdf_signature", field
