@@ -86,8 +86,9 @@ def _is_strict_der(data: bytes) -> bool:
         if pos + 2 > end:
             raise ValueError("truncated")
         tag = data[pos]
-        if tag & 0x1F == 0x1F:
-            raise ValueError("high tag numbers are not used in CMS")
+        if tag == 0 or tag & 0x1F == 0x1F:
+            # Tag 0 is end-of-contents: zero padding swallowed by an enlarged outer length.
+            raise ValueError("end-of-contents or high tag number")
         first = data[pos + 1]
         pos += 2
         if first < 0x80:

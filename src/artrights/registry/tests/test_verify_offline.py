@@ -180,8 +180,8 @@ def test_changed_bytes_inside_the_signature_container_fail_the_pdf_signature(kit
         # The same two fields of the signature timestamp token (version 3).
         ("token version", "020103310f300d06096086480165030402010500", 5),
         ("token digestAlgorithms", "020103310f300d06096086480165030402010500", 30),
-        # The outermost tag: SEQUENCE (30) read as SET (31) would otherwise pass.
-        ("outer tag", "30", 1),
+        # The outermost length, enlarged to swallow the zero padding (308208.. -> 308218..).
+        ("outer length", "3082", 5),
     ],
 )
 def test_unread_fields_of_the_signature_container_are_still_bound(
@@ -206,6 +206,7 @@ def test_strict_der_rejects_long_form_short_lengths_and_overruns() -> None:
     assert not verify._is_strict_der(bytes.fromhex("3004020101"))  # runs past the data
     assert not verify._is_strict_der(bytes.fromhex("300402010105"))  # a child runs past its parent
     assert not verify._is_strict_der(bytes.fromhex("3003050100"))  # NULL with contents
+    assert not verify._is_strict_der(bytes.fromhex("30050201010000"))  # zero padding inside
 
 
 def test_a_changed_byte_in_the_attached_bundle_fails_the_pdf_signature(kit: Kit, pdf: bytes) -> None:
