@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import struct
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -135,14 +136,14 @@ def _working_scale(w: int, h: int) -> float:
     return 1.0
 
 
-_SIFT_CACHE: dict[int, cv2.SIFT] = {}
+_SIFT_CACHE: dict[int, Any] = {}
 
 
-def _sift(n: int) -> cv2.SIFT:
+def _sift(n: int) -> Any:
     if n not in _SIFT_CACHE:
         # A lower contrast threshold than Lowe's 0.04 keeps features on flat drawings and blurred
         # copies; the index's Hamming check and RANSAC reject the extra noise.
-        _SIFT_CACHE[n] = cv2.SIFT_create(nfeatures=n, contrastThreshold=0.025)
+        _SIFT_CACHE[n] = cv2.SIFT_create(nfeatures=n, contrastThreshold=0.025)  # type: ignore[attr-defined]
     return _SIFT_CACHE[n]
 
 
@@ -196,9 +197,9 @@ def _quantise_size_angle(sa: np.ndarray) -> np.ndarray:
 def dct_hash(gray: np.ndarray) -> np.ndarray:
     """256-bit hash: signs of the 16x16 lowest DCT coefficients of a 64x64 thumbnail against
     their median (PDQ-like; robust to blur, rescaling, JPEG and global tone changes)."""
-    g = gray.astype(np.float32)
+    g = np.asarray(gray, np.float32)
     if g.shape != (64, 64):
-        g = cv2.resize(g, (64, 64), interpolation=cv2.INTER_AREA)
+        g = np.asarray(cv2.resize(g, (64, 64), interpolation=cv2.INTER_AREA), np.float32)
     c = cv2.dct(g)[:16, :16].reshape(-1).copy()
     c[0] = 0.0  # DC carries only brightness
     med = np.median(c[1:])

@@ -96,7 +96,8 @@ def match_folders(
             w.writerow(["query_id", "reference_id", "score"])
             for path, matches, _err in tqdm(it, total=len(jobs), disable=not progress, desc="search"):
                 for ref_id, score in matches:
-                    w.writerow([Path(path).stem, ref_id, f"{score:.6f}"])
+                    # full precision: strong matches differ only far behind the decimal point
+                    w.writerow([Path(path).stem, ref_id, repr(float(score))])
                     rows += 1
         os.replace(tmp, out_csv)
     finally:

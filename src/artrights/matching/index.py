@@ -40,6 +40,7 @@ CANDIDATES = 40  # (reference, orientation) pairs verified by RANSAC per query
 MIN_MATCHES = 5
 PROBES = 2  # words probed per half of the multi-index for a query descriptor (2 x 2 cells)
 ANGLE_BINS = 16
+STOP_FACTOR = 40.0  # cells longer than this many times the mean list length are skipped
 RANSAC_THR = 0.012  # reprojection tolerance as a fraction of the query diagonal
 ANGLE_TOL_DEG = 25.0  # keypoint orientation vs. homography
 SCALE_TOL_OCT = 0.6  # keypoint scale vs. homography, in octaves
@@ -151,8 +152,43 @@ class MatchIndex:
     # ---------------------------------------------------------------- add / remove
     def add(self, ref_id: str, fp: Fingerprint) -> None:
         """Add (or replace) a reference."""
+        self._add(ref_id, fp)
+        self._maybe_merge()
+
+    def add_many(self, items: Iterable[tuple[str, Fingerprint]]) -> None:
+        """Bulk add: one merge at the end instead of geometric intermediate merges."""
+        for ref_id, fp in items:
+            self._add(ref_id, fp)
+        self._merge()
+
+    def _add(self, ref_id: str, fp: Fingerprint) -> None:
         if fp.is_query:
             raise ValueError("add() takes reference fingerprints (extract(image, query=False))")
+        n = min(len(fp), self.max_keypoints_per_ref)
+        cells, codes = fp.cells_and_codes(1) if n else (np.zeros((0, 1), np.int32), np.zeros(0, np.uint64))
+        wh = np.array([max(fp.width - 1, 1), max(fp.height - 1, 1)], np.float32)
+        self.add_postings(
+            ref_id,
+            (fp.width, fp.height),
+            fp.hashes[0],
+            cells[:n, 0],
+            codes[:n],
+            np.clip(np.rint(fp.xy[:n] / wh * 65535), 0, 65535).astype(np.uint16),
+            fp.size_angle[:n],
+        )
+
+    def add_postings(
+        self,
+        ref_id: str,
+        size: tuple[int, int],
+        dct_hash: np.ndarray,
+        cells: np.ndarray,
+        codes: np.ndarray,
+        xy: np.ndarray,
+        size_angle: np.ndarray,
+    ) -> None:
+        """Low-level add of already quantised data (xy as 1/65535 fractions of the image side);
+        used by :meth:`add` and by benchmarks that synthesise millions of references."""
         if ref_id in self._pos:
             self.remove(ref_id)
         i = len(self._ids)
@@ -160,26 +196,21 @@ class MatchIndex:
         self._ids.append(ref_id)
         self._pos[ref_id] = i
         self._alive[i] = True
-        self._wh[i] = (fp.width, fp.height)
-        self._hashes[i] = fp.hashes[0].view("<u8")
-        n = min(len(fp), self.max_keypoints_per_ref)
+        self._wh[i] = size
+        self._hashes[i] = np.ascontiguousarray(dct_hash, dtype=np.uint8).view("<u8")
+        n = len(cells)
         if n:
-            cells, codes = fp.cells_and_codes(1)
-            cells, codes = cells[:n], codes[:n]
-            wh = np.array([max(fp.width - 1, 1), max(fp.height - 1, 1)], np.float32)
-            self._dcell.append(cells[:, 0].astype(np.int32))
+            self._dcell.append(cells.astype(np.int32))
             self._dref.append(np.full(n, i, np.uint32))
-            self._dcode.append(codes)
-            self._dxy.append(np.clip(np.rint(fp.xy[:n] / wh * 65535), 0, 65535).astype(np.uint16))
-            self._dsa.append(fp.size_angle[:n].astype(np.uint8))
+            self._dcode.append(codes.astype(np.uint64))
+            self._dxy.append(xy.astype(np.uint16))
+            self._dsa.append(size_angle.astype(np.uint8))
             self._delta_size += n
             self._delta = None
-            if self._delta_size > max(200_000, len(self._pref) // 8):
-                self._merge()
 
-    def add_many(self, items: Iterable[tuple[str, Fingerprint]]) -> None:
-        for ref_id, fp in items:
-            self.add(ref_id, fp)
+    def _maybe_merge(self) -> None:
+        if self._delta_size > max(200_000, len(self._pref) // 8):
+            self._merge()
 
     def remove(self, ref_id: str) -> None:
         i = self._pos.pop(ref_id)
@@ -315,7 +346,7 @@ class MatchIndex:
         parts: list[tuple[np.ndarray, ...]] = []
         flat = cells.reshape(-1)
         qidx = np.repeat(np.arange(nq), p)
-        segs = [(self._off, self._pref, self._pcode, self._pxy, self._psa)]
+        segs: list[tuple[np.ndarray, ...]] = [(self._off, self._pref, self._pcode, self._pxy, self._psa)]
         delta = self._delta_csr()
         if delta is not None:
             segs.append(delta)
@@ -324,6 +355,10 @@ class MatchIndex:
                 continue
             starts = off[flat]
             lens = off[flat + 1] - starts
+            if STOP_FACTOR > 0:
+                # "Stop words": a few cells (flat patches, star dots) hold a large share of all
+                # postings, cost most of the search time and carry almost no evidence.
+                lens = np.where(lens > STOP_FACTOR * len(pref) / N_CELLS + 64, 0, lens)
             total = int(lens.sum())
             if total == 0:
                 continue
@@ -333,7 +368,8 @@ class MatchIndex:
             d = np.bitwise_count(pcode[idx] ^ codes[qrep]).astype(np.uint8)
             m = d <= HAMMING_MAX
             idx = idx[m]
-            parts.append((qrep[m], pref[idx], d[m], pxy[idx], psa[idx]))
+            part: tuple[np.ndarray, ...] = (qrep[m], pref[idx], d[m], pxy[idx], psa[idx])
+            parts.append(part)
         if not parts:
             z = np.zeros(0, np.int64)
             return (z, z.astype(np.uint32), z.astype(np.uint8), np.zeros((0, 2), np.uint16),

@@ -180,7 +180,7 @@ def test_match_folders_writes_disc21_predictions(tmp_path: Path) -> None:
     match_folders(refs, queries, out, progress=False, workers=1)
     rows = list(csv.DictReader(open(out)))
     assert set(rows[0]) == {"query_id", "reference_id", "score"}
-    best = {}
+    best: dict[str, tuple[str, float]] = {}
     for r in rows:
         if float(r["score"]) > best.get(r["query_id"], ("", -1.0))[1]:
             best[r["query_id"]] = (r["reference_id"], float(r["score"]))
