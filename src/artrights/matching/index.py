@@ -24,12 +24,14 @@ import math
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from artrights.matching.fingerprint import Fingerprint
+from artrights.matching.vocabulary import get_vocabulary
 
 __all__ = ["Match", "MatchIndex", "merge_results"]
 
@@ -40,7 +42,6 @@ CANDIDATES = 40  # (reference, orientation) pairs verified by RANSAC per query
 MIN_MATCHES = 5
 PROBES = 2  # words probed per half of the multi-index for a query descriptor (2 x 2 cells)
 ANGLE_BINS = 16
-STOP_FACTOR = 40.0  # cells longer than this many times the mean list length are skipped
 RANSAC_THR = 0.012  # reprojection tolerance as a fraction of the query diagonal
 ANGLE_TOL_DEG = 25.0  # keypoint orientation vs. homography
 SCALE_TOL_OCT = 0.6  # keypoint scale vs. homography, in octaves
@@ -342,6 +343,7 @@ class MatchIndex:
         """All (query keypoint, posting) pairs in probed cells within the Hamming threshold:
         (query kp index, ref number, Hamming distance, ref xy, ref size/angle)."""
         cells, codes = fp.cells_and_codes(PROBES)
+        stop = _stop_mask()
         nq, p = cells.shape
         parts: list[tuple[np.ndarray, ...]] = []
         flat = cells.reshape(-1)
@@ -355,10 +357,9 @@ class MatchIndex:
                 continue
             starts = off[flat]
             lens = off[flat + 1] - starts
-            if STOP_FACTOR > 0:
-                # "Stop words": a few cells (flat patches, star dots) hold a large share of all
-                # postings, cost most of the search time and carry almost no evidence.
-                lens = np.where(lens > STOP_FACTOR * len(pref) / N_CELLS + 64, 0, lens)
+            # "Stop words": a few cells (flat patches, star dots) hold a large share of all
+            # postings, cost most of the search time and carry almost no evidence.
+            lens = np.where(stop[flat], 0, lens)
             total = int(lens.sum())
             if total == 0:
                 continue
@@ -502,6 +503,13 @@ class MatchIndex:
         idx._pos = {r: i for i, r in enumerate(ids) if idx._alive[i]}
         idx._n_dead = n - len(idx._pos)
         return idx
+
+
+@lru_cache(maxsize=1)
+def _stop_mask() -> np.ndarray:
+    mask = np.zeros(N_CELLS, bool)
+    mask[get_vocabulary().stop_cells] = True
+    return mask
 
 
 def shard_of(ref_id: str, n: int) -> int:
