@@ -60,6 +60,9 @@ class Fingerprint:
     hashes: np.ndarray  # (m, 32) uint8: DCT hashes; row 0 = image as is
     is_query: bool = False
     vocab_version: int = 1
+    # Queries only, not serialised: a small greyscale copy used to re-check a local match by
+    # hashing the matched region rectified into the reference's frame.
+    thumb: np.ndarray | None = field(default=None, repr=False, compare=False)
     _cells: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
@@ -274,4 +277,16 @@ def extract(
         hashes=global_hashes(gray, query),
         is_query=query,
         vocab_version=vocab.version,
+        thumb=query_thumb(gray) if query else None,
     )
+
+
+THUMB_SIDE = 384
+
+
+def query_thumb(gray: np.ndarray) -> np.ndarray:
+    h, w = gray.shape
+    s = min(1.0, THUMB_SIDE / max(h, w))
+    if s < 1.0:
+        gray = cv2.resize(gray, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(gray)

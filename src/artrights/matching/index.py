@@ -30,7 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from artrights.matching.fingerprint import Fingerprint
+from artrights.matching.fingerprint import Fingerprint, dct_hash
 from artrights.matching.vocabulary import get_vocabulary
 
 __all__ = ["Match", "MatchIndex", "merge_results"]
@@ -42,13 +42,14 @@ CANDIDATES = 40  # (reference, orientation) pairs verified by RANSAC per query
 MIN_MATCHES = 5
 PROBES = 2  # words probed per half of the multi-index for a query descriptor (2 x 2 cells)
 ANGLE_BINS = 16
+REGION_CHECK = True
 RANSAC_THR = 0.012  # reprojection tolerance as a fraction of the query diagonal
 ANGLE_TOL_DEG = 25.0  # keypoint orientation vs. homography
 SCALE_TOL_OCT = 0.6  # keypoint scale vs. homography, in octaves
 SCALE_BINS = 24  # half-octave bins of the scale change
 
 # Fixed calibration (fitted once on background images, see bench/bench_matching_accuracy.py).
-LOCAL_MID, LOCAL_SLOPE = 9.0, 6.0  # inliers at which p = 0.5, and steepness
+LOCAL_MID, LOCAL_SLOPE = 12.0, 6.0  # inliers at which p = 0.5, and steepness
 GLOBAL_MID, GLOBAL_SLOPE = 62.0, 0.25  # hash distance (of 256) at p = 0.5, steepness
 
 
@@ -308,7 +309,7 @@ class MatchIndex:
         g_cand = np.flatnonzero(dist <= GLOBAL_MID + 24)
 
         # --- local features
-        local: dict[int, tuple[int, np.ndarray | None]] = {}
+        local: dict[int, tuple[int, np.ndarray | None, int]] = {}
         if len(fp):
             qi, ref, dq, rxy, rsa = self._gather(fp)
             if len(qi):
@@ -321,10 +322,11 @@ class MatchIndex:
         qw, qh_ = float(fp.width), float(fp.height)
         full = [(0.0, 0.0), (qw, 0.0), (qw, qh_), (0.0, qh_)]
         for c in cand:
-            inl, H = local.get(c, (0, None))
+            inl, H, vdist = local.get(c, (0, None, 256))
             pl = local_probability(inl)
             pg = global_probability(int(dist[c]))
-            score = 1.0 - (1.0 - pl) * (1.0 - pg)
+            pv = global_probability(vdist)
+            score = 1.0 - (1.0 - pl) * (1.0 - pg) * (1.0 - pv)
             if score < min_score:
                 continue
             if H is not None:
@@ -338,6 +340,24 @@ class MatchIndex:
             results[c] = Match(self._ids[c], float(score), region, hom, int(inl), int(dist[c]))
         out = sorted(results.values(), key=lambda m: (-m.score, m.ref_id))
         return out[:k]
+
+    def _region_hash_distance(self, fp: Fingerprint, c: int, H: np.ndarray) -> int:
+        """Hash the query region that the homography says is reference ``c``, rectified into the
+        reference frame, and compare it with the reference's own hash.  A coincidental keypoint
+        fit rectifies to unrelated content (distance ~128); a true copy, even one found with few
+        keypoints, rectifies to (nearly) the reference itself."""
+        assert fp.thumb is not None
+        th, tw = fp.thumb.shape
+        s = np.diag([tw / fp.width, th / fp.height, 1.0])
+        w, h = self._wh[c]
+        d = np.diag([w / 64.0, h / 64.0, 1.0])
+        m = s @ H @ d  # 64x64 reference grid -> query thumbnail pixels
+        src = cv2.GaussianBlur(fp.thumb, (0, 0), 0.8)
+        warped = cv2.warpPerspective(
+            src, m, (64, 64), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE
+        )
+        hq = dct_hash(warped).view("<u8")
+        return int(np.bitwise_count(hq ^ self._hashes[c]).sum())
 
     def _gather(self, fp: Fingerprint) -> tuple[np.ndarray, ...]:
         """All (query keypoint, posting) pairs in probed cells within the Hamming threshold:
@@ -379,7 +399,7 @@ class MatchIndex:
 
     def _verify(
         self, fp: Fingerprint, qi: np.ndarray, ref: np.ndarray, d: np.ndarray, rxy: np.ndarray, rsa: np.ndarray
-    ) -> dict[int, tuple[int, np.ndarray | None]]:
+    ) -> dict[int, tuple[int, np.ndarray | None, int]]:
         mir = fp.mirrored[qi].astype(np.int64)
         key = ref.astype(np.int64) * 2 + mir  # the two orientations of the query are separate
         # One posting per (query keypoint, reference): the closest code.
@@ -407,7 +427,7 @@ class MatchIndex:
         votes = np.minimum(ha[np.arange(nk), apk], hs[np.arange(nk), spk])
         top = np.argsort(-votes)[:CANDIDATES]
         top = top[votes[top] >= MIN_MATCHES * 0.5]
-        out: dict[int, tuple[int, np.ndarray | None]] = {}
+        out: dict[int, tuple[int, np.ndarray | None, int]] = {}
         order2 = np.argsort(inv, kind="stable")
         bounds = np.searchsorted(inv[order2], np.arange(nk + 1))
         for t in top:
@@ -417,19 +437,34 @@ class MatchIndex:
             ds = sbin[grp] - spk[t] + 1
             ok = (da <= 2) & (ds >= -1) & (ds <= 2)
             grp = grp[ok]
-            if len(grp) < MIN_MATCHES:
+            if len(grp) < 4:
                 continue
             s = sel[grp]
             kk = int(ukeys[t])
             c = kk // 2
+            mirrored = bool(kk % 2)
             wh = np.maximum(self._wh[c] - 1, 1)
             src = rxy[s].astype(np.float32) / 65535.0 * wh
             dst = fp.xy[qi[s]]
-            inl, H = _ransac(
-                src, dst, rsa[s], fp.size_angle[qi[s]], fp.width, fp.height, mirrored=bool(kk % 2)
-            )
-            if inl > out.get(c, (0, None))[0]:
-                out[c] = (inl, H)
+            inl, H = _ransac(src, dst, rsa[s], fp.size_angle[qi[s]], fp.width, fp.height, mirrored=mirrored)
+            vdist = 256
+            if fp.thumb is not None and REGION_CHECK:
+                hyps = [H] if H is not None else []
+                if inl < 15:
+                    # Few keypoints survive heavy blur/downscaling/perspective; a 4-parameter
+                    # similarity needs only 2 correct matches, and the region hash then decides.
+                    sim = _similarity(src, dst, wh, fp.width, fp.height, mirrored)
+                    if sim is not None:
+                        hyps.append(sim)
+                for hyp in hyps:
+                    dv = self._region_hash_distance(fp, c, hyp)
+                    if dv < vdist:
+                        vdist = dv
+                        if H is None:
+                            H = hyp
+            prev = out.get(c)
+            if prev is None or (inl, -vdist) > (prev[0], -prev[2]):
+                out[c] = (inl, H, vdist)
         return out
 
     # ---------------------------------------------------------------- shards & persistence
@@ -548,6 +583,25 @@ def _ransac(
     n = len(np.unique(np.round(src[inl] / 2.0), axis=0))
     n_q = len(np.unique(np.round(dst[inl] / 2.0), axis=0))
     return int(min(n, n_q)), H
+
+
+def _similarity(
+    src: np.ndarray, dst: np.ndarray, wh: np.ndarray, qw: int, qh: int, mirrored: bool
+) -> np.ndarray | None:
+    """RANSAC similarity reference->query as a 3x3 matrix (with the mirror folded in)."""
+    flip = np.array([[-1.0, 0.0, float(wh[0])], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]) if mirrored else np.eye(3)
+    s2 = src.copy()
+    if mirrored:
+        s2[:, 0] = wh[0] - s2[:, 0]
+    thr = max(4.0, RANSAC_THR * math.hypot(qw, qh))
+    a, mask = cv2.estimateAffinePartial2D(s2, dst, method=cv2.RANSAC, ransacReprojThreshold=thr)
+    if a is None or mask is None or int(mask.sum()) < 3:
+        return None
+    m = np.vstack([a, [0.0, 0.0, 1.0]])
+    scale = math.sqrt(abs(np.linalg.det(m[:2, :2])))
+    if not 0.02 < scale < 50:
+        return None
+    return np.asarray(m @ flip, np.float64)
 
 
 def _shape_consistent(
