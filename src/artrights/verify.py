@@ -191,9 +191,11 @@ def _signature_timestamp_time(signature: Any) -> dt.datetime | None:
 def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
     """Return the embedded bundle of a certificate whose signature covers and protects it."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
+
+    from artrights.asyncrun import run_sync
 
     def fail(zh: str, en: str) -> VerificationFailure:
         return VerificationFailure("pdf_signature", zh, en)
@@ -224,8 +226,10 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
     )
     ts_context = ValidationContext(trust_roots=_asn1_certs(trust.tsa_roots), allow_fetching=False, moment=moment)
     try:
-        status = validate_pdf_signature(
-            signatures[0], signer_validation_context=signer_context, ts_validation_context=ts_context
+        status = run_sync(
+            async_validate_pdf_signature(
+                signatures[0], signer_validation_context=signer_context, ts_validation_context=ts_context
+            )
         )
     except Exception as exc:
         raise fail("数字签名无法验证", f"the signature cannot be validated: {exc}") from None

@@ -17,7 +17,6 @@ and then :func:`sign_pdf` with the platform's document-signing key and the built
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 import os
@@ -30,6 +29,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from artrights.asyncrun import run_sync
 
 from .bundle import Timestamper
 
@@ -487,24 +488,6 @@ def sign_pdf(
     # CMS encoding fewer, and asn1crypto's re-encoding of a parsed time-stamp token can be very slow.
     # 16 KiB holds an ECDSA or RSA-4096 chain plus the token several times over.
     coro = pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=16 * 1024)
-    if _in_event_loop():
-        _run_in_thread(coro)
-    else:
-        asyncio.run(coro)
+    run_sync(coro)
     return out.getvalue()
 
-
-def _in_event_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-def _run_in_thread(coro: Any) -> None:
-    # Signing from inside a running loop (an async view) cannot nest asyncio.run.
-    import concurrent.futures
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coro).result()

@@ -143,8 +143,10 @@ def test_the_qr_code_opens_the_public_verification_page(signed_path: Path, tmp_p
 
 def test_the_signature_is_pades_b_t_over_the_whole_file(kit: Kit, signed_path: Path) -> None:
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    from artrights.asyncrun import run_sync
     from pyhanko_certvalidator import ValidationContext
 
     from artrights.verify import _asn1_certs
@@ -153,10 +155,12 @@ def test_the_signature_is_pades_b_t_over_the_whole_file(kit: Kit, signed_path: P
         reader = PdfFileReader(fh)
         [sig] = reader.embedded_signatures
         assert sig.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
-        status = validate_pdf_signature(
-            sig,
-            signer_validation_context=ValidationContext(trust_roots=_asn1_certs([kit.signing.root])),
-            ts_validation_context=ValidationContext(trust_roots=_asn1_certs([kit.tsa.root_certificate])),
+        status = run_sync(
+            async_validate_pdf_signature(
+                sig,
+                signer_validation_context=ValidationContext(trust_roots=_asn1_certs([kit.signing.root])),
+                ts_validation_context=ValidationContext(trust_roots=_asn1_certs([kit.tsa.root_certificate])),
+            )
         )
     assert status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE

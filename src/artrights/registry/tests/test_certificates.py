@@ -117,3 +117,16 @@ def test_the_offline_command_verifies_without_django_or_a_database(filed, tmp_pa
     )
     assert bad.returncode == 1
     assert "pdf_signature" in bad.stdout + bad.stderr
+
+
+def test_verification_also_works_inside_a_running_event_loop(filed):
+    import asyncio
+
+    _work, certificate = filed
+    with certificate.pdf.open("rb") as fh:
+        pdf = fh.read()
+
+    async def inside_a_loop():
+        return verify_bytes(pdf, platform_trust())
+
+    assert asyncio.run(inside_a_loop()).ok
