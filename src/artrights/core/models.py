@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -70,15 +71,43 @@ class Party(models.Model):
             raise ValidationError({"id_number": _("请填写证件号码。")})
 
 
+def _append_only(model: type[models.Model], change: str) -> ValidationError:
+    name = model._meta.verbose_name_plural
+    if change == "delete":
+        return ValidationError(_("%(records)s只能追加，不能删除。") % {"records": name})
+    return ValidationError(_("%(records)s只能追加，不能修改。") % {"records": name})
+
+
 class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("审计日志只能追加，不能修改。"))
+    def update(self, **kwargs: Any) -> int:
+        raise _append_only(self.model, "update")
 
-    def delete(self):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("审计日志只能追加，不能删除。"))
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise _append_only(self.model, "delete")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows are inserted once and never changed or deleted (records that serve as evidence).
+
+    The database enforces it too, with triggers added in each app's migrations.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise _append_only(type(self), "update")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise _append_only(type(self), "delete")
+
+
+class AuditEvent(AppendOnlyModel):
     """One write to the platform. Rows are never updated or deleted (also enforced by database triggers)."""
 
 
@@ -102,8 +131,6 @@ class AuditEvent(models.Model):
     request_path = models.CharField(_("请求路径"), max_length=300, blank=True)
     via = models.CharField(_("途径"), max_length=20, blank=True)  # web, api, cli, worker
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
@@ -112,13 +139,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if self.pk is not None:
-            raise ValidationError(_("审计日志只能追加，不能修改。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("审计日志只能追加，不能删除。"))
 
 
 def _upload_path(instance: StoredFile, filename: str) -> str:

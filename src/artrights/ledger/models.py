@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from artrights.core.models import AppendOnlyModel
+
 from .merkle import EMPTY_ROOT, HASH_SIZE
 from .note import NoteError, new_verifier
 
@@ -27,31 +29,6 @@ HEAD_ID = 1
 def _bytes(value: Any) -> bytes:
     """BinaryField values come back as memoryview on PostgreSQL and bytes on SQLite."""
     return bytes(value) if value is not None else b""
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise ValidationError(_("公开账本只能追加，不能修改。"))
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ValidationError(_("公开账本只能追加，不能删除。"))
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # A row read back from the database is never written again; only new rows are inserted.
-        if not self._state.adding:
-            raise ValidationError(_("公开账本只能追加，不能修改。"))
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValidationError(_("公开账本只能追加，不能删除。"))
 
 
 class LogHead(models.Model):

@@ -139,3 +139,9 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert out.returncode != 0
     assert "SECRET_KEY" in out.stderr
+
+
+def test_every_model_change_has_its_migration():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits non-zero when one is missing
