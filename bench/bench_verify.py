@@ -28,20 +28,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from machine import cpu_model
+
 from artrights import verify
 from artrights.registry import bundle as b
 from artrights.registry.certificate_pdf import CertificateData, render_certificate, sign_pdf
 from artrights.registry.tests.proofkit import Kit, sample_image
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def median_ms(fn: Callable[[], object], runs: int) -> float:
