@@ -64,7 +64,8 @@ class Match:
     region: list[tuple[float, float]]
     homography: list[list[float]] | None = None
     inliers: int = 0
-    hash_distance: int = 256
+    hash_distance: int = 256  # global DCT hash, best orientation
+    region_distance: int = 256  # DCT hash of the query region rectified into the reference frame
 
 
 def _sigmoid(x: float) -> float:
@@ -337,7 +338,7 @@ class MatchIndex:
                 hom = H.tolist()
             else:
                 region, hom = full, None
-            results[c] = Match(self._ids[c], float(score), region, hom, int(inl), int(dist[c]))
+            results[c] = Match(self._ids[c], float(score), region, hom, int(inl), int(dist[c]), int(vdist))
         out = sorted(results.values(), key=lambda m: (-m.score, m.ref_id))
         return out[:k]
 
