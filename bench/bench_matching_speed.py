@@ -23,6 +23,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from artrights.matching.fingerprint import extract
+from artrights.matching.imageio import load_image
 from artrights.matching.index import MatchIndex
 
 
@@ -69,6 +70,7 @@ def main() -> None:
     ap.add_argument("--keypoints", type=int, default=200, help="postings per synthetic reference")
     ap.add_argument("--queries", type=int, default=20)
     ap.add_argument("--images", type=int, default=30, help="images for the fingerprint timing")
+    ap.add_argument("--pool", type=int, default=150, help="images whose cells the synthetic refs reuse")
     ap.add_argument("--data", default="", help="optional benchmark folder: use its references as the "
                     "images (real cell distribution) instead of synthetic drawings")
     a = ap.parse_args()
@@ -76,8 +78,6 @@ def main() -> None:
 
     # --- fingerprinting, one process (= per core)
     if a.data:
-        from artrights.matching.imageio import load_image
-
         files = sorted(os.listdir(os.path.join(a.data, "references")))[: a.images]
         imgs = [load_image(os.path.join(a.data, "references", f)) for f in files]
         print(f"images: {len(imgs)} benchmark references from {a.data}")
@@ -97,7 +97,15 @@ def main() -> None:
     print(f"reference fingerprint: {statistics.mean(sizes) / 1024:.1f} KB serialised "
           f"({statistics.mean(len(fp) for fp in refs):.0f} keypoints)")
 
-    pool_cells = np.concatenate([fp.cells_and_codes(1)[0][:, 0] for fp in refs + queries])
+    # Cells of the synthetic references come from *other* images than the queries', as in a
+    # real collection (sampling the queries' own cells would make every probed list long).
+    if a.data:
+        pool_files = sorted(os.listdir(os.path.join(a.data, "train")))[: a.pool]
+        pool_imgs = (load_image(os.path.join(a.data, "train", f)) for f in pool_files)
+    else:
+        pool_imgs = (artwork(10_000 + i) for i in range(a.pool))
+    pool_cells = np.concatenate([extract(im).cells_and_codes(1)[0][:, 0] for im in pool_imgs])
+    print(f"cell distribution from {a.pool} other images ({len(pool_cells)} keypoints)")
     rng = np.random.default_rng(0)
     for n_refs in [int(x) for x in a.refs.split(",") if x]:
         idx = MatchIndex(max_keypoints_per_ref=a.keypoints)

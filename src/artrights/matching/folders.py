@@ -74,7 +74,7 @@ def match_folders(
     progress: bool = True,
     workers: int = 2,
     k: int = 10,
-    min_score: float = 0.01,
+    min_score: float = 0.0,
 ) -> int:
     """Index every image of ``references_dir``, search every image of ``queries_dir`` and write
     ``query_id,reference_id,score`` rows (ids = file names without extension).  Returns the
