@@ -69,3 +69,14 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
         fixtures = set(getattr(item, "fixturenames", ()))
         if item.get_closest_marker("django_db") or fixtures & _DB_FIXTURES or "make_user" in fixtures:
             item.add_marker(pytest.mark.uses_db)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """Each test starts in the platform's default language (zh-Hans), whatever an earlier request activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

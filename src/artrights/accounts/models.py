@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +52,9 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self) -> None:
-        self.uscc = validate_uscc(self.uscc)
+        # Normalise (spaces, lower case) when valid; the field's validator reports an invalid code once.
+        with contextlib.suppress(ValidationError):
+            self.uscc = validate_uscc(self.uscc)
 
 
 class User(AbstractUser):
