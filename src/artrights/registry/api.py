@@ -301,3 +301,18 @@ def reissue(request: HttpRequest, work_id: int, payload: ActionIn):  # type: ign
     work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
     certificate = services.reissue_certificate(work=work, user=request.user, reason=payload.reason)
     return {"serial": certificate.serial, "number": work.number}
+
+
+class ChangeIn(Schema):
+    fields: dict[str, object]
+    reason: str
+
+
+@router.post("/works/{work_id}/change", response=WorkOut, summary="Change or supplement a registration (Z61)")
+def change(request: HttpRequest, work_id: int, payload: ChangeIn):  # type: ignore[no-untyped-def]
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    fields = dict(payload.fields)
+    for name in ("completed_on", "first_published_on"):
+        if isinstance(fields.get(name), str):
+            fields[name] = dt.date.fromisoformat(str(fields[name]))
+    return services.change(work=work, registrar=request.user, fields=fields, reason=payload.reason)

@@ -199,3 +199,9 @@ class ConsentForm(CounterpartyFields):
 
 class ReissueForm(forms.Form):
     reason = forms.CharField(label=_("补发或更换原因"), max_length=100)
+
+
+class ChangeForm(forms.Form):
+    title = forms.CharField(label=_("作品名称"), max_length=200)
+    description = forms.CharField(label=_("作品说明书"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(label=_("变更理由"), max_length=300)

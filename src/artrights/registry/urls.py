@@ -14,6 +14,7 @@ urlpatterns = [
     path("works/<int:pk>/contracts/", views.file_contract, name="file_contract"),
     path("works/<int:pk>/pledges/", views.register_pledge, name="register_pledge"),
     path("works/<int:pk>/reissue/", views.reissue, name="reissue"),
+    path("works/<int:pk>/change/", views.change, name="change"),
     path("pledges/", views.pledges, name="pledges"),
     path("pledges/<int:pledge_id>/consents/", views.consent, name="consent"),
     path("search/", views.public_search, name="public_search"),

@@ -18,6 +18,7 @@ from artrights.core.statemachine import TransitionNotAllowed
 from . import selectors, services
 from .forms import (
     ApplicationForm,
+    ChangeForm,
     ConsentForm,
     ContractForm,
     CorrectionNoticeForm,
@@ -126,6 +127,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contract_form": ContractForm(),
             "pledge_form": PledgeForm(),
             "reissue_form": ReissueForm(),
+            "change_form": ChangeForm(initial={"title": work.title, "description": work.description}),
             "contracts": work.contract_filings.select_related("assignee").order_by("-filed_at"),
             "work_pledges": work.pledges.select_related("pledgee").order_by("-registered_at"),
             "correction_form": CorrectionNoticeForm(),
@@ -394,4 +396,27 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("已签发新证书。"))
+    return redirect("registry:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def change(request: HttpRequest, pk: int) -> HttpResponse:
+    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    form = ChangeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        d = form.cleaned_data
+        services.change(
+            work=work,
+            registrar=request.user,
+            fields={"title": d["title"], "description": d["description"]},
+            reason=d["reason"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("变更已登记，新证书正在生成。"))
     return redirect("registry:detail", pk=pk)

@@ -130,3 +130,29 @@ def test_an_application_moves_through_the_api_and_a_wrong_move_is_a_conflict(cli
     client.force_login(registrar)
     assert act("accept").json()["review_due"]
     assert act("refuse", ground="not_protected").status_code == 422  # reasons are required
+
+
+def test_a_registrar_changes_the_title_and_the_new_certificate_refers_to_the_old_entry(
+    client, registrar, filed, django_capture_on_commit_callbacks
+):
+    old_index, old_number = filed.log_index, filed.number
+    client.force_login(registrar)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            f"/registry/works/{filed.pk}/change/",
+            {"title": "大芬村的早晨（修订）", "description": "补充说明", "reason": "申请人更正作品名称"},
+            follow=True,
+        ).content.decode()
+    assert "变更已登记" in page
+    filed.refresh_from_db()
+    assert filed.title == "大芬村的早晨（修订）" and filed.version == 2 and filed.log_index > old_index
+    newest = filed.certificates.first()
+    assert newest.serial == 2
+    assert newest.bundle["statement"]["type"] == "artrights/change@v1"
+    assert newest.bundle["statement"]["refers_to"] == [old_number]
+    response = client.post(
+        f"/api/registry/works/{filed.pk}/change",
+        {"fields": {"number": "x"}, "reason": "r"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
