@@ -252,6 +252,9 @@ ARTRIGHTS_REGISTRY_NAME = env("ARTRIGHTS_REGISTRY_NAME", default="深圳市版�
 ARTRIGHTS_REVIEW_WORKING_DAYS = env.int("ARTRIGHTS_REVIEW_WORKING_DAYS", default=15)
 ARTRIGHTS_CORRECTION_DAYS = env.int("ARTRIGHTS_CORRECTION_DAYS", default=60)
 ARTRIGHTS_MAX_IMAGE_PIXELS = env.int("ARTRIGHTS_MAX_IMAGE_PIXELS", default=80_000_000)
+# External RFC 3161 TSAs that also stamp every digest the built-in TSA stamps, and their root certificates.
+ARTRIGHTS_EXTERNAL_TSA_URLS = env.list("ARTRIGHTS_EXTERNAL_TSA_URLS", default=[])
+ARTRIGHTS_EXTERNAL_TSA_ROOTS = env.list("ARTRIGHTS_EXTERNAL_TSA_ROOTS", default=[])
 # Copy detection: scores at or above this count as a copy (the engine's scores are calibrated, so one value holds).
 ARTRIGHTS_MATCH_THRESHOLD = env.float("ARTRIGHTS_MATCH_THRESHOLD", default=0.5)
 ARTRIGHTS_FETCH_PRIVATE = env.bool("ARTRIGHTS_FETCH_PRIVATE", default=not PRODUCTION)

@@ -6,6 +6,7 @@ first use. Tokens from it verify with `openssl ts -verify` given `tsa-root.pem` 
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -18,6 +19,9 @@ from django.conf import settings
 from artrights.core.keyfiles import ensure_secret_file, keys_dir
 
 from . import rfc3161
+from .models import ExternalTimestamp
+
+logger = logging.getLogger(__name__)
 
 # ArtRights' own policy arc under a private-use placeholder; operators with an OID of their own set it.
 DEFAULT_POLICY_OID = "1.3.6.1.4.1.57264.9.1"
@@ -97,23 +101,35 @@ def answer(request_der: bytes) -> bytes:
 
 
 def stamp(data: bytes) -> bytes:
-    """A verified token over `data` from the built-in TSA (DER TimeStampResp)."""
+    """A verified token over `data` from the built-in TSA (DER TimeStampResp).
+
+    When external TSAs are configured, the worker also fetches their tokens over the same digest.
+    """
     request = rfc3161.build_request(data, cert_req=True)
     response = answer(request.to_der())
     rfc3161.verify(response, data=data, trusted_roots=[builtin_tsa().root_certificate], nonce=request.nonce)
+    if getattr(settings, "ARTRIGHTS_EXTERNAL_TSA_URLS", []):
+        from .tasks import stamp_externally_task
+
+        stamp_externally_task(request.imprint.digest.hex())
     return response
 
 
-def stamp_external(data: bytes) -> list[tuple[str, bytes]]:
-    """Tokens over `data` from every external TSA configured in ARTRIGHTS_EXTERNAL_TSA_URLS (failures skipped)."""
-    import logging
+def stamp_external(digest: bytes) -> list[ExternalTimestamp]:
+    """Tokens over a SHA-256 digest from every external TSA in ARTRIGHTS_EXTERNAL_TSA_URLS, verified and kept.
 
-    tokens = []
+    A TSA that fails is logged and skipped; the others still count.
+    """
+    kept = []
     for url in getattr(settings, "ARTRIGHTS_EXTERNAL_TSA_URLS", []):
         try:
-            reply = rfc3161.fetch_timestamp(url, data=data, trusted_roots=trusted_roots())
+            reply = rfc3161.fetch_timestamp(url, digest=digest, trusted_roots=trusted_roots())
         except (rfc3161.TimestampError, rfc3161.TimestampClientError, ValueError):
-            logging.getLogger(__name__).exception("external TSA %s failed", url)
+            logger.exception("external TSA %s failed", url)
             continue
-        tokens.append((url, reply.response))
-    return tokens
+        kept.append(
+            ExternalTimestamp.objects.create(
+                digest=digest.hex(), url=url, response=reply.response, gen_time=reply.verified.gen_time
+            )
+        )
+    return kept
