@@ -22,6 +22,7 @@ from artrights.core.api import router as core_router
 from artrights.core.middleware import client_ip
 from artrights.core.statemachine import TransitionNotAllowed
 from artrights.ledger.api import router as ledger_router
+from artrights.matching.api import router as matching_router
 from artrights.registry.api import router as registry_router
 
 
@@ -81,3 +82,4 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/core", core_router)
 api.add_router("/log", ledger_router)
 api.add_router("/registry", registry_router)
+api.add_router("/matching", matching_router)

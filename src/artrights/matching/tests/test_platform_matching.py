@@ -29,8 +29,9 @@ def register(artist, django_capture_on_commit_callbacks):
 
     def make(seed, title="大芬村的早晨"):
         with django_capture_on_commit_callbacks(execute=True):
-            return registry.file_digital_work(user=artist, fields=work_fields(title=title), owners=[OWNER],
-                                              files=samples(seed), issue_now=False)
+            return registry.file_digital_work(
+                user=artist, fields=work_fields(title=title), owners=[OWNER], files=samples(seed), issue_now=False
+            )
 
     return make
 
@@ -148,3 +149,19 @@ def test_an_unreachable_page_is_recorded_as_failed(outsider):
     page = services.watch_page(user=outsider, url="http://127.0.0.1:9/nothing-here")
     check = services.check_page(page)
     assert not check.ok and "无法访问" in check.error
+
+
+def test_the_api_checks_an_uploaded_image_with_a_token(client, register, outsider):
+    from artrights.accounts.services import issue_token
+    from artrights.testing import bearer
+
+    work = register(71)
+    raw = issue_token(user=outsider, name="scanner", scopes=["read", "write"])[1]
+    response = client.post("/api/matching/check", {"image": upload(_copy_of(71), "p.jpg", "image/jpeg")}, **bearer(raw))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["matches"][0]["number"] == work.number and body["matches"][0]["score"] >= body["threshold"]
+    assert client.get(f"/api/matching/reports/{body['id']}", **bearer(raw)).json()["id"] == body["id"]
+    bad = client.post("/api/matching/check", {"image": upload(b"not an image", "x.png", "image/png")}, **bearer(raw))
+    assert bad.status_code == 422 and "不是可用的图片" in bad.json()["detail"]
+    assert client.post("/api/matching/check", {}, **bearer(raw)).status_code == 422
