@@ -42,6 +42,7 @@ CANDIDATES = 40  # (reference, orientation) pairs verified by RANSAC per query
 MIN_MATCHES = 5
 PROBES = 2  # words probed per half of the multi-index for a query descriptor (2 x 2 cells)
 ANGLE_BINS = 16
+GATHER_CHUNK = 2_000_000
 REGION_CHECK = True
 RANSAC_THR = 0.012  # reprojection tolerance as a fraction of the query diagonal
 ANGLE_TOL_DEG = 25.0  # keypoint orientation vs. homography
@@ -381,17 +382,28 @@ class MatchIndex:
             # "Stop words": a few cells (flat patches, star dots) hold a large share of all
             # postings, cost most of the search time and carry almost no evidence.
             lens = np.where(stop[flat], 0, lens)
-            total = int(lens.sum())
-            if total == 0:
-                continue
-            base = np.repeat(starts - np.cumsum(lens) + lens, lens)
-            idx = base + np.arange(total)
-            qrep = np.repeat(qidx, lens)
-            d = np.bitwise_count(pcode[idx] ^ codes[qrep]).astype(np.uint8)
-            m = d <= HAMMING_MAX
-            idx = idx[m]
-            part: tuple[np.ndarray, ...] = (qrep[m], pref[idx], d[m], pxy[idx], psa[idx])
-            parts.append(part)
+            ends = np.cumsum(lens)
+            total = int(ends[-1]) if len(ends) else 0
+            # Work in slices of at most GATHER_CHUNK postings so memory stays bounded however
+            # long the inverted lists of a huge index are.
+            lo = 0
+            while lo < len(flat) and total:
+                done = int(ends[lo - 1]) if lo else 0
+                hi = int(np.searchsorted(ends, done + GATHER_CHUNK, side="right"))
+                hi = max(hi, lo + 1)
+                sl = slice(lo, hi)
+                ln = lens[sl]
+                n = int(ln.sum())
+                lo = hi
+                if n == 0:
+                    continue
+                idx = np.repeat(starts[sl] - np.cumsum(ln) + ln, ln) + np.arange(n)
+                qrep = np.repeat(qidx[sl], ln)
+                d = np.bitwise_count(pcode[idx] ^ codes[qrep]).astype(np.uint8)
+                m = d <= HAMMING_MAX
+                idx = idx[m]
+                part: tuple[np.ndarray, ...] = (qrep[m], pref[idx], d[m], pxy[idx], psa[idx])
+                parts.append(part)
         if not parts:
             z = np.zeros(0, np.int64)
             return (z, z.astype(np.uint32), z.astype(np.uint8), np.zeros((0, 2), np.uint16),
