@@ -308,7 +308,7 @@ def fix_evidence(*, user: Any, report: MatchReport) -> MatchReport:
         locked = MatchReport.objects.select_for_update().get(pk=report.pk)
         if locked.evidence_bundle:
             return locked
-        entry = ledger.append(kind=statement["type"], statement=statement)
+        entry = ledger.append(kind="artrights/evidence@v1", statement=statement)
         locked.evidence_log_index = entry.index
         locked.save(update_fields=["evidence_log_index"])
     checkpoint = ledger.publish_checkpoint()

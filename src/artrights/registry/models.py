@@ -400,7 +400,9 @@ class ContractFiling(models.Model):
         "core.Party", verbose_name=_("受让方/被许可方"), on_delete=models.PROTECT, related_name="+"
     )
     contract_sha256 = models.CharField(_("合同文件SHA-256"), max_length=64, blank=True)
-    pledge_consents: models.ManyToManyField[PledgeConsent, Any] = models.ManyToManyField("PledgeConsent", blank=True, related_name="used_by")
+    pledge_consents: models.ManyToManyField[PledgeConsent, Any] = models.ManyToManyField(
+        "PledgeConsent", blank=True, related_name="used_by"
+    )
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField(_("备案时间"), auto_now_add=True)
     log_index = models.BigIntegerField(_("日志序号"), null=True, blank=True)

@@ -145,10 +145,9 @@ def test_the_signature_is_pades_b_t_over_the_whole_file(kit: Kit, signed_path: P
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
-
-    from artrights.asyncrun import run_sync
     from pyhanko_certvalidator import ValidationContext
 
+    from artrights.asyncrun import run_sync
     from artrights.verify import _asn1_certs
 
     with signed_path.open("rb") as fh:

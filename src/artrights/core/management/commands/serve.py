@@ -31,9 +31,12 @@ class Command(BaseCommand):
             call_command("demo")
         python = sys.executable
         children: list[subprocess.Popen[bytes]] = []
+        self.worker_pids: set[int] = set()
         if not opts["no_worker"]:
             # Own sessions: Ctrl-C reaches only this process, which then stops each child the way it likes.
-            children.append(subprocess.Popen([python, "-m", "artrights.cli", "run_huey"], start_new_session=True))
+            worker = subprocess.Popen([python, "-m", "artrights.cli", "run_huey"], start_new_session=True)
+            self.worker_pids = {worker.pid}
+            children.append(worker)
         bind = f"{opts['host']}:{opts['port']}"
         children.append(
             subprocess.Popen(
@@ -85,7 +88,7 @@ class Command(BaseCommand):
         for child in children:
             if child.poll() is None:
                 # Huey finishes its running tasks on SIGINT; gunicorn drains requests on SIGTERM.
-                child.send_signal(signal.SIGINT if "run_huey" in child.args else signal.SIGTERM)
+                child.send_signal(signal.SIGINT if child.pid in self.worker_pids else signal.SIGTERM)
         deadline = time.monotonic() + 15
         while any(c.poll() is None for c in children) and not forced and time.monotonic() < deadline:
             time.sleep(0.2)
