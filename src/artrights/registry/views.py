@@ -123,6 +123,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_revoke": "revoke" in allowed and can(user, "revoke", work),
             "can_file_contract": work.is_granted and can(user, "file_contract", work),
             "can_pledge": work.is_granted and can(user, "revoke", work),
+            "can_change": work.is_granted and can(user, "revoke", work),
             "can_reissue": work.is_granted and work.certificates.exists() and can(user, "reissue", work),
             "contract_form": ContractForm(),
             "pledge_form": PledgeForm(),
