@@ -49,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "artrights.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["artrights", *args])
+    try:
+        execute_from_command_line(["artrights", *args])
+    except KeyboardInterrupt:
+        # Ctrl-C before a command installed its own handler (e.g. a worker still starting): stop quietly.
+        return 130
     return 0
 
 
