@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     if args[:2] == ["help", "--all"]:
         args = ["help"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "artrights.settings")
-    from django.core.management import execute_from_command_line
-
     try:
+        from django.core.management import execute_from_command_line
+
         execute_from_command_line(["artrights", *args])
     except KeyboardInterrupt:
         # Ctrl-C before a command installed its own handler (e.g. a worker still starting): stop quietly.
