@@ -21,6 +21,7 @@ from artrights.accounts.services import authenticate_token
 from artrights.core.api import router as core_router
 from artrights.core.middleware import client_ip
 from artrights.core.statemachine import TransitionNotAllowed
+from artrights.core.validators import in_user_language
 from artrights.ledger.api import router as ledger_router
 from artrights.matching.api import router as matching_router
 from artrights.registry.api import router as registry_router
@@ -67,10 +68,7 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied):  # type: ignore[no-
 
 @api.exception_handler(TransitionNotAllowed)
 def _conflict(request: HttpRequest, exc: TransitionNotAllowed):  # type: ignore[no-untyped-def]
-    from django.utils.translation import get_language
-
-    message = exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
-    return api.create_response(request, {"detail": message, "allowed": exc.allowed}, status=409)
+    return api.create_response(request, {"detail": in_user_language(exc), "allowed": exc.allowed}, status=409)
 
 
 @api.exception_handler(AuthenticationError)

@@ -10,6 +10,11 @@ from django.utils.translation import get_language
 from .identifiers import IdentifierError, parse_resident_id, parse_uscc
 
 
+def in_user_language(error: Any) -> str:
+    """The message of a framework-free error (with `message_zh` / `message_en`) in the active language."""
+    return str(error.message_en if (get_language() or "").startswith("en") else error.message_zh)
+
+
 def validate_uscc(value: str) -> str:
     try:
         return parse_uscc(value).code

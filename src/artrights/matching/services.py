@@ -21,13 +21,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from artrights.accounts.access import require
 from artrights.core import audit
 from artrights.core.fetch import FetchError, fetch
 from artrights.core.services import store_file
+from artrights.core.validators import in_user_language
 from artrights.registry.models import FileRole, Status, Work, WorkFile
 
 from .fingerprint import Fingerprint, extract
@@ -144,8 +144,7 @@ def search(fp: Fingerprint, *, exclude_work: int | None = None, k: int = 10) -> 
 
 
 def _image_error(exc: ImageRejected) -> ValidationError:
-    message = exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
-    return ValidationError(_("不是可用的图片：%(reason)s") % {"reason": message}, code=exc.code)
+    return ValidationError(_("不是可用的图片：%(reason)s") % {"reason": in_user_language(exc)}, code=exc.code)
 
 
 def check_image(

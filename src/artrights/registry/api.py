@@ -245,13 +245,6 @@ def _counterparty(data: CounterpartyIn) -> services.PartyInput:
     return services.PartyInput(**data.dict())
 
 
-def _first_owner(work: Work) -> services.PartyInput:
-    owner = work.owners().order_by("pk").first()
-    if owner is None:
-        raise ValidationError(_("作品没有登记著作权人。"))
-    return services.owner_input_from_party(owner)
-
-
 @router.post("/works/{work_id}/contracts", response={201: ContractOut}, summary="File a transfer or licence contract")
 def file_contract(request: HttpRequest, work_id: int, payload: ContractIn):  # type: ignore[no-untyped-def]
     work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
@@ -263,7 +256,7 @@ def file_contract(request: HttpRequest, work_id: int, payload: ContractIn):  # t
         territory=payload.territory,
         valid_from=payload.valid_from,
         valid_until=payload.valid_until,
-        assignor=_first_owner(work),
+        assignor=services.first_owner(work),
         assignee=_counterparty(payload.assignee),
         price_terms=payload.price_terms,
         pledge_consents=list(PledgeConsent.objects.filter(pledge__works=work).exclude(used_by__isnull=False)),
@@ -286,7 +279,7 @@ def register_pledge(request: HttpRequest, work_id: int, payload: PledgeIn):  # t
     pledge = services.register_pledge(
         registrar=request.user,
         works=[work],
-        pledgor=_first_owner(work),
+        pledgor=services.first_owner(work),
         pledgee=_counterparty(payload.pledgee),
         rights=payload.rights,
         secured_amount=Decimal(str(payload.secured_amount)),

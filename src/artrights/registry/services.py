@@ -25,7 +25,7 @@ from artrights.core import audit
 from artrights.core.models import IdType, Party, PartyKind, StoredFile
 from artrights.core.selectors import working_calendar
 from artrights.core.services import check_upload, store_file
-from artrights.core.validators import with_field_labels
+from artrights.core.validators import in_user_language, with_field_labels
 from artrights.ledger import services as ledger
 from artrights.matching.imageio import ImageRejected, load_image
 
@@ -90,10 +90,7 @@ def inspect_image(data: bytes) -> InspectedImage:
 
 
 def _image_error(exc: ImageRejected) -> ValidationError:
-    from django.utils.translation import get_language
-
-    message = exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
-    return ValidationError(_("作品样本不是可用的图片：%(reason)s") % {"reason": message}, code=exc.code)
+    return ValidationError(_("作品样本不是可用的图片：%(reason)s") % {"reason": in_user_language(exc)}, code=exc.code)
 
 
 def _party(data: PartyInput) -> Party:
@@ -666,8 +663,12 @@ def cancel_pledge(*, registrar: Any, pledge: Pledge) -> Pledge:
     return pledge
 
 
-def owner_input_from_party(party: Party) -> PartyInput:
-    return PartyInput(name=party.name, id_type=party.id_type, id_number=party.id_number, kind=party.kind)
+def first_owner(work: Work) -> PartyInput:
+    """The work's first registered copyright owner, as the party of a contract or pledge."""
+    owner = work.owners().order_by("pk").first()
+    if owner is None:
+        raise ValidationError(_("作品没有登记著作权人。"))
+    return PartyInput(name=owner.name, id_type=owner.id_type, id_number=owner.id_number, kind=owner.kind)
 
 
 __all__ = ["IdType", "PartyInput", "SampleInput"]

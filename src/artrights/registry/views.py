@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from artrights.accounts.access import can, require, visible_to
 from artrights.core.statemachine import TransitionNotAllowed
+from artrights.core.validators import in_user_language
 
 from . import selectors, services
 from .forms import (
@@ -34,9 +35,7 @@ from .models import REGISTRATION_FLOW, FileRole, Status, Work
 
 def _errors(exc: Exception) -> list[str]:
     if isinstance(exc, TransitionNotAllowed):
-        from django.utils.translation import get_language
-
-        return [exc.message_en if (get_language() or "").startswith("en") else exc.message_zh]
+        return [in_user_language(exc)]
     return list(getattr(exc, "messages", [str(exc)]))
 
 
@@ -273,13 +272,6 @@ def _form_errors(form: Any) -> list[str]:
     ]
 
 
-def _party_role_first_owner(work: Work) -> services.PartyInput:
-    owner = work.owners().order_by("pk").first()
-    if owner is None:
-        raise ValidationError(_("作品没有登记著作权人。"))
-    return services.owner_input_from_party(owner)
-
-
 @login_required
 @require_POST
 def file_contract(request: HttpRequest, pk: int) -> HttpResponse:
@@ -297,7 +289,7 @@ def file_contract(request: HttpRequest, pk: int) -> HttpResponse:
             territory=d["territory"],
             valid_from=d["valid_from"],
             valid_until=d.get("valid_until"),
-            assignor=_party_role_first_owner(work),
+            assignor=services.first_owner(work),
             assignee=form.counterparty(),
             price_terms=d.get("price_terms", ""),
             contract_file=d.get("contract_file"),
@@ -337,7 +329,7 @@ def register_pledge(request: HttpRequest, pk: int) -> HttpResponse:
         pledge = services.register_pledge(
             registrar=request.user,
             works=[work],
-            pledgor=_party_role_first_owner(work),
+            pledgor=services.first_owner(work),
             pledgee=form.counterparty(),
             rights=list(d["rights"]),
             secured_amount=d["secured_amount"],
