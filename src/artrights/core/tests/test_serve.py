@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -29,11 +30,39 @@ def _serve(tmp_path, port):
     )
 
 
+class _Output:
+    """Collects a child's output while it runs, so a test can wait for a line without blocking on the pipe."""
+
+    def __init__(self, proc):
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=lambda: self.lines.extend(proc.stdout), daemon=True)
+        self._reader.start()
+
+    def wait_for_text(self, text, proc, timeout=90.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.text:
+                return
+            if proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared:\n{self.text}")
+
+    @property
+    def text(self) -> str:
+        return "".join(list(self.lines))
+
+    def finish(self, proc) -> str:
+        proc.wait(timeout=60)
+        self._reader.join(timeout=10)
+        return self.text
+
+
 def _wait_for(url, proc, timeout=90.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(proc.stdout.read())
+            raise AssertionError("the platform exited before it served a page")
         try:
             with urllib.request.urlopen(url, timeout=2) as reply:
                 return reply.read().decode()
@@ -45,21 +74,24 @@ def _wait_for(url, proc, timeout=90.0):
 def test_serve_starts_web_and_worker_stops_on_ctrl_c_and_keeps_the_data(tmp_path):
     port = _free_port()
     first = _serve(tmp_path, port)
+    first_output = _Output(first)
     try:
         page = _wait_for(f"http://127.0.0.1:{port}/", first)
         assert "艺术版权保护与活化平台" in page
+        # The worker may still be importing when the first page is served on a slow machine.
+        first_output.wait_for_text("Huey consumer started", first)
     finally:
         first.send_signal(signal.SIGINT)
-        output = first.communicate(timeout=60)[0]
+        output = first_output.finish(first)
     assert first.returncode == 0, output
     assert "demo-registrar" in output and "已停止 / stopped" in output
     assert "Traceback" not in output
-    assert "Huey consumer started" in output  # the worker ran beside the web server
 
     second = _serve(tmp_path, port)
+    second_output = _Output(second)
     try:
         _wait_for(f"http://127.0.0.1:{port}/", second)
     finally:
         second.send_signal(signal.SIGINT)
-        output = second.communicate(timeout=60)[0]
+        output = second_output.finish(second)
     assert "演示数据已存在" in output  # the same database, accounts kept
