@@ -459,7 +459,9 @@ class MatchIndex:
             wh = np.maximum(self._wh[c] - 1, 1)
             src = rxy[s].astype(np.float32) / 65535.0 * wh
             dst = fp.xy[qi[s]]
-            inl, H = _ransac(src, dst, rsa[s], fp.size_angle[qi[s]], fp.width, fp.height, mirrored=mirrored)
+            inl, H = _ransac(
+                src, dst, rsa[s], fp.size_angle[qi[s]], fp.width, fp.height, mirrored=mirrored, ref_width=wh[0]
+            )
             vdist = 256
             if fp.thumb is not None and REGION_CHECK:
                 hyps = [H] if H is not None else []
@@ -573,15 +575,23 @@ def _ransac(
     qh: int,
     *,
     mirrored: bool,
+    ref_width: float,
 ) -> tuple[int, np.ndarray | None]:
     """Number of geometrically consistent matches of the best plausible homography
     reference->query (0 if none), and the homography."""
     if len(src) < MIN_MATCHES:
         return 0, None
     thr = max(4.0, RANSAC_THR * math.hypot(qw, qh))
-    H, mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, thr, maxIters=2000, confidence=0.995)
+    # USAC rejects samples whose homography reverses orientation, so a mirrored copy is fitted
+    # against the mirrored reference and the mirror is folded back in afterwards.
+    flip = _mirror(ref_width) if mirrored else np.eye(3)
+    fitted = src.copy()
+    if mirrored:
+        fitted[:, 0] = ref_width - fitted[:, 0]
+    H, mask = cv2.findHomography(fitted, dst, cv2.USAC_MAGSAC, thr, maxIters=2000, confidence=0.995)
     if H is None or mask is None:
         return 0, None
+    H = H @ flip
     inl = mask.reshape(-1).astype(bool)
     if not _plausible(H, src[inl], mirrored):
         return 0, None
@@ -602,7 +612,7 @@ def _similarity(
     src: np.ndarray, dst: np.ndarray, wh: np.ndarray, qw: int, qh: int, mirrored: bool
 ) -> np.ndarray | None:
     """RANSAC similarity reference->query as a 3x3 matrix (with the mirror folded in)."""
-    flip = np.array([[-1.0, 0.0, float(wh[0])], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]) if mirrored else np.eye(3)
+    flip = _mirror(wh[0]) if mirrored else np.eye(3)
     s2 = src.copy()
     if mirrored:
         s2[:, 0] = wh[0] - s2[:, 0]
@@ -615,6 +625,10 @@ def _similarity(
     if not 0.02 < scale < 50:
         return None
     return np.asarray(m @ flip, np.float64)
+
+
+def _mirror(width: float) -> np.ndarray:
+    return np.array([[-1.0, 0.0, float(width)], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
 
 
 def _shape_consistent(

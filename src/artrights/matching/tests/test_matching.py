@@ -81,6 +81,20 @@ def test_a_mirrored_copy_is_found(index: MatchIndex) -> None:
     assert res[0].ref_id == "art2" and res[0].score > 0.9
 
 
+def test_a_mirrored_and_cropped_copy_is_matched_by_keypoints_with_the_mirror_in_its_homography(
+    index: MatchIndex,
+) -> None:
+    # Cropping defeats the whole-image hash, so only the keypoint fit can find this copy.
+    copy = artwork(7).crop((150, 60, 470, 330)).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    res = index.search(extract(copy, query=True))
+    assert res[0].ref_id == "art7" and res[0].score > 0.9
+    assert res[0].inliers >= 30
+    h = np.array(res[0].homography)
+    got = h @ np.array([300.0, 200.0, 1.0])
+    # reference x=300 lies 150 px into the 320 px wide crop, so mirrored at 320 - 1 - 150
+    assert np.linalg.norm(got[:2] / got[2] - np.array([320 - 1 - 150, 140])) < 4.0
+
+
 def test_a_tiny_blurred_copy_is_still_found(index: MatchIndex) -> None:
     small = artwork(6).resize((72, 54), Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(1))
     res = index.search(extract(small, query=True))
