@@ -63,6 +63,8 @@ class Fingerprint:
     # Queries only, not serialised: a small greyscale copy used to re-check a local match by
     # hashing the matched region rectified into the reference's frame.
     thumb: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # Queries only, not serialised: the box (x0, y0, x1, y1) of the query each hash covers.
+    hash_boxes: np.ndarray | None = field(default=None, repr=False, compare=False)
     _cells: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
@@ -160,6 +162,21 @@ def _detect(gray: np.ndarray, n: int) -> tuple[list[cv2.KeyPoint], np.ndarray]:
     return [kps[i] for i in order], desc[order]
 
 
+MAX_CONTRAST_GAIN = 3.0
+
+
+def _stretch_contrast(gray: np.ndarray) -> np.ndarray:
+    """Spread the grey levels over the full range (up to 3x): SIFT's contrast threshold is
+    absolute, so a faded or darkened copy would otherwise lose most of its keypoints."""
+    lo, hi = np.percentile(gray[::4, ::4], [0.5, 99.5])
+    if hi - lo >= 200 or hi <= lo:
+        return gray
+    gain = min(255.0 / (hi - lo), MAX_CONTRAST_GAIN)
+    mid = (lo + hi) / 2.0
+    out = (gray.astype(np.float32) - mid) * gain + 127.5
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
 def _rootsift(desc: np.ndarray) -> np.ndarray:
     d = desc.astype(np.float32)
     d /= d.sum(1, keepdims=True) + 1e-7
@@ -176,6 +193,7 @@ def rootsift_features(
     if s != 1.0:
         interp = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
         gray = cv2.resize(gray, (max(1, round(w * s)), max(1, round(h * s))), interpolation=interp)
+    gray = _stretch_contrast(gray)
     if mirrored:
         gray = np.ascontiguousarray(gray[:, ::-1])
     kps, desc = _detect(gray, max_keypoints)
@@ -214,38 +232,119 @@ def _thumb(gray: np.ndarray) -> np.ndarray:
     return cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
-def _trim_borders(gray: np.ndarray) -> np.ndarray | None:
-    """Crop uniform (solid or blurred) borders - padding, letterboxing, frames - if present."""
+def _trim_box(gray: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Box (x0, y0, x1, y1) inside uniform (solid or blurred) borders - padding, letterboxing,
+    frames - or None if there are none."""
     h, w = gray.shape
     g = cv2.GaussianBlur(gray, (0, 0), 1.5).astype(np.int16)
     # A row/column is "border" if it is nearly flat.
-    row_flat = g.std(1) < 6
-    col_flat = g.std(0) < 6
-    rows = np.flatnonzero(~row_flat)
-    cols = np.flatnonzero(~col_flat)
+    rows = np.flatnonzero(g.std(1) >= _FLAT_STD)
+    cols = np.flatnonzero(g.std(0) >= _FLAT_STD)
     if len(rows) < 16 or len(cols) < 16:
         return None
-    y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
     if (y1 - y0) * (x1 - x0) > 0.92 * h * w:
         return None
-    return gray[y0:y1, x0:x1]
+    return x0, y0, x1, y1
 
 
-def global_hashes(gray: np.ndarray, query: bool) -> np.ndarray:
+_FLAT_STD = 6.0
+MAX_LAYOUT_CELLS = 16
+
+
+def _runs(flags: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+    """Spans of False separated by runs of at least ``min_gap`` True (gutters)."""
+    spans: list[tuple[int, int]] = []
+    start, gap = None, 0
+    for i, flat in enumerate(flags):
+        if flat:
+            gap += 1
+            if start is not None and gap >= min_gap:
+                spans.append((start, i - gap + 1))
+                start = None
+        else:
+            if start is None:
+                start = i
+            gap = 0
+    if start is not None:
+        spans.append((start, len(flags) - gap))
+    return spans
+
+
+def layout_cells(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes of the pictures laid out on a page: the panels of a collage, the picture of a
+    social-media post or of a shop page, separated by flat gutters (a recursive XY cut).
+    A copy pasted into one panel cannot be found by hashing the whole page, but hashing
+    the panel finds it."""
+    h, w = gray.shape
+    g = cv2.GaussianBlur(gray, (0, 0), 1.5).astype(np.float32)
+    # Gutters have the page's background colour, which its outer edge shows; a flat strip of
+    # another tone is part of a picture (a sky, a dark margin of the artwork itself).
+    background = float(np.median(np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])))
+    boxes: list[tuple[int, int, int, int]] = []
+
+    def cut(x0: int, y0: int, x1: int, y1: int, horizontal: bool, depth: int) -> None:
+        region = g[y0:y1, x0:x1]
+        axis = 1 if horizontal else 0
+        flags = (region.std(axis) < _FLAT_STD) & (np.abs(region.mean(axis) - background) < 2 * _FLAT_STD)
+        side = y1 - y0 if horizontal else x1 - x0
+        spans = _runs(flags, max(3, side // 100))
+        if len(spans) == 1 and spans[0][1] - spans[0][0] < 0.98 * side:
+            a, b = spans[0]  # trimmed a margin only: cut the other way inside it
+            box = (x0, y0 + a, x1, y0 + b) if horizontal else (x0 + a, y0, x0 + b, y1)
+            if depth < 4:
+                cut(*box, not horizontal, depth + 1)
+            return
+        for a, b in spans if len(spans) > 1 else []:
+            box = (x0, y0 + a, x1, y0 + b) if horizontal else (x0 + a, y0, x0 + b, y1)
+            bw, bh = box[2] - box[0], box[3] - box[1]
+            if bw < 24 or bh < 24 or bw * bh < 0.02 * w * h:
+                continue
+            boxes.append(box)
+            if depth < 4:
+                cut(*box, not horizontal, depth + 1)
+
+    cut(0, 0, w, h, True, 0)
+    cut(0, 0, w, h, False, 0)
+    kept: list[tuple[int, int, int, int]] = []
+    for box in sorted(set(boxes), key=lambda b: -(b[2] - b[0]) * (b[3] - b[1])):
+        if all(_overlap(box, k) < 0.85 for k in kept):  # the same panel found from two sides
+            kept.append(box)
+    return kept[:MAX_LAYOUT_CELLS]
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Intersection over union of two boxes."""
+    iw = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
+
+
+def global_hashes(gray: np.ndarray, query: bool) -> tuple[np.ndarray, np.ndarray]:
+    """DCT hashes and, per hash, the box of the image it covers (x0, y0, x1, y1).  A reference
+    has one; a query also has its 8 rotations/mirrors and the hashes (and mirrors) of its
+    borderless part and of the pictures laid out on it."""
+    h, w = gray.shape
+    full = (0, 0, w, h)
     t = _thumb(gray)
     if not query:
-        return dct_hash(t)[None]
-    variants = []
+        return dct_hash(t)[None], np.array([full], np.int32)
+    variants, boxes = [], []
     for k in range(4):
         r = np.rot90(t, k)
         variants.append(dct_hash(np.ascontiguousarray(r)))
         variants.append(dct_hash(np.ascontiguousarray(r[:, ::-1])))
-    trimmed = _trim_borders(gray)
-    if trimmed is not None:
-        tt = _thumb(trimmed)
+        boxes += [full, full]
+    trimmed = _trim_box(gray)
+    parts = ([trimmed] if trimmed else []) + [b for b in layout_cells(gray) if b != trimmed]
+    for x0, y0, x1, y1 in parts:
+        tt = _thumb(gray[y0:y1, x0:x1])
         variants.append(dct_hash(tt))
         variants.append(dct_hash(np.ascontiguousarray(tt[:, ::-1])))
-    return np.stack(variants)
+        boxes += [(x0, y0, x1, y1)] * 2
+    return np.stack(variants), np.array(boxes, np.int32)
 
 
 def extract(
@@ -267,6 +366,7 @@ def extract(
     sa = np.concatenate([p[2] for p in parts])
     mirrored = np.concatenate([np.full(len(p[0]), i == 1) for i, p in enumerate(parts)]).astype(bool)
     desc = vocab.project(rs) if len(rs) else np.zeros((0, 64), np.int8)
+    hashes, hash_boxes = global_hashes(gray, query)
     return Fingerprint(
         width=w,
         height=h,
@@ -274,10 +374,11 @@ def extract(
         size_angle=_quantise_size_angle(sa),
         desc=desc,
         mirrored=mirrored,
-        hashes=global_hashes(gray, query),
+        hashes=hashes,
         is_query=query,
         vocab_version=vocab.version,
         thumb=query_thumb(gray) if query else None,
+        hash_boxes=hash_boxes if query else None,
     )
 
 

@@ -337,6 +337,10 @@ class MatchIndex:
                 reg = cv2.perspectiveTransform(corners, H).reshape(-1, 2)
                 region = [(float(x), float(y)) for x, y in reg]
                 hom = H.tolist()
+            elif fp.hash_boxes is not None and dist[c] < 256:
+                # a global-only match covers the part of the query whose hash matched
+                x0, y0, x1, y1 = (float(v) for v in fp.hash_boxes[best_variant[c]])
+                region, hom = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], None
             else:
                 region, hom = full, None
             results[c] = Match(self._ids[c], float(score), region, hom, int(inl), int(dist[c]), int(vdist))

@@ -113,6 +113,34 @@ def test_a_copy_embedded_in_a_larger_page_is_found_with_the_region_around_it(ind
     assert abs(min(ys) - 300) < 10 and abs(max(ys) - 570) < 10
 
 
+def test_a_featureless_picture_in_one_panel_of_a_collage_is_found_by_its_panel(tmp_path: Path) -> None:
+    # A soft gradient has almost no keypoints; only hashing the panel it was pasted into finds it.
+    y, x = np.mgrid[0:300, 0:400].astype(np.float32)
+    glow = np.clip(40 + 120 * np.exp(-((x - 260) ** 2 + (y - 120) ** 2) / 9000.0), 0, 255).astype(np.uint8)
+    gradient = Image.fromarray(np.stack([glow, glow // 2, 255 - glow], 2))
+    idx = MatchIndex()
+    idx.add("gradient", extract(gradient))
+    for i in range(4):
+        idx.add(f"art{i}", extract(artwork(i)))
+    page = Image.new("RGB", (920, 640), (25, 30, 25))
+    for n, (px, py) in enumerate([(20, 20), (320, 20), (620, 20), (20, 330), (320, 330), (620, 330)]):
+        panel = gradient if n == 4 else artwork(300 + n)
+        page.paste(panel.resize((280, 280)), (px, py))
+    res = idx.search(extract(page, query=True))
+    assert res and res[0].ref_id == "gradient" and res[0].score > 0.9
+    xs = [p[0] for p in res[0].region]
+    ys = [p[1] for p in res[0].region]
+    assert abs(min(xs) - 320) < 6 and abs(max(xs) - 600) < 6
+    assert abs(min(ys) - 330) < 6 and abs(max(ys) - 610) < 6
+
+
+def test_a_faded_low_contrast_crop_is_still_found(index: MatchIndex) -> None:
+    crop = np.asarray(artwork(1).crop((100, 50, 400, 300)), np.float32)
+    faded = Image.fromarray((crop * 0.3 + 90).astype(np.uint8))  # a third of the contrast, greyed
+    res = index.search(extract(faded, query=True))
+    assert res[0].ref_id == "art1" and res[0].score > 0.9 and res[0].homography is not None
+
+
 def test_an_unrelated_image_gets_no_confident_match(index: MatchIndex) -> None:
     res = index.search(extract(artwork(999), query=True), min_score=0.5)
     assert res == []
