@@ -152,7 +152,7 @@ def _main(argv: list[str]) -> None:  # pragma: no cover - offline tool
             im = load_image(p)
         except Exception:
             continue
-        descs.append(rootsift_features(im, max_keypoints=1500)[1])
+        descs.append(rootsift_features(im, max_keypoints=1500, query=True)[1])
     voc = train_vocabulary(np.concatenate(descs))
     _write(voc)
     print(f"{sum(len(d) for d in descs)} descriptors from {len(descs)} images")
