@@ -257,6 +257,8 @@ ARTRIGHTS_EXTERNAL_TSA_URLS = env.list("ARTRIGHTS_EXTERNAL_TSA_URLS", default=[]
 ARTRIGHTS_EXTERNAL_TSA_ROOTS = env.list("ARTRIGHTS_EXTERNAL_TSA_ROOTS", default=[])
 # Copy detection: scores at or above this count as a copy (the engine's scores are calibrated, so one value holds).
 ARTRIGHTS_MATCH_THRESHOLD = env.float("ARTRIGHTS_MATCH_THRESHOLD", default=0.5)
+# Optional learned copy-detection descriptor supplied by the operator (an .onnx file; none ships with the platform).
+ARTRIGHTS_ONNX_DESCRIPTOR = env("ARTRIGHTS_ONNX_DESCRIPTOR", default="")
 ARTRIGHTS_FETCH_PRIVATE = env.bool("ARTRIGHTS_FETCH_PRIVATE", default=not PRODUCTION)
 ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="http://127.0.0.1:8000")
 

@@ -10,7 +10,9 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from artrights.registry.signals import work_granted, work_revoked
 
-        from . import rules, services  # noqa: F401  (registers the access rules)
+        from . import checks, rules, services  # noqa: F401  (registers the access rules and start-up checks)
+
+        checks.load_configured_descriptor()
 
         work_granted.connect(services.on_work_granted, dispatch_uid="matching_work_granted")
         work_revoked.connect(services.on_work_revoked, dispatch_uid="matching_work_revoked")

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from artrights.matching.descriptor import active_descriptor
 from artrights.matching.imageio import ImageRejected, load_image, to_rgb_array
 from artrights.matching.vocabulary import get_vocabulary
 
@@ -48,6 +49,7 @@ _MAX_SIDE = 1024  # larger images add keypoints at scales no copy preserves
 REF_SIDE = 384
 _MIN_SIDE = 512  # small (downscaled) copies are upsampled so SIFT still finds coarse blobs
 _MAGIC = b"ARF1"
+_EMB_MAGIC = b"EMB1"
 cv2.setNumThreads(1)  # parallelism comes from processes; threads only fight over 2 cores
 
 
@@ -70,6 +72,9 @@ class Fingerprint:
     thumb: np.ndarray | None = field(default=None, repr=False, compare=False)
     # Queries only, not serialised: the box (x0, y0, x1, y1) of the query each hash covers.
     hash_boxes: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # (m, d) float16 embeddings from the operator's learned descriptor, if one is configured
+    # (a reference: the image; a query: the image and its mirror).
+    embedding: np.ndarray | None = field(default=None, repr=False, compare=False)
     _cells: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
@@ -97,8 +102,16 @@ class Fingerprint:
                 self.desc.astype(np.int8).tobytes(),
                 np.packbits(self.mirrored.astype(np.uint8)).tobytes(),
                 self.hashes.astype(np.uint8).tobytes(),
+                self._embedding_bytes(),
             ]
         )
+
+    def _embedding_bytes(self) -> bytes:
+        # An optional trailer, so fingerprints written without a descriptor stay readable and equal.
+        if self.embedding is None:
+            return b""
+        emb = np.asarray(self.embedding, "<f2")
+        return _EMB_MAGIC + struct.pack("<HI", *emb.shape) + emb.tobytes()
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Fingerprint:
@@ -124,7 +137,17 @@ class Fingerprint:
         desc = np.frombuffer(take(64 * n), np.int8).reshape(n, 64).copy()
         mir = np.unpackbits(np.frombuffer(take((n + 7) // 8), np.uint8))[:n].astype(bool)
         hashes = np.frombuffer(take(32 * m), np.uint8).reshape(m, 32).copy()
-        return cls(w, h, qxy / 65535.0 * wh, sa, desc, mir, hashes, bool(isq), ver)
+        embedding = None
+        if off < len(raw):
+            if take(4) != _EMB_MAGIC:
+                raise ValueError("fingerprint has unknown trailing data")
+            rows, dim = struct.unpack("<HI", take(6))
+            embedding = np.frombuffer(take(2 * rows * dim), "<f2").reshape(rows, dim).copy()
+        if off != len(raw):
+            raise ValueError("fingerprint has unknown trailing data")
+        fp = cls(w, h, qxy / 65535.0 * wh, sa, desc, mir, hashes, bool(isq), ver)
+        fp.embedding = embedding
+        return fp
 
 
 def _gray(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -375,6 +398,12 @@ def extract(
     mirrored = np.concatenate([np.full(len(p[0]), i == 1) for i, p in enumerate(parts)]).astype(bool)
     desc = vocab.project(rs) if len(rs) else np.zeros((0, 64), np.int8)
     hashes, hash_boxes = global_hashes(gray, query)
+    descriptor = active_descriptor()
+    embedding = None
+    if descriptor is not None:
+        rgb = to_rgb_array(image) if isinstance(image, Image.Image) else np.asarray(image)
+        views = [rgb, rgb[:, ::-1]] if query else [rgb]
+        embedding = np.stack([descriptor.embed(v) for v in views]).astype(np.float16)
     return Fingerprint(
         width=w,
         height=h,
@@ -387,6 +416,7 @@ def extract(
         vocab_version=vocab.version,
         thumb=query_thumb(gray) if query else None,
         hash_boxes=hash_boxes if query else None,
+        embedding=embedding,
     )
 
 

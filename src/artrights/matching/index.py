@@ -31,6 +31,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from artrights.matching.descriptor import active_descriptor
 from artrights.matching.fingerprint import Fingerprint, dct_hash
 from artrights.matching.vocabulary import get_vocabulary
 
@@ -107,6 +108,7 @@ class MatchIndex:
         self._alive = np.zeros(0, bool)
         self._wh = np.zeros((0, 2), np.float32)
         self._hashes = np.zeros((0, 4), np.uint64)
+        self._emb: np.ndarray | None = None  # (cap, d) float16 learned-descriptor embeddings, if any
         self._n_dead = 0
         # main segment: CSR by cell
         self._off = np.zeros(N_CELLS + 1, np.int64)
@@ -139,6 +141,10 @@ class MatchIndex:
             new = np.zeros(shape, dt)
             new[: len(old)] = old
             setattr(self, name, new)
+        if self._emb is not None:
+            emb = np.zeros((cap, self._emb.shape[1]), np.float16)
+            emb[: len(self._emb)] = self._emb
+            self._emb = emb
 
     def __len__(self) -> int:
         return len(self._pos)
@@ -153,6 +159,7 @@ class MatchIndex:
     def memory_bytes(self) -> int:
         n = self._pref.nbytes + self._pcode.nbytes + self._pxy.nbytes + self._psa.nbytes + self._off.nbytes
         n += self._alive.nbytes + self._wh.nbytes + self._hashes.nbytes
+        n += 0 if self._emb is None else self._emb.nbytes
         n += sum(a.nbytes for lst in (self._dcell, self._dref, self._dcode, self._dxy, self._dsa) for a in lst)
         n += len(self._ids) * 120  # ids list + dict entries (approximate CPython overhead)
         return n
@@ -183,6 +190,7 @@ class MatchIndex:
             codes[:n],
             np.clip(np.rint(fp.xy[:n] / wh * 65535), 0, 65535).astype(np.uint16),
             fp.size_angle[:n],
+            embedding=None if fp.embedding is None else fp.embedding[0],
         )
 
     def add_postings(
@@ -194,9 +202,12 @@ class MatchIndex:
         codes: np.ndarray,
         xy: np.ndarray,
         size_angle: np.ndarray,
+        embedding: np.ndarray | None = None,
     ) -> None:
         """Low-level add of already quantised data (xy as 1/65535 fractions of the image side);
         used by :meth:`add` and by benchmarks that synthesise millions of references."""
+        if embedding is not None and self._emb is not None and len(embedding) != self._emb.shape[1]:
+            raise ValueError("embedding from another descriptor model (dimension differs); re-fingerprint")
         if ref_id in self._pos:
             self.remove(ref_id)
         i = len(self._ids)
@@ -206,6 +217,10 @@ class MatchIndex:
         self._alive[i] = True
         self._wh[i] = size
         self._hashes[i] = np.ascontiguousarray(dct_hash, dtype=np.uint8).view("<u8")
+        if embedding is not None:
+            if self._emb is None:
+                self._emb = np.zeros((len(self._alive), len(embedding)), np.float16)
+            self._emb[i] = embedding
         n = len(cells)
         if n:
             self._dcell.append(cells.astype(np.int32))
@@ -232,13 +247,20 @@ class MatchIndex:
     def _merge(self) -> None:
         if not self._dcell:
             return
+        # Field by field, releasing each delta list once it is sorted in: a million references
+        # then need about twice the index's size while merging, not four times.
         cell = np.concatenate([self._cell_of_main(), *self._dcell])
-        ref = np.concatenate([self._pref, *self._dref])
-        code = np.concatenate([self._pcode, *self._dcode])
-        xy = np.concatenate([self._pxy, *self._dxy])
-        sa = np.concatenate([self._psa, *self._dsa])
-        self._set_main(cell, ref, code, xy, sa)
-        self._dcell, self._dref, self._dcode, self._dxy, self._dsa = [], [], [], [], []
+        self._dcell = []
+        order = _cell_order(cell)
+        self._off = np.zeros(N_CELLS + 1, np.int64)
+        np.cumsum(np.bincount(cell, minlength=N_CELLS), out=self._off[1:])
+        del cell
+        for main, delta in (("_pref", "_dref"), ("_pcode", "_dcode"), ("_pxy", "_dxy"), ("_psa", "_dsa")):
+            merged = np.concatenate([getattr(self, main), *getattr(self, delta)])
+            setattr(self, delta, [])
+            setattr(self, main, None)
+            setattr(self, main, merged[order])
+            del merged
         self._delta, self._delta_size = None, 0
 
     def _cell_of_main(self) -> np.ndarray:
@@ -247,7 +269,7 @@ class MatchIndex:
     def _set_main(
         self, cell: np.ndarray, ref: np.ndarray, code: np.ndarray, xy: np.ndarray, sa: np.ndarray
     ) -> None:
-        order = np.argsort(cell, kind="stable")
+        order = _cell_order(cell)
         self._off = np.zeros(N_CELLS + 1, np.int64)
         np.cumsum(np.bincount(cell, minlength=N_CELLS), out=self._off[1:])
         self._pref, self._pcode, self._pxy, self._psa = ref[order], code[order], xy[order], sa[order]
@@ -266,6 +288,8 @@ class MatchIndex:
         self._alive[n:] = False
         self._wh = self._wh[alive_idx].copy()
         self._hashes = self._hashes[alive_idx].copy()
+        if self._emb is not None:
+            self._emb = self._emb[alive_idx].copy()
         self._grow(max(n, 16))
         self._n_dead = 0
         self._set_main(
@@ -316,7 +340,8 @@ class MatchIndex:
             if len(qi):
                 local = self._verify(fp, qi, ref, dq, rxy, rsa)
 
-        cand = set(int(c) for c in g_cand) | set(local)
+        embedded = self._embedding_probabilities(fp, alive)
+        cand = set(int(c) for c in g_cand) | set(local) | set(embedded)
         qw, qh_ = float(fp.width), float(fp.height)
         full = [(0.0, 0.0), (qw, 0.0), (qw, qh_), (0.0, qh_)]
         for c in cand:
@@ -324,7 +349,8 @@ class MatchIndex:
             pl = local_probability(inl)
             pg = global_probability(int(dist[c]))
             pv = global_probability(vdist)
-            score = 1.0 - (1.0 - pl) * (1.0 - pg) * (1.0 - pv)
+            pe = embedded.get(c, 0.0)
+            score = 1.0 - (1.0 - pl) * (1.0 - pg) * (1.0 - pv) * (1.0 - pe)
             if score < min_score:
                 continue
             if H is not None:
@@ -342,6 +368,25 @@ class MatchIndex:
             results[c] = Match(self._ids[c], float(score), region, hom, int(inl), int(dist[c]), int(vdist))
         out = sorted(results.values(), key=lambda m: (-m.score, m.ref_id))
         return out[:k]
+
+    def _embedding_probabilities(self, fp: Fingerprint, alive: np.ndarray) -> dict[int, float]:
+        """Learned-descriptor evidence: reference -> probability, for references whose embedding
+        is close to the query's (or its mirror's).  Empty unless a descriptor is configured and
+        both sides carry embeddings of the same model."""
+        descriptor = active_descriptor()
+        if descriptor is None or self._emb is None or fp.embedding is None:
+            return {}
+        if fp.embedding.shape[1] != self._emb.shape[1]:
+            return {}
+        n = len(self._ids)
+        sims = np.zeros(n, np.float32)
+        q = fp.embedding.astype(np.float32)
+        for lo in range(0, n, 65536):
+            block = self._emb[lo : min(lo + 65536, n)].astype(np.float32)
+            sims[lo : lo + len(block)] = (block @ q.T).max(1)
+        p = descriptor.probability(sims)
+        hits = np.flatnonzero((p >= 0.01) & alive)
+        return {int(c): float(p[c]) for c in hits}
 
     def _region_hash_distance(self, fp: Fingerprint, c: int, H: np.ndarray) -> int:
         """Hash the query region that the homography says is reference ``c``, rectified into the
@@ -523,6 +568,9 @@ class MatchIndex:
             sh._wh[: len(mine)] = self._wh[mine]
             sh._hashes = np.zeros((len(sh._alive), 4), np.uint64)
             sh._hashes[: len(mine)] = self._hashes[mine]
+            if self._emb is not None:
+                sh._emb = np.zeros((len(sh._alive), self._emb.shape[1]), np.float16)
+                sh._emb[: len(mine)] = self._emb[mine]
             keep = remap[self._pref] >= 0
             sh._set_main(
                 cell[keep],
@@ -536,20 +584,22 @@ class MatchIndex:
     def save(self, path: str | Path) -> None:
         self._compact() if self._n_dead else self._merge()
         n = len(self._ids)
+        arrays: dict[str, np.ndarray] = {
+            "off": self._off,
+            "pref": self._pref,
+            "pcode": self._pcode,
+            "pxy": self._pxy,
+            "psa": self._psa,
+            "wh": self._wh[:n],
+            "hashes": self._hashes[:n],
+            "alive": self._alive[:n],
+            "ids": np.frombuffer(json.dumps(self._ids).encode(), np.uint8),
+            "version": np.array([1]),
+        }
+        if self._emb is not None:
+            arrays["emb"] = self._emb[:n]
         buf = io.BytesIO()
-        np.savez(
-            buf,
-            off=self._off,
-            pref=self._pref,
-            pcode=self._pcode,
-            pxy=self._pxy,
-            psa=self._psa,
-            wh=self._wh[:n],
-            hashes=self._hashes[:n],
-            alive=self._alive[:n],
-            ids=np.frombuffer(json.dumps(self._ids).encode(), np.uint8),
-            version=np.array([1]),
-        )
+        np.savez(buf, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
         Path(path).write_bytes(buf.getvalue())
 
     @classmethod
@@ -565,6 +615,9 @@ class MatchIndex:
             idx._wh[:n] = z["wh"]
             idx._hashes = np.zeros((len(idx._alive), 4), np.uint64)
             idx._hashes[:n] = z["hashes"]
+            if "emb" in z:
+                idx._emb = np.zeros((len(idx._alive), z["emb"].shape[1]), np.float16)
+                idx._emb[:n] = z["emb"]
             idx._off, idx._pref, idx._pcode = z["off"], z["pref"], z["pcode"]
             idx._pxy, idx._psa = z["pxy"], z["psa"]
         idx._pos = {r: i for i, r in enumerate(ids) if idx._alive[i]}
@@ -603,6 +656,12 @@ def _hash_distances(refs: np.ndarray, variants: np.ndarray) -> tuple[np.ndarray,
         dist[lo + row[first]] = full[first]
         best[lo + row[first]] = var[first]
     return dist, best
+
+
+def _cell_order(cell: np.ndarray) -> np.ndarray:
+    """Stable order of postings by cell (32-bit positions while they fit: half the memory)."""
+    order = np.argsort(cell, kind="stable")
+    return order.astype(np.uint32) if len(order) < 2**32 else order
 
 
 def _closest_per_pair(key: np.ndarray, qi: np.ndarray, d: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from artrights.matching.descriptor import DescriptorError, OnnxDescriptor, use_descriptor
 from artrights.matching.folders import match_folders
 
 
@@ -20,11 +21,19 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--descriptor", default="", help="ONNX 学习型描述子模型 / an ONNX learned descriptor model to add"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         for key in ("references", "queries"):
             if not Path(opts[key]).is_dir():
                 raise CommandError(f"不是文件夹 / not a folder: {opts[key]}")
+        if opts["descriptor"]:
+            try:
+                use_descriptor(OnnxDescriptor(opts["descriptor"]))
+            except DescriptorError as exc:
+                raise CommandError(str(exc)) from exc
         rows = match_folders(
             opts["references"], opts["queries"], opts["out"], progress=not opts["no_progress"], workers=opts["workers"]
         )
