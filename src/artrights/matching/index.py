@@ -49,6 +49,7 @@ QUERY_KEYPOINTS_USED = 1500
 ANGLE_BINS = 16
 GATHER_CHUNK = 2_000_000
 REGION_CHECK = True
+RANSAC_SEED = 20211
 RANSAC_THR = 0.012  # reprojection tolerance as a fraction of the query diagonal
 ANGLE_TOL_DEG = 25.0  # keypoint orientation vs. homography
 SCALE_TOL_OCT = 0.6  # keypoint scale vs. homography, in octaves
@@ -321,6 +322,9 @@ class MatchIndex:
     def search(self, fp: Fingerprint, *, k: int = 10, min_score: float = 0.0) -> list[Match]:
         if len(self) == 0:
             return []
+        # RANSAC draws from OpenCV's process-wide generator: reseeding makes a query's answer
+        # independent of whatever this process searched before (and of worker scheduling).
+        cv2.setRNGSeed(RANSAC_SEED)
         n_refs = len(self._ids)
         alive = self._alive[:n_refs]
         results: dict[int, Match] = {}
