@@ -59,11 +59,14 @@ class Vocabulary:
         else:
             wa = np.argsort(da, axis=1)[:, :probes]
             wb = np.argsort(db, axis=1)[:, :probes]
-        n = len(q)
-        cells = (wa[:, :, None] * WORDS + wb[:, None, :]).reshape(n, wa.shape[1] * wb.shape[1])
-        # nearest cells first (by the summed distance of both halves), so a caller can probe a prefix
-        dist = (np.take_along_axis(da, wa, 1)[:, :, None] + np.take_along_axis(db, wb, 1)[:, None, :]).reshape(n, -1)
-        cells = np.take_along_axis(cells, np.argsort(dist, axis=1, kind="stable"), 1).astype(np.int32)
+        n, width = len(q), wa.shape[1] * wb.shape[1]
+        cells = (wa[:, :, None] * WORDS + wb[:, None, :]).reshape(n, width)
+        if width > 1:
+            # nearest cells first (by the summed distance of both halves): a caller can probe a prefix
+            da_, db_ = np.take_along_axis(da, wa, 1), np.take_along_axis(db, wb, 1)
+            dist = (da_[:, :, None] + db_[:, None, :]).reshape(n, width)
+            cells = np.take_along_axis(cells, np.argsort(dist, axis=1, kind="stable"), 1)
+        cells = cells.astype(np.int32)
         bits = (z > self.medians).astype(np.uint8)
         codes = np.packbits(bits, axis=1, bitorder="little").view("<u8").reshape(-1)
         return cells, codes.astype(np.uint64)

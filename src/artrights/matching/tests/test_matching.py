@@ -170,6 +170,22 @@ def test_a_damaged_fingerprint_is_refused() -> None:
         Fingerprint.from_bytes(b"XXXX" + raw[4:])
 
 
+def test_the_keypoint_budget_of_a_reference_goes_to_keypoints_a_search_can_reach() -> None:
+    from artrights.matching.index import _stop_mask
+
+    fp = extract(artwork(9))
+    cells = fp.cells_and_codes(1)[0][:, 0]
+    reachable = int((~_stop_mask()[cells]).sum())
+    assert 40 < reachable < len(fp)  # the artwork has keypoints on both sides of the line
+    idx = MatchIndex(max_keypoints_per_ref=40)
+    idx.add("art9", fp)
+    idx._merge()
+    assert len(idx._pref) == 40
+    stored_cells = np.repeat(np.arange(len(idx._off) - 1), np.diff(idx._off))
+    assert not _stop_mask()[stored_cells].any()
+    assert idx.search(extract(artwork(9), query=True))[0].ref_id == "art9"
+
+
 def test_a_query_fingerprint_cannot_be_added_as_a_reference() -> None:
     with pytest.raises(ValueError):
         MatchIndex().add("q", extract(artwork(1), query=True))
@@ -229,3 +245,15 @@ def test_match_folders_writes_disc21_predictions(tmp_path: Path) -> None:
     assert best["Q1"][0] == "R1" and best["Q1"][1] > 0.9
     assert best.get("Q2", ("", 0.0))[1] < 0.5
     assert "broken" not in best
+
+
+def test_a_blank_picture_without_keypoints_can_be_indexed_and_searched() -> None:
+    blank = extract(Image.new("RGB", (300, 200), (90, 90, 90)))
+    assert len(blank) == 0
+    for probes in (1, 2):
+        cells, codes = blank.cells_and_codes(probes)
+        assert cells.shape == (0, probes * probes) and codes.shape == (0,)
+    idx = MatchIndex()
+    idx.add("blank", blank)
+    found = idx.search(extract(Image.new("RGB", (300, 200), (90, 90, 90)), query=True))
+    assert all(0.0 <= m.score <= 1.0 for m in found)
