@@ -7,7 +7,8 @@ pdqhash (the builder's venv has them).
 
 Usage:
   python bench/bench_matching_accuracy.py --data /work/benchdata \
-      [--bench /work/shared/bench] [--baseline-python /work/benchenv/bin/python] [--out DIR]
+      [--bench /work/shared/bench] [--baseline-python /work/benchenv/bin/python] [--out DIR] \
+      [--keypoints-per-ref 200]
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def main() -> None:
                     help="python with imagehash+pdqhash for baselines.py ('' to skip baselines)")
     ap.add_argument("--out", default="", help="keep predictions here (default: a temp folder)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--keypoints-per-ref", type=int, default=512,
+                    help="keypoints indexed per reference (200 is what keeps 1 million references under 4 GB)")
     a = ap.parse_args()
     sys.path.insert(0, a.bench)
     import score as S  # the benchmark's scorer, imported rather than copied
@@ -56,13 +59,15 @@ def main() -> None:
     metrics: dict[str, dict[str, Any]] = {}
     t0 = time.time()
     preds = out / "preds_engine.csv"
-    match_folders(data / "references", data / "queries", preds, progress=True, workers=a.workers)
+    match_folders(data / "references", data / "queries", preds, progress=True, workers=a.workers,
+                  max_keypoints_per_ref=a.keypoints_per_ref)
     t_engine = time.time() - t0
     rows = _read_rows(preds)
     m = S.evaluate(gt, rows)
     m["by_family"] = S.family_breakdown(gt, rows, fam, m["threshold_at_p90"])
     metrics["engine"] = m
-    print(S.summary_line("engine", m), f"({t_engine:.0f}s wall, {a.workers} workers)", flush=True)
+    print(S.summary_line("engine", m), f"({t_engine:.0f}s wall, {a.workers} workers, "
+          f"{a.keypoints_per_ref} keypoints per reference)", flush=True)
 
     if a.baseline_python and os.path.exists(a.baseline_python):
         subprocess.run(

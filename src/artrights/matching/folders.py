@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from artrights.matching.fingerprint import Fingerprint, extract
 from artrights.matching.imageio import ImageRejected, load_image
-from artrights.matching.index import MatchIndex
+from artrights.matching.index import MAX_REF_KEYPOINTS, MatchIndex
 
 __all__ = ["IMAGE_SUFFIXES", "fingerprint_folder", "match_folders"]
 
@@ -75,12 +75,13 @@ def match_folders(
     workers: int = 2,
     k: int = 10,
     min_score: float = 0.0,
+    max_keypoints_per_ref: int = MAX_REF_KEYPOINTS,
 ) -> int:
     """Index every image of ``references_dir``, search every image of ``queries_dir`` and write
     ``query_id,reference_id,score`` rows (ids = file names without extension).  Returns the
     number of rows written."""
     global _INDEX
-    index = MatchIndex()
+    index = MatchIndex(max_keypoints_per_ref=max_keypoints_per_ref)
     for ref_id, fp in fingerprint_folder(references_dir, progress=progress, workers=workers):
         index.add(ref_id, fp)
     index._merge()  # one merge before forking so workers share the pages read-only

@@ -173,3 +173,19 @@ def test_the_platform_check_reports_a_configured_model_that_cannot_load(settings
         assert active_descriptor() is not None and active_descriptor().dim == 256
     finally:
         use_descriptor(None)
+
+
+def test_the_match_command_takes_a_keypoint_budget_and_refuses_a_nonsensical_one(tmp_path: Path) -> None:
+    from django.core.management import CommandError, call_command
+
+    refs, queries = tmp_path / "refs", tmp_path / "queries"
+    refs.mkdir()
+    queries.mkdir()
+    artwork(5).save(refs / "R1.png")
+    artwork(5).crop((40, 30, 440, 330)).save(queries / "Q1.png")
+    out = tmp_path / "p.csv"
+    call_command("match", references=str(refs), queries=str(queries), out=str(out), workers=1, no_progress=True,
+                 keypoints_per_reference=120)
+    assert "Q1,R1," in out.read_text()
+    with pytest.raises(CommandError, match="正数"):
+        call_command("match", references=str(refs), queries=str(queries), out=str(out), keypoints_per_reference=0)

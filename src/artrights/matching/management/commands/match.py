@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from artrights.matching.descriptor import DescriptorError, OnnxDescriptor, use_descriptor
 from artrights.matching.folders import match_folders
+from artrights.matching.index import MAX_REF_KEYPOINTS
 
 
 class Command(BaseCommand):
@@ -22,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument(
+            "--keypoints-per-reference",
+            type=int,
+            default=MAX_REF_KEYPOINTS,
+            help="每件参考作品索引的特征点数（省内存）/ keypoints indexed per reference (to save memory)",
+        )
+        parser.add_argument(
             "--descriptor", default="", help="ONNX 学习型描述子模型 / an ONNX learned descriptor model to add"
         )
 
@@ -34,7 +41,14 @@ class Command(BaseCommand):
                 use_descriptor(OnnxDescriptor(opts["descriptor"]))
             except DescriptorError as exc:
                 raise CommandError(str(exc)) from exc
+        if opts["keypoints_per_reference"] < 1:
+            raise CommandError("特征点数须为正数 / --keypoints-per-reference must be positive")
         rows = match_folders(
-            opts["references"], opts["queries"], opts["out"], progress=not opts["no_progress"], workers=opts["workers"]
+            opts["references"],
+            opts["queries"],
+            opts["out"],
+            progress=not opts["no_progress"],
+            workers=opts["workers"],
+            max_keypoints_per_ref=opts["keypoints_per_reference"],
         )
         self.stdout.write(f"已写出 {rows} 行 / wrote {rows} rows to {opts['out']}")
