@@ -369,9 +369,15 @@ def global_hashes(gray: np.ndarray, query: bool) -> tuple[np.ndarray, np.ndarray
         variants.append(dct_hash(np.ascontiguousarray(r)))
         variants.append(dct_hash(np.ascontiguousarray(r[:, ::-1])))
         boxes += [full, full]
-    trimmed = _trim_box(gray)
-    parts = ([trimmed] if trimmed else []) + [b for b in layout_cells(gray) if b != trimmed]
-    for x0, y0, x1, y1 in parts:
+    # The page layout is read at most at query working size: a 20,000-pixel poster has no
+    # gutter that a 1,024-pixel copy of it would not show, and blurring it whole costs seconds.
+    scale = min(1.0, _MAX_SIDE / max(h, w))
+    small = gray if scale == 1.0 else cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))),
+                                                 interpolation=cv2.INTER_AREA)
+    trimmed = _trim_box(small)
+    parts = ([trimmed] if trimmed else []) + [b for b in layout_cells(small) if b != trimmed]
+    for box in parts:
+        x0, y0, x1, y1 = (min(round(v / scale), side) for v, side in zip(box, (w, h, w, h), strict=True))
         tt = _thumb(gray[y0:y1, x0:x1])
         variants.append(dct_hash(tt))
         variants.append(dct_hash(np.ascontiguousarray(tt[:, ::-1])))
