@@ -71,6 +71,7 @@ def main() -> None:
     ap.add_argument("--keypoints", type=int, default=200, help="postings per synthetic reference")
     ap.add_argument("--queries", type=int, default=20)
     ap.add_argument("--images", type=int, default=30, help="images for the fingerprint timing")
+    ap.add_argument("--rounds", type=int, default=5, help="timing rounds over those images")
     ap.add_argument("--pool", type=int, default=150, help="images whose cells the synthetic refs reuse")
     ap.add_argument("--data", default="", help="optional benchmark folder: use its references as the "
                     "images (real cell distribution) instead of synthetic drawings")
@@ -85,15 +86,20 @@ def main() -> None:
     else:
         imgs = [artwork(i) for i in range(a.images)]
         print(f"images: {len(imgs)} synthetic 1024x768 drawings")
-    t = time.perf_counter()
-    refs = [extract(im) for im in imgs]
-    t_ref = time.perf_counter() - t
     qimgs = [im.rotate(8, expand=True).resize((im.width * 3 // 4, im.height * 3 // 4)) for im in imgs]
-    t = time.perf_counter()
-    queries = [extract(im, query=True) for im in qimgs]
-    t_q = time.perf_counter() - t
-    print(f"fingerprint (references): {a.images / t_ref:.1f} img/s/core")
-    print(f"fingerprint (queries, +mirror, 2x keypoints): {a.images / t_q:.1f} img/s/core")
+    # Several rounds over the same images: on a shared machine other tenants only ever slow a round
+    # down, so the best round estimates what the core can do and the median what it did here.
+    ref_rates, query_rates = [], []
+    for _ in range(a.rounds):
+        t = time.perf_counter()
+        refs = [extract(im) for im in imgs]
+        ref_rates.append(len(imgs) / (time.perf_counter() - t))
+        t = time.perf_counter()
+        queries = [extract(im, query=True) for im in qimgs]
+        query_rates.append(len(qimgs) / (time.perf_counter() - t))
+    for what, rates in (("references", ref_rates), ("queries, +mirror, 2x keypoints", query_rates)):
+        print(f"fingerprint ({what}): best {max(rates):.1f}, median {statistics.median(rates):.1f} img/s/core "
+              f"over {a.rounds} rounds")
     sizes = [len(fp.to_bytes()) for fp in refs]
     print(f"reference fingerprint: {statistics.mean(sizes) / 1024:.1f} KB serialised "
           f"({statistics.mean(len(fp) for fp in refs):.0f} keypoints)")
