@@ -2,12 +2,24 @@
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from artrights.timestamps import rfc3161, services
 
 pytestmark = pytest.mark.django_db
+
+
+def _openssl_ts_verify(folder: Path) -> subprocess.CompletedProcess[str]:
+    """`openssl ts -verify` of token.tsr over data.bin, trusting root.pem with tsa.pem as intermediate."""
+    return subprocess.run(
+        ["openssl", "ts", "-verify", "-data", "data.bin", "-in", "token.tsr", "-CAfile", "root.pem",
+         "-untrusted", "tsa.pem"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_the_tsa_endpoint_answers_a_query_with_a_token_openssl_accepts(client, tmp_path):
@@ -24,45 +36,11 @@ def test_the_tsa_endpoint_answers_a_query_with_a_token_openssl_accepts(client, t
     (tmp_path / "token.tsr").write_bytes(response.content)
     (tmp_path / "root.pem").write_bytes(client.get("/tsa/root.pem").content)
     (tmp_path / "tsa.pem").write_bytes(client.get("/tsa/tsa.pem").content)
-    ok = subprocess.run(
-        [
-            "openssl",
-            "ts",
-            "-verify",
-            "-data",
-            "data.bin",
-            "-in",
-            "token.tsr",
-            "-CAfile",
-            "root.pem",
-            "-untrusted",
-            "tsa.pem",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    ok = _openssl_ts_verify(tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "Verification: OK" in ok.stdout
     (tmp_path / "data.bin").write_bytes(data + b"!")
-    bad = subprocess.run(
-        [
-            "openssl",
-            "ts",
-            "-verify",
-            "-data",
-            "data.bin",
-            "-in",
-            "token.tsr",
-            "-CAfile",
-            "root.pem",
-            "-untrusted",
-            "tsa.pem",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    bad = _openssl_ts_verify(tmp_path)
     assert bad.returncode != 0
 
 
