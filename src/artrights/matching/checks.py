@@ -26,8 +26,9 @@ def load_configured_descriptor() -> None:
 @register()
 def descriptor_loads(app_configs: Any, **kwargs: Any) -> list[Error]:
     path = settings.ARTRIGHTS_ONNX_DESCRIPTOR
-    if not path:
-        return []
+    current = active_descriptor()
+    if not path or (current is not None and str(current.path) == str(path)):
+        return []  # nothing named, or already loaded at start-up: no second load of the model
     try:
         OnnxDescriptor(path)
     except DescriptorError as exc:

@@ -264,11 +264,15 @@ def _thumb(gray: np.ndarray) -> np.ndarray:
     return cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
-def _trim_box(gray: np.ndarray) -> tuple[int, int, int, int] | None:
+def _smoothed(gray: np.ndarray) -> np.ndarray:
+    """The slightly blurred picture in which borders and gutters are judged flat or not."""
+    return cv2.GaussianBlur(gray, (0, 0), 1.5).astype(np.float32)
+
+
+def _trim_box(g: np.ndarray) -> tuple[int, int, int, int] | None:
     """Box (x0, y0, x1, y1) inside uniform (solid or blurred) borders - padding, letterboxing,
-    frames - or None if there are none."""
-    h, w = gray.shape
-    g = cv2.GaussianBlur(gray, (0, 0), 1.5).astype(np.int16)
+    frames - of a :func:`_smoothed` picture, or None if there are none."""
+    h, w = g.shape
     # A row/column is "border" if it is nearly flat.
     rows = np.flatnonzero(g.std(1) >= _FLAT_STD)
     cols = np.flatnonzero(g.std(0) >= _FLAT_STD)
@@ -303,13 +307,12 @@ def _runs(flags: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     return spans
 
 
-def layout_cells(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Boxes of the pictures laid out on a page: the panels of a collage, the picture of a
-    social-media post or of a shop page, separated by flat gutters (a recursive XY cut).
-    A copy pasted into one panel cannot be found by hashing the whole page, but hashing
-    the panel finds it."""
-    h, w = gray.shape
-    g = cv2.GaussianBlur(gray, (0, 0), 1.5).astype(np.float32)
+def layout_cells(g: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes of the pictures laid out on a page (a :func:`_smoothed` picture): the panels of a
+    collage, the picture of a social-media post or of a shop page, separated by flat gutters
+    (a recursive XY cut).  A copy pasted into one panel cannot be found by hashing the whole
+    page, but hashing the panel finds it."""
+    h, w = g.shape
     # Gutters have the page's background colour, which its outer edge shows; a flat strip of
     # another tone is part of a picture (a sky, a dark margin of the artwork itself).
     background = float(np.median(np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])))
@@ -374,8 +377,9 @@ def global_hashes(gray: np.ndarray, query: bool) -> tuple[np.ndarray, np.ndarray
     scale = min(1.0, _MAX_SIDE / max(h, w))
     small = gray if scale == 1.0 else cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))),
                                                  interpolation=cv2.INTER_AREA)
-    trimmed = _trim_box(small)
-    parts = ([trimmed] if trimmed else []) + [b for b in layout_cells(small) if b != trimmed]
+    smooth = _smoothed(small)
+    trimmed = _trim_box(smooth)
+    parts = ([trimmed] if trimmed else []) + [b for b in layout_cells(smooth) if b != trimmed]
     for box in parts:
         x0, y0, x1, y1 = (min(round(v / scale), side) for v, side in zip(box, (w, h, w, h), strict=True))
         tt = _thumb(gray[y0:y1, x0:x1])
