@@ -16,6 +16,7 @@ is a copy with probability 0.5, ``artrights.score_slope``: the logistic slope) o
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 
@@ -44,9 +45,13 @@ class OnnxDescriptor:
         options.intra_op_num_threads = 1  # parallelism comes from processes, as for SIFT
         options.inter_op_num_threads = 1
         try:
-            self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+            model = self.path.read_bytes()
+            self.session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own untyped errors for bad files
             raise DescriptorError(f"无法载入描述子模型 / cannot load the descriptor model: {exc}") from exc
+        # Identifies the model in the fingerprints it made: another model (even one with the same
+        # embedding size) makes stored embeddings incomparable, so they are extracted again.
+        self.digest = hashlib.sha256(model).hexdigest()
         inputs = self.session.get_inputs()
         if len(inputs) != 1 or len(inputs[0].shape) != 4:
             raise DescriptorError("描述子模型须有一个 NCHW 图像输入 / the model needs one NCHW image input")

@@ -30,10 +30,12 @@ from artrights.matching.imageio import ImageRejected, load_image, to_rgb_array
 from artrights.matching.vocabulary import get_vocabulary
 
 __all__ = [
+    "ENGINE_VERSION",
     "QUERY_KEYPOINTS",
     "REF_KEYPOINTS",
     "Fingerprint",
     "ImageRejected",
+    "engine_id",
     "extract",
     "load_image",
     "rootsift_features",
@@ -51,6 +53,11 @@ _MAX_SIDE = 1024  # larger images add keypoints at scales no copy preserves
 # and 0.961) and fingerprints them twice as fast as 512; a 320 px ceiling lost 0.006.
 REF_SIDE = 384
 REF_MIN_SIDE = 256
+# Raise it with any change that makes a fingerprint extracted now differ from one extracted before
+# (working sizes, detector settings, hash layout): stored fingerprints of other versions are then
+# extracted again by the worker (``artrights refingerprint``).  1: references enlarged to 512 px;
+# 2: references described at 256-384 px.
+ENGINE_VERSION = 2
 _MIN_SIDE = 512  # small (downscaled) copies are upsampled so SIFT still finds coarse blobs
 _MAGIC = b"ARF1"
 _EMB_MAGIC = b"EMB1"
@@ -152,6 +159,16 @@ class Fingerprint:
         fp = cls(w, h, qxy / 65535.0 * wh, sa, desc, mir, hashes, bool(isq), ver)
         fp.embedding = embedding
         return fp
+
+
+def engine_id() -> str:
+    """What a fingerprint extracted now is made with: the engine version, the vocabulary, and the
+    operator's learned descriptor if one is configured (by the digest of its model file)."""
+    eid = f"e{ENGINE_VERSION}.v{get_vocabulary().version}"
+    descriptor = active_descriptor()
+    if descriptor is not None:
+        eid += f".onnx-{descriptor.digest[:16]}"
+    return eid
 
 
 def _gray(image: Image.Image | np.ndarray) -> np.ndarray:

@@ -8,18 +8,27 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReferenceFingerprint(models.Model):
-    """The fingerprint of one registered sample image; inactive once its work is revoked."""
+    """The fingerprint of one registered sample image.  It becomes inactive when its work is revoked,
+    or when a newer engine has extracted the sample again (the new fingerprint is a new row, so every
+    process's index sees the change as one removal and one addition)."""
 
     work = models.ForeignKey("registry.Work", on_delete=models.PROTECT, related_name="fingerprints")
-    work_file = models.OneToOneField("registry.WorkFile", on_delete=models.PROTECT, related_name="fingerprint")
+    work_file = models.ForeignKey("registry.WorkFile", on_delete=models.PROTECT, related_name="fingerprints")
     data = models.BinaryField(_("指纹"))
     vocab_version = models.PositiveIntegerField(_("词表版本"))
+    engine = models.CharField(_("提取引擎"), max_length=80, blank=True, db_index=True)
     active = models.BooleanField(_("有效"), default=True, db_index=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("作品指纹")
         verbose_name_plural = _("作品指纹")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_file"], condition=models.Q(active=True), name="one_active_fingerprint_per_sample"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.work} #{self.pk}"

@@ -11,6 +11,8 @@ import datetime as dt
 import hashlib
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +33,7 @@ from artrights.core.services import store_file
 from artrights.core.validators import in_user_language
 from artrights.registry.models import FileRole, Status, Work, WorkFile
 
-from .fingerprint import Fingerprint, extract
+from .fingerprint import Fingerprint, engine_id, extract
 from .imageio import ImageRejected, load_image
 from .index import MatchIndex
 from .models import MatchReport, MonitorHit, PageCheck, ReferenceFingerprint, WatchedPage
@@ -47,25 +50,99 @@ def threshold() -> float:
 # Fingerprints and the index ---------------------------------------------------------------------------
 
 
+def _fingerprint_sample(wf: WorkFile) -> Fingerprint | None:
+    with wf.stored_file.file.open("rb") as fh:
+        data = fh.read()
+    try:
+        return extract(load_image(data, max_pixels=settings.ARTRIGHTS_MAX_IMAGE_PIXELS))
+    except ImageRejected:
+        logger.warning("sample %s of work %s cannot be fingerprinted", wf.pk, wf.work_id)
+        return None
+
+
+def _samples(work: Work) -> Any:
+    return WorkFile.objects.filter(work=work, role=FileRole.SAMPLE).exclude(iscc="").select_related("stored_file")
+
+
 def fingerprint_work(work: Work) -> list[ReferenceFingerprint]:
     """Fingerprint every sample image of a granted work (once)."""
+    if work.status not in GRANTED:  # a task queued before a revocation
+        return []
     made = []
-    for wf in WorkFile.objects.filter(work=work, role=FileRole.SAMPLE).exclude(iscc="").select_related("stored_file"):
-        if ReferenceFingerprint.objects.filter(work_file=wf).exists():
+    for wf in _samples(work):
+        if ReferenceFingerprint.objects.filter(work_file=wf, active=True).exists():
             continue
-        with wf.stored_file.file.open("rb") as fh:
-            data = fh.read()
-        try:
-            fp = extract(load_image(data, max_pixels=settings.ARTRIGHTS_MAX_IMAGE_PIXELS))
-        except ImageRejected:
-            logger.warning("sample %s of work %s cannot be fingerprinted", wf.pk, work.pk)
-            continue
-        made.append(
-            ReferenceFingerprint.objects.create(
-                work=work, work_file=wf, data=fp.to_bytes(), vocab_version=fp.vocab_version
+        fp = _fingerprint_sample(wf)
+        if fp is not None:
+            made.append(
+                ReferenceFingerprint.objects.create(
+                    work=work, work_file=wf, data=fp.to_bytes(), vocab_version=fp.vocab_version, engine=engine_id()
+                )
             )
-        )
     return made
+
+
+def stale_fingerprints() -> Any:
+    """Active fingerprints that another engine made (an older release, another descriptor model)."""
+    return ReferenceFingerprint.objects.filter(active=True).exclude(engine=engine_id())
+
+
+@dataclass(frozen=True)
+class RefingerprintResult:
+    renewed: int
+    failed: int
+    remaining: int
+
+
+def refingerprint_stale(
+    *,
+    limit: int | None = None,
+    seconds: float | None = None,
+    part: tuple[int, int] = (0, 1),
+    on_sample: Callable[[], None] | None = None,
+) -> RefingerprintResult:
+    """Extract stale fingerprints again with the current engine, oldest first, until ``limit`` samples
+    or ``seconds`` have passed.  The old row is deactivated and a new one created in one transaction,
+    so the index never lacks the work.  ``part=(i, n)`` takes the rows whose id is i modulo n, for n
+    processes sharing the job.  A sample that can no longer be read keeps its old fingerprint."""
+    started = time.monotonic()
+    renewed = failed = 0
+    cursor = 0
+    current = engine_id()
+    while (limit is None or renewed + failed < limit) and (seconds is None or time.monotonic() - started < seconds):
+        batch = list(
+            stale_fingerprints().filter(pk__gt=cursor).select_related("work_file__stored_file").order_by("pk")[:200]
+        )
+        if not batch:
+            break
+        for old in batch:
+            cursor = old.pk
+            if old.pk % part[1] != part[0]:
+                continue
+            if (limit is not None and renewed + failed >= limit) or (
+                seconds is not None and time.monotonic() - started >= seconds
+            ):
+                break
+            fp = _fingerprint_sample(old.work_file)
+            if on_sample is not None:
+                on_sample()
+            if fp is None:
+                failed += 1
+                continue
+            with transaction.atomic():
+                if not ReferenceFingerprint.objects.filter(pk=old.pk, active=True).update(
+                    active=False, deactivated_at=timezone.now()
+                ):
+                    continue  # revoked or renewed by another process meanwhile
+                ReferenceFingerprint.objects.create(
+                    work_id=old.work_id,
+                    work_file_id=old.work_file_id,
+                    data=fp.to_bytes(),
+                    vocab_version=fp.vocab_version,
+                    engine=current,
+                )
+            renewed += 1
+    return RefingerprintResult(renewed, failed, stale_fingerprints().count())
 
 
 def on_work_granted(sender: Any, work: Work, **kwargs: Any) -> None:
@@ -75,7 +152,12 @@ def on_work_granted(sender: Any, work: Work, **kwargs: Any) -> None:
 
 
 def on_work_revoked(sender: Any, work: Work, **kwargs: Any) -> None:
-    ReferenceFingerprint.objects.filter(work=work).update(active=False)
+    ReferenceFingerprint.objects.filter(work=work, active=True).update(active=False, deactivated_at=timezone.now())
+
+
+# A row becomes visible to other processes only when its transaction commits, which can be after rows with
+# later ids or timestamps were read; every sync therefore looks this far back for changes it may have missed.
+SYNC_LOOKBACK = dt.timedelta(minutes=10)
 
 
 class _ProcessIndex:
@@ -84,26 +166,34 @@ class _ProcessIndex:
     def __init__(self) -> None:
         self.index = MatchIndex()
         self.loaded_upto = 0
+        self.synced_at: dt.datetime | None = None
         self.lock = threading.Lock()
 
     def sync(self) -> MatchIndex:
         with self.lock:
-            new = ReferenceFingerprint.objects.filter(pk__gt=self.loaded_upto, active=True).order_by("pk")
-            for pk, data in new.values_list("pk", "data").iterator(chunk_size=500):
-                self.index.add(str(pk), Fingerprint.from_bytes(bytes(data)))
-                self.loaded_upto = max(self.loaded_upto, pk)
-            self.loaded_upto = max(
-                self.loaded_upto, ReferenceFingerprint.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            )
-            for pk in ReferenceFingerprint.objects.filter(active=False).values_list("pk", flat=True):
-                if str(pk) in self.index:
-                    self.index.remove(str(pk))
+            now = timezone.now()
+            active = ReferenceFingerprint.objects.filter(active=True)
+            if self.synced_at is not None:
+                since = self.synced_at - SYNC_LOOKBACK
+                gone = ReferenceFingerprint.objects.filter(active=False, deactivated_at__gte=since)
+                for pk in gone.values_list("pk", flat=True):
+                    if str(pk) in self.index:
+                        self.index.remove(str(pk))
+                active = active.filter(Q(pk__gt=self.loaded_upto) | Q(created_at__gte=since))
+            new = [pk for pk in active.values_list("pk", flat=True) if str(pk) not in self.index]
+            for start in range(0, len(new), 500):
+                rows = ReferenceFingerprint.objects.filter(pk__in=new[start : start + 500], active=True)
+                for pk, data in rows.values_list("pk", "data"):
+                    self.index.add(str(pk), Fingerprint.from_bytes(bytes(data)))
+                    self.loaded_upto = max(self.loaded_upto, pk)
+            self.synced_at = now
             return self.index
 
     def reset(self) -> None:
         with self.lock:
             self.index = MatchIndex()
             self.loaded_upto = 0
+            self.synced_at = None
 
 
 _process_index = _ProcessIndex()

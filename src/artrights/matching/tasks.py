@@ -31,3 +31,12 @@ def check_watched_pages_task() -> int:
         for page in pages:
             check_page(page)
         return len(pages)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def refingerprint_task() -> int:
+    """After an engine upgrade, extract the registry's fingerprints again, a minute of work at a time (so the
+    worker keeps serving other tasks); `artrights refingerprint` does it at once."""
+    from .services import refingerprint_stale
+
+    return refingerprint_stale(seconds=60).renewed

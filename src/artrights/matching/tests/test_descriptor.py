@@ -12,7 +12,7 @@ from onnx import TensorProto, helper, numpy_helper
 from PIL import Image
 
 from artrights.matching.descriptor import DescriptorError, OnnxDescriptor, active_descriptor, use_descriptor
-from artrights.matching.fingerprint import Fingerprint, extract
+from artrights.matching.fingerprint import Fingerprint, engine_id, extract
 from artrights.matching.index import MatchIndex
 from artrights.matching.tests.test_matching import artwork
 
@@ -27,9 +27,9 @@ def _save(model: onnx.ModelProto, path: Path, **metadata: str) -> Path:
     return path
 
 
-def _pooled_filters_model(path: Path, **metadata: str) -> Path:
+def _pooled_filters_model(path: Path, seed: int = 7, **metadata: str) -> Path:
     """A tiny linear 'descriptor': 16 zero-mean 5x5 filters over a 32x32 image, average-pooled to 4x4."""
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(seed)
     weights = rng.normal(size=(16, 3, 5, 5)).astype(np.float32)
     weights -= weights.mean(axis=(1, 2, 3), keepdims=True)
     graph = helper.make_graph(
@@ -62,6 +62,23 @@ def test_a_model_is_read_with_its_input_size_output_size_and_calibration(descrip
     assert (descriptor.score_mid, descriptor.score_slope) == (0.9, 40.0)
     assert descriptor.probability(0.9) == pytest.approx(0.5)
     assert descriptor.probability(1.0) > 0.95 > 0.05 > descriptor.probability(0.5)
+
+
+def test_another_model_of_the_same_embedding_size_marks_fingerprints_as_made_by_another_engine(
+    tmp_path: Path,
+) -> None:
+    without = engine_id()
+    first = OnnxDescriptor(_pooled_filters_model(tmp_path / "a.onnx", seed=1))
+    second = OnnxDescriptor(_pooled_filters_model(tmp_path / "b.onnx", seed=2))
+    assert first.dim == second.dim
+    ids = []
+    try:
+        for model in (first, second, first):
+            use_descriptor(model)
+            ids.append(engine_id())
+    finally:
+        use_descriptor(None)
+    assert ids[0] != ids[1] and ids[0] == ids[2] and without not in ids and engine_id() == without
 
 
 def test_fingerprints_carry_the_embedding_and_keep_it_through_serialisation(descriptor: OnnxDescriptor) -> None:

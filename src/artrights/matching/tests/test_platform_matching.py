@@ -6,9 +6,11 @@ import threading
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from PIL import Image, ImageEnhance
 
 from artrights.matching import services
+from artrights.matching.fingerprint import engine_id
 from artrights.matching.models import MonitorHit, ReferenceFingerprint
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import OTHER_OWNER, OWNER, artwork_png, samples, upload, work_fields
@@ -73,6 +75,56 @@ def test_a_revoked_work_is_no_longer_found(register, registrar, outsider, django
     with django_capture_on_commit_callbacks(execute=True):
         registry.revoke(work=work, registrar=registrar, ground="judgment", reason="法院判决认定侵权。")
     assert services.check_image(user=outsider, data=_copy_of(65)).results == []
+
+
+def test_fingerprints_of_an_older_engine_are_extracted_again_and_the_work_is_still_found(register, outsider, capsys):
+    work = register(72)
+    old = ReferenceFingerprint.objects.get(work=work)
+    ReferenceFingerprint.objects.filter(pk=old.pk).update(engine="e1.v1")  # as an earlier release left it
+    assert str(old.pk) in services.reference_index()
+    call_command("refingerprint", "--status")
+    assert "待更新 / out of date: 1" in capsys.readouterr().out
+    call_command("refingerprint", "--no-progress")
+    assert "已更新 / renewed: 1" in capsys.readouterr().out
+    old.refresh_from_db()
+    new = ReferenceFingerprint.objects.get(work=work, active=True)
+    assert not old.active and old.deactivated_at is not None and new.engine == engine_id()
+    index = services.reference_index()
+    assert str(new.pk) in index and str(old.pk) not in index
+    assert [r["number"] for r in services.check_image(user=outsider, data=_copy_of(72)).results] == [work.number]
+    assert services.refingerprint_stale().renewed == 0  # nothing left to do
+
+
+def test_refingerprinting_can_be_shared_between_processes_and_bounded(register):
+    works = [register(seed, title=f"作品{seed}") for seed in (73, 74, 75)]
+    ReferenceFingerprint.objects.update(engine="e1.v1")
+    pks = sorted(ReferenceFingerprint.objects.values_list("pk", flat=True))
+    first_half = services.refingerprint_stale(part=(0, 2))
+    assert first_half.renewed == sum(1 for pk in pks if pk % 2 == 0) and first_half.remaining == 3 - first_half.renewed
+    assert services.refingerprint_stale(limit=1).renewed == 1
+    services.refingerprint_stale()
+    assert ReferenceFingerprint.objects.filter(active=True).count() == len(works)
+    assert not services.stale_fingerprints().exists()
+
+
+def test_the_refingerprint_command_refuses_a_nonsensical_share():
+    with pytest.raises(CommandError, match="i/n"):
+        call_command("refingerprint", "--part", "3/2")
+    with pytest.raises(CommandError, match="正整数"):
+        call_command("refingerprint", "--limit", "0")
+
+
+def test_the_index_picks_up_a_fingerprint_whose_transaction_committed_after_a_later_one(register):
+    first = register(76)
+    services.reference_index()
+    late = ReferenceFingerprint.objects.get(work=first)
+    ReferenceFingerprint.objects.filter(pk=late.pk).update(active=False, deactivated_at=None)
+    services._process_index.reset()
+    services.reference_index()
+    # The row becomes visible now, though the index has already read past its id.
+    ReferenceFingerprint.objects.filter(pk=late.pk).update(active=True)
+    services._process_index.loaded_upto = late.pk + 10
+    assert str(late.pk) in services.reference_index()
 
 
 def test_a_near_copy_application_warns_the_registrar(register, outsider):
