@@ -102,7 +102,9 @@ def test_refingerprinting_can_be_shared_between_processes_and_bounded(register):
     first_half = services.refingerprint_stale(part=(0, 2))
     assert first_half.renewed == sum(1 for pk in pks if pk % 2 == 0) and first_half.remaining == 3 - first_half.renewed
     assert services.refingerprint_stale(limit=1).renewed == 1
-    services.refingerprint_stale()
+    from artrights.matching.tasks import refingerprint_task
+
+    assert refingerprint_task.call_local() == 3 - first_half.renewed - 1  # the worker's share of the job
     assert ReferenceFingerprint.objects.filter(active=True).count() == len(works)
     assert not services.stale_fingerprints().exists()
 
