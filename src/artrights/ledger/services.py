@@ -130,8 +130,8 @@ def append_many(*, items: Sequence[tuple[str, dict[str, Any]]]) -> list[LogEntry
 # --- checkpoints ---------------------------------------------------------------------------------
 
 
-def _timestamper() -> Callable[[bytes], bytes] | None:
-    """``artrights.timestamps.services.stamp`` when that module exists, else None."""
+def _timestamps_function(name: str) -> Callable[..., Any] | None:
+    """``artrights.timestamps.services.<name>`` when that module exists, else None."""
     try:
         module = importlib.import_module(TIMESTAMPS_MODULE)
     except ModuleNotFoundError as exc:
@@ -139,8 +139,12 @@ def _timestamper() -> Callable[[bytes], bytes] | None:
         if exc.name in {TIMESTAMPS_MODULE, "artrights.timestamps"}:
             return None
         raise
-    stamp = getattr(module, "stamp", None)
-    return stamp if callable(stamp) else None
+    function = getattr(module, name, None)
+    return function if callable(function) else None
+
+
+def _timestamper() -> Callable[[bytes], bytes] | None:
+    return _timestamps_function("stamp")
 
 
 def _timestamp(note_text: str) -> bytes | None:
@@ -313,6 +317,7 @@ class LogReport:
     hashes: int = 0
     checkpoints: int = 0
     cosignatures: int = 0
+    timestamps: int = 0
     latest_size: int | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -325,8 +330,9 @@ class LogReport:
             return self.problems[0]
         return _(
             "账本完整：%(entries)d 条记录，%(hashes)d 个子树哈希，%(checkpoints)d 个检查点"
-            "（最新大小 %(latest)s），%(cosignatures)d 个见证签名均已核验。"
+            "（最新大小 %(latest)s），%(cosignatures)d 个见证签名，%(timestamps)d 个可信时间戳均已核验。"
         ) % {
+            "timestamps": self.timestamps,
             "entries": self.entries,
             "hashes": self.hashes,
             "checkpoints": self.checkpoints,
@@ -429,19 +435,34 @@ def verify_log() -> LogReport:
         row["checkpoint_id"]: row["n"]
         for row in Cosignature.objects.values("checkpoint_id").annotate(n=Count("id"))
     }
+    check_token = _timestamps_function("check_token")
     for checkpoint in checkpoints:
         problem = _check_checkpoint(
             checkpoint, roots, previous, is_latest=checkpoint is checkpoints[-1], current_key=current_key
-        )
+        ) or _check_checkpoint_token(checkpoint, check_token)
         if problem:
             report.problems.append(problem)
             return report
+        if checkpoint.timestamp_token and check_token is not None:
+            report.timestamps += 1
         report.cosignatures += counts.get(checkpoint.id, 0)
         report.checkpoints += 1
         previous = checkpoint
     if checkpoints:
         report.latest_size = checkpoints[-1].size
     return report
+
+
+def _check_checkpoint_token(checkpoint: Checkpoint, check_token: Callable[..., Any] | None) -> str | None:
+    """The checkpoint's RFC 3161 token, if it has one, must be a valid token over its note text."""
+    if not checkpoint.timestamp_token or check_token is None:
+        return None
+    try:
+        check_token(bytes(checkpoint.timestamp_token), checkpoint.note.encode())
+    except Exception as exc:  # a TimestampError, or anything a mangled token makes the parser raise
+        label = _("检查点 #%(id)d（大小 %(size)d）") % {"id": checkpoint.id, "size": checkpoint.size}
+        return _("%(label)s的可信时间戳无效：%(error)s") % {"label": label, "error": exc}
+    return None
 
 
 def _check_checkpoint(

@@ -95,6 +95,11 @@ def trusted_roots() -> list[x509.Certificate]:
     return roots
 
 
+def check_token(token: bytes, data: bytes) -> rfc3161.VerifiedTimestamp:
+    """Verify a stored token over ``data`` against every TSA root the platform trusts (raises TimestampError)."""
+    return rfc3161.verify(token, data=data, trusted_roots=trusted_roots())
+
+
 def answer(request_der: bytes) -> bytes:
     """The built-in TSA's DER TimeStampResp to a DER TimeStampReq (rejections included)."""
     return builtin_tsa().issue(request_der)

@@ -47,7 +47,7 @@ def test_a_sound_log_verifies_with_a_one_line_summary(log, capsys):
     call_command("log", "verify")
     out = capsys.readouterr().out.strip()
     assert "\n" not in out
-    assert "1001 条记录" in out and "4 个检查点" in out
+    assert "1001 条记录" in out and "4 个检查点" in out and "4 个可信时间戳" in out
 
 
 def test_the_artrights_command_exits_1_when_the_log_was_tampered_with(log, capsys, monkeypatch):
@@ -105,6 +105,18 @@ def test_a_rewritten_checkpoint_is_named(log):
     _sql("UPDATE ledger_checkpoint SET note = REPLACE(note, '\n500\n', '\n499\n') WHERE size = 500")
     message = _verify_fails()
     assert "检查点" in message and "大小 500" in message
+
+
+@pytest.mark.parametrize("forgery", ["another checkpoint's token", "garbage"])
+def test_a_checkpoint_whose_time_stamp_token_does_not_cover_its_note_is_named(log, forgery):
+    from artrights.ledger.models import Checkpoint
+
+    other = bytes(Checkpoint.objects.get(size=250).timestamp_token)
+    token = other if forgery == "another checkpoint's token" else b"\x30\x03\x02\x01\x00"
+    _drop_guard("ledger_checkpoint")
+    _sql("UPDATE ledger_checkpoint SET timestamp_token = %s WHERE size = 500", [token])
+    message = _verify_fails()
+    assert "大小 500" in message and "可信时间戳无效" in message
 
 
 def test_a_checkpoint_signed_by_an_unknown_key_is_named(log):
