@@ -251,20 +251,29 @@ class MatchIndex:
     def _merge(self) -> None:
         if not self._dcell:
             return
-        # Field by field, releasing each delta list once it is sorted in: a million references
-        # then need about twice the index's size while merging, not four times.
-        cell = np.concatenate([self._cell_of_main(), *self._dcell])
+        # Only the delta is sorted; the main segment, already in cell order, is moved across in one
+        # sequential pass per field.  Delta postings land after the main postings of their cell, in the
+        # order they were added (what a stable sort of main + delta would give).  One field at a time:
+        # a million references then need the index's size plus one field while merging.
+        dcell = np.concatenate(self._dcell)
         self._dcell = []
-        order = _cell_order(cell)
-        self._off = np.zeros(N_CELLS + 1, np.int64)
-        np.cumsum(np.bincount(cell, minlength=N_CELLS), out=self._off[1:])
-        del cell
+        dorder = np.argsort(dcell, kind="stable")
+        dcell = dcell[dorder]
+        n_main, n_delta = len(self._pref), len(dcell)
+        dest = self._off[dcell + 1] + np.arange(n_delta)
+        from_main = np.ones(n_main + n_delta, bool)
+        from_main[dest] = False
+        self._off[1:] += np.cumsum(np.bincount(dcell, minlength=N_CELLS))
+        del dcell
         for main, delta in (("_pref", "_dref"), ("_pcode", "_dcode"), ("_pxy", "_dxy"), ("_psa", "_dsa")):
-            merged = np.concatenate([getattr(self, main), *getattr(self, delta)])
+            part = np.concatenate(getattr(self, delta))[dorder]
             setattr(self, delta, [])
-            setattr(self, main, None)
-            setattr(self, main, merged[order])
-            del merged
+            old = getattr(self, main)
+            merged = np.empty((n_main + n_delta, *old.shape[1:]), old.dtype)
+            merged[from_main] = old
+            merged[dest] = part
+            setattr(self, main, merged)
+            del old, part, merged
         self._delta, self._delta_size = None, 0
 
     def _cell_of_main(self) -> np.ndarray:

@@ -186,6 +186,40 @@ def test_the_keypoint_budget_of_a_reference_goes_to_keypoints_a_search_can_reach
     assert idx.search(extract(artwork(9), query=True))[0].ref_id == "art9"
 
 
+def test_an_index_merged_step_by_step_holds_the_same_postings_in_the_same_order_as_one_merged_once() -> None:
+    rng = np.random.default_rng(3)
+
+    def postings(i: int) -> tuple:
+        n = int(rng.integers(0, 60))
+        return (
+            f"r{i}",
+            (640, 480),
+            rng.integers(0, 256, 32, dtype=np.uint8),
+            rng.choice(np.array([5, 17, 17, 900, 4095, 65535]), n).astype(np.int32),
+            rng.integers(0, 2**63, n, dtype=np.int64).astype(np.uint64),
+            rng.integers(0, 65536, (n, 2), dtype=np.uint16),
+            rng.integers(0, 256, (n, 2), dtype=np.uint8),
+        )
+
+    refs = [postings(i) for i in range(40)]
+    once, stepwise = MatchIndex(), MatchIndex()
+    for i, ref in enumerate(refs):
+        once.add_postings(*ref)
+        stepwise.add_postings(*ref)
+        if i % 7 == 3:
+            stepwise._merge()
+    once._merge()
+    stepwise._merge()
+    assert np.array_equal(once._off, stepwise._off) and once._off[-1] == sum(len(r[3]) for r in refs)
+    for field in ("_pref", "_pcode", "_pxy", "_psa"):
+        assert np.array_equal(getattr(once, field), getattr(stepwise, field))
+    # Within a cell, postings keep the order in which their references were added.
+    cell_of = np.repeat(np.arange(len(once._off) - 1), np.diff(once._off))
+    for cell in (17, 65535):
+        refs_in_cell = once._pref[cell_of == cell]
+        assert list(refs_in_cell) == sorted(refs_in_cell)
+
+
 def test_a_query_fingerprint_cannot_be_added_as_a_reference() -> None:
     with pytest.raises(ValueError):
         MatchIndex().add("q", extract(artwork(1), query=True))
