@@ -10,8 +10,9 @@ A fingerprint has two parts, because neither alone survives every attack:
   its 8 rotations/mirrors and of the picture with uniform borders trimmed).  They survive heavy
   blur, downscaling to 0.15x, JPEG q5 and colour changes, where keypoints become unreliable.
 
-Queries are extracted with more keypoints and additionally from their mirror image, so a
-flipped copy is found without making reference fingerprints bigger.
+Queries are extracted with more keypoints and also carry the features of their mirror image
+(derived from their own, see :func:`mirror_features`), so a flipped copy is found without making
+reference fingerprints bigger.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ __all__ = [
     "engine_id",
     "extract",
     "load_image",
+    "mirror_features",
     "rootsift_features",
 ]
 
@@ -235,7 +237,6 @@ def _rootsift(desc: np.ndarray) -> np.ndarray:
 def rootsift_features(
     image: Image.Image | np.ndarray,
     max_keypoints: int = REF_KEYPOINTS,
-    mirrored: bool = False,
     query: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(xy (n,2) in image pixels, RootSIFT (n,128), size/angle (n,2) float) of an image."""
@@ -246,17 +247,26 @@ def rootsift_features(
         interp = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
         gray = cv2.resize(gray, (max(1, round(w * s)), max(1, round(h * s))), interpolation=interp)
     gray = _stretch_contrast(gray)
-    if mirrored:
-        gray = np.ascontiguousarray(gray[:, ::-1])
     kps, desc = _detect(gray, max_keypoints)
     if not kps:
         return np.zeros((0, 2), np.float32), desc, np.zeros((0, 2), np.float32)
-    pts = np.array([k.pt for k in kps], np.float32)
-    if mirrored:
-        pts[:, 0] = gray.shape[1] - 1 - pts[:, 0]
-    xy = pts / s
+    xy = np.array([k.pt for k in kps], np.float32) / s
     sa = np.array([[k.size / s, k.angle] for k in kps], np.float32)
     return xy, _rootsift(desc), sa
+
+
+def mirror_features(xy: np.ndarray, rs: np.ndarray, sa: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The features SIFT finds in the mirror image, derived from those of the image itself.
+
+    SIFT is mirror-covariant: the mirror image has the same keypoints (positions and scales, in the
+    image's own coordinates), with angle 180 - a, and descriptors whose 4 x 4 grid is reflected across
+    the keypoint's axis and whose 8 orientation bins run the other way.  Permuting the descriptors
+    costs nothing; extracting the mirror image again cost half of a query's fingerprint, and on the
+    development set found flipped copies as well (µAP 0.964 and 0.960 on two draws, against 0.964 and
+    0.959)."""
+    grid = rs.reshape(len(rs), 4, 4, 8)[:, ::-1, :, (-np.arange(8)) % 8]
+    angle = (180.0 - sa[:, 1]) % 360.0
+    return xy.copy(), np.ascontiguousarray(grid.reshape(len(rs), 128)), np.stack([sa[:, 0], angle], 1)
 
 
 def _quantise_size_angle(sa: np.ndarray) -> np.ndarray:
@@ -422,7 +432,7 @@ def extract(
     n = QUERY_KEYPOINTS if query else REF_KEYPOINTS
     parts = [rootsift_features(gray, n, query=query)]
     if query:
-        parts.append(rootsift_features(gray, n, mirrored=True, query=True))
+        parts.append(mirror_features(*parts[0]))
     xy = np.concatenate([p[0] for p in parts]).astype(np.float32)
     rs = np.concatenate([p[1] for p in parts])
     sa = np.concatenate([p[2] for p in parts])

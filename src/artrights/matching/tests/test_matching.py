@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from artrights.matching.fingerprint import Fingerprint, extract
+from artrights.matching.fingerprint import Fingerprint, extract, mirror_features, rootsift_features
 from artrights.matching.folders import match_folders
 from artrights.matching.index import MatchIndex, merge_results, shard_of
 
@@ -73,6 +73,22 @@ def test_a_cropped_and_rotated_copy_is_found_with_its_region(index: MatchIndex) 
     expected = m @ np.array([200.0 - 60, 150.0 - 40, 1.0])
     assert np.linalg.norm(got - expected) < 4.0
     assert len(res[0].region) == 4
+
+
+def test_the_mirror_features_of_an_image_are_those_sift_finds_in_its_mirror_image() -> None:
+    image = artwork(5)
+    xy, rs, sa = rootsift_features(image, 400, query=True)
+    mxy, mrs, msa = mirror_features(xy, rs, sa)
+    fxy, frs, fsa = rootsift_features(image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 400, query=True)
+    fxy[:, 0] = image.width - 0.5 - fxy[:, 0]  # back into the image's coordinates
+    nearest = np.linalg.norm(mxy[:, None] - fxy[None], axis=2).argmin(1)
+    same = np.linalg.norm(mxy - fxy[nearest], axis=1) < 0.75
+    assert same.mean() > 0.85
+    angle_gap = np.abs((msa[same, 1] - fsa[nearest[same], 1] + 180) % 360 - 180)
+    assert np.median(angle_gap) < 2
+    derived = np.linalg.norm(mrs[same] - frs[nearest[same]], axis=1)
+    unpermuted = np.linalg.norm(rs[same] - frs[nearest[same]], axis=1)
+    assert np.median(derived) < 0.05 and np.median(unpermuted) > 0.3
 
 
 def test_a_mirrored_copy_is_found(index: MatchIndex) -> None:
