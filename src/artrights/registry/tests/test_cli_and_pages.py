@@ -108,6 +108,21 @@ def test_an_artist_applies_in_the_browser_and_the_registrar_registers_it(
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")
 
 
+def test_in_english_the_refuse_button_is_a_verb_and_the_refused_status_a_state(client, artist, registrar):
+    client.force_login(artist)
+    client.post("/registry/apply/", _form())
+    work = Work.objects.get()
+    client.post(f"/registry/works/{work.pk}/do/submit/")
+    client.force_login(registrar)
+    client.cookies["django_language"] = "en"
+    for action in ("accept", "start_review"):
+        client.post(f"/registry/works/{work.pk}/do/{action}/")
+    page = client.get(f"/registry/works/{work.pk}/").content.decode()
+    assert "Refuse registration" in page and "Registration refused" not in page
+    Work.objects.filter(pk=work.pk).update(status=Status.REFUSED)
+    assert "Registration refused" in client.get(f"/registry/works/{work.pk}/").content.decode()
+
+
 def test_a_form_with_a_bad_id_number_shows_the_wrong_check_digit_and_saves_nothing(client, artist):
     client.force_login(artist)
     response = client.post("/registry/apply/", _form(owner_id_number="110105194912310021"))
