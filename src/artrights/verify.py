@@ -10,7 +10,8 @@ installed. ``FILE`` is one of
   verified as a bundle;
 * a JSON proof bundle;
 * an image carrying our C2PA manifest: the manifest must be intact and, with ``signing_roots``,
-  trusted (``c2pa``); the bundle in it is verified and the image's ISCC code must be one the
+  trusted (``c2pa``); a time-stamped signature adds ``c2pa_timestamp`` (its RFC 3161 token validated
+  by the C2PA library); the bundle in it is verified and the image's ISCC code must be one the
   statement registered (``file_hash``).
 
 ``--file ORIGINAL`` adds the ``file_hash`` check: the original's SHA-256 must be a registered file.
@@ -312,7 +313,7 @@ def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) 
             f"the image's ISCC ({iscc}) differs from the manifest's soft binding ({creds.iscc})",
         )
     verdict = verify_bundle(creds.bundle, trust=trust, file_bytes=file_bytes, image_iscc=iscc)
-    verdict.passed.insert(0, "c2pa")
+    verdict.passed[:0] = ["c2pa", "c2pa_timestamp"] if creds.signed_at else ["c2pa"]
     if not trust.signing_roots:
         verdict.warnings.append(_UNTRUSTED_SIGNER)
     return verdict

@@ -8,7 +8,9 @@
 * :func:`sign_image` writes a C2PA manifest (``c2pa-python``) with three assertions:
   ``c2pa.actions`` (the registered copy was published by the registry), ``cn.artrights.registration``
   (the proof bundle, verifiable offline with ``artrights verify``) and ``c2pa.soft-binding`` with
-  ``alg: io.iscc.v0`` and the ISCC code. The manifest's hard binding covers the image bytes.
+  ``alg: io.iscc.v0`` and the ISCC code. The manifest's hard binding covers the image bytes. Given a
+  time-stamping function, the claim signature also carries an RFC 3161 token (C2PA ``sigTst``), so
+  the signing time is attested by a TSA rather than asserted by the signer.
 * :func:`read_image` returns the C2PA validation state (``Trusted`` when the signer chains to a
   given root, ``Valid`` when intact but the root was not given, ``Invalid`` otherwise), the
   embedded bundle and the ISCC code from the soft binding.
@@ -16,9 +18,12 @@
 
 from __future__ import annotations
 
+import http.server
 import io
 import json
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from cryptography import x509
@@ -135,10 +140,57 @@ def _manifest(bundle: Mapping[str, Any], iscc: str, title: str) -> dict[str, Any
     }
 
 
+# An RFC 3161 request is a few hundred bytes; anything much larger is not one.
+_MAX_TSA_REQUEST = 64 * 1024
+
+
+@contextmanager
+def _loopback_tsa(timestamper: Callable[[bytes], bytes]) -> Iterator[str]:
+    """An RFC 3161 HTTP endpoint on 127.0.0.1 answered by ``timestamper`` (DER request -> DER response),
+    for as long as the block runs.  c2pa-python fetches its token from a URL only; this lets the
+    platform's own TSA answer without a network or a public address of the platform."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if not 0 < length <= _MAX_TSA_REQUEST:
+                self.send_error(400)
+                return
+            try:
+                reply = timestamper(self.rfile.read(length))
+            except Exception:  # the TSA's own failure; c2pa reports the signing as failed
+                self.send_error(500)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args: Any) -> None:  # requests are the signer's own; nothing to log
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, name="c2pa-tsa", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/tsa"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
 def sign_image(
-    image_bytes: bytes, *, bundle: Mapping[str, Any], signer: SigningIdentity, title: str | None = None
+    image_bytes: bytes,
+    *,
+    bundle: Mapping[str, Any],
+    signer: SigningIdentity,
+    title: str | None = None,
+    timestamper: Callable[[bytes], bytes] | None = None,
 ) -> bytes:
-    """A copy of the image with a C2PA manifest carrying ``bundle`` and the ISCC soft binding."""
+    """A copy of the image with a C2PA manifest carrying ``bundle`` and the ISCC soft binding; with
+    ``timestamper`` (a DER TimeStampReq -> DER TimeStampResp function) the signature is time-stamped."""
     import c2pa
 
     mime = image_mime(image_bytes)
@@ -154,19 +206,25 @@ def sign_image(
         return key.sign(data, ec.ECDSA(hashes.SHA256()))
 
     chain_pem = signer.chain_pem().decode()
-    try:
-        c2pa_signer = c2pa.Signer.from_callback(sign, c2pa.C2paSigningAlg.ES256, chain_pem, None)
-        with c2pa.Builder(manifest) as builder:
-            builder.add_ingredient_from_stream(
-                {"title": "original", "relationship": "parentOf", "label": "original"},
-                mime,
-                io.BytesIO(image_bytes),
-            )
-            out = io.BytesIO()
-            builder.sign(c2pa_signer, mime, io.BytesIO(image_bytes), out)
-    except c2pa.C2paError as exc:
-        raise ContentCredentialsError(f"C2PA 签名失败 / C2PA signing failed: {exc}") from exc
+    with _loopback_tsa(timestamper) if timestamper is not None else _no_tsa() as tsa_url:
+        try:
+            c2pa_signer = c2pa.Signer.from_callback(sign, c2pa.C2paSigningAlg.ES256, chain_pem, tsa_url)
+            with c2pa.Builder(manifest) as builder:
+                builder.add_ingredient_from_stream(
+                    {"title": "original", "relationship": "parentOf", "label": "original"},
+                    mime,
+                    io.BytesIO(image_bytes),
+                )
+                out = io.BytesIO()
+                builder.sign(c2pa_signer, mime, io.BytesIO(image_bytes), out)
+        except c2pa.C2paError as exc:
+            raise ContentCredentialsError(f"C2PA 签名失败 / C2PA signing failed: {exc}") from exc
     return out.getvalue()
+
+
+@contextmanager
+def _no_tsa() -> Iterator[None]:
+    yield None
 
 
 class ImageCredentials(NamedTuple):
@@ -174,6 +232,8 @@ class ImageCredentials(NamedTuple):
     bundle: dict[str, Any] | None
     iscc: str | None
     failures: tuple[str, ...] = ()
+    # ISO 8601 signing time from a validated RFC 3161 token on the signature (None: not time-stamped).
+    signed_at: str | None = None
 
 
 def _pem(certs: Sequence[x509.Certificate]) -> str:
@@ -198,10 +258,10 @@ def read_image(image_bytes: bytes, *, trust_roots: Sequence[x509.Certificate] = 
         if "ManifestNotFound" in type(exc).__name__ or "not found" in str(exc).lower():
             return ImageCredentials("None", None, None, ("no C2PA manifest",))
         return ImageCredentials("Invalid", None, None, (str(exc),))
-    failures = tuple(
-        f"{item.get('code')}: {item.get('explanation', '')}"
-        for item in (results.get("activeManifest") or {}).get("failure", [])
-    )
+    active = results.get("activeManifest") or {}
+    failures = tuple(f"{item.get('code')}: {item.get('explanation', '')}" for item in active.get("failure", []))
+    stamped = any(item.get("code") == "timeStamp.validated" for item in active.get("success", []))
+    signed_at = (manifest.get("signature_info") or {}).get("time") if stamped else None
     bundle: dict[str, Any] | None = None
     iscc: str | None = None
     for assertion in manifest.get("assertions", []):
@@ -212,4 +272,4 @@ def read_image(image_bytes: bytes, *, trust_roots: Sequence[x509.Certificate] = 
             blocks = data.get("blocks") or []
             if blocks and isinstance(blocks[0], dict) and isinstance(blocks[0].get("value"), str):
                 iscc = blocks[0]["value"]
-    return ImageCredentials(state, bundle, iscc, failures)
+    return ImageCredentials(state, bundle, iscc, failures, signed_at)

@@ -104,7 +104,8 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
 
 
 def _credentialed_copy(sample, bundle: dict, identity) -> tuple[str, bytes] | None:  # type: ignore[no-untyped-def]
-    """The registered image with a C2PA manifest carrying the bundle and an ISCC soft binding.
+    """The registered image with a C2PA manifest carrying the bundle and an ISCC soft binding, its signature
+    time-stamped by the platform's TSA (like the PDF's).
 
     None when C2PA cannot embed a manifest in the sample's format (the certificate does not depend on it).
     """
@@ -113,9 +114,10 @@ def _credentialed_copy(sample, bundle: dict, identity) -> tuple[str, bytes] | No
     with sample.stored_file.file.open("rb") as fh:
         original = fh.read()
     try:
-        signed = sign_image(original, bundle=bundle, signer=identity)
-    except ContentCredentialsError:
-        logger.warning("no content credentials for %s: format not supported by C2PA", sample.stored_file)
+        signed = sign_image(original, bundle=bundle, signer=identity, timestamper=timestamps.answer)
+    except ContentCredentialsError as exc:
+        # A format C2PA cannot embed a manifest in, or a signing failure: the certificate does not depend on it.
+        logger.warning("no content credentials for %s: %s", sample.stored_file, exc)
         return None
     extension = image_mime(original).split("/")[-1].replace("jpeg", "jpg")
     stem = (sample.stored_file.original_name.rsplit(".", 1)[0] or "work")[:80]

@@ -20,6 +20,7 @@ from .keys import signing_identity
 CHECK_LABELS = {
     "pdf_signature": _("PDF 电子签名"),
     "c2pa": _("内容凭证（C2PA）"),
+    "c2pa_timestamp": _("内容凭证签名时间戳"),
     "file_hash": _("文件哈希"),
     "statement": _("登记声明与承诺"),
     "inclusion_proof": _("日志包含证明"),

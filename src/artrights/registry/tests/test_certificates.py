@@ -68,6 +68,7 @@ def test_the_credentialed_image_verifies_and_carries_the_registration(filed):
     verdict = verify_bytes(image, platform_trust())
     assert verdict.ok, verdict.summary()
     assert verdict.number == work.number
+    assert verdict.passed[:2] == ["c2pa", "c2pa_timestamp"]  # signed at a time the platform's TSA attests
 
 
 def test_the_public_verification_page_reports_each_check(client, filed):

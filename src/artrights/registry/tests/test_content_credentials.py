@@ -163,6 +163,36 @@ def test_a_signer_outside_the_trusted_roots_is_only_valid(signed: bytes) -> None
     assert any("untrusted" in f for f in creds.failures)
 
 
+def test_a_time_stamped_signature_carries_the_tsa_time_and_an_unstamped_one_none(
+    kit: Kit, signed: bytes, registered: dict[str, Any], original: bytes
+) -> None:
+    import datetime as dt
+
+    requests: list[bytes] = []
+
+    def tsa(request: bytes) -> bytes:
+        requests.append(request)
+        return kit.tsa.issue(request)
+
+    stamped = cc.sign_image(original, bundle=registered, signer=kit.signing, timestamper=tsa)
+    creds = cc.read_image(stamped, trust_roots=[kit.signing.root])
+    assert creds.state == "Trusted" and creds.failures == () and len(requests) == 1
+    assert creds.signed_at is not None
+    signed_at = dt.datetime.fromisoformat(creds.signed_at)
+    assert abs(dt.datetime.now(dt.UTC) - signed_at) < dt.timedelta(minutes=5)
+    assert cc.read_image(signed, trust_roots=[kit.signing.root]).signed_at is None
+
+
+def test_a_failing_time_stamp_authority_fails_the_signing_with_a_clear_error(
+    kit: Kit, registered: dict[str, Any], original: bytes
+) -> None:
+    def broken(request: bytes) -> bytes:
+        raise ConnectionError("TSA down")
+
+    with pytest.raises(cc.ContentCredentialsError, match="C2PA 签名失败"):
+        cc.sign_image(original, bundle=registered, signer=kit.signing, timestamper=broken)
+
+
 def test_c2pa_signing_needs_a_p256_key(registered: dict[str, Any], original: bytes) -> None:
     from cryptography.hazmat.primitives.asymmetric import ec
 
