@@ -353,7 +353,10 @@ def layout_cells(g: np.ndarray) -> list[tuple[int, int, int, int]]:
         axis = 1 if horizontal else 0
         flags = (region.std(axis) < _FLAT_STD) & (np.abs(region.mean(axis) - background) < 2 * _FLAT_STD)
         side = y1 - y0 if horizontal else x1 - x0
-        spans = _runs(flags, max(3, side // 100))
+        # A gutter is at least 1/160 of the side (6 px of a 1,024 px page): the gap between a post's header
+        # and its picture is that narrow; 1/100 missed it (µAP 0.964 -> 0.966 and 0.960 -> 0.964 on two
+        # draws of the development set, embedded copies 0.957 -> 0.997 on the second).
+        spans = _runs(flags, max(3, side // 160))
         if len(spans) == 1 and spans[0][1] - spans[0][0] < 0.98 * side:
             a, b = spans[0]  # trimmed a margin only: cut the other way inside it
             box = (x0, y0 + a, x1, y0 + b) if horizontal else (x0 + a, y0, x0 + b, y1)

@@ -150,6 +150,20 @@ def test_a_featureless_picture_in_one_panel_of_a_collage_is_found_by_its_panel(t
     assert abs(min(ys) - 330) < 6 and abs(max(ys) - 610) < 6
 
 
+def test_the_picture_of_a_social_media_post_is_cut_from_its_header_across_a_narrow_gap() -> None:
+    from artrights.matching.fingerprint import _smoothed, layout_cells
+
+    post = Image.new("RGB", (780, 1024), (255, 255, 255))
+    draw = ImageDraw.Draw(post)
+    draw.ellipse((8, 12, 68, 72), fill=(20, 170, 40))  # the avatar
+    draw.rectangle((80, 30, 300, 52), fill=(30, 30, 30))  # the account name
+    post.paste(artwork(7).resize((780, 780)), (0, 84))  # 12 px below the header: 8 flat rows once smoothed
+    draw.rectangle((10, 880, 400, 900), fill=(30, 30, 30))  # likes and caption
+    cells = layout_cells(_smoothed(np.asarray(post.convert("L"))))
+    assert any(abs(x0) <= 3 and abs(y0 - 84) <= 3 and abs(x1 - 780) <= 3 and abs(y1 - 864) <= 3
+               for x0, y0, x1, y1 in cells), cells
+
+
 def test_a_faded_low_contrast_crop_is_still_found(index: MatchIndex) -> None:
     crop = np.asarray(artwork(1).crop((100, 50, 400, 300)), np.float32)
     faded = Image.fromarray((crop * 0.3 + 90).astype(np.uint8))  # a third of the contrast, greyed
