@@ -48,7 +48,6 @@ PROBES = 2  # words probed per half of the multi-index for a query descriptor (2
 QUERY_CELLS = 2  # the nearest 2 of the 2 x 2 probed cells: as accurate as 4 on the dev set, half the work
 QUERY_KEYPOINTS_USED = 1500
 ANGLE_BINS = 16
-GATHER_CHUNK = 2_000_000
 REGION_CHECK = True
 RANSAC_SEED = 20211
 RANSAC_THR = 0.012  # reprojection tolerance as a fraction of the query diagonal

@@ -60,16 +60,12 @@ def _fingerprint_sample(wf: WorkFile) -> Fingerprint | None:
         return None
 
 
-def _samples(work: Work) -> Any:
-    return WorkFile.objects.filter(work=work, role=FileRole.SAMPLE).exclude(iscc="").select_related("stored_file")
-
-
 def fingerprint_work(work: Work) -> list[ReferenceFingerprint]:
     """Fingerprint every sample image of a granted work (once)."""
     if work.status not in GRANTED:  # a task queued before a revocation
         return []
     made = []
-    for wf in _samples(work):
+    for wf in WorkFile.objects.filter(work=work, role=FileRole.SAMPLE).exclude(iscc="").select_related("stored_file"):
         if ReferenceFingerprint.objects.filter(work_file=wf, active=True).exists():
             continue
         fp = _fingerprint_sample(wf)
@@ -109,20 +105,24 @@ def refingerprint_stale(
     renewed = failed = 0
     cursor = 0
     current = engine_id()
-    while (limit is None or renewed + failed < limit) and (seconds is None or time.monotonic() - started < seconds):
+
+    def done() -> bool:
+        return (limit is not None and renewed + failed >= limit) or (
+            seconds is not None and time.monotonic() - started >= seconds
+        )
+
+    while not done():
         batch = list(
             stale_fingerprints().filter(pk__gt=cursor).select_related("work_file__stored_file").order_by("pk")[:200]
         )
         if not batch:
             break
         for old in batch:
+            if done():
+                break
             cursor = old.pk
             if old.pk % part[1] != part[0]:
                 continue
-            if (limit is not None and renewed + failed >= limit) or (
-                seconds is not None and time.monotonic() - started >= seconds
-            ):
-                break
             fp = _fingerprint_sample(old.work_file)
             if on_sample is not None:
                 on_sample()

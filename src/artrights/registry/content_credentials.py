@@ -23,7 +23,7 @@ import io
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, NamedTuple
 
 from cryptography import x509
@@ -206,7 +206,7 @@ def sign_image(
         return key.sign(data, ec.ECDSA(hashes.SHA256()))
 
     chain_pem = signer.chain_pem().decode()
-    with _loopback_tsa(timestamper) if timestamper is not None else _no_tsa() as tsa_url:
+    with _loopback_tsa(timestamper) if timestamper is not None else nullcontext() as tsa_url:
         try:
             c2pa_signer = c2pa.Signer.from_callback(sign, c2pa.C2paSigningAlg.ES256, chain_pem, tsa_url)
             with c2pa.Builder(manifest) as builder:
@@ -221,10 +221,6 @@ def sign_image(
             raise ContentCredentialsError(f"C2PA 签名失败 / C2PA signing failed: {exc}") from exc
     return out.getvalue()
 
-
-@contextmanager
-def _no_tsa() -> Iterator[None]:
-    yield None
 
 
 class ImageCredentials(NamedTuple):
