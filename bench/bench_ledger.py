@@ -77,9 +77,7 @@ def main() -> None:
     print("machine")
     print(f"  cpu        {cpu_model()}")
     print(f"  cores      {os.cpu_count()} logical")
-    print(
-        f"  python     {platform.python_implementation()} {platform.python_version()} on {platform.system()}"
-    )
+    print(f"  python     {platform.python_implementation()} {platform.python_version()} on {platform.system()}")
 
     print(f"\n(a) inclusion proofs in a log of {args.size:,} entries")
     t0 = time.perf_counter()

@@ -85,8 +85,12 @@ def main() -> None:
     ap.add_argument("--images", type=int, default=30, help="images for the fingerprint timing")
     ap.add_argument("--rounds", type=int, default=5, help="timing rounds over those images")
     ap.add_argument("--pool", type=int, default=150, help="images whose cells the synthetic refs reuse")
-    ap.add_argument("--data", default="", help="optional benchmark folder: use its references as the "
-                    "images (real cell distribution) instead of synthetic drawings")
+    ap.add_argument(
+        "--data",
+        default="",
+        help="optional benchmark folder: use its references as the "
+        "images (real cell distribution) instead of synthetic drawings",
+    )
     a = ap.parse_args()
     print(machine_info())
 
@@ -110,11 +114,15 @@ def main() -> None:
         queries = [extract(im, query=True) for im in qimgs]
         query_rates.append(len(qimgs) / (time.perf_counter() - t))
     for what, rates in (("references", ref_rates), ("queries, +mirror, 2x keypoints", query_rates)):
-        print(f"fingerprint ({what}): best {max(rates):.1f}, median {statistics.median(rates):.1f} img/s/core "
-              f"over {a.rounds} rounds")
+        print(
+            f"fingerprint ({what}): best {max(rates):.1f}, median {statistics.median(rates):.1f} img/s/core "
+            f"over {a.rounds} rounds"
+        )
     sizes = [len(fp.to_bytes()) for fp in refs]
-    print(f"reference fingerprint: {statistics.mean(sizes) / 1024:.1f} KB serialised "
-          f"({statistics.mean(len(fp) for fp in refs):.0f} keypoints)")
+    print(
+        f"reference fingerprint: {statistics.mean(sizes) / 1024:.1f} KB serialised "
+        f"({statistics.mean(len(fp) for fp in refs):.0f} keypoints)"
+    )
 
     # Cells of the synthetic references come from *other* images than the queries', as in a
     # real collection (sampling the queries' own cells would make every probed list long).

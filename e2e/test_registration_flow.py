@@ -67,10 +67,12 @@ def test_a_registrar_sees_the_duplicate_warning_and_registers_in_english(
     artist = make_user("e2e-artist", "artist")
     copier = make_user("e2e-copier", "artist")
     registrar = make_user("e2e-registrar", "registrar")
-    original = services.file_digital_work(user=artist, fields=work_fields(), owners=[OWNER], files=samples(72),
-                                          issue_now=False)
-    copy = services.create_application(user=copier, fields=work_fields(title="抄袭之作"), owners=[OTHER_OWNER],
-                                       files=samples(72))
+    original = services.file_digital_work(
+        user=artist, fields=work_fields(), owners=[OWNER], files=samples(72), issue_now=False
+    )
+    copy = services.create_application(
+        user=copier, fields=work_fields(title="抄袭之作"), owners=[OTHER_OWNER], files=samples(72)
+    )
     services.submit(work=copy, user=copier)
     _login(page, live_server.url, registrar.username)
     page.get_by_test_id("lang-switch").click()

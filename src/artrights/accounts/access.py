@@ -30,9 +30,7 @@ def _key(model: type[models.Model] | models.Model | str) -> str:
     return model._meta.label_lower
 
 
-def rule(
-    model: type[models.Model] | str, action: str, *, public: bool = False
-) -> Callable[[Predicate], Predicate]:
+def rule(model: type[models.Model] | str, action: str, *, public: bool = False) -> Callable[[Predicate], Predicate]:
     """Register `predicate(user, obj) -> bool` for `action` on `model`; `public` lets anonymous users in."""
 
     def register(predicate: Predicate) -> Predicate:

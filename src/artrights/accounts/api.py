@@ -60,9 +60,7 @@ def list_tokens(request):  # type: ignore[no-untyped-def]
 
 @router.post("/tokens", response={201: NewTokenOut}, summary="Create an API token (the value is shown once)")
 def create_token(request, payload: TokenIn):  # type: ignore[no-untyped-def]
-    token, raw = issue_token(
-        user=request.user, name=payload.name, scopes=payload.scopes, expires_at=payload.expires_at
-    )
+    token, raw = issue_token(user=request.user, name=payload.name, scopes=payload.scopes, expires_at=payload.expires_at)
     return Status(201, NewTokenOut(token=raw, **TokenOut.from_orm(token).dict()))
 
 

@@ -128,11 +128,7 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         now = timezone.now()
-        return (
-            self.revoked_at is None
-            and (self.expires_at is None or self.expires_at > now)
-            and self.user.is_active
-        )
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.user.is_active
 
     def allows(self, scope: str) -> bool:
         if scope == TokenScope.READ:

@@ -25,9 +25,7 @@ class IdentifierCheckOut(Schema):
 @router.get("/identifiers/check", response=IdentifierCheckOut, auth=None, summary="Check a USCC or ID number")
 def check_identifier(request, kind: str, value: str):  # type: ignore[no-untyped-def]
     """kind = `uscc` (GB 32100 unified social credit code) or `resident_id` (GB 11643 citizen ID number)."""
-    parser = {"uscc": lambda v: parse_uscc(v).code, "resident_id": lambda v: parse_resident_id(v).number}.get(
-        kind
-    )
+    parser = {"uscc": lambda v: parse_uscc(v).code, "resident_id": lambda v: parse_resident_id(v).number}.get(kind)
     if parser is None:
         return IdentifierCheckOut(valid=False, code="unknown_kind", message="kind: uscc | resident_id")
     try:
@@ -49,9 +47,7 @@ class WorkdaysOut(Schema):
 def workdays_add(request, start: dt.date, days: int):  # type: ignore[no-untyped-def]
     calendar = working_calendar()
     due = calendar.add_working_days(start, days)
-    return WorkdaysOut(
-        start=start, working_days=days, due=due, provisional=calendar.is_provisional(start, due)
-    )
+    return WorkdaysOut(start=start, working_days=days, due=due, provisional=calendar.is_provisional(start, due))
 
 
 class FileOut(Schema):

@@ -124,9 +124,7 @@ def _audited(sender: type[models.Model]) -> bool:
     )
 
 
-def _before_save(
-    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any
-) -> None:
+def _before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or not _audited(sender) or instance.pk is None or instance._state.adding:
         return
     old = sender._base_manager.filter(pk=instance.pk).first()

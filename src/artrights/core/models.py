@@ -51,9 +51,7 @@ class Party(models.Model):
     class Meta:
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
-        constraints = [
-            models.UniqueConstraint(fields=["id_type", "id_number"], name="party_unique_identifier")
-        ]
+        constraints = [models.UniqueConstraint(fields=["id_type", "id_number"], name="party_unique_identifier")]
 
     def __str__(self) -> str:
         return self.name
@@ -110,7 +108,6 @@ class AppendOnlyModel(models.Model):
 class AuditEvent(AppendOnlyModel):
     """One write to the platform. Rows are never updated or deleted (also enforced by database triggers)."""
 
-
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     # PROTECT: a user who ever wrote something stays (deactivated), so the log keeps pointing at them.
     actor = models.ForeignKey(
@@ -138,7 +135,6 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
-
 
 
 def _upload_path(instance: StoredFile, filename: str) -> str:

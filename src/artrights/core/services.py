@@ -19,9 +19,7 @@ def check_upload(upload: UploadedFile | None, request: Any = None) -> UploadedFi
     if getattr(request, "upload_too_large", False) or (
         upload is not None and (upload.size or 0) > settings.ARTRIGHTS_MAX_UPLOAD_BYTES
     ):
-        raise ValidationError(
-            _("上传内容过大：上限为 %(limit).0f MB。") % {"limit": limit_mb}, code="too_large"
-        )
+        raise ValidationError(_("上传内容过大：上限为 %(limit).0f MB。") % {"limit": limit_mb}, code="too_large")
     if upload is None:
         raise ValidationError(_("请选择要上传的文件。"), code="missing")
     if not upload.size:

@@ -20,12 +20,8 @@ class TransitionNotAllowed(Exception):
         self.action = action
         self.state = state
         self.allowed = sorted(allowed)
-        self.message_zh = (
-            f"当前状态“{state}”下不能执行“{action}”。可执行的操作：{'、'.join(self.allowed) or '无'}。"
-        )
-        self.message_en = (
-            f"'{action}' is not allowed in state '{state}'. Allowed: {', '.join(self.allowed) or 'none'}."
-        )
+        self.message_zh = f"当前状态“{state}”下不能执行“{action}”。可执行的操作：{'、'.join(self.allowed) or '无'}。"
+        self.message_en = f"'{action}' is not allowed in state '{state}'. Allowed: {', '.join(self.allowed) or 'none'}."
         super().__init__(self.message_en)
 
 

@@ -148,9 +148,7 @@ def consistency_proof(request, old_size: int, new_size: int | None = None):  # t
     return ConsistencyOut(old_size=old_size, new_size=size2, hashes=[_b64(h) for h in hashes])
 
 
-@router.post(
-    "/cosignatures", response={201: CosignatureOut}, auth=None, summary="Submit a witness cosignature"
-)
+@router.post("/cosignatures", response={201: CosignatureOut}, auth=None, summary="Submit a witness cosignature")
 def add_cosignature(request, payload: CosignatureIn):  # type: ignore[no-untyped-def]
     """`note`: the cosigned checkpoint (its body, a blank line, then signature lines incl. the witness's)."""
     checkpoint = services.checkpoint_for_note(note_text=payload.note)

@@ -150,9 +150,7 @@ def check_subtree(start: int, end: int) -> None:
         raise ProofError(f"subtree invalid: start {start} must be less than end {end}")
     if start and start % bit_ceil(end - start):
         ceil = bit_ceil(end - start)
-        raise ProofError(
-            f"subtree invalid: start {start} is not a multiple of bit_ceil(end - start) = {ceil}"
-        )
+        raise ProofError(f"subtree invalid: start {start} is not a multiple of bit_ceil(end - start) = {ceil}")
 
 
 # --- verification -----------------------------------------------------------------
@@ -189,9 +187,7 @@ def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes],
     """Raise :class:`ProofError` unless ``leaf`` is at ``index`` in the tree ``(size, root)``."""
     calculated = root_from_inclusion_proof(index, size, leaf, proof)
     if calculated != root:
-        raise ProofError(
-            f"inclusion proof root mismatch: calculated {calculated.hex()}, expected {root.hex()}"
-        )
+        raise ProofError(f"inclusion proof root mismatch: calculated {calculated.hex()}, expected {root.hex()}")
 
 
 def verify_consistency(size1: int, size2: int, proof: Sequence[bytes], root1: bytes, root2: bytes) -> None:
@@ -342,9 +338,7 @@ def verify_subtree_consistency(
         return
     calculated = root_from_subtree_consistency_proof(start, end, size, proof, subtree_root)
     if calculated != root:
-        raise ProofError(
-            f"subtree consistency root mismatch: calculated {calculated.hex()}, expected {root.hex()}"
-        )
+        raise ProofError(f"subtree consistency root mismatch: calculated {calculated.hex()}, expected {root.hex()}")
 
 
 # --- proof generation from stored hashes ------------------------------------------
@@ -477,9 +471,7 @@ class MemoryHashStore:
             end = (len(cur) // pair) * pair
             # A comprehension plus one join is several times faster than growing a buffer.
             cur = bytearray(
-                b"".join(
-                    [_sha256(NODE_PREFIX + view[off : off + pair]).digest() for off in range(0, end, pair)]
-                )
+                b"".join([_sha256(NODE_PREFIX + view[off : off + pair]).digest() for off in range(0, end, pair)])
             )
             view.release()
         return store

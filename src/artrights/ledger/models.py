@@ -34,9 +34,7 @@ def _bytes(value: Any) -> bytes:
 class LogHead(models.Model):
     """The one row that says how big the log is; appenders lock it, so it also orders them."""
 
-    id: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
-        primary_key=True, default=HEAD_ID
-    )
+    id: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(primary_key=True, default=HEAD_ID)
     size: models.BigIntegerField[int, int] = models.BigIntegerField(_("记录数"), default=0)
     root_hash: models.BinaryField[bytes, bytes | memoryview] = models.BinaryField(
         _("根哈希"), max_length=HASH_SIZE, default=EMPTY_ROOT
@@ -44,9 +42,7 @@ class LogHead(models.Model):
     # The compact-range right edge (one hash per set bit of size, largest subtree first), concatenated:
     # enough to append without reading any stored hash back.
     edge: models.BinaryField[bytes, bytes | memoryview] = models.BinaryField(_("右边界哈希"), default=b"")
-    updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
-        _("更新时间"), default=timezone.now
-    )
+    updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("账本状态")
@@ -64,17 +60,11 @@ class LogHead(models.Model):
 class LogEntry(AppendOnlyModel):
     """One statement in the log. ``data`` is the exact leaf data: the statement's RFC 8785 canonical JSON."""
 
-    index: models.BigIntegerField[int, int] = models.BigIntegerField(
-        _("序号"), primary_key=True, db_column="idx"
-    )
+    index: models.BigIntegerField[int, int] = models.BigIntegerField(_("序号"), primary_key=True, db_column="idx")
     kind: models.CharField[str, str] = models.CharField(_("类型"), max_length=64, db_index=True)
-    leaf_hash: models.BinaryField[bytes, bytes | memoryview] = models.BinaryField(
-        _("叶哈希"), max_length=HASH_SIZE
-    )
+    leaf_hash: models.BinaryField[bytes, bytes | memoryview] = models.BinaryField(_("叶哈希"), max_length=HASH_SIZE)
     data: models.BinaryField[bytes, bytes | memoryview] = models.BinaryField(_("规范化声明"))
-    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
-        _("记入时间"), default=timezone.now
-    )
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("记入时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("账本记录")
@@ -107,9 +97,7 @@ class Witness(models.Model):
     name: models.CharField[str, str] = models.CharField(_("名称"), max_length=100, unique=True)
     vkey: models.CharField[str, str] = models.CharField(_("验证公钥"), max_length=300, unique=True)
     active: models.BooleanField[bool, bool] = models.BooleanField(_("启用"), default=True)
-    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
-        _("添加时间"), default=timezone.now
-    )
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("添加时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("见证方")
@@ -133,17 +121,13 @@ class Checkpoint(AppendOnlyModel):
     id: int
     cosignatures: RelatedManager[Cosignature]
     size: models.BigIntegerField[int, int] = models.BigIntegerField(_("记录数"), db_index=True)
-    root_hash: models.BinaryField[bytes, bytes | memoryview] = models.BinaryField(
-        _("根哈希"), max_length=HASH_SIZE
-    )
+    root_hash: models.BinaryField[bytes, bytes | memoryview] = models.BinaryField(_("根哈希"), max_length=HASH_SIZE)
     note: models.TextField[str, str] = models.TextField(_("签名检查点"))
     key: models.CharField[str, str] = models.CharField(_("签名公钥"), max_length=300)
     timestamp_token: models.BinaryField[bytes | None, bytes | memoryview | None] = models.BinaryField(
         _("RFC 3161 时间戳"), null=True, blank=True
     )
-    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
-        _("签发时间"), default=timezone.now
-    )
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("签发时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("检查点")
@@ -176,17 +160,13 @@ class Cosignature(AppendOnlyModel):
         Witness, verbose_name=_("见证方"), on_delete=models.PROTECT, related_name="+"
     )
     line: models.TextField[str, str] = models.TextField(_("签名行"))
-    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
-        _("接收时间"), default=timezone.now
-    )
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("接收时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("见证签名")
         verbose_name_plural = _("见证签名")
         constraints = [
-            models.UniqueConstraint(
-                fields=["checkpoint", "witness"], name="ledger_one_cosignature_per_witness"
-            )
+            models.UniqueConstraint(fields=["checkpoint", "witness"], name="ledger_one_cosignature_per_witness")
         ]
 
     def __str__(self) -> str:

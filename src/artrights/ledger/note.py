@@ -65,9 +65,7 @@ class UnverifiedNoteError(NoteError):
 
     def __init__(self, unverified: Sequence[Signature]) -> None:
         keys = ", ".join(f"{s.name}+{s.key_hash:08x}" for s in unverified) or "none"
-        super().__init__(
-            f"note has no verifiable signatures from known keys (signatures by unknown keys: {keys})"
-        )
+        super().__init__(f"note has no verifiable signatures from known keys (signatures by unknown keys: {keys})")
         self.unverified = list(unverified)
 
 
@@ -262,9 +260,7 @@ def new_verifier(vkey: str) -> Ed25519Verifier:
         raise InvalidKeyError(f"unsupported verifier key type 0x{data[0]:02x}")
     verifier = cls(name, Ed25519PublicKey.from_public_bytes(data[1:]))
     if verifier.key_hash != want_hash:
-        raise InvalidKeyError(
-            f"verifier key hash {hash_field} does not match the key (want {verifier.key_hash:08x})"
-        )
+        raise InvalidKeyError(f"verifier key hash {hash_field} does not match the key (want {verifier.key_hash:08x})")
     return verifier
 
 
@@ -290,9 +286,7 @@ def new_signer(skey: str, *, clock: Callable[[], int] | None = None) -> Ed25519S
     else:
         signer = cls(name, private_key)
     if signer.key_hash != want_hash:
-        raise InvalidKeyError(
-            f"signer key hash {hash_field} does not match the key (want {signer.key_hash:08x})"
-        )
+        raise InvalidKeyError(f"signer key hash {hash_field} does not match the key (want {signer.key_hash:08x})")
     return signer
 
 
@@ -364,9 +358,7 @@ def cosign_note(signed_note: str | bytes, verifiers: Iterable[Verifier], signer:
     return sign_note(
         note.text,
         [],
-        note.sigs
-        + note.unverified_sigs
-        + [Signature(signer.name, signer.key_hash, signer.sign(note.text.encode()))],
+        note.sigs + note.unverified_sigs + [Signature(signer.name, signer.key_hash, signer.sign(note.text.encode()))],
     )
 
 
@@ -472,9 +464,7 @@ def parse_checkpoint(text: str) -> Checkpoint:
         raise MalformedCheckpointError(f"checkpoint has {len(lines)} lines, want at least 3")
     origin, size_line, root_line, *extensions = lines
     if not _DECIMAL.fullmatch(size_line):
-        raise MalformedCheckpointError(
-            f"checkpoint size {size_line!r} is not a decimal without leading zeros"
-        )
+        raise MalformedCheckpointError(f"checkpoint size {size_line!r} is not a decimal without leading zeros")
     try:
         root = b64decode_strict(root_line)
     except ValueError:

@@ -46,9 +46,7 @@ class TlogProof:
         return "\n".join(lines) + "\n\n" + self.signed_checkpoint
 
 
-def make_tlog_proof(
-    index: int, signed_checkpoint: str, reader: HashReader, *, extra: bytes | None = None
-) -> TlogProof:
+def make_tlog_proof(index: int, signed_checkpoint: str, reader: HashReader, *, extra: bytes | None = None) -> TlogProof:
     """Build a proof for entry ``index`` against a checkpoint the log itself signed.
 
     The checkpoint's signatures are not re-verified (it is the log's own output),
@@ -139,9 +137,7 @@ def verify_tlog_proof(
         raise TlogProofError(f"checkpoint has {cosigned} cosignatures, policy requires {min_cosignatures}")
     target = leaf if leaf is not None else leaf_hash(data if data is not None else b"")
     try:
-        verify_inclusion(
-            proof.index, signed.checkpoint.size, target, proof.hashes, signed.checkpoint.root_hash
-        )
+        verify_inclusion(proof.index, signed.checkpoint.size, target, proof.hashes, signed.checkpoint.root_hash)
     except ProofError as exc:
         raise TlogProofError(f"inclusion proof does not verify: {exc}") from exc
     return VerifiedTlogProof(proof.index, signed.checkpoint, signed.note, proof.extra)

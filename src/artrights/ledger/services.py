@@ -79,8 +79,7 @@ def canonical_entry(*, kind: str, statement: dict[str, Any]) -> bytes:
         ) from None
     if len(data) > MAX_ENTRY_SIZE:
         raise ValidationError(
-            _("账本声明过大（%(size)d 字节，上限 %(limit)d 字节）。")
-            % {"size": len(data), "limit": MAX_ENTRY_SIZE},
+            _("账本声明过大（%(size)d 字节，上限 %(limit)d 字节）。") % {"size": len(data), "limit": MAX_ENTRY_SIZE},
             code="too_large",
         )
     return data
@@ -214,8 +213,7 @@ def consistency(*, old_size: int, new_size: int) -> list[bytes]:
     _check_size(new_size, _("新的树大小"))
     if not 0 < old_size <= new_size:
         raise ValidationError(
-            _("一致性证明需要 0 < 旧大小 ≤ 新大小，收到 %(old)s 和 %(new)s。")
-            % {"old": old_size, "new": new_size},
+            _("一致性证明需要 0 < 旧大小 ≤ 新大小，收到 %(old)s 和 %(new)s。") % {"old": old_size, "new": new_size},
             code="out_of_range",
         )
     return consistency_proof(old_size, new_size, DatabaseHashReader())
@@ -228,8 +226,7 @@ def tlog_proof(*, index: int, checkpoint: Checkpoint | None = None) -> str:
         raise ValidationError(_("账本尚未发布检查点。"), code="no_checkpoint")
     if not 0 <= index < checkpoint.size:
         raise ValidationError(
-            _("第 %(index)s 条记录不在检查点（%(size)s 条）之内。")
-            % {"index": index, "size": checkpoint.size},
+            _("第 %(index)s 条记录不在检查点（%(size)s 条）之内。") % {"index": index, "size": checkpoint.size},
             code="not_in_checkpoint",
         )
     return make_tlog_proof(index, checkpoint.signed_note(), DatabaseHashReader()).to_text()
@@ -412,8 +409,7 @@ def verify_log() -> LogReport:
     extra_entries = LogEntry.objects.filter(index__gte=head.size).order_by("index").first()
     if extra_entries is not None:
         report.problems.append(
-            _("第 %(index)d 条记录超出账本大小 %(size)d。")
-            % {"index": extra_entries.index, "size": head.size}
+            _("第 %(index)d 条记录超出账本大小 %(size)d。") % {"index": extra_entries.index, "size": head.size}
         )
         return report
     # Every expected hash was found above; an equal count means there is no extra (forged) one either.
@@ -432,8 +428,7 @@ def verify_log() -> LogReport:
     current_key = keys.log_verifier_key()
     previous: Checkpoint | None = None
     counts = {
-        row["checkpoint_id"]: row["n"]
-        for row in Cosignature.objects.values("checkpoint_id").annotate(n=Count("id"))
+        row["checkpoint_id"]: row["n"] for row in Cosignature.objects.values("checkpoint_id").annotate(n=Count("id"))
     }
     check_token = _timestamps_function("check_token")
     for checkpoint in checkpoints:
@@ -482,18 +477,14 @@ def _check_checkpoint(
         cosignatures = list(checkpoint.cosignatures.select_related("witness").order_by("id"))
         for cosignature in cosignatures:
             witness_verifier = new_verifier(cosignature.witness.vkey)
-            if all(
-                (v.name, v.key_hash) != (witness_verifier.name, witness_verifier.key_hash) for v in verifiers
-            ):
+            if all((v.name, v.key_hash) != (witness_verifier.name, witness_verifier.key_hash) for v in verifiers):
                 verifiers.append(witness_verifier)
         signed = open_checkpoint(checkpoint.signed_note(), verifiers, origin=keys.log_origin())
     except (NoteError, ValueError) as exc:
         return _("%(label)s的签名无效：%(error)s") % {"label": label, "error": exc}
     if len(signed.note.sigs) != 1 + len(cosignatures) or signed.note.unverified_sigs:
         return _("%(label)s的见证签名无法全部核验。") % {"label": label}
-    if signed.checkpoint.size != checkpoint.size or signed.checkpoint.root_hash != _bytes(
-        checkpoint.root_hash
-    ):
+    if signed.checkpoint.size != checkpoint.size or signed.checkpoint.root_hash != _bytes(checkpoint.root_hash):
         return _("%(label)s的签名内容与其大小或根哈希不符。") % {"label": label}
     if roots.get(checkpoint.size) != signed.checkpoint.root_hash:
         return _("%(label)s的根哈希与记录重算的结果不符。") % {"label": label}

@@ -101,9 +101,7 @@ class Fingerprint:
     def to_bytes(self) -> bytes:
         """Compact, versioned serialisation (about 70 bytes per keypoint + 32 per hash)."""
         n, m = len(self.xy), len(self.hashes)
-        head = struct.pack(
-            "<4sBBIIIH", _MAGIC, self.vocab_version, int(self.is_query), self.width, self.height, n, m
-        )
+        head = struct.pack("<4sBBIIIH", _MAGIC, self.vocab_version, int(self.is_query), self.width, self.height, n, m)
         # Positions as fractions of the image side in 1/65535 steps: sub-pixel up to 65k px.
         wh = np.array([max(self.width - 1, 1), max(self.height - 1, 1)], np.float32)
         qxy = np.clip(np.rint(self.xy / wh * 65535.0), 0, 65535).astype("<u2")
@@ -408,8 +406,11 @@ def global_hashes(gray: np.ndarray, query: bool) -> tuple[np.ndarray, np.ndarray
     # The page layout is read at most at query working size: a 20,000-pixel poster has no
     # gutter that a 1,024-pixel copy of it would not show, and blurring it whole costs seconds.
     scale = min(1.0, _MAX_SIDE / max(h, w))
-    small = gray if scale == 1.0 else cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))),
-                                                 interpolation=cv2.INTER_AREA)
+    small = (
+        gray
+        if scale == 1.0
+        else cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    )
     smooth = _smoothed(small)
     trimmed = _trim_box(smooth)
     parts = ([trimmed] if trimmed else []) + [b for b in layout_cells(smooth) if b != trimmed]
@@ -422,9 +423,7 @@ def global_hashes(gray: np.ndarray, query: bool) -> tuple[np.ndarray, np.ndarray
     return np.stack(variants), np.array(boxes, np.int32)
 
 
-def extract(
-    image: Image.Image | np.ndarray | bytes | str | os.PathLike[str], *, query: bool = False
-) -> Fingerprint:
+def extract(image: Image.Image | np.ndarray | bytes | str | os.PathLike[str], *, query: bool = False) -> Fingerprint:
     """Fingerprint an image.  ``query=True`` for suspect images: more keypoints, mirrored
     keypoints and rotated/mirrored/trimmed hashes (the reference side stays small)."""
     if isinstance(image, bytes | str | os.PathLike):

@@ -71,9 +71,7 @@ def load_image(data: bytes | str | os.PathLike[str], *, max_pixels: int = 40_000
         raise ImageRejected("unsupported_format", "不支持的图片格式。", f"Unsupported image format {im.format}.")
     w, h = im.size
     if w * h > max_pixels:
-        raise ImageRejected(
-            "too_large", "图片像素过多。", f"The image has {w}x{h} pixels; the limit is {max_pixels}."
-        )
+        raise ImageRejected("too_large", "图片像素过多。", f"The image has {w}x{h} pixels; the limit is {max_pixels}.")
     if min(w, h) < MIN_SIDE:
         raise ImageRejected("too_small", "图片尺寸太小。", f"The image is {w}x{h}; each side needs {MIN_SIDE} px.")
     try:

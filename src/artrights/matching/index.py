@@ -278,9 +278,7 @@ class MatchIndex:
     def _cell_of_main(self) -> np.ndarray:
         return np.repeat(np.arange(N_CELLS, dtype=np.int32), np.diff(self._off))
 
-    def _set_main(
-        self, cell: np.ndarray, ref: np.ndarray, code: np.ndarray, xy: np.ndarray, sa: np.ndarray
-    ) -> None:
+    def _set_main(self, cell: np.ndarray, ref: np.ndarray, code: np.ndarray, xy: np.ndarray, sa: np.ndarray) -> None:
         order = _cell_order(cell)
         self._off = np.zeros(N_CELLS + 1, np.int64)
         np.cumsum(np.bincount(cell, minlength=N_CELLS), out=self._off[1:])
@@ -468,13 +466,16 @@ class MatchIndex:
             if hit_p:
                 idx = np.concatenate(hit_p)
                 part: tuple[np.ndarray, ...] = (
-                    np.concatenate(hit_q), pref[idx], np.concatenate(hit_d).astype(np.uint8), pxy[idx], psa[idx]
+                    np.concatenate(hit_q),
+                    pref[idx],
+                    np.concatenate(hit_d).astype(np.uint8),
+                    pxy[idx],
+                    psa[idx],
                 )
                 parts.append(part)
         if not parts:
             z = np.zeros(0, np.int64)
-            return (z, z.astype(np.uint32), z.astype(np.uint8), np.zeros((0, 2), np.uint16),
-                    np.zeros((0, 2), np.uint8))
+            return (z, z.astype(np.uint32), z.astype(np.uint8), np.zeros((0, 2), np.uint16), np.zeros((0, 2), np.uint8))
         return tuple(np.concatenate([pt[i] for pt in parts]) for i in range(5))
 
     def _verify(

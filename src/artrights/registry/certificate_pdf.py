@@ -490,4 +490,3 @@ def sign_pdf(
     coro = pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=16 * 1024)
     run_sync(coro)
     return out.getvalue()
-

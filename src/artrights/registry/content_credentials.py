@@ -222,7 +222,6 @@ def sign_image(
     return out.getvalue()
 
 
-
 class ImageCredentials(NamedTuple):
     state: str  # "Trusted", "Valid", "Invalid" or "None" (no manifest)
     bundle: dict[str, Any] | None

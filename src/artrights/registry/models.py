@@ -84,9 +84,7 @@ class Right(models.TextChoices):
 
 
 # Economic rights (Copyright Law Art. 10 items 5–17) are the ones that can be licensed, transferred or pledged.
-ECONOMIC_RIGHTS = [
-    r for r in Right.values if r not in {"publication", "authorship", "alteration", "integrity"}
-]
+ECONOMIC_RIGHTS = [r for r in Right.values if r not in {"publication", "authorship", "alteration", "integrity"}]
 
 
 class Kind(models.TextChoices):
@@ -178,21 +176,18 @@ class NumberSequence(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["register", "region", "year", "letter"], name="number_sequence_unique"
-            )
+            models.UniqueConstraint(fields=["register", "region", "year", "letter"], name="number_sequence_unique")
         ]
 
     def __str__(self) -> str:
         return f"{self.register} {self.region}{self.year}{self.letter}: {self.last}"
 
+
 class Work(models.Model):
     """One application for registration (or digital filing) of a work, and, once granted, the registration."""
 
     kind = models.CharField(_("业务类型"), max_length=20, choices=Kind.choices, default=Kind.REGISTRATION)
-    status = models.CharField(
-        _("状态"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
     flow_number = models.CharField(_("流水号"), max_length=32, unique=True, null=True, blank=True)
     number = models.CharField(_("登记号"), max_length=40, unique=True, null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -425,16 +420,10 @@ class Pledge(models.Model):
     """著作权质权登记 (Z51). While registered, transfers and licences need the pledgee's recorded consent."""
 
     number = models.CharField(_("质权登记号"), max_length=40, unique=True)
-    status = models.CharField(
-        _("状态"), max_length=20, choices=PledgeStatus.choices, default=PledgeStatus.REGISTERED
-    )
+    status = models.CharField(_("状态"), max_length=20, choices=PledgeStatus.choices, default=PledgeStatus.REGISTERED)
     works = models.ManyToManyField(Work, related_name="pledges")
-    pledgor = models.ForeignKey(
-        "core.Party", verbose_name=_("出质人"), on_delete=models.PROTECT, related_name="+"
-    )
-    pledgee = models.ForeignKey(
-        "core.Party", verbose_name=_("质权人"), on_delete=models.PROTECT, related_name="+"
-    )
+    pledgor = models.ForeignKey("core.Party", verbose_name=_("出质人"), on_delete=models.PROTECT, related_name="+")
+    pledgee = models.ForeignKey("core.Party", verbose_name=_("质权人"), on_delete=models.PROTECT, related_name="+")
     pledgee_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("质权人账户"),

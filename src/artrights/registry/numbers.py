@@ -16,9 +16,7 @@ from django.utils.translation import gettext as _
 
 from .models import ClassLetter, NumberSequence, WorkType
 
-WORK_NUMBER_RE = re.compile(
-    r"^(?P<region>[\u4e00-\u9fff])作登字-(?P<year>(19|20)\d{2})-(?P<cls>[A-Z])-(?P<seq>\d{8})$"
-)
+WORK_NUMBER_RE = re.compile(r"^(?P<region>[\u4e00-\u9fff])作登字-(?P<year>(19|20)\d{2})-(?P<cls>[A-Z])-(?P<seq>\d{8})$")
 
 
 def _next(register: str, region: str, year: int, letter: str = "") -> int:

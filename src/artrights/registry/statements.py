@@ -31,9 +31,7 @@ def grant_statement(work: Work, *, change_of: str | None = None) -> tuple[dict[s
         FileRef(wf.stored_file.sha256, wf.iscc or None)
         for wf in work.workfile_set.select_related("stored_file").filter(role=FileRole.SAMPLE).order_by("pk")
     ]
-    parties: list[tuple[str, str | dict[str, Any]]] = [
-        ("owner", party_value(p)) for p in work.owners().order_by("pk")
-    ]
+    parties: list[tuple[str, str | dict[str, Any]]] = [("owner", party_value(p)) for p in work.owners().order_by("pk")]
     parties += [("author", {"name": a["name"], "signature": a.get("signature", "")}) for a in work.authors]
     if change_of:
         kind = "artrights/change@v1"
@@ -91,9 +89,7 @@ def contract_statement(filing: ContractFiling) -> dict[str, Any]:
 
 
 def pledge_statement(pledge: Pledge) -> dict[str, Any]:
-    parties, pledge.commitment_salts = _party_commitments(
-        [("pledgor", pledge.pledgor), ("pledgee", pledge.pledgee)]
-    )
+    parties, pledge.commitment_salts = _party_commitments([("pledgor", pledge.pledgor), ("pledgee", pledge.pledgee)])
     return check_statement(
         {
             "type": "artrights/pledge@v1",

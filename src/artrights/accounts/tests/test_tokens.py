@@ -60,9 +60,7 @@ def test_an_unknown_token_is_refused(client):
 def test_browser_api_writes_need_the_csrf_token(artist):
     client = Client(enforce_csrf_checks=True)
     client.force_login(artist)
-    response = client.post(
-        "/api/accounts/tokens", {"name": "x", "scopes": ["read"]}, content_type="application/json"
-    )
+    response = client.post("/api/accounts/tokens", {"name": "x", "scopes": ["read"]}, content_type="application/json")
     assert response.status_code in (401, 403)
     assert not ApiToken.objects.exists()
 

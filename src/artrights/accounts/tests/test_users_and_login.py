@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_every_role_can_log_in_and_sees_its_own_dashboard(client, make_user):
     for role in Role:
         user = make_user(f"user-{role.value}", role.value)
-        response = client.post(
-            "/accounts/login/", {"username": user.username, "password": TEST_PASSWORD}, follow=True
-        )
+        response = client.post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD}, follow=True)
         assert response.status_code == 200
         page = response.content.decode()
         assert f"{role.label}工作台" in page
@@ -23,9 +21,7 @@ def test_every_role_can_log_in_and_sees_its_own_dashboard(client, make_user):
 
 def test_five_wrong_passwords_lock_the_account_and_say_so(client, artist):
     for _ in range(5):
-        response = client.post(
-            "/accounts/login/", {"username": artist.username, "password": "wrong-password"}
-        )
+        response = client.post("/accounts/login/", {"username": artist.username, "password": "wrong-password"})
     response = client.post("/accounts/login/", {"username": artist.username, "password": TEST_PASSWORD})
     assert response.status_code == 429
     page = response.content.decode()
@@ -36,9 +32,7 @@ def test_five_wrong_passwords_lock_the_account_and_say_so(client, artist):
 def test_the_lockout_message_is_in_english_for_english_users(client, artist):
     client.cookies["django_language"] = "en"
     for _ in range(6):
-        response = client.post(
-            "/accounts/login/", {"username": artist.username, "password": "wrong-password"}
-        )
+        response = client.post("/accounts/login/", {"username": artist.username, "password": "wrong-password"})
     assert response.status_code == 429
     assert "Try again in 15 minutes" in response.content.decode()
 

@@ -11,9 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_creating_a_party_records_who_did_it_and_from_where(artist):
     with audit.context(actor=artist, ip_address="203.0.113.7", via="web", request_path="/parties/"):
-        party = create_party(
-            kind="natural", name="林画家", id_type="resident_id", id_number="11010519491231002X"
-        )
+        party = create_party(kind="natural", name="林画家", id_type="resident_id", id_number="11010519491231002X")
     event = AuditEvent.objects.get(object_type="core.party", object_id=str(party.pk))
     assert event.action == "create"
     assert event.actor == artist

@@ -21,12 +21,21 @@ def _free_port() -> int:
 
 
 def _serve(tmp_path, port):
-    env = {**os.environ, "ARTRIGHTS_DATA_DIR": str(tmp_path), "HUEY_IMMEDIATE": "0", "DATABASE_URL": "",
-           "REDIS_URL": "", "HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3")}
+    env = {
+        **os.environ,
+        "ARTRIGHTS_DATA_DIR": str(tmp_path),
+        "HUEY_IMMEDIATE": "0",
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+        "HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3"),
+    }
     env.pop("DATABASE_URL")
     return subprocess.Popen(
         [sys.executable, "-m", "artrights.cli", "serve", "--port", str(port), "--web-workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 

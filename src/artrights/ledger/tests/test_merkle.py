@@ -236,9 +236,7 @@ def test_generated_consistency_proofs_for_random_sizes_verify() -> None:
         size2 = rng.randint(1, 600)
         size1 = rng.randint(1, size2)
         proof = merkle.consistency_proof(size1, size2, store)
-        merkle.verify_consistency(
-            size1, size2, proof, merkle.tree_hash(size1, store), merkle.tree_hash(size2, store)
-        )
+        merkle.verify_consistency(size1, size2, proof, merkle.tree_hash(size1, store), merkle.tree_hash(size2, store))
 
 
 def test_every_small_subtree_proof_generated_verifies() -> None:

@@ -215,9 +215,7 @@ def test_cosignature_v1_signs_the_header_time_line_and_checkpoint_body() -> None
     assert note.cosignature_timestamp(sig) == 1679315147
     key.public_key().verify(sig[8:], b"cosignature/v1\ntime 1679315147\n" + TEXT.encode())
     pub = key.public_key().public_bytes_raw()
-    assert witness.key_hash == int.from_bytes(
-        hashlib.sha256(b"witness.example/w1\n\x04" + pub).digest()[:4], "big"
-    )
+    assert witness.key_hash == int.from_bytes(hashlib.sha256(b"witness.example/w1\n\x04" + pub).digest()[:4], "big")
 
 
 def test_cosigned_checkpoint_verifies_with_log_and_witness_keys() -> None:
@@ -233,9 +231,7 @@ def test_cosigned_checkpoint_verifies_with_log_and_witness_keys() -> None:
 
 def test_cosignature_with_an_altered_timestamp_is_rejected() -> None:
     log = _signer("example.com/artrights", 1)
-    witness = CosignatureV1Signer(
-        "w.example", Ed25519PrivateKey.from_private_bytes(b"\x05" * 32), clock=lambda: 100
-    )
+    witness = CosignatureV1Signer("w.example", Ed25519PrivateKey.from_private_bytes(b"\x05" * 32), clock=lambda: 100)
     cosigned = note.cosign_note(note.sign_note(TEXT, [log]), [log.verifier()], witness)
     head, last = cosigned.rstrip("\n").rsplit("\n", 1)
     name, data = last.split(" ")[1:]
@@ -277,9 +273,7 @@ def test_rekor_v2_checkpoint_and_inclusion_proof_verify_with_the_trusted_root_ke
     assert cp.size == int(proof["treeSize"])
     assert cp.root_hash == b64(proof["rootHash"])
     leaf = merkle.leaf_hash(b64(entry["canonicalizedBody"]))
-    merkle.verify_inclusion(
-        int(proof["logIndex"]), cp.size, leaf, [b64(h) for h in proof["hashes"]], cp.root_hash
-    )
+    merkle.verify_inclusion(int(proof["logIndex"]), cp.size, leaf, [b64(h) for h in proof["hashes"]], cp.root_hash)
 
 
 def test_rekor_v2_inclusion_proof_fails_for_a_different_entry_body() -> None:

@@ -90,9 +90,7 @@ def test_tlog_proof_for_another_origin_is_rejected(log: tuple) -> None:
     signer, store, signed = log
     text = make_tlog_proof(0, signed, store).to_text()
     with pytest.raises(note.MalformedCheckpointError, match="origin"):
-        verify_tlog_proof(
-            text, origin="elsewhere.example/log", log_verifiers=[signer.verifier()], data=ENTRIES[0]
-        )
+        verify_tlog_proof(text, origin="elsewhere.example/log", log_verifiers=[signer.verifier()], data=ENTRIES[0])
 
 
 def test_witness_quorum_is_enforced_and_a_witness_alone_is_not_the_log(log: tuple) -> None:
@@ -152,14 +150,8 @@ def test_rekor_v2_entry_expressed_as_a_tlog_proof_verifies() -> None:
     entry = load_json("rekor-v2/bundle.json")["verificationMaterial"]["tlogEntries"][0]
     log_key = next(t for t in root["tlogs"] if t["logId"]["keyId"] == entry["logId"]["keyId"])
     origin = log_key["baseUrl"].removeprefix("https://")
-    verifier = note.verifier_from_public_key(
-        origin, load_der_public_key(b64(log_key["publicKey"]["rawBytes"]))
-    )  # type: ignore[arg-type]
+    verifier = note.verifier_from_public_key(origin, load_der_public_key(b64(log_key["publicKey"]["rawBytes"])))  # type: ignore[arg-type]
     ip = entry["inclusionProof"]
-    text = TlogProof(
-        int(ip["logIndex"]), tuple(b64(h) for h in ip["hashes"]), ip["checkpoint"]["envelope"]
-    ).to_text()
-    ok = verify_tlog_proof(
-        text, origin=origin, log_verifiers=[verifier], data=b64(entry["canonicalizedBody"])
-    )
+    text = TlogProof(int(ip["logIndex"]), tuple(b64(h) for h in ip["hashes"]), ip["checkpoint"]["envelope"]).to_text()
+    ok = verify_tlog_proof(text, origin=origin, log_verifiers=[verifier], data=b64(entry["canonicalizedBody"]))
     assert ok.index == 645 == int(ip["logIndex"])

@@ -109,8 +109,16 @@ def test_embedding_evidence_alone_finds_a_reference_and_other_models_embeddings_
     reference = extract(artwork(4))
     idx = MatchIndex()
     none = np.zeros(0, np.int32)
-    idx.add_postings("plain-colour-field", (480, 360), np.zeros(32, np.uint8), none, none.astype(np.uint64),
-                     np.zeros((0, 2), np.uint16), np.zeros((0, 2), np.uint8), embedding=reference.embedding[0])
+    idx.add_postings(
+        "plain-colour-field",
+        (480, 360),
+        np.zeros(32, np.uint8),
+        none,
+        none.astype(np.uint64),
+        np.zeros((0, 2), np.uint16),
+        np.zeros((0, 2), np.uint8),
+        embedding=reference.embedding[0],
+    )
     query = extract(artwork(4).resize((300, 225)), query=True)
     found = idx.search(query)
     assert found and found[0].ref_id == "plain-colour-field" and found[0].score > 0.9
@@ -120,8 +128,16 @@ def test_embedding_evidence_alone_finds_a_reference_and_other_models_embeddings_
     assert not [m for m in idx.search(query) if m.score > 0.5]
 
     with pytest.raises(ValueError, match="dimension"):
-        idx.add_postings("x", (10, 10), np.zeros(32, np.uint8), none, none.astype(np.uint64),
-                         np.zeros((0, 2), np.uint16), np.zeros((0, 2), np.uint8), embedding=np.zeros(8, np.float16))
+        idx.add_postings(
+            "x",
+            (10, 10),
+            np.zeros(32, np.uint8),
+            none,
+            none.astype(np.uint64),
+            np.zeros((0, 2), np.uint16),
+            np.zeros((0, 2), np.uint8),
+            embedding=np.zeros(8, np.float16),
+        )
 
 
 def test_saved_and_sharded_indexes_keep_the_embeddings(descriptor: OnnxDescriptor, tmp_path: Path) -> None:
@@ -143,7 +159,8 @@ def test_a_missing_or_unsuitable_model_is_refused_with_a_clear_message(tmp_path:
     with pytest.raises(DescriptorError, match="无法载入"):
         OnnxDescriptor(tmp_path / "junk.onnx")
     flat = helper.make_graph(
-        [helper.make_node("Identity", ["x"], ["y"])], "flat",
+        [helper.make_node("Identity", ["x"], ["y"])],
+        "flat",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 64])],
     )
@@ -163,15 +180,27 @@ def test_match_folders_uses_the_descriptor_given_on_the_command_line(tmp_path: P
     Image.fromarray(np.asarray(artwork(5))[20:340, 30:450]).save(queries / "Q1.png")
     model = _pooled_filters_model(tmp_path / "d.onnx")
     try:
-        call_command("match", references=str(refs), queries=str(queries), out=str(tmp_path / "p.csv"),
-                     workers=1, no_progress=True, descriptor=str(model))
+        call_command(
+            "match",
+            references=str(refs),
+            queries=str(queries),
+            out=str(tmp_path / "p.csv"),
+            workers=1,
+            no_progress=True,
+            descriptor=str(model),
+        )
         assert active_descriptor() is not None
     finally:
         use_descriptor(None)
     assert "Q1,R1," in (tmp_path / "p.csv").read_text()
     with pytest.raises(CommandError, match="不存在"):
-        call_command("match", references=str(refs), queries=str(queries), out=str(tmp_path / "p.csv"),
-                     descriptor=str(tmp_path / "absent.onnx"))
+        call_command(
+            "match",
+            references=str(refs),
+            queries=str(queries),
+            out=str(tmp_path / "p.csv"),
+            descriptor=str(tmp_path / "absent.onnx"),
+        )
 
 
 def test_the_platform_check_reports_a_configured_model_that_cannot_load(settings, tmp_path: Path) -> None:
@@ -201,8 +230,15 @@ def test_the_match_command_takes_a_keypoint_budget_and_refuses_a_nonsensical_one
     artwork(5).save(refs / "R1.png")
     artwork(5).crop((40, 30, 440, 330)).save(queries / "Q1.png")
     out = tmp_path / "p.csv"
-    call_command("match", references=str(refs), queries=str(queries), out=str(out), workers=1, no_progress=True,
-                 keypoints_per_reference=120)
+    call_command(
+        "match",
+        references=str(refs),
+        queries=str(queries),
+        out=str(out),
+        workers=1,
+        no_progress=True,
+        keypoints_per_reference=120,
+    )
     assert "Q1,R1," in out.read_text()
     with pytest.raises(CommandError, match="正数"):
         call_command("match", references=str(refs), queries=str(queries), out=str(out), keypoints_per_reference=0)

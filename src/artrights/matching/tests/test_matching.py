@@ -160,8 +160,9 @@ def test_the_picture_of_a_social_media_post_is_cut_from_its_header_across_a_narr
     post.paste(artwork(7).resize((780, 780)), (0, 84))  # 12 px below the header: 8 flat rows once smoothed
     draw.rectangle((10, 880, 400, 900), fill=(30, 30, 30))  # likes and caption
     cells = layout_cells(_smoothed(np.asarray(post.convert("L"))))
-    assert any(abs(x0) <= 3 and abs(y0 - 84) <= 3 and abs(x1 - 780) <= 3 and abs(y1 - 864) <= 3
-               for x0, y0, x1, y1 in cells), cells
+    assert any(
+        abs(x0) <= 3 and abs(y0 - 84) <= 3 and abs(x1 - 780) <= 3 and abs(y1 - 864) <= 3 for x0, y0, x1, y1 in cells
+    ), cells
 
 
 def test_a_faded_low_contrast_crop_is_still_found(index: MatchIndex) -> None:

@@ -100,9 +100,7 @@ def test_the_english_translation_is_complete_and_compiled():
 
 
 def test_the_command_line_lists_the_platform_commands():
-    out = subprocess.run(
-        [sys.executable, "-m", "artrights.cli", "--help"], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-m", "artrights.cli", "--help"], capture_output=True, text=True, check=True)
     for command in ("serve", "demo", "createuser"):
         assert f"  {command}" in out.stdout
 
@@ -135,9 +133,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         "ARTRIGHTS_ENV_FILE": str(tmp_path / "none.env"),
         "DJANGO_SETTINGS_MODULE": "artrights.settings",
     }
-    out = subprocess.run(
-        [sys.executable, "-m", "artrights.cli", "check"], capture_output=True, text=True, env=env
-    )
+    out = subprocess.run([sys.executable, "-m", "artrights.cli", "check"], capture_output=True, text=True, env=env)
     assert out.returncode != 0
     assert "SECRET_KEY" in out.stderr
 

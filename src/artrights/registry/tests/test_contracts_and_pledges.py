@@ -86,9 +86,7 @@ def test_a_pledged_work_cannot_be_licensed_without_the_pledgees_recorded_consent
     assert "质权人" in str(err.value)
     assert not ContractFiling.objects.exists()
     with pytest.raises(PermissionDenied):
-        services.consent_to_contract(
-            user=artist, pledge=pledge, contract_type="exclusive_licence", assignee=LICENSEE
-        )
+        services.consent_to_contract(user=artist, pledge=pledge, contract_type="exclusive_licence", assignee=LICENSEE)
     consent = services.consent_to_contract(
         user=bank, pledge=pledge, contract_type="exclusive_licence", assignee=LICENSEE
     )

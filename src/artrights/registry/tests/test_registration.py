@@ -20,9 +20,7 @@ NUMBER = re.compile(r"^粤作登字-\d{4}-F-\d{8}$")
 
 
 def _apply(user, seed=1, owner=OWNER, **fields):
-    return services.create_application(
-        user=user, fields=work_fields(**fields), owners=[owner], files=samples(seed)
-    )
+    return services.create_application(user=user, fields=work_fields(**fields), owners=[owner], files=samples(seed))
 
 
 def _through_review(work, artist, registrar):
@@ -32,9 +30,7 @@ def _through_review(work, artist, registrar):
     return Work.objects.get(pk=work.pk)
 
 
-def test_an_artist_applies_and_a_registrar_registers_the_work_with_a_number_and_a_log_entry(
-    artist, registrar
-):
+def test_an_artist_applies_and_a_registrar_registers_the_work_with_a_number_and_a_log_entry(artist, registrar):
     work = _apply(artist)
     assert work.status == Status.DRAFT
     work = _through_review(work, artist, registrar)
@@ -53,9 +49,7 @@ def test_an_artist_applies_and_a_registrar_registers_the_work_with_a_number_and_
         assert action in actions
 
 
-def test_numbers_are_consecutive_and_a_failed_registration_does_not_use_one_up(
-    artist, registrar, monkeypatch
-):
+def test_numbers_are_consecutive_and_a_failed_registration_does_not_use_one_up(artist, registrar, monkeypatch):
     first = _through_review(_apply(artist, seed=1), artist, registrar)
     second = _through_review(_apply(artist, seed=2, title="第二幅"), artist, registrar)
     services.register(work=first, registrar=registrar)
@@ -124,9 +118,7 @@ def test_a_later_failure_removes_the_files_already_written(artist, monkeypatch):
     assert not default_storage.exists(folder) or default_storage.listdir(folder) == ([], [])
 
 
-def test_the_registrar_is_warned_when_the_sample_is_someone_elses_registered_work(
-    artist, outsider, registrar
-):
+def test_the_registrar_is_warned_when_the_sample_is_someone_elses_registered_work(artist, outsider, registrar):
     original = _through_review(_apply(artist, seed=7), artist, registrar)
     services.register(work=original, registrar=registrar)
     copy = _apply(outsider, seed=7, owner=OTHER_OWNER, title="抄来的")

@@ -14,8 +14,19 @@ pytestmark = pytest.mark.django_db
 def _openssl_ts_verify(folder: Path) -> subprocess.CompletedProcess[str]:
     """`openssl ts -verify` of token.tsr over data.bin, trusting root.pem with tsa.pem as intermediate."""
     return subprocess.run(
-        ["openssl", "ts", "-verify", "-data", "data.bin", "-in", "token.tsr", "-CAfile", "root.pem",
-         "-untrusted", "tsa.pem"],
+        [
+            "openssl",
+            "ts",
+            "-verify",
+            "-data",
+            "data.bin",
+            "-in",
+            "token.tsr",
+            "-CAfile",
+            "root.pem",
+            "-untrusted",
+            "tsa.pem",
+        ],
         cwd=folder,
         capture_output=True,
         text=True,

@@ -22,9 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--display-name", default="")
         parser.add_argument("--email", default="")
         parser.add_argument("--password", help="不填则提示输入 / prompted when omitted")
-        parser.add_argument(
-            "--random-password", action="store_true", help="生成并打印随机密码 / generate one"
-        )
+        parser.add_argument("--random-password", action="store_true", help="生成并打印随机密码 / generate one")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         organisation = None

@@ -75,16 +75,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         prefix = opts["prefix"]
         if User.objects.filter(username=f"{prefix}{Role.ADMIN.value}").exists():
-            self.stdout.write(
-                f"演示数据已存在，账户与密码见 / demo data already loaded; accounts in {accounts_file()}"
-            )
+            self.stdout.write(f"演示数据已存在，账户与密码见 / demo data already loaded; accounts in {accounts_file()}")
             return
         with audit.context(via="cli"), transaction.atomic():
             orgs = {}
             for key, kind, name, uscc in DEMO_ORGS:
-                orgs[key], _ = Organisation.objects.get_or_create(
-                    uscc=uscc, defaults={"kind": kind, "name": name}
-                )
+                orgs[key], _ = Organisation.objects.get_or_create(uscc=uscc, defaults={"kind": kind, "name": name})
             created = []
             for role in Role:
                 password = secrets.token_urlsafe(9)

@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--web-workers", type=int, default=2)
-        parser.add_argument(
-            "--no-worker", action="store_true", help="不启动后台任务进程 / no background worker"
-        )
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程 / no background worker")
         parser.add_argument("--no-demo", action="store_true", help="不载入演示数据 / skip the demo data")
 
     def handle(self, *args: Any, **opts: Any) -> None:

@@ -24,9 +24,7 @@ def owner_input(name: str, identifier: str | None) -> services.PartyInput:
         digest = hashlib.sha256(name.encode()).hexdigest()[:12]
         return services.PartyInput(name=name, id_type="other", id_number=f"未提供-{digest}")
     try:
-        return services.PartyInput(
-            name=name, id_type="resident_id", id_number=parse_resident_id(identifier).number
-        )
+        return services.PartyInput(name=name, id_type="resident_id", id_number=parse_resident_id(identifier).number)
     except IdentifierError:
         pass
     try:
@@ -93,6 +91,4 @@ class Command(BaseCommand):
             name = Path(str(certificate.credentialed_image.name)).name
             with certificate.credentialed_image.open("rb") as fh:
                 (out / name).write_bytes(fh.read())
-        self.stdout.write(
-            f"已备案 / filed: {work.number}  →  {out / 'certificate.pdf'}, {out / 'certificate.json'}"
-        )
+        self.stdout.write(f"已备案 / filed: {work.number}  →  {out / 'certificate.pdf'}, {out / 'certificate.json'}")
