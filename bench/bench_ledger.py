@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from machine import cpu_model, percentile
 
-from artrights.ledger import merkle, tiles
-from artrights.ledger.merkle import CompactRange, HashReader, MemoryHashStore
+from artrights.proofs import merkle, tiles
+from artrights.proofs.merkle import CompactRange, HashReader, MemoryHashStore
 
 
 def leaf_data(i: int) -> bytes:

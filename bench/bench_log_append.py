@@ -122,9 +122,9 @@ def bench_appends(total: int, batch: int, checkpoint_every: float) -> None:
 
 def time_proofs(size: int, count: int, rng: random.Random, leaf_of: object = None) -> None:
     from artrights.ledger import services
-    from artrights.ledger.merkle import verify_inclusion
     from artrights.ledger.selectors import current_head
     from artrights.ledger.storage import DatabaseHashReader
+    from artrights.proofs.merkle import verify_inclusion
 
     head = current_head()
     root = bytes(head.root_hash)
@@ -159,8 +159,8 @@ def time_proofs(size: int, count: int, rng: random.Random, leaf_of: object = Non
 def build_synthetic_store(size: int) -> None:
     from django.db import connection, transaction
 
-    from artrights.ledger.merkle import LEAF_PREFIX, CompactRange, MemoryHashStore
     from artrights.ledger.models import HEAD_ID, LogHash, LogHead
+    from artrights.proofs.merkle import LEAF_PREFIX, CompactRange, MemoryHashStore
 
     print(f"\n(c) synthetic store of {size:,} entries for proof latency")
     t0 = time.perf_counter()

@@ -29,8 +29,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from artrights.core.images import load_image
 from artrights.matching.fingerprint import extract
-from artrights.matching.imageio import load_image
 from artrights.matching.index import MatchIndex, _stop_mask
 
 

@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from machine import cpu_model
 
 from artrights import verify
-from artrights.registry import bundle as b
+from artrights.proofs import bundle as b
+from artrights.proofs.tests.proofkit import Kit, sample_image
 from artrights.registry.certificate_pdf import CertificateData, render_certificate, sign_pdf
-from artrights.registry.tests.proofkit import Kit, sample_image
 
 
 def median_ms(fn: Callable[[], object], runs: int) -> float:

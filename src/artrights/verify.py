@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from artrights.registry.bundle import Trust, Verdict, VerificationFailure, load_bundle, verify_bundle
+from artrights.proofs.bundle import Trust, Verdict, VerificationFailure, load_bundle, verify_bundle
 
 __all__ = ["Trust", "Verdict", "main", "verify_bytes", "verify_image", "verify_path", "verify_pdf"]
 
@@ -196,7 +196,7 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    from artrights.asyncrun import run_sync
+    from artrights.core.asyncrun import run_sync
 
     def fail(zh: str, en: str) -> VerificationFailure:
         return VerificationFailure("pdf_signature", zh, en)
@@ -285,7 +285,7 @@ def verify_pdf(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) ->
 
 
 def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) -> Verdict:
-    from artrights.registry.content_credentials import ContentCredentialsError, iscc_image_code, read_image
+    from artrights.proofs.content_credentials import ContentCredentialsError, iscc_image_code, read_image
 
     try:
         creds = read_image(data, trust_roots=trust.signing_roots)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .note import Ed25519Signer, generate_key, new_signer
+from artrights.proofs.note import Ed25519Signer, generate_key, new_signer
 
 DEFAULT_ORIGIN = "artrights.localhost/log"
 

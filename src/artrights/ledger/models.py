@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core.models import AppendOnlyModel
-
-from .merkle import EMPTY_ROOT, HASH_SIZE
-from .note import NoteError, new_verifier
+from artrights.proofs.merkle import EMPTY_ROOT, HASH_SIZE
+from artrights.proofs.note import NoteError, new_verifier
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .merkle import HASH_SIZE
+from artrights.proofs.merkle import HASH_SIZE
+from artrights.proofs.tiles import TILE_WIDTH, Tile, TileError, encode_entry_bundle, tile_for_size
+
 from .models import HEAD_ID, Checkpoint, LogEntry, LogHead, _bytes
 from .storage import DatabaseHashReader
-from .tiles import TILE_WIDTH, Tile, TileError, encode_entry_bundle, tile_for_size
 
 
 def current_head() -> LogHead:

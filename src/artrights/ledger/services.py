@@ -26,8 +26,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import keys
-from .merkle import (
+from artrights.proofs.merkle import (
     CompactRange,
     ProofError,
     consistency_proof,
@@ -35,8 +34,7 @@ from .merkle import (
     leaf_hash,
     verify_consistency,
 )
-from .models import HEAD_ID, Checkpoint, Cosignature, LogEntry, LogHash, LogHead, Witness, _bytes
-from .note import (
+from artrights.proofs.note import (
     SIG_PREFIX,
     Ed25519Verifier,
     InvalidSignatureError,
@@ -48,11 +46,14 @@ from .note import (
     open_note,
     sign_checkpoint,
 )
-from .note import Checkpoint as NoteCheckpoint
-from .proof import make_tlog_proof
+from artrights.proofs.note import Checkpoint as NoteCheckpoint
+from artrights.proofs.tiles import MAX_ENTRY_SIZE
+from artrights.proofs.tlog import make_tlog_proof
+
+from . import keys
+from .models import HEAD_ID, Checkpoint, Cosignature, LogEntry, LogHash, LogHead, Witness, _bytes
 from .selectors import current_head, latest_checkpoint
 from .storage import DatabaseHashReader, write_hashes
-from .tiles import MAX_ENTRY_SIZE
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connections
 
-from .merkle import HashNotFoundError, NodeID, StoredHash
+from artrights.proofs.merkle import HashNotFoundError, NodeID, StoredHash
+
 from .models import LogHash
 
 # SQLite allows 32,766 bound variables per statement (older builds 999); stay well below either.
@@ -22,7 +23,7 @@ def _table() -> str:
 
 
 class DatabaseHashReader:
-    """:class:`~artrights.ledger.merkle.HashReader` over the ``LogHash`` table."""
+    """:class:`~artrights.proofs.merkle.HashReader` over the ``LogHash`` table."""
 
     def __init__(self, using: str = "default") -> None:
         self.using = using

@@ -10,8 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from artrights.proofs.tiles import TileError, parse_tile_path
+
 from . import keys, selectors
-from .tiles import TileError, parse_tile_path
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 FRESH = "no-cache"

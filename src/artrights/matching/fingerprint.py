@@ -26,8 +26,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from artrights.core.images import ImageRejected, load_image, to_rgb_array
 from artrights.matching.descriptor import active_descriptor
-from artrights.matching.imageio import ImageRejected, load_image, to_rgb_array
 from artrights.matching.vocabulary import get_vocabulary
 
 __all__ = [

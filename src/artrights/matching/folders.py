@@ -10,8 +10,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from artrights.core.images import ImageRejected, load_image
 from artrights.matching.fingerprint import Fingerprint, extract
-from artrights.matching.imageio import ImageRejected, load_image
 from artrights.matching.index import MAX_REF_KEYPOINTS, MatchIndex
 
 __all__ = ["IMAGE_SUFFIXES", "fingerprint_folder", "match_folders"]

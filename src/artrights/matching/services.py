@@ -29,12 +29,12 @@ from django.utils.translation import gettext as _
 from artrights.accounts.access import require
 from artrights.core import audit
 from artrights.core.fetch import FetchError, fetch
+from artrights.core.images import ImageRejected, load_image
 from artrights.core.services import store_file
 from artrights.core.validators import in_user_language
 from artrights.registry.models import FileRole, Status, Work, WorkFile
 
 from .fingerprint import Fingerprint, engine_id, extract
-from .imageio import ImageRejected, load_image
 from .index import MatchIndex
 from .models import MatchReport, MonitorHit, PageCheck, ReferenceFingerprint, WatchedPage
 
@@ -373,7 +373,7 @@ def fix_evidence(*, user: Any, report: MatchReport) -> MatchReport:
     trusted timestamp, so the finding can be shown later not to have changed since."""
     from artrights.ledger import services as ledger
     from artrights.ledger.keys import log_origin
-    from artrights.registry.bundle import Openings, build_bundle, leaf_data
+    from artrights.proofs.bundle import Openings, build_bundle, leaf_data
     from artrights.timestamps import services as timestamps
 
     require(user, "view", report)

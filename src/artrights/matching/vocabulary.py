@@ -148,8 +148,8 @@ def get_vocabulary() -> Vocabulary:
 
 
 def _main(argv: list[str]) -> None:  # pragma: no cover - offline tool
+    from artrights.core.images import load_image
     from artrights.matching.fingerprint import rootsift_features
-    from artrights.matching.imageio import load_image
 
     folder = Path(argv[0])
     descs = []

@@ -40,8 +40,8 @@ def find_matches(work: Work) -> Iterator[DuplicateMatch]:
 
 def _near_copies(work: Work, seen: set[int]) -> Iterator[DuplicateMatch]:
     """Granted works the copy-detection engine finds in the samples (cropped, recoloured, photographed…)."""
+    from artrights.core.images import ImageRejected, load_image
     from artrights.matching.fingerprint import extract
-    from artrights.matching.imageio import ImageRejected, load_image
     from artrights.matching.services import search
 
     samples = work.workfile_set.filter(role=FileRole.SAMPLE).exclude(iscc="").select_related("stored_file")

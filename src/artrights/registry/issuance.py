@@ -17,10 +17,10 @@ from artrights.core import audit
 from artrights.ledger import services as ledger
 from artrights.ledger.keys import log_origin
 from artrights.ledger.models import LogEntry
+from artrights.proofs.bundle import build_bundle, dump_bundle
 from artrights.timestamps import services as timestamps
 
 from . import statements
-from .bundle import build_bundle, dump_bundle
 from .certificate_pdf import CertificateData, render_certificate, sign_pdf
 from .keys import signing_identity
 from .models import Certificate, FileRole, Kind, Work
@@ -37,7 +37,7 @@ def _statement(index: int) -> dict:
 
 def build_work_bundle(work: Work, index: int) -> dict:
     """The proof bundle of a granted work's log entry `index`, against a fresh checkpoint."""
-    from .bundle import leaf_data
+    from artrights.proofs.bundle import leaf_data
 
     statement = _statement(index)
     checkpoint = ledger.publish_checkpoint()
@@ -109,7 +109,7 @@ def _credentialed_copy(sample, bundle: dict, identity) -> tuple[str, bytes] | No
 
     None when C2PA cannot embed a manifest in the sample's format (the certificate does not depend on it).
     """
-    from .content_credentials import ContentCredentialsError, image_mime, sign_image
+    from artrights.proofs.content_credentials import ContentCredentialsError, image_mime, sign_image
 
     with sample.stored_file.file.open("rb") as fh:
         original = fh.read()

@@ -9,8 +9,7 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 
 from artrights.core.keyfiles import ensure_secret_file, keys_dir
-
-from .certificate_pdf import SigningIdentity, generate_signing_identity
+from artrights.core.pki import SigningIdentity, generate_signing_identity
 
 
 def _identity_file() -> bytes:

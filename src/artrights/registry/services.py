@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 
 from artrights.accounts.access import require
 from artrights.core import audit
+from artrights.core.images import ImageRejected, load_image
 from artrights.core.models import IdType, Party, PartyKind, StoredFile
 from artrights.core.selectors import working_calendar
 from artrights.core.services import check_upload, store_file
 from artrights.core.validators import in_user_language, with_field_labels
 from artrights.ledger import services as ledger
-from artrights.matching.imageio import ImageRejected, load_image
 
 from . import numbers, statements
 from .models import (

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from .bundle import FileRef, Opening, Openings, build_statement, check_statement
+from artrights.proofs.bundle import FileRef, Opening, Openings, build_statement, check_statement
+
 from .models import ContractFiling, FileRole, Pledge, Work
 
 
@@ -130,6 +131,6 @@ def revocation_statement(work: Work, ground: str) -> dict[str, Any]:
 
 def iscc_for(image_bytes: bytes) -> str:
     """The ISO 24138 ISCC image code of a sample (the soft binding used in content credentials)."""
-    from .content_credentials import iscc_image_code
+    from artrights.proofs.content_credentials import iscc_image_code
 
     return iscc_image_code(image_bytes)

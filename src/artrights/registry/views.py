@@ -246,7 +246,7 @@ def public_thumbnail(request: HttpRequest, number: str) -> HttpResponse:
     """A small picture of a granted work's sample, so a match can be shown beside the suspect image."""
     import io
 
-    from artrights.matching.imageio import load_image
+    from artrights.core.images import load_image
 
     work = selectors.public_record(number)
     sample = work.workfile_set.filter(role=FileRole.SAMPLE).exclude(iscc="").first() if work else None

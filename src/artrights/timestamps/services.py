@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 
 from artrights.core.keyfiles import ensure_secret_file, keys_dir
+from artrights.proofs import rfc3161
 
-from . import rfc3161
 from .models import ExternalTimestamp
 
 logger = logging.getLogger(__name__)

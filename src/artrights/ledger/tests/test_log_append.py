@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from artrights.ledger import services
-from artrights.ledger.merkle import CompactRange, leaf_hash, root_from_leaf_hashes
 from artrights.ledger.models import Checkpoint, Cosignature, LogEntry, LogHash, LogHead
 from artrights.ledger.selectors import current_head
+from artrights.proofs.merkle import CompactRange, leaf_hash, root_from_leaf_hashes
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,13 @@ import stat
 import pytest
 
 from artrights.ledger import keys, services, tasks
-from artrights.ledger.merkle import EMPTY_ROOT
 from artrights.ledger.models import Checkpoint
-from artrights.ledger.note import (
+from artrights.ledger.selectors import current_head
+from artrights.proofs.merkle import EMPTY_ROOT
+from artrights.proofs.note import (
     Checkpoint as NoteCheckpoint,
 )
-from artrights.ledger.note import (
+from artrights.proofs.note import (
     UnverifiedNoteError,
     generate_key,
     new_signer,
@@ -19,7 +20,6 @@ from artrights.ledger.note import (
     open_checkpoint,
     sign_checkpoint,
 )
-from artrights.ledger.selectors import current_head
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_a_checkpoint_signed_by_an_unknown_key_is_refused_by_a_client_pinning_th
 
 @pytest.mark.skipif(not HAS_TIMESTAMPS, reason="artrights.timestamps.services is not written yet")
 def test_a_checkpoint_carries_an_rfc3161_token_over_its_note_text():
-    from artrights.timestamps import rfc3161
+    from artrights.proofs import rfc3161
     from artrights.timestamps import services as timestamps
 
     services.append(kind="test", statement={"n": 1})

@@ -6,10 +6,10 @@ import pytest
 import rfc8785
 
 from artrights.ledger import keys, services
-from artrights.ledger.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
-from artrights.ledger.note import new_verifier, open_checkpoint
-from artrights.ledger.proof import make_tlog_proof, verify_tlog_proof
-from artrights.ledger.tiles import TileHashReader, check_entry_bundle, decode_entry_bundle
+from artrights.proofs.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
+from artrights.proofs.note import new_verifier, open_checkpoint
+from artrights.proofs.tiles import TileHashReader, check_entry_bundle, decode_entry_bundle
+from artrights.proofs.tlog import make_tlog_proof, verify_tlog_proof
 
 pytestmark = pytest.mark.django_db
 

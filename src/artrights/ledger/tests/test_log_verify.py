@@ -10,8 +10,8 @@ from django.db import connection, connections
 
 from artrights import cli
 from artrights.ledger import services
-from artrights.ledger.note import Checkpoint as NoteCheckpoint
-from artrights.ledger.note import generate_key, new_signer, sign_checkpoint
+from artrights.proofs.note import Checkpoint as NoteCheckpoint
+from artrights.proofs.note import generate_key, new_signer, sign_checkpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_a_rewritten_statement_is_named(log):
 
 
 def test_a_rewritten_statement_with_a_matching_leaf_hash_is_caught_by_the_stored_hashes(log):
-    from artrights.ledger.merkle import leaf_hash
+    from artrights.proofs.merkle import leaf_hash
 
     _drop_guard("ledger_logentry")
     forged = b'{"n":"forged"}'

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from artrights.ledger import keys, services
 from artrights.ledger.models import Cosignature
-from artrights.ledger.note import (
+from artrights.proofs.note import (
     ALG_COSIGNATURE_V1,
     Signature,
     cosign_note,
@@ -14,7 +14,7 @@ from artrights.ledger.note import (
     new_verifier,
     sign_note,
 )
-from artrights.ledger.proof import TlogProofError, verify_tlog_proof
+from artrights.proofs.tlog import TlogProofError, verify_tlog_proof
 
 pytestmark = pytest.mark.django_db
 

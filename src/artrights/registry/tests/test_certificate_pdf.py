@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from artrights.registry import bundle as b
+from artrights.proofs import bundle as b
+from artrights.proofs.tests.proofkit import Kit, sample_image
 from artrights.registry.certificate_pdf import (
     CERTIFICATE_ATTACHMENT,
     CertificateData,
@@ -20,7 +21,6 @@ from artrights.registry.certificate_pdf import (
     render_certificate,
     sign_pdf,
 )
-from artrights.registry.tests.proofkit import Kit, sample_image
 
 NUMBER = "粤作登字-2026-F-00000001"
 VERIFY_URL = f"https://registry.artrights.test/verify/{NUMBER}"
@@ -147,7 +147,7 @@ def test_the_signature_is_pades_b_t_over_the_whole_file(kit: Kit, signed_path: P
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    from artrights.asyncrun import run_sync
+    from artrights.core.asyncrun import run_sync
     from artrights.verify import _asn1_certs
 
     with signed_path.open("rb") as fh:

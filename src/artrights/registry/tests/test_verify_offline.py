@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from artrights import verify
-from artrights.registry import bundle as b
-from artrights.registry import content_credentials as cc
+from artrights.proofs import bundle as b
+from artrights.proofs import content_credentials as cc
+from artrights.proofs.tests.proofkit import Kit, sample_image
 from artrights.registry.certificate_pdf import CertificateData, render_certificate, sign_pdf
-from artrights.registry.tests.proofkit import Kit, sample_image
 
 NUMBER = "粤作登字-2026-F-00000001"
 
@@ -261,7 +261,7 @@ def test_a_json_bundle_under_another_logs_trust_fails(registered: dict[str, Any]
 
 
 def test_an_image_with_replaced_pixels_fails_c2pa(kit: Kit, signed_image: bytes) -> None:
-    from artrights.registry.tests.test_content_credentials import png_chunks, png_from_chunks
+    from artrights.proofs.tests.test_content_credentials import png_chunks, png_from_chunks
 
     other = dict(png_chunks(sample_image(13)))
     spliced = png_from_chunks([(k, other[b"IDAT"] if k == b"IDAT" else v) for k, v in png_chunks(signed_image)])
@@ -369,8 +369,8 @@ def test_the_verifier_runs_without_importing_django(files: dict[str, Path]) -> N
 def test_a_certificate_stays_valid_after_its_signing_certificate_expires(kit: Kit, unsigned: bytes) -> None:
     # Signed 400 days ago with a certificate that expired 30 days ago: judged at the signature
     # timestamp, as a court would judge it years after issue.
-    from artrights.registry.certificate_pdf import generate_signing_identity
-    from artrights.timestamps.rfc3161 import CounterSerials, TimeStampAuthority
+    from artrights.core.pki import generate_signing_identity
+    from artrights.proofs.rfc3161 import CounterSerials, TimeStampAuthority
 
     now = dt.datetime.now(dt.UTC)
     signed_at = now - dt.timedelta(days=400)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from artrights.timestamps.rfc3161 import CounterSerials, TimeStampAuthority
+from artrights.proofs.rfc3161 import CounterSerials, TimeStampAuthority
 from artrights.timestamps.tests.support import TEST_POLICY
 
 _REPO_ROOT = Path(__file__).resolve().parents[4]

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from artrights.timestamps import rfc3161
+from artrights.proofs import rfc3161
 
 TEST_POLICY = "2.999.3161.1"  # 2.999 is the ITU-T/ISO "example" arc, never a real policy
 

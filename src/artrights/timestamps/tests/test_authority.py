@@ -10,7 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from artrights.timestamps.rfc3161 import (
+from artrights.proofs.rfc3161 import (
     CounterSerials,
     MessageImprint,
     TimeStampAuthority,

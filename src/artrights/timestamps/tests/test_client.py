@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from artrights.timestamps.rfc3161 import (
+from artrights.proofs.rfc3161 import (
     MessageImprint,
     TimeStampAuthority,
     TimestampClientError,

@@ -5,7 +5,8 @@ import threading
 
 import pytest
 
-from artrights.timestamps import rfc3161, services
+from artrights.proofs import rfc3161
+from artrights.timestamps import services
 from artrights.timestamps.models import ExternalTimestamp
 
 pytestmark = pytest.mark.django_db

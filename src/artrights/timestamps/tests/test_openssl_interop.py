@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from artrights.timestamps.rfc3161 import (
+from artrights.proofs.rfc3161 import (
     CounterSerials,
     MessageImprint,
     TimeStampAuthority,

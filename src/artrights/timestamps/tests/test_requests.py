@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from asn1crypto import tsp as asn1_tsp
 
-from artrights.timestamps.rfc3161 import (
+from artrights.proofs.rfc3161 import (
     MessageImprint,
     RequestError,
     TimeStampRequest,

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from artrights.timestamps import rfc3161, services
+from artrights.proofs import rfc3161
+from artrights.timestamps import services
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
-from artrights.timestamps.rfc3161 import TimestampError, VerifiedTimestamp, parse_request, verify
+from artrights.proofs.rfc3161 import TimestampError, VerifiedTimestamp, parse_request, verify
 
 
 def _pem(path: Path) -> list[x509.Certificate]:

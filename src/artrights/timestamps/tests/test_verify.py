@@ -11,8 +11,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from artrights.timestamps import rfc3161
-from artrights.timestamps.rfc3161 import (
+from artrights.proofs import rfc3161
+from artrights.proofs.rfc3161 import (
     CHECKS,
     MessageImprint,
     TimeStampAuthority,

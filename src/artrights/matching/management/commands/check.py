@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.core.management.commands.check import Command as DjangoCheck
 
+from artrights.core.images import ImageRejected, load_image
 from artrights.matching.fingerprint import extract
-from artrights.matching.imageio import ImageRejected, load_image
 
 
 class Command(DjangoCheck):

@@ -11,8 +11,8 @@ import iscc_core
 import pytest
 from PIL import Image
 
-from artrights.registry import content_credentials as cc
-from artrights.registry.tests.proofkit import Kit, sample_image
+from artrights.proofs import content_credentials as cc
+from artrights.proofs.tests.proofkit import Kit, sample_image
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +196,7 @@ def test_a_failing_time_stamp_authority_fails_the_signing_with_a_clear_error(
 def test_c2pa_signing_needs_a_p256_key(registered: dict[str, Any], original: bytes) -> None:
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from artrights.registry.certificate_pdf import SigningIdentity
+    from artrights.core.pki import SigningIdentity
 
     identity = Kit.new().signing
     p384 = SigningIdentity(ec.generate_private_key(ec.SECP384R1()), identity.chain)

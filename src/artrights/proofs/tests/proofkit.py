@@ -14,11 +14,11 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from artrights.ledger import merkle, note
-from artrights.ledger.proof import make_tlog_proof
-from artrights.registry import bundle as b
-from artrights.registry.certificate_pdf import SigningIdentity, generate_signing_identity
-from artrights.timestamps.rfc3161 import CounterSerials, TimeStampAuthority
+from artrights.core.pki import SigningIdentity, generate_signing_identity
+from artrights.proofs import bundle as b
+from artrights.proofs import merkle, note
+from artrights.proofs.rfc3161 import CounterSerials, TimeStampAuthority
+from artrights.proofs.tlog import make_tlog_proof
 
 TEST_POLICY = "1.3.6.1.4.1.57264.99.1"
 ORIGIN = "registry.artrights.test/log"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from artrights.matching.imageio import ImageRejected, load_image
+from artrights.core.images import ImageRejected, load_image
 
 
 def _png(im: Image.Image, **kw: object) -> bytes:

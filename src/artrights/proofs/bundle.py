@@ -69,9 +69,8 @@ import rfc8785
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from artrights.ledger import merkle, note
-from artrights.ledger.proof import TlogProof, TlogProofError, parse_tlog_proof
-from artrights.timestamps import rfc3161
+from artrights.proofs import merkle, note, rfc3161
+from artrights.proofs.tlog import TlogProof, TlogProofError, parse_tlog_proof
 
 FORMAT = "artrights-proof/v1"
 STATEMENT_TYPES = (

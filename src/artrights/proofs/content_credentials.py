@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from PIL import Image, ImageChops, ImageOps
 
-from .certificate_pdf import SigningIdentity
+from artrights.core.pki import SigningIdentity
 
 REGISTRATION_LABEL = "cn.artrights.registration"
 SOFT_BINDING_LABEL = "c2pa.soft-binding"

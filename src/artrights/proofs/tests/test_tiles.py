@@ -4,9 +4,9 @@ import random
 
 import pytest
 
-from artrights.ledger import merkle, tiles
-from artrights.ledger.merkle import CompactRange, HashNotFoundError, MemoryHashStore
-from artrights.ledger.tiles import Tile, TileError, TileHashReader
+from artrights.proofs import merkle, tiles
+from artrights.proofs.merkle import CompactRange, HashNotFoundError, MemoryHashStore
+from artrights.proofs.tiles import Tile, TileError, TileHashReader
 
 
 def _store(n: int) -> tuple[MemoryHashStore, list[bytes]]:

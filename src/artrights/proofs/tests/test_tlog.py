@@ -6,10 +6,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
-from artrights.ledger import merkle, note
-from artrights.ledger.merkle import CompactRange, MemoryHashStore
-from artrights.ledger.note import Checkpoint, CosignatureV1Signer, Ed25519Signer, UnverifiedNoteError
-from artrights.ledger.proof import (
+from artrights.proofs import merkle, note
+from artrights.proofs.merkle import CompactRange, MemoryHashStore
+from artrights.proofs.note import Checkpoint, CosignatureV1Signer, Ed25519Signer, UnverifiedNoteError
+from artrights.proofs.tests.vectors import b64, load_json
+from artrights.proofs.tlog import (
     HEADER,
     TlogProof,
     TlogProofError,
@@ -17,8 +18,6 @@ from artrights.ledger.proof import (
     parse_tlog_proof,
     verify_tlog_proof,
 )
-
-from .vectors import b64, load_json
 
 ORIGIN = "artrights.example/log"
 ENTRIES = [f"registration {i}".encode() for i in range(37)]

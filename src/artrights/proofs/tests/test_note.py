@@ -8,8 +8,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
-from artrights.ledger import merkle, note
-from artrights.ledger.note import (
+from artrights.proofs import merkle, note
+from artrights.proofs.note import (
     Checkpoint,
     CosignatureV1Signer,
     Ed25519Signer,
@@ -19,8 +19,7 @@ from artrights.ledger.note import (
     MalformedNoteError,
     UnverifiedNoteError,
 )
-
-from .vectors import b64, load_json
+from artrights.proofs.tests.vectors import b64, load_json
 
 TEXT = "example.com/artrights\n3\n" + base64.b64encode(b"\x07" * 32).decode() + "\n"
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from artrights.ledger import merkle
-from artrights.ledger.merkle import (
+from artrights.proofs import merkle
+from artrights.proofs.merkle import (
     EMPTY_ROOT,
     CompactRange,
     HashNotFoundError,
@@ -18,8 +18,7 @@ from artrights.ledger.merkle import (
     ProofError,
     StoredHash,
 )
-
-from .vectors import b64, b64_list, list_json, load_json, require, vectors_dir
+from artrights.proofs.tests.vectors import b64, b64_list, list_json, load_json, require, vectors_dir
 
 
 def _params(folder: str) -> list[object]:

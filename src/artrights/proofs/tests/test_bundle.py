@@ -12,12 +12,10 @@ from typing import Any
 import pytest
 import rfc8785
 
-from artrights.ledger import note
-from artrights.registry import bundle as b
-from artrights.registry.tests.proofkit import Kit, sample_image
-from artrights.timestamps.rfc3161 import CounterSerials, TimeStampAuthority
-
-from .proofkit import TEST_POLICY
+from artrights.proofs import bundle as b
+from artrights.proofs import note
+from artrights.proofs.rfc3161 import CounterSerials, TimeStampAuthority
+from artrights.proofs.tests.proofkit import TEST_POLICY, Kit, sample_image
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +127,7 @@ def test_a_bundle_verifies_after_a_round_trip_through_its_json_file(kit: Kit, re
 
 
 def test_the_timestamp_is_over_the_canonical_statement(kit: Kit, registered: dict[str, Any]) -> None:
-    from artrights.timestamps import rfc3161
+    from artrights.proofs import rfc3161
 
     token = base64.b64decode(registered["timestamp"]["token"])
     stamped = rfc3161.verify(token, data=b.leaf_data(registered["statement"]), trusted_roots=[kit.tsa.root_certificate])
