@@ -39,16 +39,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from artrights.proofs.bundle import Trust, Verdict, VerificationFailure, load_bundle, verify_bundle
+from artrights.proofs.bundle import load_bundle
+from artrights.proofs.trust import Trust
+from artrights.proofs.verification import Verdict, VerificationFailure, failed, verify_bundle
 
 __all__ = ["Trust", "Verdict", "main", "verify_bytes", "verify_image", "verify_path", "verify_pdf"]
 
 ATTACHMENT = "certificate.json"  # the name certificate_pdf embeds the bundle under
 _UNTRUSTED_SIGNER = "签名证书未核对信任根 / signing certificate not checked against a trusted root"
-
-
-def _failed(check: str, zh: str, en: str) -> Verdict:
-    return Verdict(ok=False).fail(VerificationFailure(check, zh, en))
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,7 +288,7 @@ def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) 
     try:
         creds = read_image(data, trust_roots=trust.signing_roots)
     except ContentCredentialsError as exc:
-        return _failed("c2pa", "无法读取图像的内容凭证", f"cannot read the image's content credentials: {exc}")
+        return failed("c2pa", "无法读取图像的内容凭证", f"cannot read the image's content credentials: {exc}")
     accepted = {"Trusted"} if trust.signing_roots else {"Trusted", "Valid"}
     if creds.state not in accepted:
         detail = "; ".join(creds.failures) or creds.state
@@ -299,15 +297,15 @@ def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) 
             if creds.state == "None"
             else "图像的内容凭证（C2PA）无效：图像或清单被改动，或签名者不受信任"
         )
-        return _failed("c2pa", zh, f"the image's C2PA manifest does not validate: {detail}")
+        return failed("c2pa", zh, f"the image's C2PA manifest does not validate: {detail}")
     if creds.bundle is None:
-        return _failed("c2pa", "内容凭证中没有登记证明", "the C2PA manifest carries no registration proof")
+        return failed("c2pa", "内容凭证中没有登记证明", "the C2PA manifest carries no registration proof")
     try:
         iscc = iscc_image_code(data)
     except ContentCredentialsError as exc:
-        return _failed("file_hash", "无法解码图像", f"the image does not decode: {exc}")
+        return failed("file_hash", "无法解码图像", f"the image does not decode: {exc}")
     if creds.iscc is not None and creds.iscc != iscc:
-        return _failed(
+        return failed(
             "file_hash",
             "图像的 ISCC 作品码与内容凭证中的软绑定不符",
             f"the image's ISCC ({iscc}) differs from the manifest's soft binding ({creds.iscc})",
@@ -333,7 +331,7 @@ def verify_bytes(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) 
         try:
             bundle = load_bundle(data)
         except ValueError as exc:
-            return _failed("statement", "证明包不是有效的 JSON", str(exc))
+            return failed("statement", "证明包不是有效的 JSON", str(exc))
         return verify_bundle(bundle, trust=trust, file_bytes=file_bytes)
     return verify_image(data, trust, file_bytes=file_bytes)
 

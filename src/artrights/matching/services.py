@@ -373,7 +373,8 @@ def fix_evidence(*, user: Any, report: MatchReport) -> MatchReport:
     trusted timestamp, so the finding can be shown later not to have changed since."""
     from artrights.ledger import services as ledger
     from artrights.ledger.keys import log_origin
-    from artrights.proofs.bundle import Openings, build_bundle, leaf_data
+    from artrights.proofs.bundle import build_bundle
+    from artrights.proofs.statements import Openings, leaf_data
     from artrights.timestamps import services as timestamps
 
     require(user, "view", report)

@@ -37,7 +37,7 @@ def _statement(index: int) -> dict:
 
 def build_work_bundle(work: Work, index: int) -> dict:
     """The proof bundle of a granted work's log entry `index`, against a fresh checkpoint."""
-    from artrights.proofs.bundle import leaf_data
+    from artrights.proofs.statements import leaf_data
 
     statement = _statement(index)
     checkpoint = ledger.publish_checkpoint()

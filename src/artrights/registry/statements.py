@@ -11,7 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from artrights.proofs.bundle import FileRef, Opening, Openings, build_statement, check_statement
+from artrights.proofs.canonical import Opening
+from artrights.proofs.statements import FileRef, Openings, build_statement, check_statement
 
 from .models import ContractFiling, FileRole, Pledge, Work
 

@@ -15,10 +15,11 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from artrights.core.pki import SigningIdentity, generate_signing_identity
-from artrights.proofs import bundle as b
-from artrights.proofs import merkle, note
+from artrights.proofs import merkle, note, statements
+from artrights.proofs.bundle import Timestamper, build_bundle, timestamp_data, tsa_timestamper
 from artrights.proofs.rfc3161 import CounterSerials, TimeStampAuthority
 from artrights.proofs.tlog import make_tlog_proof
+from artrights.proofs.trust import Trust
 
 TEST_POLICY = "1.3.6.1.4.1.57264.99.1"
 ORIGIN = "registry.artrights.test/log"
@@ -70,14 +71,14 @@ class Kit:
     log: Log
     tsa: TimeStampAuthority
     signing: SigningIdentity
-    trust: b.Trust
+    trust: Trust
 
     @classmethod
     def new(cls, origin: str = ORIGIN) -> Kit:
         log = Log.new(origin)
         tsa = TimeStampAuthority.generate(policy_oid=TEST_POLICY, serial_source=CounterSerials())
         signing = generate_signing_identity()
-        trust = b.Trust(
+        trust = Trust(
             origin=origin,
             log_keys=(log.vkey,),
             tsa_roots=(tsa.root_certificate,),
@@ -86,14 +87,14 @@ class Kit:
         return cls(log, tsa, signing, trust)
 
     @property
-    def timestamper(self) -> b.Timestamper:
-        return b.tsa_timestamper(self.tsa)
+    def timestamper(self) -> Timestamper:
+        return tsa_timestamper(self.tsa)
 
     def statement(
         self, *, number: str = "粤作登字-2026-F-00000001", image: bytes | None = None, iscc: str | None = None
-    ) -> tuple[dict[str, Any], b.Openings]:
-        files = [b.FileRef(hashlib.sha256(image).hexdigest(), iscc)] if image is not None else []
-        return b.build_statement(
+    ) -> tuple[dict[str, Any], statements.Openings]:
+        files = [statements.FileRef(hashlib.sha256(image).hexdigest(), iscc)] if image is not None else []
+        return statements.build_statement(
             type="artrights/registration@v1",
             registry=self.log.origin,
             number=number,
@@ -117,7 +118,7 @@ class Kit:
     def register(
         self,
         statement: dict[str, Any],
-        openings: b.Openings,
+        openings: statements.Openings,
         *,
         others: int = 4,
         signer_skey: str | None = None,
@@ -125,11 +126,11 @@ class Kit:
         """Append a few unrelated entries and then ``statement``; return its proof bundle."""
         for i in range(others):
             self.log.append(f"other entry {len(self.log.leaves)} {i}".encode())
-        data = b.leaf_data(statement)
+        data = statements.leaf_data(statement)
         index = self.log.append(data)
         self.log.append(b"a later entry")
-        token = b.timestamp_data(data, self.timestamper, trusted_roots=[self.tsa.root_certificate])
-        return b.build_bundle(
+        token = timestamp_data(data, self.timestamper, trusted_roots=[self.tsa.root_certificate])
+        return build_bundle(
             statement,
             openings,
             index=index,

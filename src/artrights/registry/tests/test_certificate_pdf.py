@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from artrights.proofs import bundle as b
+from artrights.proofs.bundle import dump_bundle
 from artrights.proofs.tests.proofkit import Kit, sample_image
 from artrights.registry.certificate_pdf import (
     CERTIFICATE_ATTACHMENT,
@@ -46,7 +46,7 @@ def certificate_data(kit: Kit, bundle: dict[str, Any], **overrides: Any) -> Cert
         "verify_url": VERIFY_URL,
         "log_origin": kit.log.origin,
         "log_index": bundle["log"]["index"],
-        "bundle_json": b.dump_bundle(bundle),
+        "bundle_json": dump_bundle(bundle),
         "created_on": dt.date(2025, 3, 1),
         "iscc": "ISCC:EEA4GQZQTY6J5DTH",
     }

@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 
 from artrights import verify
-from artrights.proofs import bundle as b
 from artrights.proofs import content_credentials as cc
+from artrights.proofs import verification
+from artrights.proofs.bundle import Timestamper, dump_bundle
 from artrights.proofs.tests.proofkit import Kit, sample_image
+from artrights.proofs.trust import Trust
 from artrights.registry.certificate_pdf import CertificateData, render_certificate, sign_pdf
 
 NUMBER = "粤作登字-2026-F-00000001"
@@ -53,7 +55,7 @@ def render(kit: Kit, bundle: dict[str, Any]) -> bytes:
             verify_url=f"https://registry.artrights.test/verify/{bundle['statement']['number']}",
             log_origin=kit.log.origin,
             log_index=bundle["log"]["index"],
-            bundle_json=b.dump_bundle(bundle),
+            bundle_json=dump_bundle(bundle),
         )
     )
 
@@ -63,7 +65,7 @@ def unsigned(kit: Kit, registered: dict[str, Any]) -> bytes:
     return render(kit, registered)
 
 
-def sign(kit: Kit, unsigned: bytes, signer: Any = None, timestamper: b.Timestamper | None = None) -> bytes:
+def sign(kit: Kit, unsigned: bytes, signer: Any = None, timestamper: Timestamper | None = None) -> bytes:
     signer = signer or kit.signing
     return sign_pdf(unsigned, signer.key, signer.chain, timestamper or kit.timestamper)
 
@@ -90,7 +92,7 @@ def files(
         "trust": folder / "trust.json",
     }
     paths["pdf"].write_bytes(pdf)
-    paths["json"].write_bytes(b.dump_bundle(registered))
+    paths["json"].write_bytes(dump_bundle(registered))
     paths["image"].write_bytes(signed_image)
     paths["trust"].write_text(json.dumps(kit.trust.to_json()), encoding="utf-8")
     return paths
@@ -108,7 +110,7 @@ def flipped(data: bytes, pos: int) -> bytes:
 def test_a_signed_certificate_verifies_offline(kit: Kit, files: dict[str, Path]) -> None:
     verdict = verify.verify_path(files["pdf"], kit.trust)
     assert verdict.ok, verdict.summary()
-    assert verdict.passed == ["pdf_signature", *b.BUNDLE_CHECKS[1:]]
+    assert verdict.passed == ["pdf_signature", *verification.BUNDLE_CHECKS[1:]]
     assert verdict.number == NUMBER and verdict.warnings == []
 
 
@@ -119,17 +121,17 @@ def test_a_certificate_and_its_original_file_verify_together(kit: Kit, pdf: byte
 
 def test_a_json_bundle_verifies_offline(kit: Kit, files: dict[str, Path], original: bytes) -> None:
     verdict = verify.verify_path(files["json"], kit.trust, file_bytes=original)
-    assert verdict.ok and verdict.passed == list(b.BUNDLE_CHECKS)
+    assert verdict.ok and verdict.passed == list(verification.BUNDLE_CHECKS)
 
 
 def test_a_signed_image_verifies_offline(kit: Kit, files: dict[str, Path]) -> None:
     verdict = verify.verify_path(files["image"], kit.trust)
     assert verdict.ok, verdict.summary()
-    assert verdict.passed == ["c2pa", *b.BUNDLE_CHECKS]
+    assert verdict.passed == ["c2pa", *verification.BUNDLE_CHECKS]
 
 
 def test_without_signing_roots_the_certificate_verifies_with_a_warning(kit: Kit, pdf: bytes) -> None:
-    trust = b.Trust(origin=kit.trust.origin, log_keys=kit.trust.log_keys, tsa_roots=kit.trust.tsa_roots)
+    trust = Trust(origin=kit.trust.origin, log_keys=kit.trust.log_keys, tsa_roots=kit.trust.tsa_roots)
     verdict = verify.verify_bytes(pdf, trust)
     assert verdict.ok
     assert verdict.warnings == [verify._UNTRUSTED_SIGNER]
@@ -250,13 +252,13 @@ def test_a_certificate_for_another_file_fails_the_file_hash(kit: Kit, pdf: bytes
 def test_a_json_bundle_with_a_changed_field_fails(kit: Kit, registered: dict[str, Any]) -> None:
     changed = copy.deepcopy(registered)
     changed["statement"]["registered_at"] = "2020-01-01T00:00:00Z"
-    verdict = verify.verify_bytes(b.dump_bundle(changed), kit.trust)
+    verdict = verify.verify_bytes(dump_bundle(changed), kit.trust)
     assert verdict.failed_check == "inclusion_proof"
 
 
 def test_a_json_bundle_under_another_logs_trust_fails(registered: dict[str, Any]) -> None:
     other = Kit.new(origin="elsewhere.example/log")
-    verdict = verify.verify_bytes(b.dump_bundle(registered), other.trust)
+    verdict = verify.verify_bytes(dump_bundle(registered), other.trust)
     assert verdict.failed_check == "inclusion_proof"
 
 
@@ -379,7 +381,7 @@ def test_a_certificate_stays_valid_after_its_signing_certificate_expires(kit: Ki
         policy_oid="1.3.6.1.4.1.57264.99.1", serial_source=CounterSerials(), now=now - dt.timedelta(days=600)
     )
     pdf = sign(kit, unsigned, signer=old_signer, timestamper=lambda req: old_tsa.issue(req, signed_at))
-    trust = b.Trust(
+    trust = Trust(
         origin=kit.trust.origin,
         log_keys=kit.trust.log_keys,
         tsa_roots=(*kit.trust.tsa_roots, old_tsa.root_certificate),

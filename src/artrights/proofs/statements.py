@@ -1,0 +1,214 @@
+"""Statements: what the platform appends to its public log (no Django).
+
+The exact bytes appended to the log are the statement's RFC 8785 canonical JSON::
+
+    {
+      "type": "artrights/registration@v1",      # one of STATEMENT_TYPES
+      "registry": "<log origin>",               # the log the statement is appended to
+      "number": "粤作登字-2026-F-00000001",        # registration / filing number (public)
+      "registered_at": "2026-11-26T01:02:03Z",  # ISO 8601 with an offset (UTC preferred)
+      "work": {
+        "type": "FINE_ART",                     # DOMAIN.md §1.2 enum key
+        "title": "<commitment hex>",
+        "files": [{"sha256": "<hex>", "iscc": "ISCC:..."}]   # iscc may be absent for non-images
+      },
+      "parties": [{"role": "owner", "commitment": "<hex>"}],  # roles: owner, author, pledgor, ...
+      "refers_to": ["粤作登字-2026-F-00000001"]  # or {"log_index": 3}: what a change / revocation amends
+    }
+
+Required: ``type`` (one of :data:`STATEMENT_TYPES`), ``registry`` and ``number``. ``work`` and ``parties`` have
+the shape above when present (a revocation has neither); ``registered_at``, when present, bounds the timestamp.
+Type-specific fields (``version``, ``contract_type``, ``works``, ``rights``, ``ground`` …) are free: the leaf
+hash covers them like everything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .canonical import Opening, canonical
+
+STATEMENT_TYPES = (
+    "artrights/registration@v1",
+    "artrights/digital-filing@v1",
+    "artrights/contract-filing@v1",
+    "artrights/pledge@v1",
+    "artrights/change@v1",
+    "artrights/revocation@v1",
+    "artrights/pledge-cancellation@v1",
+    "artrights/evidence@v1",
+)
+# How a verdict names what was verified; a plain registration needs no label.
+TYPE_LABELS = {
+    "artrights/digital-filing@v1": ("数字作品备案 ", "digital filing "),
+    "artrights/contract-filing@v1": ("合同备案 ", "contract filing "),
+    "artrights/pledge@v1": ("质权登记 ", "pledge "),
+    "artrights/change@v1": ("变更登记 ", "change of "),
+    "artrights/revocation@v1": ("撤销登记 ", "revocation of "),
+    "artrights/pledge-cancellation@v1": ("质权注销 ", "pledge cancellation "),
+}
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_ISCC = re.compile(r"ISCC:[A-Z2-7]{10,}")
+
+
+@dataclass(frozen=True)
+class FileRef:
+    sha256: str
+    iscc: str | None = None
+
+    @classmethod
+    def of(cls, data: bytes, iscc: str | None = None) -> FileRef:
+        return cls(hashlib.sha256(data).hexdigest(), iscc)
+
+    def to_json(self) -> dict[str, str]:
+        out = {"sha256": self.sha256}
+        if self.iscc is not None:
+            out["iscc"] = self.iscc
+        return out
+
+
+@dataclass(frozen=True)
+class Openings:
+    """Openings of a statement's commitments: the work title (when it has a work) and the parties."""
+
+    title: Opening | None
+    parties: tuple[Opening, ...]
+    party_roles: tuple[str | None, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        roles = self.party_roles or (None,) * len(self.parties)
+        out: dict[str, Any] = {
+            "parties": [
+                {**({"role": role} if role else {}), **p.to_json()} for p, role in zip(self.parties, roles, strict=True)
+            ]
+        }
+        if self.title is not None:
+            out["title"] = self.title.to_json()
+        return out
+
+    @classmethod
+    def from_json(cls, data: object) -> Openings:
+        if not isinstance(data, dict) or not isinstance(data.get("parties", []), list):
+            raise ValueError("openings must be an object with a 'parties' list")
+        parties = data.get("parties", [])
+        roles = tuple(p.get("role") if isinstance(p, dict) else None for p in parties)
+        title = Opening.from_json(data["title"]) if data.get("title") is not None else None
+        return cls(title, tuple(Opening.from_json(p) for p in parties), roles)
+
+
+def iso_time(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("registered_at must be timezone-aware")
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def build_statement(
+    *,
+    type: str,
+    registry: str,
+    number: str,
+    registered_at: dt.datetime,
+    work_type: str,
+    title: str | dict[str, Any],
+    files: Sequence[FileRef],
+    parties: Sequence[tuple[str, str | dict[str, Any]]],
+    refers_to: Sequence[str] | Mapping[str, Any] = (),
+) -> tuple[dict[str, Any], Openings]:
+    """A statement plus the openings of its commitments; ``parties`` are ``(role, value)`` pairs."""
+    title_opening = Opening.new(title)
+    party_openings = tuple(Opening.new(value) for _role, value in parties)
+    statement: dict[str, Any] = {
+        "type": type,
+        "registry": registry,
+        "number": number,
+        "registered_at": iso_time(registered_at),
+        "work": {
+            "type": work_type,
+            "title": title_opening.commitment,
+            "files": [f.to_json() for f in files],
+        },
+        "parties": [
+            {"role": role, "commitment": opening.commitment}
+            for (role, _value), opening in zip(parties, party_openings, strict=True)
+        ],
+        "refers_to": dict(refers_to) if isinstance(refers_to, Mapping) else list(refers_to),
+    }
+    check_statement(statement)
+    return statement, Openings(title_opening, party_openings, tuple(role for role, _value in parties))
+
+
+def check_statement(statement: object) -> dict[str, Any]:
+    """Raise ``ValueError`` unless ``statement`` has the fields a verifier relies on.
+
+    Type-specific fields (``version``, ``contract_type``, ``works``, ``ground`` …) are allowed
+    and need no check here: they are covered by the leaf hash like everything else.
+    """
+    if not isinstance(statement, dict):
+        raise ValueError("statement is not an object")
+    if statement.get("type") not in STATEMENT_TYPES:
+        raise ValueError(f"unknown statement type {statement.get('type')!r}")
+    for key in ("registry", "number"):
+        if not isinstance(statement.get(key), str) or not statement[key]:
+            raise ValueError(f"statement {key} must be a non-empty string")
+    if statement.get("registered_at") is not None:
+        if not isinstance(statement["registered_at"], str):
+            raise ValueError("registered_at must be an ISO 8601 string")
+        parse_time(statement["registered_at"])
+    if "work" in statement:
+        _check_work(statement["work"])
+    _check_parties(statement.get("parties", []))
+    return statement
+
+
+def _check_work(work: object) -> None:
+    if not isinstance(work, dict) or not {"type", "title", "files"} <= set(work):
+        raise ValueError("statement work must hold type, title and files")
+    if not isinstance(work["type"], str) or not _is_hex64(work["title"]):
+        raise ValueError("work type must be a string and work title a SHA-256 commitment")
+    if not isinstance(work["files"], list):
+        raise ValueError("work files must be a list")
+    for f in work["files"]:
+        if not isinstance(f, dict) or not _is_hex64(f.get("sha256")) or not set(f) <= {"sha256", "iscc"}:
+            raise ValueError("each work file needs a hex sha256 and at most an iscc")
+        if "iscc" in f and not (isinstance(f["iscc"], str) and _ISCC.fullmatch(f["iscc"])):
+            raise ValueError(f"malformed ISCC {f.get('iscc')!r}")
+
+
+def _check_parties(parties: object) -> None:
+    if not isinstance(parties, list):
+        raise ValueError("statement parties must be a list")
+    for p in parties:
+        if not isinstance(p, dict) or set(p) != {"role", "commitment"}:
+            raise ValueError("each party needs exactly role and commitment")
+        if not isinstance(p["role"], str) or not _is_hex64(p["commitment"]):
+            raise ValueError("party role must be a string and commitment a SHA-256 hex")
+
+
+def statement_files(statement: Mapping[str, Any]) -> list[dict[str, str]]:
+    work = statement.get("work")
+    return list(work["files"]) if isinstance(work, dict) else []
+
+
+def leaf_data(statement: Mapping[str, Any]) -> bytes:
+    """The bytes the registry appends to the log for ``statement`` (and the TSA stamps)."""
+    return canonical(dict(statement))
+
+
+def _is_hex64(value: object) -> bool:
+    return isinstance(value, str) and _HEX64.fullmatch(value) is not None
+
+
+def parse_time(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"registered_at {text!r} is not ISO 8601") from None
+    if moment.tzinfo is None:
+        raise ValueError("registered_at needs a UTC offset")
+    return moment
