@@ -228,14 +228,14 @@ def main() -> None:
 
         bench_appends(args.appends, args.batch, args.checkpoint_every)
 
-        from artrights.ledger import services
+        from artrights.ledger import fsck
         from artrights.ledger.selectors import current_head
 
         size = current_head().size
         print(f"\n(b) inclusion proofs from the database, log size {size:,}")
         time_proofs(size, args.proofs, rng)
         t0 = time.perf_counter()
-        report = services.verify_log()
+        report = fsck.verify_log()
         print(f"  verify_log over the whole log: {time.perf_counter() - t0:.1f} s, ok={report.ok}")
         if not report.ok:
             print("  " + report.summary())

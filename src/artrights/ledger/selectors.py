@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from artrights.proofs.merkle import HASH_SIZE
@@ -23,6 +26,14 @@ def latest_checkpoint() -> Checkpoint | None:
 
 def get_entry(index: int) -> LogEntry | None:
     return LogEntry.objects.filter(index=index).first()
+
+
+def statement_at(index: int) -> dict[str, Any]:
+    """The statement of entry ``index`` exactly as logged (the leaf data is its canonical JSON)."""
+    value = json.loads(_bytes(LogEntry.objects.get(index=index).data))
+    if not isinstance(value, dict):
+        raise ValueError(f"log entry {index} is not a JSON object")
+    return value
 
 
 def published_size() -> int:

@@ -32,6 +32,10 @@ from artrights.core.fetch import FetchError, fetch
 from artrights.core.images import ImageRejected, load_image
 from artrights.core.services import store_file
 from artrights.core.validators import in_user_language
+from artrights.ledger import flows
+from artrights.ledger import services as ledger
+from artrights.ledger.keys import log_origin
+from artrights.proofs.statements import Openings, iso_time
 from artrights.registry.models import FileRole, Status, Work, WorkFile
 
 from .fingerprint import Fingerprint, engine_id, extract
@@ -371,12 +375,6 @@ def due_pages(now: dt.datetime | None = None) -> list[WatchedPage]:
 def fix_evidence(*, user: Any, report: MatchReport) -> MatchReport:
     """Fix a match report as evidence: hashes of the suspect image and findings in the public log, with a
     trusted timestamp, so the finding can be shown later not to have changed since."""
-    from artrights.ledger import services as ledger
-    from artrights.ledger.keys import log_origin
-    from artrights.proofs.bundle import build_bundle
-    from artrights.proofs.statements import Openings, leaf_data
-    from artrights.timestamps import services as timestamps
-
     require(user, "view", report)
     if report.evidence_bundle:
         return report
@@ -384,7 +382,7 @@ def fix_evidence(*, user: Any, report: MatchReport) -> MatchReport:
         "type": "artrights/evidence@v1",
         "registry": log_origin(),
         "number": f"EV-{report.pk:08d}",
-        "registered_at": timezone.now().astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "registered_at": iso_time(timezone.now()),
         "evidence": {
             "kind": "image-match",
             "files": [{"sha256": report.query_file.sha256}],
@@ -401,15 +399,7 @@ def fix_evidence(*, user: Any, report: MatchReport) -> MatchReport:
         entry = ledger.append(kind="artrights/evidence@v1", statement=statement)
         locked.evidence_log_index = entry.index
         locked.save(update_fields=["evidence_log_index"])
-    checkpoint = ledger.publish_checkpoint()
-    bundle = build_bundle(
-        statement,
-        Openings(None, ()),
-        index=entry.index,
-        tlog_proof=ledger.tlog_proof(index=entry.index, checkpoint=checkpoint),
-        timestamp_response=timestamps.stamp(leaf_data(statement)),
-        tsa_chain=timestamps.tsa_chain(),
-    )
+    bundle = flows.issue_bundle(index=entry.index, openings=Openings(None, ()))
     MatchReport.objects.filter(pk=report.pk).update(evidence_bundle=bundle)
     audit.record("matching.fix_evidence", report, actor=user, changes={"log_index": entry.index})
     report.refresh_from_db()

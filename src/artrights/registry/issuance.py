@@ -14,10 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from artrights.core import audit
-from artrights.ledger import services as ledger
+from artrights.ledger import flows
 from artrights.ledger.keys import log_origin
-from artrights.ledger.models import LogEntry
-from artrights.proofs.bundle import build_bundle, dump_bundle
+from artrights.proofs.bundle import dump_bundle
 from artrights.timestamps import services as timestamps
 
 from . import statements
@@ -26,31 +25,6 @@ from .keys import signing_identity
 from .models import Certificate, FileRole, Kind, Work
 
 logger = logging.getLogger(__name__)
-
-
-def _statement(index: int) -> dict:
-    """The statement exactly as logged (the leaf is its canonical JSON)."""
-    import json
-
-    return json.loads(bytes(LogEntry.objects.get(index=index).data))
-
-
-def build_work_bundle(work: Work, index: int) -> dict:
-    """The proof bundle of a granted work's log entry `index`, against a fresh checkpoint."""
-    from artrights.proofs.statements import leaf_data
-
-    statement = _statement(index)
-    checkpoint = ledger.publish_checkpoint()
-    proof = ledger.tlog_proof(index=index, checkpoint=checkpoint)
-    token = timestamps.stamp(leaf_data(statement))
-    return build_bundle(
-        statement,
-        statements.openings_of(work),
-        index=index,
-        tlog_proof=proof,
-        timestamp_response=token,
-        tsa_chain=timestamps.tsa_chain(),
-    )
 
 
 def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) -> Certificate:
@@ -65,7 +39,7 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
     current = work.certificates.first()
     if current is not None and current.bundle.get("log", {}).get("index") == work.log_index and not reissue:
         return current
-    bundle = build_work_bundle(work, index)
+    bundle = flows.issue_bundle(index=index, openings=statements.openings_of(work))
     bundle_bytes = dump_bundle(bundle)
     samples = list(work.workfile_set.select_related("stored_file").filter(role=FileRole.SAMPLE).order_by("pk"))
     serial = (current.serial + 1) if current else 1

@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from artrights.ledger import services
+from artrights.ledger import fsck, services
 from artrights.ledger.models import LogEntry, LogHash
 from artrights.ledger.selectors import current_head
 
@@ -46,7 +46,7 @@ def test_concurrent_appenders_in_threads_get_consecutive_indices():
     assert sorted(LogEntry.objects.values_list("index", flat=True)) == list(range(total))
     assert current_head().size == total
     assert LogHash.objects.count() == 2 * total - total.bit_count()
-    assert services.verify_log().ok
+    assert fsck.verify_log().ok
 
 
 SQLITE_SCRIPT = textwrap.dedent(
@@ -57,7 +57,7 @@ SQLITE_SCRIPT = textwrap.dedent(
     from django.core.management import call_command
     from django.db import connections
     call_command("migrate", verbosity=0)
-    from artrights.ledger import services
+    from artrights.ledger import fsck, services
     from artrights.ledger.models import LogEntry
 
     errors = []
@@ -74,7 +74,7 @@ SQLITE_SCRIPT = textwrap.dedent(
     threads = [threading.Thread(target=work, args=(w,)) for w in range(6)]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    report = services.verify_log()
+    report = fsck.verify_log()
     print(json.dumps({
         "errors": errors,
         "indices": sorted(LogEntry.objects.values_list("index", flat=True)),

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from artrights.ledger import keys, services
+from artrights.ledger import fsck, keys, services
 from artrights.ledger.models import Cosignature
 from artrights.proofs.note import (
     ALG_COSIGNATURE_V1,
@@ -51,7 +51,7 @@ def test_a_cosignature_from_an_active_witness_is_stored_and_served_with_the_chec
         min_cosignatures=1,
     )
     assert verified.index == 1
-    assert services.verify_log().cosignatures == 1
+    assert fsck.verify_log().cosignatures == 1
 
 
 def test_only_the_witness_signature_lines_are_enough():

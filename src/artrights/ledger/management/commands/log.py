@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from artrights.ledger import services
+from artrights.ledger import fsck, services
 from artrights.ledger.models import _bytes
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "verify":
-            report = services.verify_log()
+            report = fsck.verify_log()
             if not report.ok:
                 raise CommandError(report.summary(), returncode=1)
             self.stdout.write(report.summary())
