@@ -19,9 +19,10 @@ from artrights.accounts.api import router as accounts_router
 from artrights.accounts.models import ApiToken, TokenScope
 from artrights.accounts.services import authenticate_token
 from artrights.core.api import router as core_router
+from artrights.core.errors import BilingualError
+from artrights.core.messages import in_user_language
 from artrights.core.middleware import client_ip
 from artrights.core.statemachine import TransitionNotAllowed
-from artrights.core.validators import in_user_language
 from artrights.ledger.api import router as ledger_router
 from artrights.matching.api import router as matching_router
 from artrights.registry.api import router as registry_router
@@ -69,6 +70,11 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied):  # type: ignore[no-
 @api.exception_handler(TransitionNotAllowed)
 def _conflict(request: HttpRequest, exc: TransitionNotAllowed):  # type: ignore[no-untyped-def]
     return api.create_response(request, {"detail": in_user_language(exc), "allowed": exc.allowed}, status=409)
+
+
+@api.exception_handler(BilingualError)
+def _refused(request: HttpRequest, exc: BilingualError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": in_user_language(exc), "code": exc.code}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

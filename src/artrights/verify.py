@@ -288,7 +288,11 @@ def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) 
     try:
         creds = read_image(data, trust_roots=trust.signing_roots)
     except ContentCredentialsError as exc:
-        return failed("c2pa", "无法读取图像的内容凭证", f"cannot read the image's content credentials: {exc}")
+        return failed(
+            "c2pa",
+            f"无法读取图像的内容凭证：{exc.message_zh}",
+            f"cannot read the image's content credentials: {exc.message_en}",
+        )
     accepted = {"Trusted"} if trust.signing_roots else {"Trusted", "Valid"}
     if creds.state not in accepted:
         detail = "; ".join(creds.failures) or creds.state
@@ -303,7 +307,7 @@ def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) 
     try:
         iscc = iscc_image_code(data)
     except ContentCredentialsError as exc:
-        return failed("file_hash", "无法解码图像", f"the image does not decode: {exc}")
+        return failed("file_hash", f"无法解码图像：{exc.message_zh}", f"the image does not decode: {exc.message_en}")
     if creds.iscc is not None and creds.iscc != iscc:
         return failed(
             "file_hash",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,20 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础数据")
 
     def ready(self) -> None:
-        from . import audit
+        from django.conf import settings
+        from django.core.signals import setting_changed
+
+        from . import audit, images
 
         audit.connect_signals()
+        # The one image pixel budget: every loader call in the platform uses the operator's setting.
+        images.set_pixel_budget(settings.ARTRIGHTS_MAX_IMAGE_PIXELS)
+        setting_changed.connect(_follow_pixel_budget, dispatch_uid="core_pixel_budget")
+
+
+def _follow_pixel_budget(*, setting: str, value: Any, **kwargs: Any) -> None:
+    """Tests (and `override_settings`) that change the budget change it for the loader too."""
+    if setting == "ARTRIGHTS_MAX_IMAGE_PIXELS":
+        from . import images
+
+        images.set_pixel_budget(value if value is not None else images.DEFAULT_MAX_PIXELS)

@@ -14,7 +14,8 @@ class BilingualError(Exception):
     """A refusal with a machine ``code`` and the same message in Chinese and in English."""
 
     def __init__(self, code: str, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{code}: {message_en}")
+        # str() is what logs and tracebacks show: both languages, Chinese first.
+        super().__init__(f"{message_zh} / {message_en}")
         self.code = code
         self.message_zh = message_zh
         self.message_en = message_en

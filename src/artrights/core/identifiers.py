@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from artrights.core.errors import BilingualError
+
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARS)}
 _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -39,18 +41,12 @@ USCC_CATEGORIES: dict[str, str] = {
 }
 
 
-class IdentifierError(ValueError):
+class IdentifierError(BilingualError, ValueError):
     """An identifier failed a check; `position` is 1-based (0 when the whole value is wrong)."""
 
     def __init__(self, code: str, position: int, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.code = code
+        super().__init__(code, message_zh, message_en)
         self.position = position
-        self.message_zh = message_zh
-        self.message_en = message_en
-
-    def message(self, language: str | None) -> str:
-        return self.message_en if (language or "").startswith("en") else self.message_zh
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,12 @@
-"""Safe image loading for untrusted uploads (framework-free).
+"""Safe image loading for untrusted uploads: the one loader every app and the offline tools use (framework-free).
 
 Every failure is an :class:`ImageRejected` with a stable machine code and a bilingual message so the
 web layer can show it directly.  Pillow's own decompression-bomb guard is replaced by an explicit
 pixel budget checked *before* decoding, so a 20000x20000 PNG costs a header read, not 1.6 GB.
+
+There is one pixel budget. Offline tools (``artrights verify``, ``artrights match``) use
+:data:`DEFAULT_MAX_PIXELS`; the platform sets the operator's ``ARTRIGHTS_MAX_IMAGE_PIXELS`` at start-up
+(``core.apps``) with :func:`set_pixel_budget`, and every loader call without an explicit ``max_pixels`` uses it.
 """
 
 from __future__ import annotations
@@ -15,20 +19,42 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-__all__ = ["MIN_SIDE", "ImageRejected", "load_image", "to_rgb_array"]
+from artrights.core.errors import BilingualError
+
+__all__ = [
+    "DEFAULT_MAX_PIXELS",
+    "MIN_SIDE",
+    "ImageRejected",
+    "load_image",
+    "open_image",
+    "pixel_budget",
+    "set_pixel_budget",
+    "to_rgb_array",
+]
 
 MIN_SIDE = 16  # below this no local feature or hash is meaningful
+# 80 megapixels: far beyond any photograph of an artwork, well below what a decoder can be made to allocate.
+DEFAULT_MAX_PIXELS = 80_000_000
 _ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "MPO"}
 
 
-class ImageRejected(ValueError):
+class ImageRejected(BilingualError, ValueError):
     """An upload that is not a usable image.  ``code`` is stable for the API."""
 
-    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{code}: {message_en}")
-        self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
+
+_budget = DEFAULT_MAX_PIXELS
+
+
+def set_pixel_budget(max_pixels: int) -> None:
+    """Make ``max_pixels`` the budget of every later load that names none (the platform's setting)."""
+    global _budget
+    if max_pixels < MIN_SIDE * MIN_SIDE:
+        raise ValueError(f"a pixel budget of {max_pixels} admits no usable image")
+    _budget = max_pixels
+
+
+def pixel_budget() -> int:
+    return _budget
 
 
 def _open(data: bytes | str | os.PathLike[str]) -> Image.Image:
@@ -49,14 +75,13 @@ def _open(data: bytes | str | os.PathLike[str]) -> Image.Image:
         raise ImageRejected("too_large", "图片像素过多。", "The image has too many pixels.") from exc
 
 
-def load_image(data: bytes | str | os.PathLike[str], *, max_pixels: int = 40_000_000) -> Image.Image:
-    """Decode an untrusted image into an 8-bit RGB ``PIL.Image``.
+def open_image(data: bytes | str | os.PathLike[str], *, max_pixels: int | None = None) -> Image.Image:
+    """Read an untrusted image's header (nothing decoded yet): a supported format within the pixel budget.
 
-    Handles EXIF orientation, CMYK, 16-bit and float greyscale, palettes, transparency (composited
-    on white, as a viewer would show it) and animations (first frame).  Raises ``ImageRejected``
-    for non-images, truncated files, images larger than ``max_pixels`` and images with a side
-    below ``MIN_SIDE``.
+    Raises ``ImageRejected`` for non-images, unsupported formats and images larger than ``max_pixels``
+    (default: :func:`pixel_budget`).
     """
+    budget = max_pixels or _budget
     # Pillow's global bomb limit would raise a different exception type (or only warn); we
     # check the header size ourselves against the caller's budget instead.
     with warnings.catch_warnings():
@@ -70,8 +95,25 @@ def load_image(data: bytes | str | os.PathLike[str], *, max_pixels: int = 40_000
     if im.format not in _ALLOWED_FORMATS:
         raise ImageRejected("unsupported_format", "不支持的图片格式。", f"Unsupported image format {im.format}.")
     w, h = im.size
-    if w * h > max_pixels:
-        raise ImageRejected("too_large", "图片像素过多。", f"The image has {w}x{h} pixels; the limit is {max_pixels}.")
+    if w * h > budget:
+        raise ImageRejected(
+            "too_large",
+            f"图片像素过多（{w}×{h}，上限 {budget} 像素）。",
+            f"The image has {w}x{h} pixels; the limit is {budget}.",
+        )
+    return im
+
+
+def load_image(data: bytes | str | os.PathLike[str], *, max_pixels: int | None = None) -> Image.Image:
+    """Decode an untrusted image into an 8-bit RGB ``PIL.Image``.
+
+    Handles EXIF orientation, CMYK, 16-bit and float greyscale, palettes, transparency (composited
+    on white, as a viewer would show it) and animations (first frame).  Raises ``ImageRejected``
+    for non-images, truncated files, images larger than ``max_pixels`` (default: :func:`pixel_budget`)
+    and images with a side below ``MIN_SIDE``.
+    """
+    im = open_image(data, max_pixels=max_pixels)
+    w, h = im.size
     if min(w, h) < MIN_SIDE:
         raise ImageRejected("too_small", "图片尺寸太小。", f"The image is {w}x{h}; each side needs {MIN_SIDE} px.")
     try:

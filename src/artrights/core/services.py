@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Party, StoredFile
+from .messages import with_field_labels
+from .models import Party, PartyKind, StoredFile
 
 
 def check_upload(upload: UploadedFile | None, request: Any = None) -> UploadedFile:
@@ -58,3 +60,51 @@ def create_party(**fields: Any) -> Party:
     party.full_clean()
     party.save()
     return party
+
+
+@dataclass
+class PartyInput:
+    """A person or organisation as a form or API names them: who owns a work, signs a contract, takes a pledge."""
+
+    name: str
+    id_type: str
+    id_number: str
+    kind: str = PartyKind.NATURAL
+    country: str = "中国"
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    signature: str = ""
+
+
+def resolve_party(data: PartyInput) -> Party:
+    """The party with this identifier, created on first use after checking it (GB 11643 / GB 32100).
+
+    A party is one row per identifier across the platform, so every register sees the same person; a name
+    that differs from the one already recorded for the identifier is refused rather than silently replaced.
+    """
+    candidate = Party(
+        kind=data.kind,
+        name=data.name.strip(),
+        id_type=data.id_type,
+        id_number=data.id_number,
+        country=data.country,
+        address=data.address,
+        phone=data.phone,
+        email=data.email,
+    )
+    try:
+        candidate.clean()  # normalises and checks the identifier (GB 11643 / GB 32100)
+        existing = Party.objects.filter(id_type=candidate.id_type, id_number=candidate.id_number).first()
+        if existing is None:
+            candidate.full_clean()
+            candidate.save()
+            return candidate
+    except ValidationError as exc:
+        raise with_field_labels(exc, Party) from None
+    if existing.name != candidate.name:
+        raise ValidationError(
+            _("证件号码 %(id)s 已登记为“%(name)s”，与填写的姓名/名称不一致。")
+            % {"id": candidate.id_number, "name": existing.name}
+        )
+    return existing

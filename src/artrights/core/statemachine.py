@@ -12,17 +12,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from artrights.core.errors import BilingualError
 
-class TransitionNotAllowed(Exception):
+
+class TransitionNotAllowed(BilingualError):
     """Raised when an action is not allowed from the object's current state."""
 
     def __init__(self, action: str, state: str, allowed: Iterable[str]) -> None:
         self.action = action
         self.state = state
         self.allowed = sorted(allowed)
-        self.message_zh = f"当前状态“{state}”下不能执行“{action}”。可执行的操作：{'、'.join(self.allowed) or '无'}。"
-        self.message_en = f"'{action}' is not allowed in state '{state}'. Allowed: {', '.join(self.allowed) or 'none'}."
-        super().__init__(self.message_en)
+        super().__init__(
+            "transition_not_allowed",
+            f"当前状态“{state}”下不能执行“{action}”。可执行的操作：{'、'.join(self.allowed) or '无'}。",
+            f"'{action}' is not allowed in state '{state}'. Allowed: {', '.join(self.allowed) or 'none'}.",
+        )
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ from artrights.accounts.access import require
 from artrights.core import audit
 from artrights.core.fetch import FetchError, fetch
 from artrights.core.images import ImageRejected, load_image
+from artrights.core.messages import as_validation_error
 from artrights.core.services import store_file
-from artrights.core.validators import in_user_language
 from artrights.ledger import flows
 from artrights.ledger import services as ledger
 from artrights.ledger.keys import log_origin
@@ -58,7 +58,7 @@ def _fingerprint_sample(wf: WorkFile) -> Fingerprint | None:
     with wf.stored_file.file.open("rb") as fh:
         data = fh.read()
     try:
-        return extract(load_image(data, max_pixels=settings.ARTRIGHTS_MAX_IMAGE_PIXELS))
+        return extract(load_image(data))
     except ImageRejected:
         logger.warning("sample %s of work %s cannot be fingerprinted", wf.pk, wf.work_id)
         return None
@@ -238,7 +238,7 @@ def search(fp: Fingerprint, *, exclude_work: int | None = None, k: int = 10) -> 
 
 
 def _image_error(exc: ImageRejected) -> ValidationError:
-    return ValidationError(_("不是可用的图片：%(reason)s") % {"reason": in_user_language(exc)}, code=exc.code)
+    return as_validation_error(exc, _("不是可用的图片：%(reason)s"))
 
 
 def check_image(
@@ -247,7 +247,7 @@ def check_image(
     """Match a suspect image against the registry and keep the report (and the image, by its hash)."""
     require(user, "create", MatchReport)
     try:
-        image = load_image(data, max_pixels=settings.ARTRIGHTS_MAX_IMAGE_PIXELS)
+        image = load_image(data)
     except ImageRejected as exc:
         raise _image_error(exc) from None
     found = search(extract(image, query=True))

@@ -31,6 +31,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from PIL import Image, ImageChops, ImageOps
 
+from artrights.core import images
+from artrights.core.errors import BilingualError
 from artrights.core.pki import SigningIdentity
 
 REGISTRATION_LABEL = "cn.artrights.registration"
@@ -45,26 +47,24 @@ _MIME = {
     "TIFF": "image/tiff",
     "GIF": "image/gif",
 }
-# Decompression-bomb guard for uploads: 100 megapixels is far beyond any artwork photograph.
-_MAX_PIXELS = 100_000_000
 
 
-class ContentCredentialsError(ValueError):
-    pass
+class ContentCredentialsError(BilingualError, ValueError):
+    """An image that cannot carry or yield content credentials, or a signing failure."""
 
 
 def _open(image_bytes: bytes, *, decode: bool = True) -> Image.Image:
     try:
-        img = Image.open(io.BytesIO(image_bytes))
-        if img.width * img.height > _MAX_PIXELS:
-            raise ContentCredentialsError(
-                f"图像超过 {_MAX_PIXELS // 1_000_000} 百万像素 / "
-                f"the image exceeds {_MAX_PIXELS // 1_000_000} megapixels"
-            )
-        if decode:
+        img = images.open_image(image_bytes)
+    except images.ImageRejected as exc:
+        raise ContentCredentialsError(
+            exc.code, f"无法读取图像：{exc.message_zh}", f"cannot read the image: {exc.message_en}"
+        ) from None
+    if decode:
+        try:
             img.load()
-    except (OSError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise ContentCredentialsError(f"无法读取图像 / cannot read the image: {exc}") from None
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise ContentCredentialsError("corrupt", f"无法读取图像：{exc}", f"cannot read the image: {exc}") from None
     return img
 
 
@@ -72,7 +72,9 @@ def image_mime(image_bytes: bytes) -> str:
     # Only the header is read: a manifest check must still run on pixels that no longer decode.
     fmt = _open(image_bytes, decode=False).format or ""
     if fmt not in _MIME:
-        raise ContentCredentialsError(f"不支持的图像格式 / unsupported image format {fmt or 'unknown'}")
+        raise ContentCredentialsError(
+            "unsupported_format", f"不支持的图像格式 {fmt or '未知'}", f"unsupported image format {fmt or 'unknown'}"
+        )
     return _MIME[fmt]
 
 
@@ -195,7 +197,9 @@ def sign_image(
 
     mime = image_mime(image_bytes)
     if not isinstance(signer.key, ec.EllipticCurvePrivateKey) or signer.key.curve.name != "secp256r1":
-        raise ContentCredentialsError("C2PA 签名需要 P-256 密钥 / C2PA signing here needs a P-256 (ES256) key")
+        raise ContentCredentialsError(
+            "unsupported_key", "C2PA 签名需要 P-256 密钥", "C2PA signing here needs a P-256 (ES256) key"
+        )
     key = signer.key
     iscc = iscc_image_code(image_bytes)
     number = bundle.get("statement", {}).get("number", "")
@@ -218,7 +222,9 @@ def sign_image(
                 out = io.BytesIO()
                 builder.sign(c2pa_signer, mime, io.BytesIO(image_bytes), out)
         except c2pa.C2paError as exc:
-            raise ContentCredentialsError(f"C2PA 签名失败 / C2PA signing failed: {exc}") from exc
+            raise ContentCredentialsError(
+                "signing_failed", f"C2PA 签名失败：{exc}", f"C2PA signing failed: {exc}"
+            ) from exc
     return out.getvalue()
 
 

@@ -11,6 +11,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from artrights.accounts.access import visible_to
+from artrights.core.services import PartyInput
 
 from . import selectors, services
 from .models import PledgeConsent, Work
@@ -103,8 +104,8 @@ def _parse(payload: str) -> ApplicationIn:
         raise ValidationError(_("申请数据不是有效的JSON：%(error)s") % {"error": str(exc)[:300]}) from None
 
 
-def _owners(data: ApplicationIn) -> list[services.PartyInput]:
-    return [services.PartyInput(**o.dict()) for o in data.owners]
+def _owners(data: ApplicationIn) -> list[PartyInput]:
+    return [PartyInput(**o.dict()) for o in data.owners]
 
 
 def _fields(data: ApplicationIn) -> dict:
@@ -241,8 +242,8 @@ class PledgeOut(Schema):
     log_index: int | None
 
 
-def _counterparty(data: CounterpartyIn) -> services.PartyInput:
-    return services.PartyInput(**data.dict())
+def _counterparty(data: CounterpartyIn) -> PartyInput:
+    return PartyInput(**data.dict())
 
 
 @router.post("/works/{work_id}/contracts", response={201: ContractOut}, summary="File a transfer or licence contract")

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core.models import IdType, PartyKind
+from artrights.core.services import PartyInput
 
 from .models import (
     ECONOMIC_RIGHTS,
@@ -19,7 +20,6 @@ from .models import (
     Right,
     WorkType,
 )
-from .services import PartyInput
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from artrights.accounts.access import require
 from artrights.core import audit
 from artrights.core.images import ImageRejected, load_image
-from artrights.core.models import IdType, Party, PartyKind, StoredFile
+from artrights.core.messages import as_validation_error, with_field_labels
+from artrights.core.models import StoredFile
 from artrights.core.selectors import working_calendar
-from artrights.core.services import check_upload, store_file
-from artrights.core.validators import in_user_language, with_field_labels
+from artrights.core.services import PartyInput, check_upload, resolve_party, store_file
 from artrights.ledger import services as ledger
 
 from . import numbers, statements
@@ -55,19 +55,6 @@ VISUAL_TYPES = {"FINE_ART", "PHOTOGRAPHY", "ARCHITECTURE", "GRAPHIC", "MODEL"}
 
 
 @dataclass
-class PartyInput:
-    name: str
-    id_type: str
-    id_number: str
-    kind: str = PartyKind.NATURAL
-    country: str = "中国"
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    signature: str = ""
-
-
-@dataclass
 class SampleInput:
     """An uploaded file with the role it plays in the application."""
 
@@ -85,40 +72,12 @@ class InspectedImage:
 
 def inspect_image(data: bytes) -> InspectedImage:
     """Decode an untrusted image (refusing non-images, truncation, bombs) and compute its ISCC image code."""
-    image = load_image(data, max_pixels=settings.ARTRIGHTS_MAX_IMAGE_PIXELS)
+    image = load_image(data)
     return InspectedImage(width=image.width, height=image.height, iscc=statements.iscc_for(data))
 
 
 def _image_error(exc: ImageRejected) -> ValidationError:
-    return ValidationError(_("作品样本不是可用的图片：%(reason)s") % {"reason": in_user_language(exc)}, code=exc.code)
-
-
-def _party(data: PartyInput) -> Party:
-    candidate = Party(
-        kind=data.kind,
-        name=data.name.strip(),
-        id_type=data.id_type,
-        id_number=data.id_number,
-        country=data.country,
-        address=data.address,
-        phone=data.phone,
-        email=data.email,
-    )
-    try:
-        candidate.clean()  # normalises and checks the identifier (GB 11643 / GB 32100)
-        existing = Party.objects.filter(id_type=candidate.id_type, id_number=candidate.id_number).first()
-        if existing is None:
-            candidate.full_clean()
-            candidate.save()
-            return candidate
-    except ValidationError as exc:
-        raise with_field_labels(exc, Party) from None
-    if existing.name != candidate.name:
-        raise ValidationError(
-            _("证件号码 %(id)s 已登记为“%(name)s”，与填写的姓名/名称不一致。")
-            % {"id": candidate.id_number, "name": existing.name}
-        )
-    return existing
+    return as_validation_error(exc, _("作品样本不是可用的图片：%(reason)s"))
 
 
 def _transition(work: Work, action: str, actor: Any, **changes: Any) -> Work:
@@ -180,7 +139,7 @@ def create_application(
                 raise with_field_labels(exc, Work) from None
             work.save()
             for position, owner in enumerate(owners):
-                party = _party(owner)
+                party = resolve_party(owner)
                 WorkParty.objects.get_or_create(
                     work=work, party=party, role=PartyRole.OWNER, defaults={"signature": owner.signature}
                 )
@@ -547,7 +506,7 @@ def file_contract(
     _check_rights(rights)
     if valid_until and valid_until < valid_from:
         raise ValidationError(_("终止日期不能早于起始日期。"))
-    assignor_party, assignee_party = _party(assignor), _party(assignee)
+    assignor_party, assignee_party = resolve_party(assignor), resolve_party(assignee)
     consents = list(pledge_consents or [])
     for work in works:
         for pledge in work.pledges.filter(status=PledgeStatus.REGISTERED):
@@ -609,7 +568,7 @@ def register_pledge(
     _check_rights(rights)
     if secured_amount <= 0:
         raise ValidationError(_("担保债权数额必须大于零。"))
-    pledgor_party = _party(pledgor)
+    pledgor_party = resolve_party(pledgor)
     for work in works:
         owner_keys = set(work.owners().values_list("id_type", "id_number"))
         if (pledgor_party.id_type, pledgor_party.id_number) not in owner_keys:
@@ -617,7 +576,7 @@ def register_pledge(
     pledge = Pledge.objects.create(
         number=numbers.pledge_number(),
         pledgor=pledgor_party,
-        pledgee=_party(pledgee),
+        pledgee=resolve_party(pledgee),
         pledgee_user=pledgee_user,
         rights=rights,
         secured_amount=secured_amount,
@@ -642,7 +601,7 @@ def consent_to_contract(
     if contract_type not in ContractType.values:
         raise ValidationError(_("未知的合同类型。"))
     consent = PledgeConsent.objects.create(
-        pledge=pledge, contract_type=contract_type, assignee=_party(assignee), granted_by=user, note=note
+        pledge=pledge, contract_type=contract_type, assignee=resolve_party(assignee), granted_by=user, note=note
     )
     audit.record("registry.pledge_consent", consent, actor=user)
     return consent
@@ -669,6 +628,3 @@ def first_owner(work: Work) -> PartyInput:
     if owner is None:
         raise ValidationError(_("作品没有登记著作权人。"))
     return PartyInput(name=owner.name, id_type=owner.id_type, id_number=owner.id_number, kind=owner.kind)
-
-
-__all__ = ["IdType", "PartyInput", "SampleInput"]

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from artrights.accounts.access import can, require, visible_to
+from artrights.core.messages import error_messages, form_error_messages
 from artrights.core.statemachine import TransitionNotAllowed
-from artrights.core.validators import in_user_language
 
 from . import selectors, services
 from .forms import (
@@ -31,12 +31,6 @@ from .forms import (
     VerifyUploadForm,
 )
 from .models import REGISTRATION_FLOW, FileRole, Status, Work
-
-
-def _errors(exc: Exception) -> list[str]:
-    if isinstance(exc, TransitionNotAllowed):
-        return [in_user_language(exc)]
-    return list(getattr(exc, "messages", [str(exc)]))
 
 
 @login_required
@@ -65,7 +59,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message)
         else:
             messages.success(request, _("申请已保存为草稿，请核对后提交。"))
@@ -89,7 +83,7 @@ def file_digital(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message)
         else:
             messages.success(request, _("备案完成：%(number)s") % {"number": work.number})
@@ -164,7 +158,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         handler(work, request.user, request.POST)
     except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
-        for message in _errors(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("操作已完成。"))
@@ -262,16 +256,6 @@ def public_thumbnail(request: HttpRequest, number: str) -> HttpResponse:
     return response
 
 
-def _form_errors(form: Any) -> list[str]:
-    """A form's errors as messages that name their field."""
-    return [
-        f"{form.fields[name].label}：{' '.join(str(e) for e in errors)}"
-        if name in form.fields
-        else " ".join(str(e) for e in errors)
-        for name, errors in form.errors.items()
-    ]
-
-
 @login_required
 @require_POST
 def file_contract(request: HttpRequest, pk: int) -> HttpResponse:
@@ -279,7 +263,7 @@ def file_contract(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContractForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
-            raise ValidationError(_form_errors(form))
+            raise ValidationError(form_error_messages(form))
         d = form.cleaned_data
         filing = services.file_contract(
             user=request.user,
@@ -296,7 +280,7 @@ def file_contract(request: HttpRequest, pk: int) -> HttpResponse:
             pledge_consents=list(_open_consents(work)),
         )
     except (ValidationError, PermissionDenied) as exc:
-        for message in _errors(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("合同已备案：%(number)s") % {"number": filing.number})
@@ -319,7 +303,7 @@ def register_pledge(request: HttpRequest, pk: int) -> HttpResponse:
     form = PledgeForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_form_errors(form))
+            raise ValidationError(form_error_messages(form))
         d = form.cleaned_data
         pledgee_user = None
         if d.get("pledgee_username"):
@@ -337,7 +321,7 @@ def register_pledge(request: HttpRequest, pk: int) -> HttpResponse:
             pledgee_user=pledgee_user,
         )
     except (ValidationError, PermissionDenied) as exc:
-        for message in _errors(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("质权已登记：%(number)s") % {"number": pledge.number})
@@ -362,7 +346,7 @@ def consent(request: HttpRequest, pledge_id: int) -> HttpResponse:
     form = ConsentForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_form_errors(form))
+            raise ValidationError(form_error_messages(form))
         services.consent_to_contract(
             user=request.user,
             pledge=pledge,
@@ -371,7 +355,7 @@ def consent(request: HttpRequest, pledge_id: int) -> HttpResponse:
             note=form.cleaned_data.get("note", ""),
         )
     except (ValidationError, PermissionDenied) as exc:
-        for message in _errors(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("已记录同意。"))
@@ -385,7 +369,7 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.reissue_certificate(work=work, user=request.user, reason=request.POST.get("reason", ""))
     except (ValidationError, PermissionDenied) as exc:
-        for message in _errors(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("已签发新证书。"))
@@ -399,7 +383,7 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChangeForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_form_errors(form))
+            raise ValidationError(form_error_messages(form))
         d = form.cleaned_data
         services.change(
             work=work,
@@ -408,7 +392,7 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
             reason=d["reason"],
         )
     except (ValidationError, PermissionDenied) as exc:
-        for message in _errors(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("变更已登记，新证书正在生成。"))

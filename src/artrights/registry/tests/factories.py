@@ -9,7 +9,8 @@ import numpy as np
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
-from artrights.registry.services import PartyInput, SampleInput
+from artrights.core.services import PartyInput
+from artrights.registry.services import SampleInput
 
 
 def artwork_png(seed: int = 1, size: tuple[int, int] = (320, 240)) -> bytes:

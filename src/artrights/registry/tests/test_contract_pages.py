@@ -2,6 +2,7 @@
 
 import pytest
 
+from artrights.core.services import PartyInput
 from artrights.registry import services
 from artrights.registry.models import ContractFiling, Pledge
 
@@ -69,7 +70,7 @@ def test_someone_else_cannot_record_the_banks_consent(client, artist, registrar,
         registrar=registrar,
         works=[filed],
         pledgor=OWNER,
-        pledgee=services.PartyInput(
+        pledgee=PartyInput(
             name=BANK["party_name"], id_type="uscc", id_number=BANK["party_id_number"], kind="organisation"
         ),
         rights=["reproduction"],

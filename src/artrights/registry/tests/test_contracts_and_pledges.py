@@ -4,13 +4,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from artrights.core.services import PartyInput
 from artrights.registry import services
 from artrights.registry.models import ContractFiling, PledgeStatus
 
 from .factories import OTHER_OWNER, OWNER, samples, work_fields
 
 pytestmark = pytest.mark.django_db
-LICENSEE = services.PartyInput(
+LICENSEE = PartyInput(
     name="深圳市示例文创有限公司", id_type="uscc", id_number="914403001922038216", kind="organisation"
 )
 
@@ -45,7 +46,7 @@ def _pledge(registrar, work, pledgee_user):
         registrar=registrar,
         works=[work],
         pledgor=OWNER,
-        pledgee=services.PartyInput(
+        pledgee=PartyInput(
             name="示例银行深圳分行", id_type="uscc", id_number="91350100M000100Y43", kind="organisation"
         ),
         rights=["reproduction", "distribution"],

@@ -38,7 +38,7 @@ class Command(DjangoCheck):
             try:
                 found = search(extract(load_image(path), query=True))
             except ImageRejected as exc:
-                self.stderr.write(f"{path}: {exc.message_zh} / {exc.message_en}")
+                self.stderr.write(f"{path}: {exc.bilingual()}")
                 failures += 1
                 continue
             if not found:

@@ -13,26 +13,25 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from artrights.accounts.models import Role, User
 from artrights.core import audit
 from artrights.core.identifiers import IdentifierError, parse_resident_id, parse_uscc
+from artrights.core.services import PartyInput
 from artrights.registry import services
 from artrights.registry.models import WorkType
 
 
-def owner_input(name: str, identifier: str | None) -> services.PartyInput:
+def owner_input(name: str, identifier: str | None) -> PartyInput:
     """Guess the identifier's kind: an 18-character USCC or resident ID; anything else is 'other'."""
     if not identifier:
         # A stable placeholder per name, so a batch can file many works for one owner.
         digest = hashlib.sha256(name.encode()).hexdigest()[:12]
-        return services.PartyInput(name=name, id_type="other", id_number=f"未提供-{digest}")
+        return PartyInput(name=name, id_type="other", id_number=f"未提供-{digest}")
     try:
-        return services.PartyInput(name=name, id_type="resident_id", id_number=parse_resident_id(identifier).number)
+        return PartyInput(name=name, id_type="resident_id", id_number=parse_resident_id(identifier).number)
     except IdentifierError:
         pass
     try:
-        return services.PartyInput(
-            name=name, id_type="uscc", id_number=parse_uscc(identifier).code, kind="organisation"
-        )
+        return PartyInput(name=name, id_type="uscc", id_number=parse_uscc(identifier).code, kind="organisation")
     except IdentifierError:
-        return services.PartyInput(name=name, id_type="other", id_number=identifier)
+        return PartyInput(name=name, id_type="other", id_number=identifier)
 
 
 class Command(BaseCommand):
