@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from artrights.proofs.rfc3161 import CounterSerials, TimeStampAuthority
-from artrights.timestamps.tests.support import TEST_POLICY
+from artrights.proofs.tests.rfc3161_support import TEST_POLICY
 
 _REPO_ROOT = Path(__file__).resolve().parents[4]
 

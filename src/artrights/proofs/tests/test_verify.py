@@ -20,7 +20,7 @@ from artrights.proofs.rfc3161 import (
     build_request,
     verify,
 )
-from artrights.timestamps.tests.support import (
+from artrights.proofs.tests.rfc3161_support import (
     find,
     flip,
     make_leaf,
