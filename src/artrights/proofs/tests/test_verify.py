@@ -39,7 +39,7 @@ def _error_of(blob: bytes, tsa: TimeStampAuthority, **kwargs: object) -> Timesta
     options: dict[str, object] = {"data": ARTWORK, "trusted_roots": [tsa.root_certificate]}
     options.update(kwargs)
     try:
-        verify(blob, **options)  # type: ignore[arg-type]
+        verify(blob, **options)
     except TimestampError as exc:
         return exc
     return None
