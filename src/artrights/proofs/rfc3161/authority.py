@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import threading
 from collections.abc import Callable, Sequence
 from typing import Literal
@@ -17,7 +16,8 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from artrights.core.pki import KeyType, SigningKey, issue_chain
 
 from ._common import _hash, _require_aware, _TimeStampResp, _utcnow
 from .requests import MessageImprint, RequestError, TimeStampRequest, parse_request
@@ -47,112 +47,7 @@ class CounterSerials:
             return value
 
 
-KeyType = Literal["ecdsa-p256", "rsa-3072"]
 RsaPadding = Literal["pkcs1v15", "pss"]
-SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
-
-
-def _new_key(key_type: KeyType) -> SigningKey:
-    if key_type == "ecdsa-p256":
-        return ec.generate_private_key(ec.SECP256R1())
-    if key_type == "rsa-3072":
-        return rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    raise ValueError(f"unsupported key type {key_type!r}; use 'ecdsa-p256' or 'rsa-3072'")
-
-
-def _random_cert_serial() -> int:
-    # RFC 5280 §4.1.2.2: positive, at most 20 octets; 159 random bits keep it unpredictable.
-    return secrets.randbits(159) | 1
-
-
-def _issue_chain(
-    *,
-    common_name: str,
-    organization: str,
-    key_type: KeyType,
-    now: dt.datetime,
-    root_validity: dt.timedelta,
-    tsa_validity: dt.timedelta,
-) -> tuple[SigningKey, x509.Certificate, x509.Certificate]:
-    if tsa_validity > root_validity:
-        raise ValueError("the TSA certificate cannot outlive its root")
-    root_key = _new_key(key_type)
-    tsa_key = _new_key(key_type)
-    # Backdate a little so that a verifier whose clock is slightly behind ours accepts new tokens.
-    not_before = now.replace(microsecond=0) - dt.timedelta(minutes=5)
-
-    root_name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{common_name} Root CA"),
-        ]
-    )
-    root_ski = x509.SubjectKeyIdentifier.from_public_key(root_key.public_key())
-    root = (
-        x509.CertificateBuilder()
-        .subject_name(root_name)
-        .issuer_name(root_name)
-        .public_key(root_key.public_key())
-        .serial_number(_random_cert_serial())
-        .not_valid_before(not_before)
-        .not_valid_after(not_before + root_validity)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(root_ski, critical=False)
-        .sign(root_key, hashes.SHA256())
-    )
-
-    tsa_name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-    tsa_cert = (
-        x509.CertificateBuilder()
-        .subject_name(tsa_name)
-        .issuer_name(root_name)
-        .public_key(tsa_key.public_key())
-        .serial_number(_random_cert_serial())
-        .not_valid_before(not_before)
-        .not_valid_after(not_before + tsa_validity)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        # RFC 3161 §2.3: exactly one key purpose, id-kp-timeStamping, in a critical extension.
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(tsa_key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(root_ski), critical=False)
-        .sign(root_key, hashes.SHA256())
-    )
-    # The root key is dropped here on purpose: keeping it would only add a second secret to
-    # protect, and a new TSA key comes with a new self-issued chain anyway.
-    return tsa_key, tsa_cert, root
 
 
 def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
@@ -238,19 +133,20 @@ class TimeStampAuthority:
         rsa_padding: RsaPadding = "pkcs1v15",
         include_root_in_token: bool = False,
     ) -> TimeStampAuthority:
-        """Create a new key and self-issued chain (root CA + TSA certificate)."""
-        key, cert, root = _issue_chain(
+        """Create a new key and self-issued chain (root CA + TSA certificate, ``issue_chain``'s time-stamping leaf)."""
+        identity = issue_chain(
             common_name=common_name,
             organization=organization,
+            profile="time-stamping",
             key_type=key_type,
-            now=_require_aware(now, "now") if now is not None else _utcnow(),
+            now=now,
+            leaf_validity=tsa_validity,
             root_validity=root_validity,
-            tsa_validity=tsa_validity,
         )
         return cls(
-            key,
-            cert,
-            root,
+            identity.key,
+            identity.certificate,
+            identity.root,
             policy_oid=policy_oid,
             serial_source=serial_source,
             accuracy=accuracy,
