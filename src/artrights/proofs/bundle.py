@@ -271,19 +271,26 @@ def check_statement(statement: object) -> dict[str, Any]:
             raise ValueError("registered_at must be an ISO 8601 string")
         _parse_time(statement["registered_at"])
     if "work" in statement:
-        work = statement["work"]
-        if not isinstance(work, dict) or not {"type", "title", "files"} <= set(work):
-            raise ValueError("statement work must hold type, title and files")
-        if not isinstance(work["type"], str) or not _is_hex64(work["title"]):
-            raise ValueError("work type must be a string and work title a SHA-256 commitment")
-        if not isinstance(work["files"], list):
-            raise ValueError("work files must be a list")
-        for f in work["files"]:
-            if not isinstance(f, dict) or not _is_hex64(f.get("sha256")) or not set(f) <= {"sha256", "iscc"}:
-                raise ValueError("each work file needs a hex sha256 and at most an iscc")
-            if "iscc" in f and not (isinstance(f["iscc"], str) and _ISCC.fullmatch(f["iscc"])):
-                raise ValueError(f"malformed ISCC {f.get('iscc')!r}")
-    parties = statement.get("parties", [])
+        _check_work(statement["work"])
+    _check_parties(statement.get("parties", []))
+    return statement
+
+
+def _check_work(work: object) -> None:
+    if not isinstance(work, dict) or not {"type", "title", "files"} <= set(work):
+        raise ValueError("statement work must hold type, title and files")
+    if not isinstance(work["type"], str) or not _is_hex64(work["title"]):
+        raise ValueError("work type must be a string and work title a SHA-256 commitment")
+    if not isinstance(work["files"], list):
+        raise ValueError("work files must be a list")
+    for f in work["files"]:
+        if not isinstance(f, dict) or not _is_hex64(f.get("sha256")) or not set(f) <= {"sha256", "iscc"}:
+            raise ValueError("each work file needs a hex sha256 and at most an iscc")
+        if "iscc" in f and not (isinstance(f["iscc"], str) and _ISCC.fullmatch(f["iscc"])):
+            raise ValueError(f"malformed ISCC {f.get('iscc')!r}")
+
+
+def _check_parties(parties: object) -> None:
     if not isinstance(parties, list):
         raise ValueError("statement parties must be a list")
     for p in parties:
@@ -291,7 +298,6 @@ def check_statement(statement: object) -> dict[str, Any]:
             raise ValueError("each party needs exactly role and commitment")
         if not isinstance(p["role"], str) or not _is_hex64(p["commitment"]):
             raise ValueError("party role must be a string and commitment a SHA-256 hex")
-    return statement
 
 
 def statement_files(statement: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -539,6 +545,33 @@ def _verify_into(
     image_iscc: str | None,
 ) -> None:
     # Structure first: nothing below can be read from a bundle of the wrong shape.
+    bundle, statement = _check_structure(bundle_in)
+    log, ts = bundle["log"], bundle["timestamp"]
+    verdict.bundle = bundle
+    verdict.number = statement["number"]
+    verdict.statement_type = statement["type"]
+
+    if file_bytes is not None or image_iscc is not None:
+        _check_file_hash(statement, file_bytes, image_iscc)
+        verdict.passed.append("file_hash")
+
+    verdict.openings = _check_openings(bundle, statement, log)
+    verdict.passed.append("statement")
+
+    data = leaf_data(statement)
+    proof = _check_inclusion(data, log, trust)
+    verdict.log_index = proof.index
+    verdict.passed.append("inclusion_proof")
+
+    _check_checkpoint_signature(proof, trust)
+    verdict.passed.append("checkpoint_signature")
+
+    verdict.timestamp = _check_timestamp(ts, data, statement, trust)
+    verdict.passed.append("timestamp")
+
+
+def _check_structure(bundle_in: Mapping[str, Any] | bytes | str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The bundle and its statement, once every field the checks below read has the right type."""
     try:
         bundle = dict(load_bundle(bundle_in) if isinstance(bundle_in, bytes | str) else bundle_in)
         if bundle.get("format") != FORMAT:
@@ -554,11 +587,11 @@ def _verify_into(
             raise ValueError("bundle timestamp needs a base64 token")
     except ValueError as exc:
         raise VerificationFailure("statement", "证明包格式不正确", f"the proof bundle is malformed: {exc}") from None
-    verdict.bundle = bundle
-    verdict.number = statement["number"]
-    verdict.statement_type = statement["type"]
+    return bundle, statement
 
-    # file_hash
+
+def _check_file_hash(statement: Mapping[str, Any], file_bytes: bytes | None, image_iscc: str | None) -> None:
+    """file_hash: the file, or the ISCC of the image that carried the bundle, is a registered work file."""
     if file_bytes is not None:
         digest = hashlib.sha256(file_bytes).hexdigest()
         if digest not in {f["sha256"] for f in statement_files(statement)}:
@@ -575,10 +608,10 @@ def _verify_into(
                 f"图像的 ISCC 作品码（{image_iscc}）与登记的作品不符",
                 f"the image's ISCC code ({image_iscc}) is not that of a registered work file",
             )
-    if file_bytes is not None or image_iscc is not None:
-        verdict.passed.append("file_hash")
 
-    # statement: openings reproduce the commitments; the statement names the log it is in.
+
+def _check_openings(bundle: Mapping[str, Any], statement: Mapping[str, Any], log: Mapping[str, Any]) -> Openings:
+    """statement: openings reproduce the commitments; the statement names the log it is in."""
     try:
         openings = Openings.from_json(bundle.get("openings", {}))
     except ValueError as exc:
@@ -612,11 +645,11 @@ def _verify_into(
             "证明包的日志与登记声明所写的登记机构日志不一致",
             f"the bundle's log {log['origin']!r} is not the statement's registry {statement['registry']!r}",
         )
-    verdict.openings = openings
-    verdict.passed.append("statement")
+    return openings
 
-    # inclusion_proof: parse without trusting anything yet, then recompute the root.
-    data = leaf_data(statement)
+
+def _check_inclusion(data: bytes, log: Mapping[str, Any], trust: Trust) -> TlogProof:
+    """inclusion_proof: parse without trusting anything yet, then recompute the root."""
     try:
         proof = parse_tlog_proof(log["tlog_proof"])
         split = proof.signed_checkpoint.rfind("\n\n")
@@ -649,10 +682,11 @@ def _verify_into(
             "登记声明不在检查点的默克尔树中（内容被改动或证明不符）",
             f"the statement is not included in the checkpoint's tree: {exc}",
         ) from None
-    verdict.log_index = proof.index
-    verdict.passed.append("inclusion_proof")
+    return proof
 
-    # checkpoint_signature: only the trusted log keys count.
+
+def _check_checkpoint_signature(proof: TlogProof, trust: Trust) -> None:
+    """checkpoint_signature: only the trusted log keys count."""
     try:
         note.open_checkpoint(proof.signed_checkpoint, trust.log_verifiers, origin=trust.origin)
     except note.NoteError as exc:
@@ -661,9 +695,10 @@ def _verify_into(
             "检查点没有受信任日志密钥的有效签名",
             f"the checkpoint is not validly signed by a trusted log key: {exc}",
         ) from None
-    verdict.passed.append("checkpoint_signature")
 
-    # timestamp: over the same canonical statement bytes, chaining to a trusted TSA root.
+
+def _check_timestamp(ts: Mapping[str, Any], data: bytes, statement: Mapping[str, Any], trust: Trust) -> dt.datetime:
+    """timestamp: over the same canonical statement bytes, chaining to a trusted TSA root."""
     try:
         token = base64.b64decode(ts["token"], validate=True)
         chain = _load_pems(ts.get("tsa_chain", []), "tsa_chain")
@@ -687,8 +722,7 @@ def _verify_into(
             "时间戳早于登记时间",
             f"the timestamp ({stamped.gen_time.isoformat()}) is earlier than registered_at",
         )
-    verdict.timestamp = stamped.gen_time
-    verdict.passed.append("timestamp")
+    return stamped.gen_time
 
 
 def opened_parties(verdict: Verdict) -> list[tuple[str, str | dict[str, Any]]]:
