@@ -213,6 +213,15 @@ def verify_consistency(size1: int, size2: int, proof: Sequence[bytes], root1: by
         raise ProofError("consistency proof is empty")
     _check_proof_hashes(proof)
     _check_hash("root1", root1)
+    fr, sr = _roots_from_consistency_proof(size1, size2, proof, root1)
+    if fr != root1:
+        raise ProofError(f"consistency proof root1 mismatch: calculated {fr.hex()}, expected {root1.hex()}")
+    if sr != root2:
+        raise ProofError(f"consistency proof root2 mismatch: calculated {sr.hex()}, expected {root2.hex()}")
+
+
+def _roots_from_consistency_proof(size1: int, size2: int, proof: Sequence[bytes], root1: bytes) -> tuple[bytes, bytes]:
+    """The (old, new) roots a consistency proof leads to, for ``0 < size1 < size2`` (RFC 9162 §2.1.4.2)."""
     path = list(proof)
     if size1 & (size1 - 1) == 0:
         path.insert(0, root1)
@@ -237,10 +246,7 @@ def verify_consistency(size1: int, size2: int, proof: Sequence[bytes], root1: by
         sn >>= 1
     if sn != 0:
         raise ProofError(f"consistency proof has too few hashes ({len(proof)})")
-    if fr != root1:
-        raise ProofError(f"consistency proof root1 mismatch: calculated {fr.hex()}, expected {root1.hex()}")
-    if sr != root2:
-        raise ProofError(f"consistency proof root2 mismatch: calculated {sr.hex()}, expected {root2.hex()}")
+    return fr, sr
 
 
 def verify_subtree_inclusion(

@@ -381,16 +381,7 @@ def open_note(msg: str | bytes, verifiers: Iterable[Verifier]) -> Note:
         if (v.name, v.key_hash) in known:
             raise ValueError(f"ambiguous verifiers: two keys named {v.name}+{v.key_hash:08x}")
         known[(v.name, v.key_hash)] = v
-
-    split = msg.rfind("\n\n")
-    if split < 0:
-        raise MalformedNoteError("note has no blank line before its signatures")
-    text, sig_block = msg[: split + 1], msg[split + 2 :]
-    if not sig_block or not sig_block.endswith("\n"):
-        raise MalformedNoteError("note signature block is empty or does not end in a newline")
-    sig_lines = sig_block[:-1].split("\n")
-    if len(sig_lines) > MAX_SIGNATURES:
-        raise MalformedNoteError(f"note has more than {MAX_SIGNATURES} signatures")
+    text, sig_lines = _split_note(msg)
 
     text_bytes = text.encode()
     verified: list[Signature] = []
@@ -398,18 +389,7 @@ def open_note(msg: str | bytes, verifiers: Iterable[Verifier]) -> Note:
     seen: set[tuple[str, int]] = set()
     seen_unverified: set[str] = set()
     for line in sig_lines:
-        if not line.startswith(SIG_PREFIX):
-            raise MalformedNoteError(f"malformed signature line {line!r}")
-        name, sep, b64 = line[len(SIG_PREFIX) :].partition(" ")
-        if not sep or not b64 or " " in b64 or not is_valid_key_name(name):
-            raise MalformedNoteError(f"malformed signature line {line!r}")
-        try:
-            raw = b64decode_strict(b64)
-        except ValueError:
-            raise MalformedNoteError(f"malformed signature base64 in {line!r}") from None
-        if len(raw) < 5:
-            raise MalformedNoteError(f"signature too short in {line!r}")
-        sig = Signature(name, int.from_bytes(raw[:4], "big"), raw[4:])
+        sig = _parse_signature_line(line)
         verifier = known.get((sig.name, sig.key_hash))
         if verifier is None:
             if line not in seen_unverified:
@@ -425,6 +405,36 @@ def open_note(msg: str | bytes, verifiers: Iterable[Verifier]) -> Note:
     if not verified:
         raise UnverifiedNoteError(unverified)
     return Note(text, verified, unverified)
+
+
+def _split_note(msg: str) -> tuple[str, list[str]]:
+    """The note text (ending in its newline) and the signature lines after the blank line."""
+    split = msg.rfind("\n\n")
+    if split < 0:
+        raise MalformedNoteError("note has no blank line before its signatures")
+    text, sig_block = msg[: split + 1], msg[split + 2 :]
+    if not sig_block or not sig_block.endswith("\n"):
+        raise MalformedNoteError("note signature block is empty or does not end in a newline")
+    sig_lines = sig_block[:-1].split("\n")
+    if len(sig_lines) > MAX_SIGNATURES:
+        raise MalformedNoteError(f"note has more than {MAX_SIGNATURES} signatures")
+    return text, sig_lines
+
+
+def _parse_signature_line(line: str) -> Signature:
+    """One ``— name base64(key hash || signature)`` line, checked for form only."""
+    if not line.startswith(SIG_PREFIX):
+        raise MalformedNoteError(f"malformed signature line {line!r}")
+    name, sep, b64 = line[len(SIG_PREFIX) :].partition(" ")
+    if not sep or not b64 or " " in b64 or not is_valid_key_name(name):
+        raise MalformedNoteError(f"malformed signature line {line!r}")
+    try:
+        raw = b64decode_strict(b64)
+    except ValueError:
+        raise MalformedNoteError(f"malformed signature base64 in {line!r}") from None
+    if len(raw) < 5:
+        raise MalformedNoteError(f"signature too short in {line!r}")
+    return Signature(name, int.from_bytes(raw[:4], "big"), raw[4:])
 
 
 # --- checkpoints ---------------------------------------------------------------------

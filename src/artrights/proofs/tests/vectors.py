@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-# tests -> ledger -> artrights -> src -> repo root; the vectors live beside the repo.
+# tests -> proofs -> artrights -> src -> repo root; the vectors live beside the repo.
 _DEFAULT = Path(__file__).resolve().parents[4] / ".." / "shared" / "vectors"
 
 

@@ -11,7 +11,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from artrights.proofs import rfc3161
 from artrights.proofs.rfc3161 import (
     CHECKS,
     MessageImprint,
@@ -20,7 +19,8 @@ from artrights.proofs.rfc3161 import (
     build_request,
     verify,
 )
-from artrights.timestamps.tests.support import (
+from artrights.proofs.rfc3161.authority import _sign_tst_info
+from artrights.proofs.tests.rfc3161_support import (
     find,
     flip,
     make_leaf,
@@ -39,7 +39,7 @@ def _error_of(blob: bytes, tsa: TimeStampAuthority, **kwargs: object) -> Timesta
     options: dict[str, object] = {"data": ARTWORK, "trusted_roots": [tsa.root_certificate]}
     options.update(kwargs)
     try:
-        verify(blob, **options)  # type: ignore[arg-type]
+        verify(blob, **options)
     except TimestampError as exc:
         return exc
     return None
@@ -305,7 +305,7 @@ def test_the_verified_token_is_the_der_content_info_for_storage(
 
 def test_a_signer_identified_by_subject_key_identifier_is_found(ecdsa_tsa: TimeStampAuthority) -> None:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    token = rfc3161._sign_tst_info(
+    token = _sign_tst_info(
         tst_info(data=ARTWORK, gen_time=now), ecdsa_tsa._key, ecdsa_tsa.certificate, identify_by_key_id=True
     )
     signer_info = asn1_cms.ContentInfo.load(token)["content"]["signer_infos"][0]

@@ -15,7 +15,7 @@ from artrights.proofs.rfc3161 import (
     build_request,
     verify,
 )
-from artrights.timestamps.tests.support import TEST_POLICY, flip, token_of
+from artrights.proofs.tests.rfc3161_support import TEST_POLICY, flip, token_of
 
 ARTWORK = "登记作品 — artwork bytes\n".encode() * 50
 

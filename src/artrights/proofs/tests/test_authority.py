@@ -18,7 +18,7 @@ from artrights.proofs.rfc3161 import (
     build_request,
     verify,
 )
-from artrights.timestamps.tests.support import (
+from artrights.proofs.tests.rfc3161_support import (
     HELLO,
     TEST_POLICY,
     make_leaf,

@@ -6,26 +6,19 @@ directory named by ``ARTRIGHTS_VECTORS``) and are only ever read from there.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from artrights.proofs.rfc3161 import CounterSerials, TimeStampAuthority
-from artrights.timestamps.tests.support import TEST_POLICY
-
-_REPO_ROOT = Path(__file__).resolve().parents[4]
-
-
-def _vectors_root() -> Path:
-    configured = os.environ.get("ARTRIGHTS_VECTORS")
-    return Path(configured) if configured else _REPO_ROOT.parent / "shared" / "vectors"
+from artrights.proofs.tests.rfc3161_support import TEST_POLICY
+from artrights.proofs.tests.vectors import vectors_dir
 
 
 @pytest.fixture(scope="session")
 def rfc3161_vectors() -> Path:
-    folder = _vectors_root() / "rfc3161"
+    folder = vectors_dir() / "rfc3161"
     if not (folder / "hello.txt").is_file():
         pytest.skip(
             f"RFC 3161 vectors not found at {folder}; set ARTRIGHTS_VECTORS to the shared/vectors "

@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from artrights.proofs import rfc3161
+from artrights.proofs.rfc3161._common import _TimeStampResp
+from artrights.proofs.rfc3161.authority import _sign_tst_info
 
 TEST_POLICY = "2.999.3161.1"  # 2.999 is the ITU-T/ISO "example" arc, never a real policy
 
@@ -102,12 +103,12 @@ def tst_info(
 
 def sign_token(info: asn1_tsp.TSTInfo, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate) -> bytes:
     """A token made by the production signing code, for TSTInfo/certificates the TSA would refuse."""
-    return rfc3161._sign_tst_info(info, key, cert)
+    return _sign_tst_info(info, key, cert)
 
 
 def token_of(response: bytes) -> bytes:
     """The TimeStampToken (ContentInfo) inside a granted response."""
-    return bytes(rfc3161._TimeStampResp.load(response)["time_stamp_token"].dump())
+    return bytes(_TimeStampResp.load(response)["time_stamp_token"].dump())
 
 
 def replace_embedded_certificates(token: bytes, certs: list[x509.Certificate]) -> bytes:
@@ -122,7 +123,7 @@ def replace_embedded_certificates(token: bytes, certs: list[x509.Certificate]) -
 
 def response_fields(response: bytes) -> tuple[str, set[str], list[str]]:
     """(status, failInfo bit names, status strings) of a TimeStampResp."""
-    status = rfc3161._TimeStampResp.load(response)["status"]
+    status = _TimeStampResp.load(response)["status"]
     return (
         status["status"].native,
         set(status["fail_info"].native or ()),

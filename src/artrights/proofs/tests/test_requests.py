@@ -14,7 +14,7 @@ from artrights.proofs.rfc3161 import (
     build_request,
     parse_request,
 )
-from artrights.timestamps.tests.support import HELLO
+from artrights.proofs.tests.rfc3161_support import HELLO
 
 
 def _raw_request(**overrides: object) -> bytes:

@@ -20,7 +20,7 @@ from artrights.proofs.rfc3161 import (
     fetch_timestamp,
     parse_request,
 )
-from artrights.timestamps.tests.support import TEST_POLICY
+from artrights.proofs.tests.rfc3161_support import TEST_POLICY
 
 ARTWORK = b"an artwork to register" * 100
 

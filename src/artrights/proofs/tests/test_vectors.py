@@ -82,12 +82,12 @@ def test_each_vector_verifies_or_fails_as_its_name_says(rfc3161_vectors: Path, c
     kwargs = _roots_and_extras(rfc3161_vectors, case)
 
     if case.failing_check is None:
-        result = verify(blob, data=data, **kwargs)  # type: ignore[arg-type]
+        result = verify(blob, data=data, **kwargs)
         assert result.signer_certificate in result.chain
         assert result.chain[-1] in kwargs["trusted_roots"]  # type: ignore[operator]
     else:
         with pytest.raises(TimestampError) as caught:
-            verify(blob, data=data, **kwargs)  # type: ignore[arg-type]
+            verify(blob, data=data, **kwargs)
         assert caught.value.check == case.failing_check
 
 
@@ -95,7 +95,7 @@ def _verify_vector(vectors: Path, token: str, **overrides: object) -> VerifiedTi
     kwargs: dict[str, object] = {"data": (vectors / "hello.txt").read_bytes()}
     kwargs.update(_roots_and_extras(vectors, Case(token, with_intermediates=True, with_tsa_cert=True)))
     kwargs.update(overrides)
-    return verify((vectors / token).read_bytes(), **kwargs)  # type: ignore[arg-type]
+    return verify((vectors / token).read_bytes(), **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_the_identrust_token_is_sha512_with_the_requested_nonce_and_rsa_signer(
     result = verify(
         (rfc3161_vectors / "identrust/issue-104.tsr").read_bytes(),
         digest=hashlib.sha512(b"hello").digest(),
-        trusted_roots=_roots_and_extras(rfc3161_vectors, Case("identrust/x"))["trusted_roots"],  # type: ignore[arg-type]
+        trusted_roots=_roots_and_extras(rfc3161_vectors, Case("identrust/x"))["trusted_roots"],
     )
 
     assert result.hash_alg == "sha512"
