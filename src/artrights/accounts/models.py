@@ -41,6 +41,16 @@ class Organisation(models.Model):
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[uscc_validator])
     address = models.CharField(_("地址"), max_length=300, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
+    # The organisation as a party to registrations, contracts and cases (same USCC). Kept here, not on Party,
+    # so that core (parties) does not depend on accounts.
+    party = models.OneToOneField(
+        "core.Party",
+        verbose_name=_("当事人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisation",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

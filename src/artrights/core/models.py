@@ -38,14 +38,6 @@ class Party(models.Model):
     address = models.CharField(_("地址"), max_length=300, blank=True)
     phone = models.CharField(_("电话"), max_length=40, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
-    organisation = models.OneToOneField(
-        "accounts.Organisation",
-        verbose_name=_("平台机构"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="party",
-    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

@@ -149,16 +149,6 @@ def refingerprint_stale(
     return RefingerprintResult(renewed, failed, stale_fingerprints().count())
 
 
-def on_work_granted(sender: Any, work: Work, **kwargs: Any) -> None:
-    from .tasks import fingerprint_work_task
-
-    fingerprint_work_task(work.pk)
-
-
-def on_work_revoked(sender: Any, work: Work, **kwargs: Any) -> None:
-    ReferenceFingerprint.objects.filter(work=work, active=True).update(active=False, deactivated_at=timezone.now())
-
-
 # A row becomes visible to other processes only when its transaction commits, which can be after rows with
 # later ids or timestamps were read; every sync therefore looks this far back for changes it may have missed.
 SYNC_LOOKBACK = dt.timedelta(minutes=10)

@@ -1,15 +1,17 @@
 """Finding earlier granted works that an application's sample copies.
 
 Exact matches come from the SHA-256 of the sample; near copies (cropped, recoloured, photographed…) come from
-the matching engine's index of registered works when it is available.
+whatever answers the ``near_copy_search`` signal (the matching app's index of registered works).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from .models import FileRole, Status, Work, WorkFile
+from .signals import near_copy_search
 
 
 @dataclass(frozen=True)
@@ -39,20 +41,10 @@ def find_matches(work: Work) -> Iterator[DuplicateMatch]:
 
 
 def _near_copies(work: Work, seen: set[int]) -> Iterator[DuplicateMatch]:
-    """Granted works the copy-detection engine finds in the samples (cropped, recoloured, photographed…)."""
-    from artrights.core.images import ImageRejected, load_image
-    from artrights.matching.fingerprint import extract
-    from artrights.matching.services import search
-
-    samples = work.workfile_set.filter(role=FileRole.SAMPLE).exclude(iscc="").select_related("stored_file")
-    for wf in samples:
-        with wf.stored_file.file.open("rb") as fh:
-            data = fh.read()
-        try:
-            fingerprint = extract(load_image(data), query=True)
-        except ImageRejected:
-            continue
-        for found in search(fingerprint, exclude_work=work.pk):
-            if found.work.pk not in seen:
-                seen.add(found.work.pk)
-                yield DuplicateMatch(work=found.work, score=found.score, method="matcher")
+    """Granted works that connected engines find in the samples (cropped, recoloured, photographed…)."""
+    for _receiver, response in near_copy_search.send(sender=Work, work=work):
+        found = cast(Iterable[tuple[Work, float]], response or ())
+        for earlier, score in found:
+            if earlier.pk not in seen and earlier.pk != work.pk:
+                seen.add(earlier.pk)
+                yield DuplicateMatch(work=earlier, score=score, method="matcher")
