@@ -259,12 +259,23 @@ ARTRIGHTS_EXTERNAL_TSA_ROOTS = env.list("ARTRIGHTS_EXTERNAL_TSA_ROOTS", default=
 ARTRIGHTS_MATCH_THRESHOLD = env.float("ARTRIGHTS_MATCH_THRESHOLD", default=0.5)
 # Optional learned copy-detection descriptor supplied by the operator (an .onnx file; none ships with the platform).
 ARTRIGHTS_ONNX_DESCRIPTOR = env("ARTRIGHTS_ONNX_DESCRIPTOR", default="")
+# URL fetches (suspect images, watched pages) may reach private and loopback addresses only outside production.
 ARTRIGHTS_FETCH_PRIVATE = env.bool("ARTRIGHTS_FETCH_PRIVATE", default=not PRODUCTION)
 ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Behind a reverse proxy that sets X-Forwarded-For, the audit log records the client's address from it;
+# never turn this on without such a proxy, since any client can send the header.
+ARTRIGHTS_TRUST_X_FORWARDED_FOR = env.bool("ARTRIGHTS_TRUST_X_FORWARDED_FOR", default=False)
+# The font certificates are set in ("path" or "path#face-index"); empty: a system Noto CJK font.
+ARTRIGHTS_CJK_FONT = env("ARTRIGHTS_CJK_FONT", default="")
 
 # Bearer tokens for scripts and partner departments.
 API_TOKEN_PREFIX = "art_"
 
+# Secret keys the platform creates on first use (log, TSA, document signing), each a 0600 file in this folder.
+ARTRIGHTS_KEYS_DIR = Path(env("ARTRIGHTS_KEYS_DIR", default=str(DATA_DIR / "keys")))
 # The public log: checkpoint origin line (also the signing key's name) and the Ed25519 key file (created 0600).
 ARTRIGHTS_LOG_ORIGIN = env("ARTRIGHTS_LOG_ORIGIN", default="artrights.localhost/log")
-ARTRIGHTS_LOG_KEY_FILE = Path(env("ARTRIGHTS_LOG_KEY_FILE", default=str(DATA_DIR / "keys" / "log.key")))
+ARTRIGHTS_LOG_KEY_FILE = Path(env("ARTRIGHTS_LOG_KEY_FILE", default=str(ARTRIGHTS_KEYS_DIR / "log.key")))
+# The built-in TSA's policy OID (RFC 3161 TSTInfo.policy): a placeholder arc under a private-use number until the
+# operator registers one of their own.
+ARTRIGHTS_TSA_POLICY_OID = env("ARTRIGHTS_TSA_POLICY_OID", default="1.3.6.1.4.1.57264.9.1")

@@ -36,7 +36,7 @@ def _check_host(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(_("只能抓取 http 或 https 网址：%(url)s") % {"url": url[:200]})
-    if getattr(settings, "ARTRIGHTS_FETCH_PRIVATE", not settings.PRODUCTION):
+    if settings.ARTRIGHTS_FETCH_PRIVATE:
         return
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)

@@ -14,7 +14,7 @@ from django.conf import settings
 
 
 def keys_dir() -> Path:
-    return Path(getattr(settings, "ARTRIGHTS_KEYS_DIR", "") or Path(settings.DATA_DIR) / "keys")
+    return Path(settings.ARTRIGHTS_KEYS_DIR)
 
 
 def ensure_secret_file(path: Path, make: Callable[[], bytes]) -> bytes:

@@ -13,7 +13,7 @@ from . import audit
 
 def client_ip(request: HttpRequest) -> str | None:
     # Behind a proxy the operator sets ARTRIGHTS_TRUST_X_FORWARDED_FOR; otherwise the header is client-controlled.
-    if getattr(settings, "ARTRIGHTS_TRUST_X_FORWARDED_FOR", False):
+    if settings.ARTRIGHTS_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[0].strip()

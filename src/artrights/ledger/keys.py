@@ -10,18 +10,15 @@ from django.conf import settings
 from artrights.core.keyfiles import ensure_secret_file
 from artrights.proofs.note import Ed25519Signer, generate_key, new_signer
 
-DEFAULT_ORIGIN = "artrights.localhost/log"
-
 
 def log_origin() -> str:
-    """The checkpoint origin line (and key name) from ``ARTRIGHTS_LOG_ORIGIN``."""
-    return str(getattr(settings, "ARTRIGHTS_LOG_ORIGIN", "") or DEFAULT_ORIGIN)
+    """The checkpoint origin line (and key name), ``ARTRIGHTS_LOG_ORIGIN``."""
+    return str(settings.ARTRIGHTS_LOG_ORIGIN)
 
 
 def log_key_file() -> Path:
-    """Where the signer key lives: ``ARTRIGHTS_LOG_KEY_FILE`` or ``DATA_DIR/keys/log.key``."""
-    configured = getattr(settings, "ARTRIGHTS_LOG_KEY_FILE", None)
-    return Path(configured) if configured else Path(settings.DATA_DIR) / "keys" / "log.key"
+    """Where the signer key lives, ``ARTRIGHTS_LOG_KEY_FILE`` (default: the keys folder's ``log.key``)."""
+    return Path(settings.ARTRIGHTS_LOG_KEY_FILE)
 
 
 @lru_cache(maxsize=8)

@@ -48,7 +48,7 @@ GRANTED = (Status.REGISTERED, Status.FILED)
 
 def threshold() -> float:
     """Scores at or above this are reported as copies (calibrated once; the same for every query)."""
-    return float(getattr(settings, "ARTRIGHTS_MATCH_THRESHOLD", 0.5))
+    return float(settings.ARTRIGHTS_MATCH_THRESHOLD)
 
 
 # Fingerprints and the index ---------------------------------------------------------------------------

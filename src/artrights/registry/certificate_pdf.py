@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,9 +70,9 @@ class FontFace:
     index: int = 0
 
 
-def find_cjk_font(weight: Literal["regular", "bold"] = "regular") -> FontFace:
-    """The font used for Chinese text; raises :class:`FontMissingError` (zh + en) when absent."""
-    configured = os.environ.get("ARTRIGHTS_CJK_FONT")
+def find_cjk_font(weight: Literal["regular", "bold"] = "regular", *, configured: str = "") -> FontFace:
+    """The font used for Chinese text: ``configured`` (``path`` or ``path#face-index``, the operator's
+    ``ARTRIGHTS_CJK_FONT``) or a system Noto CJK font; raises :class:`FontMissingError` (zh + en) when absent."""
     if configured:
         path, _, index = configured.partition("#")
         if not Path(path).is_file():
@@ -126,11 +125,11 @@ def _date(value: dt.date | None, missing: str) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else missing
 
 
-def render_certificate(data: CertificateData) -> bytes:
+def render_certificate(data: CertificateData, *, font: str = "") -> bytes:
     """The unsigned certificate PDF, with ``certificate.json`` embedded."""
     from fpdf import FPDF
 
-    regular, bold = find_cjk_font("regular"), find_cjk_font("bold")
+    regular, bold = find_cjk_font("regular", configured=font), find_cjk_font("bold", configured=font)
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_creator("ArtRights 艺术版权保护与活化平台")
     pdf.set_title(f"{_heading(data.kind)} {data.number}")

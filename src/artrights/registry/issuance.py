@@ -63,7 +63,9 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
         serial=serial,
     )
     identity = signing_identity()
-    pdf = sign_pdf(render_certificate(data), identity.key, identity.chain, timestamps.answer)
+    pdf = sign_pdf(
+        render_certificate(data, font=settings.ARTRIGHTS_CJK_FONT), identity.key, identity.chain, timestamps.answer
+    )
     credentialed = _credentialed_copy(samples[0], bundle, identity) if samples and samples[0].iscc else None
     safe = (work.number or str(work.pk)).replace("/", "-")
     with transaction.atomic():

@@ -23,9 +23,6 @@ from .models import ExternalTimestamp
 
 logger = logging.getLogger(__name__)
 
-# ArtRights' own policy arc under a private-use placeholder; operators with an OID of their own set it.
-DEFAULT_POLICY_OID = "1.3.6.1.4.1.57264.9.1"
-
 
 class _TimeSerials:
     """Strictly increasing serials without shared state: microseconds since the epoch, with the process id in
@@ -61,7 +58,7 @@ def _tsa_file() -> bytes:
 
 
 def _policy() -> str:
-    return str(getattr(settings, "ARTRIGHTS_TSA_POLICY_OID", "") or DEFAULT_POLICY_OID)
+    return str(settings.ARTRIGHTS_TSA_POLICY_OID)
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +87,7 @@ def tsa_chain() -> list[x509.Certificate]:
 def trusted_roots() -> list[x509.Certificate]:
     """Roots a token from any configured TSA must chain to: ours plus the operator's external TSA roots."""
     roots = [builtin_tsa().root_certificate]
-    for path in getattr(settings, "ARTRIGHTS_EXTERNAL_TSA_ROOTS", []):
+    for path in settings.ARTRIGHTS_EXTERNAL_TSA_ROOTS:
         roots += x509.load_pem_x509_certificates(open(path, "rb").read())
     return roots
 
@@ -113,7 +110,7 @@ def stamp(data: bytes) -> bytes:
     request = rfc3161.build_request(data, cert_req=True)
     response = answer(request.to_der())
     rfc3161.verify(response, data=data, trusted_roots=[builtin_tsa().root_certificate], nonce=request.nonce)
-    if getattr(settings, "ARTRIGHTS_EXTERNAL_TSA_URLS", []):
+    if settings.ARTRIGHTS_EXTERNAL_TSA_URLS:
         from .tasks import stamp_externally_task
 
         stamp_externally_task(request.imprint.digest.hex())
@@ -126,7 +123,7 @@ def stamp_external(digest: bytes) -> list[ExternalTimestamp]:
     A TSA that fails is logged and skipped; the others still count.
     """
     kept = []
-    for url in getattr(settings, "ARTRIGHTS_EXTERNAL_TSA_URLS", []):
+    for url in settings.ARTRIGHTS_EXTERNAL_TSA_URLS:
         try:
             reply = rfc3161.fetch_timestamp(url, digest=digest, trusted_roots=trusted_roots())
         except (rfc3161.TimestampError, rfc3161.TimestampClientError, ValueError):

@@ -181,11 +181,10 @@ def test_rendering_the_same_data_twice_gives_the_same_bytes(
 
 
 def test_a_missing_font_is_reported_in_chinese_and_english_with_the_install_command(
-    monkeypatch: pytest.MonkeyPatch, kit: Kit, registered: dict[str, Any]
+    kit: Kit, registered: dict[str, Any]
 ) -> None:
-    monkeypatch.setenv("ARTRIGHTS_CJK_FONT", "/nonexistent/font.ttc")
     with pytest.raises(FontMissingError) as caught:
-        render_certificate(certificate_data(kit, registered))
+        render_certificate(certificate_data(kit, registered), font="/nonexistent/font.ttc")
     message = str(caught.value)
     assert "找不到中文字体" in message and "No CJK font found" in message
     assert "apt-get install fonts-noto-cjk" in message
