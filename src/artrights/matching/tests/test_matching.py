@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -322,3 +324,28 @@ def test_a_blank_picture_without_keypoints_can_be_indexed_and_searched() -> None
     idx.add("blank", blank)
     found = idx.search(extract(Image.new("RGB", (300, 200), (90, 90, 90)), query=True))
     assert all(0.0 <= m.score <= 1.0 for m in found)
+
+
+PURE_MODULES = (
+    "fingerprint",
+    "index",
+    "vocabulary",
+    "descriptor",
+    "folders",
+    "candidates",
+    "verification",
+    "scoring",
+    "postings",
+)
+
+
+def test_the_engine_modules_import_neither_django_nor_ninja_nor_huey() -> None:
+    # The engine runs in processes without the platform (folder matching, benchmarks): it must stay
+    # importable there.  A fresh interpreter, since this one has Django loaded for other tests.
+    code = (
+        "import importlib, sys\n"
+        f"for name in {PURE_MODULES!r}: importlib.import_module('artrights.matching.' + name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'ninja', 'huey'))\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
