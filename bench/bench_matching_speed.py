@@ -31,7 +31,8 @@ from PIL import Image, ImageDraw
 
 from artrights.core.images import load_image
 from artrights.matching.fingerprint import extract
-from artrights.matching.index import MatchIndex, _stop_mask
+from artrights.matching.index import MatchIndex
+from artrights.matching.postings import stop_mask
 
 
 def artwork(seed: int, w: int = 1024, h: int = 768) -> Image.Image:
@@ -133,7 +134,7 @@ def main() -> None:
         pool_imgs = (artwork(10_000 + i) for i in range(a.pool))
     pool_cells = np.concatenate([extract(im).cells_and_codes(1)[0][:, 0] for im in pool_imgs])
     # The index stores no postings in stop cells (searches never probe them), so neither do these.
-    pool_cells = pool_cells[~_stop_mask()[pool_cells]]
+    pool_cells = pool_cells[~stop_mask()[pool_cells]]
     print(f"cell distribution from {a.pool} other images ({len(pool_cells)} keypoints outside stop cells)")
     rng = np.random.default_rng(0)
     for n_refs in [int(x) for x in a.refs.split(",") if x]:

@@ -2,23 +2,42 @@
 
 It holds a PCA (128 -> 64), two 256-word codebooks over the even/odd PCA dimensions (an inverted
 multi-index of 65,536 cells) and the per-dimension medians used for 64-bit Hamming-embedding
-codes.  It is learnt once from generic *non-reference* images (the benchmark's train split) and
-shipped as ``_vocabulary_data.py``; it never sees the registered works, so it applies to any
-collection.  Regenerate with ``python -m artrights.matching.vocabulary DIR``.
+codes.  It is learnt once from generic *non-reference* images (the benchmark's train split); it
+never sees the registered works, so it applies to any collection.
+
+It ships as package data, ``vocabulary-v<VOCABULARY_VERSION>.npz`` beside this module, whose
+SHA-256 is pinned in ``VOCABULARY_SHA256``: a missing or altered file is refused rather than
+silently turning every search into noise.  Regenerate with
+``python -m artrights.matching.vocabulary DIR [--version N]``: it writes the file for the next
+version and prints the two constants to pin here.
 """
 
 from __future__ import annotations
 
-import base64
+import argparse
+import hashlib
 import io
-import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Vocabulary", "get_vocabulary", "train_vocabulary"]
+__all__ = [
+    "VOCABULARY_SHA256",
+    "VOCABULARY_VERSION",
+    "Vocabulary",
+    "VocabularyError",
+    "get_vocabulary",
+    "load_vocabulary",
+    "train_vocabulary",
+    "vocabulary_file",
+]
+
+# The shipped vocabulary.  Another vocabulary needs another version: fingerprints store PCA
+# coordinates and the engine id (which includes this version) tells the worker to re-extract them.
+VOCABULARY_VERSION = 1
+VOCABULARY_SHA256 = "ed17a2d19bfdd0ac8e5ea5e72adbd24df5ae96136cd73b6db092ece87574a0fc"
 
 PCA_DIMS = 64
 WORDS = 256  # per half; 256 * 256 cells
@@ -42,7 +61,8 @@ class Vocabulary:
     def project(self, rootsift: np.ndarray) -> np.ndarray:
         """RootSIFT (n,128) float -> int8 PCA coordinates (n,64) (what fingerprints store)."""
         z = (rootsift.astype(np.float32) - self.mean) @ self.pca
-        return np.clip(np.rint(z * INT8_SCALE), -127, 127).astype(np.int8)
+        q: np.ndarray = np.clip(np.rint(z * INT8_SCALE), -127, 127).astype(np.int8)
+        return q
 
     def cells_and_codes(self, q: np.ndarray, probes: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """int8 PCA coordinates -> (cells (n, probes*probes) int32, codes (n,) uint64).
@@ -87,7 +107,7 @@ class Vocabulary:
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Vocabulary:
-        with np.load(io.BytesIO(raw)) as z:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as z:
             return cls(
                 mean=z["mean"].astype(np.float32),
                 pca=z["pca"].astype(np.float32),
@@ -99,8 +119,13 @@ class Vocabulary:
             )
 
 
+class VocabularyError(RuntimeError):
+    """The vocabulary file is missing or not the one pinned: the install is broken."""
+
+
 def _sqdist(x: np.ndarray, c: np.ndarray) -> np.ndarray:
-    return (x * x).sum(1)[:, None] - 2.0 * x @ c.T + (c * c).sum(1)[None, :]
+    d: np.ndarray = (x * x).sum(1)[:, None] - 2.0 * x @ c.T + (c * c).sum(1)[None, :]
+    return d
 
 
 def _kmeans(x: np.ndarray, k: int, iters: int = 25, seed: int = 0) -> np.ndarray:
@@ -140,39 +165,59 @@ def with_stop_cells(voc: Vocabulary, cells: np.ndarray, factor: float = 40.0) ->
     return replace(voc, stop_cells=stop)
 
 
+def vocabulary_file(version: int = VOCABULARY_VERSION) -> Path:
+    return Path(__file__).with_name(f"vocabulary-v{version}.npz")
+
+
+def load_vocabulary(path: Path, *, sha256: str) -> Vocabulary:
+    """The vocabulary in ``path``, if the file's SHA-256 is ``sha256``."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise VocabularyError(
+            f"视觉词表文件缺失：{path}（安装不完整，请重新安装 artrights）/ "
+            f"the visual vocabulary file is missing: {path} (incomplete install: reinstall artrights)"
+        ) from None
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != sha256:
+        raise VocabularyError(
+            f"视觉词表文件已被改动：{path} 的 SHA-256 为 {digest}，应为 {sha256}（请重新安装 artrights）/ "
+            f"the visual vocabulary file was altered: the SHA-256 of {path} is {digest}, expected {sha256} "
+            "(reinstall artrights; a regenerated vocabulary needs its hash pinned in vocabulary.py)"
+        )
+    # The bytes that were checked are the bytes loaded: the file is read once.
+    return Vocabulary.from_bytes(raw)
+
+
 @lru_cache(maxsize=1)
 def get_vocabulary() -> Vocabulary:
-    from artrights.matching import _vocabulary_data
-
-    return Vocabulary.from_bytes(base64.b64decode(_vocabulary_data.DATA))
+    return load_vocabulary(vocabulary_file(), sha256=VOCABULARY_SHA256)
 
 
-def _main(argv: list[str]) -> None:  # pragma: no cover - offline tool
+def _main(argv: list[str] | None = None) -> None:  # pragma: no cover - offline tool
     from artrights.core.images import load_image
     from artrights.matching.fingerprint import rootsift_features
 
-    folder = Path(argv[0])
+    ap = argparse.ArgumentParser(description="learn the visual vocabulary from the images in DIR")
+    ap.add_argument("dir", type=Path, help="generic images, none of them a registered work")
+    ap.add_argument("--version", type=int, default=VOCABULARY_VERSION + 1, help="default: the next version")
+    a = ap.parse_args(argv)
     descs = []
-    for p in sorted(folder.iterdir()):
+    for p in sorted(a.dir.iterdir()):
         try:
             im = load_image(p)
         except Exception:
             continue
         descs.append(rootsift_features(im, max_keypoints=1500, query=True)[1])
-    voc = train_vocabulary(np.concatenate(descs))
-    _write(voc)
+    voc = replace(train_vocabulary(np.concatenate(descs)), version=a.version)
+    out = vocabulary_file(voc.version)
+    raw = voc.to_bytes()
+    out.write_bytes(raw)
     print(f"{sum(len(d) for d in descs)} descriptors from {len(descs)} images")
-
-
-def _write(voc: Vocabulary) -> None:  # pragma: no cover - offline tool
-    out = Path(__file__).with_name("_vocabulary_data.py")
-    b64 = base64.b64encode(voc.to_bytes()).decode()
-    lines = [b64[i : i + 100] for i in range(0, len(b64), 100)]
-    out.write_text(
-        '"""Generated by ``python -m artrights.matching.vocabulary``; see vocabulary.py."""\n\n'
-        "DATA = (\n" + "".join(f'    "{line}"\n' for line in lines) + ")\n"
-    )
+    print(f"wrote {out} ({len(raw)} bytes); pin in vocabulary.py (and remove the file of the old version):")
+    print(f"VOCABULARY_VERSION = {voc.version}")
+    print(f'VOCABULARY_SHA256 = "{hashlib.sha256(raw).hexdigest()}"')
 
 
 if __name__ == "__main__":  # pragma: no cover
-    _main(sys.argv[1:])
+    _main()

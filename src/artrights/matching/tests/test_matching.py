@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -13,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from artrights.matching.fingerprint import Fingerprint, extract, mirror_features, rootsift_features
 from artrights.matching.folders import match_folders
 from artrights.matching.index import MatchIndex, merge_results, shard_of
+from artrights.matching.postings import stop_mask
 
 
 def artwork(seed: int, w: int = 480, h: int = 360) -> Image.Image:
@@ -202,18 +205,16 @@ def test_a_damaged_fingerprint_is_refused() -> None:
 
 
 def test_the_keypoint_budget_of_a_reference_goes_to_keypoints_a_search_can_reach() -> None:
-    from artrights.matching.index import _stop_mask
-
     fp = extract(artwork(9))
     cells = fp.cells_and_codes(1)[0][:, 0]
-    reachable = int((~_stop_mask()[cells]).sum())
+    reachable = int((~stop_mask()[cells]).sum())
     assert 40 < reachable < len(fp)  # the artwork has keypoints on both sides of the line
     idx = MatchIndex(max_keypoints_per_ref=40)
     idx.add("art9", fp)
     idx._merge()
-    assert len(idx._pref) == 40
-    stored_cells = np.repeat(np.arange(len(idx._off) - 1), np.diff(idx._off))
-    assert not _stop_mask()[stored_cells].any()
+    assert len(idx._postings.ref) == 40
+    stored_cells = np.repeat(np.arange(len(idx._postings.off) - 1), np.diff(idx._postings.off))
+    assert not stop_mask()[stored_cells].any()
     assert idx.search(extract(artwork(9), query=True))[0].ref_id == "art9"
 
 
@@ -241,13 +242,14 @@ def test_an_index_merged_step_by_step_holds_the_same_postings_in_the_same_order_
             stepwise._merge()
     once._merge()
     stepwise._merge()
-    assert np.array_equal(once._off, stepwise._off) and once._off[-1] == sum(len(r[3]) for r in refs)
-    for field in ("_pref", "_pcode", "_pxy", "_psa"):
-        assert np.array_equal(getattr(once, field), getattr(stepwise, field))
+    merged_once, merged_stepwise = once._postings, stepwise._postings
+    assert np.array_equal(merged_once.off, merged_stepwise.off) and merged_once.off[-1] == sum(len(r[3]) for r in refs)
+    for field in ("ref", "code", "xy", "sa"):
+        assert np.array_equal(getattr(merged_once, field), getattr(merged_stepwise, field))
     # Within a cell, postings keep the order in which their references were added.
-    cell_of = np.repeat(np.arange(len(once._off) - 1), np.diff(once._off))
+    cell_of = np.repeat(np.arange(len(merged_once.off) - 1), np.diff(merged_once.off))
     for cell in (17, 65535):
-        refs_in_cell = once._pref[cell_of == cell]
+        refs_in_cell = merged_once.ref[cell_of == cell]
         assert list(refs_in_cell) == sorted(refs_in_cell)
 
 
@@ -322,3 +324,28 @@ def test_a_blank_picture_without_keypoints_can_be_indexed_and_searched() -> None
     idx.add("blank", blank)
     found = idx.search(extract(Image.new("RGB", (300, 200), (90, 90, 90)), query=True))
     assert all(0.0 <= m.score <= 1.0 for m in found)
+
+
+PURE_MODULES = (
+    "fingerprint",
+    "index",
+    "vocabulary",
+    "descriptor",
+    "folders",
+    "candidates",
+    "verification",
+    "scoring",
+    "postings",
+)
+
+
+def test_the_engine_modules_import_neither_django_nor_ninja_nor_huey() -> None:
+    # The engine runs in processes without the platform (folder matching, benchmarks): it must stay
+    # importable there.  A fresh interpreter, since this one has Django loaded for other tests.
+    code = (
+        "import importlib, sys\n"
+        f"for name in {PURE_MODULES!r}: importlib.import_module('artrights.matching.' + name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'ninja', 'huey'))\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
