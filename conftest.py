@@ -42,6 +42,28 @@ def registrar(make_user):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def people(make_user):  # type: ignore[no-untyped-def]
+    """One active user per role (the artist is no party to anything), plus the anonymous visitor: the actors
+    of every app's role x verb access table."""
+    from artrights.accounts.models import Organisation, OrganisationKind, Role
+    from artrights.core.identifiers import compose_uscc
+    from artrights.testing import anonymous
+
+    department = Organisation.objects.create(
+        kind=OrganisationKind.DEPARTMENT, name="示例部门", uscc=compose_uscc("1", "1", "440300", "00T00001")
+    )
+    agency = Organisation.objects.create(
+        kind=OrganisationKind.AGENCY, name="示例代理", uscc=compose_uscc("9", "1", "440300", "MA5T0002")
+    )
+    found = {}
+    for role in Role:
+        organisation = agency if role == Role.AGENCY else department if role != Role.ARTIST else None
+        found[role.value] = make_user(f"role-{role.value}", role.value, organisation=organisation)
+    found["anonymous"] = anonymous()
+    return found
+
+
+@pytest.fixture
 def artist_client(client, artist):  # type: ignore[no-untyped-def]
     client.force_login(artist)
     return client

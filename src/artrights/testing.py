@@ -2,11 +2,57 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+
+# The password every test user gets (long enough for the password policy).
+TEST_PASSWORD = "correct-horse-battery-staple-42"
+
+# The key of an access table that lists who sees the object in `visible_to` (lists, search, get_visible_or_404).
+SEES = "sees"
+
 
 def bearer(raw_token: str) -> dict[str, str]:
     """Test-client keyword arguments that send a bearer token."""
     return {"HTTP_AUTHORIZATION": f"Bearer {raw_token}"}
 
 
-# The password every test user gets (long enough for the password policy).
-TEST_PASSWORD = "correct-horse-battery-staple-42"
+def anonymous() -> AnonymousUser:
+    return AnonymousUser()
+
+
+def access_mismatches(
+    table: Mapping[str, Collection[str]],
+    *,
+    actors: Mapping[str, Any],
+    target: models.Model,
+    model_verbs: Collection[str] = (),
+) -> list[str]:
+    """Every way the access rules disagree with ``table`` (verb -> names of the actors allowed).
+
+    Each verb declared for the target's model must be in the table and each table verb must be declared, so a new
+    verb or a changed rule fails the app's role x verb test until the table says who may do it. Verbs in
+    ``model_verbs`` are asked of the model class (``apply``, ``check``: there is no object yet); the ``SEES`` row
+    is compared with ``visible_to``.
+    """
+    from artrights.accounts.access import can, verbs, visible_to
+
+    model = type(target)
+    problems = [f"verb {v!r} has no row in the table" for v in sorted(verbs(model) - set(table))]
+    problems += [f"row {v!r} names no declared verb" for v in sorted(set(table) - verbs(model) - {SEES})]
+    unknown = {name for allowed in table.values() for name in allowed} - set(actors)
+    problems += [f"the table names unknown actors {sorted(unknown)}"] if unknown else []
+    for verb, allowed in table.items():
+        for name, user in actors.items():
+            if verb == SEES:
+                got = visible_to(user, model._default_manager.filter(pk=target.pk)).exists()
+            elif verb in verbs(model):
+                got = can(user, verb, model if verb in model_verbs else target)
+            else:
+                continue
+            if got != (name in allowed):
+                problems.append(f"{name} {'may' if got else 'may not'} {verb}, the table says the opposite")
+    return problems

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from .access import visible_to
+from .access import get_visible_or_404, visible_to
 from .models import ApiToken
 from .services import issue_token, revoke_token
 
@@ -66,5 +65,5 @@ def create_token(request, payload: TokenIn):  # type: ignore[no-untyped-def]
 
 @router.post("/tokens/{token_id}/revoke", response=TokenOut, summary="Revoke an API token")
 def revoke(request, token_id: int):  # type: ignore[no-untyped-def]
-    token = get_object_or_404(visible_to(request.user, ApiToken.objects.all()), pk=token_id)
+    token = get_visible_or_404(request.user, ApiToken, pk=token_id)
     return revoke_token(user=request.user, token=token)

@@ -1,4 +1,4 @@
-"""Access rules for accounts: users see themselves; organisation members see their organisation."""
+"""Access rules for accounts: users see themselves, members their organisation, and each user their own tokens."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ def _view_org(user: Any, obj: Organisation) -> bool:
     return user.organisation_id == obj.pk
 
 
-@rule(ApiToken, "create")
-def _create_token(user: Any, obj: None) -> bool:
+@rule(ApiToken, "issue")
+def _issue_token(user: Any, obj: None) -> bool:
     return True
 
 

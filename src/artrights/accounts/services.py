@@ -57,7 +57,7 @@ def issue_token(
     *, user: Any, name: str, scopes: list[str], expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token; returns it and the raw value, which is shown once and never stored."""
-    require(user, "create", ApiToken)
+    require(user, "issue", ApiToken)
     unknown = [s for s in scopes if s not in TokenScope.values]
     if unknown or not scopes:
         raise ValidationError(_("权限范围无效：%(scopes)s") % {"scopes": ", ".join(unknown) or "—"})

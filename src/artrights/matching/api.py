@@ -3,11 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from artrights.accounts.access import visible_to
+from artrights.accounts.access import get_visible_or_404
 
 from . import services
 from .models import MatchReport
@@ -64,10 +63,10 @@ def check(request: HttpRequest, url: Form[str] = "", image: UploadedFile | None 
 
 @router.get("/reports/{report_id}", response=ReportOut)
 def get_report(request: HttpRequest, report_id: int):  # type: ignore[no-untyped-def]
-    return get_object_or_404(visible_to(request.user, MatchReport.objects.all()), pk=report_id)
+    return get_visible_or_404(request.user, MatchReport, pk=report_id)
 
 
 @router.post("/reports/{report_id}/evidence", response=dict, summary="Fix the report as evidence; returns the bundle")
 def fix_evidence(request: HttpRequest, report_id: int):  # type: ignore[no-untyped-def]
-    report = get_object_or_404(visible_to(request.user, MatchReport.objects.all()), pk=report_id)
+    report = get_visible_or_404(request.user, MatchReport, pk=report_id)
     return services.fix_evidence(user=request.user, report=report).evidence_bundle

@@ -1,4 +1,4 @@
-"""Who may check images, watch pages and see reports (see accounts.access)."""
+"""Who may check images, watch pages, read reports and fix them as evidence (see accounts.access)."""
 
 from __future__ import annotations
 
@@ -20,24 +20,32 @@ CHECKERS = (
     Role.MEDIATOR,
     Role.MEDIATION_ADMIN,
 )
+# Officials who read every report: registrars (duplicate questions) and supervisors (enforcement).
+READERS = (Role.SUPERVISOR, Role.REGISTRAR)
 
 
-@rule(MatchReport, "create")
+@rule(MatchReport, "check")
 def _check(user: Any, report: None) -> bool:
     return user.role in CHECKERS
 
 
 @rule(MatchReport, "view")
 def _view(user: Any, report: MatchReport) -> bool:
-    return report.requester_id == user.pk or user.role in (Role.SUPERVISOR, Role.REGISTRAR)
+    return report.requester_id == user.pk or user.role in READERS
+
+
+@rule(MatchReport, "fix_evidence")
+def _fix_evidence(user: Any, report: MatchReport) -> bool:
+    """A public act (a log entry in the requester's matter): only the person who ran the check fixes it."""
+    return bool(report.requester_id == user.pk)
 
 
 @visible(MatchReport)
 def _reports(user: Any, qs: QuerySet[MatchReport]) -> QuerySet[MatchReport]:
-    return qs if user.role in (Role.SUPERVISOR, Role.REGISTRAR) else qs.filter(requester=user)
+    return qs if user.role in READERS else qs.filter(requester=user)
 
 
-@rule(WatchedPage, "create")
+@rule(WatchedPage, "watch")
 def _watch(user: Any, page: None) -> bool:
     return user.role in CHECKERS
 

@@ -35,7 +35,7 @@ from artrights.core.services import store_file
 from artrights.ledger import flows
 from artrights.ledger import services as ledger
 from artrights.ledger.keys import log_origin
-from artrights.proofs.statements import Openings, iso_time
+from artrights.proofs.statements import Openings, StatementType, iso_time
 from artrights.registry.models import FileRole, Status, Work, WorkFile
 
 from .fingerprint import Fingerprint, engine_id, extract
@@ -235,7 +235,7 @@ def check_image(
     *, user: Any, data: bytes, name: str = "suspect", source_url: str = "", request: Any = None
 ) -> MatchReport:
     """Match a suspect image against the registry and keep the report (and the image, by its hash)."""
-    require(user, "create", MatchReport)
+    require(user, "check", MatchReport)
     try:
         image = load_image(data)
     except ImageRejected as exc:
@@ -308,7 +308,7 @@ def image_urls(html: str, base_url: str, limit: int = 50) -> list[str]:
 
 
 def watch_page(*, user: Any, url: str, interval_minutes: int = 24 * 60) -> WatchedPage:
-    require(user, "create", WatchedPage)
+    require(user, "watch", WatchedPage)
     if not url.startswith(("http://", "https://")):
         raise ValidationError(_("请填写以 http:// 或 https:// 开头的网址。"))
     if interval_minutes < 15:
@@ -365,11 +365,11 @@ def due_pages(now: dt.datetime | None = None) -> list[WatchedPage]:
 def fix_evidence(*, user: Any, report: MatchReport) -> MatchReport:
     """Fix a match report as evidence: hashes of the suspect image and findings in the public log, with a
     trusted timestamp, so the finding can be shown later not to have changed since."""
-    require(user, "view", report)
+    require(user, "fix_evidence", report)
     if report.evidence_bundle:
         return report
     statement = {
-        "type": "artrights/evidence@v1",
+        "type": StatementType.EVIDENCE,
         "registry": log_origin(),
         "number": f"EV-{report.pk:08d}",
         "registered_at": iso_time(timezone.now()),
@@ -386,7 +386,7 @@ def fix_evidence(*, user: Any, report: MatchReport) -> MatchReport:
         locked = MatchReport.objects.select_for_update().get(pk=report.pk)
         if locked.evidence_bundle:
             return locked
-        entry = ledger.append(kind="artrights/evidence@v1", statement=statement)
+        entry = ledger.append(kind=StatementType.EVIDENCE, statement=statement)
         locked.evidence_log_index = entry.index
         locked.save(update_fields=["evidence_log_index"])
     bundle = flows.issue_bundle(index=entry.index, openings=Openings(None, ()))

@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from artrights.accounts.access import require, visible_to
+from artrights.accounts.access import can, get_visible_or_404, require, visible_to
 
 from . import services
 from .models import MatchReport, WatchedPage
@@ -35,7 +35,7 @@ class WatchForm(forms.Form):
 
 @login_required
 def check(request: HttpRequest) -> HttpResponse:
-    require(request.user, "create", MatchReport)
+    require(request.user, "check", MatchReport)
     form = CheckForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,24 +57,25 @@ def check(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(visible_to(request.user, MatchReport.objects.all()), pk=pk)
+    found = get_visible_or_404(request.user, MatchReport, pk=pk)
     results = []
     for r in found.results:
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in r["region"])
         results.append({**r, "points": points})
-    return render(request, "matching/report.html", {"report": found, "results": results})
+    context = {"report": found, "results": results, "can_fix_evidence": can(request.user, "fix_evidence", found)}
+    return render(request, "matching/report.html", context)
 
 
 @login_required
 def report_image(request: HttpRequest, pk: int) -> HttpResponseBase:
-    found = get_object_or_404(visible_to(request.user, MatchReport.objects.all()), pk=pk)
+    found = get_visible_or_404(request.user, MatchReport, pk=pk)
     return FileResponse(found.query_file.file.open("rb"), content_type=found.query_file.content_type or "image/*")
 
 
 @login_required
 @require_POST
 def fix_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(visible_to(request.user, MatchReport.objects.all()), pk=pk)
+    found = get_visible_or_404(request.user, MatchReport, pk=pk)
     services.fix_evidence(user=request.user, report=found)
     messages.success(request, _("证据已固化：已记入公开日志并加盖可信时间戳。"))
     return redirect("matching:report", pk=pk)
@@ -82,7 +83,7 @@ def fix_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_json(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(visible_to(request.user, MatchReport.objects.all()), pk=pk)
+    found = get_visible_or_404(request.user, MatchReport, pk=pk)
     response = JsonResponse(found.evidence_bundle or {}, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="evidence-{found.pk}.json"'
     return response
@@ -90,7 +91,7 @@ def evidence_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def watch(request: HttpRequest) -> HttpResponse:
-    require(request.user, "create", WatchedPage)
+    require(request.user, "watch", WatchedPage)
     form = WatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from artrights.accounts.access import visible_to
+from artrights.accounts.access import get_visible_or_404, visible_to
 from artrights.accounts.models import ApiToken, TokenScope, User
 from artrights.accounts.services import issue_token, revoke_token
 from artrights.core.models import AuditEvent
@@ -59,7 +59,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(visible_to(request.user, ApiToken.objects.all()), pk=token_id)
+    token = get_visible_or_404(request.user, ApiToken, pk=token_id)
     revoke_token(user=request.user, token=token)
     messages.success(request, _("令牌“%(name)s”已撤销。") % {"name": token.name})
     return redirect("portal:tokens")

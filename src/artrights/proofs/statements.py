@@ -29,28 +29,34 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from .canonical import Opening, canonical
 
-STATEMENT_TYPES = (
-    "artrights/registration@v1",
-    "artrights/digital-filing@v1",
-    "artrights/contract-filing@v1",
-    "artrights/pledge@v1",
-    "artrights/change@v1",
-    "artrights/revocation@v1",
-    "artrights/pledge-cancellation@v1",
-    "artrights/evidence@v1",
-)
+
+class StatementType(StrEnum):
+    """The kinds of statement the platform appends to its log (the ``type`` field and the log entry's kind)."""
+
+    REGISTRATION = "artrights/registration@v1"
+    DIGITAL_FILING = "artrights/digital-filing@v1"
+    CONTRACT_FILING = "artrights/contract-filing@v1"
+    PLEDGE = "artrights/pledge@v1"
+    CHANGE = "artrights/change@v1"
+    REVOCATION = "artrights/revocation@v1"
+    PLEDGE_CANCELLATION = "artrights/pledge-cancellation@v1"
+    EVIDENCE = "artrights/evidence@v1"
+
+
+STATEMENT_TYPES = tuple(t.value for t in StatementType)
 # How a verdict names what was verified; a plain registration needs no label.
-TYPE_LABELS = {
-    "artrights/digital-filing@v1": ("数字作品备案 ", "digital filing "),
-    "artrights/contract-filing@v1": ("合同备案 ", "contract filing "),
-    "artrights/pledge@v1": ("质权登记 ", "pledge "),
-    "artrights/change@v1": ("变更登记 ", "change of "),
-    "artrights/revocation@v1": ("撤销登记 ", "revocation of "),
-    "artrights/pledge-cancellation@v1": ("质权注销 ", "pledge cancellation "),
+TYPE_LABELS: dict[str, tuple[str, str]] = {
+    StatementType.DIGITAL_FILING: ("数字作品备案 ", "digital filing "),
+    StatementType.CONTRACT_FILING: ("合同备案 ", "contract filing "),
+    StatementType.PLEDGE: ("质权登记 ", "pledge "),
+    StatementType.CHANGE: ("变更登记 ", "change of "),
+    StatementType.REVOCATION: ("撤销登记 ", "revocation of "),
+    StatementType.PLEDGE_CANCELLATION: ("质权注销 ", "pledge cancellation "),
 }
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")

@@ -2,19 +2,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from artrights.accounts.access import visible_to
+from artrights.accounts.access import get_visible_or_404, visible_to
 from artrights.core.services import PartyInput
 
-from . import selectors, services
-from .models import PledgeConsent, Work
+from . import actions, selectors, services
+from .models import Work
 
 router = Router(tags=["registry"])
 
@@ -123,7 +123,7 @@ def list_works(request: HttpRequest, status: str | None = None):  # type: ignore
 
 @router.get("/works/{work_id}", response=WorkOut)
 def get_work(request: HttpRequest, work_id: int):  # type: ignore[no-untyped-def]
-    return get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    return get_visible_or_404(request.user, Work, pk=work_id)
 
 
 @router.post("/works", response={201: WorkOut}, summary="Create a registration application (multipart: data + samples)")
@@ -152,28 +152,12 @@ def digital_filing(request: HttpRequest, data: Form[str], image: UploadedFile = 
     return Status(201, work)
 
 
-_ACTIONS = {
-    "submit": lambda w, u, p: services.submit(work=w, user=u),
-    "withdraw": lambda w, u, p: services.withdraw(work=w, user=u),
-    "accept": lambda w, u, p: services.accept(work=w, registrar=u),
-    "start_review": lambda w, u, p: services.start_review(work=w, registrar=u),
-    "request_correction": lambda w, u, p: services.request_correction(work=w, registrar=u, notice=p.notice),
-    "correct": lambda w, u, p: services.correct(work=w, user=u),
-    "refuse": lambda w, u, p: services.refuse(work=w, registrar=u, ground=p.ground, reason=p.reason),
-    "register": lambda w, u, p: services.register(work=w, registrar=u),
-    "revoke": lambda w, u, p: services.revoke(work=w, registrar=u, ground=p.ground, reason=p.reason),
-}
-
-
 @router.post(
     "/works/{work_id}/actions/{action}", response=WorkOut, summary="Move an application: submit, accept, register…"
 )
 def act(request: HttpRequest, work_id: int, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
-    handler = _ACTIONS.get(action)
-    if handler is None:
-        raise ValidationError(_("未知操作：%(action)s") % {"action": action})
-    handler(work, request.user, payload)
+    work = get_visible_or_404(request.user, Work, pk=work_id)
+    actions.perform(name=action, work=work, user=request.user, params=payload.dict())
     work.refresh_from_db()
     return work
 
@@ -184,7 +168,7 @@ def act(request: HttpRequest, work_id: int, action: str, payload: ActionIn):  # 
     summary="The proof bundle of the current certificate",
 )
 def certificate_bundle(request: HttpRequest, work_id: int):  # type: ignore[no-untyped-def]
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    work = get_visible_or_404(request.user, Work, pk=work_id)
     certificate = work.certificates.first()
     if certificate is None:
         return Status(404, {"detail": _("证书尚未签发。")})
@@ -248,7 +232,7 @@ def _counterparty(data: CounterpartyIn) -> PartyInput:
 
 @router.post("/works/{work_id}/contracts", response={201: ContractOut}, summary="File a transfer or licence contract")
 def file_contract(request: HttpRequest, work_id: int, payload: ContractIn):  # type: ignore[no-untyped-def]
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    work = get_visible_or_404(request.user, Work, pk=work_id)
     filing = services.file_contract(
         user=request.user,
         contract_type=payload.contract_type,
@@ -260,23 +244,14 @@ def file_contract(request: HttpRequest, work_id: int, payload: ContractIn):  # t
         assignor=services.first_owner(work),
         assignee=_counterparty(payload.assignee),
         price_terms=payload.price_terms,
-        pledge_consents=list(PledgeConsent.objects.filter(pledge__works=work).exclude(used_by__isnull=False)),
+        pledge_consents=list(selectors.open_consents(work)),
     )
     return Status(201, filing)
 
 
 @router.post("/works/{work_id}/pledges", response={201: PledgeOut}, summary="Register a copyright pledge (registrar)")
 def register_pledge(request: HttpRequest, work_id: int, payload: PledgeIn):  # type: ignore[no-untyped-def]
-    from decimal import Decimal
-
-    from artrights.accounts.models import User
-
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
-    pledgee_user = None
-    if payload.pledgee_username:
-        pledgee_user = User.objects.filter(username=payload.pledgee_username).first()
-        if pledgee_user is None:
-            raise ValidationError(_("没有用户名为“%(name)s”的账户。") % {"name": payload.pledgee_username})
+    work = get_visible_or_404(request.user, Work, pk=work_id)
     pledge = services.register_pledge(
         registrar=request.user,
         works=[work],
@@ -285,14 +260,14 @@ def register_pledge(request: HttpRequest, work_id: int, payload: PledgeIn):  # t
         rights=payload.rights,
         secured_amount=Decimal(str(payload.secured_amount)),
         debt_term_end=payload.debt_term_end,
-        pledgee_user=pledgee_user,
+        pledgee_user=selectors.pledgee_account(payload.pledgee_username or ""),
     )
     return Status(201, pledge)
 
 
 @router.post("/works/{work_id}/reissue", response=dict, summary="Reissue the certificate (new serial)")
 def reissue(request: HttpRequest, work_id: int, payload: ActionIn):  # type: ignore[no-untyped-def]
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    work = get_visible_or_404(request.user, Work, pk=work_id)
     certificate = services.reissue_certificate(work=work, user=request.user, reason=payload.reason)
     return {"serial": certificate.serial, "number": work.number}
 
@@ -304,7 +279,7 @@ class ChangeIn(Schema):
 
 @router.post("/works/{work_id}/change", response=WorkOut, summary="Change or supplement a registration (Z61)")
 def change(request: HttpRequest, work_id: int, payload: ChangeIn):  # type: ignore[no-untyped-def]
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=work_id)
+    work = get_visible_or_404(request.user, Work, pk=work_id)
     fields = dict(payload.fields)
     for name in ("completed_on", "first_published_on"):
         if isinstance(fields.get(name), str):

@@ -1,4 +1,4 @@
-"""Who may do what with works (see accounts.access)."""
+"""Who may do what in the registry, by business verb (see accounts.access)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,27 @@ from django.db.models import Q, QuerySet
 from artrights.accounts.access import rule, visible
 from artrights.accounts.models import Role
 
-from .models import Work
+from .models import Pledge, Work
 
 STAFF = (Role.REGISTRAR, Role.SUPERVISOR)
 
 
 def _is_applicant_side(user: Any, work: Work) -> bool:
+    """The applicant, or a member of the agency that filed the work for them."""
     if work.applicant_id == user.pk:
         return True
     return bool(work.agent_id and user.role == Role.AGENCY and user.organisation_id == work.agent_id)
 
 
-@rule(Work, "create")
-def _create(user: Any, work: None) -> bool:
+def _is_registrar(user: Any, obj: Any) -> bool:
+    return bool(user.role == Role.REGISTRAR)
+
+
+# Applicants and agencies ----------------------------------------------------------------------------
+
+
+@rule(Work, "apply")
+def _apply(user: Any, work: None) -> bool:
     return user.role in (Role.ARTIST, Role.AGENCY)
 
 
@@ -30,19 +38,27 @@ def _submit(user: Any, work: Work) -> bool:
     return _is_applicant_side(user, work)
 
 
+@rule(Work, "withdraw")
+def _withdraw(user: Any, work: Work) -> bool:
+    return _is_applicant_side(user, work)
+
+
+@rule(Work, "correct")
+def _correct(user: Any, work: Work) -> bool:
+    return _is_applicant_side(user, work)
+
+
+# Both sides -----------------------------------------------------------------------------------------
+
+
 @rule(Work, "view")
 def _view(user: Any, work: Work) -> bool:
     return user.role in STAFF or _is_applicant_side(user, work)
 
 
-@rule(Work, "review")
-def _review(user: Any, work: Work | None) -> bool:
-    return user.role == Role.REGISTRAR
-
-
-@rule(Work, "revoke")
-def _revoke(user: Any, work: Work | None) -> bool:
-    return user.role == Role.REGISTRAR
+@rule(Work, "download_certificate")
+def _download_certificate(user: Any, work: Work) -> bool:
+    return user.role in STAFF or _is_applicant_side(user, work)
 
 
 @rule(Work, "file_contract")
@@ -50,14 +66,18 @@ def _file_contract(user: Any, work: Work) -> bool:
     return user.role == Role.REGISTRAR or _is_applicant_side(user, work)
 
 
-@rule(Work, "reissue")
-def _reissue(user: Any, work: Work) -> bool:
+@rule(Work, "reissue_certificate")
+def _reissue_certificate(user: Any, work: Work) -> bool:
     return user.role == Role.REGISTRAR or _is_applicant_side(user, work)
 
 
-@rule(Work, "download_certificate")
-def _download(user: Any, work: Work) -> bool:
-    return user.role in STAFF or _is_applicant_side(user, work)
+# Registrars -----------------------------------------------------------------------------------------
+
+rule(Work, "review")(_is_registrar)  # accept, start the review, ask for corrections, register or refuse
+rule(Work, "revoke")(_is_registrar)
+rule(Work, "change")(_is_registrar)  # change or supplement a registration (Z61)
+rule(Work, "register_pledge")(_is_registrar)
+rule(Pledge, "cancel")(_is_registrar)
 
 
 @visible(Work)
@@ -68,3 +88,19 @@ def _visible_works(user: Any, qs: QuerySet[Work]) -> QuerySet[Work]:
     if user.role == Role.AGENCY and user.organisation_id:
         mine |= Q(agent_id=user.organisation_id)
     return qs.filter(mine)
+
+
+# Pledgees -------------------------------------------------------------------------------------------
+
+
+@rule(Pledge, "consent")
+def _consent(user: Any, pledge: Pledge) -> bool:
+    """Only the pledgee's own account records consent to a transfer or licence of the pledged works."""
+    return bool(pledge.pledgee_user_id is not None and pledge.pledgee_user_id == user.pk)
+
+
+@visible(Pledge)
+def _visible_pledges(user: Any, qs: QuerySet[Pledge]) -> QuerySet[Pledge]:
+    if user.role in STAFF:
+        return qs
+    return qs.filter(pledgee_user=user)

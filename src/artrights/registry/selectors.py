@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import Any
 
-from .models import Status, Work
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from artrights.accounts.access import visible_to
+from artrights.accounts.models import User
+
+from .models import Pledge, PledgeConsent, PledgeStatus, Status, Work
 
 PUBLIC_STATUSES = (Status.REGISTERED, Status.FILED, Status.REVOKED)
 
@@ -31,3 +38,27 @@ def public_search(query: str, limit: int = 50) -> QuerySet[Work]:
 
 def public_record(number: str) -> Work | None:
     return Work.objects.filter(status__in=PUBLIC_STATUSES, number=number).first()
+
+
+def open_consents(work: Work) -> QuerySet[PledgeConsent]:
+    """The pledgees' consents a new contract on ``work`` may use: of pledges still registered, not yet used."""
+    return PledgeConsent.objects.filter(pledge__works=work, pledge__status=PledgeStatus.REGISTERED, used_by=None)
+
+
+def held_pledges(user: Any) -> QuerySet[Pledge]:
+    """Pledges ``user`` holds as pledgee, with the consents they recorded."""
+    return (
+        visible_to(user, Pledge.objects.filter(pledgee_user=user))
+        .prefetch_related("works", "consents__assignee")
+        .order_by("-registered_at")
+    )
+
+
+def pledgee_account(username: str) -> Any:
+    """The platform account a pledge's consents will come from, or None when no username was given."""
+    if not username:
+        return None
+    account = User.objects.filter(username=username, is_active=True).first()
+    if account is None:
+        raise ValidationError(_("没有用户名为“%(name)s”的账户。") % {"name": username})
+    return account

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from artrights.proofs.canonical import Opening
-from artrights.proofs.statements import FileRef, Openings, build_statement, check_statement
+from artrights.proofs.statements import FileRef, Openings, StatementType, build_statement, check_statement
 
 from .models import ContractFiling, FileRole, Pledge, Work
 
@@ -36,11 +36,11 @@ def grant_statement(work: Work, *, change_of: str | None = None) -> tuple[dict[s
     parties: list[tuple[str, str | dict[str, Any]]] = [("owner", party_value(p)) for p in work.owners().order_by("pk")]
     parties += [("author", {"name": a["name"], "signature": a.get("signature", "")}) for a in work.authors]
     if change_of:
-        kind = "artrights/change@v1"
+        kind = StatementType.CHANGE
     elif work.kind == "digital_filing":
-        kind = "artrights/digital-filing@v1"
+        kind = StatementType.DIGITAL_FILING
     else:
-        kind = "artrights/registration@v1"
+        kind = StatementType.REGISTRATION
     statement, openings = build_statement(
         type=kind,
         registry=_origin(),
@@ -75,7 +75,7 @@ def contract_statement(filing: ContractFiling) -> dict[str, Any]:
     )
     return check_statement(
         {
-            "type": "artrights/contract-filing@v1",
+            "type": StatementType.CONTRACT_FILING,
             "registry": _origin(),
             "number": filing.number,
             "registered_at": timezone.now().isoformat(),
@@ -94,7 +94,7 @@ def pledge_statement(pledge: Pledge) -> dict[str, Any]:
     parties, pledge.commitment_salts = _party_commitments([("pledgor", pledge.pledgor), ("pledgee", pledge.pledgee)])
     return check_statement(
         {
-            "type": "artrights/pledge@v1",
+            "type": StatementType.PLEDGE,
             "registry": _origin(),
             "number": pledge.number,
             "registered_at": timezone.now().isoformat(),
@@ -108,7 +108,7 @@ def pledge_statement(pledge: Pledge) -> dict[str, Any]:
 def pledge_cancellation_statement(pledge: Pledge) -> dict[str, Any]:
     return check_statement(
         {
-            "type": "artrights/pledge-cancellation@v1",
+            "type": StatementType.PLEDGE_CANCELLATION,
             "registry": _origin(),
             "number": pledge.number,
             "registered_at": timezone.now().isoformat(),
@@ -120,7 +120,7 @@ def pledge_cancellation_statement(pledge: Pledge) -> dict[str, Any]:
 def revocation_statement(work: Work, ground: str) -> dict[str, Any]:
     return check_statement(
         {
-            "type": "artrights/revocation@v1",
+            "type": StatementType.REVOCATION,
             "registry": _origin(),
             "number": work.number or "",
             "registered_at": timezone.now().isoformat(),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,15 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from artrights.accounts.access import can, require, visible_to
+from artrights.accounts.access import can, get_visible_or_404, require, visible_to
 from artrights.core.messages import error_messages, form_error_messages
 from artrights.core.statemachine import TransitionNotAllowed
 
-from . import selectors, services
+from . import actions, selectors, services
 from .forms import (
     ApplicationForm,
     ChangeForm,
@@ -30,7 +30,7 @@ from .forms import (
     RevocationForm,
     VerifyUploadForm,
 )
-from .models import REGISTRATION_FLOW, FileRole, Status, Work
+from .models import FileRole, Pledge, Status, Work
 
 
 @login_required
@@ -45,7 +45,7 @@ def my_works(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
-    require(request.user, "create", Work)
+    require(request.user, "apply", Work)
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         files = [services.SampleInput(f) for f in form.cleaned_data["samples"]]
@@ -71,7 +71,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def file_digital(request: HttpRequest) -> HttpResponse:
-    require(request.user, "create", Work)
+    require(request.user, "apply", Work)
     form = DigitalFilingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,15 +93,8 @@ def file_digital(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    work = get_visible_or_404(request.user, Work, pk=pk)
     user = request.user
-    allowed = REGISTRATION_FLOW.allowed(work.status)
-    applicant_actions = [a for a in ("submit", "withdraw") if a in allowed and can(user, "submit", work)]
-    registrar_actions = [
-        a
-        for a in ("accept", "start_review", "register", "request_correction", "refuse")
-        if a in allowed and can(user, "review", work)
-    ]
     return render(
         request,
         "registry/detail.html",
@@ -111,13 +104,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "owners": work.owners(),
             "warnings": work.duplicate_warnings.select_related("earlier"),
             "certificate": work.certificates.first(),
-            "applicant_actions": applicant_actions,
-            "registrar_actions": registrar_actions,
-            "can_revoke": "revoke" in allowed and can(user, "revoke", work),
+            "applicant_actions": actions.offered(user, work, "applicant"),
+            "registrar_actions": [a for a in actions.offered(user, work, "registrar") if a != "revoke"],
+            "can_revoke": "revoke" in actions.offered(user, work, "registrar"),
             "can_file_contract": work.is_granted and can(user, "file_contract", work),
-            "can_pledge": work.is_granted and can(user, "revoke", work),
-            "can_change": work.is_granted and can(user, "revoke", work),
-            "can_reissue": work.is_granted and work.certificates.exists() and can(user, "reissue", work),
+            "can_pledge": work.is_granted and can(user, "register_pledge", work),
+            "can_change": work.is_granted and can(user, "change", work),
+            "can_reissue": work.is_granted and work.certificates.exists() and can(user, "reissue_certificate", work),
             "contract_form": ContractForm(),
             "pledge_form": PledgeForm(),
             "reissue_form": ReissueForm(),
@@ -131,32 +124,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-ACTIONS = {
-    "submit": lambda w, u, p: services.submit(work=w, user=u),
-    "withdraw": lambda w, u, p: services.withdraw(work=w, user=u),
-    "accept": lambda w, u, p: services.accept(work=w, registrar=u),
-    "start_review": lambda w, u, p: services.start_review(work=w, registrar=u),
-    "register": lambda w, u, p: services.register(work=w, registrar=u),
-    "request_correction": lambda w, u, p: services.request_correction(work=w, registrar=u, notice=p.get("notice", "")),
-    "correct": lambda w, u, p: services.correct(work=w, user=u),
-    "refuse": lambda w, u, p: services.refuse(
-        work=w, registrar=u, ground=p.get("ground", ""), reason=p.get("reason", "")
-    ),
-    "revoke": lambda w, u, p: services.revoke(
-        work=w, registrar=u, ground=p.get("ground", ""), reason=p.get("reason", "")
-    ),
-}
-
-
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
-    handler = ACTIONS.get(action)
-    if handler is None:
+    work = get_visible_or_404(request.user, Work, pk=pk)
+    if action not in actions.WORK_ACTIONS:
         raise Http404
     try:
-        handler(work, request.user, request.POST)
+        actions.perform(name=action, work=work, user=request.user, params=request.POST)
     except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
         for message in error_messages(exc):
             messages.error(request, message)
@@ -173,7 +148,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def certificate_file(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    work = get_visible_or_404(request.user, Work, pk=pk)
     require(request.user, "download_certificate", work)
     certificate = work.certificates.first()
     if certificate is None:
@@ -259,7 +234,7 @@ def public_thumbnail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def file_contract(request: HttpRequest, pk: int) -> HttpResponse:
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    work = get_visible_or_404(request.user, Work, pk=pk)
     form = ContractForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
@@ -277,7 +252,7 @@ def file_contract(request: HttpRequest, pk: int) -> HttpResponse:
             assignee=form.counterparty(),
             price_terms=d.get("price_terms", ""),
             contract_file=d.get("contract_file"),
-            pledge_consents=list(_open_consents(work)),
+            pledge_consents=list(selectors.open_consents(work)),
         )
     except (ValidationError, PermissionDenied) as exc:
         for message in error_messages(exc):
@@ -287,29 +262,15 @@ def file_contract(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("registry:detail", pk=pk)
 
 
-def _open_consents(work: Work) -> Any:
-    from .models import ContractFiling, PledgeConsent, PledgeStatus
-
-    used = ContractFiling.objects.values_list("pledge_consents", flat=True)
-    return PledgeConsent.objects.filter(pledge__works=work, pledge__status=PledgeStatus.REGISTERED).exclude(pk__in=used)
-
-
 @login_required
 @require_POST
 def register_pledge(request: HttpRequest, pk: int) -> HttpResponse:
-    from artrights.accounts.models import User
-
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    work = get_visible_or_404(request.user, Work, pk=pk)
     form = PledgeForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(form_error_messages(form))
         d = form.cleaned_data
-        pledgee_user = None
-        if d.get("pledgee_username"):
-            pledgee_user = User.objects.filter(username=d["pledgee_username"]).first()
-            if pledgee_user is None:
-                raise ValidationError(_("没有用户名为“%(name)s”的账户。") % {"name": d["pledgee_username"]})
         pledge = services.register_pledge(
             registrar=request.user,
             works=[work],
@@ -318,7 +279,7 @@ def register_pledge(request: HttpRequest, pk: int) -> HttpResponse:
             rights=list(d["rights"]),
             secured_amount=d["secured_amount"],
             debt_term_end=d["debt_term_end"],
-            pledgee_user=pledgee_user,
+            pledgee_user=selectors.pledgee_account(d.get("pledgee_username", "")),
         )
     except (ValidationError, PermissionDenied) as exc:
         for message in error_messages(exc):
@@ -331,18 +292,17 @@ def register_pledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pledges(request: HttpRequest) -> HttpResponse:
     """Pledges the user holds as pledgee, with the consents they recorded."""
-    from .models import Pledge
-
-    held = Pledge.objects.filter(pledgee_user=cast(Any, request.user)).prefetch_related("works", "consents__assignee")
-    return render(request, "registry/pledges.html", {"pledges": held, "consent_form": ConsentForm()})
+    return render(
+        request,
+        "registry/pledges.html",
+        {"pledges": selectors.held_pledges(request.user), "consent_form": ConsentForm()},
+    )
 
 
 @login_required
 @require_POST
 def consent(request: HttpRequest, pledge_id: int) -> HttpResponse:
-    from .models import Pledge
-
-    pledge = get_object_or_404(Pledge, pk=pledge_id, pledgee_user=request.user)
+    pledge = get_visible_or_404(request.user, Pledge, pk=pledge_id)
     form = ConsentForm(request.POST)
     try:
         if not form.is_valid():
@@ -365,7 +325,7 @@ def consent(request: HttpRequest, pledge_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reissue(request: HttpRequest, pk: int) -> HttpResponse:
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    work = get_visible_or_404(request.user, Work, pk=pk)
     try:
         services.reissue_certificate(work=work, user=request.user, reason=request.POST.get("reason", ""))
     except (ValidationError, PermissionDenied) as exc:
@@ -379,7 +339,7 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def change(request: HttpRequest, pk: int) -> HttpResponse:
-    work = get_object_or_404(visible_to(request.user, Work.objects.all()), pk=pk)
+    work = get_visible_or_404(request.user, Work, pk=pk)
     form = ChangeForm(request.POST)
     try:
         if not form.is_valid():

@@ -157,3 +157,70 @@ def test_a_registrar_changes_the_title_and_the_new_certificate_refers_to_the_old
         content_type="application/json",
     )
     assert response.status_code == 422
+
+
+def _pledge_with_consent(registrar, filed, bank, contract_type="non_exclusive_licence"):
+    pledge = services.register_pledge(
+        registrar=registrar,
+        works=[filed],
+        pledgor=OWNER,
+        pledgee=PartyInput(
+            name=BANK["party_name"], id_type="uscc", id_number=BANK["party_id_number"], kind="organisation"
+        ),
+        rights=["reproduction"],
+        secured_amount=1000,
+        debt_term_end="2028-01-01",
+        pledgee_user=bank,
+    )
+    assignee = PartyInput(
+        name=LICENSEE["party_name"], id_type="uscc", id_number=LICENSEE["party_id_number"], kind="organisation"
+    )
+    consent = services.consent_to_contract(user=bank, pledge=pledge, contract_type=contract_type, assignee=assignee)
+    return pledge, consent
+
+
+API_LICENCE = {
+    "contract_type": "non_exclusive_licence",
+    "rights": ["network"],
+    "territory": "全球",
+    "valid_from": "2027-01-01",
+    "assignee": {"name": LICENSEE["party_name"], "id_type": "uscc", "id_number": LICENSEE["party_id_number"]},
+}
+
+
+def test_a_contract_filed_through_the_api_leaves_the_consent_of_a_cancelled_pledge_unused(
+    client, artist, registrar, make_user, filed
+):
+    pledge, consent = _pledge_with_consent(registrar, filed, make_user("bank-3", "artist"))
+    services.cancel_pledge(registrar=registrar, pledge=pledge)
+    client.force_login(artist)
+    response = client.post(f"/api/registry/works/{filed.pk}/contracts", API_LICENCE, content_type="application/json")
+    assert response.status_code == 201, response.content
+    filing = ContractFiling.objects.get()
+    # The consent answered a pledge that no longer exists; the filing neither needs nor consumes it.
+    assert list(filing.pledge_consents.all()) == []
+    assert not consent.used_by.exists()
+
+
+def test_the_page_and_the_api_use_the_same_open_consents(client, artist, registrar, make_user, filed):
+    from artrights.registry import selectors
+
+    bank = make_user("bank-4", "artist")
+    # An earlier contract without any consent must not hide the consents given later.
+    client.force_login(artist)
+    assert (
+        client.post(
+            f"/api/registry/works/{filed.pk}/contracts", API_LICENCE, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    pledge, consent = _pledge_with_consent(registrar, filed, bank)
+    assert list(selectors.open_consents(filed)) == [consent]
+    licence = {**LICENSEE, "contract_type": "non_exclusive_licence", "rights": ["network"], "territory": "全球"}
+    page = client.post(
+        f"/registry/works/{filed.pk}/contracts/", {**licence, "valid_from": "2027-02-01"}, follow=True
+    ).content.decode()
+    filing = ContractFiling.objects.order_by("-pk").first()
+    assert filing.number in page and list(filing.pledge_consents.all()) == [consent]
+    assert list(selectors.open_consents(filed)) == []
+    assert pledge.status == "registered"

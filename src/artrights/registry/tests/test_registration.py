@@ -59,7 +59,7 @@ def test_numbers_are_consecutive_and_a_failed_registration_does_not_use_one_up(a
         raise RuntimeError("disk full")
 
     with monkeypatch.context() as m:
-        m.setattr(services, "_transition", crash)
+        m.setattr(services.review, "_transition", crash)
         with pytest.raises(RuntimeError):
             services.register(work=second, registrar=registrar)
     second.refresh_from_db()
@@ -104,12 +104,10 @@ def test_an_image_with_more_pixels_than_allowed_is_refused_before_decoding(artis
 
 
 def test_a_later_failure_removes_the_files_already_written(artist, monkeypatch):
-    from artrights.registry import services as svc
-
     def boom(work):
         raise RuntimeError("crash after storing files")
 
-    monkeypatch.setattr(svc, "_check_duplicates", boom)
+    monkeypatch.setattr(services.applications, "_check_duplicates", boom)
     digest = hashlib.sha256(artwork_png(99)).hexdigest()
     with pytest.raises(RuntimeError):
         _apply(artist, seed=99)

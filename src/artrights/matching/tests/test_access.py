@@ -1,0 +1,69 @@
+"""Who may check images, read a match report, fix it as evidence and watch pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from artrights.matching import services
+from artrights.matching.models import WatchedPage
+from artrights.registry.tests.factories import artwork_png
+from artrights.testing import SEES, access_mismatches
+
+pytestmark = pytest.mark.django_db
+
+CHECKERS = {"requester", "artist", "agency", "registrar", "supervisor", "inspector", "mediator", "mediation_admin"}
+
+REPORT_TABLE = {
+    SEES: {"requester", "registrar", "supervisor", "admin"},
+    "check": CHECKERS | {"admin"},
+    "view": {"requester", "registrar", "supervisor", "admin"},
+    "fix_evidence": {"requester", "admin"},
+}
+PAGE_TABLE = {
+    SEES: {"requester", "admin"},
+    "watch": CHECKERS | {"admin"},
+}
+
+
+@pytest.fixture
+def actors(people, make_user):  # type: ignore[no-untyped-def]
+    return {**people, "requester": make_user("report-requester", "artist")}
+
+
+def test_who_may_read_and_fix_a_match_report_matches_the_table(actors):
+    report = services.check_image(user=actors["requester"], data=artwork_png(41), name="suspect.png")
+    assert access_mismatches(REPORT_TABLE, actors=actors, target=report, model_verbs={"check"}) == []
+
+
+def test_who_may_see_a_watched_page_matches_the_table(actors):
+    page = services.watch_page(user=actors["requester"], url="https://example.com/shop")
+    assert isinstance(page, WatchedPage)
+    assert access_mismatches(PAGE_TABLE, actors=actors, target=page, model_verbs={"watch"}) == []
+
+
+def test_an_outsider_cannot_read_or_fix_another_users_match_report(client, actors):
+    report = services.check_image(user=actors["requester"], data=artwork_png(42), name="mine.png")
+    client.force_login(actors["artist"])
+    for url in (
+        f"/matching/reports/{report.pk}/",
+        f"/matching/reports/{report.pk}/image",
+        f"/matching/reports/{report.pk}/evidence.json",
+        f"/api/matching/reports/{report.pk}",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/matching/reports/{report.pk}/fix/").status_code == 404
+    assert client.post(f"/api/matching/reports/{report.pk}/evidence").status_code == 404
+    report.refresh_from_db()
+    assert report.evidence_bundle is None and report.evidence_log_index is None
+
+
+def test_a_registrar_may_read_a_report_but_not_fix_someone_elses_evidence(client, actors):
+    report = services.check_image(user=actors["requester"], data=artwork_png(43), name="theirs.png")
+    client.force_login(actors["registrar"])
+    page = client.get(f"/matching/reports/{report.pk}/")
+    assert page.status_code == 200 and b'data-testid="fix-evidence"' not in page.content
+    assert client.post(f"/matching/reports/{report.pk}/fix/").status_code == 403
+    response = client.post(f"/api/matching/reports/{report.pk}/evidence")
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.evidence_bundle is None

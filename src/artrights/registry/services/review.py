@@ -1,0 +1,220 @@
+"""Review and the registration it ends in: a registrar's decisions, digital filing, changes and revocations.
+
+Every decision goes through ``REGISTRATION_FLOW``, is saved and audited in one transaction, and, when it changes
+what the public can rely on (registration, filing, change, revocation), appends a statement to the public log in
+that same transaction, so a crash leaves either both or neither. Certificates are made after the commit
+(``issuance.issue_certificate``), by the worker or inline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from artrights.accounts.access import require
+from artrights.core import audit
+from artrights.core.messages import with_field_labels
+from artrights.core.services import PartyInput
+from artrights.ledger import services as ledger
+from artrights.proofs.statements import StatementType
+
+from .. import numbers, statements
+from ..models import REGISTRATION_FLOW, Kind, RefusalGround, RevocationGround, Right, Work
+from ._common import _locked, _review_clock, _transition
+from .applications import CORRECTABLE_FIELDS, SampleInput, create_application
+
+
+@transaction.atomic
+def accept(*, work: Work, registrar: Any) -> Work:
+    """Materials complete: accept and start the review clock in working days."""
+    require(registrar, "review", work)
+    work = _locked(work)
+    return _transition(work, "accept", registrar, accepted_at=timezone.now(), **_review_clock())
+
+
+@transaction.atomic
+def start_review(*, work: Work, registrar: Any) -> Work:
+    require(registrar, "review", work)
+    work = _locked(work)
+    return _transition(work, "start_review", registrar)
+
+
+@transaction.atomic
+def request_correction(*, work: Work, registrar: Any, notice: str) -> Work:
+    """Tell the applicant what to correct; the application is deemed withdrawn after the correction period."""
+    require(registrar, "review", work)
+    if not notice.strip():
+        raise ValidationError(_("请写明需要补正的内容。"))
+    work = _locked(work)
+    due = timezone.localdate() + dt.timedelta(days=settings.ARTRIGHTS_CORRECTION_DAYS)
+    return _transition(work, "request_correction", registrar, correction_notice=notice.strip(), correction_due=due)
+
+
+@transaction.atomic
+def refuse(*, work: Work, registrar: Any, ground: str, reason: str) -> Work:
+    """Refuse registration with a legal ground and written reasons."""
+    require(registrar, "review", work)
+    if ground not in RefusalGround.values:
+        raise ValidationError(_("请选择不予登记的依据。"))
+    if not reason.strip():
+        raise ValidationError(_("请写明不予登记的理由。"))
+    work = _locked(work)
+    return _transition(
+        work,
+        "refuse",
+        registrar,
+        decided_at=timezone.now(),
+        decided_by=registrar,
+        decision_ground=ground,
+        decision_reason=reason.strip(),
+    )
+
+
+def register(*, work: Work, registrar: Any, issue_now: bool = False) -> Work:
+    """Grant the registration: number, public log entry, then the certificate after the commit."""
+    require(registrar, "review", work)
+    with transaction.atomic():
+        work = _locked(work)
+        REGISTRATION_FLOW.target(work.status, "register")  # fail before using up a number
+        _grant(work, action="register", actor=registrar, number=numbers.work_registration_number(work.work_type))
+    _after_grant(work, issue_now=issue_now)
+    return work
+
+
+def _grant(work: Work, *, action: str, actor: Any, number: str) -> None:
+    now = timezone.now()
+    work.number = number
+    work.registered_at = now
+    work.decided_at = now
+    work.decided_by = actor if action == "register" else None
+    statement, salts = statements.grant_statement(work)
+    work.commitment_salts = salts
+    entry = ledger.append(kind=statement["type"], statement=statement)
+    work.log_index = entry.index
+    _transition(work, action, actor)
+
+
+def _after_grant(work: Work, *, issue_now: bool) -> None:
+    from .. import tasks
+    from ..signals import work_granted
+
+    transaction.on_commit(lambda: work_granted.send(sender=Work, work=work))
+    if issue_now:
+        from ..issuance import issue_certificate
+
+        issue_certificate(work=work, reason=_("首次签发"))
+    else:
+        transaction.on_commit(lambda: tasks.issue_certificate_task(work.pk))
+
+
+def file_digital_work(
+    *,
+    user: Any,
+    fields: dict[str, Any],
+    owners: list[PartyInput],
+    files: list[SampleInput],
+    request: Any = None,
+    issue_now: bool = True,
+) -> Work:
+    """数字作品备案: formal checks only; filing number, log entry and certificate in one go."""
+    # A filing that names no rights records the full set the owner holds by default.
+    if not fields.get("rights"):
+        fields = {**fields, "rights": [r for r in Right.values if r != Right.OTHER]}
+    work = create_application(
+        user=user, kind=Kind.DIGITAL_FILING, fields=fields, owners=owners, files=files, request=request
+    )
+    with transaction.atomic():
+        work = _locked(work)
+        _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
+        _grant(work, action="file", actor=user, number=numbers.digital_filing_number())
+    _after_grant(work, issue_now=issue_now)
+    return work
+
+
+@transaction.atomic
+def revoke(*, work: Work, registrar: Any, ground: str, reason: str) -> Work:
+    """Revoke a registration or filing (Art. 6 grounds); the revocation is logged and the certificate recalled."""
+    require(registrar, "revoke", work)
+    if ground not in RevocationGround.values:
+        raise ValidationError(_("请选择撤销的依据。"))
+    if not reason.strip():
+        raise ValidationError(_("请写明撤销理由。"))
+    work = _locked(work)
+    REGISTRATION_FLOW.target(work.status, "revoke")
+    ledger.append(kind=StatementType.REVOCATION, statement=statements.revocation_statement(work, ground))
+    _transition(
+        work,
+        "revoke",
+        registrar,
+        decision_ground=ground,
+        decision_reason=reason.strip(),
+        decided_by=registrar,
+        decided_at=timezone.now(),
+    )
+    from ..signals import work_revoked
+
+    revoked = work
+    transaction.on_commit(lambda: work_revoked.send(sender=Work, work=revoked))
+    return work
+
+
+CHANGEABLE_FIELDS = CORRECTABLE_FIELDS - {"work_type"}
+
+
+def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, issue_now: bool = False) -> Work:
+    """Change or supplement a registration (Z61): new version, logged, certificate reissued."""
+    require(registrar, "change", work)
+    if not work.is_granted:
+        raise ValidationError(_("只有已登记或已备案的作品可以变更。"))
+    unknown = set(fields) - CHANGEABLE_FIELDS
+    if unknown:
+        raise ValidationError(_("这些字段不能变更：%(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if not reason.strip():
+        raise ValidationError(_("请写明变更理由。"))
+    with transaction.atomic():
+        work = _locked(work)
+        before = {name: getattr(work, name) for name in fields}
+        for name, value in fields.items():
+            setattr(work, name, value)
+        try:
+            work.full_clean(exclude=["applicant"])
+        except ValidationError as exc:
+            raise with_field_labels(exc, Work) from None
+        work.version += 1
+        statement, salts = statements.grant_statement(work, change_of=work.number)
+        work.commitment_salts = salts
+        work.log_index = ledger.append(kind=StatementType.CHANGE, statement=statement).index
+        work.save()
+        audit.record(
+            "registry.change",
+            work,
+            actor=registrar,
+            changes={"reason": reason, "fields": {k: [str(before[k]), str(v)] for k, v in fields.items()}},
+        )
+    if issue_now:
+        from ..issuance import issue_certificate
+
+        issue_certificate(work=work, reason=_("变更后换发"))
+    else:
+        from .. import tasks
+
+        transaction.on_commit(lambda: tasks.issue_certificate_task(work.pk))
+    return work
+
+
+def reissue_certificate(*, work: Work, user: Any, reason: str) -> Any:
+    """补发或更换证书 (Z64): a new certificate serial for the same registration; earlier ones stay valid proofs."""
+    require(user, "reissue_certificate", work)
+    if not work.is_granted:
+        raise ValidationError(_("只有已登记或已备案的作品可以补发证书。"))
+    if not reason.strip():
+        raise ValidationError(_("请写明补发或更换证书的原因。"))
+    from ..issuance import issue_certificate
+
+    return issue_certificate(work=work, reason=reason.strip()[:100], reissue=True)

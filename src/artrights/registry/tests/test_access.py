@@ -1,0 +1,106 @@
+"""Who may do what in the registry: every declared verb, for every role, the parties and the anonymous visitor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from artrights.core.services import PartyInput
+from artrights.registry import services
+from artrights.testing import SEES, access_mismatches
+
+from .factories import OWNER, samples, work_fields
+
+pytestmark = pytest.mark.django_db
+
+OFFICIALS = {"registrar", "mediator", "mediation_admin", "supervisor", "inspector", "partner"}
+APPLICANT_SIDE = {"applicant", "colleague"}  # the agency member who filed, and another member of that agency
+
+WORK_TABLE = {
+    SEES: APPLICANT_SIDE | {"registrar", "supervisor", "admin"},
+    "view": APPLICANT_SIDE | {"registrar", "supervisor", "admin"},
+    "apply": {"applicant", "colleague", "artist", "agency", "admin"},
+    "submit": APPLICANT_SIDE | {"admin"},
+    "withdraw": APPLICANT_SIDE | {"admin"},
+    "correct": APPLICANT_SIDE | {"admin"},
+    "download_certificate": APPLICANT_SIDE | {"registrar", "supervisor", "admin"},
+    "file_contract": APPLICANT_SIDE | {"registrar", "admin"},
+    "reissue_certificate": APPLICANT_SIDE | {"registrar", "admin"},
+    "review": {"registrar", "admin"},
+    "revoke": {"registrar", "admin"},
+    "change": {"registrar", "admin"},
+    "register_pledge": {"registrar", "admin"},
+}
+
+PLEDGE_TABLE = {
+    SEES: {"pledgee", "registrar", "supervisor", "admin"},
+    "consent": {"pledgee", "admin"},
+    "cancel": {"registrar", "admin"},
+}
+
+
+@pytest.fixture
+def actors(people, make_user):  # type: ignore[no-untyped-def]
+    agency = people["agency"].organisation
+    found = dict(people)
+    found["applicant"] = make_user("agency-applicant", "agency", organisation=agency)
+    found["colleague"] = make_user("agency-colleague", "agency", organisation=agency)
+    # The role's own user stands for an agency that did not file the work.
+    from artrights.accounts.models import Organisation, OrganisationKind
+    from artrights.core.identifiers import compose_uscc
+
+    other = Organisation.objects.create(
+        kind=OrganisationKind.AGENCY, name="另一家代理", uscc=compose_uscc("9", "1", "440300", "MA5T0003")
+    )
+    people["agency"].organisation = other
+    people["agency"].save()
+    return found
+
+
+@pytest.fixture
+def filed_work(actors):  # type: ignore[no-untyped-def]
+    return services.create_application(
+        user=actors["applicant"], fields=work_fields(), owners=[OWNER], files=samples(seed=31)
+    )
+
+
+def test_who_may_do_what_with_a_work_matches_the_table(actors, filed_work):
+    assert filed_work.agent_id == actors["applicant"].organisation_id
+    assert access_mismatches(WORK_TABLE, actors=actors, target=filed_work, model_verbs={"apply"}) == []
+
+
+def test_who_may_see_and_answer_a_pledge_matches_the_table(actors, make_user):
+    owner = make_user("pledge-owner", "artist")
+    work = services.file_digital_work(user=owner, fields=work_fields(), owners=[OWNER], files=samples(seed=32))
+    actors["pledgee"] = make_user("bank-officer", "artist")
+    pledge = services.register_pledge(
+        registrar=actors["registrar"],
+        works=[work],
+        pledgor=OWNER,
+        pledgee=PartyInput(name="示例银行", id_type="uscc", id_number="91350100M000100Y43", kind="organisation"),
+        rights=["reproduction"],
+        secured_amount=Decimal("100000"),
+        debt_term_end=dt.date(2030, 1, 1),
+        pledgee_user=actors["pledgee"],
+    )
+    assert access_mismatches(PLEDGE_TABLE, actors=actors, target=pledge) == []
+
+
+def test_the_table_test_fails_when_a_rule_and_the_table_disagree(actors, filed_work):
+    wrong = {**WORK_TABLE, "revoke": WORK_TABLE["revoke"] | {"artist"}}
+    assert access_mismatches(wrong, actors=actors, target=filed_work, model_verbs={"apply"}) == [
+        "artist may not revoke, the table says the opposite"
+    ]
+    missing = {k: v for k, v in WORK_TABLE.items() if k != "change"}
+    assert "verb 'change' has no row in the table" in access_mismatches(
+        missing, actors=actors, target=filed_work, model_verbs={"apply"}
+    )
+
+
+def test_asking_about_a_verb_no_rule_declares_is_a_programming_error(actors, filed_work):
+    from artrights.accounts.access import can
+
+    with pytest.raises(LookupError):
+        can(actors["admin"], "delete", filed_work)
