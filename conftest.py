@@ -45,16 +45,12 @@ def registrar(make_user):  # type: ignore[no-untyped-def]
 def people(make_user):  # type: ignore[no-untyped-def]
     """One active user per role (the artist is no party to anything), plus the anonymous visitor: the actors
     of every app's role x verb access table."""
-    from artrights.accounts.models import Organisation, OrganisationKind, Role
-    from artrights.core.identifiers import compose_uscc
+    from artrights.accounts.models import OrganisationKind, Role
+    from artrights.accounts.tests.factories import organisation
     from artrights.testing import anonymous
 
-    department = Organisation.objects.create(
-        kind=OrganisationKind.DEPARTMENT, name="示例部门", uscc=compose_uscc("1", "1", "440300", "00T00001")
-    )
-    agency = Organisation.objects.create(
-        kind=OrganisationKind.AGENCY, name="示例代理", uscc=compose_uscc("9", "1", "440300", "MA5T0002")
-    )
+    department = organisation(OrganisationKind.DEPARTMENT, "示例部门")
+    agency = organisation(OrganisationKind.AGENCY, "示例代理")
     found = {}
     for role in Role:
         organisation = agency if role == Role.AGENCY else department if role != Role.ARTIST else None

@@ -4,7 +4,8 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 
-from .access import get_visible_or_404, visible_to
+from . import selectors
+from .access import get_visible_or_404
 from .models import ApiToken
 from .services import issue_token, revoke_token
 
@@ -54,7 +55,7 @@ def me(request):  # type: ignore[no-untyped-def]
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
 def list_tokens(request):  # type: ignore[no-untyped-def]
-    return list(visible_to(request.user, ApiToken.objects.all()))
+    return list(selectors.tokens_of(request.user))
 
 
 @router.post("/tokens", response={201: NewTokenOut}, summary="Create an API token (the value is shown once)")

@@ -13,6 +13,7 @@ from typing import Any
 
 from artrights.proofs.bundle import build_bundle
 from artrights.proofs.statements import Openings, leaf_data
+from artrights.timestamps import keys as tsa_keys
 from artrights.timestamps import services as timestamps
 
 from . import selectors, services
@@ -28,5 +29,5 @@ def issue_bundle(*, index: int, openings: Openings) -> dict[str, Any]:
         index=index,
         tlog_proof=services.tlog_proof(index=index, checkpoint=checkpoint),
         timestamp_response=timestamps.stamp(leaf_data(statement)),
-        tsa_chain=timestamps.tsa_chain(),
+        tsa_chain=tsa_keys.tsa_chain(),
     )

@@ -38,6 +38,7 @@ from artrights.ledger.keys import log_origin
 from artrights.proofs.statements import Openings, StatementType, iso_time
 from artrights.registry.models import FileRole, Status, Work, WorkFile
 
+from . import selectors
 from .fingerprint import Fingerprint, engine_id, extract
 from .index import MatchIndex
 from .models import MatchReport, MonitorHit, PageCheck, ReferenceFingerprint, WatchedPage
@@ -82,11 +83,6 @@ def fingerprint_work(work: Work) -> list[ReferenceFingerprint]:
     return made
 
 
-def stale_fingerprints() -> Any:
-    """Active fingerprints that another engine made (an older release, another descriptor model)."""
-    return ReferenceFingerprint.objects.filter(active=True).exclude(engine=engine_id())
-
-
 @dataclass(frozen=True)
 class RefingerprintResult:
     renewed: int
@@ -117,7 +113,10 @@ def refingerprint_stale(
 
     while not done():
         batch = list(
-            stale_fingerprints().filter(pk__gt=cursor).select_related("work_file__stored_file").order_by("pk")[:200]
+            selectors.stale_fingerprints()
+            .filter(pk__gt=cursor)
+            .select_related("work_file__stored_file")
+            .order_by("pk")[:200]
         )
         if not batch:
             break
@@ -146,7 +145,7 @@ def refingerprint_stale(
                     engine=current,
                 )
             renewed += 1
-    return RefingerprintResult(renewed, failed, stale_fingerprints().count())
+    return RefingerprintResult(renewed, failed, selectors.stale_fingerprints().count())
 
 
 # A row becomes visible to other processes only when its transaction commits, which can be after rows with
@@ -348,15 +347,6 @@ def check_page(page: WatchedPage) -> PageCheck:
             new_hits += created
     WatchedPage.objects.filter(pk=page.pk).update(last_checked_at=now)
     return PageCheck.objects.create(page=page, ok=True, images_found=len(urls), new_hits=new_hits)
-
-
-def due_pages(now: dt.datetime | None = None) -> list[WatchedPage]:
-    now = now or timezone.now()
-    return [
-        p
-        for p in WatchedPage.objects.filter(active=True)
-        if p.last_checked_at is None or p.last_checked_at + dt.timedelta(minutes=p.interval_minutes) <= now
-    ]
 
 
 # Fixing a match as evidence ----------------------------------------------------------------------------

@@ -24,7 +24,8 @@ def fingerprint_work_task(work_id: int) -> int:
 @db_periodic_task(crontab(minute="*/15"))
 def check_watched_pages_task() -> int:
     """Check every watched page whose interval has passed."""
-    from .services import check_page, due_pages
+    from .selectors import due_pages
+    from .services import check_page
 
     with audit.context(via="worker"):
         pages = due_pages()

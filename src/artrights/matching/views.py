@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from artrights.accounts.access import can, get_visible_or_404, require, visible_to
+from artrights.accounts.access import can, get_visible_or_404, require
 
-from . import services
+from . import selectors, services
 from .models import MatchReport, WatchedPage
 
 
@@ -51,7 +51,7 @@ def check(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, message)
         else:
             return redirect("matching:report", pk=report.pk)
-    recent = visible_to(request.user, MatchReport.objects.all())[:10]
+    recent = selectors.recent_reports(request.user)
     return render(request, "matching/check.html", {"form": form, "recent": recent})
 
 
@@ -104,5 +104,5 @@ def watch(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已加入监测。"))
             return redirect("matching:watch")
-    pages = visible_to(request.user, WatchedPage.objects.all()).prefetch_related("hits__work")
+    pages = selectors.watched_pages(request.user)
     return render(request, "matching/watch.html", {"form": form, "pages": pages})

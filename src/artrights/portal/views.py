@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from artrights.accounts.access import get_visible_or_404, visible_to
+from artrights.accounts import selectors
+from artrights.accounts.access import get_visible_or_404
 from artrights.accounts.models import ApiToken, TokenScope, User
 from artrights.accounts.services import issue_token, revoke_token
 from artrights.core.models import AuditEvent
@@ -49,7 +50,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         request,
         "portal/tokens.html",
         {
-            "tokens": visible_to(request.user, ApiToken.objects.all()),
+            "tokens": selectors.tokens_of(request.user),
             "scopes": TokenScope.choices,
             "new_token": new_token,
         },

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from artrights.ledger.keys import log_origin, log_verifier_key
-from artrights.timestamps import services as timestamps
+from artrights.timestamps.selectors import trusted_roots
 from artrights.verify import Trust, verify_bytes
 
 from .keys import signing_identity
@@ -33,7 +33,7 @@ def platform_trust() -> Trust:
     return Trust(
         origin=log_origin(),
         log_keys=(log_verifier_key(),),
-        tsa_roots=tuple(timestamps.trusted_roots()),
+        tsa_roots=tuple(trusted_roots()),
         signing_roots=(signing_identity().root,),
     )
 

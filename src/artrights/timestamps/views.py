@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
+from . import keys, services
 
 MAX_REQUEST = 16 * 1024  # a TimeStampReq is a few hundred bytes
 
@@ -28,9 +28,9 @@ def tsa(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def root_pem(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(services.builtin_tsa().root_certificate_pem, content_type="application/x-pem-file")
+    return HttpResponse(keys.builtin_tsa().root_certificate_pem, content_type="application/x-pem-file")
 
 
 @require_GET
 def tsa_pem(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(services.builtin_tsa().certificate_pem, content_type="application/x-pem-file")
+    return HttpResponse(keys.builtin_tsa().certificate_pem, content_type="application/x-pem-file")

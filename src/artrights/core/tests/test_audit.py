@@ -4,14 +4,14 @@ from django.db import DatabaseError, connection, transaction
 
 from artrights.core import audit
 from artrights.core.models import AuditEvent, Party
-from artrights.core.services import create_party
+from artrights.core.tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def test_creating_a_party_records_who_did_it_and_from_where(artist):
     with audit.context(actor=artist, ip_address="203.0.113.7", via="web", request_path="/parties/"):
-        party = create_party(kind="natural", name="林画家", id_type="resident_id", id_number="11010519491231002X")
+        party = factories.party()
     event = AuditEvent.objects.get(object_type="core.party", object_id=str(party.pk))
     assert event.action == "create"
     assert event.actor == artist
@@ -21,7 +21,7 @@ def test_creating_a_party_records_who_did_it_and_from_where(artist):
 
 
 def test_an_update_records_only_the_changed_fields_with_old_and_new_values(artist):
-    party = create_party(kind="natural", name="林画家", id_type="resident_id", id_number="11010519491231002X")
+    party = factories.party()
     party.address = "深圳市龙岗区大芬村"
     party.save()
     event = AuditEvent.objects.filter(object_type="core.party", action="update").get()
@@ -57,7 +57,7 @@ def test_the_database_itself_refuses_to_rewrite_an_audit_event(artist):
 def test_a_party_with_a_bad_id_number_is_refused_and_nothing_is_recorded():
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as err:
-        create_party(kind="natural", name="错号", id_type="resident_id", id_number="110105194912310021")
+        factories.party(name="错号", id_number="110105194912310021")
     assert "第18位校验码错误" in str(err.value)
     assert not Party.objects.exists()
     assert AuditEvent.objects.count() == before
@@ -67,6 +67,6 @@ def test_an_organisation_with_a_bad_credit_code_is_refused_in_english_too(settin
     from django.utils import translation
 
     with translation.override("en"), pytest.raises(ValidationError) as err:
-        create_party(kind="organisation", name="Bad Co", id_type="uscc", id_number="91350100M000100Y4Z")
+        factories.party(kind="organisation", name="Bad Co", id_type="uscc", id_number="91350100M000100Y4Z")
     assert "Check character 18 is wrong: expected '3'" in str(err.value)
     assert not Party.objects.exists()

@@ -19,6 +19,7 @@ from artrights.proofs.note import (
     open_checkpoint,
     sign_checkpoint,
 )
+from artrights.timestamps import keys as tsa_keys
 from artrights.timestamps import services as timestamps
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +93,8 @@ def test_a_checkpoint_carries_an_rfc3161_token_over_its_note_text():
     verified = rfc3161.verify(
         bytes(checkpoint.timestamp_token),
         data=checkpoint.note.encode(),
-        trusted_roots=[timestamps.tsa_chain()[-1]],
-        intermediates=timestamps.tsa_chain()[:1],
+        trusted_roots=[tsa_keys.tsa_chain()[-1]],
+        intermediates=tsa_keys.tsa_chain()[:1],
     )
     assert verified is not None
 

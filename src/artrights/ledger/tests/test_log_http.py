@@ -6,6 +6,7 @@ import pytest
 import rfc8785
 
 from artrights.ledger import keys, services
+from artrights.ledger.tests.factories import append_statements, published_log, statement
 from artrights.proofs.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
 from artrights.proofs.note import new_verifier, open_checkpoint
 from artrights.proofs.tiles import TileHashReader, check_entry_bundle, decode_entry_bundle
@@ -16,15 +17,9 @@ pytestmark = pytest.mark.django_db
 SIZE = 600  # two full level-0 tiles, a partial one, and a partial level-1 tile
 
 
-def _statement(i):
-    return {"type": "test", "n": i}
-
-
 @pytest.fixture
 def grown_log():
-    for start in range(0, SIZE, 200):
-        services.append_many(items=[("test", _statement(i)) for i in range(start, start + 200)])
-    return services.publish_checkpoint()
+    return published_log(SIZE)
 
 
 def _b64(values):
@@ -47,7 +42,7 @@ def test_a_mirror_with_only_the_public_urls_can_verify_an_entry(client, grown_lo
     reader = TileHashReader(checkpoint.size, fetch)
     for index in (0, 255, 256, 511, 599):
         proof = make_tlog_proof(index, signed_note, reader).to_text()
-        data = rfc8785.dumps(_statement(index))
+        data = rfc8785.dumps(statement(index))
         assert verify_tlog_proof(proof, origin=keys.log_origin(), log_verifiers=[new_verifier(vkey)], data=data)
     assert "tile/0/002.p/88" in fetched and "tile/1/000.p/2" in fetched
 
@@ -60,7 +55,7 @@ def test_entry_bundles_hold_the_leaf_data_of_their_level_zero_tile(client, grown
         entries = decode_entry_bundle(bundle.content, width)
         check_entry_bundle(entries, tile.content)
     first = decode_entry_bundle(client.get("/log/tile/entries/000").content)[0]
-    assert first == rfc8785.dumps(_statement(0))
+    assert first == rfc8785.dumps(statement(0))
 
 
 def test_full_tiles_are_cached_forever_and_partial_tiles_and_the_checkpoint_are_not(client, grown_log):
@@ -98,7 +93,7 @@ def test_tiles_that_do_not_exist_or_are_malformed_are_404(client, grown_log, pat
 
 
 def test_entries_appended_after_the_latest_checkpoint_are_not_served_as_tiles_yet(client, grown_log):
-    services.append_many(items=[("test", _statement(i)) for i in range(SIZE, 768)])
+    append_statements(768 - SIZE, start=SIZE)
     assert client.get("/log/tile/0/002").status_code == 404
     services.publish_checkpoint()
     assert client.get("/log/tile/0/002").status_code == 200
@@ -121,18 +116,18 @@ def test_api_inclusion_proofs_verify_with_the_pure_verifier(client, grown_log):
     for index in (0, 17, 599):
         body = client.get(f"/api/log/proofs/inclusion?index={index}").json()
         assert body["size"] == SIZE
-        leaf = leaf_hash(rfc8785.dumps(_statement(index)))
+        leaf = leaf_hash(rfc8785.dumps(statement(index)))
         assert base64.b64decode(body["leaf_hash"]) == leaf
         verify_inclusion(index, SIZE, leaf, _b64(body["hashes"]), root)
     # A proof at an older size verifies against that size's root only.
     body = client.get("/api/log/proofs/inclusion?index=3&size=100").json()
     with pytest.raises(ProofError):
-        verify_inclusion(3, 100, leaf_hash(rfc8785.dumps(_statement(3))), _b64(body["hashes"]), root)
+        verify_inclusion(3, 100, leaf_hash(rfc8785.dumps(statement(3))), _b64(body["hashes"]), root)
 
 
 def test_api_consistency_proofs_verify_with_the_pure_verifier(client, grown_log):
     old = services.publish_checkpoint()
-    services.append_many(items=[("test", _statement(i)) for i in range(SIZE, SIZE + 77)])
+    append_statements(77, start=SIZE)
     new = services.publish_checkpoint()
     body = client.get(f"/api/log/proofs/consistency?old_size={old.size}").json()
     assert body["new_size"] == new.size == SIZE + 77
@@ -149,11 +144,11 @@ def test_the_api_tlog_proof_of_an_entry_verifies_offline(client, grown_log):
         body["proof"],
         origin=keys.log_origin(),
         log_verifiers=[new_verifier(vkey)],
-        data=rfc8785.dumps(_statement(42)),
+        data=rfc8785.dumps(statement(42)),
     )
     assert verified.index == 42
     entry = client.get("/api/log/entries/42").json()
-    assert entry["statement"] == _statement(42)
+    assert entry["statement"] == statement(42)
     assert entry["kind"] == "test"
 
 

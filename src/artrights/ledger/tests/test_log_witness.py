@@ -1,10 +1,12 @@
 """Witness cosignatures (C2SP tlog-cosignature): accepted only from active witnesses, for exactly that checkpoint."""
 
 import pytest
+import rfc8785
 from django.core.exceptions import ValidationError
 
 from artrights.ledger import fsck, keys, services
 from artrights.ledger.models import Cosignature
+from artrights.ledger.tests.factories import published_log, statement
 from artrights.proofs.note import (
     ALG_COSIGNATURE_V1,
     Signature,
@@ -25,8 +27,7 @@ def _witness_key(name="witness.example/w1"):
 
 
 def _published(n=3):
-    services.append_many(items=[("test", {"n": i}) for i in range(n)])
-    return services.publish_checkpoint()
+    return published_log(n)
 
 
 def _cosign(checkpoint, signer):
@@ -46,7 +47,7 @@ def test_a_cosignature_from_an_active_witness_is_stored_and_served_with_the_chec
         proof,
         origin=keys.log_origin(),
         log_verifiers=[new_verifier(keys.log_verifier_key())],
-        data=b'{"n":1}',
+        data=rfc8785.dumps(statement(1)),
         cosigners=[new_verifier(vkey)],
         min_cosignatures=1,
     )
@@ -142,7 +143,7 @@ def test_a_proof_requiring_a_cosignature_fails_without_one():
             services.tlog_proof(index=0),
             origin=keys.log_origin(),
             log_verifiers=[new_verifier(keys.log_verifier_key())],
-            data=b'{"n":0}',
+            data=rfc8785.dumps(statement(0)),
             cosigners=[new_verifier(vkey)],
             min_cosignatures=1,
         )

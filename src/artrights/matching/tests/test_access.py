@@ -6,7 +6,7 @@ import pytest
 
 from artrights.matching import services
 from artrights.matching.models import WatchedPage
-from artrights.registry.tests.factories import artwork_png
+from artrights.matching.tests import factories
 from artrights.testing import SEES, access_mismatches
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def actors(people, make_user):  # type: ignore[no-untyped-def]
 
 
 def test_who_may_read_and_fix_a_match_report_matches_the_table(actors):
-    report = services.check_image(user=actors["requester"], data=artwork_png(41), name="suspect.png")
+    report = factories.report(actors["requester"], seed=41)
     assert access_mismatches(REPORT_TABLE, actors=actors, target=report, model_verbs={"check"}) == []
 
 
@@ -42,7 +42,7 @@ def test_who_may_see_a_watched_page_matches_the_table(actors):
 
 
 def test_an_outsider_cannot_read_or_fix_another_users_match_report(client, actors):
-    report = services.check_image(user=actors["requester"], data=artwork_png(42), name="mine.png")
+    report = factories.report(actors["requester"], seed=42)
     client.force_login(actors["artist"])
     for url in (
         f"/matching/reports/{report.pk}/",
@@ -58,7 +58,7 @@ def test_an_outsider_cannot_read_or_fix_another_users_match_report(client, actor
 
 
 def test_a_registrar_may_read_a_report_but_not_fix_someone_elses_evidence(client, actors):
-    report = services.check_image(user=actors["requester"], data=artwork_png(43), name="theirs.png")
+    report = factories.report(actors["requester"], seed=43)
     client.force_login(actors["registrar"])
     page = client.get(f"/matching/reports/{report.pk}/")
     assert page.status_code == 200 and b'data-testid="fix-evidence"' not in page.content

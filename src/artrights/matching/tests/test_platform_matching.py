@@ -1,17 +1,16 @@
 """Copy detection inside the platform: registered works are fingerprinted and found in suspect images."""
 
 import http.server
-import io
 import threading
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from PIL import Image, ImageEnhance
 
-from artrights.matching import services
+from artrights.matching import selectors, services
 from artrights.matching.fingerprint import engine_id
 from artrights.matching.models import MonitorHit, ReferenceFingerprint
+from artrights.matching.tests.factories import copy_of
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import OTHER_OWNER, OWNER, artwork_png, samples, upload, work_fields
 
@@ -38,23 +37,11 @@ def register(artist, django_capture_on_commit_callbacks):
     return make
 
 
-def _copy_of(seed, size=(320, 240)):
-    """A cropped, recoloured copy of a registered artwork pasted onto a 'product photo'."""
-    work = Image.open(io.BytesIO(artwork_png(seed, size))).convert("RGB")
-    crop = work.crop((20, 10, size[0] - 30, size[1] - 20))
-    crop = ImageEnhance.Color(crop).enhance(1.6)
-    canvas = Image.new("RGB", (640, 480), (236, 232, 220))
-    canvas.paste(crop.resize((crop.width * 3 // 2, crop.height * 3 // 2)), (90, 60))
-    out = io.BytesIO()
-    canvas.save(out, "JPEG", quality=80)
-    return out.getvalue()
-
-
 def test_a_granted_work_is_fingerprinted_and_found_in_a_product_photo(register, outsider):
     work = register(61)
     assert ReferenceFingerprint.objects.filter(work=work, active=True).count() == 1
     register(62, title="另一幅")
-    report = services.check_image(user=outsider, data=_copy_of(61), name="product.jpg")
+    report = services.check_image(user=outsider, data=copy_of(61), name="product.jpg")
     assert [r["number"] for r in report.results] == [work.number]
     best = report.results[0]
     assert best["score"] >= services.threshold()
@@ -74,7 +61,7 @@ def test_a_revoked_work_is_no_longer_found(register, registrar, outsider, django
     services.reference_index()
     with django_capture_on_commit_callbacks(execute=True):
         registry.revoke(work=work, registrar=registrar, ground="judgment", reason="法院判决认定侵权。")
-    assert services.check_image(user=outsider, data=_copy_of(65)).results == []
+    assert services.check_image(user=outsider, data=copy_of(65)).results == []
 
 
 def test_fingerprints_of_an_older_engine_are_extracted_again_and_the_work_is_still_found(register, outsider, capsys):
@@ -91,7 +78,7 @@ def test_fingerprints_of_an_older_engine_are_extracted_again_and_the_work_is_sti
     assert not old.active and old.deactivated_at is not None and new.engine == engine_id()
     index = services.reference_index()
     assert str(new.pk) in index and str(old.pk) not in index
-    assert [r["number"] for r in services.check_image(user=outsider, data=_copy_of(72)).results] == [work.number]
+    assert [r["number"] for r in services.check_image(user=outsider, data=copy_of(72)).results] == [work.number]
     assert services.refingerprint_stale().renewed == 0  # nothing left to do
 
 
@@ -106,7 +93,7 @@ def test_refingerprinting_can_be_shared_between_processes_and_bounded(register):
 
     assert refingerprint_task.call_local() == 3 - first_half.renewed - 1  # the worker's share of the job
     assert ReferenceFingerprint.objects.filter(active=True).count() == len(works)
-    assert not services.stale_fingerprints().exists()
+    assert not selectors.stale_fingerprints().exists()
 
 
 def test_the_refingerprint_command_refuses_a_nonsensical_share():
@@ -135,7 +122,7 @@ def test_a_near_copy_application_warns_the_registrar(register, outsider):
         user=outsider,
         fields=work_fields(title="改头换面"),
         owners=[OTHER_OWNER],
-        files=[registry.SampleInput(upload(_copy_of(66), "copy.jpg", "image/jpeg"))],
+        files=[registry.SampleInput(upload(copy_of(66), "copy.jpg", "image/jpeg"))],
     )
     warning = copy.duplicate_warnings.get()
     assert warning.earlier_id == original.pk and warning.method == "matcher" and not warning.same_owner
@@ -144,7 +131,7 @@ def test_a_near_copy_application_warns_the_registrar(register, outsider):
 def test_the_check_page_shows_the_match_and_fixes_evidence(client, register, outsider):
     work = register(67)
     client.force_login(outsider)
-    response = client.post("/matching/", {"image": upload(_copy_of(67), "shop.jpg", "image/jpeg")}, follow=True)
+    response = client.post("/matching/", {"image": upload(copy_of(67), "shop.jpg", "image/jpeg")}, follow=True)
     page = response.content.decode()
     assert work.number in page and "<polygon" in page
     report_id = response.resolver_match.kwargs["pk"]
@@ -171,7 +158,7 @@ def test_a_non_image_upload_is_refused_with_a_message(client, outsider):
 def test_the_check_command_prints_matches(register, tmp_path, capsys):
     work = register(68)
     suspect = tmp_path / "suspect.jpg"
-    suspect.write_bytes(_copy_of(68))
+    suspect.write_bytes(copy_of(68))
     call_command("check", str(suspect))
     assert work.number in capsys.readouterr().out
 
@@ -183,7 +170,7 @@ class _Pages(http.server.SimpleHTTPRequestHandler):
 
 def test_a_watched_page_reports_a_new_copy_once(register, outsider, tmp_path):
     work = register(69)
-    (tmp_path / "shop.jpg").write_bytes(_copy_of(69))
+    (tmp_path / "shop.jpg").write_bytes(copy_of(69))
     (tmp_path / "logo.png").write_bytes(artwork_png(70, (64, 64)))
     (tmp_path / "index.html").write_text('<html><body><img src="shop.jpg"><img src="/logo.png"></body></html>')
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Pages(*a, directory=str(tmp_path)))
@@ -211,7 +198,7 @@ def test_the_api_checks_an_uploaded_image_with_a_token(client, register, outside
 
     work = register(71)
     raw = issue_token(user=outsider, name="scanner", scopes=["read", "write"])[1]
-    response = client.post("/api/matching/check", {"image": upload(_copy_of(71), "p.jpg", "image/jpeg")}, **bearer(raw))
+    response = client.post("/api/matching/check", {"image": upload(copy_of(71), "p.jpg", "image/jpeg")}, **bearer(raw))
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["matches"][0]["number"] == work.number and body["matches"][0]["score"] >= body["threshold"]

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from artrights.accounts.tests.factories import organisation
 from artrights.core.services import PartyInput
 from artrights.registry import services
 from artrights.testing import SEES, access_mismatches
@@ -48,13 +49,7 @@ def actors(people, make_user):  # type: ignore[no-untyped-def]
     found["applicant"] = make_user("agency-applicant", "agency", organisation=agency)
     found["colleague"] = make_user("agency-colleague", "agency", organisation=agency)
     # The role's own user stands for an agency that did not file the work.
-    from artrights.accounts.models import Organisation, OrganisationKind
-    from artrights.core.identifiers import compose_uscc
-
-    other = Organisation.objects.create(
-        kind=OrganisationKind.AGENCY, name="另一家代理", uscc=compose_uscc("9", "1", "440300", "MA5T0003")
-    )
-    people["agency"].organisation = other
+    people["agency"].organisation = organisation(name="另一家代理")
     people["agency"].save()
     return found
 

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from artrights.matching.fingerprint import engine_id
-from artrights.matching.services import refingerprint_stale, stale_fingerprints
+from artrights.matching.selectors import stale_fingerprints
+from artrights.matching.services import refingerprint_stale
 
 
 class Command(BaseCommand):

@@ -1,0 +1,50 @@
+"""The back office for copy detection: reports and fingerprints are records, read-only; watched pages can be
+paused by an administrator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import MatchReport, MonitorHit, ReferenceFingerprint, WatchedPage
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(MatchReport)
+class MatchReportAdmin(ReadOnlyAdmin):
+    list_display = ["id", "created_at", "requester", "source_url", "evidence_log_index"]
+    list_filter = ["created_at"]
+    search_fields = ["source_url", "query_file__sha256"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReferenceFingerprint)
+class ReferenceFingerprintAdmin(ReadOnlyAdmin):
+    list_display = ["id", "work", "engine", "vocab_version", "active", "created_at", "deactivated_at"]
+    list_filter = ["active", "engine"]
+    exclude = ["data"]
+
+
+@admin.register(WatchedPage)
+class WatchedPageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["url", "owner", "interval_minutes", "active", "last_checked_at"]
+    list_filter = ["active"]
+    search_fields = ["url"]
+    readonly_fields = ["owner", "url", "created_at", "last_checked_at"]
+
+
+@admin.register(MonitorHit)
+class MonitorHitAdmin(ReadOnlyAdmin):
+    list_display = ["first_seen_at", "page", "image_url", "work", "score"]
