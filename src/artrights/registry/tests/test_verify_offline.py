@@ -408,3 +408,38 @@ def test_the_command_prints_no_traceback_for_a_damaged_certificate(
     assert result.returncode == 1
     assert result.stdout.startswith("无效 INVALID [pdf_signature]")
     assert "Traceback" not in result.stderr, result.stderr
+
+
+ISSUED_BEFORE = Path(__file__).parent / "fixtures" / "issued-2026-11-29"
+
+
+@pytest.mark.parametrize(
+    ("name", "first_checks"),
+    [
+        ("certificate.pdf", ["pdf_signature"]),
+        ("certificate.json", ["file_hash"]),
+        ("work.c2pa.png", ["c2pa", "c2pa_timestamp", "file_hash"]),
+    ],
+)
+def test_a_certificate_issued_by_an_earlier_version_still_verifies_offline(name: str, first_checks: list[str]) -> None:
+    # Made by the platform as it was before the code was reshaped; people hold such files for years.
+    args = [str(ISSUED_BEFORE / name), "--trust", str(ISSUED_BEFORE / "trust.json"), "--json"]
+    if name == "certificate.json":
+        args += ["--file", str(ISSUED_BEFORE / "original.png")]
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-m", "artrights.cli", "verify", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    verdict = json.loads(result.stdout)
+    assert verdict["valid"] and verdict["number"] == "粤数备字-2026-00000001"
+    assert verdict["passed"][: len(first_checks)] == first_checks
+    assert verdict["passed"][-4:] == ["statement", "inclusion_proof", "checkpoint_signature", "timestamp"]
+
+
+def test_a_certificate_issued_by_an_earlier_version_is_refused_when_tampered(tmp_path: Path) -> None:
+    trust = Trust.load(ISSUED_BEFORE / "trust.json")
+    bundle = json.loads((ISSUED_BEFORE / "certificate.json").read_text(encoding="utf-8"))
+    bundle["statement"]["number"] = "粤数备字-2026-00000002"
+    verdict = verify.verify_bytes(json.dumps(bundle, ensure_ascii=False).encode(), trust)
+    assert not verdict.ok and verdict.failed_check == "inclusion_proof"
