@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run test test-sqlite test-postgres lint bench clean-venv
+.PHONY: run test lint bench clean-venv
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ArtRights needs Python >= 3.11 (需要 Python 3.11 或更高版本)")'
@@ -18,17 +18,19 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 run: $(VENV)/.installed
 	$(BIN)/artrights serve
 
-# The whole suite on SQLite (browser tests included), then the database tests again on PostgreSQL when
-# DATABASE_URL points at one.
-test: $(VENV)/.installed
+# The gates first (what CI refuses), then the whole suite on SQLite (browser tests included), then the database
+# tests again on PostgreSQL when DATABASE_URL points at one.
+test: lint
 	env -u DATABASE_URL $(PYTEST) -n 2 --dist loadgroup
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$DATABASE_URL =="; \
 		$(PYTEST) -n 2 -m "uses_db and not browser" src; \
 	else echo "DATABASE_URL is not set: the PostgreSQL pass is skipped (.ci/run sets it)."; fi
 
+# ruff (lint and formatting) on everything, mypy --strict on the package (pyproject relaxes it for tests).
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src e2e bench conftest.py
+	$(BIN)/ruff check src e2e bench scripts conftest.py
+	$(BIN)/ruff format --check src e2e bench scripts conftest.py
 	$(BIN)/mypy src
 
 bench: $(VENV)/.installed
