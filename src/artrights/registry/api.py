@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from artrights.accounts.access import get_visible_or_404, visible_to
+from artrights.accounts.access import get_visible_or_404
 from artrights.core.services import PartyInput
 
 from . import actions, selectors, services
@@ -115,10 +115,7 @@ def _fields(data: ApplicationIn) -> dict:
 
 @router.get("/works", response=list[WorkOut], summary="Works I may see (mine, or all for registrars)")
 def list_works(request: HttpRequest, status: str | None = None):  # type: ignore[no-untyped-def]
-    works = visible_to(request.user, Work.objects.all())
-    if status:
-        works = works.filter(status=status)
-    return list(works[:200])
+    return list(selectors.works_for(request.user, status=status)[:200])
 
 
 @router.get("/works/{work_id}", response=WorkOut)

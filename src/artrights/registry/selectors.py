@@ -16,6 +16,16 @@ from .models import Pledge, PledgeConsent, PledgeStatus, Status, Work
 PUBLIC_STATUSES = (Status.REGISTERED, Status.FILED, Status.REVOKED)
 
 
+def works_for(user: Any, *, status: str | None = None) -> QuerySet[Work]:
+    """The works ``user`` may see (their own, their agency's, or all for registry staff), newest first."""
+    works = visible_to(user, Work.objects.all()).order_by("-created_at")
+    if status:
+        if status not in Status.values:
+            raise ValidationError(_("未知的状态：%(status)s") % {"status": status}, code="unknown_status")
+        works = works.filter(status=status)
+    return works
+
+
 def review_queue() -> QuerySet[Work]:
     """Applications waiting for a registrar, the oldest deadline first."""
     return (

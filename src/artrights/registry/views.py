@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from artrights.accounts.access import can, get_visible_or_404, require, visible_to
+from artrights.accounts.access import can, get_visible_or_404, require
 from artrights.core.messages import error_messages, form_error_messages
 from artrights.core.statemachine import TransitionNotAllowed
 
@@ -35,10 +35,8 @@ from .models import FileRole, Pledge, Status, Work
 
 @login_required
 def my_works(request: HttpRequest) -> HttpResponse:
-    works = visible_to(request.user, Work.objects.all()).order_by("-created_at")
     status = request.GET.get("status")
-    if status in Status.values:
-        works = works.filter(status=status)
+    works = selectors.works_for(request.user, status=status if status in Status.values else None)
     page = Paginator(works, 25).get_page(request.GET.get("page"))
     return render(request, "registry/my_works.html", {"page": page, "statuses": Status.choices, "status": status})
 
