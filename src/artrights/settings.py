@@ -10,8 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.utils.translation import gettext_lazy as _
+
+# Classes django-stubs types as generic (`admin.ModelAdmin[Work]`) become subscriptable at run time too.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 env = environ.Env()

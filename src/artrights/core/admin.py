@@ -1,17 +1,18 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import AuditEvent, CalendarOverride, Party, StoredFile
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(admin.ModelAdmin[Party]):
     list_display = ["name", "kind", "id_type", "id_number", "organisation", "created_at"]
     list_filter = ["kind", "id_type"]
     search_fields = ["name", "id_number"]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = [
         "at",
         "actor_label",
@@ -26,22 +27,22 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "object_id", "object_repr", "ip_address"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
 
 
 @admin.register(StoredFile)
-class StoredFileAdmin(admin.ModelAdmin):
+class StoredFileAdmin(admin.ModelAdmin[StoredFile]):
     list_display = ["original_name", "size", "sha256", "owner", "uploaded_at"]
     search_fields = ["original_name", "sha256"]
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(admin.ModelAdmin[CalendarOverride]):
     list_display = ["day", "is_workday", "note"]

@@ -128,6 +128,7 @@ def _before_save(sender: type[models.Model], instance: models.Model, raw: bool =
     if raw or not _audited(sender) or instance.pk is None or instance._state.adding:
         return
     old = sender._base_manager.filter(pk=instance.pk).first()
+    # An ad-hoc attribute carried from pre_save to post_save, read back with getattr.
     instance._audit_old = snapshot(old) if old is not None else None  # type: ignore[attr-defined]
 
 

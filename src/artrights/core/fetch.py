@@ -14,6 +14,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from http.client import HTTPMessage
+from typing import IO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -51,7 +53,9 @@ def _check_host(url: str) -> None:
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
     max_redirections = 5
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage, newurl: str
+    ) -> urllib.request.Request | None:
         _check_host(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 

@@ -14,7 +14,7 @@ from . import audit
 def client_ip(request: HttpRequest) -> str | None:
     # Behind a proxy the operator sets ARTRIGHTS_TRUST_X_FORWARDED_FOR; otherwise the header is client-controlled.
     if settings.ARTRIGHTS_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[0].strip()
     return request.META.get("REMOTE_ADDR") or None

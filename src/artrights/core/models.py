@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class PartyKind(models.TextChoices):
@@ -68,7 +71,7 @@ def _append_only(model: type[models.Model], change: str) -> ValidationError:
     return ValidationError(_("%(records)s只能追加，不能修改。") % {"records": name})
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[_M]):
     def update(self, **kwargs: Any) -> int:
         raise _append_only(self.model, "update")
 
@@ -154,7 +157,7 @@ class StoredFile(models.Model):
         return self.original_name
 
     @staticmethod
-    def digest(chunks) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    def digest(chunks: Iterable[bytes]) -> tuple[str, int]:
         h = hashlib.sha256()
         size = 0
         for chunk in chunks:

@@ -9,13 +9,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from .messages import with_field_labels
 from .models import Party, PartyKind, StoredFile
 
 
-def check_upload(upload: UploadedFile | None, request: Any = None) -> UploadedFile:
+def check_upload(upload: UploadedFile[bytes] | None, request: HttpRequest | None = None) -> UploadedFile[bytes]:
     """The upload, or a ValidationError that says why it is missing or too large."""
     limit_mb = settings.ARTRIGHTS_MAX_UPLOAD_BYTES / (1024 * 1024)
     if getattr(request, "upload_too_large", False) or (
@@ -30,7 +31,7 @@ def check_upload(upload: UploadedFile | None, request: Any = None) -> UploadedFi
 
 
 @transaction.atomic
-def store_file(*, owner: Any, upload: UploadedFile, request: Any = None) -> StoredFile:
+def store_file(*, owner: Any, upload: UploadedFile[bytes], request: HttpRequest | None = None) -> StoredFile:
     """Keep an uploaded file with its SHA-256; nothing is stored when the upload is refused."""
     upload = check_upload(upload, request)
     upload.seek(0)

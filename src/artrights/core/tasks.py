@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+
+from .background import db_periodic_task, db_task
 
 
 @db_task()

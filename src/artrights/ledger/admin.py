@@ -1,49 +1,52 @@
-from typing import Any
+from typing import TypeVar
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from .models import Checkpoint, Cosignature, LogEntry, LogHead, Witness
 
+_M = TypeVar("_M", bound=Model)
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     """The log is written only by its services; the back office may look, never touch."""
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
 
 @admin.register(LogHead)
-class LogHeadAdmin(ReadOnlyAdmin):
+class LogHeadAdmin(ReadOnlyAdmin[LogHead]):
     list_display = ["size", "updated_at"]
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(ReadOnlyAdmin):
+class LogEntryAdmin(ReadOnlyAdmin[LogEntry]):
     list_display = ["index", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["=index"]
 
 
-class CosignatureInline(admin.TabularInline):
+class CosignatureInline(admin.TabularInline[Cosignature, Checkpoint]):
     model = Cosignature
     fields = ["witness", "line", "created_at"]
     readonly_fields = ["witness", "line", "created_at"]
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Checkpoint | None = None) -> bool:
         return False
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(ReadOnlyAdmin):
+class CheckpointAdmin(ReadOnlyAdmin[Checkpoint]):
     list_display = ["id", "size", "created_at"]
     readonly_fields = ["size", "note", "key", "created_at"]
     exclude = ["root_hash", "timestamp_token"]
@@ -51,11 +54,11 @@ class CheckpointAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Witness)
-class WitnessAdmin(admin.ModelAdmin):
+class WitnessAdmin(admin.ModelAdmin[Witness]):
     list_display = ["name", "active", "created_at"]
     list_filter = ["active"]
     search_fields = ["name", "vkey"]
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Witness | None = None) -> bool:
         # Cosignatures point at their witness; retire a witness by deactivating it.
         return False

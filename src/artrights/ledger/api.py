@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -99,17 +100,17 @@ def _latest() -> Checkpoint:
 
 
 @router.get("/checkpoint", response=CheckpointOut, auth=None, summary="Latest signed checkpoint")
-def latest_checkpoint(request):  # type: ignore[no-untyped-def]
+def latest_checkpoint(request: HttpRequest) -> CheckpointOut:
     return CheckpointOut.of(_latest())
 
 
 @router.get("/key", response=KeyOut, auth=None, summary="The log's origin and verifier key")
-def verifier_key(request):  # type: ignore[no-untyped-def]
+def verifier_key(request: HttpRequest) -> KeyOut:
     return KeyOut(origin=keys.log_origin(), vkey=keys.log_verifier_key())
 
 
 @router.get("/entries/{index}", response=EntryOut, auth=None, summary="One log entry")
-def entry(request, index: int):  # type: ignore[no-untyped-def]
+def entry(request: HttpRequest, index: int) -> EntryOut:
     found = selectors.get_entry(index)
     if found is None:
         raise HttpError(404, _("没有第 %(index)s 条记录。") % {"index": index})
@@ -125,13 +126,13 @@ def entry(request, index: int):  # type: ignore[no-untyped-def]
 
 
 @router.get("/entries/{index}/proof", response=TlogProofOut, auth=None, summary="C2SP tlog-proof of an entry")
-def entry_proof(request, index: int):  # type: ignore[no-untyped-def]
+def entry_proof(request: HttpRequest, index: int) -> TlogProofOut:
     checkpoint = _latest()
     return TlogProofOut(index=index, checkpoint_size=checkpoint.size, proof=services.tlog_proof(index=index))
 
 
 @router.get("/proofs/inclusion", response=InclusionOut, auth=None, summary="RFC 9162 inclusion proof")
-def inclusion_proof(request, index: int, size: int | None = None):  # type: ignore[no-untyped-def]
+def inclusion_proof(request: HttpRequest, index: int, size: int | None = None) -> InclusionOut:
     """`size` defaults to the latest checkpoint's size."""
     tree_size = size if size is not None else _latest().size
     hashes = services.inclusion(index=index, size=tree_size)
@@ -141,7 +142,7 @@ def inclusion_proof(request, index: int, size: int | None = None):  # type: igno
 
 
 @router.get("/proofs/consistency", response=ConsistencyOut, auth=None, summary="RFC 9162 consistency proof")
-def consistency_proof(request, old_size: int, new_size: int | None = None):  # type: ignore[no-untyped-def]
+def consistency_proof(request: HttpRequest, old_size: int, new_size: int | None = None) -> ConsistencyOut:
     """`new_size` defaults to the latest checkpoint's size."""
     size2 = new_size if new_size is not None else _latest().size
     hashes = services.consistency(old_size=old_size, new_size=size2)
@@ -149,7 +150,7 @@ def consistency_proof(request, old_size: int, new_size: int | None = None):  # t
 
 
 @router.post("/cosignatures", response={201: CosignatureOut}, auth=None, summary="Submit a witness cosignature")
-def add_cosignature(request, payload: CosignatureIn):  # type: ignore[no-untyped-def]
+def add_cosignature(request: HttpRequest, payload: CosignatureIn) -> Status[CosignatureOut]:
     """`note`: the cosigned checkpoint (its body, a blank line, then signature lines incl. the witness's)."""
     checkpoint = services.checkpoint_for_note(note_text=payload.note)
     if checkpoint is None:

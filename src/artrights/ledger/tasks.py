@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+
+from artrights.core.background import db_periodic_task
 
 from . import services
 

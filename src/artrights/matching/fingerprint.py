@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import struct
 from dataclasses import dataclass, field
-from typing import Any
 
 import cv2
 import numpy as np
@@ -190,14 +189,14 @@ def _working_scale(w: int, h: int, max_side: int, min_side: int) -> float:
     return 1.0
 
 
-_SIFT_CACHE: dict[int, Any] = {}
+_SIFT_CACHE: dict[int, cv2.SIFT] = {}
 
 
-def _sift(n: int) -> Any:
+def _sift(n: int) -> cv2.SIFT:
     if n not in _SIFT_CACHE:
         # A lower contrast threshold than Lowe's 0.04 keeps features on flat drawings and blurred
         # copies; the index's Hamming check and RANSAC reject the extra noise.
-        _SIFT_CACHE[n] = cv2.SIFT_create(nfeatures=n, contrastThreshold=0.025)  # type: ignore[attr-defined]
+        _SIFT_CACHE[n] = cv2.SIFT.create(nfeatures=n, contrastThreshold=0.025)
     return _SIFT_CACHE[n]
 
 
@@ -223,7 +222,9 @@ def _stretch_contrast(gray: np.ndarray) -> np.ndarray:
     gain = min(255.0 / (hi - lo), MAX_CONTRAST_GAIN)
     mid = (lo + hi) / 2.0
     out = (gray.astype(np.float32) - mid) * gain + 127.5
-    return np.clip(out, 0, 255).astype(np.uint8)
+    # lo and hi come out of np.percentile untyped, and so does everything computed from them.
+    stretched: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
+    return stretched
 
 
 def _rootsift(desc: np.ndarray) -> np.ndarray:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
 
 from artrights.core import audit
+from artrights.core.background import db_periodic_task, db_task
 
 
 @db_task(retries=2, retry_delay=30)

@@ -88,7 +88,7 @@ def _normalise(img: Image.Image) -> list[int]:
     img = img.convert("RGB")
     # Trim a border of the top-left corner's colour (a frame or scanner margin). As in iscc-sdk,
     # differences up to 100 count as border, so JPEG noise around a frame does not defeat it.
-    border = Image.new("RGB", img.size, img.getpixel((0, 0)))  # type: ignore[arg-type]
+    border = Image.new("RGB", img.size, img.getpixel((0, 0)))
     diff = ImageChops.difference(img, border)
     box = ImageChops.add(diff, diff, 2.0, -100).getbbox()
     if box:

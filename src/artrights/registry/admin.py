@@ -4,12 +4,12 @@ from .models import Certificate, ClassLetter, ContractFiling, DuplicateWarning, 
 
 
 @admin.register(ClassLetter)
-class ClassLetterAdmin(admin.ModelAdmin):
+class ClassLetterAdmin(admin.ModelAdmin[ClassLetter]):
     list_display = ["work_type", "letter", "verified"]
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin):
+class WorkAdmin(admin.ModelAdmin[Work]):
     list_display = ["number", "flow_number", "title", "kind", "work_type", "status", "applicant", "registered_at"]
     list_filter = ["kind", "status", "work_type"]
     search_fields = ["number", "flow_number", "title"]
@@ -28,19 +28,19 @@ class WorkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(admin.ModelAdmin[Certificate]):
     list_display = ["work", "serial", "issued_at", "reason"]
     readonly_fields = ["work", "serial", "pdf", "bundle", "credentialed_image", "issued_at", "reason"]
 
 
 @admin.register(ContractFiling)
-class ContractFilingAdmin(admin.ModelAdmin):
+class ContractFilingAdmin(admin.ModelAdmin[ContractFiling]):
     list_display = ["number", "contract_type", "assignor", "assignee", "valid_from", "valid_until", "filed_at"]
     readonly_fields = ["number", "log_index", "commitment_salts"]
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(admin.ModelAdmin[Pledge]):
     list_display = ["number", "status", "pledgor", "pledgee", "secured_amount", "registered_at"]
     readonly_fields = ["number", "status", "log_index", "commitment_salts", "cancelled_at"]
 

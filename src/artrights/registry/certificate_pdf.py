@@ -22,7 +22,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -33,6 +33,7 @@ from artrights.proofs.bundle import Timestamper
 
 if TYPE_CHECKING:
     from fpdf import FPDF
+    from pyhanko.sign.timestamps import TimeStamper
 
 CERTIFICATE_ATTACHMENT = "certificate.json"
 SIGNATURE_FIELD = "ArtRightsCertificate"
@@ -340,17 +341,17 @@ def _proof_panel(pdf: FPDF, data: CertificateData) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _pyhanko_timestamper(timestamper: Timestamper) -> Any:
+def _pyhanko_timestamper(timestamper: Timestamper) -> TimeStamper:
     from asn1crypto import tsp
     from pyhanko.sign.timestamps import TimeStamper
 
-    class _LocalTimeStamper(TimeStamper):  # type: ignore[misc]
+    class _LocalTimeStamper(TimeStamper):
         """pyHanko asks for tokens through this; ours come from a callable, never the network."""
 
         async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
             return tsp.TimeStampResp.load(timestamper(req.dump()))
 
-    return _LocalTimeStamper()
+    return _LocalTimeStamper()  # type: ignore[no-untyped-call]  # pyHanko leaves TimeStamper.__init__ unannotated
 
 
 def sign_pdf(
@@ -381,7 +382,8 @@ def sign_pdf(
         # Only intermediates go with the leaf: a relying party brings its own root, and every
         # certificate in the CMS that the signature does not depend on (an extra root, a second
         # copy of the leaf) would be bytes anyone could change without the signature noticing.
-        cert_registry=SimpleCertificateStore.from_certs(certs[1:-1]),
+        # (pyhanko-certvalidator leaves from_certs unannotated.)
+        cert_registry=SimpleCertificateStore.from_certs(certs[1:-1]),  # type: ignore[no-untyped-call]
         embed_roots=False,
     )
     meta = signers.PdfSignatureMetadata(

@@ -7,6 +7,7 @@ idempotent: a work that already has a certificate for its current log entry gets
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from artrights.core import audit
+from artrights.core.pki import SigningIdentity
 from artrights.ledger import flows
 from artrights.ledger.keys import log_origin
 from artrights.proofs.bundle import dump_bundle
@@ -22,7 +24,7 @@ from artrights.timestamps import services as timestamps
 from . import statements
 from .certificate_pdf import CertificateData, render_certificate, sign_pdf
 from .keys import signing_identity
-from .models import Certificate, FileRole, Kind, Work
+from .models import Certificate, FileRole, Kind, Work, WorkFile
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
     return certificate
 
 
-def _credentialed_copy(sample, bundle: dict, identity) -> tuple[str, bytes] | None:  # type: ignore[no-untyped-def]
+def _credentialed_copy(sample: WorkFile, bundle: dict[str, Any], identity: SigningIdentity) -> tuple[str, bytes] | None:
     """The registered image with a C2PA manifest carrying the bundle and an ISCC soft binding, its signature
     time-stamped by the platform's TSA (like the PDF's).
 

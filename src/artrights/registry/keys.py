@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 
 from artrights.core.keyfiles import ensure_secret_file, keys_dir
-from artrights.core.pki import SigningIdentity, generate_signing_identity
+from artrights.core.pki import SigningIdentity, SigningKey, generate_signing_identity
 
 
 def _identity_file() -> bytes:
@@ -26,9 +27,10 @@ def _identity_file() -> bytes:
 
 @lru_cache(maxsize=1)
 def _load(pem: bytes) -> SigningIdentity:
-    key = serialization.load_pem_private_key(pem, password=None)
+    # The file holds the EC or RSA key `generate_signing_identity` made (or the one an operator put in its place).
+    key = cast(SigningKey, serialization.load_pem_private_key(pem, password=None))
     chain = tuple(x509.load_pem_x509_certificates(pem[pem.index(b"-----BEGIN CERTIFICATE-----") :]))
-    return SigningIdentity(key, chain)  # type: ignore[arg-type]
+    return SigningIdentity(key, chain)
 
 
 def signing_identity() -> SigningIdentity:

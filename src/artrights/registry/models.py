@@ -6,7 +6,7 @@ DOMAIN.md §1: the CPCC Z11 form fields (§1.4), the review state machine (§1.6
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core.statemachine import Transition, Workflow
+
+if TYPE_CHECKING:
+    from artrights.core.models import Party
 
 
 class WorkType(models.TextChoices):
@@ -270,7 +273,7 @@ class Work(models.Model):
     def is_granted(self) -> bool:
         return self.status in (Status.REGISTERED, Status.FILED)
 
-    def owners(self) -> models.QuerySet:
+    def owners(self) -> models.QuerySet[Party]:
         return self.parties.filter(workparty__role=PartyRole.OWNER)
 
     def clean(self) -> None:

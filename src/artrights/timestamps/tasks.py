@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from artrights.core.background import db_task
 
 
 @db_task(retries=3, retry_delay=60)
