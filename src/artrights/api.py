@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -57,28 +57,28 @@ api = NinjaAPI(
 
 
 @api.exception_handler(ValidationError)
-def _validation_error(request: HttpRequest, exc: ValidationError):  # type: ignore[no-untyped-def]
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     messages = exc.messages
     return api.create_response(request, {"detail": "；".join(messages), "errors": messages}, status=422)
 
 
 @api.exception_handler(PermissionDenied)
-def _forbidden(request: HttpRequest, exc: PermissionDenied):  # type: ignore[no-untyped-def]
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or _("您没有权限执行此操作。")}, status=403)
 
 
 @api.exception_handler(TransitionNotAllowed)
-def _conflict(request: HttpRequest, exc: TransitionNotAllowed):  # type: ignore[no-untyped-def]
+def _conflict(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
     return api.create_response(request, {"detail": in_user_language(exc), "allowed": exc.allowed}, status=409)
 
 
 @api.exception_handler(BilingualError)
-def _refused(request: HttpRequest, exc: BilingualError):  # type: ignore[no-untyped-def]
+def _refused(request: HttpRequest, exc: BilingualError) -> HttpResponse:
     return api.create_response(request, {"detail": in_user_language(exc), "code": exc.code}, status=422)
 
 
 @api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: AuthenticationError):  # type: ignore[no-untyped-def]
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"detail": _("需要登录或有效的API令牌。")}, status=401)
 
 

@@ -12,12 +12,12 @@ from .models import ApiToken, Organisation, User
 
 @rule(User, "view")
 def _view_user(user: Any, obj: User) -> bool:
-    return obj.pk == user.pk
+    return bool(obj.pk == user.pk)
 
 
 @rule(Organisation, "view")
 def _view_org(user: Any, obj: Organisation) -> bool:
-    return user.organisation_id == obj.pk
+    return bool(user.organisation_id == obj.pk)
 
 
 @rule(ApiToken, "issue")
@@ -27,7 +27,7 @@ def _issue_token(user: Any, obj: None) -> bool:
 
 @rule(ApiToken, "revoke")
 def _revoke_token(user: Any, obj: ApiToken) -> bool:
-    return obj.user_id == user.pk
+    return bool(obj.user_id == user.pk)
 
 
 @visible(ApiToken)

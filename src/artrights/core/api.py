@@ -3,11 +3,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.utils.translation import get_language
+from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from .identifiers import IdentifierError, parse_resident_id, parse_uscc
+from .messages import in_user_language
+from .models import StoredFile
 from .selectors import working_calendar
 from .services import store_file
 
@@ -23,7 +25,7 @@ class IdentifierCheckOut(Schema):
 
 
 @router.get("/identifiers/check", response=IdentifierCheckOut, auth=None, summary="Check a USCC or ID number")
-def check_identifier(request, kind: str, value: str):  # type: ignore[no-untyped-def]
+def check_identifier(request: HttpRequest, kind: str, value: str) -> IdentifierCheckOut:
     """kind = `uscc` (GB 32100 unified social credit code) or `resident_id` (GB 11643 citizen ID number)."""
     parser = {"uscc": lambda v: parse_uscc(v).code, "resident_id": lambda v: parse_resident_id(v).number}.get(kind)
     if parser is None:
@@ -31,9 +33,7 @@ def check_identifier(request, kind: str, value: str):  # type: ignore[no-untyped
     try:
         return IdentifierCheckOut(valid=True, normalised=parser(value))
     except IdentifierError as exc:
-        return IdentifierCheckOut(
-            valid=False, code=exc.code, position=exc.position, message=exc.message(get_language())
-        )
+        return IdentifierCheckOut(valid=False, code=exc.code, position=exc.position, message=in_user_language(exc))
 
 
 class WorkdaysOut(Schema):
@@ -44,7 +44,7 @@ class WorkdaysOut(Schema):
 
 
 @router.get("/workdays/add", response=WorkdaysOut, auth=None, summary="Add working days (mainland calendar)")
-def workdays_add(request, start: dt.date, days: int):  # type: ignore[no-untyped-def]
+def workdays_add(request: HttpRequest, start: dt.date, days: int) -> WorkdaysOut:
     calendar = working_calendar()
     due = calendar.add_working_days(start, days)
     return WorkdaysOut(start=start, working_days=days, due=due, provisional=calendar.is_provisional(start, due))
@@ -60,7 +60,7 @@ class FileOut(Schema):
 
 
 @router.post("/files", response={201: FileOut}, summary="Upload a file (kept with its SHA-256)")
-def upload_file(request, file: UploadedFile = File(None)):  # type: ignore[no-untyped-def]
+def upload_file(request: HttpRequest, file: File[UploadedFile | None] = None) -> Status[StoredFile]:
     return Status(201, store_file(owner=request.user, upload=file, request=request))
 
 
@@ -70,7 +70,7 @@ class HealthOut(Schema):
 
 
 @router.get("/health", response=HealthOut, auth=None, summary="Liveness and database check")
-def health(request):  # type: ignore[no-untyped-def]
+def health(request: HttpRequest) -> HealthOut:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HealthOut(status="ok", database=connection.vendor)

@@ -31,7 +31,7 @@ def check_upload(upload: UploadedFile[bytes] | None, request: HttpRequest | None
 
 
 @transaction.atomic
-def store_file(*, owner: Any, upload: UploadedFile[bytes], request: HttpRequest | None = None) -> StoredFile:
+def store_file(*, owner: Any, upload: UploadedFile[bytes] | None, request: HttpRequest | None = None) -> StoredFile:
     """Keep an uploaded file with its SHA-256; nothing is stored when the upload is refused."""
     upload = check_upload(upload, request)
     upload.seek(0)

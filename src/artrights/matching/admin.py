@@ -3,27 +3,30 @@ paused by an administrator."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from .models import MatchReport, MonitorHit, ReferenceFingerprint, WatchedPage
 
+_M = TypeVar("_M", bound=models.Model)
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
 
 @admin.register(MatchReport)
-class MatchReportAdmin(ReadOnlyAdmin):
+class MatchReportAdmin(ReadOnlyAdmin[MatchReport]):
     list_display = ["id", "created_at", "requester", "source_url", "evidence_log_index"]
     list_filter = ["created_at"]
     search_fields = ["source_url", "query_file__sha256"]
@@ -31,14 +34,14 @@ class MatchReportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReferenceFingerprint)
-class ReferenceFingerprintAdmin(ReadOnlyAdmin):
+class ReferenceFingerprintAdmin(ReadOnlyAdmin[ReferenceFingerprint]):
     list_display = ["id", "work", "engine", "vocab_version", "active", "created_at", "deactivated_at"]
     list_filter = ["active", "engine"]
     exclude = ["data"]
 
 
 @admin.register(WatchedPage)
-class WatchedPageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WatchedPageAdmin(admin.ModelAdmin[WatchedPage]):
     list_display = ["url", "owner", "interval_minutes", "active", "last_checked_at"]
     list_filter = ["active"]
     search_fields = ["url"]
@@ -46,5 +49,5 @@ class WatchedPageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(MonitorHit)
-class MonitorHitAdmin(ReadOnlyAdmin):
+class MonitorHitAdmin(ReadOnlyAdmin[MonitorHit]):
     list_display = ["first_seen_at", "page", "image_url", "work", "score"]

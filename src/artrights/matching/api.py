@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
@@ -43,30 +44,21 @@ class ReportOut(Schema):
         return services.threshold()
 
     @staticmethod
-    def resolve_matches(obj: MatchReport) -> list[dict]:
-        return obj.results
+    def resolve_matches(obj: MatchReport) -> list[dict[str, Any]]:
+        return list(obj.results)
 
 
 @router.post("/check", response={201: ReportOut}, summary="Match a suspect image (upload `image` or give `url`)")
-def check(request: HttpRequest, url: Form[str] = "", image: UploadedFile | None = File(None)):  # type: ignore[no-untyped-def]
-    if image is not None:
-        report = services.check_image(user=request.user, data=image.read(), name=image.name or "", request=request)
-    else:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
-        if not url:
-            raise ValidationError(_("请上传图片或填写图片网址。"))
-        report = services.check_url(user=request.user, url=url)
-    return Status(201, report)
+def check(request: HttpRequest, url: Form[str] = "", image: File[UploadedFile | None] = None) -> Status[MatchReport]:
+    return Status(201, services.check_suspect(user=request.user, upload=image, url=url, request=request))
 
 
 @router.get("/reports/{report_id}", response=ReportOut)
-def get_report(request: HttpRequest, report_id: int):  # type: ignore[no-untyped-def]
+def get_report(request: HttpRequest, report_id: int) -> MatchReport:
     return get_visible_or_404(request.user, MatchReport, pk=report_id)
 
 
 @router.post("/reports/{report_id}/evidence", response=dict, summary="Fix the report as evidence; returns the bundle")
-def fix_evidence(request: HttpRequest, report_id: int):  # type: ignore[no-untyped-def]
+def fix_evidence(request: HttpRequest, report_id: int) -> dict[str, Any]:
     report = get_visible_or_404(request.user, MatchReport, pk=report_id)
-    return services.fix_evidence(user=request.user, report=report).evidence_bundle
+    return services.fix_evidence(user=request.user, report=report).evidence_bundle or {}

@@ -20,9 +20,10 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -273,6 +274,17 @@ def check_url(*, user: Any, url: str) -> MatchReport:
         raise ValidationError(str(exc)) from None
     name = url.rstrip("/").rsplit("/", 1)[-1][:100] or "suspect"
     return check_image(user=user, data=fetched.body, name=name, source_url=fetched.url)
+
+
+def check_suspect(
+    *, user: Any, upload: UploadedFile[bytes] | None = None, url: str = "", request: HttpRequest | None = None
+) -> MatchReport:
+    """Check an uploaded image, or else the image at ``url``: what the check page and the API both ask for."""
+    if upload is not None:
+        return check_image(user=user, data=upload.read(), name=upload.name or "", request=request)
+    if not url:
+        raise ValidationError(_("请上传图片或填写图片网址。"), code="missing")
+    return check_url(user=user, url=url)
 
 
 # Watching pages ----------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +23,7 @@ class CheckForm(forms.Form):
     image = forms.FileField(label=gettext_lazy("疑似侵权图片"), required=False)
     url = forms.URLField(label=gettext_lazy("或图片网址"), required=False, max_length=1000, assume_scheme="https")
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("image") and not data.get("url"):
             raise ValidationError(gettext_lazy("请上传图片或填写图片网址。"))
@@ -39,13 +41,12 @@ def check(request: HttpRequest) -> HttpResponse:
     form = CheckForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            if form.cleaned_data.get("image"):
-                upload = form.cleaned_data["image"]
-                report = services.check_image(
-                    user=request.user, data=upload.read(), name=upload.name or "", request=request
-                )
-            else:
-                report = services.check_url(user=request.user, url=form.cleaned_data["url"])
+            report = services.check_suspect(
+                user=request.user,
+                upload=form.cleaned_data.get("image"),
+                url=form.cleaned_data.get("url") or "",
+                request=request,
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)

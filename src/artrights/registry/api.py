@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -14,7 +15,7 @@ from artrights.accounts.access import get_visible_or_404
 from artrights.core.services import PartyInput
 
 from . import actions, selectors, services
-from .models import Work
+from .models import ContractFiling, Pledge, Work
 
 router = Router(tags=["registry"])
 
@@ -32,14 +33,14 @@ class WorkOut(Schema):
     registered_at: dt.datetime | None
     review_due: dt.date | None
     log_index: int | None
-    duplicate_warnings: list[dict]
+    duplicate_warnings: list[dict[str, Any]]
 
     @staticmethod
     def resolve_status_label(obj: Work) -> str:
         return str(obj.get_status_display())
 
     @staticmethod
-    def resolve_duplicate_warnings(obj: Work) -> list[dict]:
+    def resolve_duplicate_warnings(obj: Work) -> list[dict[str, Any]]:
         return [
             {
                 "earlier_number": d.earlier.number,
@@ -108,23 +109,22 @@ def _owners(data: ApplicationIn) -> list[PartyInput]:
     return [PartyInput(**o.dict()) for o in data.owners]
 
 
-def _fields(data: ApplicationIn) -> dict:
-    fields = data.dict(exclude={"owners"})
-    return fields
+def _fields(data: ApplicationIn) -> dict[str, Any]:
+    return data.dict(exclude={"owners"})
 
 
 @router.get("/works", response=list[WorkOut], summary="Works I may see (mine, or all for registrars)")
-def list_works(request: HttpRequest, status: str | None = None):  # type: ignore[no-untyped-def]
+def list_works(request: HttpRequest, status: str | None = None) -> list[Work]:
     return list(selectors.works_for(request.user, status=status)[:200])
 
 
 @router.get("/works/{work_id}", response=WorkOut)
-def get_work(request: HttpRequest, work_id: int):  # type: ignore[no-untyped-def]
+def get_work(request: HttpRequest, work_id: int) -> Work:
     return get_visible_or_404(request.user, Work, pk=work_id)
 
 
 @router.post("/works", response={201: WorkOut}, summary="Create a registration application (multipart: data + samples)")
-def create_work(request: HttpRequest, data: Form[str], samples: list[UploadedFile] = File(...)):  # type: ignore[no-untyped-def]
+def create_work(request: HttpRequest, data: Form[str], samples: File[list[UploadedFile]]) -> Status[Work]:
     parsed = _parse(data)
     work = services.create_application(
         user=request.user,
@@ -137,7 +137,7 @@ def create_work(request: HttpRequest, data: Form[str], samples: list[UploadedFil
 
 
 @router.post("/digital-filings", response={201: WorkOut}, summary="数字作品备案: filing number and certificate at once")
-def digital_filing(request: HttpRequest, data: Form[str], image: UploadedFile = File(...)):  # type: ignore[no-untyped-def]
+def digital_filing(request: HttpRequest, data: Form[str], image: File[UploadedFile]) -> Status[Work]:
     parsed = _parse(data)
     work = services.file_digital_work(
         user=request.user,
@@ -152,7 +152,7 @@ def digital_filing(request: HttpRequest, data: Form[str], image: UploadedFile = 
 @router.post(
     "/works/{work_id}/actions/{action}", response=WorkOut, summary="Move an application: submit, accept, register…"
 )
-def act(request: HttpRequest, work_id: int, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
+def act(request: HttpRequest, work_id: int, action: str, payload: ActionIn) -> Work:
     work = get_visible_or_404(request.user, Work, pk=work_id)
     actions.perform(name=action, work=work, user=request.user, params=payload.dict())
     work.refresh_from_db()
@@ -164,12 +164,12 @@ def act(request: HttpRequest, work_id: int, action: str, payload: ActionIn):  # 
     response={200: dict, 404: MessageOut},
     summary="The proof bundle of the current certificate",
 )
-def certificate_bundle(request: HttpRequest, work_id: int):  # type: ignore[no-untyped-def]
+def certificate_bundle(request: HttpRequest, work_id: int) -> dict[str, Any] | Status[dict[str, str]]:
     work = get_visible_or_404(request.user, Work, pk=work_id)
     certificate = work.certificates.first()
     if certificate is None:
         return Status(404, {"detail": _("证书尚未签发。")})
-    return certificate.bundle
+    return dict(certificate.bundle)
 
 
 @router.get(
@@ -178,7 +178,7 @@ def certificate_bundle(request: HttpRequest, work_id: int):  # type: ignore[no-u
     auth=None,
     summary="A public registry record",
 )
-def public_record(request: HttpRequest, number: str):  # type: ignore[no-untyped-def]
+def public_record(request: HttpRequest, number: str) -> Work | Status[dict[str, str]]:
     work = selectors.public_record(number)
     if work is None:
         return Status(404, {"detail": _("没有这个登记号。")})
@@ -228,7 +228,7 @@ def _counterparty(data: CounterpartyIn) -> PartyInput:
 
 
 @router.post("/works/{work_id}/contracts", response={201: ContractOut}, summary="File a transfer or licence contract")
-def file_contract(request: HttpRequest, work_id: int, payload: ContractIn):  # type: ignore[no-untyped-def]
+def file_contract(request: HttpRequest, work_id: int, payload: ContractIn) -> Status[ContractFiling]:
     work = get_visible_or_404(request.user, Work, pk=work_id)
     filing = services.file_contract(
         user=request.user,
@@ -247,7 +247,7 @@ def file_contract(request: HttpRequest, work_id: int, payload: ContractIn):  # t
 
 
 @router.post("/works/{work_id}/pledges", response={201: PledgeOut}, summary="Register a copyright pledge (registrar)")
-def register_pledge(request: HttpRequest, work_id: int, payload: PledgeIn):  # type: ignore[no-untyped-def]
+def register_pledge(request: HttpRequest, work_id: int, payload: PledgeIn) -> Status[Pledge]:
     work = get_visible_or_404(request.user, Work, pk=work_id)
     pledge = services.register_pledge(
         registrar=request.user,
@@ -263,7 +263,7 @@ def register_pledge(request: HttpRequest, work_id: int, payload: PledgeIn):  # t
 
 
 @router.post("/works/{work_id}/reissue", response=dict, summary="Reissue the certificate (new serial)")
-def reissue(request: HttpRequest, work_id: int, payload: ActionIn):  # type: ignore[no-untyped-def]
+def reissue(request: HttpRequest, work_id: int, payload: ActionIn) -> dict[str, Any]:
     work = get_visible_or_404(request.user, Work, pk=work_id)
     certificate = services.reissue_certificate(work=work, user=request.user, reason=payload.reason)
     return {"serial": certificate.serial, "number": work.number}
@@ -275,7 +275,7 @@ class ChangeIn(Schema):
 
 
 @router.post("/works/{work_id}/change", response=WorkOut, summary="Change or supplement a registration (Z61)")
-def change(request: HttpRequest, work_id: int, payload: ChangeIn):  # type: ignore[no-untyped-def]
+def change(request: HttpRequest, work_id: int, payload: ChangeIn) -> Work:
     work = get_visible_or_404(request.user, Work, pk=work_id)
     fields = dict(payload.fields)
     for name in ("completed_on", "first_published_on"):

@@ -14,7 +14,7 @@ DEPARTMENT = {"registrar", "mediator", "mediation_admin", "supervisor", "inspect
 
 
 @pytest.fixture
-def actors(people):  # type: ignore[no-untyped-def]
+def actors(people):
     return dict(people)
 
 

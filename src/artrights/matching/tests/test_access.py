@@ -26,7 +26,7 @@ PAGE_TABLE = {
 
 
 @pytest.fixture
-def actors(people, make_user):  # type: ignore[no-untyped-def]
+def actors(people, make_user):
     return {**people, "requester": make_user("report-requester", "artist")}
 
 

@@ -73,7 +73,7 @@ def test_build_statement_commits_to_the_title_and_parties_without_revealing_them
     statement, openings = kit.statement()
     text = json.dumps(statement, ensure_ascii=False)
     assert "大芬村的清晨" not in text and "李明" not in text
-    assert statement["work"]["title"] == canonical.commit("大芬村的清晨", openings.title.salt)  # type: ignore[union-attr]
+    assert statement["work"]["title"] == canonical.commit("大芬村的清晨", openings.title.salt)
     assert [p["role"] for p in statement["parties"]] == ["owner", "author"]
     assert statement["registered_at"].endswith("Z")
 

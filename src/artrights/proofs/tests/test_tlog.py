@@ -149,7 +149,7 @@ def test_rekor_v2_entry_expressed_as_a_tlog_proof_verifies() -> None:
     entry = load_json("rekor-v2/bundle.json")["verificationMaterial"]["tlogEntries"][0]
     log_key = next(t for t in root["tlogs"] if t["logId"]["keyId"] == entry["logId"]["keyId"])
     origin = log_key["baseUrl"].removeprefix("https://")
-    verifier = note.verifier_from_public_key(origin, load_der_public_key(b64(log_key["publicKey"]["rawBytes"])))  # type: ignore[arg-type]
+    verifier = note.verifier_from_public_key(origin, load_der_public_key(b64(log_key["publicKey"]["rawBytes"])))
     ip = entry["inclusionProof"]
     text = TlogProof(int(ip["logIndex"]), tuple(b64(h) for h in ip["hashes"]), ip["checkpoint"]["envelope"]).to_text()
     ok = verify_tlog_proof(text, origin=origin, log_verifiers=[verifier], data=b64(entry["canonicalizedBody"]))

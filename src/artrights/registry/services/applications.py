@@ -34,7 +34,7 @@ VISUAL_TYPES = {"FINE_ART", "PHOTOGRAPHY", "ARCHITECTURE", "GRAPHIC", "MODEL"}
 class SampleInput:
     """An uploaded file with the role it plays in the application."""
 
-    upload: UploadedFile
+    upload: UploadedFile[bytes]
     role: str = FileRole.SAMPLE
 
 

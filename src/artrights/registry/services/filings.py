@@ -57,7 +57,7 @@ def file_contract(
     assignor: PartyInput,
     assignee: PartyInput,
     price_terms: str = "",
-    contract_file: UploadedFile | None = None,
+    contract_file: UploadedFile[bytes] | None = None,
     pledge_consents: list[PledgeConsent] | None = None,
 ) -> ContractFiling:
     """Record a transfer or licence contract. A pledged work needs the pledgee's recorded consent."""

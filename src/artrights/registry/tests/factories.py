@@ -40,7 +40,7 @@ OWNER = PartyInput(name="林画家", id_type="resident_id", id_number="110105194
 OTHER_OWNER = PartyInput(name="吴路人", id_type="resident_id", id_number="440304198801010015")
 
 
-def work_fields(**overrides):  # type: ignore[no-untyped-def]
+def work_fields(**overrides):
     fields = {
         "title": "大芬村的早晨",
         "work_type": "FINE_ART",

@@ -43,7 +43,7 @@ PLEDGE_TABLE = {
 
 
 @pytest.fixture
-def actors(people, make_user):  # type: ignore[no-untyped-def]
+def actors(people, make_user):
     agency = people["agency"].organisation
     found = dict(people)
     found["applicant"] = make_user("agency-applicant", "agency", organisation=agency)
@@ -55,7 +55,7 @@ def actors(people, make_user):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def filed_work(actors):  # type: ignore[no-untyped-def]
+def filed_work(actors):
     return services.create_application(
         user=actors["applicant"], fields=work_fields(), owners=[OWNER], files=samples(seed=31)
     )
