@@ -1,7 +1,27 @@
+"""The back office for core, and the read-only admin every app uses for records that serve as evidence."""
+
+from typing import TypeVar
+
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from .models import AuditEvent, CalendarOverride, Party, StoredFile
+
+_M = TypeVar("_M", bound=Model)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
+    """Rows written only by services (logs, reports, fingerprints): the back office may look, never touch."""
+
+    def has_add_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
+        return False
 
 
 @admin.register(Party)
@@ -12,7 +32,7 @@ class PartyAdmin(admin.ModelAdmin[Party]):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     list_display = [
         "at",
         "actor_label",
@@ -26,15 +46,6 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_filter = ["action", "object_type", "via"]
     search_fields = ["actor_label", "object_id", "object_repr", "ip_address"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
 
 
 @admin.register(StoredFile)

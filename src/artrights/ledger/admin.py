@@ -1,25 +1,11 @@
-from typing import TypeVar
-
 from django.contrib import admin
-from django.db.models import Model
 from django.http import HttpRequest
+
+from artrights.core.admin import ReadOnlyAdmin
 
 from .models import Checkpoint, Cosignature, LogEntry, LogHead, Witness
 
-_M = TypeVar("_M", bound=Model)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[_M]):
-    """The log is written only by its services; the back office may look, never touch."""
-
-    def has_add_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
-        return False
+# The log is written only by its services; the back office may look, never touch.
 
 
 @admin.register(LogHead)

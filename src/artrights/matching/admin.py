@@ -3,26 +3,11 @@ paused by an administrator."""
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from django.contrib import admin
-from django.db import models
-from django.http import HttpRequest
+
+from artrights.core.admin import ReadOnlyAdmin
 
 from .models import MatchReport, MonitorHit, ReferenceFingerprint, WatchedPage
-
-_M = TypeVar("_M", bound=models.Model)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[_M]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
-        return False
 
 
 @admin.register(MatchReport)

@@ -65,18 +65,7 @@ def test_a_pledge_blocks_a_licence_until_the_bank_consents_in_its_page(client, a
 
 
 def test_someone_else_cannot_record_the_banks_consent(client, artist, registrar, make_user, filed):
-    make_user("bank-2", "artist")
-    pledge = services.register_pledge(
-        registrar=registrar,
-        works=[filed],
-        pledgor=OWNER,
-        pledgee=PartyInput(
-            name=BANK["party_name"], id_type="uscc", id_number=BANK["party_id_number"], kind="organisation"
-        ),
-        rights=["reproduction"],
-        secured_amount=1000,
-        debt_term_end="2028-01-01",
-    )
+    pledge = _pledge(registrar, filed, make_user("bank-2", "artist"))
     client.force_login(artist)
     assert (
         client.post(f"/registry/pledges/{pledge.pk}/consents/", {**LICENSEE, "contract_type": "transfer"}).status_code
@@ -159,8 +148,9 @@ def test_a_registrar_changes_the_title_and_the_new_certificate_refers_to_the_old
     assert response.status_code == 422
 
 
-def _pledge_with_consent(registrar, filed, bank, contract_type="non_exclusive_licence"):
-    pledge = services.register_pledge(
+def _pledge(registrar, filed, bank):
+    """The work pledged to the bank, whose platform account is ``bank``."""
+    return services.register_pledge(
         registrar=registrar,
         works=[filed],
         pledgor=OWNER,
@@ -172,6 +162,10 @@ def _pledge_with_consent(registrar, filed, bank, contract_type="non_exclusive_li
         debt_term_end="2028-01-01",
         pledgee_user=bank,
     )
+
+
+def _pledge_with_consent(registrar, filed, bank, contract_type="non_exclusive_licence"):
+    pledge = _pledge(registrar, filed, bank)
     assignee = PartyInput(
         name=LICENSEE["party_name"], id_type="uscc", id_number=LICENSEE["party_id_number"], kind="organisation"
     )
