@@ -17,7 +17,7 @@ MODEL_ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._me
 
 
 @pytest.fixture
-def rows(people):  # type: ignore[no-untyped-def]
+def rows(people):
     """A little of everything: a party with no organisation, a file, a log with a checkpoint, a match report."""
     core_factories.party()
     core_factories.stored_file(owner=people["artist"])
