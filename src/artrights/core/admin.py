@@ -3,7 +3,7 @@
 from typing import TypeVar
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, URLField
 from django.http import HttpRequest
 
 from .models import AuditEvent, CalendarOverride, Party, StoredFile
@@ -13,6 +13,9 @@ _M = TypeVar("_M", bound=Model)
 
 class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     """Rows written only by services (logs, reports, fingerprints): the back office may look, never touch."""
+
+    # Django 6 reads a scheme-less URL as https; say so now rather than rely on the changing default.
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
