@@ -61,8 +61,17 @@ def browser():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh browser tab. Confirmation dialogs are accepted, as a user who means it would, and their questions
+    are kept in ``page.dialogs`` so a test can check that an irreversible act asked first."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.dialogs = []
+
+    def answer(dialog):  # type: ignore[no-untyped-def]
+        page.dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
     yield page
     context.close()
 

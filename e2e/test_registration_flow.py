@@ -83,7 +83,13 @@ def test_a_registrar_sees_the_duplicate_warning_and_registers_in_english(
     screenshot("registrar-duplicate-warning-en")
     page.get_by_test_id("action-accept").click()
     page.get_by_test_id("action-start_review").click()
+    # Another owner's work: registering asks for the registrar's conclusion and for confirmation.
     page.get_by_test_id("action-register").click()
     page.wait_for_load_state()
+    assert not page.get_by_test_id("work-number").count()
+    page.get_by_label("Screening note", exact=False).fill("The copier holds a written licence from the owner.")
+    page.get_by_test_id("action-register").click()
+    page.wait_for_load_state()
+    assert page.dialogs, "registering writes the public log: the page must ask first"
     assert page.get_by_test_id("work-number").inner_text().startswith("粤作登字-")
     screenshot("registrar-registered-en")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from artrights.core.images import ImageRejected, load_image
 from artrights.registry.models import FileRole, Work
+from artrights.registry.screening import LIVE
 
 from .fingerprint import extract
 from .models import ReferenceFingerprint
@@ -20,15 +21,18 @@ def fingerprint_granted_work(sender: Any, work: Work, **kwargs: Any) -> None:
     fingerprint_work_task(work.pk)
 
 
-def drop_revoked_work(sender: Any, work: Work, **kwargs: Any) -> None:
-    """A revoked work leaves the index at once (each process's next sync removes it)."""
+def drop_work(sender: Any, work: Work, **kwargs: Any) -> None:
+    """A revoked work, or a withdrawn or refused application, leaves the index (each process's next sync
+    removes it)."""
     ReferenceFingerprint.objects.filter(work=work, active=True).update(active=False, deactivated_at=timezone.now())
 
 
 def find_near_copies(sender: Any, work: Work, **kwargs: Any) -> list[tuple[Work, float]]:
-    """Answer the registry's duplicate check: granted works whose samples appear in ``work``'s samples."""
-    from .services import search
+    """Answer the registry's screening: granted works and pending applications whose samples appear in ``work``'s
+    samples. The application itself joins the index, so the applications after it are screened against it."""
+    from .services import fingerprint_work, search
 
+    fingerprint_work(work)
     found: list[tuple[Work, float]] = []
     samples = work.workfile_set.filter(role=FileRole.SAMPLE).exclude(iscc="").select_related("stored_file")
     for wf in samples:
@@ -38,5 +42,5 @@ def find_near_copies(sender: Any, work: Work, **kwargs: Any) -> list[tuple[Work,
             fingerprint = extract(load_image(data), query=True)
         except ImageRejected:
             continue
-        found += [(match.work, match.score) for match in search(fingerprint, exclude_work=work.pk)]
+        found += [(m.work, m.score) for m in search(fingerprint, exclude_work=work.pk, statuses=LIVE)]
     return found

@@ -37,7 +37,8 @@ from artrights.ledger import flows
 from artrights.ledger import services as ledger
 from artrights.ledger.keys import log_origin
 from artrights.proofs.statements import Openings, StatementType, iso_time
-from artrights.registry.models import FileRole, Status, Work, WorkFile
+from artrights.registry.models import FileRole, Work, WorkFile
+from artrights.registry.screening import GRANTED, LIVE
 
 from . import selectors
 from .fingerprint import Fingerprint, engine_id, extract
@@ -45,7 +46,6 @@ from .index import MatchIndex
 from .models import MatchReport, MonitorHit, PageCheck, ReferenceFingerprint, WatchedPage
 
 logger = logging.getLogger(__name__)
-GRANTED = (Status.REGISTERED, Status.FILED)
 
 
 def threshold() -> float:
@@ -67,9 +67,13 @@ def _fingerprint_sample(wf: WorkFile) -> Fingerprint | None:
 
 
 def fingerprint_work(work: Work) -> list[ReferenceFingerprint]:
-    """Fingerprint every sample image of a granted work (once)."""
-    if work.status not in GRANTED:  # a task queued before a revocation
+    """Fingerprint every sample image of a granted work or a pending application (once); a sample the applicant
+    took back in a correction leaves the index."""
+    if work.status not in LIVE:  # a task queued before a revocation or a withdrawal
         return []
+    ReferenceFingerprint.objects.filter(work=work, active=True).exclude(work_file__role=FileRole.SAMPLE).update(
+        active=False, deactivated_at=timezone.now()
+    )
     made = []
     for wf in WorkFile.objects.filter(work=work, role=FileRole.SAMPLE).exclude(iscc="").select_related("stored_file"):
         if ReferenceFingerprint.objects.filter(work_file=wf, active=True).exists():
@@ -206,9 +210,13 @@ class FoundWork:
     inliers: int
 
 
-def search(fp: Fingerprint, *, exclude_work: int | None = None, k: int = 10) -> list[FoundWork]:
-    """Registered works whose samples appear in the query fingerprint, best first, above the threshold."""
-    matches = reference_index().search(fp, k=k * 2, min_score=threshold())
+def search(
+    fp: Fingerprint, *, exclude_work: int | None = None, k: int = 10, statuses: tuple[str, ...] = GRANTED
+) -> list[FoundWork]:
+    """Works in ``statuses`` (registered ones unless a registrar screens pending applications too) whose samples
+    appear in the query fingerprint, best first, above the threshold."""
+    # Pending applications share the index with registered works; ask for more so filtering them keeps k.
+    matches = reference_index().search(fp, k=k * 4, min_score=threshold())
     by_pk = {
         rf.pk: rf
         for rf in ReferenceFingerprint.objects.filter(
@@ -218,7 +226,7 @@ def search(fp: Fingerprint, *, exclude_work: int | None = None, k: int = 10) -> 
     found: dict[int, FoundWork] = {}
     for m in matches:
         rf = by_pk.get(int(m.ref_id))
-        if rf is None or rf.work.status not in GRANTED or rf.work_id == exclude_work or rf.work_id in found:
+        if rf is None or rf.work.status not in statuses or rf.work_id == exclude_work or rf.work_id in found:
             continue
         found[rf.work_id] = FoundWork(rf.work, m.score, m.region, m.homography, m.inliers)
     return list(found.values())[:k]

@@ -1,7 +1,8 @@
 """The moves a person makes on an application, in one table the pages and the API both use.
 
 Each entry names the workflow transition, the access verb that allows it and the service that performs it, so
-a page offers exactly the buttons the API would accept, and neither can drift from the other.
+a page offers exactly the buttons the API would accept, and neither can drift from the other. Answering a
+correction notice carries fields and files, so it has its own form and API route (``services.correct``).
 """
 
 from __future__ import annotations
@@ -35,10 +36,20 @@ WORK_ACTIONS: dict[str, WorkAction] = {
     for a in (
         WorkAction("submit", "submit", "applicant", lambda w, u, p: services.submit(work=w, user=u)),
         WorkAction("withdraw", "withdraw", "applicant", lambda w, u, p: services.withdraw(work=w, user=u)),
-        WorkAction("correct", "correct", "applicant", lambda w, u, p: services.correct(work=w, user=u)),
         WorkAction("accept", "review", "registrar", lambda w, u, p: services.accept(work=w, registrar=u)),
         WorkAction("start_review", "review", "registrar", lambda w, u, p: services.start_review(work=w, registrar=u)),
-        WorkAction("register", "review", "registrar", lambda w, u, p: services.register(work=w, registrar=u)),
+        WorkAction(
+            "register",
+            "review",
+            "registrar",
+            lambda w, u, p: services.register(work=w, registrar=u, screening_note=str(p.get("screening_note", ""))),
+        ),
+        WorkAction(
+            "release",
+            "review",
+            "registrar",
+            lambda w, u, p: services.release(work=w, registrar=u, screening_note=str(p.get("screening_note", ""))),
+        ),
         WorkAction(
             "request_correction",
             "review",

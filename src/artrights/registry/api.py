@@ -96,6 +96,7 @@ class ActionIn(Schema):
     notice: str = ""
     ground: str = ""
     reason: str = ""
+    screening_note: str = ""
 
 
 def _parse(payload: str) -> ApplicationIn:

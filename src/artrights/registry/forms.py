@@ -12,6 +12,7 @@ from .models import (
     ECONOMIC_RIGHTS,
     ContractType,
     CreationNature,
+    FileRole,
     ObtainMode,
     OwnershipMode,
     PublishStatus,
@@ -20,6 +21,10 @@ from .models import (
     Right,
     WorkType,
 )
+from .services import SampleInput
+
+# A browser's date picker takes and gives ISO dates, whatever the page's language.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -66,20 +71,20 @@ def parse_authors(text: str) -> list[dict[str, str]]:
     return authors
 
 
-class ApplicationForm(OwnerFields):
+class WorkFieldsForm(forms.Form):
+    """The work's particulars of the CPCC form (DOMAIN.md §1.4), shared by the application and its corrections."""
+
     title = forms.CharField(label=_("作品名称"), max_length=200)
     work_type = forms.ChoiceField(label=_("作品类别"), choices=WorkType.choices, initial=WorkType.FINE_ART)
     work_type_desc = forms.CharField(label=_("类别说明"), max_length=200, required=False)
     authors = forms.CharField(label=_("作者（每行一位，可写“姓名/署名”）"), widget=forms.Textarea(attrs={"rows": 2}))
     creation_nature = forms.ChoiceField(label=_("作品创作性质"), choices=CreationNature.choices)
-    completed_on = forms.DateField(label=_("创作完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = forms.DateField(label=_("创作完成日期"), widget=DATE)
     creation_city = forms.CharField(label=_("创作完成地点（城市）"), max_length=64, required=False)
     publish_status = forms.ChoiceField(
         label=_("发表状态"), choices=PublishStatus.choices, initial=PublishStatus.UNPUBLISHED
     )
-    first_published_on = forms.DateField(
-        label=_("首次发表日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    first_published_on = forms.DateField(label=_("首次发表日期"), required=False, widget=DATE)
     first_published_city = forms.CharField(label=_("首次发表地点（城市）"), max_length=64, required=False)
     obtain_mode = forms.ChoiceField(label=_("权利取得方式"), choices=ObtainMode.choices)
     ownership_mode = forms.ChoiceField(label=_("权利归属方式"), choices=OwnershipMode.choices)
@@ -92,8 +97,6 @@ class ApplicationForm(OwnerFields):
     description = forms.CharField(
         label=_("作品说明书（创作目的、创作过程、独创性）"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    samples = MultipleFileField(label=_("作品样本"))
-    ownership_proofs = MultipleFileField(label=_("权属证明（可选）"), required=False)
 
     def work_fields(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -114,12 +117,66 @@ class ApplicationForm(OwnerFields):
             "description": d["description"],
         }
 
+    @staticmethod
+    def initial_of(work: Any) -> dict[str, Any]:
+        """The work's current particulars as form values (authors one per line, ``姓名/署名``)."""
+        names = WorkFieldsForm.base_fields
+        initial = {name: getattr(work, name) for name in names if name != "authors"}
+        initial["authors"] = "\n".join(
+            a["name"] if a.get("signature", a["name"]) == a["name"] else f"{a['name']}/{a['signature']}"
+            for a in work.authors
+        )
+        return initial
+
+
+class ApplicationForm(OwnerFields, WorkFieldsForm):
+    samples = MultipleFileField(label=_("作品样本"))
+    ownership_proofs = MultipleFileField(label=_("权属证明（可选）"), required=False)
+
+
+class CorrectionForm(WorkFieldsForm):
+    """The applicant's answer to a correction notice: the particulars as they should be, materials added or taken
+    back, and an explanation."""
+
+    add_samples = MultipleFileField(label=_("补充或替换的作品样本（可选）"), required=False)
+    add_proofs = MultipleFileField(label=_("补充的权属证明（可选）"), required=False)
+    withdraw_files = forms.MultipleChoiceField(
+        label=_("撤下的材料（保留在记录中）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("补正说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, work: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", self.initial_of(work))
+        super().__init__(*args, **kwargs)
+        current = work.workfile_set.exclude(role="superseded").select_related("stored_file").order_by("pk")
+        field = self.fields["withdraw_files"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(wf.pk), f"{wf.get_role_display()}：{wf.stored_file.original_name}") for wf in current]
+
+    def changed_work_fields(self, work: Any) -> dict[str, Any]:
+        """Only the particulars that differ from the work's, so the record shows what was really changed."""
+        return {name: value for name, value in self.work_fields().items() if getattr(work, name) != value}
+
+    def new_files(self) -> list[SampleInput]:
+        d = self.cleaned_data
+        return [SampleInput(f) for f in d.get("add_samples") or []] + [
+            SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in d.get("add_proofs") or []
+        ]
+
+
+class ScreeningNoteForm(forms.Form):
+    """What a registrar concluded about a work that equals or resembles another owner's work."""
+
+    screening_note = forms.CharField(
+        label=_("核查说明（为什么这不是他人作品的复制品）"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
 
 class DigitalFilingForm(OwnerFields):
     title = forms.CharField(label=_("作品名称"), max_length=200)
     work_type = forms.ChoiceField(label=_("作品类别"), choices=WorkType.choices, initial=WorkType.FINE_ART)
     authors = forms.CharField(label=_("作者（每行一位）"), widget=forms.Textarea(attrs={"rows": 2}))
-    completed_on = forms.DateField(label=_("创作完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = forms.DateField(label=_("创作完成日期"), widget=DATE)
     image = forms.FileField(label=_("作品图片"))
 
     def work_fields(self) -> dict[str, Any]:
@@ -177,8 +234,8 @@ class ContractForm(CounterpartyFields):
         label=_("权利种类"), choices=ECONOMIC_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     territory = forms.CharField(label=_("地域范围"), max_length=100, initial="中国大陆")
-    valid_from = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("终止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("起始日期"), widget=DATE)
+    valid_until = forms.DateField(label=_("终止日期"), required=False, widget=DATE)
     price_terms = forms.CharField(label=_("价款/许可使用费"), max_length=300, required=False)
     contract_file = forms.FileField(label=_("合同文件（可选）"), required=False)
 
@@ -188,7 +245,7 @@ class PledgeForm(CounterpartyFields):
         label=_("出质权利"), choices=ECONOMIC_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     secured_amount = forms.DecimalField(label=_("担保债权数额（元）"), max_digits=16, decimal_places=2, min_value=0)
-    debt_term_end = forms.DateField(label=_("债务履行期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    debt_term_end = forms.DateField(label=_("债务履行期限"), widget=DATE)
     pledgee_username = forms.CharField(label=_("质权人平台账户（用于记录同意）"), max_length=150, required=False)
 
 

@@ -101,6 +101,7 @@ class Status(models.TextChoices):
     ACCEPTED = "accepted", _("已受理")
     UNDER_REVIEW = "under_review", _("审核中")
     CORRECTION_REQUIRED = "correction_required", _("待补正")
+    HELD = "held", _("待人工审查")
     REGISTERED = "registered", _("已登记")
     FILED = "filed", _("已备案")
     REFUSED = "refused", _("不予登记")
@@ -109,7 +110,8 @@ class Status(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
-# DOMAIN.md §1.6. Digital filings skip acceptance and review: formal checks only.
+# DOMAIN.md §1.6. Digital filings skip acceptance and review (formal checks only), unless their image matches
+# another owner's work: then they are held until a registrar releases or refuses them.
 REGISTRATION_FLOW = Workflow(
     [
         Transition.of("submit", Status.DRAFT, Status.SUBMITTED),
@@ -118,7 +120,7 @@ REGISTRATION_FLOW = Workflow(
         Transition.of("request_correction", Status.UNDER_REVIEW, Status.CORRECTION_REQUIRED),
         Transition.of("correct", Status.CORRECTION_REQUIRED, Status.UNDER_REVIEW),
         Transition.of("deem_withdrawn", Status.CORRECTION_REQUIRED, Status.WITHDRAWN_DEEMED),
-        Transition.of("refuse", [Status.SUBMITTED, Status.UNDER_REVIEW], Status.REFUSED),
+        Transition.of("refuse", [Status.SUBMITTED, Status.UNDER_REVIEW, Status.HELD], Status.REFUSED),
         Transition.of("register", Status.UNDER_REVIEW, Status.REGISTERED),
         Transition.of(
             "withdraw",
@@ -128,10 +130,13 @@ REGISTRATION_FLOW = Workflow(
                 Status.ACCEPTED,
                 Status.UNDER_REVIEW,
                 Status.CORRECTION_REQUIRED,
+                Status.HELD,
             ],
             Status.WITHDRAWN,
         ),
         Transition.of("file", Status.SUBMITTED, Status.FILED),
+        Transition.of("hold", Status.SUBMITTED, Status.HELD),
+        Transition.of("release", Status.HELD, Status.FILED),
         Transition.of("revoke", [Status.REGISTERED, Status.FILED], Status.REVOKED),
     ]
 )
@@ -151,6 +156,7 @@ class RefusalGround(models.TextChoices):
     TERM_EXPIRED = "term_expired", _("超过著作权保护期")
     BANNED = "banned", _("依法禁止出版、传播的作品")
     INCOMPLETE = "incomplete", _("材料不全或不符合要求")
+    NOT_OWNER = "not_owner", _("申请人不是著作权人（与他人作品相同或实质相似）")
 
 
 class ClassLetter(models.Model):
@@ -273,6 +279,15 @@ class Work(models.Model):
     def is_granted(self) -> bool:
         return self.status in (Status.REGISTERED, Status.FILED)
 
+    def rights_labels(self) -> list[str]:
+        """The rights claimed, as their names (the form's labels) in the active language."""
+        labels = dict(Right.choices)
+        return [str(labels.get(right, right)) for right in self.rights]
+
+    def first_sample(self) -> WorkFile | None:
+        """The sample that represents the work (the first one the applicant gave)."""
+        return self.workfile_set.filter(role=FileRole.SAMPLE).select_related("stored_file").order_by("pk").first()
+
     def owners(self) -> models.QuerySet[Party]:
         return self.parties.filter(workparty__role=PartyRole.OWNER)
 
@@ -321,6 +336,9 @@ class FileRole(models.TextChoices):
     DESCRIPTION = "description", _("作品说明书")
     OWNERSHIP_PROOF = "ownership_proof", _("权属证明")
     IDENTITY = "identity", _("身份证明")
+    POWER_OF_ATTORNEY = "power_of_attorney", _("授权委托书")
+    # A file the applicant took back in a correction: kept, never deleted, so the record shows what was replaced.
+    SUPERSEDED = "superseded", _("已撤下的材料")
 
 
 class WorkFile(models.Model):
@@ -335,22 +353,99 @@ class WorkFile(models.Model):
         return f"{self.get_role_display()}: {self.stored_file}"
 
 
+class Correction(models.Model):
+    """One correction notice and the applicant's answer to it (DOMAIN.md §1.6): what the registrar asked, by when,
+    and exactly what the applicant changed, so the registrar reviews the difference rather than the whole file."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="corrections")
+    round = models.PositiveIntegerField(_("轮次"))
+    notice = models.TextField(_("补正通知"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("通知人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("通知时间"), auto_now_add=True)
+    due = models.DateField(_("补正期限"))
+    answered_at = models.DateTimeField(_("补正时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("补正人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changes = models.JSONField(_("修改的事项"), default=dict, blank=True)  # field -> [before, after] as shown
+    files_added = models.JSONField(_("补充的材料"), default=list, blank=True)  # [{role, name, sha256}]
+    files_removed = models.JSONField(_("撤下的材料"), default=list, blank=True)
+    note = models.TextField(_("补正说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("补正")
+        verbose_name_plural = _("补正")
+        ordering = ["round"]
+        constraints = [models.UniqueConstraint(fields=["work", "round"], name="correction_round_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.work} #{self.round}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class ScreeningStage(models.TextChoices):
+    APPLICATION = "application", _("申请时")
+    SUBMISSION = "submission", _("提交时")
+    ACCEPTANCE = "acceptance", _("受理时")
+    GRANT = "grant", _("登记前")
+
+
+class Resolution(models.TextChoices):
+    OPEN = "", _("待核查")
+    CLEARED = "cleared", _("已核查，不影响登记")
+    UPHELD = "upheld", _("已核查，成立")
+
+
 class DuplicateWarning(models.Model):
-    """An earlier granted work the application's sample matches (exact hash now; the matcher plugs in)."""
+    """Another work (granted or pending) that this application's sample equals or resembles.
+
+    Found when the application is created, submitted, accepted and before it is granted; a registrar resolves a
+    warning about another owner's work before registering or filing it (the decision stays on record).
+    """
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="duplicate_warnings")
-    earlier = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="+")
+    earlier = models.ForeignKey(Work, verbose_name=_("相同或相似的作品"), on_delete=models.PROTECT, related_name="+")
     method = models.CharField(_("方法"), max_length=20)  # "sha256" or "matcher"
     score = models.FloatField(_("相似度"))
     same_owner = models.BooleanField(_("同一权利人"))
+    stage = models.CharField(
+        _("发现于"), max_length=20, choices=ScreeningStage.choices, default=ScreeningStage.APPLICATION
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    resolution = models.CharField(_("核查结论"), max_length=20, choices=Resolution.choices, default="", blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核查人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    resolution_note = models.TextField(_("核查说明"), blank=True)
 
     class Meta:
         verbose_name = _("重复登记提示")
         verbose_name_plural = _("重复登记提示")
+        constraints = [models.UniqueConstraint(fields=["work", "earlier"], name="duplicate_warning_unique")]
 
     def __str__(self) -> str:
         return f"{self.work} ~ {self.earlier} ({self.score:.2f})"
+
+    @property
+    def blocks_grant(self) -> bool:
+        """Another owner's work, not yet cleared by a registrar."""
+        return not self.same_owner and self.resolution == Resolution.OPEN
 
 
 class Certificate(models.Model):

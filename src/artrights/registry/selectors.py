@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from artrights.accounts.access import visible_to
 from artrights.accounts.models import User
+from artrights.core.images import ImageRejected, open_image
+from artrights.core.selectors import working_calendar
 
-from .models import Pledge, PledgeConsent, PledgeStatus, Status, Work
+from .models import (
+    DuplicateWarning,
+    FileRole,
+    Kind,
+    Pledge,
+    PledgeConsent,
+    PledgeStatus,
+    Resolution,
+    Status,
+    Work,
+    WorkFile,
+)
+from .screening import LIVE
 
 PUBLIC_STATUSES = (Status.REGISTERED, Status.FILED, Status.REVOKED)
 
@@ -26,15 +42,62 @@ def works_for(user: Any, *, status: str | None = None) -> QuerySet[Work]:
     return works
 
 
-def review_queue() -> QuerySet[Work]:
-    """Applications waiting for a registrar, the oldest deadline first."""
-    return (
-        Work.objects.filter(
-            status__in=[Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.CORRECTION_REQUIRED]
-        )
-        .prefetch_related("duplicate_warnings")
-        .order_by("review_due", "submitted_at")
+QUEUE_STATUSES = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.UNDER_REVIEW,
+    Status.CORRECTION_REQUIRED,
+    Status.HELD,
+)
+QUEUE_ORDERS = {
+    "due": ("review_due", "submitted_at"),
+    "submitted": ("submitted_at",),
+    "-submitted": ("-submitted_at",),
+    "title": ("title", "submitted_at"),
+}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    work: Work
+    working_days_left: int | None  # None: no review clock yet (not accepted)
+    flagged: bool  # another owner's work found and not yet resolved
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days_left is not None and self.working_days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.working_days_left if self.working_days_left is not None and self.working_days_left < 0 else 0
+
+
+def review_queue(*, status: str = "", kind: str = "", flagged_only: bool = False, order: str = "due") -> list[QueueRow]:
+    """Applications waiting for a registrar: the nearest deadline first unless ``order`` says otherwise, with the
+    working days left on each review clock and whether screening found another owner's work."""
+    works = Work.objects.filter(status__in=QUEUE_STATUSES).select_related("applicant", "agent")
+    if status in QUEUE_STATUSES:
+        works = works.filter(status=status)
+    if kind in Kind.values:
+        works = works.filter(kind=kind)
+    flagged_ids = set(
+        DuplicateWarning.objects.filter(
+            work__in=works, same_owner=False, resolution=Resolution.OPEN, earlier__status__in=LIVE
+        ).values_list("work_id", flat=True)
     )
+    if flagged_only:
+        works = works.filter(pk__in=flagged_ids)
+    works = works.order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["due"]))
+    calendar = working_calendar()
+    today = timezone.localdate()
+    return [
+        QueueRow(
+            work=w,
+            working_days_left=calendar.working_days_between(today, w.review_due) if w.review_due else None,
+            flagged=w.pk in flagged_ids,
+        )
+        for w in works
+    ]
 
 
 def public_search(query: str, limit: int = 50) -> QuerySet[Work]:
@@ -72,3 +135,32 @@ def pledgee_account(username: str) -> Any:
     if account is None:
         raise ValidationError(_("没有用户名为“%(name)s”的账户。") % {"name": username})
     return account
+
+
+# Formats a browser shows safely from our origin; an upload in any other format is only ever downloaded.
+_INLINE_IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+def materials(work: Work) -> QuerySet[WorkFile]:
+    """The application's materials, samples first, then what the applicant took back in corrections."""
+    return work.workfile_set.select_related("stored_file").order_by(
+        Case(When(role=FileRole.SAMPLE, then=0), When(role=FileRole.SUPERSEDED, then=2), default=1), "pk"
+    )
+
+
+def inline_image_type(work_file: WorkFile) -> str | None:
+    """The content type to show a material in the page with, or None to offer it only as a download: only
+    samples the platform decoded as pictures (they have a size), in a format a browser renders safely."""
+    if work_file.width is None:
+        return None
+    with work_file.stored_file.file.open("rb") as fh:
+        try:
+            fmt = open_image(fh.read(1024 * 1024)).format or ""  # the header is in the first bytes
+        except ImageRejected:
+            return None
+    return _INLINE_IMAGE_TYPES.get(fmt)
+
+
+def screening_findings(work: Work) -> QuerySet[DuplicateWarning]:
+    """What screening found for ``work``: the other works, another owner's first, then by score."""
+    return work.duplicate_warnings.select_related("earlier", "resolved_by").order_by("same_owner", "-score", "pk")

@@ -2,8 +2,10 @@
 
 - ``work_granted`` / ``work_revoked`` (sender=Work, work=<Work>): sent after the transaction commits, so
   receivers (fingerprinting, indexing) see the committed state.
-- ``near_copy_search`` (sender=Work, work=<Work>): sent while an application is being checked for
-  duplicates; each receiver returns an iterable of ``(earlier granted Work, score)`` it found in the
+- ``work_closed`` (sender=Work, work=<Work>): an application was withdrawn, refused or deemed withdrawn after
+  commit; it no longer counts when later applications are screened.
+- ``near_copy_search`` (sender=Work, work=<Work>): sent while an application is screened for duplicates; each
+  receiver returns an iterable of ``(Work, score)``: granted works and pending applications it found in the
   application's samples (the copy-detection engine answers with cropped, recoloured or photographed copies).
   With no receiver connected, only exact copies (same file hash) are found.
 """
@@ -12,4 +14,5 @@ from django.dispatch import Signal
 
 work_granted = Signal()
 work_revoked = Signal()
+work_closed = Signal()
 near_copy_search = Signal()

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,21 +16,23 @@ from artrights.accounts.access import can, get_visible_or_404, require
 from artrights.core.messages import error_messages, form_error_messages
 from artrights.core.statemachine import TransitionNotAllowed
 
-from . import actions, selectors, services
+from . import actions, screening, selectors, services
 from .forms import (
     ApplicationForm,
     ChangeForm,
     ConsentForm,
     ContractForm,
+    CorrectionForm,
     CorrectionNoticeForm,
     DigitalFilingForm,
     PledgeForm,
     RefusalForm,
     ReissueForm,
     RevocationForm,
+    ScreeningNoteForm,
     VerifyUploadForm,
 )
-from .models import FileRole, Pledge, Status, Work
+from .models import FileRole, Kind, Pledge, Status, Work
 
 
 @login_required
@@ -93,18 +95,24 @@ def file_digital(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_visible_or_404(request.user, Work, pk=pk)
     user = request.user
+    registrar_actions = actions.offered(user, work, "registrar")
     return render(
         request,
         "registry/detail.html",
         {
             "work": work,
-            "files": work.workfile_set.select_related("stored_file"),
-            "owners": work.owners(),
-            "warnings": work.duplicate_warnings.select_related("earlier"),
+            "files": selectors.materials(work),
+            "parties": work.workparty_set.select_related("party").order_by("role", "pk"),
+            "warnings": selectors.screening_findings(work),
+            "unresolved": screening.blocking(work).exists(),
+            "corrections": work.corrections.select_related("requested_by", "answered_by"),
+            "is_reviewer": can(user, "review", work),
             "certificate": work.certificates.first(),
             "applicant_actions": actions.offered(user, work, "applicant"),
-            "registrar_actions": [a for a in actions.offered(user, work, "registrar") if a != "revoke"],
-            "can_revoke": "revoke" in actions.offered(user, work, "registrar"),
+            "can_correct": work.status == Status.CORRECTION_REQUIRED and can(user, "correct", work),
+            "registrar_actions": [a for a in registrar_actions if a != "revoke"],
+            "can_revoke": "revoke" in registrar_actions,
+            "screening_form": ScreeningNoteForm(),
             "can_file_contract": work.is_granted and can(user, "file_contract", work),
             "can_pledge": work.is_granted and can(user, "register_pledge", work),
             "can_change": work.is_granted and can(user, "change", work),
@@ -139,9 +147,62 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant's answer to a correction notice: change particulars, add or take back materials, explain."""
+    work = get_visible_or_404(request.user, Work, pk=pk)
+    require(request.user, "correct", work)
+    form = CorrectionForm(request.POST or None, request.FILES or None, work=work)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct(
+                work=work,
+                user=request.user,
+                fields=form.changed_work_fields(work),
+                files=form.new_files(),
+                withdraw_files=[int(pk) for pk in form.cleaned_data["withdraw_files"]],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("补正已提交，审核期限重新计算。"))
+            return redirect("registry:detail", pk=work.pk)
+    elif request.method == "POST" and getattr(request, "upload_too_large", False):
+        form.add_error(None, _("上传内容过大，未保存任何内容。"))
+    notice = work.corrections.filter(answered_at=None).order_by("-round").first()
+    return render(request, "registry/correct.html", {"work": work, "form": form, "notice": notice})
+
+
+@login_required
+def work_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
+    """One of the application's materials, for the applicant side and the registry staff. A picture the platform
+    decoded is shown in the page; anything else is only downloaded (never rendered from our origin)."""
+    work = get_visible_or_404(request.user, Work, pk=pk)
+    found = get_object_or_404(work.workfile_set.select_related("stored_file"), pk=file_id)
+    stored = found.stored_file
+    inline_type = selectors.inline_image_type(found)
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=inline_type is None,
+        filename=stored.original_name,
+        content_type=inline_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     require(request.user, "review", Work)
-    return render(request, "registry/review_queue.html", {"works": selectors.review_queue()})
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    flagged, order = request.GET.get("flagged") == "1", request.GET.get("order", "due")
+    rows = selectors.review_queue(status=status, kind=kind, flagged_only=flagged, order=order)
+    chosen = {"status": status, "kind": kind, "flagged": flagged, "order": order}
+    statuses = [(s.value, s.label) for s in Status if s in selectors.QUEUE_STATUSES]
+    context = {"rows": rows, "chosen": chosen, "statuses": statuses, "kinds": Kind.choices}
+    return render(request, "registry/review_queue.html", context)
 
 
 @login_required

@@ -128,6 +128,28 @@ def test_a_near_copy_application_warns_the_registrar(register, outsider):
     assert warning.earlier_id == original.pk and warning.method == "matcher" and not warning.same_owner
 
 
+def test_a_near_copy_of_a_pending_application_is_flagged_and_not_shown_to_the_public(
+    artist, outsider, django_capture_on_commit_callbacks
+):
+    pending = registry.create_application(
+        user=artist, fields=work_fields(title="尚在审查"), owners=[OWNER], files=samples(68)
+    )
+    registry.submit(work=pending, user=artist)  # screened on submission: it joins the index as a pending work
+    copy = registry.create_application(
+        user=outsider,
+        fields=work_fields(title="抢先申请"),
+        owners=[OTHER_OWNER],
+        files=[registry.SampleInput(upload(copy_of(68), "copy.jpg", "image/jpeg"))],
+    )
+    warning = copy.duplicate_warnings.get()
+    assert warning.earlier_id == pending.pk and warning.method == "matcher" and not warning.same_owner
+    # A pending application is not a registered work: the public check does not report it.
+    assert services.check_image(user=outsider, data=copy_of(68)).results == []
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.withdraw(work=pending, user=artist)
+    assert not ReferenceFingerprint.objects.filter(work=pending, active=True).exists()
+
+
 def test_the_check_page_shows_the_match_and_fixes_evidence(client, register, outsider):
     work = register(67)
     client.force_login(outsider)

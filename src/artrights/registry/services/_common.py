@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from artrights.core import audit
 from artrights.core.selectors import working_calendar
 
 from ..models import REGISTRATION_FLOW, Work
+from ..signals import work_closed
 
 
 def _transition(work: Work, action: str, actor: Any, **changes: Any) -> Work:
@@ -32,3 +34,8 @@ def _review_clock() -> dict[str, Any]:
     today = timezone.localdate()
     due = calendar.add_working_days(today, settings.ARTRIGHTS_REVIEW_WORKING_DAYS)
     return {"review_due": due, "review_due_provisional": calendar.is_provisional(today, due)}
+
+
+def _closed_after_commit(work: Work) -> None:
+    """Tell other apps, once committed, that the application was withdrawn, refused or deemed withdrawn."""
+    transaction.on_commit(lambda: work_closed.send(sender=Work, work=work))

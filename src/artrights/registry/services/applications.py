@@ -1,8 +1,9 @@
 """Applications: what an applicant or agency writes before and during review (CPCC form, DOMAIN.md §1.4, §1.6).
 
 A draft is created with its owners and files in one transaction (nothing is kept when any part is refused) and
-checked against earlier registrations at once; the applicant submits it, answers a correction notice or
-withdraws it. A correction period that runs out deems the application withdrawn.
+screened against every live work at once (``registry.screening``); the applicant submits it, answers a correction
+notice (changed fields, added or withdrawn materials, an explanation; the review clock restarts) or withdraws it.
+A correction period that runs out deems the application withdrawn.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from artrights.core.images import ImageRejected, load_image
 from artrights.core.messages import as_validation_error, with_field_labels
 from artrights.core.services import PartyInput, check_upload, resolve_party, store_file
 
-from .. import duplicates, numbers, statements
-from ..models import DuplicateWarning, FileRole, Kind, PartyRole, Status, Work, WorkFile, WorkParty
-from ._common import _locked, _review_clock, _transition
+from .. import numbers, screening, statements
+from ..models import Correction, FileRole, Kind, PartyRole, ScreeningStage, Status, Work, WorkFile, WorkParty
+from ._common import _closed_after_commit, _locked, _review_clock, _transition
 
 # Work types whose sample is a picture: the sample must decode as an image and gets fingerprinted.
 VISUAL_TYPES = {"FINE_ART", "PHOTOGRAPHY", "ARCHITECTURE", "GRAPHIC", "MODEL"}
@@ -56,6 +57,69 @@ def _image_error(exc: ImageRejected) -> ValidationError:
     return as_validation_error(exc, _("作品样本不是可用的图片：%(reason)s"))
 
 
+Checked = list[tuple[SampleInput, "InspectedImage | None"]]
+
+
+def _check_files(files: list[SampleInput], *, pictures: bool, request: Any) -> Checked:
+    """Every upload checked before anything is written: present, within the size limit, and a sample that is a
+    picture decodes as an image (refusing non-images, truncation and decompression bombs)."""
+    checked: Checked = []
+    for item in files:
+        upload = check_upload(item.upload, request)
+        upload.seek(0)
+        info = None
+        if item.role == FileRole.SAMPLE and pictures:
+            try:
+                info = inspect_image(upload.read())
+            except ImageRejected as exc:
+                raise _image_error(exc) from None
+        checked.append((item, info))
+    return checked
+
+
+def _store_files(work: Work, checked: Checked, *, user: Any, request: Any, saved: list[str]) -> list[WorkFile]:
+    """Keep the checked uploads as the work's materials; ``saved`` collects blob names to delete on rollback."""
+    made = []
+    for item, info in checked:
+        stored = store_file(owner=user, upload=item.upload, request=request)
+        saved.append(str(stored.file.name))
+        made.append(
+            WorkFile.objects.create(
+                work=work,
+                stored_file=stored,
+                role=item.role,
+                iscc=info.iscc if info else "",
+                width=info.width if info else None,
+                height=info.height if info else None,
+            )
+        )
+    return made
+
+
+def _delete_blobs(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+def _pictures(kind: str, work_type: str | None) -> bool:
+    return kind == Kind.DIGITAL_FILING or work_type in VISUAL_TYPES
+
+
+def _screen(work: Work, *, stage: str) -> None:
+    """Screen ``work`` against every live work; a second submission of the same file by the same applicant is
+    refused outright (the first one is still in the registry's hands or already granted)."""
+    earlier = screening.same_submission(work)
+    if earlier is not None:
+        raise ValidationError(
+            _("这件作品的样本与您的申请“%(title)s”（%(ref)s）相同，请勿重复提交。")
+            % {"title": earlier.title, "ref": earlier.number or earlier.flow_number or _("草稿")},
+            code="second_submission",
+        )
+    screening.screen(work, stage=stage)
+
+
 def create_application(
     *,
     user: Any,
@@ -69,24 +133,10 @@ def create_application(
     require(user, "apply", Work)
     if not owners:
         raise ValidationError(_("请至少填写一位著作权人。"))
-    samples = [f for f in files if f.role == FileRole.SAMPLE]
-    if not samples:
+    if not [f for f in files if f.role == FileRole.SAMPLE]:
         raise ValidationError(_("请上传作品样本。"))
-    # Check every upload before writing anything.
-    checked: list[tuple[SampleInput, bytes, InspectedImage | None]] = []
-    for item in files:
-        upload = check_upload(item.upload, request)
-        upload.seek(0)
-        data = upload.read()
-        info = None
-        if item.role == FileRole.SAMPLE and (kind == Kind.DIGITAL_FILING or fields.get("work_type") in VISUAL_TYPES):
-            try:
-                info = inspect_image(data)
-            except ImageRejected as exc:
-                raise _image_error(exc) from None
-        checked.append((item, data, info))
-
-    saved_names: list[str] = []
+    checked = _check_files(files, pictures=_pictures(kind, fields.get("work_type")), request=request)
+    saved: list[str] = []
     try:
         with transaction.atomic():
             work = Work(
@@ -107,72 +157,131 @@ def create_application(
                 )
                 if position == 0 and not WorkParty.objects.filter(work=work, role=PartyRole.APPLICANT).exists():
                     WorkParty.objects.create(work=work, party=party, role=PartyRole.APPLICANT)
-            for item, _data, info in checked:
-                stored = store_file(owner=user, upload=item.upload, request=request)
-                saved_names.append(str(stored.file.name))
-                WorkFile.objects.create(
-                    work=work,
-                    stored_file=stored,
-                    role=item.role,
-                    iscc=info.iscc if info else "",
-                    width=info.width if info else None,
-                    height=info.height if info else None,
-                )
+            _store_files(work, checked, user=user, request=request, saved=saved)
             _check_duplicates(work)
             return work
     except Exception:
-        _delete_blobs(saved_names)
+        _delete_blobs(saved)
         raise
 
 
-def _delete_blobs(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        default_storage.delete(name)
-
-
-def _check_duplicates(work: Work) -> list[DuplicateWarning]:
-    """Warn about granted works whose samples match this one (exact file hash; the matcher adds more)."""
-
-    warnings = []
-    owner_ids = set(work.owners().values_list("id_type", "id_number"))
-    for match in duplicates.find_matches(work):
-        earlier_owners = set(match.work.owners().values_list("id_type", "id_number"))
-        warnings.append(
-            DuplicateWarning.objects.create(
-                work=work,
-                earlier=match.work,
-                method=match.method,
-                score=match.score,
-                same_owner=bool(owner_ids & earlier_owners),
-            )
-        )
-    return warnings
+def _check_duplicates(work: Work) -> None:
+    _screen(work, stage=ScreeningStage.APPLICATION)
 
 
 @transaction.atomic
 def submit(*, work: Work, user: Any) -> Work:
-    """The applicant submits a draft; it gets its acceptance number (流水号)."""
+    """The applicant submits a draft; it gets its acceptance number (流水号) and is screened again."""
     require(user, "submit", work)
     work = _locked(work)
-    return _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
+    _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
+    _screen(work, stage=ScreeningStage.SUBMISSION)
+    return work
 
 
-@transaction.atomic
-def correct(*, work: Work, user: Any, fields: dict[str, Any] | None = None) -> Work:
-    """The applicant answers a correction notice; the review clock restarts."""
+def correct(
+    *,
+    work: Work,
+    user: Any,
+    fields: dict[str, Any] | None = None,
+    files: list[SampleInput] | None = None,
+    withdraw_files: list[int] | None = None,
+    note: str = "",
+    request: Any = None,
+) -> Work:
+    """The applicant answers the correction notice before its deadline: changed fields, added materials, materials
+    taken back (kept as superseded, never deleted) and an explanation. The review clock restarts (DOMAIN.md §1.6)
+    and the registrar sees exactly what changed. An answer that changes and explains nothing is refused."""
     require(user, "correct", work)
-    work = _locked(work)
-    for name, value in (fields or {}).items():
-        if name not in CORRECTABLE_FIELDS:
-            raise ValidationError(_("字段“%(name)s”不能在补正中修改。") % {"name": name})
-        setattr(work, name, value)
+    fields, files, withdraw_files = dict(fields or {}), list(files or []), list(withdraw_files or [])
+    unknown = sorted(set(fields) - CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("这些事项不能在补正中修改：%(fields)s") % {"fields": "、".join(unknown)})
+    checked = _check_files(
+        files, pictures=_pictures(work.kind, fields.get("work_type", work.work_type)), request=request
+    )
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            work = _locked(work)
+            round_ = _open_correction(work)
+            changes = _apply_fields(work, fields)
+            removed = _withdraw_files(work, withdraw_files)
+            added = _store_files(work, checked, user=user, request=request, saved=saved)
+            if not (changes or removed or added or note.strip()):
+                raise ValidationError(
+                    _("补正没有修改任何内容，也没有说明：请按补正通知修改、补充材料或写明说明。"),
+                    code="nothing_changed",
+                )
+            if not work.workfile_set.filter(role=FileRole.SAMPLE).exists():
+                raise ValidationError(_("补正后须至少保留一份作品样本。"), code="no_sample")
+            round_.answered_at, round_.answered_by, round_.note = timezone.now(), user, note.strip()
+            round_.changes = changes
+            round_.files_added = [_file_ref(wf) for wf in added]
+            round_.files_removed = [_file_ref(wf) for wf in removed]
+            round_.save()
+            _transition(work, "correct", user, **_review_clock())
+            if added or removed:
+                _screen(work, stage=ScreeningStage.SUBMISSION)
+            return work
+    except Exception:
+        _delete_blobs(saved)
+        raise
+
+
+def _open_correction(work: Work) -> Correction:
+    """The notice being answered; refused once its deadline has passed (the application is then deemed withdrawn)."""
+    if work.status != Status.CORRECTION_REQUIRED:
+        raise ValidationError(_("这件申请目前没有待补正的通知。"), code="no_notice")
+    if work.correction_due and work.correction_due < timezone.localdate():
+        raise ValidationError(
+            _("补正期限 %(due)s 已过，申请视为撤回，不能再补正。") % {"due": work.correction_due.isoformat()},
+            code="correction_overdue",
+        )
+    found = work.corrections.filter(answered_at=None).order_by("-round").first()
+    if found is None:  # a notice from before corrections were recorded
+        found = Correction.objects.create(
+            work=work,
+            round=work.corrections.count() + 1,
+            notice=work.correction_notice,
+            due=work.correction_due or timezone.localdate(),
+        )
+    return found
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _apply_fields(work: Work, fields: dict[str, Any]) -> dict[str, list[str]]:
+    """Set the corrected fields and return what changed as ``{field: [before, after]}`` for display."""
+    changes = {}
+    for name, value in fields.items():
+        before = getattr(work, name)
+        if before != value:
+            changes[name] = [_shown(before), _shown(value)]
+            setattr(work, name, value)
     try:
         work.full_clean(exclude=["applicant", "flow_number", "number"])
     except ValidationError as exc:
         raise with_field_labels(exc, Work) from None
-    return _transition(work, "correct", user, **_review_clock())
+    return changes
+
+
+def _withdraw_files(work: Work, ids: list[int]) -> list[WorkFile]:
+    found = list(work.workfile_set.filter(pk__in=ids).exclude(role=FileRole.SUPERSEDED).select_related("stored_file"))
+    if len(found) != len(set(ids)):
+        raise ValidationError(_("要撤下的材料不属于这件申请。"), code="unknown_file")
+    for wf in found:
+        wf.role = FileRole.SUPERSEDED
+        wf.save(update_fields=["role"])
+    return found
+
+
+def _file_ref(wf: WorkFile) -> dict[str, str]:
+    return {"role": wf.role, "name": wf.stored_file.original_name, "sha256": wf.stored_file.sha256}
 
 
 CORRECTABLE_FIELDS = {
@@ -201,9 +310,12 @@ CORRECTABLE_FIELDS = {
 
 @transaction.atomic
 def withdraw(*, work: Work, user: Any) -> Work:
+    """The applicant withdraws (Z63); a withdrawn application no longer counts in anyone's screening."""
     require(user, "withdraw", work)
     work = _locked(work)
-    return _transition(work, "withdraw", user)
+    _transition(work, "withdraw", user)
+    _closed_after_commit(work)
+    return work
 
 
 def deem_overdue_corrections(*, today: dt.date | None = None) -> int:
@@ -216,5 +328,6 @@ def deem_overdue_corrections(*, today: dt.date | None = None) -> int:
             locked = _locked(work)
             if locked.status == Status.CORRECTION_REQUIRED:
                 _transition(locked, "deem_withdrawn", None)
+                _closed_after_commit(locked)
                 count += 1
     return count

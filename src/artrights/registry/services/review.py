@@ -24,9 +24,19 @@ from artrights.core.services import PartyInput
 from artrights.ledger import services as ledger
 from artrights.proofs.statements import StatementType
 
-from .. import numbers, statements
-from ..models import REGISTRATION_FLOW, Kind, RefusalGround, RevocationGround, Right, Work
-from ._common import _locked, _review_clock, _transition
+from .. import numbers, screening, statements
+from ..models import (
+    REGISTRATION_FLOW,
+    Correction,
+    Kind,
+    RefusalGround,
+    Resolution,
+    RevocationGround,
+    Right,
+    ScreeningStage,
+    Work,
+)
+from ._common import _closed_after_commit, _locked, _review_clock, _transition
 from .applications import CORRECTABLE_FIELDS, SampleInput, create_application
 
 
@@ -35,7 +45,9 @@ def accept(*, work: Work, registrar: Any) -> Work:
     """Materials complete: accept and start the review clock in working days."""
     require(registrar, "review", work)
     work = _locked(work)
-    return _transition(work, "accept", registrar, accepted_at=timezone.now(), **_review_clock())
+    _transition(work, "accept", registrar, accepted_at=timezone.now(), **_review_clock())
+    screening.screen(work, stage=ScreeningStage.ACCEPTANCE)
+    return work
 
 
 @transaction.atomic
@@ -53,19 +65,24 @@ def request_correction(*, work: Work, registrar: Any, notice: str) -> Work:
         raise ValidationError(_("请写明需要补正的内容。"))
     work = _locked(work)
     due = timezone.localdate() + dt.timedelta(days=settings.ARTRIGHTS_CORRECTION_DAYS)
-    return _transition(work, "request_correction", registrar, correction_notice=notice.strip(), correction_due=due)
+    _transition(work, "request_correction", registrar, correction_notice=notice.strip(), correction_due=due)
+    Correction.objects.create(
+        work=work, round=work.corrections.count() + 1, notice=notice.strip(), requested_by=registrar, due=due
+    )
+    return work
 
 
 @transaction.atomic
 def refuse(*, work: Work, registrar: Any, ground: str, reason: str) -> Work:
-    """Refuse registration with a legal ground and written reasons."""
+    """Refuse registration (or a held filing) with a legal ground and written reasons. Refusing a copy of another
+    owner's work records the screening warnings as upheld."""
     require(registrar, "review", work)
     if ground not in RefusalGround.values:
         raise ValidationError(_("请选择不予登记的依据。"))
     if not reason.strip():
         raise ValidationError(_("请写明不予登记的理由。"))
     work = _locked(work)
-    return _transition(
+    _transition(
         work,
         "refuse",
         registrar,
@@ -74,17 +91,35 @@ def refuse(*, work: Work, registrar: Any, ground: str, reason: str) -> Work:
         decision_ground=ground,
         decision_reason=reason.strip(),
     )
+    if ground == RefusalGround.NOT_OWNER:
+        screening.resolve(work=work, registrar=registrar, resolution=Resolution.UPHELD, note=reason)
+    _closed_after_commit(work)
+    return work
 
 
-def register(*, work: Work, registrar: Any, issue_now: bool = False) -> Work:
-    """Grant the registration: number, public log entry, then the certificate after the commit."""
+def register(*, work: Work, registrar: Any, screening_note: str = "", issue_now: bool = False) -> Work:
+    """Grant the registration: number, public log entry, then the certificate after the commit.
+
+    The work is screened once more first; if it equals or resembles another owner's work, the registrar must
+    have concluded it is not a copy and say why (``screening_note``), and that conclusion stays on record."""
     require(registrar, "review", work)
     with transaction.atomic():
         work = _locked(work)
         REGISTRATION_FLOW.target(work.status, "register")  # fail before using up a number
+        _clear_for_grant(work, registrar=registrar, note=screening_note)
         _grant(work, action="register", actor=registrar, number=numbers.work_registration_number(work.work_type))
     _after_grant(work, issue_now=issue_now)
     return work
+
+
+def _clear_for_grant(work: Work, *, registrar: Any, note: str) -> None:
+    if screening.screen(work, stage=ScreeningStage.GRANT):
+        if not note.strip():
+            raise ValidationError(
+                _("这件作品与他人的作品相同或相似：请先核查重复登记提示，写明核查说明后再登记，或不予登记。"),
+                code="copy_unresolved",
+            )
+        screening.resolve(work=work, registrar=registrar, resolution=Resolution.CLEARED, note=note)
 
 
 def _grant(work: Work, *, action: str, actor: Any, number: str) -> None:
@@ -92,7 +127,7 @@ def _grant(work: Work, *, action: str, actor: Any, number: str) -> None:
     work.number = number
     work.registered_at = now
     work.decided_at = now
-    work.decided_by = actor if action == "register" else None
+    work.decided_by = actor if action in ("register", "release") else None
     statement, salts = statements.grant_statement(work)
     work.commitment_salts = salts
     entry = ledger.append(kind=statement["type"], statement=statement)
@@ -122,7 +157,10 @@ def file_digital_work(
     request: Any = None,
     issue_now: bool = True,
 ) -> Work:
-    """数字作品备案: formal checks only; filing number, log entry and certificate in one go."""
+    """数字作品备案: formal checks only; filing number, log entry and certificate in one go.
+
+    A filing whose image equals or resembles another owner's work (granted or pending) is not granted: it is held
+    for a registrar, who releases or refuses it (``release`` / ``refuse``)."""
     # A filing that names no rights records the full set the owner holds by default.
     if not fields.get("rights"):
         fields = {**fields, "rights": [r for r in Right.values if r != Right.OTHER]}
@@ -132,7 +170,25 @@ def file_digital_work(
     with transaction.atomic():
         work = _locked(work)
         _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
+        if screening.screen(work, stage=ScreeningStage.SUBMISSION):
+            _transition(work, "hold", user)
+            return work
         _grant(work, action="file", actor=user, number=numbers.digital_filing_number())
+    _after_grant(work, issue_now=issue_now)
+    return work
+
+
+def release(*, work: Work, registrar: Any, screening_note: str, issue_now: bool = False) -> Work:
+    """File a held digital filing after concluding it is not a copy of the other owner's work (said why)."""
+    require(registrar, "review", work)
+    with transaction.atomic():
+        work = _locked(work)
+        REGISTRATION_FLOW.target(work.status, "release")
+        if not screening_note.strip():
+            raise ValidationError(_("请写明核查说明：为什么这不是他人作品的复制品。"), code="note_required")
+        screening.screen(work, stage=ScreeningStage.GRANT)
+        screening.resolve(work=work, registrar=registrar, resolution=Resolution.CLEARED, note=screening_note)
+        _grant(work, action="release", actor=registrar, number=numbers.digital_filing_number())
     _after_grant(work, issue_now=issue_now)
     return work
 

@@ -10,7 +10,7 @@ from artrights.accounts.access import visible_to
 from artrights.core.models import AuditEvent, StoredFile
 from artrights.core.statemachine import TransitionNotAllowed
 from artrights.ledger.models import LogEntry
-from artrights.registry import services
+from artrights.registry import screening, services
 from artrights.registry.models import Status, Work
 
 from .factories import OTHER_OWNER, OWNER, artwork_png, samples, upload, work_fields
@@ -126,11 +126,21 @@ def test_the_registrar_is_warned_when_the_sample_is_someone_elses_registered_wor
     assert warning.same_owner is False
 
 
-def test_the_same_owner_registering_again_is_flagged_as_same_owner(artist, registrar):
+def test_the_same_owner_registering_again_through_an_agency_is_flagged_as_same_owner(artist, registrar, make_user):
     original = _through_review(_apply(artist, seed=8), artist, registrar)
     services.register(work=original, registrar=registrar)
-    again = _apply(artist, seed=8, title="同一幅")
+    agency_user = make_user("agent-of-lin", "agency")
+    again = _apply(agency_user, seed=8, title="同一幅")
     assert again.duplicate_warnings.get().same_owner is True
+    assert not screening.blocking(again).exists()
+
+
+def test_a_second_identical_submission_by_the_same_applicant_is_refused_and_nothing_is_kept(artist, registrar):
+    original = _through_review(_apply(artist, seed=9), artist, registrar)
+    with pytest.raises(ValidationError) as err:
+        _apply(artist, seed=9, title="再交一次")
+    assert "请勿重复提交" in str(err.value) and original.flow_number in str(err.value)
+    assert Work.objects.count() == 1
 
 
 def test_a_correction_notice_sets_a_deadline_and_an_unanswered_one_is_deemed_withdrawn(artist, registrar):
