@@ -15,6 +15,8 @@ if "ARTRIGHTS_DATA_DIR" not in os.environ:
     _created = tempfile.mkdtemp(prefix="artrights-test-")
     os.environ["ARTRIGHTS_DATA_DIR"] = _created
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
+# Text messages land in artrights.core.sms.outbox, as Django's test set-up sends e-mail to mail.outbox.
+os.environ.setdefault("ARTRIGHTS_SMS_BACKEND", "artrights.core.sms.LocmemBackend")
 os.environ.pop("S3_BUCKET", None)
 os.environ.setdefault("ARTRIGHTS_ENV_FILE", os.devnull)  # a developer's .env must not leak into tests
 

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "artrights.portal.context_processors.inbox",
             ],
         },
     },
@@ -271,6 +272,28 @@ ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="http://127.0.0.1:800
 ARTRIGHTS_TRUST_X_FORWARDED_FOR = env.bool("ARTRIGHTS_TRUST_X_FORWARDED_FOR", default=False)
 # The font certificates are set in ("path" or "path#face-index"); empty: a system Noto CJK font.
 ARTRIGHTS_CJK_FONT = env("ARTRIGHTS_CJK_FONT", default="")
+
+# Notifications (core.services.notify): e-mail through Django's mail settings. Development prints each e-mail in
+# the worker's terminal, so `make run` needs no mail server; production sends through SMTP. Tests use locmem.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)  # port 465 (implicit TLS), as many mainland providers use
+# A mail server that does not answer must not hold a worker thread for ever; the copy is retried instead.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ArtRights <noreply@artrights.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Text messages to verified phones (core.sms): a dotted path to a backend class, empty for none. Development
+# prints them in the worker's terminal; production sends none until the operator plugs in a gateway.
+ARTRIGHTS_SMS_BACKEND = env("ARTRIGHTS_SMS_BACKEND", default="" if PRODUCTION else "artrights.core.sms.ConsoleBackend")
 
 # Bearer tokens for scripts and partner departments.
 API_TOKEN_PREFIX = "art_"

@@ -8,8 +8,22 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+from artrights.core.notifying import Kind
+
 # The password every test user gets (long enough for the password policy).
 TEST_PASSWORD = "correct-horse-battery-staple-42"
+
+# A kind of notification only tests declare (core.notifying), in plain text: one parameter in the title, one in the
+# body; `declare_example_kind(monkeypatch)` declares it for one test.
+EXAMPLE_KIND = Kind("tests.example", label="测试通知", title="《%(title)s》有新进展", body="请在 %(deadline)s 前处理。")
+
+
+def declare_example_kind(monkeypatch: Any) -> Kind:
+    from artrights.core import notifying
+
+    monkeypatch.setitem(notifying._kinds, EXAMPLE_KIND.key, EXAMPLE_KIND)
+    return EXAMPLE_KIND
+
 
 # The key of an access table that lists who sees the object in `visible_to` (lists, search, get_visible_or_404).
 SEES = "sees"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .api import api
+from .portal import views as portal_views
 from .registry import views as registry_views
 
 urlpatterns = [
@@ -17,7 +18,8 @@ urlpatterns = [
     path("verify/<str:number>", registry_views.public_record, name="verify_number"),
     path("tsa/", include("artrights.timestamps.urls")),
     path("matching/", include("artrights.matching.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, wrapped so that it also sets a signed-in user's language for e-mail and SMS.
+    path("i18n/setlang/", portal_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("log/", include("artrights.ledger.urls")),

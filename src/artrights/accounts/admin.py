@@ -11,7 +11,8 @@ class UserAdmin(BaseUserAdmin[User]):
     list_filter = ["role", "is_active", "organisation"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        (_("平台角色"), {"fields": ("role", "organisation", "display_name", "phone")}),
+        (_("平台角色"), {"fields": ("role", "organisation", "display_name", "phone", "verified_phone")}),
+        (_("通知"), {"fields": ("language", "muted_kinds")}),
     )
 
 

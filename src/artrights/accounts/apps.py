@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与机构")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the access rules)
+        from . import notifications, rules  # noqa: F401  (register the notification kinds and access rules)

@@ -79,6 +79,13 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    # The number the user proved is theirs (a code sent to it, or checked at the service desk); text messages go
+    # only to this number, and only while it is still the user's phone number.
+    verified_phone = models.CharField(_("已验证的手机号码"), max_length=20, blank=True)
+    # The language of e-mail and text messages (pages follow the language switch, which also sets this).
+    language = models.CharField(_("语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    # Kinds of notification (core.notifying keys) the user reads in the inbox only, without e-mail or SMS.
+    muted_kinds = models.JSONField(_("只在站内接收的通知"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -93,6 +100,15 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and (self.role in roles or self.is_platform_admin)
+
+    @property
+    def sms_number(self) -> str:
+        """The phone number text messages go to: the verified one, while it is still the user's number."""
+        return self.phone if self.phone and self.phone == self.verified_phone else ""
+
+    def wants_copies_of(self, kind: str) -> bool:
+        """Whether notifications of ``kind`` also go out by e-mail and SMS (the inbox always has them)."""
+        return kind not in self.muted_kinds
 
 
 class TokenScope(models.TextChoices):

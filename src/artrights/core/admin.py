@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Model, URLField
 from django.http import HttpRequest
 
-from .models import AuditEvent, CalendarOverride, Party, StoredFile
+from .models import AuditEvent, CalendarOverride, Delivery, Notification, Party, StoredFile
 
 _M = TypeVar("_M", bound=Model)
 
@@ -60,3 +60,38 @@ class StoredFileAdmin(admin.ModelAdmin[StoredFile]):
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin[CalendarOverride]):
     list_display = ["day", "is_workday", "note"]
+
+
+_DELIVERY_FIELDS = ("channel", "status", "address", "attempts", "sent_at", "error")
+_NOTIFICATION_FIELDS = (
+    *("recipient", "kind", "title", "body", "params"),
+    *("object_type", "object_id", "url", "created_at", "read_at"),
+)
+
+
+class DeliveryInline(admin.TabularInline[Delivery, Notification]):
+    model = Delivery
+    extra = 0
+    can_delete = False
+    fields = _DELIVERY_FIELDS
+    readonly_fields = _DELIVERY_FIELDS
+
+    def has_add_permission(self, request: HttpRequest, obj: Notification | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Notification | None = None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin[Notification]):
+    """What each user was told, when they read it, and whether the e-mail and SMS copies went out."""
+
+    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
+    list_filter = ["kind", "deliveries__status"]
+    search_fields = ["recipient__username", "kind", "object_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["recipient"]
+    fields = _NOTIFICATION_FIELDS
+    readonly_fields = _NOTIFICATION_FIELDS
+    inlines = [DeliveryInline]

@@ -180,3 +180,89 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'工作日' if self.is_workday else '休息日'}"
+
+
+class Notification(models.Model):
+    """One message in a user's inbox: what happened (a kind and its parameters), about what, and where to act.
+
+    The text is not stored: ``title`` and ``body`` are rendered from the kind's templates in the reader's
+    language each time (``core.notifying``). Copies by e-mail and SMS are :class:`Delivery` rows.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("通知类型"), max_length=100, db_index=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    # The object it is about, named as the audit log names objects (no foreign key across apps).
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-id"]
+        # The unread count in every page's header.
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        from .notifying import render
+
+        return render(self.kind, self.params).title
+
+    @property
+    def body(self) -> str:
+        from .notifying import render
+
+        return render(self.kind, self.params).body
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    NO_ADDRESS = "no_address", _("没有地址（未填写邮箱或未验证手机）")
+    OPTED_OUT = "opted_out", _("用户选择不接收")
+
+
+class Delivery(models.Model):
+    """A copy of a notification sent outside the platform (e-mail, SMS), or the reason none was sent."""
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("状态"), max_length=20, choices=DeliveryStatus.choices)
+    address = models.CharField(_("地址"), max_length=254, blank=True)  # as it was when the notification was sent
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("通知发送")
+        verbose_name_plural = _("通知发送")
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="delivery_one_per_channel"),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="delivery_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.address} {self.get_status_display()}"

@@ -1,19 +1,28 @@
-"""Writes for core: parties and stored files."""
+"""Writes for core: parties, stored files and notifications."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.core.mail import EmailMessage
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import notifying, sms, tasks
 from .messages import with_field_labels
-from .models import Party, PartyKind, StoredFile
+from .models import Channel, Delivery, DeliveryStatus, Notification, Party, PartyKind, StoredFile
 
 
 def check_upload(upload: UploadedFile[bytes] | None, request: HttpRequest | None = None) -> UploadedFile[bytes]:
@@ -109,3 +118,152 @@ def resolve_party(data: PartyInput) -> Party:
             % {"id": candidate.id_number, "name": existing.name}
         )
     return existing
+
+
+# How often one copy is tried before it stays failed (the first try and the worker's retries, see core.tasks).
+DELIVERY_ATTEMPTS = 6
+# A copy still waiting this long after its commit was lost on the way to the queue; one "sending" this long
+# belongs to a worker that died mid-send.
+_STALLED_PENDING = dt.timedelta(minutes=15)
+_STALLED_SENDING = dt.timedelta(hours=1)
+
+
+def notify(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    subject: models.Model | None = None,
+    params: Mapping[str, Any] | None = None,
+    url: str = "",
+) -> list[Notification]:
+    """Put a notification in each recipient's inbox in the caller's transaction; e-mail and SMS go after the commit.
+
+    ``kind`` is a key some app declared in its ``notifications.py``; ``params`` fill its templates when someone
+    reads it (text and numbers only); ``url`` is the path where the recipient acts on it. Everyone gets the inbox
+    row; a copy goes by e-mail to those with an address, and by SMS to those with a verified phone when the
+    platform has an SMS backend, unless they turned copies of this kind off (essential kinds cannot be).
+    """
+    spec = notifying.get(kind)
+    stored = notifying.checked_params(spec, params or {})
+    if url and (not url.startswith("/") or url.startswith("//") or "\\" in url):
+        raise ValueError(f"notification {kind}: the link must be a path on this site, not {url!r}")
+    with_sms = sms.configured()
+    rows: list[Notification] = []
+    seen: set[Any] = set()
+    with transaction.atomic():
+        for user in recipients:
+            if user is None or user.pk in seen:
+                continue
+            seen.add(user.pk)
+            recipient = cast(notifying.Recipient, user)
+            row = Notification.objects.create(
+                recipient=user,
+                kind=kind,
+                params=stored,
+                object_type=subject._meta.label_lower if subject is not None else "",
+                object_id=str(subject.pk) if subject is not None else "",
+                url=url,
+            )
+            wanted = spec.essential or recipient.wants_copies_of(kind)
+            copies = [(Channel.EMAIL, recipient.email)]
+            if with_sms:
+                copies.append((Channel.SMS, recipient.sms_number))
+            for channel, address in copies:
+                status = (
+                    DeliveryStatus.NO_ADDRESS
+                    if not address
+                    else DeliveryStatus.PENDING
+                    if wanted
+                    else DeliveryStatus.OPTED_OUT
+                )
+                delivery = Delivery.objects.create(
+                    notification=row, channel=channel, status=status, address=address if wanted else ""
+                )
+                if status == DeliveryStatus.PENDING:
+                    # robust: a queue that is down must not fail the request that already committed; the
+                    # periodic sweep (requeue_stalled_deliveries) sends the copy later.
+                    transaction.on_commit(functools.partial(tasks.deliver_task, delivery.pk), robust=True)
+            rows.append(row)
+    return rows
+
+
+def deliver(*, delivery_id: int) -> str:
+    """Send one e-mail or SMS copy of a notification; a failure is recorded with its reason, then raised to retry."""
+    now = timezone.now()
+    # Claim the copy first, so a retry and the sweep never send it twice.
+    claimed = Delivery.objects.filter(
+        pk=delivery_id,
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
+        attempts__lt=DELIVERY_ATTEMPTS,
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now)
+    delivery = Delivery.objects.select_related("notification__recipient").filter(pk=delivery_id).first()
+    if delivery is None:  # a queue kept across a database reset
+        return ""
+    if not claimed:
+        return delivery.status
+    # Status bookkeeping below uses queryset updates: the row's creation is audited, its retries need not be.
+    try:
+        if delivery.channel == Channel.EMAIL:
+            _send_email(delivery)
+        else:
+            _send_sms(delivery)
+    except Exception as exc:
+        Delivery.objects.filter(pk=delivery_id).update(
+            status=DeliveryStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
+        )
+        raise
+    Delivery.objects.filter(pk=delivery_id).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), error="", updated_at=timezone.now()
+    )
+    return DeliveryStatus.SENT
+
+
+def _links(notification: Notification) -> tuple[str, str]:
+    """Where the recipient opens the notification (through the inbox, which marks it read) and changes settings."""
+    base = settings.ARTRIGHTS_PUBLIC_URL.rstrip("/")
+    # Named routes of the portal, which holds the inbox pages; reversing a name imports nothing from it.
+    return (
+        base + reverse("portal:notification", args=[notification.pk]),
+        base + reverse("portal:account_settings"),
+    )
+
+
+def _send_email(delivery: Delivery) -> None:
+    notification = delivery.notification
+    recipient = cast(notifying.Recipient, notification.recipient)
+    link, settings_link = _links(notification)
+    with translation.override(recipient.language):
+        title, body = notifying.render(notification.kind, notification.params)
+        subject = _("【ArtRights】%(title)s") % {"title": " ".join(title.split())}
+        text = render_to_string(
+            "core/notification_email.txt",
+            {"title": title, "body": body, "link": link, "settings_link": settings_link, "recipient": recipient},
+        )
+    EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [delivery.address]).send()
+
+
+def _send_sms(delivery: Delivery) -> None:
+    notification = delivery.notification
+    recipient = cast(notifying.Recipient, notification.recipient)
+    link, _settings_link = _links(notification)
+    with translation.override(recipient.language):
+        title = notifying.render(notification.kind, notification.params).title
+        text = _("【ArtRights】%(title)s %(link)s") % {"title": " ".join(title.split()), "link": link}
+    sms.backend().send(to=delivery.address, text=text)
+
+
+def requeue_stalled_deliveries() -> int:
+    """Queue again the copies the queue lost (still waiting long after the commit, or left by a dead worker)."""
+    now = timezone.now()
+    Delivery.objects.filter(status=DeliveryStatus.SENDING, updated_at__lt=now - _STALLED_SENDING).update(
+        status=DeliveryStatus.FAILED, error="Interrupted: the worker stopped while sending", updated_at=now
+    )
+    stalled = Delivery.objects.filter(
+        Q(status=DeliveryStatus.PENDING, updated_at__lt=now - _STALLED_PENDING)
+        # Failed copies whose retries the worker lost (its own retries come within minutes, see core.tasks).
+        | Q(status=DeliveryStatus.FAILED, updated_at__lt=now - _STALLED_SENDING, attempts__lt=DELIVERY_ATTEMPTS)
+    ).values_list("pk", flat=True)
+    ids = list(stalled[:1000])
+    for delivery_id in ids:
+        tasks.deliver_task(delivery_id)
+    return len(ids)

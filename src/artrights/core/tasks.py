@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from huey import crontab
 
+from . import audit
 from .background import db_periodic_task, db_task
 
 
@@ -29,3 +30,22 @@ def worker_probe(token: str) -> dict[str, Any]:
 @db_periodic_task(crontab(hour="3", minute="17"))
 def clear_expired_sessions() -> None:
     call_command("clearsessions")
+
+
+# Six tries over about fifty minutes (services.DELIVERY_ATTEMPTS): an SMTP server or SMS gateway that is down
+# for a while still gets the copy out; the inbox row exists whatever happens here.
+@db_task(retries=5, retry_delay=600)
+def deliver_task(delivery_id: int) -> str:
+    """Send one e-mail or SMS copy of a notification; a failure is recorded on the copy, then retried."""
+    from .services import deliver
+
+    with audit.context(via="worker"):
+        return deliver(delivery_id=delivery_id)
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def requeue_stalled_deliveries_task() -> int:
+    from .services import requeue_stalled_deliveries
+
+    with audit.context(via="worker"):
+        return requeue_stalled_deliveries()

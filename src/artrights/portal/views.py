@@ -2,21 +2,32 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from artrights.accounts import selectors
 from artrights.accounts.access import get_visible_or_404
 from artrights.accounts.models import ApiToken, TokenScope, User
-from artrights.accounts.services import issue_token, revoke_token
+from artrights.accounts.services import issue_token, mark_all_read, mark_read, revoke_token, update_settings
+from artrights.core import notifying, sms
+from artrights.core.messages import error_messages, form_error_messages
 from artrights.core.models import AuditEvent
 
 from .dashboards import ROLE_CARDS
+from .forms import AccountSettingsForm
+
+INBOX_PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -64,3 +75,87 @@ def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     revoke_token(user=request.user, token=token)
     messages.success(request, _("令牌“%(name)s”已撤销。") % {"name": token.name})
     return redirect("portal:tokens")
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("show") == "unread"
+    rows = selectors.inbox_of(request.user)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    page = Paginator(rows, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/inbox.html", {"page": page, "unread_only": unread_only})
+
+
+@login_required
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Opening a notification marks it read and goes where the recipient acts on it (the inbox if nowhere)."""
+    notification = get_visible_or_404(request.user, selectors.inbox_of(request.user), pk=notification_id)
+    mark_read(user=request.user, notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
+    return redirect("portal:inbox")
+
+
+@login_required
+@require_POST
+def read_all(request: HttpRequest) -> HttpResponse:
+    count = mark_all_read(user=request.user)
+    text = ngettext("已将 %(count)d 条消息标为已读。", "已将 %(count)d 条消息标为已读。", count)
+    messages.success(request, text % {"count": count})
+    return redirect("portal:inbox")
+
+
+@login_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # login_required
+    optional = [kind.key for kind in notifying.declared() if not kind.essential]
+    form = AccountSettingsForm(
+        request.POST or None,
+        initial={"language": user.language, "copies": [key for key in optional if user.wants_copies_of(key)]},
+    )
+    if request.method == "POST" and not form.is_valid():
+        for message in form_error_messages(form):
+            messages.error(request, message)
+    elif request.method == "POST":
+        try:
+            update_settings(
+                user=user, target=user, language=form.cleaned_data["language"], muted_kinds=form.muted_kinds()
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            for message in error_messages(exc):
+                messages.error(request, message)
+        else:
+            translation.activate(user.language)  # the confirmation and the next page in the chosen language
+            messages.success(request, _("设置已保存。"))
+            return _remember_language(redirect("portal:account_settings"), user.language)
+    essential = [kind for kind in notifying.declared() if kind.essential]
+    return render(
+        request,
+        "portal/account_settings.html",
+        {"form": form, "essential": essential, "sms_enabled": sms.configured()},
+    )
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch (Django's), which also becomes a signed-in user's language for e-mail and SMS."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        update_settings(user=request.user, target=request.user, language=language)
+    return response
+
+
+def _remember_language(response: HttpResponse, language: str) -> HttpResponse:
+    """Set the language cookie as Django's language switch does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

@@ -18,9 +18,11 @@ MODEL_ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._me
 
 @pytest.fixture
 def rows(people):
-    """A little of everything: a party with no organisation, a file, a log with a checkpoint, a match report."""
+    """A little of everything: a party with no organisation, a file, a notification, a log with a checkpoint, a
+    match report."""
     core_factories.party()
     core_factories.stored_file(owner=people["artist"])
+    core_factories.notification(recipient=people["artist"])
     published_log(3)
     matching_factories.report(people["artist"])
     return people

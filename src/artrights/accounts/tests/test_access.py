@@ -1,10 +1,11 @@
-"""Who may see accounts and organisations, and issue or revoke API tokens."""
+"""Who may see accounts and organisations, issue or revoke API tokens, change settings and read notifications."""
 
 from __future__ import annotations
 
 import pytest
 
 from artrights.accounts.services import issue_token
+from artrights.core.tests.factories import notification
 from artrights.testing import SEES, access_mismatches
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +25,8 @@ def test_only_its_owner_sees_and_revokes_an_api_token(actors):
     assert access_mismatches(table, actors=actors, target=token, model_verbs={"issue"}) == []
 
 
-def test_a_user_is_seen_only_by_themself(actors):
-    table = {"view": {"inspector", "admin"}}
+def test_a_user_is_seen_and_their_settings_changed_only_by_themself(actors):
+    table = {"view": {"inspector", "admin"}, "change_settings": {"inspector", "admin"}}
     assert access_mismatches(table, actors=actors, target=actors["inspector"]) == []
 
 
@@ -33,3 +34,9 @@ def test_an_organisation_is_seen_by_its_members(actors):
     department = actors["registrar"].organisation
     table = {SEES: DEPARTMENT | {"admin"}, "view": DEPARTMENT | {"admin"}}
     assert access_mismatches(table, actors=actors, target=department) == []
+
+
+def test_only_its_recipient_sees_a_notification_and_marks_it_read(actors):
+    row = notification(recipient=actors["agency"])
+    table = {SEES: {"agency", "admin"}, "mark_read": {"agency", "admin"}}
+    assert access_mismatches(table, actors=actors, target=row) == []

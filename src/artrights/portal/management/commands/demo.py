@@ -90,6 +90,8 @@ class Command(BaseCommand):
                     password=password,
                     organisation=orgs.get(ROLE_ORG.get(role, "")),
                     display_name=ROLE_NAMES[role],
+                    # Notification e-mails show in the worker's terminal in development (the console backend).
+                    email=f"{prefix}{role.value}@artrights.localhost",
                     check_password=False,
                 )
                 created.append((user.username, str(role.label), password))

@@ -1,0 +1,139 @@
+"""The kinds of notification the apps send, and how one is worded in its reader's language.
+
+A notification stores a stable kind (``registry.correction_requested``) and JSON-safe parameters, never its
+text: the title and body are rendered whenever someone reads it, from the kind's gettext templates, so each
+reader sees them in their own language (the inbox in the page's language, e-mail and SMS in the language the
+recipient chose). Each app declares its kinds in its ``notifications.py`` with :func:`register`, imported by its
+``AppConfig.ready()`` like ``rules.py``; ``core.services.notify`` refuses a kind no app declared.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
+
+logger = logging.getLogger(__name__)
+
+Text = str | Promise
+# What a parameter may be: kept in a JSON column and put into a %-template, in any language.
+Param = str | int | float | bool | None
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of notification: what it is called and how its title and body read, with ``%(name)s`` slots."""
+
+    key: str  # "<app label>.<what happened>", stable: rows in the inbox keep it for ever
+    label: Text  # what the settings page calls it ("API令牌变更")
+    title: Text  # one line, also the e-mail subject and the text message
+    body: Text = ""
+    # Security notices and legal deadlines: the copy by e-mail and SMS cannot be turned off.
+    essential: bool = False
+
+
+class Rendered(NamedTuple):
+    title: str
+    body: str
+
+
+class Recipient(Protocol):
+    """What the notifier needs of a user (the user model, ``accounts.User``, provides it)."""
+
+    pk: Any
+    email: str
+    language: str  # the language e-mail and SMS are written in
+
+    @property
+    def sms_number(self) -> str:
+        """The phone number the user proved is theirs, or "" (no text messages then)."""
+        ...
+
+    def wants_copies_of(self, kind: str) -> bool:
+        """Whether the user wants notifications of this kind by e-mail and SMS too (the inbox always has them)."""
+        ...
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Declare a kind (from an app's ``notifications.py``); returns it so the module can name it."""
+    if not _KEY.match(kind.key):
+        raise ValueError(f"notification kind {kind.key!r} is not '<app>.<event>' in lower case")
+    known = _kinds.get(kind.key)
+    if known is not None and known != kind:
+        raise ValueError(f"notification kind {kind.key!r} is declared twice")
+    _kinds[kind.key] = kind
+    return kind
+
+
+def get(key: str) -> Kind:
+    """The declared kind; a key no app declares is a programming error (``LookupError``)."""
+    try:
+        return _kinds[key]
+    except KeyError:
+        raise LookupError(f"no app declares the notification kind {key!r}") from None
+
+
+def declared() -> list[Kind]:
+    """Every declared kind, in key order (the settings page lists them)."""
+    return [_kinds[key] for key in sorted(_kinds)]
+
+
+def _fill(template: Text, params: Mapping[str, Param]) -> str:
+    text = str(template)
+    return text % params if "%(" in text else text
+
+
+def render(key: str, params: Mapping[str, Param]) -> Rendered:
+    """The title and body of a notification in the active language.
+
+    Never fails: a row whose kind was removed from the code, or whose parameters no longer fit its template,
+    still shows in the inbox (under its key) instead of breaking the page.
+    """
+    kind = _kinds.get(key)
+    if kind is None:
+        return Rendered(key, "")
+    try:
+        return Rendered(_fill(kind.title, params), _fill(kind.body, params))
+    except (KeyError, TypeError, ValueError):
+        logger.warning("notification %s: parameters %r do not fit its templates", key, sorted(params))
+        return Rendered(str(kind.title), "")
+
+
+def render_in(language: str, key: str, params: Mapping[str, Param]) -> Rendered:
+    """The same, in ``language`` (e-mail and SMS, written in the recipient's language, not the sender's)."""
+    with translation.override(language):
+        return render(key, params)
+
+
+def checked_params(kind: Kind, params: Mapping[str, Any]) -> dict[str, Param]:
+    """The parameters as stored, after making sure they are JSON-safe and fill the templates in every language.
+
+    Raises ``ValueError`` at send time, in the sender's code and test, rather than showing a broken text later.
+    """
+    clean: dict[str, Param] = {}
+    for name, value in params.items():
+        if not isinstance(value, str | int | float | bool | type(None)):
+            raise ValueError(
+                f"notification {kind.key}: parameter {name!r} is a {type(value).__name__}; "
+                "pass text or a number (dates as ISO text)"
+            )
+        clean[str(name)] = value
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for template in (kind.title, kind.body):
+                try:
+                    _fill(template, clean)
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise ValueError(f"notification {kind.key} ({language}): {exc!r} in {str(template)!r}") from None
+    return clean
