@@ -12,29 +12,9 @@ from artrights.matching.fingerprint import engine_id
 from artrights.matching.models import MonitorHit, ReferenceFingerprint
 from artrights.matching.tests.factories import copy_of
 from artrights.registry import services as registry
-from artrights.registry.tests.factories import OTHER_OWNER, OWNER, artwork_png, samples, upload, work_fields
+from artrights.registry.tests.factories import OTHER_OWNER, artwork_png, upload, work_fields
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    services._process_index.reset()
-    yield
-    services._process_index.reset()
-
-
-@pytest.fixture
-def register(artist, django_capture_on_commit_callbacks):
-    """File a digital work as `artist`, running the after-commit work (fingerprinting) as a real commit would."""
-
-    def make(seed, title="大芬村的早晨"):
-        with django_capture_on_commit_callbacks(execute=True):
-            return registry.file_digital_work(
-                user=artist, fields=work_fields(title=title), owners=[OWNER], files=samples(seed), issue_now=False
-            )
-
-    return make
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index")]
 
 
 def test_a_granted_work_is_fingerprinted_and_found_in_a_product_photo(register, outsider):
@@ -189,7 +169,7 @@ def test_a_watched_page_reports_a_new_copy_once(register, outsider, tmp_path):
 def test_an_unreachable_page_is_recorded_as_failed(outsider):
     page = services.watch_page(user=outsider, url="http://127.0.0.1:9/nothing-here")
     check = services.check_page(page)
-    assert not check.ok and "无法访问" in check.error
+    assert not check.ok and check.reason == "refused" and "拒绝连接" in check.failure()
 
 
 def test_the_api_checks_an_uploaded_image_with_a_token(client, register, outsider):

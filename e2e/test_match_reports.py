@@ -1,0 +1,135 @@
+"""A match report for a cropped copy, and the watch page with a failed check, as a rights holder sees them
+(Chinese, English, and a phone's width)."""
+
+import http.server
+import io
+import threading
+
+import pytest
+from PIL import Image
+
+from artrights.matching import services as matching
+from artrights.registry import services as registry
+from artrights.registry.tests.factories import OWNER, artwork_png, upload, work_fields
+from artrights.testing import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 800}
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_test_id("username").fill(username)
+    page.get_by_test_id("password").fill(TEST_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_load_state()
+
+
+def _no_sideways_scrolling(page):
+    wide = page.evaluate(
+        f"""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > {PHONE["width"]})
+        .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))"""
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
+
+
+def _registered(user, seed, title):
+    matching._process_index.reset()  # the live server shares this process's index; start it afresh
+    work = registry.file_digital_work(
+        user=user,
+        fields=work_fields(title=title),
+        owners=[OWNER],
+        files=[registry.SampleInput(upload(artwork_png(seed, (640, 480))))],
+        issue_now=False,
+    )
+    matching.fingerprint_work(work)
+    return work
+
+
+def _box(page, test_id):
+    """The bounding box of a drawn area, in the pixels of the image it is drawn on."""
+    return page.get_by_test_id(test_id).first.evaluate(
+        "el => { const b = el.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; }"
+    )
+
+
+def test_a_report_marks_a_cropped_copy_on_both_images(live_server, page, screenshot, make_user, tmp_path):
+    owner = make_user("e2e-owner", "artist")
+    work = _registered(owner, 301, "梧桐山日出")
+    crop = Image.open(io.BytesIO(artwork_png(301, (640, 480)))).convert("RGB").crop((220, 140, 540, 420))
+    suspect = tmp_path / "shop-crop.jpg"
+    crop.save(suspect, "JPEG", quality=85)
+
+    _login(page, live_server.url, owner.username)
+    page.goto(f"{live_server.url}/matching/")
+    page.set_input_files("input[name=image]", str(suspect))
+    page.get_by_test_id("check-submit").click()
+    page.wait_for_load_state()
+    match = page.get_by_test_id("match")
+    assert work.number in match.inner_text()
+    assert page.get_by_test_id("match-label").inner_text() == "近似复制"
+    score = page.get_by_test_id("match-score").inner_text()
+    assert len(score.split(".")[1]) == 4
+    # On the suspect image the area is the whole crop; on the work, the part the crop was cut from.
+    qx0, qy0, qx1, qy1 = _box(page, "query-area")
+    assert qx0 >= 0 and qy0 >= 0 and qx1 <= 320.5 and qy1 <= 280.5 and (qx1 - qx0) * (qy1 - qy0) > 0.95 * 320 * 280
+    wx0, wy0, wx1, wy1 = _box(page, "work-area")
+    assert abs(wx0 - 220) < 10 and abs(wy0 - 140) < 10 and abs(wx1 - 540) < 10 and abs(wy1 - 420) < 10
+    assert page.get_by_test_id("registered-at").inner_text() != "—"
+    screenshot("match-report-crop-zh")
+
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("match-label").inner_text() == "Near copy"
+    screenshot("match-report-crop-en")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    screenshot("match-report-crop-phone")
+    _no_sideways_scrolling(page)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_the_watch_page_shows_a_failed_check_with_its_reason(live_server, page, screenshot, make_user, tmp_path):
+    owner = make_user("e2e-watcher", "artist")
+    work = _registered(owner, 302, "大芬村的早晨")
+    copy = Image.open(io.BytesIO(artwork_png(302, (640, 480)))).convert("RGB").crop((0, 0, 500, 400))
+    copy.save(tmp_path / "poster.jpg", "JPEG", quality=85)
+    (tmp_path / "shop.html").write_text('<html><img src="poster.jpg"><img src="banner-gone.png"></html>')
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        shop = matching.watch_page(user=owner, url=f"http://127.0.0.1:{server.server_port}/shop.html")
+        assert matching.check_page(shop).new_hits == 1
+        gone = matching.watch_page(user=owner, url=f"http://127.0.0.1:{server.server_port}/closed-store.html")
+        matching.check_page(gone)
+    finally:
+        server.shutdown()
+    down = matching.watch_page(user=owner, url="http://127.0.0.1:9/market/item-8848.html")
+    matching.check_page(down)
+
+    _login(page, live_server.url, owner.username)
+    page.goto(f"{live_server.url}/matching/watch/")
+    outcomes = page.get_by_test_id("check-outcome").all_inner_texts()
+    assert any("失败" in o and "拒绝连接" in o for o in outcomes)
+    assert any("失败" in o and "404" in o for o in outcomes)
+    assert "成功" in outcomes
+    assert work.number in page.content()
+    assert page.get_by_test_id("no-copies").count() == 0
+    screenshot("watch-failed-check-zh")
+
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    outcomes = page.get_by_test_id("check-outcome").all_inner_texts()
+    assert any("Failed" in o and "refused the connection" in o for o in outcomes)
+    screenshot("watch-failed-check-en")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    screenshot("watch-failed-check-phone")
+    _no_sideways_scrolling(page)
