@@ -6,23 +6,22 @@ import io
 import threading
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from artrights.matching import services as matching
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import OWNER, artwork_png, upload, work_fields
-from artrights.testing import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 800}
 
 
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_test_id("username").fill(username)
-    page.get_by_test_id("password").fill(TEST_PASSWORD)
-    page.get_by_test_id("login-submit").click()
+def _check(page, base, suspect):
+    """Check the image file ``suspect`` on the check page; the browser lands on the report."""
+    page.goto(f"{base}/matching/")
+    page.set_input_files("input[name=image]", str(suspect))
+    page.get_by_test_id("check-submit").click()
     page.wait_for_load_state()
 
 
@@ -34,47 +33,42 @@ def _no_sideways_scrolling(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
 
 
-def _registered(user, seed, title):
+def _registered(user, seed, title, *, image=None, owner=OWNER):
     matching._process_index.reset()  # the live server shares this process's index; start it afresh
     work = registry.file_digital_work(
         user=user,
         fields=work_fields(title=title),
-        owners=[OWNER],
-        files=[registry.SampleInput(upload(artwork_png(seed, (640, 480))))],
+        owners=[owner],
+        files=[registry.SampleInput(upload(image or artwork_png(seed, (640, 480))))],
         issue_now=False,
     )
     matching.fingerprint_work(work)
     return work
 
 
-def _box(page, test_id):
+def _box(drawn):
     """The bounding box of a drawn area, in the pixels of the image it is drawn on."""
-    return page.get_by_test_id(test_id).first.evaluate(
-        "el => { const b = el.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; }"
-    )
+    return drawn.evaluate("el => { const b = el.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; }")
 
 
-def test_a_report_marks_a_cropped_copy_on_both_images(live_server, page, screenshot, make_user, tmp_path):
+def test_a_report_marks_a_cropped_copy_on_both_images(live_server, page, screenshot, make_user, tmp_path, login):
     owner = make_user("e2e-owner", "artist")
     work = _registered(owner, 301, "梧桐山日出")
     crop = Image.open(io.BytesIO(artwork_png(301, (640, 480)))).convert("RGB").crop((220, 140, 540, 420))
     suspect = tmp_path / "shop-crop.jpg"
     crop.save(suspect, "JPEG", quality=85)
 
-    _login(page, live_server.url, owner.username)
-    page.goto(f"{live_server.url}/matching/")
-    page.set_input_files("input[name=image]", str(suspect))
-    page.get_by_test_id("check-submit").click()
-    page.wait_for_load_state()
+    login(owner.username)
+    _check(page, live_server.url, suspect)
     match = page.get_by_test_id("match")
     assert work.number in match.inner_text()
     assert page.get_by_test_id("match-label").inner_text() == "近似复制"
     score = page.get_by_test_id("match-score").inner_text()
     assert len(score.split(".")[1]) == 4
     # On the suspect image the area is the whole crop; on the work, the part the crop was cut from.
-    qx0, qy0, qx1, qy1 = _box(page, "query-area")
+    qx0, qy0, qx1, qy1 = _box(page.get_by_test_id("query-area"))
     assert qx0 >= 0 and qy0 >= 0 and qx1 <= 320.5 and qy1 <= 280.5 and (qx1 - qx0) * (qy1 - qy0) > 0.95 * 320 * 280
-    wx0, wy0, wx1, wy1 = _box(page, "work-area")
+    wx0, wy0, wx1, wy1 = _box(page.get_by_test_id("work-area"))
     assert abs(wx0 - 220) < 10 and abs(wy0 - 140) < 10 and abs(wx1 - 540) < 10 and abs(wy1 - 420) < 10
     assert page.get_by_test_id("registered-at").inner_text() != "—"
     screenshot("match-report-crop-zh")
@@ -90,12 +84,46 @@ def test_a_report_marks_a_cropped_copy_on_both_images(live_server, page, screens
     _no_sideways_scrolling(page)
 
 
+def test_a_later_filing_of_a_mirrored_copy_is_listed_after_the_original(
+    live_server, page, screenshot, make_user, tmp_path, login
+):
+    import datetime as dt
+
+    from artrights.registry.models import Work
+    from artrights.registry.tests.factories import OTHER_OWNER
+
+    painter, copier = make_user("e2e-painter", "artist"), make_user("e2e-copier", "artist")
+    flipped = ImageOps.mirror(Image.open(io.BytesIO(artwork_png(303, (640, 480)))).crop((0, 60, 400, 480)))
+    buffer = io.BytesIO()
+    flipped.save(buffer, "PNG")
+    # Filed before the original reached the index (so nothing stopped it), then given a later date.
+    copy = _registered(copier, None, "镜中花", image=buffer.getvalue(), owner=OTHER_OWNER)
+    original = _registered(painter, 303, "原作")
+    Work.objects.filter(pk=original.pk).update(registered_at=copy.registered_at - dt.timedelta(days=200))
+    suspect = tmp_path / "copy.png"
+    suspect.write_bytes(buffer.getvalue())  # the copy's own file
+
+    login(painter.username)
+    _check(page, live_server.url, suspect)
+    matches = page.get_by_test_id("match")
+    assert matches.count() == 2
+    first, second = matches.nth(0), matches.nth(1)
+    assert original.number in first.get_by_role("heading").inner_text()
+    assert first.get_by_test_id("priority").is_visible()
+    assert second.get_by_test_id("match-label").inner_text() == "同一文件"
+    assert original.number in second.get_by_test_id("later-note").inner_text()
+    # On the original, the area is the part the mirrored copy was cut from: the left 400 x 420 pixels.
+    x0, y0, x1, y1 = _box(first.get_by_test_id("work-area"))
+    assert x0 < 10 and abs(x1 - 400) < 12 and abs(y0 - 60) < 12 and y1 > 470
+    screenshot("match-report-priority-zh")
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
 
-def test_the_watch_page_shows_a_failed_check_with_its_reason(live_server, page, screenshot, make_user, tmp_path):
+def test_the_watch_page_shows_a_failed_check_with_its_reason(live_server, page, screenshot, make_user, tmp_path, login):
     owner = make_user("e2e-watcher", "artist")
     work = _registered(owner, 302, "大芬村的早晨")
     copy = Image.open(io.BytesIO(artwork_png(302, (640, 480)))).convert("RGB").crop((0, 0, 500, 400))
@@ -113,7 +141,7 @@ def test_the_watch_page_shows_a_failed_check_with_its_reason(live_server, page, 
     down = matching.watch_page(user=owner, url="http://127.0.0.1:9/market/item-8848.html")
     matching.check_page(down)
 
-    _login(page, live_server.url, owner.username)
+    login(owner.username)
     page.goto(f"{live_server.url}/matching/watch/")
     outcomes = page.get_by_test_id("check-outcome").all_inner_texts()
     assert any("失败" in o and "拒绝连接" in o for o in outcomes)

@@ -28,10 +28,12 @@ def watched_pages(user: Any) -> QuerySet[WatchedPage]:
     )
 
 
-# Scores this close are one finding at the precision a reader weighs, and query areas that overlap by this
-# share of the smaller one show the same picture: such matches are copies of one another, and the earliest
-# registration among them comes first (see report_matches).
+# Two matches found at the same place in the suspect image (their areas overlap by SAME_PLACE of the
+# smaller one) are copies of one another when their scores are equal at the precision a reader weighs
+# (EQUAL_SCORE apart) or both make the work as good as certain (CERTAIN): then the scores say nothing about
+# which was copied from which, and the earliest registration among them comes first (see report_matches).
 EQUAL_SCORE = 0.01
+CERTAIN = 0.95
 SAME_PLACE = 0.5
 
 
@@ -40,9 +42,9 @@ def report_matches(report: MatchReport) -> list[dict[str, Any]]:
     words, the work's public registration details, and its place in the order of priority.
 
     The engine lists matches by score.  When several registered works are found at the same place with
-    equal scores, they are copies of one another: listing a later filing of a copy first would present it
-    as an equal of the original, so they are listed by registration date, the earliest marked as having
-    priority and the later ones naming it."""
+    equal (or equally certain) scores, they are copies of one another: listing a later filing of a copy
+    first would present it as an equal of the original, so they are listed by registration date, the
+    earliest marked as having priority and the later ones naming it."""
     results = [dict(r) for r in report.results]
     works = Work.objects.in_bulk([r["work_id"] for r in results])
     shown_sample = {}  # the sample registry:public_thumbnail shows, per work (its first)
@@ -78,7 +80,7 @@ def _in_priority_order(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     for i, a in enumerate(results):
         for j in range(i):
-            if abs(a["score"] - results[j]["score"]) <= EQUAL_SCORE and _same_place(a, results[j]):
+            if _equal_scores(a["score"], results[j]["score"]) and _same_place(a, results[j]):
                 group[root(i)] = root(j)
     order: dict[int, list[int]] = {}
     for i in range(len(results)):  # groups in the engine's order of their best match
@@ -94,6 +96,10 @@ def _in_priority_order(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
             r["earlier_registration"] = first["number"] if position > 0 else None
             ordered.append(r)
     return ordered
+
+
+def _equal_scores(a: float, b: float) -> bool:
+    return abs(a - b) <= EQUAL_SCORE or min(a, b) >= CERTAIN
 
 
 def _same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -1,5 +1,8 @@
 """Fixtures the platform's copy-detection tests share: a fresh index per test, and registering works."""
 
+import http.server
+import threading
+
 import pytest
 
 from artrights.matching import services
@@ -28,3 +31,17 @@ def register(artist, fresh_index, django_capture_on_commit_callbacks):
             )
 
     return make
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+
+@pytest.fixture
+def serve_folder(tmp_path):
+    """A web site on loopback serving the files of ``tmp_path``: its base URL (stopped after the test)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -1,8 +1,5 @@
 """Copy detection inside the platform: registered works are fingerprinted and found in suspect images."""
 
-import http.server
-import threading
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -143,27 +140,17 @@ def test_the_check_command_prints_matches(register, tmp_path, capsys):
     assert work.number in capsys.readouterr().out
 
 
-class _Pages(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output quiet
-        pass
-
-
-def test_a_watched_page_reports_a_new_copy_once(register, outsider, tmp_path):
+def test_a_watched_page_reports_a_new_copy_once(register, outsider, tmp_path, serve_folder):
     work = register(69)
     (tmp_path / "shop.jpg").write_bytes(copy_of(69))
     (tmp_path / "logo.png").write_bytes(artwork_png(70, (64, 64)))
     (tmp_path / "index.html").write_text('<html><body><img src="shop.jpg"><img src="/logo.png"></body></html>')
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Pages(*a, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        page = services.watch_page(user=outsider, url=f"http://127.0.0.1:{server.server_port}/index.html")
-        first = services.check_page(page)
-        assert first.ok and first.images_found == 2 and first.new_hits == 1
-        assert MonitorHit.objects.get().work == work
-        again = services.check_page(page)
-        assert again.new_hits == 0
-    finally:
-        server.shutdown()
+    page = services.watch_page(user=outsider, url=f"{serve_folder}/index.html")
+    first = services.check_page(page)
+    assert first.ok and first.images_found == 2 and first.new_hits == 1
+    assert MonitorHit.objects.get().work == work
+    again = services.check_page(page)
+    assert again.new_hits == 0
 
 
 def test_an_unreachable_page_is_recorded_as_failed(outsider):

@@ -174,6 +174,19 @@ def test_a_later_filing_of_a_copy_is_listed_after_the_original_it_copies(origina
     assert second["label"] == "identical_file" and first["label"] == "near_copy"
 
 
+def test_a_weak_match_at_the_same_place_does_not_take_priority_over_a_certain_one(original_and_later_copy, outsider):
+    original, copy = original_and_later_copy
+    report = services.check_image(user=outsider, data=copy_of(89))
+    scores = {copy.number: 1.0, original.number: 0.6}
+    report.results = sorted([{**r, "score": scores[r["number"]]} for r in report.results], key=lambda r: -r["score"])
+    shown = selectors.report_matches(report)
+    assert [m["number"] for m in shown] == [copy.number, original.number]
+    assert not any(m["priority"] or m["earlier_registration"] for m in shown)
+    # Both as good as certain: the scores no longer say which copies which, the dates do.
+    report.results = [{**r, "score": 0.97 if r["number"] == original.number else 1.0} for r in report.results]
+    assert [m["number"] for m in selectors.report_matches(report)] == [original.number, copy.number]
+
+
 def test_different_works_in_one_picture_are_not_ranked_by_date(register, outsider):
     left = register(image=artwork_png(90, SIZE), title="左")
     right = register(image=artwork_png(91, SIZE), title="右")
@@ -360,26 +373,15 @@ def test_the_watch_page_shows_a_failed_check_as_failed_not_as_nothing_found(clie
     assert PageCheck.objects.filter(page=never).count() == 0
 
 
-def test_the_watch_page_shows_what_a_successful_check_saw(client, register, outsider, tmp_path):
+def test_the_watch_page_shows_what_a_successful_check_saw(client, register, outsider, tmp_path, serve_folder):
     register(94)
     (tmp_path / "shop.jpg").write_bytes(copy_of(94))
     (tmp_path / "index.html").write_text('<html><img src="shop.jpg"><img src="missing.jpg"></html>')
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        page = services.watch_page(user=outsider, url=f"http://127.0.0.1:{server.server_port}/index.html")
-        check = services.check_page(page)
-    finally:
-        server.shutdown()
+    check = services.check_page(services.watch_page(user=outsider, url=f"{serve_folder}/index.html"))
     assert check.ok and check.images_found == 2 and check.images_unreadable == 1 and check.new_hits == 1
     client.force_login(outsider)
     body = client.get("/matching/watch/").content.decode()
     assert "成功" in body and "其中 1 张无法读取" in body and "暂未发现复制品" not in body
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def test_an_outsider_does_not_see_anothers_watched_pages(client, outsider, artist, site):
