@@ -86,3 +86,18 @@ def screenshot(page):  # type: ignore[no-untyped-def]
         return path
 
     return take
+
+
+@pytest.fixture
+def login(page, live_server):  # type: ignore[no-untyped-def]
+    """Sign in through the login page as ``username`` (every test user has the test password)."""
+    from artrights.testing import TEST_PASSWORD
+
+    def sign_in(username: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_test_id("username").fill(username)
+        page.get_by_test_id("password").fill(TEST_PASSWORD)
+        page.get_by_test_id("login-submit").click()
+        page.wait_for_load_state()
+
+    return sign_in

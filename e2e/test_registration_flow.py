@@ -3,17 +3,8 @@
 import pytest
 
 from artrights.registry.tests.factories import artwork_png
-from artrights.testing import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_test_id("username").fill(username)
-    page.get_by_test_id("password").fill(TEST_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state()
 
 
 def _logout(page):
@@ -22,12 +13,12 @@ def _logout(page):
 
 
 def test_an_artist_files_a_digital_work_and_anyone_can_verify_its_certificate(
-    live_server, page, screenshot, make_user, tmp_path
+    live_server, page, screenshot, make_user, tmp_path, login
 ):
     make_user("e2e-painter", "artist")
     image = tmp_path / "painting.png"
     image.write_bytes(artwork_png(71))
-    _login(page, live_server.url, "e2e-painter")
+    login("e2e-painter")
     page.goto(f"{live_server.url}/registry/digital/")
     page.fill("input[name=title]", "梧桐山日出")
     page.fill("textarea[name=authors]", "林画家")
@@ -59,7 +50,7 @@ def test_an_artist_files_a_digital_work_and_anyone_can_verify_its_certificate(
 
 
 def test_a_registrar_sees_the_duplicate_warning_and_registers_in_english(
-    live_server, page, screenshot, make_user, tmp_path
+    live_server, page, screenshot, make_user, tmp_path, login
 ):
     from artrights.registry import services
     from artrights.registry.tests.factories import OTHER_OWNER, OWNER, samples, work_fields
@@ -74,7 +65,7 @@ def test_a_registrar_sees_the_duplicate_warning_and_registers_in_english(
         user=copier, fields=work_fields(title="抄袭之作"), owners=[OTHER_OWNER], files=samples(72)
     )
     services.submit(work=copy, user=copier)
-    _login(page, live_server.url, registrar.username)
+    login(registrar.username)
     page.get_by_test_id("lang-switch").click()
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/registry/works/{copy.pk}/")

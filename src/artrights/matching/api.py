@@ -4,24 +4,44 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from artrights.accounts.access import get_visible_or_404
 
-from . import services
+from . import selectors, services
 from .models import MatchReport
 
 router = Router(tags=["matching"])
 
 
 class MatchOut(Schema):
+    """One registered work found in the suspect image, as the report page shows it, in the same order."""
+
     work_id: int
     number: str
     title: str
     score: float
-    region: list[list[float]]
+    label: str | None = Field(None, description="identical_file, identical_picture or near_copy")
+    label_text: str = Field("", description="the label in the request's language")
     inliers: int
+    query_area: list[list[float]] = Field(description="the matched part of the suspect image, in its pixels")
+    work_area: list[list[float]] = Field([], description="the part of the work found, in the sample's pixels")
+    work_size: list[int] | None = Field(None, description="the matched sample's width and height")
+    query_share: float | None = Field(None, description="matched area / area of the suspect image")
+    work_share: float | None = Field(None, description="matched area / area of the work's sample")
+    picture_difference: float | None = Field(None, description="percent, for whole-picture comparisons")
+    region: list[list[float]] = Field(description="the work's corners mapped into the suspect image (unclipped)")
+    homography: list[list[float]] | None = Field(None, description="3x3, sample pixels -> suspect image pixels")
+    inverse_homography: list[list[float]] | None = None
+    registered_at: dt.datetime | None
+    kind: str
+    work_type: str
+    status: str
+    log_index: int | None
+    priority: bool = Field(description="the earliest registration among works found as copies of one another")
+    earlier_registration: str | None = Field(description="the number of the earlier registration this copies")
+    equals: list[str] = Field(description="works found at the same place with an equal score")
 
 
 class ReportOut(Schema):
@@ -45,7 +65,7 @@ class ReportOut(Schema):
 
     @staticmethod
     def resolve_matches(obj: MatchReport) -> list[dict[str, Any]]:
-        return list(obj.results)
+        return selectors.report_matches(obj)
 
 
 @router.post("/check", response={201: ReportOut}, summary="Match a suspect image (upload `image` or give `url`)")

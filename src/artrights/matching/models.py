@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from artrights.core.fetch import reason_message
+
 
 class ReferenceFingerprint(models.Model):
     """The fingerprint of one registered sample image.  It becomes inactive when its work is revoked,
@@ -32,6 +34,14 @@ class ReferenceFingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work} #{self.pk}"
+
+
+class MatchKind(models.TextChoices):
+    """What kind of copy a match is, in words a court reads beside the score."""
+
+    IDENTICAL_FILE = "identical_file", _("同一文件")  # the very file registered as a sample (same SHA-256)
+    IDENTICAL_PICTURE = "identical_picture", _("同一画面")  # the same picture, re-encoded or resized
+    NEAR_COPY = "near_copy", _("近似复制")  # cropped, recoloured, photographed, mirrored or used in part
 
 
 class MatchReport(models.Model):
@@ -76,18 +86,32 @@ class WatchedPage(models.Model):
 
 
 class PageCheck(models.Model):
+    """One visit of a watched page: failed (the page could not be fetched, and why) or done (how many
+    images it showed, how many of them could not be read, how many copies were new)."""
+
     page = models.ForeignKey(WatchedPage, on_delete=models.CASCADE, related_name="checks")
     checked_at = models.DateTimeField(_("检查时间"), auto_now_add=True)
     ok = models.BooleanField(_("成功"))
+    # Why the page could not be fetched: a key of core.fetch.REASONS and its details, worded when shown so
+    # the reader gets their own language; ``error`` keeps the words of the moment for the back office.
+    reason = models.CharField(_("失败原因"), max_length=20, blank=True)
+    details = models.JSONField(default=dict, blank=True)
     error = models.CharField(_("错误"), max_length=500, blank=True)
     images_found = models.PositiveIntegerField(_("图片数"), default=0)
+    images_unreadable = models.PositiveIntegerField(_("无法读取的图片"), default=0)
     new_hits = models.PositiveIntegerField(_("新发现"), default=0)
 
     class Meta:
-        ordering = ["-checked_at"]
+        ordering = ["-checked_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.page} {self.checked_at:%Y-%m-%d %H:%M}"
+
+    def failure(self) -> str:
+        """Why the check failed, in the active language ("" for a check that worked)."""
+        if self.ok:
+            return ""
+        return reason_message(self.reason, self.details) if self.reason else self.error
 
 
 class MonitorHit(models.Model):

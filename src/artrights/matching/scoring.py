@@ -21,12 +21,18 @@ from artrights.matching.fingerprint import Fingerprint
 __all__ = [
     "GLOBAL_MID",
     "Match",
+    "clip_to_image",
     "combined_score",
     "global_probability",
     "local_probability",
     "match_region",
+    "matched_areas",
     "merge_results",
+    "picture_difference",
+    "polygon_area",
 ]
+
+Point = tuple[float, float]
 
 # Fixed calibration (fitted once on background images, see bench/bench_matching_accuracy.py).
 LOCAL_MID, LOCAL_SLOPE = 12.0, 6.0  # inliers at which p = 0.5, and steepness
@@ -87,6 +93,84 @@ def match_region(
         return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
     qw, qh = float(fp.width), float(fp.height)
     return [(0.0, 0.0), (qw, 0.0), (qw, qh), (0.0, qh)]
+
+
+def matched_areas(
+    homography: Sequence[Sequence[float]] | np.ndarray, ref_size: Sequence[float], query_size: Sequence[float]
+) -> tuple[list[Point], list[Point]]:
+    """What of each image the match covers: (the part of the query that shows the reference, in query
+    pixels; the part of the reference shown in the query, in reference pixels).
+
+    ``match_region`` maps the reference's corners into the query; for a crop most of them lie outside it.
+    Here that polygon is clipped to the query, and the clipped area is mapped back through the inverse
+    homography, so both areas lie inside their images.  Before mapping, the reference is cut at the
+    homography's horizon (where its denominator changes sign): points beyond it would be drawn on the far
+    side of the query.  Both polygons are empty when the areas do not overlap."""
+    H = np.asarray(homography, np.float64)
+    w, h = (float(v) for v in ref_size)
+    qw, qh = (float(v) for v in query_size)
+    try:
+        inverse = np.linalg.inv(H)
+    except np.linalg.LinAlgError:
+        return [], []
+    # The side of the horizon the query is on: the denominator at the query centre's preimage has the
+    # sign of the third coordinate of that preimage (H maps it back to the centre with weight 1).
+    pre = inverse @ np.array([qw / 2, qh / 2, 1.0])
+    sign = 1.0 if pre[2] >= 0 else -1.0
+    a, b, c = (sign * H[2, 0], sign * H[2, 1], sign * H[2, 2])
+    scale = max(abs(a) * w, abs(b) * h, abs(c), 1e-12)
+    ahead = _clip([(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)], a, b, c - 1e-6 * scale)
+    in_query = clip_to_image(_project(H, ahead), qw, qh)
+    if polygon_area(in_query) <= 0.0:
+        return [], []
+    in_ref = clip_to_image(_project(inverse, in_query), w, h)
+    return in_query, in_ref
+
+
+def picture_difference(a: np.ndarray, b: np.ndarray) -> float:
+    """How much two whole pictures differ, in percent of the full colour range: both RGB arrays are
+    averaged down to 32x32 cells and compared cell by cell.  Re-encoding or resizing leaves well under
+    1 %; recolouring, cropping or mirroring changes several percent."""
+    cells = [cv2.resize(np.asarray(x, np.float32), (32, 32), interpolation=cv2.INTER_AREA) for x in (a, b)]
+    return float(np.abs(cells[0] - cells[1]).mean() / 255.0 * 100.0)
+
+
+def polygon_area(polygon: Sequence[Point]) -> float:
+    """Area of a simple polygon (either orientation), by the shoelace formula."""
+    if len(polygon) < 3:
+        return 0.0
+    xs = np.array([p[0] for p in polygon])
+    ys = np.array([p[1] for p in polygon])
+    return float(abs(np.dot(xs, np.roll(ys, -1)) - np.dot(ys, np.roll(xs, -1))) / 2.0)
+
+
+def _project(H: np.ndarray, polygon: Sequence[Point]) -> list[Point]:
+    if not polygon:
+        return []
+    pts = np.hstack([np.asarray(polygon, np.float64), np.ones((len(polygon), 1))]) @ H.T
+    return [(float(x / z), float(y / z)) for x, y, z in pts]
+
+
+def _clip(polygon: Sequence[Point], a: float, b: float, c: float) -> list[Point]:
+    """Sutherland-Hodgman: the part of ``polygon`` where a*x + b*y + c >= 0 (convex in, convex out)."""
+    out: list[Point] = []
+    for i, p in enumerate(polygon):
+        q = polygon[(i + 1) % len(polygon)]
+        fp, fq = a * p[0] + b * p[1] + c, a * q[0] + b * q[1] + c
+        if fp >= 0:
+            out.append(p)
+        if (fp >= 0) != (fq >= 0):
+            t = fp / (fp - fq)
+            out.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
+    return out
+
+
+def clip_to_image(polygon: Sequence[Point], width: float, height: float) -> list[Point]:
+    """The part of a convex ``polygon`` inside an image of ``width`` x ``height`` pixels."""
+    clipped = list(polygon)
+    for a, b, c in ((1.0, 0.0, 0.0), (-1.0, 0.0, width), (0.0, 1.0, 0.0), (0.0, -1.0, height)):
+        clipped = _clip(clipped, a, b, c)
+    return clipped
 
 
 def merge_results(results: Iterable[Sequence[Match]], k: int = 10) -> list[Match]:

@@ -59,12 +59,37 @@ def check(request: HttpRequest) -> HttpResponse:
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_visible_or_404(request.user, MatchReport, pk=pk)
-    results = []
-    for r in found.results:
-        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in r["region"])
-        results.append({**r, "points": points})
-    context = {"report": found, "results": results, "can_fix_evidence": can(request.user, "fix_evidence", found)}
+    results = [{**r, **_drawing(r, found)} for r in selectors.report_matches(found)]
+    context = {
+        "report": found,
+        "results": results,
+        "threshold": services.threshold(),
+        "can_fix_evidence": can(request.user, "fix_evidence", found),
+    }
     return render(request, "matching/report.html", context)
+
+
+def _drawing(match: dict[str, Any], report: MatchReport) -> dict[str, Any]:
+    """SVG geometry of a match: the matched area on each image, and a veil over the rest of the image."""
+
+    def points(polygon: list[list[float]]) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in polygon)
+
+    def veil(width: float, height: float, polygon: list[list[float]]) -> str:
+        return f"M0 0H{width}V{height}H0Z" + (f"M{points(polygon)}Z" if polygon else "")
+
+    work_w, work_h = match.get("work_size") or (0, 0)
+    work_area = match.get("work_area") or []
+    return {
+        "query_points": points(match["query_area"]),
+        "query_veil": veil(report.width, report.height, match["query_area"]),
+        "work_points": points(work_area),
+        "work_veil": veil(work_w, work_h, work_area),
+        "work_w": work_w,
+        "work_h": work_h,
+        "query_percent": round(100 * match["query_share"], 1) if "query_share" in match else None,
+        "work_percent": round(100 * match["work_share"], 1) if "work_share" in match else None,
+    }
 
 
 @login_required

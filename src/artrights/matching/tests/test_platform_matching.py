@@ -1,8 +1,5 @@
 """Copy detection inside the platform: registered works are fingerprinted and found in suspect images."""
 
-import http.server
-import threading
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,27 +11,7 @@ from artrights.matching.tests.factories import copy_of
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import OTHER_OWNER, OWNER, artwork_png, samples, upload, work_fields
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    services._process_index.reset()
-    yield
-    services._process_index.reset()
-
-
-@pytest.fixture
-def register(artist, django_capture_on_commit_callbacks):
-    """File a digital work as `artist`, running the after-commit work (fingerprinting) as a real commit would."""
-
-    def make(seed, title="大芬村的早晨"):
-        with django_capture_on_commit_callbacks(execute=True):
-            return registry.file_digital_work(
-                user=artist, fields=work_fields(title=title), owners=[OWNER], files=samples(seed), issue_now=False
-            )
-
-    return make
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index")]
 
 
 def test_a_granted_work_is_fingerprinted_and_found_in_a_product_photo(register, outsider):
@@ -185,33 +162,23 @@ def test_the_check_command_prints_matches(register, tmp_path, capsys):
     assert work.number in capsys.readouterr().out
 
 
-class _Pages(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output quiet
-        pass
-
-
-def test_a_watched_page_reports_a_new_copy_once(register, outsider, tmp_path):
+def test_a_watched_page_reports_a_new_copy_once(register, outsider, tmp_path, serve_folder):
     work = register(69)
     (tmp_path / "shop.jpg").write_bytes(copy_of(69))
     (tmp_path / "logo.png").write_bytes(artwork_png(70, (64, 64)))
     (tmp_path / "index.html").write_text('<html><body><img src="shop.jpg"><img src="/logo.png"></body></html>')
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Pages(*a, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        page = services.watch_page(user=outsider, url=f"http://127.0.0.1:{server.server_port}/index.html")
-        first = services.check_page(page)
-        assert first.ok and first.images_found == 2 and first.new_hits == 1
-        assert MonitorHit.objects.get().work == work
-        again = services.check_page(page)
-        assert again.new_hits == 0
-    finally:
-        server.shutdown()
+    page = services.watch_page(user=outsider, url=f"{serve_folder}/index.html")
+    first = services.check_page(page)
+    assert first.ok and first.images_found == 2 and first.new_hits == 1
+    assert MonitorHit.objects.get().work == work
+    again = services.check_page(page)
+    assert again.new_hits == 0
 
 
 def test_an_unreachable_page_is_recorded_as_failed(outsider):
     page = services.watch_page(user=outsider, url="http://127.0.0.1:9/nothing-here")
     check = services.check_page(page)
-    assert not check.ok and "无法访问" in check.error
+    assert not check.ok and check.reason == "refused" and "拒绝连接" in check.failure()
 
 
 def test_the_api_checks_an_uploaded_image_with_a_token(client, register, outsider):

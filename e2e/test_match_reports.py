@@ -1,0 +1,163 @@
+"""A match report for a cropped copy, and the watch page with a failed check, as a rights holder sees them
+(Chinese, English, and a phone's width)."""
+
+import http.server
+import io
+import threading
+
+import pytest
+from PIL import Image, ImageOps
+
+from artrights.matching import services as matching
+from artrights.registry import services as registry
+from artrights.registry.tests.factories import OWNER, artwork_png, upload, work_fields
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 800}
+
+
+def _check(page, base, suspect):
+    """Check the image file ``suspect`` on the check page; the browser lands on the report."""
+    page.goto(f"{base}/matching/")
+    page.set_input_files("input[name=image]", str(suspect))
+    page.get_by_test_id("check-submit").click()
+    page.wait_for_load_state()
+
+
+def _no_sideways_scrolling(page):
+    wide = page.evaluate(
+        f"""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > {PHONE["width"]})
+        .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))"""
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
+
+
+def _registered(user, seed, title, *, image=None, owner=OWNER):
+    matching._process_index.reset()  # the live server shares this process's index; start it afresh
+    work = registry.file_digital_work(
+        user=user,
+        fields=work_fields(title=title),
+        owners=[owner],
+        files=[registry.SampleInput(upload(image or artwork_png(seed, (640, 480))))],
+        issue_now=False,
+    )
+    matching.fingerprint_work(work)
+    return work
+
+
+def _box(drawn):
+    """The bounding box of a drawn area, in the pixels of the image it is drawn on."""
+    return drawn.evaluate("el => { const b = el.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; }")
+
+
+def test_a_report_marks_a_cropped_copy_on_both_images(live_server, page, screenshot, make_user, tmp_path, login):
+    owner = make_user("e2e-owner", "artist")
+    work = _registered(owner, 301, "梧桐山日出")
+    crop = Image.open(io.BytesIO(artwork_png(301, (640, 480)))).convert("RGB").crop((220, 140, 540, 420))
+    suspect = tmp_path / "shop-crop.jpg"
+    crop.save(suspect, "JPEG", quality=85)
+
+    login(owner.username)
+    _check(page, live_server.url, suspect)
+    match = page.get_by_test_id("match")
+    assert work.number in match.inner_text()
+    assert page.get_by_test_id("match-label").inner_text() == "近似复制"
+    score = page.get_by_test_id("match-score").inner_text()
+    assert len(score.split(".")[1]) == 4
+    # On the suspect image the area is the whole crop; on the work, the part the crop was cut from.
+    qx0, qy0, qx1, qy1 = _box(page.get_by_test_id("query-area"))
+    assert qx0 >= 0 and qy0 >= 0 and qx1 <= 320.5 and qy1 <= 280.5 and (qx1 - qx0) * (qy1 - qy0) > 0.95 * 320 * 280
+    wx0, wy0, wx1, wy1 = _box(page.get_by_test_id("work-area"))
+    assert abs(wx0 - 220) < 10 and abs(wy0 - 140) < 10 and abs(wx1 - 540) < 10 and abs(wy1 - 420) < 10
+    assert page.get_by_test_id("registered-at").inner_text() != "—"
+    screenshot("match-report-crop-zh")
+
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("match-label").inner_text() == "Near copy"
+    screenshot("match-report-crop-en")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    screenshot("match-report-crop-phone")
+    _no_sideways_scrolling(page)
+
+
+def test_a_later_filing_of_a_mirrored_copy_is_listed_after_the_original(
+    live_server, page, screenshot, make_user, tmp_path, login
+):
+    from artrights.registry.tests.factories import OTHER_OWNER
+
+    painter, copier = make_user("e2e-painter", "artist"), make_user("e2e-copier", "artist")
+    registrar = make_user("e2e-registrar", "registrar")
+    flipped = ImageOps.mirror(Image.open(io.BytesIO(artwork_png(303, (640, 480)))).crop((0, 60, 400, 480)))
+    buffer = io.BytesIO()
+    flipped.save(buffer, "PNG")
+    # Filed after the original: screening held it, and a registrar let it through (a licence was shown).
+    original = _registered(painter, 303, "原作")
+    copy = _registered(copier, None, "镜中花", image=buffer.getvalue(), owner=OTHER_OWNER)
+    assert copy.status == "held"
+    registry.release(work=copy, registrar=registrar, screening_note="被许可人出示了原作者的授权书。")
+    copy.refresh_from_db()
+    suspect = tmp_path / "copy.png"
+    suspect.write_bytes(buffer.getvalue())  # the copy's own file
+
+    login(painter.username)
+    _check(page, live_server.url, suspect)
+    matches = page.get_by_test_id("match")
+    assert matches.count() == 2
+    first, second = matches.nth(0), matches.nth(1)
+    assert original.number in first.get_by_role("heading").inner_text()
+    assert first.get_by_test_id("priority").is_visible()
+    assert second.get_by_test_id("match-label").inner_text() == "同一文件"
+    assert original.number in second.get_by_test_id("later-note").inner_text()
+    # On the original, the area is the part the mirrored copy was cut from: the left 400 x 420 pixels.
+    x0, y0, x1, y1 = _box(first.get_by_test_id("work-area"))
+    assert x0 < 10 and abs(x1 - 400) < 12 and abs(y0 - 60) < 12 and y1 > 470
+    screenshot("match-report-priority-zh")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_the_watch_page_shows_a_failed_check_with_its_reason(live_server, page, screenshot, make_user, tmp_path, login):
+    owner = make_user("e2e-watcher", "artist")
+    work = _registered(owner, 302, "大芬村的早晨")
+    copy = Image.open(io.BytesIO(artwork_png(302, (640, 480)))).convert("RGB").crop((0, 0, 500, 400))
+    copy.save(tmp_path / "poster.jpg", "JPEG", quality=85)
+    (tmp_path / "shop.html").write_text('<html><img src="poster.jpg"><img src="banner-gone.png"></html>')
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        shop = matching.watch_page(user=owner, url=f"http://127.0.0.1:{server.server_port}/shop.html")
+        assert matching.check_page(shop).new_hits == 1
+        gone = matching.watch_page(user=owner, url=f"http://127.0.0.1:{server.server_port}/closed-store.html")
+        matching.check_page(gone)
+    finally:
+        server.shutdown()
+    down = matching.watch_page(user=owner, url="http://127.0.0.1:9/market/item-8848.html")
+    matching.check_page(down)
+
+    login(owner.username)
+    page.goto(f"{live_server.url}/matching/watch/")
+    outcomes = page.get_by_test_id("check-outcome").all_inner_texts()
+    assert any("失败" in o and "拒绝连接" in o for o in outcomes)
+    assert any("失败" in o and "404" in o for o in outcomes)
+    assert "成功" in outcomes
+    assert work.number in page.content()
+    assert page.get_by_test_id("no-copies").count() == 0
+    screenshot("watch-failed-check-zh")
+
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    outcomes = page.get_by_test_id("check-outcome").all_inner_texts()
+    assert any("Failed" in o and "refused the connection" in o for o in outcomes)
+    screenshot("watch-failed-check-en")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    screenshot("watch-failed-check-phone")
+    _no_sideways_scrolling(page)
