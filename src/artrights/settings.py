@@ -259,6 +259,10 @@ ARTRIGHTS_REGISTRY_REGION = env("ARTRIGHTS_REGISTRY_REGION", default="粤")
 ARTRIGHTS_REGISTRY_NAME = env("ARTRIGHTS_REGISTRY_NAME", default="深圳市版权登记服务中心")
 ARTRIGHTS_REVIEW_WORKING_DAYS = env.int("ARTRIGHTS_REVIEW_WORKING_DAYS", default=15)
 ARTRIGHTS_CORRECTION_DAYS = env.int("ARTRIGHTS_CORRECTION_DAYS", default=60)
+# How the public reaches the registry (the guide page's contact section); each line is shown only when set.
+ARTRIGHTS_CONTACT_ADDRESS = env("ARTRIGHTS_CONTACT_ADDRESS", default="")
+ARTRIGHTS_CONTACT_PHONE = env("ARTRIGHTS_CONTACT_PHONE", default="")
+ARTRIGHTS_CONTACT_EMAIL = env("ARTRIGHTS_CONTACT_EMAIL", default="")
 ARTRIGHTS_MAX_IMAGE_PIXELS = env.int("ARTRIGHTS_MAX_IMAGE_PIXELS", default=80_000_000)
 # External RFC 3161 TSAs that also stamp every digest the built-in TSA stamps, and their root certificates.
 ARTRIGHTS_EXTERNAL_TSA_URLS = env.list("ARTRIGHTS_EXTERNAL_TSA_URLS", default=[])
