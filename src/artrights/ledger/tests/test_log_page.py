@@ -36,8 +36,9 @@ def test_a_filed_work_appears_with_its_type_number_and_time_but_no_personal_data
     services.publish_checkpoint()
     response = client.get("/log/")
     page = _text(response)
-    assert "数字作品备案" in page and work.number in page
-    assert f'href="{reverse("verify_number", args=[work.number])}"' in response.content.decode()
+    number = str(work.number)
+    assert "数字作品备案" in page and number in page
+    assert f'href="{reverse("verify_number", args=[number])}"' in response.content.decode()
     assert "（北京时间）" in page
     # The statement holds hashes and commitments only: no title, name or ID number reaches the page.
     for private in ("梧桐山日出", OWNER.name, OWNER.id_number):
