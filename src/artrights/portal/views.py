@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -100,7 +101,9 @@ def _is_api(request: HttpRequest) -> bool:
 def _way_back(request: HttpRequest) -> str | None:
     """The page the visitor came from on this site, if any (never an address on another host)."""
     referer = str(request.META.get("HTTP_REFERER", ""))
-    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+    if not referer or urlsplit(referer).path == request.path:  # "back" to this very page would go nowhere
+        return None
+    if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
         return referer
     return None
 

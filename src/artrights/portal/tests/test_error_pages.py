@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 
-from artrights.portal.views import server_error
+from artrights.portal.views import forbidden, server_error
 from artrights.registry import services
 from artrights.registry.tests.factories import OWNER, samples, work_fields
 
@@ -27,9 +29,19 @@ def test_a_missing_page_is_the_platforms_own_404_with_links_back(client):
     assert 'href="/"' in page and "返回首页" in page and 'href="/guide/"' in page
 
 
-def test_a_way_back_to_another_site_is_not_offered(client):
+def test_a_way_back_to_another_site_or_to_the_same_page_is_not_offered(client):
     page = client.get("/no-such-page/", HTTP_REFERER="https://evil.example/").content.decode()
     assert "evil.example" not in page and "返回上一页" not in page
+    page = client.get("/no-such-page/", HTTP_REFERER="http://testserver/no-such-page/").content.decode()
+    assert "返回上一页" not in page
+
+
+def test_a_refusal_gives_its_own_reason_and_offers_visitors_a_login():
+    request = RequestFactory().get("/registry/review/")
+    request.user = AnonymousUser()
+    page = forbidden(request, PermissionDenied("只有登记审核员可以查看审核队列。")).content.decode()
+    assert "只有登记审核员可以查看审核队列。" in page
+    assert 'href="/accounts/login/?next=/registry/review/"' in page
 
 
 def test_the_404_page_is_in_english_for_english_readers(client):
