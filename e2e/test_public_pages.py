@@ -23,6 +23,14 @@ def console_errors(page):
     return errors
 
 
+def _filed_work(make_user, username, title, seed, *, with_certificate):
+    """A digital filing by a new artist, straight through the service (the browser only reads the result)."""
+    artist = make_user(username, "artist")
+    return services.file_digital_work(
+        user=artist, fields=work_fields(title=title), owners=[OWNER], files=samples(seed), issue_now=with_certificate
+    )
+
+
 def _to_english(page):
     page.get_by_test_id("lang-switch").click()
     page.wait_for_load_state()
@@ -49,10 +57,7 @@ def test_the_api_docs_list_the_operations_under_the_platforms_csp(live_server, p
 
 
 def test_anyone_reads_the_public_log_and_how_to_audit_it(live_server, page, screenshot, make_user, console_errors):
-    artist = make_user("e2e-log-artist", "artist")
-    work = services.file_digital_work(
-        user=artist, fields=work_fields(title="大鹏湾的风"), owners=[OWNER], files=samples(96), issue_now=False
-    )
+    work = _filed_work(make_user, "e2e-log-artist", "大鹏湾的风", 96, with_certificate=False)
     ledger.publish_checkpoint()
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="公开日志").first.click()
@@ -139,10 +144,7 @@ def test_a_missing_or_forbidden_page_keeps_the_site_and_offers_a_way_back(
 
 
 def test_the_verification_page_speaks_the_readers_language(live_server, page, screenshot, make_user, tmp_path):
-    artist = make_user("e2e-verify-artist", "artist")
-    work = services.file_digital_work(
-        user=artist, fields=work_fields(title="莲花山的黄昏"), owners=[OWNER], files=samples(97), issue_now=True
-    )
+    work = _filed_work(make_user, "e2e-verify-artist", "莲花山的黄昏", 97, with_certificate=True)
     pdf = tmp_path / "certificate.pdf"
     with work.certificates.get().pdf.open("rb") as fh:
         pdf.write_bytes(fh.read())
