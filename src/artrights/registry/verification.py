@@ -75,7 +75,7 @@ def _check(name: str, ok: bool, detail: str = "") -> Check:
     return Check(name, str(CHECK_LABELS.get(name, name)), ok, detail, str(CHECK_EXPLANATIONS.get(name, "")))
 
 
-def beijing_time(verdict: Verdict) -> str:
+def _beijing_time(verdict: Verdict) -> str:
     """The verdict's trusted time in the platform's time zone (TIME_ZONE, Asia/Shanghai)."""
     return timezone.localtime(verdict.timestamp).strftime("%Y-%m-%d %H:%M:%S") if verdict.timestamp else ""
 
@@ -89,7 +89,7 @@ def _sentence(verdict: Verdict, failure: str) -> str:
         "what": statement_label(verdict.statement_type),
         "number": verdict.number,
         "index": verdict.log_index,
-        "time": beijing_time(verdict),
+        "time": _beijing_time(verdict),
     }
     # The page always passes the platform's signing roots, so the verifier's one warning (an unchecked signer)
     # cannot arise here; the verdict is complete without its warnings.
