@@ -1,6 +1,7 @@
 """Fill English msgstr values in locale/en from a {chinese: english} table module, keeping existing ones.
 
-Usage: python scripts/fill_translations.py TABLE.py   (a module defining T = {...} and optionally PLURALS = {...})
+Usage: python scripts/fill_translations.py TABLE.py   (a module defining T = {...} and optionally PLURALS = {...}
+and CONTEXTS = {(msgctxt, chinese): english} for a message whose context gives it another English than T's)
 Then `artrights compilemessages`. Reports msgids still untranslated.
 """
 
@@ -18,9 +19,12 @@ PO = Path(__file__).resolve().parent.parent / "src/artrights/locale/en/LC_MESSAG
 def main(table_path: str) -> int:
     table = runpy.run_path(table_path)
     singular, plurals = table.get("T", {}), table.get("PLURALS", {})
+    contexts = table.get("CONTEXTS", {})
     po = polib.pofile(str(PO))
     for entry in po:
-        if entry.msgid_plural and entry.msgid in plurals:
+        if (entry.msgctxt, entry.msgid) in contexts:
+            entry.msgstr = contexts[(entry.msgctxt, entry.msgid)]
+        elif entry.msgid_plural and entry.msgid in plurals:
             one, many = plurals[entry.msgid]
             entry.msgstr_plural = {0: one, 1: many}
         elif entry.msgid in singular:

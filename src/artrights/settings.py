@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "huey.contrib.djhuey",
+    # django-ninja renders /api/docs from the Swagger UI files it ships (static/ninja/) only when it is an
+    # installed app; otherwise it loads them from a CDN, which the CSP below refuses.
+    "ninja",
     "artrights.core",
     "artrights.accounts",
     "artrights.portal",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "artrights.core.middleware.AuditContextMiddleware",
+    "artrights.core.middleware.PublicUrlMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -256,6 +260,10 @@ ARTRIGHTS_REGISTRY_REGION = env("ARTRIGHTS_REGISTRY_REGION", default="粤")
 ARTRIGHTS_REGISTRY_NAME = env("ARTRIGHTS_REGISTRY_NAME", default="深圳市版权登记服务中心")
 ARTRIGHTS_REVIEW_WORKING_DAYS = env.int("ARTRIGHTS_REVIEW_WORKING_DAYS", default=15)
 ARTRIGHTS_CORRECTION_DAYS = env.int("ARTRIGHTS_CORRECTION_DAYS", default=60)
+# How the public reaches the registry (the guide page's contact section); each line is shown only when set.
+ARTRIGHTS_CONTACT_ADDRESS = env("ARTRIGHTS_CONTACT_ADDRESS", default="")
+ARTRIGHTS_CONTACT_PHONE = env("ARTRIGHTS_CONTACT_PHONE", default="")
+ARTRIGHTS_CONTACT_EMAIL = env("ARTRIGHTS_CONTACT_EMAIL", default="")
 ARTRIGHTS_MAX_IMAGE_PIXELS = env.int("ARTRIGHTS_MAX_IMAGE_PIXELS", default=80_000_000)
 # External RFC 3161 TSAs that also stamp every digest the built-in TSA stamps, and their root certificates.
 ARTRIGHTS_EXTERNAL_TSA_URLS = env.list("ARTRIGHTS_EXTERNAL_TSA_URLS", default=[])
@@ -266,7 +274,9 @@ ARTRIGHTS_MATCH_THRESHOLD = env.float("ARTRIGHTS_MATCH_THRESHOLD", default=0.5)
 ARTRIGHTS_ONNX_DESCRIPTOR = env("ARTRIGHTS_ONNX_DESCRIPTOR", default="")
 # URL fetches (suspect images, watched pages) may reach private and loopback addresses only outside production.
 ARTRIGHTS_FETCH_PRIVATE = env.bool("ARTRIGHTS_FETCH_PRIVATE", default=not PRODUCTION)
-ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="http://127.0.0.1:8000")
+# The platform's public address (certificate QR codes, links): empty means derived from the served address and
+# the request (core/public_url.py); set it behind a reverse proxy or wherever the public name differs.
+ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="")
 # Behind a reverse proxy that sets X-Forwarded-For, the audit log records the client's address from it;
 # never turn this on without such a proxy, since any client can send the header.
 ARTRIGHTS_TRUST_X_FORWARDED_FOR = env.bool("ARTRIGHTS_TRUST_X_FORWARDED_FOR", default=False)

@@ -25,5 +25,9 @@ urlpatterns = [
     path("log/", include("artrights.ledger.urls")),
 ]
 
+handler403 = "artrights.portal.views.forbidden"
+handler404 = "artrights.portal.views.not_found"
+handler500 = "artrights.portal.views.server_error"
+
 admin.site.site_header = "ArtRights 艺术版权保护与活化平台"
 admin.site.site_title = "ArtRights"

@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
         from django.conf import settings
         from django.core.signals import setting_changed
 
-        from . import audit, images
+        from . import audit, checks, images  # noqa: F401  (checks: registers the start-up checks)
 
         audit.connect_signals()
         # The one image pixel budget: every loader call in the platform uses the operator's setting.

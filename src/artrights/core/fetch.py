@@ -27,6 +27,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 USER_AGENT = "ArtRights-Monitor/1.0 (+copyright protection platform)"
 
@@ -46,11 +47,11 @@ REASONS: dict[str, Promise] = {
 }
 
 _STATUS_TEXT: dict[int, Promise] = {
-    401: _("需要登录"),
-    403: _("禁止访问"),
-    404: _("页面不存在"),
-    410: _("页面已删除"),
-    429: _("请求过于频繁"),
+    401: pgettext_lazy("HTTP status", "需要登录"),
+    403: pgettext_lazy("HTTP status", "禁止访问"),
+    404: pgettext_lazy("HTTP status", "页面不存在"),
+    410: pgettext_lazy("HTTP status", "页面已删除"),
+    429: pgettext_lazy("HTTP status", "请求过于频繁"),
 }
 
 
@@ -60,7 +61,8 @@ def reason_message(reason: str, details: dict[str, Any] | None = None) -> str:
     status = details.get("status")
     if status is not None and "status_text" not in details:
         details["status_text"] = str(
-            _STATUS_TEXT.get(int(status)) or (_("服务器错误") if int(status) >= 500 else _("请求被拒绝"))
+            _STATUS_TEXT.get(int(status))
+            or (pgettext("HTTP status", "服务器错误") if int(status) >= 500 else pgettext("HTTP status", "请求被拒绝"))
         )
     details.setdefault("host", "")
     template = str(REASONS.get(reason, REASONS["connection"]))

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, public_url
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -72,3 +72,14 @@ def _too_large(request: HttpRequest, size: int | None) -> HttpResponse:
             status=413,
         )
     return render(request, "413.html", {"limit_mb": limit_mb, "size": size}, status=413)
+
+
+class PublicUrlMiddleware:
+    """Lets `core.public_url` answer with the address this request came to when no public URL is configured."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with public_url.serving(request):
+            return self.get_response(request)

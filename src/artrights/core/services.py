@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import notifying, sms, tasks
+from . import notifying, public_url, sms, tasks
 from .messages import with_field_labels
 from .models import Channel, Delivery, DeliveryStatus, Notification, Party, PartyKind, StoredFile
 
@@ -220,11 +220,10 @@ def deliver(*, delivery_id: int) -> str:
 
 def _links(notification: Notification) -> tuple[str, str]:
     """Where the recipient opens the notification (through the inbox, which marks it read) and changes settings."""
-    base = settings.ARTRIGHTS_PUBLIC_URL.rstrip("/")
     # Named routes of the portal, which holds the inbox pages; reversing a name imports nothing from it.
     return (
-        base + reverse("portal:notification", args=[notification.pk]),
-        base + reverse("portal:account_settings"),
+        public_url.absolute(reverse("portal:notification", args=[notification.pk])),
+        public_url.absolute(reverse("portal:account_settings")),
     )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,34 @@ def current_head() -> LogHead:
 def latest_checkpoint() -> Checkpoint | None:
     """The most recently signed checkpoint, or None before the first one."""
     return Checkpoint.objects.order_by("-id").first()
+
+
+def cosigning_witnesses(checkpoint: Checkpoint) -> list[str]:
+    """Names of the witnesses whose cosignatures the log accepted on ``checkpoint``, in the order received."""
+    return list(checkpoint.cosignatures.order_by("id").values_list("witness__name", flat=True))
+
+
+class NewestEntries(Sequence[LogEntry]):
+    """The committed entries, newest first, for a paginator: a page is an index range, not an OFFSET scan, so
+    the last page of a log of millions costs what the first does."""
+
+    def __init__(self) -> None:
+        self.size = current_head().size
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, key: int) -> LogEntry: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[LogEntry]: ...
+    def __getitem__(self, key: int | slice) -> LogEntry | list[LogEntry]:
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        start, stop, _step = key.indices(self.size)
+        # Position p (newest first) is the entry with index size-1-p.
+        top, bottom = self.size - start, self.size - stop
+        return list(LogEntry.objects.filter(index__gte=bottom, index__lt=top).order_by("-index"))
 
 
 def get_entry(index: int) -> LogEntry | None:

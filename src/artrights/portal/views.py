@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import i18n
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_POST
 
 from artrights.accounts import selectors
@@ -32,6 +35,24 @@ INBOX_PAGE_SIZE = 20
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
+
+
+def guide(request: HttpRequest) -> HttpResponse:
+    """办事指南: materials, time limits (the platform's own settings), fees, FAQ and contact, for everyone."""
+    return render(
+        request,
+        "portal/guide.html",
+        {
+            "registry_name": settings.ARTRIGHTS_REGISTRY_NAME,
+            "review_days": settings.ARTRIGHTS_REVIEW_WORKING_DAYS,
+            "correction_days": settings.ARTRIGHTS_CORRECTION_DAYS,
+            "contact": {
+                "address": settings.ARTRIGHTS_CONTACT_ADDRESS,
+                "phone": settings.ARTRIGHTS_CONTACT_PHONE,
+                "email": settings.ARTRIGHTS_CONTACT_EMAIL,
+            },
+        },
+    )
 
 
 @login_required
@@ -159,3 +180,42 @@ def _remember_language(response: HttpResponse, language: str) -> HttpResponse:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+
+# Error pages (handler403/404/500 in artrights/urls.py): the site's layout in the visitor's language with a way
+# back; under /api/ the same answers as JSON, as the API's own errors are.
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _way_back(request: HttpRequest) -> str | None:
+    """The page the visitor came from on this site, if any (never an address on another host)."""
+    referer = str(request.META.get("HTTP_REFERER", ""))
+    if not referer or urlsplit(referer).path == request.path:  # "back" to this very page would go nowhere
+        return None
+    if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        return referer
+    return None
+
+
+@requires_csrf_token
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    detail = error_messages(exception)[0] if isinstance(exception, PermissionDenied) and str(exception) else ""
+    if _is_api(request):
+        return JsonResponse({"detail": detail or _("您没有权限执行此操作。")}, status=403)
+    return render(request, "403.html", {"detail": detail, "back": _way_back(request)}, status=403)
+
+
+@requires_csrf_token
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # The exception's text is never shown: "no such work" and "someone else's work" must read the same.
+    if _is_api(request):
+        return JsonResponse({"detail": _("未找到。")}, status=404)
+    return render(request, "404.html", {"back": _way_back(request)}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": _("服务器内部错误，请稍后再试。")}, status=500)
+    # Rendered without the request's context processors: whatever failed (the database, a session) may fail again.
+    return HttpResponseServerError(loader.render_to_string("500.html"))

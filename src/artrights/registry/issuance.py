@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from artrights.core import audit
+from artrights.core import audit, public_url
 from artrights.core.pki import SigningIdentity
 from artrights.ledger import flows
 from artrights.ledger.keys import log_origin
@@ -54,7 +54,7 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
         applicant=work.parties.filter(workparty__role="applicant").values_list("name", flat=True).first() or "",
         issuer=settings.ARTRIGHTS_REGISTRY_NAME,
         registered_on=timezone.localtime(work.registered_at).date(),
-        verify_url=f"{settings.ARTRIGHTS_PUBLIC_URL.rstrip('/')}/verify/{work.number}",
+        verify_url=public_url.absolute(f"/verify/{work.number}"),
         log_origin=log_origin(),
         log_index=index,
         bundle_json=bundle_bytes,

@@ -113,6 +113,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "ARTRIGHTS_ENV": "production",
         "SECRET_KEY": "k" * 20 + "Zx9!q@T#r$w%e^y&u*i(o)p_a+s=d-f" + "9" * 20,
         "ALLOWED_HOSTS": "artrights.example.org",
+        "ARTRIGHTS_PUBLIC_URL": "https://artrights.example.org",
         "ARTRIGHTS_DATA_DIR": str(tmp_path),
         "ARTRIGHTS_ENV_FILE": str(tmp_path / "none.env"),
         "DJANGO_SETTINGS_MODULE": "artrights.settings",

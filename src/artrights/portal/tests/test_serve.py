@@ -94,6 +94,7 @@ def test_serve_starts_web_and_worker_stops_on_ctrl_c_and_keeps_the_data(tmp_path
         output = first_output.finish(first)
     assert first.returncode == 0, output
     assert "demo-registrar" in output and "已停止 / stopped" in output
+    assert f"http://127.0.0.1:{port}/accounts/login/" in output  # the demo banner names the port served
     assert "Traceback" not in output
 
     second = _serve(tmp_path, port)

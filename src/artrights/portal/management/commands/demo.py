@@ -13,6 +13,7 @@ from artrights.accounts.models import Organisation, OrganisationKind, Role, User
 from artrights.accounts.services import create_user
 from artrights.core import audit
 from artrights.core.identifiers import compose_uscc
+from artrights.core.public_url import public_url
 
 DEMO_ORGS = [
     (
@@ -66,16 +67,36 @@ def accounts_file() -> Path:
     return Path(settings.DATA_DIR) / "demo-accounts.txt"
 
 
+def _banner(url: str) -> str:
+    return f"演示账户 / demo accounts ({url}/accounts/login/)"
+
+
+def _write_accounts(text: str) -> Path:
+    path = accounts_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    os.chmod(path, 0o600)
+    return path
+
+
 class Command(BaseCommand):
     help = "载入演示数据：每个角色一个账户（只载入一次）/ Load the demo data once: one account per role"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--prefix", default="demo-", help="用户名前缀 / username prefix")
+        parser.add_argument("--url", default="", help="平台网址（默认：公开网址）/ the platform's address")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         prefix = opts["prefix"]
+        url = (opts["url"] or public_url()).rstrip("/")
         if User.objects.filter(username=f"{prefix}{Role.ADMIN.value}").exists():
-            self.stdout.write(f"演示数据已存在，账户与密码见 / demo data already loaded; accounts in {accounts_file()}")
+            path = accounts_file()
+            if path.exists():
+                # Served on another address this time: the saved accounts point at the one served now.
+                _banner_line, _newline, accounts = path.read_text(encoding="utf-8").partition("\n")
+                _write_accounts(_banner(url) + "\n" + accounts)
+            self.stdout.write(f"演示数据已存在，账户与密码见 / demo data already loaded; accounts in {path}")
+            self.stdout.write(_banner(url))
             return
         with audit.context(via="cli"), transaction.atomic():
             orgs = {}
@@ -95,12 +116,9 @@ class Command(BaseCommand):
                     check_password=False,
                 )
                 created.append((user.username, str(role.label), password))
-        lines = ["演示账户 / demo accounts (http://127.0.0.1:8000/accounts/login/)"]
+        lines = [_banner(url)]
         lines += [f"  {role:<24} {username:<22} {password}" for username, role, password in created]
         text = "\n".join(lines) + "\n"
-        path = accounts_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        os.chmod(path, 0o600)
+        path = _write_accounts(text)
         self.stdout.write(text)
         self.stdout.write(f"（已保存到 / saved to {path}）")

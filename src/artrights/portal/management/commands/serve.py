@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -10,29 +11,44 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from artrights.core.public_url import DEFAULT_HOST, DEFAULT_PORT, configured, served_address
+
 
 class Command(BaseCommand):
     help = "运行平台：Web 服务和后台任务进程 / Run the platform: web server and background worker"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default=DEFAULT_HOST)
+        parser.add_argument("--port", type=int, default=DEFAULT_PORT)
         parser.add_argument("--web-workers", type=int, default=2)
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程 / no background worker")
         parser.add_argument("--no-demo", action="store_true", help="不载入演示数据 / skip the demo data")
+        parser.add_argument(
+            "--debug",
+            action="store_true",
+            help="显示 Django 调试页面（仅供开发）/ Django debug pages (for development)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        served = served_address(opts["host"], opts["port"])
+        # The address certificates, links and the demo banner give: the operator's, or the one served here. The
+        # children get it in their environment, so the worker's certificates carry the served port too.
+        public = configured() or served
+        # Visitors get the platform's own error pages, not Django's debug pages (settings, URL list), unless asked.
+        child_env = {**os.environ, "ARTRIGHTS_PUBLIC_URL": public, "DEBUG": "1" if opts["debug"] else "0"}
         if not opts["no_demo"]:
-            call_command("demo")
+            call_command("demo", url=public)
         python = sys.executable
         children: list[subprocess.Popen[bytes]] = []
         self.worker_pids: set[int] = set()
         if not opts["no_worker"]:
             # Own sessions: Ctrl-C reaches only this process, which then stops each child the way it likes.
-            worker = subprocess.Popen([python, "-m", "artrights.cli", "run_huey"], start_new_session=True)
+            worker = subprocess.Popen(
+                [python, "-m", "artrights.cli", "run_huey"], start_new_session=True, env=child_env
+            )
             self.worker_pids = {worker.pid}
             children.append(worker)
         bind = f"{opts['host']}:{opts['port']}"
@@ -55,9 +71,12 @@ class Command(BaseCommand):
                     "10",
                 ],
                 start_new_session=True,
+                env=child_env,
             )
         )
-        self.stdout.write(f"ArtRights 已启动 / running on http://{bind}/  (Ctrl-C 停止 / to stop)")
+        self.stdout.write(f"ArtRights 已启动 / running on {served}/  (Ctrl-C 停止 / to stop)")
+        if public != served:
+            self.stdout.write(f"公开网址 / public URL: {public}/")
 
         def stop(*_: Any) -> None:
             raise KeyboardInterrupt
