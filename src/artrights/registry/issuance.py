@@ -21,7 +21,7 @@ from artrights.ledger.keys import log_origin
 from artrights.proofs.bundle import dump_bundle
 from artrights.timestamps import services as timestamps
 
-from . import statements
+from . import events, statements
 from .certificate_pdf import CertificateData, render_certificate, sign_pdf
 from .keys import signing_identity
 from .models import Certificate, FileRole, Kind, Work, WorkFile
@@ -78,6 +78,7 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
             certificate.credentialed_image.save(name, ContentFile(blob), save=False)
         certificate.save()
         audit.record("registry.issue_certificate", work, changes={"serial": serial, "log_index": work.log_index})
+        events.announce(work, "certificate_issued", subject=certificate)
     return certificate
 
 

@@ -4,6 +4,8 @@
   receivers (fingerprinting, indexing) see the committed state.
 - ``work_closed`` (sender=Work, work=<Work>): an application was withdrawn, refused or deemed withdrawn after
   commit; it no longer counts when later applications are screened.
+- ``work_event`` (sender=Work, work=<Work>, event=<str>, actor=<User|None>, subject=<model|None>): after commit,
+  each step a work takes (see ``events.py`` for the names); notifications and documents follow it.
 - ``near_copy_search`` (sender=Work, work=<Work>): sent while an application is screened for duplicates; each
   receiver returns an iterable of ``(Work, score)``: granted works and pending applications it found in the
   application's samples (the copy-detection engine answers with cropped, recoloured or photographed copies).
@@ -15,4 +17,5 @@ from django.dispatch import Signal
 work_granted = Signal()
 work_revoked = Signal()
 work_closed = Signal()
+work_event = Signal()
 near_copy_search = Signal()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from artrights.core import audit
 from artrights.core.selectors import working_calendar
 
+from .. import events
 from ..models import REGISTRATION_FLOW, Work
 from ..signals import work_closed
 
@@ -21,6 +22,7 @@ def _transition(work: Work, action: str, actor: Any, **changes: Any) -> Work:
         setattr(work, name, value)
     work.save()
     audit.record(f"registry.{action}", work, actor=actor, changes={"status": [old, new]})
+    events.announce(work, action, actor=actor)
     return work
 
 

@@ -24,7 +24,7 @@ from artrights.core.services import PartyInput, check_upload, resolve_party
 from artrights.ledger import services as ledger
 from artrights.proofs.statements import StatementType
 
-from .. import numbers, statements
+from .. import events, numbers, statements
 from ..models import ECONOMIC_RIGHTS, ContractFiling, ContractType, Pledge, PledgeConsent, PledgeStatus, Right, Work
 
 
@@ -109,6 +109,8 @@ def file_contract(
     filing.log_index = entry.index
     filing.save(update_fields=["log_index", "commitment_salts"])
     audit.record("registry.file_contract", filing, actor=user)
+    for work in works:
+        events.announce(work, "contract_filed", actor=user, subject=filing)
     return filing
 
 
@@ -149,6 +151,8 @@ def register_pledge(
     pledge.log_index = ledger.append(kind=StatementType.PLEDGE, statement=statements.pledge_statement(pledge)).index
     pledge.save(update_fields=["log_index", "commitment_salts"])
     audit.record("registry.register_pledge", pledge, actor=registrar)
+    for work in works:
+        events.announce(work, "pledge_registered", actor=registrar, subject=pledge)
     return pledge
 
 
@@ -166,6 +170,8 @@ def consent_to_contract(
         pledge=pledge, contract_type=contract_type, assignee=resolve_party(assignee), granted_by=user, note=note
     )
     audit.record("registry.pledge_consent", consent, actor=user)
+    for work in pledge.works.all():
+        events.announce(work, "pledge_consented", actor=user, subject=consent)
     return consent
 
 
@@ -180,6 +186,8 @@ def cancel_pledge(*, registrar: Any, pledge: Pledge) -> Pledge:
     pledge.save(update_fields=["status", "cancelled_at"])
     ledger.append(kind=StatementType.PLEDGE_CANCELLATION, statement=statements.pledge_cancellation_statement(pledge))
     audit.record("registry.cancel_pledge", pledge, actor=registrar)
+    for work in pledge.works.all():
+        events.announce(work, "pledge_cancelled", actor=registrar, subject=pledge)
     return pledge
 
 

@@ -24,7 +24,7 @@ from artrights.core.services import PartyInput
 from artrights.ledger import services as ledger
 from artrights.proofs.statements import StatementType
 
-from .. import numbers, screening, statements
+from .. import events, numbers, screening, statements
 from ..models import (
     REGISTRATION_FLOW,
     Correction,
@@ -253,6 +253,7 @@ def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, i
             actor=registrar,
             changes={"reason": reason, "fields": {k: [str(before[k]), str(v)] for k, v in fields.items()}},
         )
+        events.announce(work, "change", actor=registrar)
     if issue_now:
         from ..issuance import issue_certificate
 
