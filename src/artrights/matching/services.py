@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -34,7 +35,7 @@ from artrights.core import audit
 from artrights.core.fetch import FetchError, fetch
 from artrights.core.images import ImageRejected, load_image, to_rgb_array
 from artrights.core.messages import as_validation_error
-from artrights.core.services import store_file
+from artrights.core.services import notify, store_file
 from artrights.ledger import flows
 from artrights.ledger import services as ledger
 from artrights.ledger.keys import log_origin
@@ -46,6 +47,7 @@ from . import selectors
 from .fingerprint import Fingerprint, engine_id, extract
 from .index import MatchIndex
 from .models import MatchKind, MatchReport, MonitorHit, PageCheck, ReferenceFingerprint, WatchedPage
+from .notifications import COPIES_FOUND, PAGE_UNREACHABLE
 from .scoring import clip_to_image, matched_areas, picture_difference, polygon_area
 
 logger = logging.getLogger(__name__)
@@ -481,17 +483,19 @@ def check_page(page: WatchedPage) -> PageCheck:
 
 
 def alert_watcher(*, check: PageCheck, hits: list[MonitorHit]) -> None:
-    """Tell the page's watcher about new copies and failed checks.
-
-    The place for the platform's notifications (an inbox message and e-mail, built in ``core`` by the
-    first app that notifies people): until it exists the watch page is where people see both, so this
-    only logs what it would send."""
-    if hits or not check.ok:
-        logger.info(
-            "watched page %s: %s",
-            check.page.url,
-            f"{len(hits)} new match(es)" if check.ok else f"check failed ({check.reason})",
-        )
+    """Tell the page's watcher about new copies, and about a page that stopped opening (only when the check before
+    succeeded, so a site that stays down is not reported every time it is tried)."""
+    page = check.page
+    url = reverse("matching:watch")
+    if hits:
+        works = "、".join(sorted({h.work.number or h.work.title for h in hits}))
+        params = {"count": len(hits), "url": page.url[:300], "works": works}
+        notify(recipients=[page.owner], kind=COPIES_FOUND.key, subject=page, params=params, url=url)
+    if not check.ok:
+        before = PageCheck.objects.filter(page=page, checked_at__lt=check.checked_at).order_by("-checked_at").first()
+        if before is None or before.ok:
+            params = {"url": page.url[:300]}
+            notify(recipients=[page.owner], kind=PAGE_UNREACHABLE.key, subject=page, params=params, url=url)
 
 
 # Fixing a match as evidence ----------------------------------------------------------------------------

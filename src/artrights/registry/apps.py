@@ -8,4 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("作品登记")
 
     def ready(self) -> None:
-        from . import checks, rules  # noqa: F401  (registers the access rules and start-up checks)
+        from . import checks, notifications, rules  # noqa: F401  (access rules, start-up checks, notification kinds)
+        from .signals import work_event
+
+        work_event.connect(notifications.on_work_event, dispatch_uid="registry_notifications")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from artrights.accounts.access import visible_to
-from artrights.accounts.models import User
+from artrights.accounts.models import Role, User
 from artrights.core.images import ImageRejected, open_image
+from artrights.core.models import AuditEvent
 from artrights.core.selectors import working_calendar
 
 from .models import (
@@ -164,3 +167,57 @@ def inline_image_type(work_file: WorkFile) -> str | None:
 def screening_findings(work: Work) -> QuerySet[DuplicateWarning]:
     """What screening found for ``work``: the other works, another owner's first, then by score."""
     return work.duplicate_warnings.select_related("earlier", "resolved_by").order_by("same_owner", "-score", "pk")
+
+
+# What each recorded action on a work is called in its timeline (the audit log's action names).
+_TIMELINE_LABELS = {
+    "create": gettext_lazy("创建申请"),
+    "registry.submit": gettext_lazy("提交申请"),
+    "registry.accept": gettext_lazy("受理"),
+    "registry.start_review": gettext_lazy("开始审核"),
+    "registry.request_correction": gettext_lazy("发出补正通知"),
+    "registry.correct": gettext_lazy("申请人补正"),
+    "registry.hold": gettext_lazy("转登记审核员人工审查"),
+    "registry.resolve_duplicates": gettext_lazy("核查重复登记提示"),
+    "registry.release": gettext_lazy("核查后予以备案"),
+    "registry.register": gettext_lazy("予以登记"),
+    "registry.file": gettext_lazy("备案"),
+    "registry.refuse": gettext_lazy("不予登记"),
+    "registry.withdraw": gettext_lazy("撤回申请"),
+    "registry.deem_withdrawn": gettext_lazy("视为撤回"),
+    "registry.revoke": gettext_lazy("撤销登记"),
+    "registry.change": gettext_lazy("变更登记事项"),
+    "registry.issue_certificate": gettext_lazy("签发证书"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    at: dt.datetime
+    label: str
+    actor: str  # who acted: their name for registry staff, their role for everyone else
+
+
+def timeline(work: Work, *, viewer: Any) -> list[TimelineStep]:
+    """The steps of ``work`` in the order they happened, from the audit log. The applicant side sees who acted
+    by role (a registrar is "登记审核员"), registry staff by name."""
+    staff = bool(
+        getattr(viewer, "is_platform_admin", False) or getattr(viewer, "role", "") in (Role.REGISTRAR, Role.SUPERVISOR)
+    )
+    events = (
+        AuditEvent.objects.filter(
+            object_type=Work._meta.label_lower, object_id=str(work.pk), action__in=_TIMELINE_LABELS
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    steps = []
+    for event in events:
+        if event.actor is None:
+            who = str(_("平台"))
+        elif staff or event.actor_id == getattr(viewer, "pk", None):
+            who = str(event.actor)
+        else:
+            who = str(event.actor.get_role_display())
+        steps.append(TimelineStep(at=event.at, label=str(_TIMELINE_LABELS[event.action]), actor=who))
+    return steps

@@ -11,6 +11,7 @@ urlpatterns = [
     path("works/<int:pk>/", views.detail, name="detail"),
     path("works/<int:pk>/do/<slug:action>/", views.act, name="act"),
     path("works/<int:pk>/correct/", views.correct, name="correct"),
+    path("works/<int:pk>/certificate/", views.certificate_panel, name="certificate_panel"),
     path("works/<int:pk>/files/<int:file_id>", views.work_file, name="work_file"),
     path("works/<int:pk>/certificate.<slug:kind>", views.certificate_file, name="certificate"),
     path("works/<int:pk>/contracts/", views.file_contract, name="file_contract"),

@@ -106,6 +106,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": selectors.screening_findings(work),
             "unresolved": screening.blocking(work).exists(),
             "corrections": work.corrections.select_related("requested_by", "answered_by"),
+            "steps": selectors.timeline(work, viewer=user),
             "is_reviewer": can(user, "review", work),
             "certificate": work.certificates.first(),
             "applicant_actions": actions.offered(user, work, "applicant"),
@@ -144,6 +145,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("操作已完成。"))
     return redirect("registry:detail", pk=pk)
+
+
+@login_required
+def certificate_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The certificate part of a work's page, which the page asks for again until the certificate is ready."""
+    work = get_visible_or_404(request.user, Work, pk=pk)
+    context = {"work": work, "certificate": work.certificates.first()}
+    return render(request, "registry/_certificate.html", context)
 
 
 @login_required

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from artrights.core.models import Notification
 from artrights.matching import selectors, services
 from artrights.matching.fingerprint import engine_id
 from artrights.matching.models import MonitorHit, ReferenceFingerprint
@@ -173,12 +174,16 @@ def test_a_watched_page_reports_a_new_copy_once(register, outsider, tmp_path, se
     assert MonitorHit.objects.get().work == work
     again = services.check_page(page)
     assert again.new_hits == 0
+    [alert] = Notification.objects.filter(recipient=outsider, kind="matching.copies_found")  # once, not twice
+    assert alert.params["count"] == 1 and work.number in alert.params["works"] and alert.url == "/matching/watch/"
 
 
-def test_an_unreachable_page_is_recorded_as_failed(outsider):
+def test_an_unreachable_page_is_recorded_as_failed_and_the_watcher_told_once(outsider):
     page = services.watch_page(user=outsider, url="http://127.0.0.1:9/nothing-here")
     check = services.check_page(page)
     assert not check.ok and check.reason == "refused" and "拒绝连接" in check.failure()
+    services.check_page(page)  # still down: no second message
+    assert Notification.objects.filter(recipient=outsider, kind="matching.page_unreachable").count() == 1
 
 
 def test_the_api_checks_an_uploaded_image_with_a_token(client, register, outsider):
