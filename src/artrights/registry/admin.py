@@ -1,49 +1,67 @@
+"""The registry's back office. Works, certificates, filings, pledges and screening findings change only through
+the registry's services (access checked, audited and written to the public log), so here they are read-only: an
+administrator who could edit or delete a registered work would bypass change, revocation and the log."""
+
 from django.contrib import admin
 
-from .models import Certificate, ClassLetter, ContractFiling, DuplicateWarning, Pledge, PledgeConsent, Work
+from artrights.core.admin import ReadOnlyAdmin
+
+from .models import (
+    Certificate,
+    ClassLetter,
+    ContractFiling,
+    Correction,
+    DuplicateWarning,
+    Pledge,
+    PledgeConsent,
+    Work,
+)
 
 
 @admin.register(ClassLetter)
 class ClassLetterAdmin(admin.ModelAdmin[ClassLetter]):
+    """Configuration, not a record: the registry's class letters are set here."""
+
     list_display = ["work_type", "letter", "verified"]
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin[Work]):
+class WorkAdmin(ReadOnlyAdmin[Work]):
     list_display = ["number", "flow_number", "title", "kind", "work_type", "status", "applicant", "registered_at"]
     list_filter = ["kind", "status", "work_type"]
     search_fields = ["number", "flow_number", "title"]
-    # Status, numbers and the log link change only through the registry services (audited and logged).
-    readonly_fields = [
-        "status",
-        "number",
-        "flow_number",
-        "log_index",
-        "version",
-        "registered_at",
-        "commitment_salts",
-        "decided_by",
-        "decided_at",
-    ]
+    exclude = ["commitment_salts"]  # the openings of the owner's commitments: personal data, not for browsing
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin[Certificate]):
+class CertificateAdmin(ReadOnlyAdmin[Certificate]):
     list_display = ["work", "serial", "issued_at", "reason"]
-    readonly_fields = ["work", "serial", "pdf", "bundle", "credentialed_image", "issued_at", "reason"]
+    exclude = ["bundle"]
 
 
 @admin.register(ContractFiling)
-class ContractFilingAdmin(admin.ModelAdmin[ContractFiling]):
+class ContractFilingAdmin(ReadOnlyAdmin[ContractFiling]):
     list_display = ["number", "contract_type", "assignor", "assignee", "valid_from", "valid_until", "filed_at"]
-    readonly_fields = ["number", "log_index", "commitment_salts"]
+    exclude = ["commitment_salts"]
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin[Pledge]):
+class PledgeAdmin(ReadOnlyAdmin[Pledge]):
     list_display = ["number", "status", "pledgor", "pledgee", "secured_amount", "registered_at"]
-    readonly_fields = ["number", "status", "log_index", "commitment_salts", "cancelled_at"]
+    exclude = ["commitment_salts"]
 
 
-admin.site.register(PledgeConsent)
-admin.site.register(DuplicateWarning)
+@admin.register(PledgeConsent)
+class PledgeConsentAdmin(ReadOnlyAdmin[PledgeConsent]):
+    list_display = ["pledge", "contract_type", "assignee", "granted_by", "granted_at"]
+
+
+@admin.register(DuplicateWarning)
+class DuplicateWarningAdmin(ReadOnlyAdmin[DuplicateWarning]):
+    list_display = ["work", "earlier", "method", "score", "same_owner", "stage", "resolution", "resolved_by"]
+    list_filter = ["method", "same_owner", "resolution"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin[Correction]):
+    list_display = ["work", "round", "requested_at", "due", "answered_at"]

@@ -45,3 +45,18 @@ def test_the_back_office_is_closed_to_a_registrar(client, rows):
     client.force_login(rows["registrar"])
     response = client.get(reverse("admin:core_auditevent_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_registered_work_cannot_be_edited_or_deleted_in_the_back_office(client, rows, artist):
+    from artrights.registry import services
+    from artrights.registry.tests.factories import OWNER, samples, work_fields
+
+    work = services.file_digital_work(user=artist, fields=work_fields(), owners=[OWNER], files=samples(95))
+    client.force_login(rows["admin"])
+    change_url = reverse("admin:registry_work_change", args=[work.pk])
+    page = client.get(change_url).content.decode()
+    assert work.number in page and 'name="_save"' not in page
+    assert client.post(change_url, {"title": "改过的名称"}).status_code == 403
+    assert client.post(reverse("admin:registry_work_delete", args=[work.pk]), {"post": "yes"}).status_code == 403
+    work.refresh_from_db()
+    assert work.title == "大芬村的早晨"
