@@ -20,20 +20,30 @@ VECTORS = Path(os.environ.get("ARTRIGHTS_VECTORS", REPO_ROOT.parent / "shared" /
 def make_user(db):  # type: ignore[no-untyped-def]
     from artrights.accounts.services import create_user
 
-    def make(username: str, role: str = "artist", **extra):  # type: ignore[no-untyped-def]
-        return create_user(username=username, role=role, password=TEST_PASSWORD, **extra)
+    def make(username: str, role: str = "artist", *, identity=None, **extra):  # type: ignore[no-untyped-def]
+        """A user; ``identity`` (a dict of PartyInput fields, e.g. testing.LIN) makes them a verified owner."""
+        from artrights.testing import give_identity
+
+        user = create_user(username=username, role=role, password=TEST_PASSWORD, **extra)
+        return give_identity(user, identity) if identity else user
 
     return make
 
 
 @pytest.fixture
 def artist(make_user):  # type: ignore[no-untyped-def]
-    return make_user("artist-lin", "artist", display_name="林画家")
+    """A rights holder with a verified real-name identity (林画家), who files in their own name."""
+    from artrights.testing import LIN
+
+    return make_user("artist-lin", "artist", display_name="林画家", identity=LIN)
 
 
 @pytest.fixture
 def outsider(make_user):  # type: ignore[no-untyped-def]
-    return make_user("outsider-wu", "artist", display_name="吴路人")
+    """Another verified rights holder (吴路人), party to nothing of the artist's."""
+    from artrights.testing import WU
+
+    return make_user("outsider-wu", "artist", display_name="吴路人", identity=WU)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Django's usual entry point; the same as the `artrights` command."""
+
 import sys
 
 from artrights.cli import main

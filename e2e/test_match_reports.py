@@ -11,6 +11,7 @@ from PIL import Image, ImageOps
 from artrights.matching import services as matching
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import OWNER, artwork_png, upload, work_fields
+from artrights.testing import LIN, WU
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +53,7 @@ def _box(drawn):
 
 
 def test_a_report_marks_a_cropped_copy_on_both_images(live_server, page, screenshot, make_user, tmp_path, login):
-    owner = make_user("e2e-owner", "artist")
+    owner = make_user("e2e-owner", "artist", identity=LIN)
     work = _registered(owner, 301, "梧桐山日出")
     crop = Image.open(io.BytesIO(artwork_png(301, (640, 480)))).convert("RGB").crop((220, 140, 540, 420))
     suspect = tmp_path / "shop-crop.jpg"
@@ -89,7 +90,7 @@ def test_a_later_filing_of_a_mirrored_copy_is_listed_after_the_original(
 ):
     from artrights.registry.tests.factories import OTHER_OWNER
 
-    painter, copier = make_user("e2e-painter", "artist"), make_user("e2e-copier", "artist")
+    painter, copier = make_user("e2e-painter", "artist", identity=LIN), make_user("e2e-copier", "artist", identity=WU)
     registrar = make_user("e2e-registrar", "registrar")
     flipped = ImageOps.mirror(Image.open(io.BytesIO(artwork_png(303, (640, 480)))).crop((0, 60, 400, 480)))
     buffer = io.BytesIO()
@@ -124,7 +125,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def test_the_watch_page_shows_a_failed_check_with_its_reason(live_server, page, screenshot, make_user, tmp_path, login):
-    owner = make_user("e2e-watcher", "artist")
+    owner = make_user("e2e-watcher", "artist", identity=LIN)
     work = _registered(owner, 302, "大芬村的早晨")
     copy = Image.open(io.BytesIO(artwork_png(302, (640, 480)))).convert("RGB").crop((0, 0, 500, 400))
     copy.save(tmp_path / "poster.jpg", "JPEG", quality=85)

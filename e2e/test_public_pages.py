@@ -6,7 +6,7 @@ import pytest
 from artrights.ledger import services as ledger
 from artrights.registry import services
 from artrights.registry.tests.factories import OWNER, samples, work_fields
-from artrights.testing import TEST_PASSWORD
+from artrights.testing import LIN, TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
@@ -25,7 +25,7 @@ def console_errors(page):
 
 def _filed_work(make_user, username, title, seed, *, with_certificate):
     """A digital filing by a new artist, straight through the service (the browser only reads the result)."""
-    artist = make_user(username, "artist")
+    artist = make_user(username, "artist", identity=LIN)
     return services.file_digital_work(
         user=artist, fields=work_fields(title=title), owners=[OWNER], files=samples(seed), issue_now=with_certificate
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from artrights.registry.tests.factories import OTHER_OWNER, OWNER, artwork_png, samples, work_fields
-from artrights.testing import TEST_PASSWORD
+from artrights.testing import LIN, TEST_PASSWORD, WU
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
@@ -31,7 +31,7 @@ def _no_sideways_scrolling(page):
 def test_an_application_goes_through_a_correction_and_is_registered(live_server, page, screenshot, make_user):
     from artrights.registry import services
 
-    artist = make_user("desk-artist", "artist")
+    artist = make_user("desk-artist", "artist", identity=LIN)
     make_user("desk-registrar", "registrar")
     work = services.create_application(user=artist, fields=work_fields(), owners=[OWNER], files=samples(91))
     base = live_server.url
@@ -89,8 +89,8 @@ def test_a_digital_filing_of_another_owners_painting_is_held_for_a_registrar(
 ):
     from artrights.registry import services
 
-    owner = make_user("held-owner", "artist")
-    make_user("held-copier", "artist")
+    owner = make_user("held-owner", "artist", identity=LIN)
+    make_user("held-copier", "artist", identity=WU)
     make_user("held-registrar", "registrar")
     services.file_digital_work(user=owner, fields=work_fields(), owners=[OWNER], files=samples(92))
     image = tmp_path / "same.png"
@@ -102,9 +102,6 @@ def test_a_digital_filing_of_another_owners_painting_is_held_for_a_registrar(
     page.fill("input[name=title]", "我的画")
     page.fill("textarea[name=authors]", OTHER_OWNER.name)
     page.fill("input[name=completed_on]", "2026-05-01")
-    page.fill("input[name=owner_name]", OTHER_OWNER.name)
-    page.select_option("select[name=owner_id_type]", "resident_id")
-    page.fill("input[name=owner_id_number]", OTHER_OWNER.id_number)
     page.set_input_files("input[name=image]", str(image))
     page.get_by_test_id("digital-submit").click()
     page.wait_for_load_state()

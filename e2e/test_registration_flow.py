@@ -3,6 +3,7 @@
 import pytest
 
 from artrights.registry.tests.factories import artwork_png
+from artrights.testing import LIN, WU
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,7 +16,7 @@ def _logout(page):
 def test_an_artist_files_a_digital_work_and_anyone_can_verify_its_certificate(
     live_server, page, screenshot, make_user, tmp_path, login
 ):
-    make_user("e2e-painter", "artist")
+    make_user("e2e-painter", "artist", identity=LIN)
     image = tmp_path / "painting.png"
     image.write_bytes(artwork_png(71))
     login("e2e-painter")
@@ -23,9 +24,7 @@ def test_an_artist_files_a_digital_work_and_anyone_can_verify_its_certificate(
     page.fill("input[name=title]", "梧桐山日出")
     page.fill("textarea[name=authors]", "林画家")
     page.fill("input[name=completed_on]", "2026-04-01")
-    page.fill("input[name=owner_name]", "林画家")
-    page.select_option("select[name=owner_id_type]", "resident_id")
-    page.fill("input[name=owner_id_number]", "11010519491231002X")
+    assert "林画家" in page.get_by_test_id("filing-as-self").inner_text()
     page.set_input_files("input[name=image]", str(image))
     screenshot("digital-filing-form-zh")
     page.get_by_test_id("digital-submit").click()
@@ -55,8 +54,8 @@ def test_a_registrar_sees_the_duplicate_warning_and_registers_in_english(
     from artrights.registry import services
     from artrights.registry.tests.factories import OTHER_OWNER, OWNER, samples, work_fields
 
-    artist = make_user("e2e-artist", "artist")
-    copier = make_user("e2e-copier", "artist")
+    artist = make_user("e2e-artist", "artist", identity=LIN)
+    copier = make_user("e2e-copier", "artist", identity=WU)
     registrar = make_user("e2e-registrar", "registrar")
     original = services.file_digital_work(
         user=artist, fields=work_fields(), owners=[OWNER], files=samples(72), issue_now=False

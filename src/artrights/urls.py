@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/", include("artrights.accounts.urls")),
     path("registry/", include("artrights.registry.urls")),
     path("verify/", registry_views.verify_page, name="verify"),
     path("verify/trust.json", registry_views.trust_json, name="trust_json"),

@@ -86,6 +86,17 @@ class User(AbstractUser):
     language = models.CharField(_("语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     # Kinds of notification (core.notifying keys) the user reads in the inbox only, without e-mail or SMS.
     muted_kinds = models.JSONField(_("只在站内接收的通知"), default=list, blank=True)
+    # The person behind the account (real name and a checked identity document): the owner a rights holder files
+    # for. One party has at most one account, so nobody files in someone else's name.
+    party = models.OneToOneField(
+        "core.Party",
+        verbose_name=_("实名信息"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account",
+    )
+    email_verified_at = models.DateTimeField(_("邮箱验证时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -102,6 +113,15 @@ class User(AbstractUser):
         return self.is_active and (self.role in roles or self.is_platform_admin)
 
     @property
+    def email_verified(self) -> bool:
+        return bool(self.email) and self.email_verified_at is not None
+
+    @property
+    def real_name_verified(self) -> bool:
+        """A checked identity and a contact the user proved is theirs: what filing in one's own name needs."""
+        return self.party_id is not None and (self.email_verified or bool(self.sms_number))
+
+    @property
     def sms_number(self) -> str:
         """The phone number text messages go to: the verified one, while it is still the user's number."""
         return self.phone if self.phone and self.phone == self.verified_phone else ""
@@ -109,6 +129,26 @@ class User(AbstractUser):
     def wants_copies_of(self, kind: str) -> bool:
         """Whether notifications of ``kind`` also go out by e-mail and SMS (the inbox always has them)."""
         return kind not in self.muted_kinds
+
+
+class PhoneChallenge(models.Model):
+    """A code sent by text message to prove a phone number is the user's; kept hashed, short-lived, few tries."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_challenges")
+    phone = models.CharField(_("手机号码"), max_length=20)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("手机验证码")
+        verbose_name_plural = _("手机验证码")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.phone}"
 
 
 class TokenScope(models.TextChoices):

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
 from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from artrights.core import audit, notifying
-from artrights.core.models import Notification
-from artrights.core.services import notify
+from artrights.core import audit, notifying, public_url, sms
+from artrights.core.models import IdType, Notification, Party, PartyKind
+from artrights.core.services import PartyInput, notify, resolve_party
 
-from . import notifications, selectors
+from . import notifications, selectors, tasks
 from .access import require
-from .models import ApiToken, Organisation, Role, TokenScope, User
+from .models import ApiToken, Organisation, PhoneChallenge, Role, TokenScope, User
 
 
 @transaction.atomic
@@ -56,6 +62,24 @@ def create_user(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+@transaction.atomic
+def party_of(organisation: Organisation) -> Party:
+    """The organisation as a party to registrations, contracts and cases (same USCC), linked on first use."""
+    if organisation.party_id is None:
+        organisation.party = resolve_party(
+            PartyInput(
+                kind=PartyKind.ORGANISATION,
+                name=organisation.name,
+                id_type=IdType.USCC,
+                id_number=organisation.uscc,
+                address=organisation.address,
+            )
+        )
+        organisation.save(update_fields=["party"])
+    assert organisation.party is not None
+    return organisation.party
 
 
 @transaction.atomic
@@ -159,3 +183,140 @@ def mark_all_read(*, user: Any) -> int:
     if count:
         audit.record("accounts.notifications_read", user, changes={"count": count})
     return count
+
+
+# Real-name identity ------------------------------------------------------------------------------------------
+
+EMAIL_TOKEN_SALT = "artrights.accounts.verify-email"
+EMAIL_TOKEN_DAYS = 3
+PHONE_CODE_MINUTES = 10
+PHONE_CODE_TRIES = 5
+PHONE_CODES_PER_DAY = 5
+_MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def _link_identity(user: User, identity: PartyInput) -> Party:
+    """The party of ``identity`` (checked: GB 11643 / GB 32100), linked to ``user``; an identity that already has
+    another account is refused, so nobody can file in someone else's name."""
+    party = resolve_party(identity)
+    holder = User.objects.filter(party=party).exclude(pk=user.pk).first()
+    if holder is not None:
+        raise ValidationError(
+            _("证件号码 %(id)s 已经实名注册过账户；如是您本人，请用原账户登录或联系平台。") % {"id": party.id_number},
+            code="identity_taken",
+        )
+    user.party = party
+    return party
+
+
+@transaction.atomic
+def sign_up(*, username: str, password: str, identity: PartyInput, email: str, phone: str = "") -> User:
+    """A rights holder opens an account in their real name (role artist) and is sent an e-mail to confirm the
+    address; filing in their own name needs that confirmation (or a verified phone)."""
+    if not email.strip():
+        raise ValidationError(_("请填写电子邮箱，用于验证和接收通知。"), code="email_required")
+    if phone and not _MAINLAND_MOBILE.fullmatch(phone.strip()):
+        raise ValidationError(_("手机号码应为 11 位中国大陆手机号。"), code="bad_phone")
+    if User.objects.filter(email__iexact=email.strip()).exists():
+        raise ValidationError(_("这个电子邮箱已经注册过账户。"), code="email_taken")
+    user = create_user(
+        username=username, role=Role.ARTIST, password=password, display_name=identity.name, email=email.strip()
+    )
+    user.phone = phone.strip()
+    _link_identity(user, identity)
+    user.save(update_fields=["phone", "party"])
+    send_email_verification(user=user)
+    return user
+
+
+@transaction.atomic
+def complete_identity(*, user: Any, identity: PartyInput) -> User:
+    """An existing account states the real name and identity document of the person behind it (once)."""
+    require(user, "change_settings", user)
+    account = User.objects.select_for_update().get(pk=user.pk)
+    if account.party_id is not None:
+        raise ValidationError(_("实名信息已登记，不能自行修改；如有错误请联系平台。"), code="identity_set")
+    _link_identity(account, identity)
+    account.display_name = account.display_name or identity.name
+    account.save(update_fields=["party", "display_name"])
+    audit.record("accounts.complete_identity", account, actor=user)
+    return account
+
+
+def send_email_verification(*, user: User) -> None:
+    """Mail ``user`` a link that proves the address is theirs (after the commit, by the worker)."""
+    token = signing.dumps({"user": user.pk, "email": user.email}, salt=EMAIL_TOKEN_SALT)
+    link = public_url.absolute(reverse("accounts:verify_email", args=[token]))
+    transaction.on_commit(lambda: tasks.send_verification_email_task(user.pk, link))
+
+
+@transaction.atomic
+def verify_email(*, token: str) -> User:
+    """The account whose address the link proves; refused when the link is forged, expired or outdated."""
+    try:
+        data = signing.loads(token, salt=EMAIL_TOKEN_SALT, max_age=dt.timedelta(days=EMAIL_TOKEN_DAYS))
+    except signing.SignatureExpired:
+        raise ValidationError(_("验证链接已过期，请在账户页面重新发送。"), code="expired") from None
+    except signing.BadSignature:
+        raise ValidationError(_("验证链接无效。"), code="bad_token") from None
+    user = User.objects.select_for_update().filter(pk=data.get("user")).first()
+    if user is None or user.email != data.get("email"):
+        raise ValidationError(_("验证链接与账户当前的邮箱不符，请重新发送。"), code="outdated")
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+@transaction.atomic
+def send_phone_code(*, user: Any, phone: str) -> PhoneChallenge:
+    """Text a six-digit code to ``phone``; at most one a minute and a few a day, so the number cannot be flooded."""
+    require(user, "change_settings", user)
+    phone = phone.strip()
+    if not _MAINLAND_MOBILE.fullmatch(phone):
+        raise ValidationError(_("手机号码应为 11 位中国大陆手机号。"), code="bad_phone")
+    if not sms.configured():
+        raise ValidationError(_("平台未开通短信，请用电子邮箱验证。"), code="no_sms")
+    now = timezone.now()
+    recent = PhoneChallenge.objects.filter(user=user, created_at__gte=now - dt.timedelta(days=1))
+    if recent.filter(created_at__gte=now - dt.timedelta(minutes=1)).exists():
+        raise ValidationError(_("验证码刚刚发出，请一分钟后再试。"), code="too_soon")
+    if recent.count() >= PHONE_CODES_PER_DAY:
+        raise ValidationError(_("今天发送验证码的次数已用完，请明天再试。"), code="too_many")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    challenge = PhoneChallenge.objects.create(
+        user=user,
+        phone=phone,
+        code_hash=_code_hash(user, phone, code),
+        expires_at=now + dt.timedelta(minutes=PHONE_CODE_MINUTES),
+    )
+    text = _("【ArtRights】您的手机验证码是 %(code)s，%(minutes)s 分钟内有效。") % {
+        "code": code,
+        "minutes": PHONE_CODE_MINUTES,
+    }
+    transaction.on_commit(lambda: tasks.send_phone_code_task(phone, text))
+    return challenge
+
+
+def _code_hash(user: Any, phone: str, code: str) -> str:
+    # Keyed with the site's secret: a leaked table does not give the codes away by brute force over 10^6 values.
+    return hmac.new(settings.SECRET_KEY.encode(), f"{user.pk}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def verify_phone(*, user: Any, code: str) -> User:
+    """Prove the phone number of the latest code; a wrong code counts, five wrong ones end the code."""
+    require(user, "change_settings", user)
+    with transaction.atomic():
+        challenge = PhoneChallenge.objects.select_for_update().filter(user=user, used_at=None).first()
+        if challenge is None or challenge.expires_at < timezone.now() or challenge.attempts >= PHONE_CODE_TRIES:
+            raise ValidationError(_("验证码已失效，请重新发送。"), code="expired")
+        if hmac.compare_digest(challenge.code_hash, _code_hash(user, challenge.phone, code.strip())):
+            challenge.used_at = timezone.now()
+            challenge.save(update_fields=["used_at"])
+            account = User.objects.get(pk=user.pk)
+            account.phone = account.verified_phone = challenge.phone
+            account.save(update_fields=["phone", "verified_phone"])
+            return account
+        # Counted in its own committed block, so the refusal below cannot roll the count back.
+        PhoneChallenge.objects.filter(pk=challenge.pk).update(attempts=F("attempts") + 1)
+    raise ValidationError(_("验证码不正确。"), code="wrong_code")

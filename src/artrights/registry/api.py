@@ -15,7 +15,7 @@ from artrights.accounts.access import get_visible_or_404
 from artrights.core.services import PartyInput
 
 from . import actions, selectors, services
-from .models import ContractFiling, Pledge, Work
+from .models import ContractFiling, FileRole, Pledge, Work
 
 router = Router(tags=["registry"])
 
@@ -75,13 +75,15 @@ class OwnerIn(Schema):
 
 
 class ApplicationIn(Schema):
-    """The JSON part of a multipart application; `samples` are the files."""
+    """The JSON part of a multipart application; `samples` are the files. A rights holder's own account files
+    in its verified name (`owners` may be left out, or add co-owners); an agency names the owners and sends the
+    power of attorney they signed as `power_of_attorney` files."""
 
     title: str
     work_type: str
     authors: list[dict[str, str]]
     completed_on: dt.date
-    owners: list[OwnerIn]
+    owners: list[OwnerIn] = []
     creation_nature: str = "original"
     publish_status: str = "unpublished"
     first_published_on: dt.date | None = None
@@ -110,6 +112,10 @@ def _owners(data: ApplicationIn) -> list[PartyInput]:
     return [PartyInput(**o.dict()) for o in data.owners]
 
 
+def _power_of_attorney(files: list[UploadedFile] | None) -> list[services.SampleInput]:
+    return [services.SampleInput(f, FileRole.POWER_OF_ATTORNEY) for f in files or []]
+
+
 def _fields(data: ApplicationIn) -> dict[str, Any]:
     return data.dict(exclude={"owners"})
 
@@ -125,26 +131,36 @@ def get_work(request: HttpRequest, work_id: int) -> Work:
 
 
 @router.post("/works", response={201: WorkOut}, summary="Create a registration application (multipart: data + samples)")
-def create_work(request: HttpRequest, data: Form[str], samples: File[list[UploadedFile]]) -> Status[Work]:
+def create_work(
+    request: HttpRequest,
+    data: Form[str],
+    samples: File[list[UploadedFile]],
+    power_of_attorney: File[list[UploadedFile] | None] = None,
+) -> Status[Work]:
     parsed = _parse(data)
     work = services.create_application(
         user=request.user,
         fields=_fields(parsed),
         owners=_owners(parsed),
-        files=[services.SampleInput(f) for f in samples],
+        files=[services.SampleInput(f) for f in samples] + _power_of_attorney(power_of_attorney),
         request=request,
     )
     return Status(201, work)
 
 
 @router.post("/digital-filings", response={201: WorkOut}, summary="数字作品备案: filing number and certificate at once")
-def digital_filing(request: HttpRequest, data: Form[str], image: File[UploadedFile]) -> Status[Work]:
+def digital_filing(
+    request: HttpRequest,
+    data: Form[str],
+    image: File[UploadedFile],
+    power_of_attorney: File[list[UploadedFile] | None] = None,
+) -> Status[Work]:
     parsed = _parse(data)
     work = services.file_digital_work(
         user=request.user,
         fields=_fields(parsed),
         owners=_owners(parsed),
-        files=[services.SampleInput(image)],
+        files=[services.SampleInput(image), *_power_of_attorney(power_of_attorney)],
         request=request,
     )
     return Status(201, work)

@@ -44,21 +44,43 @@ class MultipleFileField(forms.FileField):
 
 
 class OwnerFields(forms.Form):
+    """Who the work belongs to. A rights holder's own account files in its verified name, so these fields are
+    only asked of an agency, with the power of attorney the owner signed (``representing``)."""
+
     owner_kind = forms.ChoiceField(label=_("著作权人类型"), choices=PartyKind.choices)
     owner_name = forms.CharField(label=_("著作权人姓名/名称"), max_length=200)
     owner_id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices)
     owner_id_number = forms.CharField(label=_("证件号码"), max_length=64)
     owner_address = forms.CharField(label=_("地址"), max_length=300, required=False)
+    power_of_attorney = MultipleFileField(label=_("授权委托书（著作权人签署）"))
 
-    def owner(self) -> PartyInput:
+    def __init__(self, *args: Any, representing: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.representing = representing
+        if not representing:
+            for name in list(OwnerFields.base_fields):
+                del self.fields[name]
+
+    def owners(self) -> list[PartyInput]:
+        """The owners the agency named (none for an account filing in its own name)."""
+        if not self.representing:
+            return []
         d = self.cleaned_data
-        return PartyInput(
-            kind=d["owner_kind"],
-            name=d["owner_name"],
-            id_type=d["owner_id_type"],
-            id_number=d["owner_id_number"],
-            address=d.get("owner_address", ""),
-        )
+        return [
+            PartyInput(
+                kind=d["owner_kind"],
+                name=d["owner_name"],
+                id_type=d["owner_id_type"],
+                id_number=d["owner_id_number"],
+                address=d.get("owner_address", ""),
+            )
+        ]
+
+    def representation_files(self) -> list[SampleInput]:
+        if not self.representing:
+            return []
+        files = self.cleaned_data.get("power_of_attorney") or []
+        return [SampleInput(f, FileRole.POWER_OF_ATTORNEY) for f in files]
 
 
 def parse_authors(text: str) -> list[dict[str, str]]:

@@ -291,6 +291,12 @@ class Work(models.Model):
     def owners(self) -> models.QuerySet[Party]:
         return self.parties.filter(workparty__role=PartyRole.OWNER)
 
+    @property
+    def filed_by_owner(self) -> bool:
+        """Was it filed by an owner's own real-name account (not by an agency, nor in someone else's name)?"""
+        party_id = getattr(self.applicant, "party_id", None)
+        return party_id is not None and self.owners().filter(pk=party_id).exists()
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.publish_status == PublishStatus.PUBLISHED and not self.first_published_on:

@@ -22,6 +22,7 @@ from .models import (
     DuplicateWarning,
     FileRole,
     Kind,
+    PartyRole,
     Pledge,
     PledgeConsent,
     PledgeStatus,
@@ -29,6 +30,7 @@ from .models import (
     Status,
     Work,
     WorkFile,
+    WorkParty,
 )
 from .screening import LIVE
 
@@ -142,6 +144,12 @@ def pledgee_account(username: str) -> Any:
 
 # Formats a browser shows safely from our origin; an upload in any other format is only ever downloaded.
 _INLINE_IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+def parties(work: Work) -> QuerySet[WorkParty]:
+    """Who the record names, as the CPCC form lists them: the owners, the applicant, then the agent."""
+    order = Case(When(role=PartyRole.OWNER, then=0), When(role=PartyRole.APPLICANT, then=1), default=2)
+    return work.workparty_set.select_related("party").order_by(order, "pk")
 
 
 def materials(work: Work) -> QuerySet[WorkFile]:

@@ -33,6 +33,7 @@ from .forms import (
     VerifyUploadForm,
 )
 from .models import FileRole, Kind, Pledge, Status, Work
+from .services.representation import files_for_self
 
 
 @login_required
@@ -43,18 +44,33 @@ def my_works(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/my_works.html", {"page": page, "statuses": Status.choices, "status": status})
 
 
+def _representing(request: HttpRequest) -> bool:
+    return not files_for_self(request.user)
+
+
+def _filing_as(request: HttpRequest) -> dict[str, Any]:
+    """Whose name the form files in: the account's verified identity, or the owners an agency represents."""
+    user = request.user
+    return {
+        "representing": _representing(request),
+        "own_party": getattr(user, "party", None),
+        "identity_missing": files_for_self(user) and not getattr(user, "real_name_verified", False),
+    }
+
+
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
     require(request.user, "apply", Work)
-    form = ApplicationForm(request.POST or None, request.FILES or None)
+    form = ApplicationForm(request.POST or None, request.FILES or None, representing=_representing(request))
     if request.method == "POST" and form.is_valid():
         files = [services.SampleInput(f) for f in form.cleaned_data["samples"]]
         files += [services.SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in form.cleaned_data["ownership_proofs"]]
+        files += form.representation_files()
         try:
             work = services.create_application(
                 user=request.user,
                 fields=form.work_fields(),
-                owners=[form.owner()],
+                owners=form.owners(),
                 files=files,
                 request=request,
             )
@@ -66,20 +82,20 @@ def apply(request: HttpRequest) -> HttpResponse:
             return redirect("registry:detail", pk=work.pk)
     elif request.method == "POST" and getattr(request, "upload_too_large", False):
         form.add_error(None, _("上传内容过大，未保存任何内容。"))
-    return render(request, "registry/apply.html", {"form": form})
+    return render(request, "registry/apply.html", {"form": form, **_filing_as(request)})
 
 
 @login_required
 def file_digital(request: HttpRequest) -> HttpResponse:
     require(request.user, "apply", Work)
-    form = DigitalFilingForm(request.POST or None, request.FILES or None)
+    form = DigitalFilingForm(request.POST or None, request.FILES or None, representing=_representing(request))
     if request.method == "POST" and form.is_valid():
         try:
             work = services.file_digital_work(
                 user=request.user,
                 fields=form.work_fields(),
-                owners=[form.owner()],
-                files=[services.SampleInput(form.cleaned_data["image"])],
+                owners=form.owners(),
+                files=[services.SampleInput(form.cleaned_data["image"]), *form.representation_files()],
                 request=request,
             )
         except ValidationError as exc:
@@ -88,7 +104,7 @@ def file_digital(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("备案完成：%(number)s") % {"number": work.number})
             return redirect("registry:detail", pk=work.pk)
-    return render(request, "registry/file_digital.html", {"form": form})
+    return render(request, "registry/file_digital.html", {"form": form, **_filing_as(request)})
 
 
 @login_required
@@ -102,7 +118,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "work": work,
             "files": selectors.materials(work),
-            "parties": work.workparty_set.select_related("party").order_by("role", "pk"),
+            "parties": selectors.parties(work),
             "warnings": selectors.screening_findings(work),
             "unresolved": screening.blocking(work).exists(),
             "corrections": work.corrections.select_related("requested_by", "answered_by"),

@@ -95,3 +95,5 @@ def test_the_demo_loads_one_account_per_role_once(capsys):
     call_command("demo")
     assert "已存在" in capsys.readouterr().out
     assert User.objects.filter(username__startswith="demo-").count() == len(Role)
+    # The demo rights holder can file in their own name at once.
+    assert User.objects.get(username="demo-artist").real_name_verified

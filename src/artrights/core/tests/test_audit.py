@@ -9,18 +9,18 @@ from artrights.core.tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_creating_a_party_records_who_did_it_and_from_where(artist):
-    with audit.context(actor=artist, ip_address="203.0.113.7", via="web", request_path="/parties/"):
+def test_creating_a_party_records_who_did_it_and_from_where(registrar):
+    with audit.context(actor=registrar, ip_address="203.0.113.7", via="web", request_path="/parties/"):
         party = factories.party()
     event = AuditEvent.objects.get(object_type="core.party", object_id=str(party.pk))
     assert event.action == "create"
-    assert event.actor == artist
+    assert event.actor == registrar
     assert event.ip_address == "203.0.113.7"
     assert event.request_path == "/parties/"
     assert event.changes["new"]["name"] == "林画家"
 
 
-def test_an_update_records_only_the_changed_fields_with_old_and_new_values(artist):
+def test_an_update_records_only_the_changed_fields_with_old_and_new_values(registrar):
     party = factories.party()
     party.address = "深圳市龙岗区大芬村"
     party.save()
@@ -34,8 +34,8 @@ def test_passwords_never_reach_the_audit_log(make_user):
     assert event.changes["new"]["password"] == "••••"
 
 
-def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(artist):
-    event = audit.record("test.action", artist)
+def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(registrar):
+    event = audit.record("test.action", registrar)
     event.action = "forged"
     with pytest.raises(ValidationError):
         event.save()
@@ -47,8 +47,8 @@ def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(artist):
         AuditEvent.objects.all().delete()
 
 
-def test_the_database_itself_refuses_to_rewrite_an_audit_event(artist):
-    event = audit.record("test.action", artist)
+def test_the_database_itself_refuses_to_rewrite_an_audit_event(registrar):
+    event = audit.record("test.action", registrar)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.action"

@@ -132,7 +132,7 @@ def test_the_settings_page_saves_the_language_and_the_kinds_sent_by_e_mail(artis
     declare_example_kind(monkeypatch)
     page = artist_client.get("/account/settings/").content.decode()
     assert "创建API令牌" in page and "（重要通知，始终发送）" in page and "测试通知" in page
-    assert "您没有填写电子邮箱，不发送邮件。" in page
+    assert "邮件发往 artist-lin@example.test。" in page
     from artrights.core import notifying
 
     others = [k.key for k in notifying.declared() if not k.essential and k.key != "tests.example"]

@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from artrights.accounts.access import require
+from artrights.accounts.models import Role
 from artrights.core.images import ImageRejected, load_image
 from artrights.core.messages import as_validation_error, with_field_labels
-from artrights.core.services import PartyInput, check_upload, resolve_party, store_file
+from artrights.core.services import PartyInput, check_upload, store_file
 
 from .. import numbers, screening, statements
 from ..models import Correction, FileRole, Kind, PartyRole, ScreeningStage, Status, Work, WorkFile, WorkParty
+from . import representation
 from ._common import _closed_after_commit, _locked, _review_clock, _transition
 
 # Work types whose sample is a picture: the sample must decode as an image and gets fingerprinted.
@@ -129,20 +131,22 @@ def create_application(
     files: list[SampleInput],
     request: Any = None,
 ) -> Work:
-    """A new application (draft) with its owners and files; nothing is stored when any part is refused."""
+    """A new application (draft) with its owners and files; nothing is stored when any part is refused.
+
+    A rights holder's account files in its own verified name (``owners`` may add co-owners, or be empty); an
+    agency names the owners and uploads their power of attorney (``representation``)."""
     require(user, "apply", Work)
-    if not owners:
-        raise ValidationError(_("请至少填写一位著作权人。"))
     if not [f for f in files if f.role == FileRole.SAMPLE]:
         raise ValidationError(_("请上传作品样本。"))
     checked = _check_files(files, pictures=_pictures(kind, fields.get("work_type")), request=request)
     saved: list[str] = []
     try:
         with transaction.atomic():
+            parties = representation.filer(user=user, kind=kind, owners=owners, files=files)
             work = Work(
                 kind=kind,
                 applicant=user,
-                agent=getattr(user, "organisation", None) if getattr(user, "role", "") == "agency" else None,
+                agent=getattr(user, "organisation", None) if parties.agent or user.role == Role.AGENCY else None,
                 **fields,
             )
             try:
@@ -150,13 +154,14 @@ def create_application(
             except ValidationError as exc:
                 raise with_field_labels(exc, Work) from None
             work.save()
-            for position, owner in enumerate(owners):
-                party = resolve_party(owner)
+            for position, (party, signature) in enumerate(parties.owners):
                 WorkParty.objects.get_or_create(
-                    work=work, party=party, role=PartyRole.OWNER, defaults={"signature": owner.signature}
+                    work=work, party=party, role=PartyRole.OWNER, defaults={"signature": signature}
                 )
-                if position == 0 and not WorkParty.objects.filter(work=work, role=PartyRole.APPLICANT).exists():
+                if position == 0:
                     WorkParty.objects.create(work=work, party=party, role=PartyRole.APPLICANT)
+            if parties.agent is not None:
+                WorkParty.objects.create(work=work, party=parties.agent, role=PartyRole.AGENT)
             _store_files(work, checked, user=user, request=request, saved=saved)
             _check_duplicates(work)
             return work

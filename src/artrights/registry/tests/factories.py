@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from artrights.core.services import PartyInput
+from artrights.registry.models import FileRole
 from artrights.registry.services import SampleInput
+from artrights.testing import LIN, WU
 
 
 def artwork_png(seed: int = 1, size: tuple[int, int] = (320, 240)) -> bytes:
@@ -36,8 +38,9 @@ def upload(data: bytes, name: str = "work.png", content_type: str = "image/png")
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-OWNER = PartyInput(name="林画家", id_type="resident_id", id_number="11010519491231002X")
-OTHER_OWNER = PartyInput(name="吴路人", id_type="resident_id", id_number="440304198801010015")
+# The identities of the `artist` and `outsider` fixtures (artrights.testing.LIN / WU).
+OWNER = PartyInput(**LIN)
+OTHER_OWNER = PartyInput(**WU)
 
 
 def work_fields(**overrides):
@@ -55,3 +58,9 @@ def work_fields(**overrides):
 
 def samples(seed: int = 1) -> list[SampleInput]:
     return [SampleInput(upload(artwork_png(seed)))]
+
+
+def power_of_attorney(name: str = "授权委托书.pdf") -> SampleInput:
+    """The owner's signed power of attorney an agency files with (a scanned PDF)."""
+    scan = b"%PDF-1.4\n% power of attorney signed by the owner\n%%EOF\n"
+    return SampleInput(upload(scan, name, "application/pdf"), FileRole.POWER_OF_ATTORNEY)

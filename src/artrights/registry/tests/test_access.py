@@ -10,9 +10,9 @@ import pytest
 from artrights.accounts.tests.factories import organisation
 from artrights.core.services import PartyInput
 from artrights.registry import services
-from artrights.testing import SEES, access_mismatches
+from artrights.testing import LIN, SEES, access_mismatches
 
-from .factories import OWNER, samples, work_fields
+from .factories import OWNER, power_of_attorney, samples, work_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,10 @@ def actors(people, make_user):
 @pytest.fixture
 def filed_work(actors):
     return services.create_application(
-        user=actors["applicant"], fields=work_fields(), owners=[OWNER], files=samples(seed=31)
+        user=actors["applicant"],
+        fields=work_fields(),
+        owners=[OWNER],
+        files=[*samples(seed=31), power_of_attorney()],
     )
 
 
@@ -67,7 +70,7 @@ def test_who_may_do_what_with_a_work_matches_the_table(actors, filed_work):
 
 
 def test_who_may_see_and_answer_a_pledge_matches_the_table(actors, make_user):
-    owner = make_user("pledge-owner", "artist")
+    owner = make_user("pledge-owner", "artist", identity=LIN)
     work = services.file_digital_work(user=owner, fields=work_fields(), owners=[OWNER], files=samples(seed=32))
     actors["pledgee"] = make_user("bank-officer", "artist")
     pledge = services.register_pledge(

@@ -14,7 +14,7 @@ from .factories import OWNER, artwork_png, samples, upload, work_fields
 pytestmark = pytest.mark.django_db
 
 
-def test_the_file_command_writes_a_certificate_that_the_offline_verifier_accepts(tmp_path, client):
+def test_the_file_command_writes_a_certificate_that_the_offline_verifier_accepts(tmp_path, client, artist):
     image = tmp_path / "dafen.png"
     image.write_bytes(artwork_png(41))
     out = tmp_path / "out"
@@ -23,8 +23,7 @@ def test_the_file_command_writes_a_certificate_that_the_offline_verifier_accepts
         str(image),
         title="大芬油画",
         author=["林画家"],
-        owner="林画家",
-        owner_id="11010519491231002X",
+        as_user=artist.username,
         out=str(out),
     )
     assert (out / "certificate.pdf").read_bytes().startswith(b"%PDF-")
@@ -52,13 +51,13 @@ def test_the_file_command_writes_a_certificate_that_the_offline_verifier_accepts
         assert "有效 VALID" in result.stdout
 
 
-def test_the_file_command_refuses_a_file_that_is_not_an_image(tmp_path):
+def test_the_file_command_refuses_a_file_that_is_not_an_image(tmp_path, artist):
     from django.core.management.base import CommandError
 
     bad = tmp_path / "notes.png"
     bad.write_text("not a picture")
     with pytest.raises(CommandError) as err:
-        call_command("file", str(bad), title="x", author=["a"], owner="o", out=str(tmp_path / "o"))
+        call_command("file", str(bad), title="x", author=["a"], as_user=artist.username, out=str(tmp_path / "o"))
     assert "不是可用的图片" in str(err.value)
     assert not Work.objects.exists()
 
@@ -123,9 +122,10 @@ def test_in_english_the_refuse_button_is_a_verb_and_the_refused_status_a_state(c
     assert "Registration refused" in client.get(f"/registry/works/{work.pk}/").content.decode()
 
 
-def test_a_form_with_a_bad_id_number_shows_the_wrong_check_digit_and_saves_nothing(client, artist):
-    client.force_login(artist)
-    response = client.post("/registry/apply/", _form(owner_id_number="110105194912310021"))
+def test_a_form_with_a_bad_id_number_shows_the_wrong_check_digit_and_saves_nothing(client, make_user):
+    client.force_login(make_user("agent-wang", "agency"))
+    letter = upload(b"%PDF-1.4 signed", "委托书.pdf", "application/pdf")
+    response = client.post("/registry/apply/", _form(owner_id_number="110105194912310021", power_of_attorney=letter))
     assert response.status_code == 200
     assert "第18位校验码错误" in response.content.decode()
     assert not Work.objects.exists()

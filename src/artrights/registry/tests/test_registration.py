@@ -13,14 +13,18 @@ from artrights.ledger.models import LogEntry
 from artrights.registry import screening, services
 from artrights.registry.models import Status, Work
 
-from .factories import OTHER_OWNER, OWNER, artwork_png, samples, upload, work_fields
+from .factories import OTHER_OWNER, OWNER, artwork_png, power_of_attorney, samples, upload, work_fields
 
 pytestmark = pytest.mark.django_db
 NUMBER = re.compile(r"^粤作登字-\d{4}-F-\d{8}$")
 
 
 def _apply(user, seed=1, owner=OWNER, **fields):
-    return services.create_application(user=user, fields=work_fields(**fields), owners=[owner], files=samples(seed))
+    """An application by ``user``: an agency sends the owner's power of attorney with the sample."""
+    letter = [power_of_attorney()] if user.role == "agency" else []
+    return services.create_application(
+        user=user, fields=work_fields(**fields), owners=[owner], files=[*samples(seed), *letter]
+    )
 
 
 def _through_review(work, artist, registrar):

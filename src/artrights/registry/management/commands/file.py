@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from artrights.accounts.models import Role, User
+from artrights.accounts.models import User
 from artrights.core import audit
 from artrights.core.identifiers import IdentifierError, parse_resident_id, parse_uscc
 from artrights.core.services import PartyInput
 from artrights.registry import services
-from artrights.registry.models import WorkType
+from artrights.registry.models import FileRole, WorkType
 
 
 def owner_input(name: str, identifier: str | None) -> PartyInput:
@@ -41,23 +41,36 @@ class Command(BaseCommand):
         parser.add_argument("image")
         parser.add_argument("--title", required=True)
         parser.add_argument("--author", required=True, action="append", help="可重复 / repeatable")
-        parser.add_argument("--owner", required=True)
+        parser.add_argument(
+            "--as-user",
+            required=True,
+            help="以哪个账户备案：著作权人本人的实名账户，或代理机构账户 / the filing account: the owner's own "
+            "verified account, or an agency's",
+        )
+        parser.add_argument("--owner", help="代理备案时：著作权人 / when an agency files: the owner")
         parser.add_argument("--owner-id", help="身份证号或统一社会信用代码 / resident ID or USCC")
+        parser.add_argument(
+            "--power-of-attorney", help="代理备案时：授权委托书文件 / when an agency files: the power of attorney"
+        )
         parser.add_argument("--type", default="FINE_ART", choices=WorkType.values)
         parser.add_argument("--completed-on", type=dt.date.fromisoformat, default=None)
         parser.add_argument("--out", required=True, help="输出目录 / output folder")
-        parser.add_argument("--as-user", default="cli-filing", help="以哪个账户提交 / the applicant account")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         path = Path(opts["image"])
         if not path.is_file():
             raise CommandError(f"找不到文件 / no such file: {path}")
-        user, _created = User.objects.get_or_create(
-            username=opts["as_user"], defaults={"role": Role.ARTIST, "display_name": "命令行备案"}
-        )
-        if _created:
-            user.set_unusable_password()
-            user.save()
+        user = User.objects.filter(username=opts["as_user"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"没有这个账户 / no such active account: {opts['as_user']}")
+        files = [services.SampleInput(SimpleUploadedFile(path.name, path.read_bytes()))]
+        if opts["power_of_attorney"]:
+            letter = Path(opts["power_of_attorney"])
+            if not letter.is_file():
+                raise CommandError(f"找不到文件 / no such file: {letter}")
+            upload = SimpleUploadedFile(letter.name, letter.read_bytes())
+            files.append(services.SampleInput(upload, FileRole.POWER_OF_ATTORNEY))
+        owners = [owner_input(opts["owner"], opts["owner_id"])] if opts["owner"] else []
         fields = {
             "title": opts["title"],
             "work_type": opts["type"],
@@ -65,18 +78,22 @@ class Command(BaseCommand):
             "completed_on": opts["completed_on"] or dt.date.today(),
             "rights": ["reproduction", "distribution", "exhibition", "network"],
         }
-        upload = SimpleUploadedFile(path.name, path.read_bytes())
         try:
             with audit.context(actor=user, via="cli"):
                 work = services.file_digital_work(
                     user=user,
                     fields=fields,
-                    owners=[owner_input(opts["owner"], opts["owner_id"])],
-                    files=[services.SampleInput(upload)],
+                    owners=owners,
+                    files=files,
                     issue_now=True,
                 )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
+        if not work.is_granted:
+            raise CommandError(
+                f"{work.flow_number}：与他人作品相同或相似，已暂缓，等待登记机构核查；通过后在平台下载证书 / "
+                "matches another owner's work: held for a registrar, the certificate follows their release"
+            )
         certificate = work.certificates.get()
         out = Path(opts["out"])
         out.mkdir(parents=True, exist_ok=True)
