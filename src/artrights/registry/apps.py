@@ -8,4 +8,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("作品登记")
 
     def ready(self) -> None:
-        from . import checks, rules  # noqa: F401  (registers the access rules and start-up checks)
+        from . import checks, documents, rules  # noqa: F401  (registers the access rules and start-up checks)
+        from .models import Work
+        from .signals import work_event
+
+        # The registry's documents follow the steps they record (events.py announces each after its commit).
+        work_event.connect(documents.on_work_event, sender=Work, dispatch_uid="registry.documents")

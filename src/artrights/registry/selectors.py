@@ -22,6 +22,7 @@ from .models import (
     Pledge,
     PledgeConsent,
     PledgeStatus,
+    RegistryDocument,
     Resolution,
     Status,
     Work,
@@ -164,3 +165,28 @@ def inline_image_type(work_file: WorkFile) -> str | None:
 def screening_findings(work: Work) -> QuerySet[DuplicateWarning]:
     """What screening found for ``work``: the other works, another owner's first, then by score."""
     return work.duplicate_warnings.select_related("earlier", "resolved_by").order_by("same_owner", "-score", "pk")
+
+
+def sample_thumbnail(sample: WorkFile, *, size: int = 640) -> bytes:
+    """A JPEG of at most ``size`` px a side of a sample the platform decoded as a picture (for pages and the
+    certificate); raises ``ImageRejected`` if it no longer decodes."""
+    import io
+
+    from artrights.core.images import load_image
+
+    with sample.stored_file.file.open("rb") as fh:
+        image = load_image(fh.read())
+    image.thumbnail((size, size))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def documents_of(work: Work) -> QuerySet[RegistryDocument]:
+    """The documents issued about ``work``, oldest first: its own and those of the contracts and pledges it is in."""
+    return (
+        RegistryDocument.objects.filter(Q(work=work) | Q(contract_filing__works=work) | Q(pledge__works=work))
+        .distinct()
+        .select_related("work", "correction", "contract_filing__assignee", "pledge__pledgee")
+        .order_by("issued_at", "pk")
+    )
