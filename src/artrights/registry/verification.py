@@ -115,8 +115,11 @@ class Result:
         return bool(self.parties) and not self.parties[0].opened
 
 
-def _check(name: str, ok: bool, detail: str = "") -> Check:
-    return Check(name, str(CHECK_LABELS.get(name, name)), ok, detail, str(CHECK_EXPLANATIONS.get(name, "")))
+def _check(name: str, ok: bool, detail: str = "", *, document: bool = False) -> Check:
+    explanation = _("文书PDF带有平台的电子签名，签名之后没有被改动。") if document and name == "pdf_signature" else None
+    return Check(
+        name, str(CHECK_LABELS.get(name, name)), ok, detail, str(explanation or CHECK_EXPLANATIONS.get(name, ""))
+    )
 
 
 def _beijing_time(verdict: Verdict) -> str:
@@ -183,7 +186,7 @@ def verify_upload(
     english = (get_language() or "").startswith("en")
     verdict = verify_bytes(data, platform_trust(), file_bytes=original, openings=openings)
     failure = (verdict.message_en if english else verdict.message_zh) or ""
-    checks = [_check(c, True) for c in verdict.passed]
+    checks = [_check(c, True, document=verdict.document is not None) for c in verdict.passed]
     if not verdict.ok and verdict.failed_check:
         checks.append(_check(verdict.failed_check, False, failure))
     return Result(
