@@ -116,10 +116,10 @@ class Result:
 
 
 def _check(name: str, ok: bool, detail: str = "", *, document: bool = False) -> Check:
-    explanation = _("文书PDF带有平台的电子签名，签名之后没有被改动。") if document and name == "pdf_signature" else None
-    return Check(
-        name, str(CHECK_LABELS.get(name, name)), ok, detail, str(explanation or CHECK_EXPLANATIONS.get(name, ""))
-    )
+    explanation = str(CHECK_EXPLANATIONS.get(name, ""))
+    if document and name == "pdf_signature":
+        explanation = gettext("文书PDF带有平台的电子签名，签名之后没有被改动。")
+    return Check(name, str(CHECK_LABELS.get(name, name)), ok, detail, explanation)
 
 
 def _beijing_time(verdict: Verdict) -> str:

@@ -53,9 +53,9 @@ def test_the_file_command_writes_a_certificate_that_the_offline_verifier_accepts
     # The proof names the owner by commitment; the openings with the ID number are written apart and open it.
     assert b"11010519491231002X" not in (out / "certificate.json").read_bytes()
     assert b"11010519491231002X" in (out / "owner-openings.json").read_bytes()
+    command = [sys.executable, "-m", "artrights.cli", "verify", str(out / "certificate.pdf"), "--trust", str(trust)]
     result = subprocess.run(
-        [sys.executable, "-m", "artrights.cli", "verify", str(out / "certificate.pdf"), "--trust", str(trust)]
-        + ["--openings", str(out / "owner-openings.json")],
+        [*command, "--openings", str(out / "owner-openings.json")],
         capture_output=True,
         text=True,
     )

@@ -49,7 +49,9 @@ def text_of(pdf: bytes) -> str:
 
 def pages_of(pdf: bytes) -> int:
     out = subprocess.run([poppler("pdfinfo"), "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    return int(re.search(r"Pages:\s+(\d+)", out).group(1))  # type: ignore[union-attr]
+    found = re.search(r"Pages:\s+(\d+)", out)
+    assert found is not None, out
+    return int(found.group(1))
 
 
 def attachments(pdf: bytes, tmp_path: Path) -> dict[str, bytes]:
