@@ -119,7 +119,8 @@ class CertificateData:
     picture: bytes | None = None  # a thumbnail of the work (JPEG or PNG), printed beside the particulars
 
 
-INK = (35, 31, 32)
+Colour = tuple[int, int, int]
+INK: Colour = (35, 31, 32)
 RED = (178, 34, 34)
 GOLD = (168, 128, 48)
 GREY = (110, 110, 110)
@@ -178,15 +179,8 @@ class Page:
 def certificate_page(pdf: FPDF, page: Page) -> None:
     """Draw ``page`` in the certificate frame; the proof panel below it is the caller's."""
     _frame(pdf)
-    pdf.set_text_color(*INK)
-    pdf.set_font("cjk", "B", 30)
-    pdf.set_xy(0, 34)
-    pdf.cell(210, 14, page.heading, align="C")
-    pdf.set_font("cjk", "", 10)
-    pdf.set_text_color(*GREY)
-    pdf.set_xy(0, 49)
-    pdf.cell(210, 6, page.english, align="C")
-
+    centred(pdf, page.heading, y=34, height=14, size=30, bold=True)
+    centred(pdf, page.english, y=49, height=6, size=10, colour=GREY)
     pdf.set_text_color(*INK)
     pdf.set_font("cjk", "", 12)
     pdf.set_xy(24, 62)
@@ -203,6 +197,17 @@ def certificate_page(pdf: FPDF, page: Page) -> None:
     # Date and issuing body first, then the seal stamped over them in multiply mode, as ink on paper.
     text_y = min(max(188.0, bottom + 6), 200.0)
     issuer_and_seal(pdf, page.issuer, f"{page.date_label}：{cn_date(page.issued_on, '—')}", page.seal_purpose, text_y)
+
+
+def centred(
+    pdf: FPDF, text: str, *, y: float, height: float, size: float, bold: bool = False, colour: Colour = INK
+) -> None:
+    """One line centred across the page."""
+    pdf.set_text_color(*colour)
+    pdf.set_font("cjk", "B" if bold else "", size)
+    pdf.set_xy(0, y)
+    pdf.cell(210, height, text, align="C")
+    pdf.set_text_color(*INK)
 
 
 def issuer_and_seal(pdf: FPDF, issuer: str, date_line: str, purpose: str, text_y: float) -> None:

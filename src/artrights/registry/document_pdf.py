@@ -41,6 +41,7 @@ from .certificate_pdf import (
     INK,
     RED,
     Page,
+    centred,
     certificate_page,
     cn_date,
     embed,
@@ -72,17 +73,34 @@ SEALS = {
 
 
 @dataclass(frozen=True)
+class Application:
+    """What every letter about one application names: who issues it, to whom, about which application."""
+
+    issuer: str
+    applicant: str
+    flow_number: str
+    title: str  # the work's title
+    verify_url: str
+    register: Register = "registration"
+
+    @property
+    def kind(self) -> str:
+        return "作品登记申请" if self.register == "registration" else "数字作品备案申请"
+
+    def sentence(self, *, submitted_on: dt.date | None = None) -> str:
+        """The opening that names the application: "您（于…）提交的作品登记申请（流水号…），作品《…》，"."""
+        when = f"于{cn_date(submitted_on, '—')}" if submitted_on else ""
+        return f"您{when}提交的{self.kind}（流水号{self.flow_number}），作品《{self.title}》，"
+
+
+@dataclass(frozen=True)
 class Letter:
     type: DocumentType
+    about: Application
     number: str
     issued_on: dt.date
-    issuer: str
-    addressee: str
-    refers_to: str  # the application's flow number
-    verify_url: str
     paragraphs: Sequence[str]
     rows: Sequence[tuple[str, str]]
-    register: Register = "registration"
     quote_title: str = ""  # a block of the registrar's own words (what to correct, the reasons), when there is one
     quote: str = ""
     closing: Sequence[tuple[str, Sequence[str]]] = ()  # titled lists after the particulars (remedies)
@@ -92,32 +110,23 @@ class Letter:
         return DOCUMENT_LABELS[self.type][0]
 
     def info(self) -> DocumentInfo:
-        return DocumentInfo(self.type, self.number, self.issued_on, self.issuer, self.refers_to)
-
-
-def _application(register: Register) -> str:
-    return "作品登记申请" if register == "registration" else "数字作品备案申请"
+        return DocumentInfo(self.type, self.number, self.issued_on, self.about.issuer, self.about.flow_number)
 
 
 def acceptance_receipt(
+    about: Application,
     *,
     number: str,
-    issuer: str,
-    applicant: str,
-    flow_number: str,
-    title: str,
     work_type: str,
     submitted_on: dt.date,
     accepted_on: dt.date,
     working_days: int,
     due: dt.date,
     provisional: bool,
-    verify_url: str,
 ) -> Letter:
     """受理通知书: the application is complete and accepted; the review ends within ``working_days``."""
     paragraphs = [
-        f"您于{cn_date(submitted_on, '—')}提交的作品登记申请（流水号{flow_number}），作品《{title}》，"
-        f"材料齐全，本机构已于{cn_date(accepted_on, '—')}予以受理。",
+        f"{about.sentence(submitted_on=submitted_on)}材料齐全，本机构已于{cn_date(accepted_on, '—')}予以受理。",
         f"本机构将自受理之日起{working_days}个工作日内，即{cn_date(due, '—')}前审查完毕，"
         "作出予以登记或者不予登记的决定，并通知您。审查中需要补正材料的，本机构将另行发出补正通知书。",
     ]
@@ -125,15 +134,12 @@ def acceptance_receipt(
         paragraphs.append("审查期限按目前已公布的节假日安排计算；国家调整节假日安排的，以调整后的工作日为准。")
     return Letter(
         type=DocumentType.ACCEPTANCE_RECEIPT,
+        about=about,
         number=number,
         issued_on=accepted_on,
-        issuer=issuer,
-        addressee=applicant,
-        refers_to=flow_number,
-        verify_url=verify_url,
         paragraphs=paragraphs,
         rows=[
-            ("流水号", flow_number),
+            ("流水号", about.flow_number),
             ("作品类别", work_type),
             ("受理日期", cn_date(accepted_on, "—")),
             ("审查期限", f"{working_days} 个工作日"),
@@ -143,32 +149,15 @@ def acceptance_receipt(
 
 
 def correction_notice(
-    *,
-    number: str,
-    issuer: str,
-    applicant: str,
-    flow_number: str,
-    title: str,
-    round: int,
-    notice: str,
-    notified_on: dt.date,
-    due: dt.date,
-    verify_url: str,
-    register: Register = "registration",
+    about: Application, *, number: str, round: int, notice: str, notified_on: dt.date, due: dt.date
 ) -> Letter:
     """补正通知书: what to correct, by when, and what follows if the deadline passes."""
     return Letter(
         type=DocumentType.CORRECTION_NOTICE,
+        about=about,
         number=number,
         issued_on=notified_on,
-        issuer=issuer,
-        addressee=applicant,
-        refers_to=flow_number,
-        verify_url=verify_url,
-        register=register,
-        paragraphs=[
-            f"您提交的{_application(register)}（流水号{flow_number}），作品《{title}》，经审查，需要补正下列事项：",
-        ],
+        paragraphs=[f"{about.sentence()}经审查，需要补正下列事项："],
         quote_title=f"需要补正的事项（第 {round} 次补正）",
         quote=notice,
         closing=[
@@ -183,7 +172,7 @@ def correction_notice(
             )
         ],
         rows=[
-            ("流水号", flow_number),
+            ("流水号", about.flow_number),
             ("补正轮次", f"第 {round} 次"),
             ("通知日期", cn_date(notified_on, "—")),
             ("补正期限", cn_date(due, "—")),
@@ -196,35 +185,18 @@ _ARTICLE_FIVE = {"not_protected", "term_expired", "banned"}
 
 
 def refusal_decision(
-    *,
-    number: str,
-    issuer: str,
-    applicant: str,
-    flow_number: str,
-    title: str,
-    ground: str,
-    ground_label: str,
-    reason: str,
-    decided_on: dt.date,
-    verify_url: str,
-    register: Register = "registration",
+    about: Application, *, number: str, ground: str, ground_label: str, reason: str, decided_on: dt.date
 ) -> Letter:
     """不予登记决定书 (不予备案决定书 for a digital filing): the ground, the reasons, the applicant's remedies."""
-    act = "登记" if register == "registration" else "备案"
+    registration = about.register == "registration"
+    act = "登记" if registration else "备案"
     basis = f"{ground_label}（《作品自愿登记试行办法》第五条）" if ground in _ARTICLE_FIVE else ground_label
     return Letter(
-        type=DocumentType.REFUSAL_DECISION if register == "registration" else DocumentType.FILING_REFUSAL_DECISION,
+        type=DocumentType.REFUSAL_DECISION if registration else DocumentType.FILING_REFUSAL_DECISION,
+        about=about,
         number=number,
         issued_on=decided_on,
-        issuer=issuer,
-        addressee=applicant,
-        refers_to=flow_number,
-        verify_url=verify_url,
-        register=register,
-        paragraphs=[
-            f"您提交的{_application(register)}（流水号{flow_number}），作品《{title}》，经审查，本机构决定不予{act}。",
-            f"依据：{basis}。",
-        ],
+        paragraphs=[f"{about.sentence()}经审查，本机构决定不予{act}。", f"依据：{basis}。"],
         quote_title="理由",
         quote=reason,
         closing=[
@@ -232,15 +204,11 @@ def refusal_decision(
                 "申请人的权利",
                 [
                     f"作品{act}实行自愿原则，著作权不以{act}为条件；本决定不影响您依法享有的著作权。",
-                    f"您可以补充新的材料（例如权属证明）后，重新提出{_application(register)}。",
+                    f"您可以补充新的材料（例如权属证明）后，重新提出{about.kind}。",
                 ],
             )
         ],
-        rows=[
-            ("流水号", flow_number),
-            ("决定日期", cn_date(decided_on, "—")),
-            ("依据", basis),
-        ],
+        rows=[("流水号", about.flow_number), ("决定日期", cn_date(decided_on, "—")), ("依据", basis)],
     )
 
 
@@ -257,7 +225,7 @@ def render_letter(letter: Letter, *, font: str = "") -> bytes:
     pdf.set_text_color(*INK)
     pdf.set_font("cjk", "B", _TEXT)
     pdf.set_xy(_LEFT, 64)
-    pdf.cell(_WIDTH, _LINE, f"{letter.addressee}：")
+    pdf.cell(_WIDTH, _LINE, f"{letter.about.applicant}：")
     y = 64 + _LINE + 1
     for paragraph in letter.paragraphs:
         y = _paragraph(pdf, paragraph, y)
@@ -279,11 +247,11 @@ def render_letter(letter: Letter, *, font: str = "") -> bytes:
         pdf.set_xy(_LEFT, 24)
         pdf.cell(_WIDTH, _LINE, "（此页无正文）")
         text_y = 44.0
-    issuer_and_seal(pdf, letter.issuer, cn_date(letter.issued_on, "—"), SEALS[letter.register], text_y)
+    issuer_and_seal(pdf, letter.about.issuer, cn_date(letter.issued_on, "—"), SEALS[letter.about.register], text_y)
     proof_panel(
         pdf,
-        letter.verify_url,
-        [("文书编号", letter.number), ("流水号", letter.refers_to), ("核验网址", letter.verify_url)],
+        letter.about.verify_url,
+        [("文书编号", letter.number), ("流水号", letter.about.flow_number), ("核验网址", letter.about.verify_url)],
         "本文书经数字签名和可信时间戳保护，附有文书说明 document.json；扫描二维码打开核验页面并上传本文件，"
         "或运行 artrights verify 离线核验。本文书不是登记证书，没有记入公开日志。\n"
         "Signed and time-stamped registry document (not a registration certificate); "
@@ -303,24 +271,14 @@ def render_letter(letter: Letter, *, font: str = "") -> bytes:
 
 def _letterhead(pdf: FPDF, letter: Letter) -> None:
     """The issuing body in red over a double red rule (a 红头 letter), then the title and the number."""
-    pdf.set_text_color(*RED)
-    pdf.set_font("cjk", "B", 24)
-    pdf.set_xy(0, 16)
-    pdf.cell(210, 12, letter.issuer, align="C")
+    centred(pdf, letter.about.issuer, y=16, height=12, size=24, bold=True, colour=RED)
     pdf.set_draw_color(*RED)
     pdf.set_line_width(0.9)
     pdf.line(_LEFT, 31, _LEFT + _WIDTH, 31)
     pdf.set_line_width(0.3)
     pdf.line(_LEFT, 32.6, _LEFT + _WIDTH, 32.6)
-    pdf.set_text_color(*INK)
-    pdf.set_font("cjk", "B", 22)
-    pdf.set_xy(0, 37)
-    pdf.cell(210, 11, letter.title, align="C")
-    pdf.set_font("cjk", "", 9)
-    pdf.set_text_color(*GREY)
-    pdf.set_xy(0, 48)
-    pdf.cell(210, 5, DOCUMENT_LABELS[letter.type][1].capitalize(), align="C")
-    pdf.set_text_color(*INK)
+    centred(pdf, letter.title, y=37, height=11, size=22, bold=True)
+    centred(pdf, DOCUMENT_LABELS[letter.type][1].capitalize(), y=48, height=5, size=9, colour=GREY)
     pdf.set_font("cjk", "", 11)
     pdf.set_xy(_LEFT, 54)
     pdf.cell(_WIDTH, 7, f"编号：{letter.number}", align="R")
@@ -420,6 +378,16 @@ def _page_numbers(pdf: FPDF, number: str) -> None:
 
 
 @dataclass(frozen=True)
+class LoggedProof:
+    """What makes a filing certificate checkable: its log entry, its proof bundle and where to verify it."""
+
+    verify_url: str
+    log_origin: str
+    log_index: int
+    bundle_json: bytes
+
+
+@dataclass(frozen=True)
 class ContractCertificate:
     number: str
     contract_type: str  # the Chinese label (转让合同 …)
@@ -433,10 +401,7 @@ class ContractCertificate:
     contract_sha256: str
     issuer: str
     filed_on: dt.date
-    verify_url: str
-    log_origin: str
-    log_index: int
-    bundle_json: bytes
+    proof: LoggedProof
 
 
 @dataclass(frozen=True)
@@ -450,10 +415,7 @@ class PledgeCertificate:
     debt_term_end: dt.date
     issuer: str
     registered_on: dt.date
-    verify_url: str
-    log_origin: str
-    log_index: int
-    bundle_json: bytes
+    proof: LoggedProof
 
 
 def _works(works: Sequence[tuple[str, str]]) -> str:
@@ -487,7 +449,7 @@ def render_contract_certificate(data: ContractCertificate, *, font: str = "") ->
         issued_on=data.filed_on,
         seal_purpose=SEALS["contract"],
     )
-    return _logged_certificate(page, data.verify_url, data.log_origin, data.log_index, data.bundle_json, font)
+    return _logged_certificate(page, data.proof, font)
 
 
 def render_pledge_certificate(data: PledgeCertificate, *, font: str = "") -> bytes:
@@ -511,22 +473,26 @@ def render_pledge_certificate(data: PledgeCertificate, *, font: str = "") -> byt
         issued_on=data.registered_on,
         seal_purpose=SEALS["pledge"],
     )
-    return _logged_certificate(page, data.verify_url, data.log_origin, data.log_index, data.bundle_json, font)
+    return _logged_certificate(page, data.proof, font)
 
 
-def _logged_certificate(page: Page, url: str, origin: str, index: int, bundle_json: bytes, font: str) -> bytes:
+def _logged_certificate(page: Page, proof: LoggedProof, font: str) -> bytes:
     pdf = new_pdf(f"{page.heading} {page.number}", page.issued_on, font=font)
     certificate_page(pdf, page)
     proof_panel(
         pdf,
-        url,
-        [("公共日志", log_entry_text(origin, index)), ("核验网址", url)],
+        proof.verify_url,
+        [("公共日志", log_entry_text(proof.log_origin, proof.log_index)), ("核验网址", proof.verify_url)],
         "本证明附有证明文件 certificate.json（不含当事人的证件号码），并经数字签名和可信时间戳保护；"
         "扫描二维码打开核验页面并上传本文件，或运行 artrights verify 离线核验。\n"
         "Embeds its proof bundle (certificate.json), digitally signed and time-stamped; "
         "check it on the verification page or with `artrights verify`.",
     )
     embed(
-        pdf, bundle_json, CERTIFICATE_ATTACHMENT, "证明材料（声明、日志包含证明、时间戳）/ proof bundle", page.issued_on
+        pdf,
+        proof.bundle_json,
+        CERTIFICATE_ATTACHMENT,
+        "证明材料（声明、日志包含证明、时间戳）/ proof bundle",
+        page.issued_on,
     )
     return bytes(pdf.output())

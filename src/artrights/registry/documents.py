@@ -182,17 +182,18 @@ def _render(kind: DocumentKind, work: Work, subject: Any) -> tuple[str, bytes]:
     if kind == DocumentKind.PLEDGE_CERTIFICATE:
         return subject.number, document_pdf.render_pledge_certificate(_pledge(subject), font=font)
     flow = work.flow_number or str(work.pk)
-    register: document_pdf.Register = "digital_filing" if work.kind == Kind.DIGITAL_FILING else "registration"
-    common: dict[str, Any] = {
-        "issuer": issuer,
-        "applicant": applicant_name(work),
-        "flow_number": flow,
-        "title": work.title,
-        "verify_url": _verify_url(),
-    }
+    about = document_pdf.Application(
+        issuer=issuer,
+        applicant=applicant_name(work),
+        flow_number=flow,
+        title=work.title,
+        verify_url=_verify_url(),
+        register="digital_filing" if work.kind == Kind.DIGITAL_FILING else "registration",
+    )
     if kind == DocumentKind.ACCEPTANCE_RECEIPT:
         number = f"{flow}-{_SUFFIX[kind]}"
         letter = document_pdf.acceptance_receipt(
+            about,
             number=number,
             work_type=str(work.get_work_type_display()),
             submitted_on=_date(work.submitted_at),
@@ -200,30 +201,27 @@ def _render(kind: DocumentKind, work: Work, subject: Any) -> tuple[str, bytes]:
             working_days=settings.ARTRIGHTS_REVIEW_WORKING_DAYS,
             due=work.review_due or _date(work.accepted_at),
             provisional=work.review_due_provisional,
-            **common,
         )
     elif kind == DocumentKind.CORRECTION_NOTICE:
         number = f"{flow}-{_SUFFIX[kind]}{subject.round}"
         letter = document_pdf.correction_notice(
+            about,
             number=number,
             round=subject.round,
             notice=subject.notice,
             notified_on=_date(subject.requested_at),
             due=subject.due,
-            register=register,
-            **common,
         )
     else:
         number = f"{flow}-{_SUFFIX[kind]}"
         ground = work.decision_ground
         letter = document_pdf.refusal_decision(
+            about,
             number=number,
             ground=ground,
             ground_label=str(dict(RefusalGround.choices).get(ground, ground)),
             reason=work.decision_reason,
             decided_on=_date(work.decided_at),
-            register=register,
-            **common,
         )
     return number, document_pdf.render_letter(letter, font=font)
 
@@ -233,14 +231,15 @@ def _rights(values: list[str]) -> list[str]:
     return [str(labels.get(value, value)) for value in values]
 
 
-def _bundle_json(index: int | None, salts: dict[str, Any]) -> tuple[int, bytes]:
+def _proof(index: int | None, salts: dict[str, Any]) -> document_pdf.LoggedProof:
+    """The public proof bundle of a filing's log entry (its parties only as commitments), for its certificate."""
     if index is None:
         raise ValueError("the filing has no log entry")
-    return index, dump_bundle(flows.issue_bundle(index=index, openings=Openings.from_json(salts or {})))
+    bundle = flows.issue_bundle(index=index, openings=Openings.from_json(salts or {}))
+    return document_pdf.LoggedProof(_verify_url(), log_origin(), index, dump_bundle(bundle))
 
 
 def _contract(filing: ContractFiling) -> document_pdf.ContractCertificate:
-    index, bundle = _bundle_json(filing.log_index, filing.commitment_salts)
     return document_pdf.ContractCertificate(
         number=filing.number,
         contract_type=str(dict(ContractType.choices).get(filing.contract_type, filing.contract_type)),
@@ -254,15 +253,11 @@ def _contract(filing: ContractFiling) -> document_pdf.ContractCertificate:
         contract_sha256=filing.contract_sha256,
         issuer=settings.ARTRIGHTS_REGISTRY_NAME,
         filed_on=_date(filing.filed_at),
-        verify_url=_verify_url(),
-        log_origin=log_origin(),
-        log_index=index,
-        bundle_json=bundle,
+        proof=_proof(filing.log_index, filing.commitment_salts),
     )
 
 
 def _pledge(pledge: Pledge) -> document_pdf.PledgeCertificate:
-    index, bundle = _bundle_json(pledge.log_index, pledge.commitment_salts)
     return document_pdf.PledgeCertificate(
         number=pledge.number,
         works=[(w.title, w.number or "") for w in pledge.works.order_by("pk")],
@@ -273,8 +268,5 @@ def _pledge(pledge: Pledge) -> document_pdf.PledgeCertificate:
         debt_term_end=pledge.debt_term_end,
         issuer=settings.ARTRIGHTS_REGISTRY_NAME,
         registered_on=_date(pledge.registered_at),
-        verify_url=_verify_url(),
-        log_origin=log_origin(),
-        log_index=index,
-        bundle_json=bundle,
+        proof=_proof(pledge.log_index, pledge.commitment_salts),
     )

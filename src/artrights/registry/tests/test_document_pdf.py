@@ -3,6 +3,7 @@ signature, and how `artrights verify` reports them; the registration certificate
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -28,13 +29,9 @@ from .test_certificate_pdf import certificate_data, poppler
 
 ISSUER = "广东省版权保护联合会"
 URL = "https://registry.artrights.test/verify/"
-COMMON: dict[str, Any] = {
-    "issuer": ISSUER,
-    "applicant": "林画家",
-    "flow_number": "20261130000001",
-    "title": "大芬村的早晨",
-    "verify_url": URL,
-}
+ABOUT = document_pdf.Application(
+    issuer=ISSUER, applicant="林画家", flow_number="20261130000001", title="大芬村的早晨", verify_url=URL
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +66,6 @@ def attachments(pdf: bytes, tmp_path: Path) -> dict[str, bytes]:
 
 def receipt(**overrides: Any) -> document_pdf.Letter:
     fields: dict[str, Any] = {
-        **COMMON,
         "number": "20261130000001-SL",
         "work_type": "美术",
         "submitted_on": dt.date(2026, 11, 28),
@@ -79,12 +75,12 @@ def receipt(**overrides: Any) -> document_pdf.Letter:
         "provisional": False,
     }
     fields.update(overrides)
-    return document_pdf.acceptance_receipt(**fields)
+    return document_pdf.acceptance_receipt(ABOUT, **fields)
 
 
 def notice(text: str = "1. 作品名称与样本题款不符，请更正名称。\n2. 请补充作品说明书。") -> document_pdf.Letter:
     return document_pdf.correction_notice(
-        **COMMON,
+        ABOUT,
         number="20261130000001-BZ1",
         round=1,
         notice=text,
@@ -96,13 +92,12 @@ def notice(text: str = "1. 作品名称与样本题款不符，请更正名称�
 def refusal(ground: str = "not_owner", register: document_pdf.Register = "registration") -> document_pdf.Letter:
     labels = {"not_owner": "申请人不是著作权人（与他人作品相同或实质相似）", "term_expired": "超过著作权保护期"}
     return document_pdf.refusal_decision(
-        **COMMON,
+        dataclasses.replace(ABOUT, register=register),
         number="20261130000001-JD",
         ground=ground,
         ground_label=labels[ground],
         reason="申请登记的图片与已登记的作品相同，申请人未提供权属证明。",
         decided_on=dt.date(2026, 12, 5),
-        register=register,
     )
 
 
@@ -298,6 +293,10 @@ def contract_bundle(kit: Kit) -> tuple[dict[str, Any], statements.Openings]:
     return kit.register(statement, openings), openings
 
 
+def proof(kit: Kit, bundle: dict[str, Any]) -> document_pdf.LoggedProof:
+    return document_pdf.LoggedProof(URL, kit.log.origin, bundle["log"]["index"], dump_bundle(bundle))
+
+
 def test_the_contract_filing_certificate_shows_the_contract_and_verifies_with_its_proof(
     kit: Kit, tmp_path: Path
 ) -> None:
@@ -315,10 +314,7 @@ def test_the_contract_filing_certificate_shows_the_contract_and_verifies_with_it
         contract_sha256="ab" * 32,
         issuer=ISSUER,
         filed_on=dt.date(2026, 12, 1),
-        verify_url=URL,
-        log_origin=kit.log.origin,
-        log_index=bundle["log"]["index"],
-        bundle_json=dump_bundle(bundle),
+        proof=proof(kit, bundle),
     )
     pdf = signed(kit, document_pdf.render_contract_certificate(data))
     text = text_of(pdf)
@@ -358,10 +354,7 @@ def test_the_pledge_certificate_says_the_pledge_exists_from_its_registration(kit
         debt_term_end=dt.date(2030, 1, 1),
         issuer=ISSUER,
         registered_on=dt.date(2026, 12, 3),
-        verify_url=URL,
-        log_origin=kit.log.origin,
-        log_index=bundle["log"]["index"],
-        bundle_json=dump_bundle(bundle),
+        proof=proof(kit, bundle),
     )
     text = text_of(document_pdf.render_pledge_certificate(data))
     for expected in (
