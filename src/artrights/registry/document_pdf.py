@@ -365,10 +365,7 @@ def _page_numbers(pdf: FPDF, number: str) -> None:
     current = pdf.page
     for page in range(1, total + 1):
         pdf.page = page
-        pdf.set_font("cjk", "", 8)
-        pdf.set_text_color(*GREY)
-        pdf.set_xy(0, 280)
-        pdf.cell(210, 5, f"{number}　第 {page} 页 共 {total} 页", align="C")
+        centred(pdf, f"{number}　第 {page} 页 共 {total} 页", y=280, height=5, size=8, colour=GREY)
     pdf.page = current
 
 
