@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Certificate, ClassLetter, ContractFiling, DuplicateWarning, Pledge, PledgeConsent, Work
+from artrights.core.admin import ReadOnlyAdmin
+
+from .models import (
+    Certificate,
+    ClassLetter,
+    ContractFiling,
+    DuplicateWarning,
+    Pledge,
+    PledgeConsent,
+    RegistryDocument,
+    Work,
+)
 
 
 @admin.register(ClassLetter)
@@ -47,3 +58,12 @@ class PledgeAdmin(admin.ModelAdmin[Pledge]):
 
 admin.site.register(PledgeConsent)
 admin.site.register(DuplicateWarning)
+
+
+@admin.register(RegistryDocument)
+class RegistryDocumentAdmin(ReadOnlyAdmin[RegistryDocument]):
+    """Signed documents the registry issued: evidence, never edited (a new one would be a new issue)."""
+
+    list_display = ["number", "kind", "work", "issued_at"]
+    list_filter = ["kind"]
+    search_fields = ["number", "work__title", "work__flow_number"]
