@@ -1,13 +1,17 @@
-"""The offline verifier: certificates, proof bundles and signed images, without Django or a network.
+"""The offline verifier: certificates, registry documents, proof bundles and signed images, without Django.
 
-``artrights verify FILE [--trust trust.json] [--file ORIGINAL] [--json]`` dispatches here before
-Django is imported, so a court or a partner can run it on a laptop with only the package
-installed. ``FILE`` is one of
+``artrights verify FILE [--trust trust.json] [--file ORIGINAL] [--openings OPENINGS] [--json]`` dispatches
+here before Django is imported, so a court or a partner can run it on a laptop with only the package
+installed, without a network. ``FILE`` is one of
 
-* a certificate PDF: the PAdES signature must cover the whole file and verify (``pdf_signature``;
-  its signature timestamp must chain to a trusted TSA root and, when the trust file lists
-  ``signing_roots``, the signer to one of them); then the embedded ``certificate.json`` is
-  verified as a bundle;
+* a certificate PDF (registration, digital filing, contract filing, pledge): the PAdES signature must
+  cover the whole file and verify (``pdf_signature``; its signature timestamp must chain to a trusted TSA
+  root and, when the trust file lists ``signing_roots``, the signer to one of them); then the embedded
+  ``certificate.json`` is verified as a bundle;
+* a signed registry document without a log entry (acceptance receipt, correction notice, refusal
+  decision): the same signature checks, with ``signing_roots`` required (nothing else vouches for the
+  issuer), then its embedded ``document.json`` (``document``); the verdict says what the document is
+  (type, number, date) and that it is not a registration;
 * a JSON proof bundle;
 * an image carrying our C2PA manifest: the manifest must be intact and, with ``signing_roots``,
   trusted (``c2pa``); a time-stamped signature adds ``c2pa_timestamp`` (its RFC 3161 token validated
@@ -15,8 +19,11 @@ installed. ``FILE`` is one of
   statement registered (``file_hash``).
 
 ``--file ORIGINAL`` adds the ``file_hash`` check: the original's SHA-256 must be a registered file.
+``--openings OPENINGS`` (the owner's ``owner-openings.json``) adds the ``openings`` check: the file must
+belong to the same statement and open every party's commitment; the verdict then names the parties, who are
+otherwise reported as named by commitment only.
 Checks run in this order and stop at the first failure: ``pdf_signature`` / ``c2pa``,
-``file_hash``, ``statement``, ``inclusion_proof``, ``checkpoint_signature``, ``timestamp``.
+``file_hash``, ``statement``, ``inclusion_proof``, ``checkpoint_signature``, ``timestamp``, ``openings``.
 Exit status 0 = valid, 1 = invalid (the failing check is printed), 2 = usage or trust-file error.
 
 The trust file (default: ``$ARTRIGHTS_TRUST`` or ``./trust.json``)::
@@ -40,8 +47,16 @@ from pathlib import Path
 from typing import Any
 
 from artrights.proofs.bundle import load_bundle
+from artrights.proofs.documents import DOCUMENT_ATTACHMENT, DocumentInfo
 from artrights.proofs.trust import Trust
-from artrights.proofs.verification import Verdict, VerificationFailure, failed, verify_bundle
+from artrights.proofs.verification import (
+    ROLE_LABELS,
+    Verdict,
+    VerificationFailure,
+    failed,
+    opened_parties,
+    verify_bundle,
+)
 
 __all__ = ["Trust", "Verdict", "main", "verify_bytes", "verify_image", "verify_path", "verify_pdf"]
 
@@ -187,8 +202,8 @@ def _signature_timestamp_time(signature: Any) -> dt.datetime | None:
     return None
 
 
-def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
-    """Return the embedded bundle of a certificate whose signature covers and protects it."""
+def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[Any, list[str]]:
+    """Return the reader of a PDF whose one signature covers and protects it, and the verdict's warnings."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -257,21 +272,50 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[bytes, list[str]]:
             )
     else:
         warnings.append(_UNTRUSTED_SIGNER)
+    return reader, warnings
+
+
+def _attachment(reader: Any, name: str) -> bytes | None:
     try:
-        bundle = _embedded_file(reader, ATTACHMENT)
+        return _embedded_file(reader, name)
     except Exception as exc:
-        raise fail(f"无法读取附带的 {ATTACHMENT}", f"cannot read the embedded {ATTACHMENT}: {exc}") from None
-    if bundle is None:
-        raise fail(f"证书中没有附带 {ATTACHMENT}", f"the certificate has no embedded {ATTACHMENT}")
-    return bundle, warnings
+        raise VerificationFailure(
+            "pdf_signature", f"无法读取附带的 {name}", f"cannot read the embedded {name}: {exc}"
+        ) from None
 
 
-def verify_pdf(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) -> Verdict:
+def _document_verdict(description: bytes, trust: Trust) -> Verdict:
+    """A signed registry document with no log entry: only the platform's signature vouches for it."""
+    if not trust.signing_roots:
+        # Without the signing roots any self-made certificate would do: there is no log entry to fall back on.
+        return failed(
+            "pdf_signature",
+            "信任文件没有列出签名根证书（signing_roots），无法确认文书由登记机构签发",
+            "the trust file lists no signing_roots, so the issuer of a registry document cannot be confirmed",
+        )
     try:
-        bundle, warnings = _check_pdf_signature(data, trust)
+        info = DocumentInfo.from_json(load_bundle(description, what=DOCUMENT_ATTACHMENT))
+    except ValueError as exc:
+        return failed("document", "文书说明格式不正确", f"the embedded {DOCUMENT_ATTACHMENT} is malformed: {exc}")
+    return Verdict(ok=True, passed=["pdf_signature", "document"], number=info.number, document=info)
+
+
+def verify_pdf(data: bytes, trust: Trust, *, file_bytes: bytes | None = None, openings: bytes | None = None) -> Verdict:
+    try:
+        reader, warnings = _check_pdf_signature(data, trust)
+        bundle = _attachment(reader, ATTACHMENT)
+        description = None if bundle is not None else _attachment(reader, DOCUMENT_ATTACHMENT)
     except VerificationFailure as failure:
         return Verdict(ok=False).fail(failure)
-    verdict = verify_bundle(bundle, trust=trust, file_bytes=file_bytes)
+    if bundle is None and description is not None:
+        return _document_verdict(description, trust)
+    if bundle is None:
+        return failed(
+            "pdf_signature",
+            f"证书中没有附带 {ATTACHMENT}（也不是登记机构的文书）",
+            f"the PDF embeds neither {ATTACHMENT} nor {DOCUMENT_ATTACHMENT}",
+        )
+    verdict = verify_bundle(bundle, trust=trust, file_bytes=file_bytes, openings=openings)
     verdict.passed.insert(0, "pdf_signature")
     verdict.warnings.extend(warnings)
     return verdict
@@ -282,7 +326,9 @@ def verify_pdf(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) ->
 # --------------------------------------------------------------------------------------------
 
 
-def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) -> Verdict:
+def verify_image(
+    data: bytes, trust: Trust, *, file_bytes: bytes | None = None, openings: bytes | None = None
+) -> Verdict:
     from artrights.proofs.content_credentials import ContentCredentialsError, iscc_image_code, read_image
 
     try:
@@ -314,7 +360,7 @@ def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) 
             "图像的 ISCC 作品码与内容凭证中的软绑定不符",
             f"the image's ISCC ({iscc}) differs from the manifest's soft binding ({creds.iscc})",
         )
-    verdict = verify_bundle(creds.bundle, trust=trust, file_bytes=file_bytes, image_iscc=iscc)
+    verdict = verify_bundle(creds.bundle, trust=trust, file_bytes=file_bytes, image_iscc=iscc, openings=openings)
     verdict.passed[:0] = ["c2pa", "c2pa_timestamp"] if creds.signed_at else ["c2pa"]
     if not trust.signing_roots:
         verdict.warnings.append(_UNTRUSTED_SIGNER)
@@ -326,22 +372,27 @@ def verify_image(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) 
 # --------------------------------------------------------------------------------------------
 
 
-def verify_bytes(data: bytes, trust: Trust, *, file_bytes: bytes | None = None) -> Verdict:
-    """Verify a certificate PDF, a JSON bundle or a signed image, told apart by their first bytes."""
+def verify_bytes(
+    data: bytes, trust: Trust, *, file_bytes: bytes | None = None, openings: bytes | None = None
+) -> Verdict:
+    """Verify a certificate PDF, a registry document, a JSON bundle or a signed image, told apart by their first
+    bytes; ``openings`` is the owner's openings file, checked against the parties' commitments."""
     # "PDF-" near the start: a damaged header still goes to the PDF checks and fails there.
     if b"PDF-" in data[:8]:
-        return verify_pdf(data, trust, file_bytes=file_bytes)
+        return verify_pdf(data, trust, file_bytes=file_bytes, openings=openings)
     if data.lstrip()[:1] == b"{":
         try:
             bundle = load_bundle(data)
         except ValueError as exc:
             return failed("statement", "证明包不是有效的 JSON", str(exc))
-        return verify_bundle(bundle, trust=trust, file_bytes=file_bytes)
-    return verify_image(data, trust, file_bytes=file_bytes)
+        return verify_bundle(bundle, trust=trust, file_bytes=file_bytes, openings=openings)
+    return verify_image(data, trust, file_bytes=file_bytes, openings=openings)
 
 
-def verify_path(path: str | Path, trust: Trust, *, file_bytes: bytes | None = None) -> Verdict:
-    return verify_bytes(Path(path).read_bytes(), trust, file_bytes=file_bytes)
+def verify_path(
+    path: str | Path, trust: Trust, *, file_bytes: bytes | None = None, openings: bytes | None = None
+) -> Verdict:
+    return verify_bytes(Path(path).read_bytes(), trust, file_bytes=file_bytes, openings=openings)
 
 
 def default_trust_path() -> Path:
@@ -359,7 +410,26 @@ def _verdict_json(verdict: Verdict) -> dict[str, Any]:
         "log_index": verdict.log_index,
         "timestamp": verdict.timestamp.isoformat() if verdict.timestamp else None,
         "warnings": verdict.warnings,
+        "parties": _parties_json(verdict),
+        "document": verdict.document.to_json() if verdict.document else None,
     }
+
+
+def _parties_json(verdict: Verdict) -> list[dict[str, Any]]:
+    """Each party of the statement: its role, whether it was opened, and what the opening says."""
+    if verdict.bundle is None:
+        return []
+    opened = opened_parties(verdict)
+    parties = verdict.bundle["statement"].get("parties", [])
+    return [
+        {
+            "role": party["role"],
+            "role_label": dict(zip(("zh", "en"), ROLE_LABELS.get(party["role"], (party["role"],) * 2), strict=True)),
+            "opened": bool(opened),
+            **({"value": opened[i][1]} if opened else {}),
+        }
+        for i, party in enumerate(parties)
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -373,6 +443,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("path", metavar="FILE", help="证书 PDF、certificate.json 或图像 / PDF, JSON bundle or image")
     parser.add_argument("--trust", help="信任文件 / trust file (default: $ARTRIGHTS_TRUST or ./trust.json)")
     parser.add_argument("--file", dest="original", help="作品原始文件 / the original work file (adds file_hash)")
+    parser.add_argument(
+        "--openings",
+        help="著作权人身份公开值文件 / the owner's owner-openings.json (adds openings: names the parties)",
+    )
     parser.add_argument("--json", action="store_true", help="输出 JSON / print the verdict as JSON")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     # pyHanko logs a traceback for every malformed signature it is shown; the verdict already says
@@ -392,10 +466,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         data = Path(args.path).read_bytes()
         original = Path(args.original).read_bytes() if args.original else None
+        openings = Path(args.openings).read_bytes() if args.openings else None
     except OSError as exc:
         print(f"无法读取文件 / cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
-    verdict = verify_bytes(data, trust, file_bytes=original)
+    verdict = verify_bytes(data, trust, file_bytes=original, openings=openings)
     if args.json:
         print(json.dumps(_verdict_json(verdict), ensure_ascii=False, indent=2))
     else:

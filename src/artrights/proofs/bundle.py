@@ -1,16 +1,42 @@
-"""The offline proof bundle: a statement, its openings, its inclusion proof and its timestamp (no Django).
+"""The offline proof bundle: a statement, its title opening, its inclusion proof and its timestamp (no Django).
 
 Proof bundle (``application/json``; embedded in the PDF certificate as ``certificate.json``
 and in the C2PA manifest of the signed image)::
 
     {
-      "format": "artrights-proof/v1",
+      "format": "artrights-proof/v2",
       "statement": {...},                       # see statements.py
-      "openings": {"title": {"value": ..., "salt": "<hex>"},          # when there is a work
-                   "parties": [{"role": "owner", "value": ..., "salt": "<hex>"}, ...]},  # role optional
+      "openings": {"title": {"value": ..., "salt": "<hex>"}},   # when the statement has a work
       "log": {"origin": "...", "index": 7, "tlog_proof": "c2sp.org/tlog-proof@v1\\n..."},
       "timestamp": {"token": "<base64 DER TimeStampResp>", "tsa_chain": ["-----BEGIN CERT..."]}
     }
+
+The bundle is public: whoever holds a certificate may pass it on, so it names the parties (owners, authors,
+contract parties, pledgor and pledgee) only through the statement's commitments. The openings that reveal who
+they are (name, ID type, ID number) travel apart, in an *openings file* the owner chooses to hand to someone who
+must confirm they are the owner (a court, a buyer's lawyer)::
+
+    {
+      "format": "artrights-openings/v1",
+      "registry": "<log origin>", "number": "粤作登字-2026-F-00000001",
+      "statement_sha256": "<hex SHA-256 of the canonical statement: binds the file to one log entry>",
+      "parties": [{"role": "owner", "value": {"name": ..., "id_type": ..., "id_number": ...}, "salt": "<hex>"},
+                  ...],                         # one per statement party, in the statement's order
+      "warning": {"zh": "...", "en": "..."}     # for the reader; not checked
+    }
+
+``verification.verify_bundle(bundle, openings=...)`` checks such a file against the commitments and reports
+the opened parties; without it the parties stay unopened and the verdict says so.
+
+Format history (both verify):
+
+* ``artrights-proof/v1`` (certificates issued until 2026-11): ``openings`` also held ``parties``, the
+  openings of every party commitment, so the certificate and the signed image carried the owner's ID number
+  in clear. Such bundles keep verifying exactly as before (their party openings are checked and reported).
+* ``artrights-proof/v2``: no party openings in the bundle. The version was raised rather than kept because a
+  verifier from before the change refuses a bundle without party openings with a misleading message ("the
+  number of party openings does not match"); with v2 it says plainly that the format is newer than it knows.
+  A v1 bundle stripped of its party openings (``public_bundle``) is labelled v2 for the same reason.
 
 The RFC 3161 token is over the canonical statement bytes (the log leaf's data), not over the
 checkpoint: it then proves *this registration* existed at genTime even if the log's checkpoint is
@@ -23,6 +49,7 @@ not be earlier than ``registered_at`` minus ``verification.CLOCK_TOLERANCE``.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -31,10 +58,17 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from . import rfc3161
-from .statements import Openings
+from .statements import Openings, leaf_data
 from .tlog import TlogProof
 
-FORMAT = "artrights-proof/v1"
+FORMAT = "artrights-proof/v2"
+FORMATS = ("artrights-proof/v1", FORMAT)  # every format verify_bundle accepts
+OPENINGS_FORMAT = "artrights-openings/v1"
+OPENINGS_WARNING = {
+    "zh": "本文件含有著作权人的证件号码。只交给必须核实您是著作权人的人（例如法院），不要公开或随证书转发。",
+    "en": "This file contains the owner's ID number. Give it only to someone who must confirm you are the owner "
+    "(e.g. a court); do not publish it or pass it on with the certificate.",
+}
 
 
 # Anything that turns a DER TimeStampReq into a DER TimeStampResp: the built-in TSA's ``issue``
@@ -70,13 +104,16 @@ def build_bundle(
     timestamp_response: bytes,
     tsa_chain: Sequence[x509.Certificate | bytes],
 ) -> dict[str, Any]:
-    """Assemble the proof bundle; ``tsa_chain`` is the TSA certificate first, then its issuers."""
+    """Assemble the public proof bundle; ``tsa_chain`` is the TSA certificate first, then its issuers.
+
+    Only the title opening goes in; the party openings go in the separate openings file (:func:`openings_file`).
+    """
     proof_text = tlog_proof.to_text() if isinstance(tlog_proof, TlogProof) else tlog_proof
     pems = [c.public_bytes(Encoding.PEM).decode() if isinstance(c, x509.Certificate) else c.decode() for c in tsa_chain]
     return {
         "format": FORMAT,
         "statement": dict(statement),
-        "openings": openings.to_json(),
+        "openings": _title_only(openings.to_json()),
         "log": {"origin": statement["registry"], "index": index, "tlog_proof": proof_text},
         "timestamp": {"token": base64.b64encode(timestamp_response).decode(), "tsa_chain": pems},
     }
@@ -87,11 +124,53 @@ def dump_bundle(bundle: Mapping[str, Any]) -> bytes:
     return json.dumps(bundle, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n"
 
 
-def load_bundle(data: bytes | str) -> dict[str, Any]:
+def load_bundle(data: bytes | str, *, what: str = "proof bundle") -> dict[str, Any]:
     try:
         value = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"proof bundle is not JSON: {exc}") from None
+        raise ValueError(f"{what} is not JSON: {exc}") from None
     if not isinstance(value, dict):
-        raise ValueError("proof bundle is not a JSON object")
+        raise ValueError(f"{what} is not a JSON object")
     return value
+
+
+def _title_only(openings: Mapping[str, Any]) -> dict[str, Any]:
+    return {"title": openings["title"]} if openings.get("title") is not None else {}
+
+
+def public_bundle(bundle: Mapping[str, Any]) -> dict[str, Any]:
+    """``bundle`` as anyone may see it: without party openings (a v1 bundle loses them and becomes v2)."""
+    openings = bundle.get("openings")
+    if not isinstance(openings, Mapping) or not openings.get("parties"):
+        return dict(bundle)
+    return {**bundle, "format": FORMAT, "openings": _title_only(openings)}
+
+
+def statement_digest(statement: Mapping[str, Any]) -> str:
+    """Hex SHA-256 of the canonical statement: what ties an openings file to its log entry."""
+    return hashlib.sha256(leaf_data(statement)).hexdigest()
+
+
+def openings_file(statement: Mapping[str, Any], openings: Openings) -> dict[str, Any]:
+    """The owner's openings file for ``statement``: the party openings the public bundle leaves out."""
+    return {
+        "format": OPENINGS_FORMAT,
+        "registry": statement["registry"],
+        "number": statement["number"],
+        "statement_sha256": statement_digest(statement),
+        "parties": openings.to_json()["parties"],
+        "warning": dict(OPENINGS_WARNING),
+    }
+
+
+def load_openings_file(data: bytes | str | Mapping[str, Any]) -> tuple[str, Openings]:
+    """``(statement_sha256, party openings)`` of an openings file; ``ValueError`` when it is not one."""
+    value = load_bundle(data, what="openings file") if isinstance(data, bytes | str) else dict(data)
+    if value.get("format") != OPENINGS_FORMAT:
+        raise ValueError(f"format is {value.get('format')!r}, want {OPENINGS_FORMAT!r}")
+    digest = value.get("statement_sha256")
+    if not isinstance(digest, str) or len(digest) != 64:
+        raise ValueError("statement_sha256 must be a hex SHA-256")
+    if not isinstance(value.get("parties"), list) or not value["parties"]:
+        raise ValueError("an openings file needs a non-empty 'parties' list")
+    return digest, Openings.from_json({"parties": value["parties"]})

@@ -2,6 +2,12 @@
 
 :func:`verify_bundle` stops at the first failing check; the :class:`Verdict` names it, with the reason in
 Chinese and English. Each check is one function below, so a reader can follow what a court's laptop does.
+
+A public bundle names its parties only through commitments (see ``bundle.py``): the verdict then says the parties
+were not opened. Given the owner's openings file as well, :func:`verify_bundle` runs one more check,
+``openings``, which holds only when the file belongs to this very statement and every opening reproduces its
+party's commitment; the verdict then names the opened parties. A v1 bundle that carries its party openings is
+checked and reported as before.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from typing import Any, cast
 from artrights.core.errors import BilingualError
 
 from . import merkle, note, rfc3161
-from .bundle import FORMAT, load_bundle
+from .bundle import FORMATS, load_bundle, load_openings_file, statement_digest
+from .documents import DocumentInfo
 from .statements import TYPE_LABELS, Openings, check_statement, leaf_data, parse_time, statement_files
 from .tlog import TlogProof, TlogProofError, parse_tlog_proof
 from .trust import Trust, load_pems
@@ -26,6 +33,17 @@ from .trust import Trust, load_pems
 # Checks of a bundle, in the order verify_bundle runs them. The offline verifier adds
 # ``pdf_signature`` and ``c2pa`` in front of these for certificates and signed images.
 BUNDLE_CHECKS = ("file_hash", "statement", "inclusion_proof", "checkpoint_signature", "timestamp")
+# Run after BUNDLE_CHECKS when the owner's openings file is given.
+OPENINGS_CHECK = "openings"
+# How a verdict names each party role (the statement's ``role``), in Chinese and English.
+ROLE_LABELS: dict[str, tuple[str, str]] = {
+    "owner": ("著作权人", "owner"),
+    "author": ("作者", "author"),
+    "assignor": ("转让方/许可方", "assignor/licensor"),
+    "assignee": ("受让方/被许可方", "assignee/licensee"),
+    "pledgor": ("出质人", "pledgor"),
+    "pledgee": ("质权人", "pledgee"),
+}
 # A TSA answers within seconds; minutes of slack cover clocks that disagree a little.
 CLOCK_TOLERANCE = dt.timedelta(minutes=10)
 
@@ -58,6 +76,17 @@ class Verdict:
     warnings: list[str] = field(default_factory=list)
     bundle: dict[str, Any] | None = field(default=None, repr=False)
     openings: Openings | None = field(default=None, repr=False)
+    # A signed registry document with no log entry (a notice or decision): what it says it is.
+    document: DocumentInfo | None = None
+
+    @property
+    def has_parties(self) -> bool:
+        return bool(self.bundle and self.bundle["statement"].get("parties"))
+
+    @property
+    def parties_opened(self) -> bool:
+        """True when every party of the statement was opened (by the bundle itself or an openings file)."""
+        return self.has_parties and self.openings is not None and len(self.openings.parties) > 0
 
     def fail(self, failure: VerificationFailure) -> Verdict:
         self.ok = False
@@ -70,15 +99,45 @@ class Verdict:
         """One line: Chinese first, then English."""
         if not self.ok:
             return f"无效 INVALID [{self.failed_check}]: {self.message_zh} / {self.message_en}"
+        if self.document is not None:
+            doc = self.document
+            line = (
+                f"签名有效 SIGNATURE VALID: {doc.label_zh} {doc.number}，{doc.issuer} {doc.issued_on.isoformat()} "
+                "签发；这是登记机构的文书，不是登记证书，没有记入公开日志 / "
+                f"{doc.label_en} {doc.number} issued by {doc.issuer} on {doc.issued_on.isoformat()}; "
+                "a registry document, not a registration, not in the public log"
+            )
+            return line + (" (" + "; ".join(self.warnings) + ")" if self.warnings else "")
         when = self.timestamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if self.timestamp else "?"
         zh, en = TYPE_LABELS.get(self.statement_type or "", ("", ""))
+        parties_zh, parties_en = self._parties_clause()
         line = (
-            f"有效 VALID: {zh}{self.number} 已记入日志第 {self.log_index} 条，时间戳 {when} / "
-            f"{en}{self.number} is entry {self.log_index} of the log, timestamped {when}"
+            f"有效 VALID: {zh}{self.number} 已记入日志第 {self.log_index} 条，时间戳 {when}{parties_zh} / "
+            f"{en}{self.number} is entry {self.log_index} of the log, timestamped {when}{parties_en}"
         )
         if self.warnings:
             line += " (" + "; ".join(self.warnings) + ")"
         return line
+
+    def _parties_clause(self) -> tuple[str, str]:
+        if not self.has_parties:
+            return "", ""
+        if not self.parties_opened:
+            return "；当事人仅以承诺值表示（未公开）", "; parties named by commitment only (not opened)"
+        pairs = opened_parties(self)
+        zh = "、".join(f"{ROLE_LABELS.get(role, (role, role))[0]} {party_text(value)}" for role, value in pairs)
+        en = ", ".join(f"{ROLE_LABELS.get(role, (role, role))[1]} {party_text(value)}" for role, value in pairs)
+        return f"；已核对当事人：{zh}", f"; opened parties: {en}"
+
+
+def party_text(value: str | dict[str, Any]) -> str:
+    """A party's opened value on one line: the name, and the ID type and number when it has them."""
+    if isinstance(value, str):
+        return value
+    name = str(value.get("name", ""))
+    if value.get("id_number"):
+        return f"{name}（{value.get('id_type', '')} {value['id_number']}）"
+    return name
 
 
 def failed(check: str, zh: str, en: str) -> Verdict:
@@ -92,12 +151,14 @@ def verify_bundle(
     trust: Trust,
     file_bytes: bytes | None = None,
     image_iscc: str | None = None,
+    openings: Mapping[str, Any] | bytes | str | None = None,
 ) -> Verdict:
     """Run :data:`BUNDLE_CHECKS` in order; the verdict names the first one that fails.
 
     ``file_bytes`` (the original file) must hash to one of the statement's files; ``image_iscc``
     (the ISCC of an image that carried this bundle in its C2PA manifest) must be one of their
     ISCC codes. Both are reported as ``file_hash``: the file is not the registered work.
+    ``openings`` (the owner's openings file) adds :data:`OPENINGS_CHECK` after the others.
     """
     verdict = Verdict(ok=False)
     try:
@@ -117,6 +178,9 @@ def verify_bundle(
         verdict.passed.append("checkpoint_signature")
         verdict.timestamp = _check_timestamp(parsed, trust)
         verdict.passed.append("timestamp")
+        if openings is not None:
+            verdict.openings = _check_openings(parsed["statement"], verdict.openings, openings)
+            verdict.passed.append(OPENINGS_CHECK)
     except VerificationFailure as failure:
         return verdict.fail(failure)
     verdict.ok = True
@@ -126,8 +190,8 @@ def verify_bundle(
 def _parse(bundle_in: Mapping[str, Any] | bytes | str) -> dict[str, Any]:
     try:
         bundle = dict(load_bundle(bundle_in) if isinstance(bundle_in, bytes | str) else bundle_in)
-        if bundle.get("format") != FORMAT:
-            raise ValueError(f"format is {bundle.get('format')!r}, want {FORMAT!r}")
+        if bundle.get("format") not in FORMATS:
+            raise ValueError(f"format is {bundle.get('format')!r}, want one of {', '.join(FORMATS)}")
         check_statement(bundle.get("statement"))
         log = bundle.get("log")
         if not isinstance(log, dict) or not isinstance(log.get("tlog_proof"), str):
@@ -164,7 +228,8 @@ def _check_file_hash(statement: dict[str, Any], file_bytes: bytes | None, image_
 
 
 def _check_statement(bundle: dict[str, Any]) -> Openings:
-    """``statement``: the openings reproduce the commitments; the statement names the log it is in."""
+    """``statement``: the openings the bundle carries reproduce their commitments (the title always; the parties
+    in a v1 bundle); the statement names the log it is in."""
     statement, log = bundle["statement"], bundle["log"]
     try:
         openings = Openings.from_json(bundle.get("openings", {}))
@@ -187,10 +252,13 @@ def _check_statement(bundle: dict[str, Any]) -> Openings:
     return openings
 
 
-def _check_party_openings(openings: Openings, parties: list[dict[str, Any]]) -> None:
+def _check_party_openings(openings: Openings, parties: list[dict[str, Any]], check: str = "statement") -> None:
+    """No party openings (a public bundle) leaves the parties unopened; otherwise every party must be opened."""
+    if not openings.parties and check == "statement":
+        return
     if len(openings.parties) != len(parties):
         raise VerificationFailure(
-            "statement",
+            check,
             "当事人公开值的数量与登记不符",
             "the number of party openings does not match the statement",
         )
@@ -200,7 +268,7 @@ def _check_party_openings(openings: Openings, parties: list[dict[str, Any]]) -> 
             opening.commitment, party["commitment"]
         ):
             raise VerificationFailure(
-                "statement",
+                check,
                 f"第 {i + 1} 个当事人（{party['role']}）与登记的承诺值不符",
                 f"party {i + 1} ({party['role']}) does not match its commitment",
             )
@@ -288,9 +356,29 @@ def _check_timestamp(bundle: dict[str, Any], trust: Trust) -> dt.datetime:
     return stamped.gen_time
 
 
+def _check_openings(
+    statement: dict[str, Any], in_bundle: Openings | None, given: Mapping[str, Any] | bytes | str
+) -> Openings:
+    """``openings``: the owner's openings file belongs to this statement and opens every party's commitment."""
+    try:
+        digest, openings = load_openings_file(given)
+    except ValueError as exc:
+        raise VerificationFailure(
+            OPENINGS_CHECK, "当事人公开值文件格式不正确", f"the openings file is malformed: {exc}"
+        ) from None
+    if not hmac.compare_digest(digest, statement_digest(statement)):
+        raise VerificationFailure(
+            OPENINGS_CHECK,
+            "当事人公开值文件属于另一条登记（或另一版本），不是本证明所记的登记",
+            "the openings file belongs to another statement (another registration or version), not this one",
+        )
+    _check_party_openings(openings, statement.get("parties", []), check=OPENINGS_CHECK)
+    return Openings(in_bundle.title if in_bundle else None, openings.parties, openings.party_roles)
+
+
 def opened_parties(verdict: Verdict) -> list[tuple[str, str | dict[str, Any]]]:
-    """``(role, value)`` pairs of a verified bundle, for display."""
-    if verdict.bundle is None or verdict.openings is None:
+    """``(role, value)`` pairs of a verified bundle whose parties were opened, for display."""
+    if verdict.bundle is None or verdict.openings is None or not verdict.openings.parties:
         return []
     roles = [cast(str, p["role"]) for p in verdict.bundle["statement"].get("parties", [])]
     return [(role, o.value) for role, o in zip(roles, verdict.openings.parties, strict=True)]

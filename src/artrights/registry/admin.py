@@ -14,6 +14,7 @@ from .models import (
     DuplicateWarning,
     Pledge,
     PledgeConsent,
+    RegistryDocument,
     Work,
 )
 
@@ -65,3 +66,12 @@ class DuplicateWarningAdmin(ReadOnlyAdmin[DuplicateWarning]):
 @admin.register(Correction)
 class CorrectionAdmin(ReadOnlyAdmin[Correction]):
     list_display = ["work", "round", "requested_at", "due", "answered_at"]
+
+
+@admin.register(RegistryDocument)
+class RegistryDocumentAdmin(ReadOnlyAdmin[RegistryDocument]):
+    """Signed documents the registry issued: evidence, never edited (a new one would be a new issue)."""
+
+    list_display = ["number", "kind", "work", "issued_at"]
+    list_filter = ["kind"]
+    search_fields = ["number", "work__title", "work__flow_number"]

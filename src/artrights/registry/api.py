@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from artrights.accounts.access import get_visible_or_404
 from artrights.core.services import PartyInput
+from artrights.proofs.bundle import public_bundle
 
 from . import actions, selectors, services
 from .models import ContractFiling, FileRole, Pledge, Work
@@ -179,14 +180,14 @@ def act(request: HttpRequest, work_id: int, action: str, payload: ActionIn) -> W
 @router.get(
     "/works/{work_id}/certificate.json",
     response={200: dict, 404: MessageOut},
-    summary="The proof bundle of the current certificate",
+    summary="The public proof bundle of the current certificate (parties only as commitments)",
 )
 def certificate_bundle(request: HttpRequest, work_id: int) -> dict[str, Any] | Status[dict[str, str]]:
     work = get_visible_or_404(request.user, Work, pk=work_id)
     certificate = work.certificates.first()
     if certificate is None:
         return Status(404, {"detail": _("证书尚未签发。")})
-    return dict(certificate.bundle)
+    return public_bundle(certificate.bundle)
 
 
 @router.get(

@@ -8,7 +8,11 @@ class RegistryConfig(AppConfig):
     verbose_name = _("作品登记")
 
     def ready(self) -> None:
-        from . import checks, notifications, rules  # noqa: F401  (access rules, start-up checks, notification kinds)
+        from . import checks, documents, notifications, rules  # noqa: F401  (access rules, start-up checks, kinds)
+        from .models import Work
         from .signals import work_event
 
+        # Notifications and the registry's documents follow the steps they record (events.py announces each
+        # after its commit).
         work_event.connect(notifications.on_work_event, dispatch_uid="registry_notifications")
+        work_event.connect(documents.on_work_event, sender=Work, dispatch_uid="registry.documents")

@@ -6,6 +6,7 @@ and then :func:`sign_pdf` with the platform's document-signing key and the built
 * Layout follows DOMAIN.md §1.5 (title, 登记号, 作品名称, 作品类别, 作者, 著作权人, 创作完成日期,
   首次发表日期, the "上述事项…予以登记" sentence, 登记日期, issuing body and seal) plus what makes
   it checkable: the ISCC code, the log entry and a QR code to the public ``…/verify/<number>`` page.
+  A picture of the work (the sample, as a small JPEG or PNG the caller made) stands beside the particulars.
 * The proof bundle is attached as the embedded file ``certificate.json``; the PAdES signature
   covers it, so ``artrights verify certificate.pdf`` can check everything offline.
 * Font: the system Noto CJK fonts (Debian ``fonts-noto-cjk``, installed by ``.ci/run``), or any
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,58 +116,147 @@ class CertificateData:
     iscc: str | None = None
     serial: int = 1  # 1 for the first issue, then one more for every reissue (换发)
     extra_rows: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    picture: bytes | None = None  # a thumbnail of the work (JPEG or PNG), printed beside the particulars
 
 
-_INK = (35, 31, 32)
-_RED = (178, 34, 34)
-_GOLD = (168, 128, 48)
-_GREY = (110, 110, 110)
+Colour = tuple[int, int, int]
+INK: Colour = (35, 31, 32)
+RED = (178, 34, 34)
+GOLD = (168, 128, 48)
+GREY = (110, 110, 110)
 
 
-def _date(value: dt.date | None, missing: str) -> str:
+def cn_date(value: dt.date | None, missing: str) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else missing
 
 
-def render_certificate(data: CertificateData, *, font: str = "") -> bytes:
-    """The unsigned certificate PDF, with ``certificate.json`` embedded."""
+def new_pdf(title: str, issued_on: dt.date, *, font: str = "") -> FPDF:
+    """An empty A4 document with the CJK font loaded as ``cjk`` (regular and bold) and one page."""
     from fpdf import FPDF
 
     regular, bold = find_cjk_font("regular", configured=font), find_cjk_font("bold", configured=font)
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_creator("ArtRights 艺术版权保护与活化平台")
-    pdf.set_title(f"{_heading(data.kind)} {data.number}")
+    pdf.set_title(title)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     # Fixed creation date: renders of the same data are byte-identical until signed.
-    pdf.set_creation_date(dt.datetime.combine(data.registered_on, dt.time(), tzinfo=dt.UTC))
+    pdf.set_creation_date(dt.datetime.combine(issued_on, dt.time(), tzinfo=dt.UTC))
     pdf.add_font("cjk", style="", fname=str(regular.path), collection_font_number=regular.index)
     pdf.add_font("cjk", style="B", fname=str(bold.path), collection_font_number=bold.index)
     pdf.add_page()
+    return pdf
 
+
+def embed(pdf: FPDF, data: bytes, name: str, description: str, issued_on: dt.date) -> None:
+    """Attach ``data`` as the embedded file ``name``: the signature that follows covers it."""
+    pdf.embed_file(
+        bytes=data,
+        basename=name,
+        desc=description,
+        mime_type="application/json",
+        modification_date=dt.datetime.combine(issued_on, dt.time(), tzinfo=dt.UTC),
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """The parts every certificate shares: heading, number, particulars, the granting sentence, issuer and seal."""
+
+    heading: str
+    english: str
+    number_label: str
+    number: str
+    rows: Sequence[tuple[str, str]]
+    sentence: str
+    issuer: str
+    date_label: str
+    issued_on: dt.date
+    seal_purpose: str
+    picture: bytes | None = None
+
+
+def certificate_page(pdf: FPDF, page: Page) -> None:
+    """Draw ``page`` in the certificate frame; the proof panel below it is the caller's."""
     _frame(pdf)
-    pdf.set_text_color(*_INK)
-    pdf.set_font("cjk", "B", 30)
-    pdf.set_xy(0, 34)
-    pdf.cell(210, 14, _heading(data.kind), align="C")
-    pdf.set_font("cjk", "", 10)
-    pdf.set_text_color(*_GREY)
-    pdf.set_xy(0, 49)
-    english = "Certificate of Work Registration" if data.kind == "registration" else "Digital Work Filing Certificate"
-    pdf.cell(210, 6, english, align="C")
-
-    pdf.set_text_color(*_INK)
+    centred(pdf, page.heading, y=34, height=14, size=30, bold=True)
+    centred(pdf, page.english, y=49, height=6, size=10, colour=GREY)
+    pdf.set_text_color(*INK)
     pdf.set_font("cjk", "", 12)
     pdf.set_xy(24, 62)
-    label = "登记号" if data.kind == "registration" else "备案号"
-    pdf.cell(162, 8, f"{label}：{data.number}", align="R")
+    pdf.cell(162, 8, f"{page.number_label}：{page.number}", align="R")
 
+    picture_bottom = _picture(pdf, page.picture) if page.picture else 0.0
+    # Long titles or many authors shrink the body text rather than run into the seal, whose top
+    # is 12.5 mm above the issuer line at 188 mm.
+    sizes = (13.0, 12.0, 11.0, 10.0, 9.0)
+    fits = [s for s in sizes if _body(pdf, page, s, picture_bottom, dry_run=True) <= 175]
+    size = fits[0] if fits else 8.0
+    bottom = _body(pdf, page, size, picture_bottom, dry_run=False)
+
+    # Date and issuing body first, then the seal stamped over them in multiply mode, as ink on paper.
+    text_y = min(max(188.0, bottom + 6), 200.0)
+    issuer_and_seal(pdf, page.issuer, f"{page.date_label}：{cn_date(page.issued_on, '—')}", page.seal_purpose, text_y)
+
+
+def centred(
+    pdf: FPDF, text: str, *, y: float, height: float, size: float, bold: bool = False, colour: Colour = INK
+) -> None:
+    """One line centred across the page."""
+    pdf.set_text_color(*colour)
+    pdf.set_font("cjk", "B" if bold else "", size)
+    pdf.set_xy(0, y)
+    pdf.cell(210, height, text, align="C")
+    pdf.set_text_color(*INK)
+
+
+def issuer_and_seal(pdf: FPDF, issuer: str, date_line: str, purpose: str, text_y: float) -> None:
+    """The issuing body and the date, right-aligned at ``text_y``, with the round seal stamped over them."""
+    pdf.set_text_color(*INK)
+    pdf.set_font("cjk", "", 13)
+    pdf.set_xy(100, text_y)
+    pdf.cell(86, 8, issuer, align="R")
+    pdf.set_xy(100, text_y + 9)
+    pdf.cell(86, 8, date_line, align="R")
+    with pdf.local_context(blend_mode="Multiply", fill_opacity=0.85, stroke_opacity=0.85):
+        _seal(pdf, 160.0, text_y + 8.5, issuer, purpose)
+
+
+# The work's picture: a box at the right of the particulars, the rows beside it narrower.
+_PICTURE_BOX = (140.0, 76.0, 40.0, 50.0)  # x, y, width, height (mm)
+
+
+def _picture(pdf: FPDF, image: bytes) -> float:
+    """Draw the picture fitted into its box, framed, with a caption; return the bottom of the caption."""
+    from PIL import Image
+
+    x, y, width, height = _PICTURE_BOX
+    with Image.open(io.BytesIO(image)) as im:
+        ratio = im.width / im.height
+    w, h = (width, width / ratio) if ratio >= width / height else (height * ratio, height)
+    left, top = x + (width - w) / 2, y
+    pdf.image(io.BytesIO(image), x=left, y=top, w=w, h=h)
+    pdf.set_draw_color(*GOLD)
+    pdf.set_line_width(0.3)
+    pdf.rect(left - 1, top - 1, w + 2, h + 2)
+    pdf.set_text_color(*GREY)
+    pdf.set_font("cjk", "", 8)
+    pdf.set_xy(x - 4, top + h + 2)
+    pdf.cell(width + 8, 4, "作品样图 / sample of the work", align="C")
+    pdf.set_text_color(*INK)
+    return top + h + 7
+
+
+def render_certificate(data: CertificateData, *, font: str = "") -> bytes:
+    """The unsigned certificate PDF, with ``certificate.json`` embedded."""
+    pdf = new_pdf(f"{_heading(data.kind)} {data.number}", data.registered_on, font=font)
     rows: list[tuple[str, str]] = [
         ("作品名称", data.title),
         ("作品类别", data.work_type),
         ("作者", "、".join(data.authors) or "—"),
         ("著作权人", "、".join(data.owners) or "—"),
-        ("创作完成日期", _date(data.created_on, "—")),
-        ("首次发表日期", _date(data.first_published_on, "未发表")),
+        ("创作完成日期", cn_date(data.created_on, "—")),
+        ("首次发表日期", cn_date(data.first_published_on, "未发表")),
         *data.extra_rows,
     ]
     if data.kind == "registration":
@@ -177,68 +268,108 @@ def render_certificate(data: CertificateData, *, font: str = "") -> bytes:
             f"上述作品，由{data.applicant}申请，经{data.issuer}审核，"
             "根据《深圳市平面设计作品版权保护办法》规定，予以备案。"
         )
-    # Long titles or many authors shrink the body text rather than run into the seal, whose top
-    # is 12.5 mm above the issuer line at 188 mm.
-    fits = [s for s in (13.0, 12.0, 11.0, 10.0, 9.0) if _body(pdf, rows, sentence, s, dry_run=True) <= 175]
-    size = fits[0] if fits else 8.0
-    bottom = _body(pdf, rows, sentence, size, dry_run=False)
-
-    # Date and issuing body first, then the seal stamped over them in multiply mode, as ink on paper.
-    text_y = min(max(188.0, bottom + 6), 200.0)
-    pdf.set_text_color(*_INK)
-    pdf.set_font("cjk", "", 13)
-    pdf.set_xy(100, text_y)
-    pdf.cell(86, 8, data.issuer, align="R")
-    pdf.set_xy(100, text_y + 9)
-    date_label = "登记日期" if data.kind == "registration" else "备案日期"
-    pdf.cell(86, 8, f"{date_label}：{_date(data.registered_on, '—')}", align="R")
-    purpose = "作品自愿登记专用章" if data.kind == "registration" else "数字作品备案专用章"
-    with pdf.local_context(blend_mode="Multiply", fill_opacity=0.85, stroke_opacity=0.85):
-        _seal(pdf, 160.0, text_y + 8.5, data.issuer, purpose)
-
-    _proof_panel(pdf, data)
-    pdf.embed_file(
-        bytes=data.bundle_json,
-        basename=CERTIFICATE_ATTACHMENT,
-        desc="证明材料（登记声明、日志包含证明、时间戳）/ proof bundle",
-        mime_type="application/json",
-        modification_date=dt.datetime.combine(data.registered_on, dt.time(), tzinfo=dt.UTC),
+    registration = data.kind == "registration"
+    page = Page(
+        heading=_heading(data.kind),
+        english="Certificate of Work Registration" if registration else "Digital Work Filing Certificate",
+        number_label="登记号" if registration else "备案号",
+        number=data.number,
+        rows=rows,
+        sentence=sentence,
+        issuer=data.issuer,
+        date_label="登记日期" if registration else "备案日期",
+        issued_on=data.registered_on,
+        seal_purpose="作品自愿登记专用章" if registration else "数字作品备案专用章",
+        picture=data.picture,
+    )
+    certificate_page(pdf, page)
+    proof_panel(
+        pdf,
+        data.verify_url,
+        [
+            ("ISCC 作品标识", data.iscc or "—"),
+            ("公共日志", log_entry_text(data.log_origin, data.log_index)),
+            ("核验网址", data.verify_url),
+            ("证书版次", f"第 {data.serial} 版"),
+        ],
+        "本证书附有证明文件 certificate.json（著作权人仅以承诺值表示，不含证件号码），"
+        "并经数字签名和可信时间戳保护；可扫描二维码或运行 artrights verify 离线核验。\n"
+        "This certificate embeds certificate.json (the owner appears only as a commitment) and is digitally "
+        "signed and time-stamped; scan the code or run `artrights verify` to check it offline.",
+    )
+    embed(
+        pdf,
+        data.bundle_json,
+        CERTIFICATE_ATTACHMENT,
+        "证明材料（登记声明、日志包含证明、时间戳）/ proof bundle",
+        data.registered_on,
     )
     return bytes(pdf.output())
 
 
-def _body(pdf: FPDF, rows: Sequence[tuple[str, str]], sentence: str, size: float, *, dry_run: bool) -> float:
-    """Draw (or only measure) the field rows and the sentence at ``size`` pt; return the bottom y."""
+def log_entry_text(origin: str, index: int) -> str:
+    """The entry as people count: the first entry of a log is 第 1 条 (its index is 0)."""
+    return f"{origin} 第 {index + 1} 条（序号 {index}）"
+
+
+def _body(pdf: FPDF, page: Page, size: float, picture_bottom: float, *, dry_run: bool) -> float:
+    """Draw (or only measure) the field rows and the sentence at ``size`` pt; return the bottom y.
+
+    Rows that start beside the picture (above ``picture_bottom``) are narrower so that they stay clear of it.
+    """
     line = size * 0.7  # mm per line: 13 pt text on 9 mm lines, as on the paper certificate
     y = 76.0
-    for name, value in rows:
+    for name, value in page.rows:
+        beside = y < picture_bottom
+        width, right = (_PICTURE_BOX[0] - 4 - 68, _PICTURE_BOX[0] - 4) if beside else (112.0, 180.0)
         pdf.set_font("cjk", "", size)
-        height = line * max(1, _line_count(pdf, 112, line, value))
+        lines = wrap(pdf, value, width)
+        height = line * len(lines)
         if not dry_run:
             pdf.set_font("cjk", "B", size)
             pdf.set_xy(30, y)
             pdf.cell(36, line, name)
             pdf.set_font("cjk", "", size)
-            pdf.set_xy(68, y)
-            pdf.multi_cell(112, line, value, align="L")
-            pdf.set_draw_color(*_GOLD)
+            _lines_at(pdf, lines, 68, y, line)
+            pdf.set_draw_color(*GOLD)
             pdf.set_line_width(0.15)
-            pdf.line(30, y + height + 1, 180, y + height + 1)
+            pdf.line(30, y + height + 1, right, y + height + 1)
         y += height + 2.5
     pdf.set_font("cjk", "", size)
-    y += 6
-    count = _line_count(pdf, 150, line, sentence)
+    y = max(y + 6, picture_bottom + 2)
+    lines = wrap(pdf, page.sentence, 150)
     if not dry_run:
-        pdf.set_xy(30, y)
-        pdf.multi_cell(150, line, sentence)
-    return y + line * count
+        _lines_at(pdf, lines, 30, y, line)
+    return y + line * len(lines)
 
 
-def _line_count(pdf: FPDF, width: float, line: float, text: str) -> int:
-    from fpdf.enums import MethodReturnValue
+def _lines_at(pdf: FPDF, lines: Sequence[str], x: float, y: float, height: float) -> None:
+    for i, text in enumerate(lines):
+        pdf.set_xy(x, y + i * height)
+        pdf.cell(0, height, text)
 
-    lines = pdf.multi_cell(width, line, text, dry_run=True, output=MethodReturnValue.LINES)
-    return len(lines) if isinstance(lines, list) else 1
+
+# A run of Latin letters, digits and the punctuation inside numbers and addresses stays on one line; every other
+# character may end a line, except that closing punctuation never starts one (Chinese line-breaking rule 避头).
+_TOKENS = re.compile(r"[A-Za-z0-9@:/._\-+#%]+|.", re.S)
+_NO_LINE_START = set("，。、；：？！）》」』”’%…·")
+
+
+def wrap(pdf: FPDF, text: str, width: float, *, first_indent: float = 0.0) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` mm in the current font (explicit newlines kept)."""
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line, room = "", width - (first_indent if not lines else 0.0)
+        for token in _TOKENS.findall(raw):
+            pieces = list(token) if pdf.get_string_width(token) > width else [token]
+            for piece in pieces:
+                if not line or pdf.get_string_width(line + piece) <= room or piece in _NO_LINE_START:
+                    line += piece
+                    continue
+                lines.append(line.rstrip())
+                line, room = piece.lstrip(), width
+        lines.append(line.rstrip())
+    return lines
 
 
 def _heading(kind: Kind) -> str:
@@ -246,7 +377,7 @@ def _heading(kind: Kind) -> str:
 
 
 def _frame(pdf: FPDF) -> None:
-    pdf.set_draw_color(*_GOLD)
+    pdf.set_draw_color(*GOLD)
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 190, 277)
     pdf.set_line_width(0.3)
@@ -260,12 +391,12 @@ def _seal(pdf: FPDF, cx: float, cy: float, issuer: str, purpose: str) -> None:
     """A round red seal: issuer along the upper arc, a star, the seal's purpose below."""
     import math
 
-    pdf.set_draw_color(*_RED)
-    pdf.set_text_color(*_RED)
+    pdf.set_draw_color(*RED)
+    pdf.set_text_color(*RED)
     pdf.set_line_width(1.0)
     radius = 21.0
     pdf.circle(cx, cy, radius, style="D")
-    pdf.set_fill_color(*_RED)
+    pdf.set_fill_color(*RED)
     star = []
     for i in range(10):
         r = 4.0 if i % 2 == 0 else 1.6
@@ -288,28 +419,29 @@ def _seal(pdf: FPDF, cx: float, cy: float, issuer: str, purpose: str) -> None:
     pdf.cell(2 * radius, 4, purpose, align="C")
 
 
-def _proof_panel(pdf: FPDF, data: CertificateData) -> None:
+def qr_png(url: str) -> bytes:
     import qrcode
 
-    top = 226.0
-    pdf.set_draw_color(*_GOLD)
-    pdf.set_line_width(0.3)
-    pdf.line(24, top - 3, 186, top - 3)
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=1, box_size=8)
-    qr.add_data(data.verify_url)
+    qr.add_data(url)
     qr.make(fit=True)
     png = io.BytesIO()
     qr.make_image(fill_color="black", back_color="white").save(png, format="PNG")
-    pdf.image(io.BytesIO(png.getvalue()), x=24, y=top, w=38, h=38)
+    return png.getvalue()
 
-    pdf.set_text_color(*_INK)
-    lines = [
-        ("可信存证 / Verifiable record", ""),
-        ("ISCC 作品标识", data.iscc or "—"),
-        ("公共日志", f"{data.log_origin} 第 {data.log_index} 条"),
-        ("核验网址", data.verify_url),
-        ("证书版次", f"第 {data.serial} 版"),
-    ]
+
+def proof_panel(
+    pdf: FPDF, url: str, rows: Sequence[tuple[str, str]], note: str, *, title: str = "可信存证 / Verifiable record"
+) -> None:
+    """The bottom panel: a QR code to ``url``, the ``rows`` that make the document checkable, and ``note``."""
+    top = 226.0
+    pdf.set_draw_color(*GOLD)
+    pdf.set_line_width(0.3)
+    pdf.line(24, top - 3, 186, top - 3)
+    pdf.image(io.BytesIO(qr_png(url)), x=24, y=top, w=38, h=38)
+
+    pdf.set_text_color(*INK)
+    lines = [(title, ""), *rows]
     y = top
     for name, value in lines:
         pdf.set_xy(68, y)
@@ -320,20 +452,13 @@ def _proof_panel(pdf: FPDF, data: CertificateData) -> None:
             pdf.set_font("cjk", "B", 8.5)
             pdf.cell(24, 5.5, name)
             pdf.set_font("cjk", "", 8.5)
-            pdf.multi_cell(94, 5.5, value, align="L")
-        y = max(pdf.get_y(), y + 5.5) + 0.8
-    pdf.set_text_color(*_GREY)
+            wrapped = wrap(pdf, value, 94)
+            _lines_at(pdf, wrapped, 92, y, 5.5)
+            y += 5.5 * (len(wrapped) - 1)
+        y += 5.5 + 0.8
+    pdf.set_text_color(*GREY)
     pdf.set_font("cjk", "", 7.5)
-    pdf.set_xy(68, y + 1)
-    pdf.multi_cell(
-        118,
-        4.2,
-        "本证书附有证明文件 certificate.json，并经数字签名和可信时间戳保护；"
-        "可扫描二维码或运行 artrights verify 离线核验。\n"
-        "This certificate embeds certificate.json and is digitally signed and time-stamped; "
-        "scan the code or run `artrights verify` to check it offline.",
-        align="L",
-    )
+    _lines_at(pdf, wrap(pdf, note, 118), 68, y + 1, 4.2)
 
 
 # --------------------------------------------------------------------------------------------

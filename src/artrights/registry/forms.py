@@ -229,6 +229,9 @@ class RevocationForm(forms.Form):
 class VerifyUploadForm(forms.Form):
     file = forms.FileField(label=_("证书PDF、证明JSON或作品图片"))
     original = forms.FileField(label=_("原始作品文件（可选，用于核对文件哈希）"), required=False)
+    openings = forms.FileField(
+        label=_("著作权人身份公开值文件（可选，owner-openings.json，用于核对著作权人身份）"), required=False
+    )
 
 
 CONTRACT_TYPES = ContractType.choices

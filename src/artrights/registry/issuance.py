@@ -1,7 +1,12 @@
-"""Making a granted work's certificate: checkpoint, inclusion proof, timestamp, signed PDF, content credentials.
+"""Making a granted work's certificate: checkpoint, inclusion proof, timestamp, signed PDF, content credentials;
+and handing the owner the openings the public proof leaves out.
 
 Runs after the registration is committed (by the worker, or inline for the digital-filing fast path). It is
 idempotent: a work that already has a certificate for its current log entry gets that one back.
+
+The certificate, its ``certificate.json`` and the signed image carry the public bundle: the owner appears only as
+a commitment (``proofs/bundle.py``). The openings that reveal the owner's ID number are a separate file the
+owner downloads when they choose to (:func:`owner_openings`).
 """
 
 from __future__ import annotations
@@ -10,19 +15,25 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from artrights.accounts.access import require
 from artrights.core import audit, public_url
+from artrights.core.images import ImageRejected
 from artrights.core.pki import SigningIdentity
 from artrights.ledger import flows
+from artrights.ledger import selectors as ledger_selectors
 from artrights.ledger.keys import log_origin
-from artrights.proofs.bundle import dump_bundle
+from artrights.proofs.bundle import dump_bundle, openings_file
 from artrights.timestamps import services as timestamps
 
-from . import events, statements
+from . import events, selectors, statements
 from .certificate_pdf import CertificateData, render_certificate, sign_pdf
+from .documents import applicant_name
 from .keys import signing_identity
 from .models import Certificate, FileRole, Kind, Work, WorkFile
 
@@ -51,7 +62,7 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
         work_type=str(work.get_work_type_display()),
         authors=[a["name"] for a in work.authors],
         owners=[p.name for p in work.owners().order_by("pk")],
-        applicant=work.parties.filter(workparty__role="applicant").values_list("name", flat=True).first() or "",
+        applicant=applicant_name(work),
         issuer=settings.ARTRIGHTS_REGISTRY_NAME,
         registered_on=timezone.localtime(work.registered_at).date(),
         verify_url=public_url.absolute(f"/verify/{work.number}"),
@@ -63,6 +74,7 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
         first_published_on=work.first_published_on,
         iscc=samples[0].iscc if samples and samples[0].iscc else None,
         serial=serial,
+        picture=_picture(samples[0]) if samples and samples[0].iscc else None,
     )
     identity = signing_identity()
     pdf = sign_pdf(
@@ -80,6 +92,26 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
         audit.record("registry.issue_certificate", work, changes={"serial": serial, "log_index": work.log_index})
         events.announce(work, "certificate_issued", subject=certificate)
     return certificate
+
+
+def _picture(sample: WorkFile) -> bytes | None:
+    """The sample as a thumbnail for the certificate (600 px: sharp at the printed 40 mm), or None."""
+    try:
+        return selectors.sample_thumbnail(sample, size=600)
+    except (ImageRejected, OSError) as exc:  # the certificate does not depend on its picture
+        logger.warning("no picture on the certificate of %s: %s", sample.work_id, exc)
+        return None
+
+
+def owner_openings(*, work: Work, user: Any) -> dict[str, Any]:
+    """The owner's openings file for the work's current registration entry (name, ID type and number of every
+    party behind its commitment), for the owner to hand to whoever must confirm they are the owner; recorded."""
+    require(user, "download_openings", work)
+    if not work.is_granted or work.log_index is None:
+        raise ValidationError(_("作品尚未登记，没有可以核对的著作权人身份。"))
+    data = openings_file(ledger_selectors.statement_at(work.log_index), statements.openings_of(work))
+    audit.record("registry.download_openings", work, actor=user, changes={"log_index": work.log_index})
+    return data
 
 
 def _credentialed_copy(sample: WorkFile, bundle: dict[str, Any], identity: SigningIdentity) -> tuple[str, bytes] | None:

@@ -570,3 +570,78 @@ class PledgeConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pledge} → {self.assignee} ({self.get_contract_type_display()})"
+
+
+class DocumentKind(models.TextChoices):
+    ACCEPTANCE_RECEIPT = "acceptance_receipt", _("受理通知书")
+    CORRECTION_NOTICE = "correction_notice", _("补正通知书")
+    REFUSAL_DECISION = "refusal_decision", _("不予登记决定书")
+    CONTRACT_CERTIFICATE = "contract_certificate", _("著作权合同备案证明")
+    PLEDGE_CERTIFICATE = "pledge_certificate", _("著作权质权登记证书")
+
+
+class RegistryDocument(models.Model):
+    """A signed PDF the registry issued about a work: a receipt, a notice, a decision, a filing's certificate.
+
+    Made after the step it records is committed (``documents.py``), once per subject: a work's acceptance and
+    refusal, a correction round, a contract filing or a pledge (the constraints make a retried task harmless).
+    """
+
+    work = models.ForeignKey(Work, verbose_name=_("作品"), on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("文书类型"), max_length=30, choices=DocumentKind.choices)
+    correction = models.ForeignKey(
+        Correction, verbose_name=_("补正"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    contract_filing = models.ForeignKey(
+        ContractFiling,
+        verbose_name=_("合同备案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("质权登记"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    number = models.CharField(_("文书编号"), max_length=60)
+    serial = models.PositiveIntegerField(_("版次"), default=1)
+    pdf = models.FileField(_("PDF"), upload_to="documents/", max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("登记文书")
+        verbose_name_plural = _("登记文书")
+        ordering = ["issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "kind", "serial"],
+                condition=models.Q(kind__in=["acceptance_receipt", "refusal_decision"]),
+                name="registry_document_once_per_work",
+            ),
+            models.UniqueConstraint(
+                fields=["correction", "serial"],
+                condition=models.Q(correction__isnull=False),
+                name="registry_document_once_per_correction",
+            ),
+            models.UniqueConstraint(
+                fields=["contract_filing", "serial"],
+                condition=models.Q(contract_filing__isnull=False),
+                name="registry_document_once_per_contract",
+            ),
+            models.UniqueConstraint(
+                fields=["pledge", "serial"],
+                condition=models.Q(pledge__isnull=False),
+                name="registry_document_once_per_pledge",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}"
+
+    @property
+    def title(self) -> str:
+        """The document's name as printed on it (a refused digital filing gets a 不予备案决定书)."""
+        if self.kind == DocumentKind.REFUSAL_DECISION and self.work.kind == Kind.DIGITAL_FILING:
+            return str(_("不予备案决定书"))
+        return str(self.get_kind_display())

@@ -61,6 +61,19 @@ def _download_certificate(user: Any, work: Work) -> bool:
     return user.role in STAFF or _is_applicant_side(user, work)
 
 
+@rule(Work, "download_document")
+def _download_document(user: Any, work: Work) -> bool:
+    """The receipts, notices, decisions and filing certificates issued about the work."""
+    return user.role in STAFF or _is_applicant_side(user, work)
+
+
+@rule(Work, "download_openings")
+def _download_openings(user: Any, work: Work) -> bool:
+    """The file that opens the owner's commitment (their ID number): only the applicant side, who chooses to
+    hand it on; registry staff see the ID in the dossier and have no reason to export it."""
+    return _is_applicant_side(user, work)
+
+
 @rule(Work, "file_contract")
 def _file_contract(user: Any, work: Work) -> bool:
     return user.role == Role.REGISTRAR or _is_applicant_side(user, work)

@@ -26,6 +26,7 @@ from .models import (
     Pledge,
     PledgeConsent,
     PledgeStatus,
+    RegistryDocument,
     Resolution,
     Status,
     Work,
@@ -229,3 +230,28 @@ def timeline(work: Work, *, viewer: Any) -> list[TimelineStep]:
             who = str(event.actor.get_role_display())
         steps.append(TimelineStep(at=event.at, label=str(_TIMELINE_LABELS[event.action]), actor=who))
     return steps
+
+
+def sample_thumbnail(sample: WorkFile, *, size: int = 640) -> bytes:
+    """A JPEG of at most ``size`` px a side of a sample the platform decoded as a picture (for pages and the
+    certificate); raises ``ImageRejected`` if it no longer decodes."""
+    import io
+
+    from artrights.core.images import load_image
+
+    with sample.stored_file.file.open("rb") as fh:
+        image = load_image(fh.read())
+    image.thumbnail((size, size))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def documents_of(work: Work) -> QuerySet[RegistryDocument]:
+    """The documents issued about ``work``, oldest first: its own and those of the contracts and pledges it is in."""
+    return (
+        RegistryDocument.objects.filter(Q(work=work) | Q(contract_filing__works=work) | Q(pledge__works=work))
+        .distinct()
+        .select_related("work", "correction", "contract_filing__assignee", "pledge__pledgee")
+        .order_by("issued_at", "pk")
+    )

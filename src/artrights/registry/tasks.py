@@ -27,3 +27,17 @@ def deem_overdue_corrections_task() -> int:
 
     with audit.context(via="worker"):
         return deem_overdue_corrections()
+
+
+@db_task(retries=3, retry_delay=10)
+def issue_document_task(kind: str, work_id: int, subject_id: int | None) -> int:
+    """Make the receipt, notice, decision or filing certificate a committed step calls for; retried if a step
+    fails (``documents.issue_document`` is idempotent)."""
+    from .documents import issue_document
+    from .models import Work
+
+    work = Work.objects.filter(pk=work_id).first()
+    if work is None:  # a queue kept across a database reset; nothing to do
+        return 0
+    with audit.context(via="worker"):
+        return issue_document(kind=kind, work=work, subject_id=subject_id).pk

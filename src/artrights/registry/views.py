@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from artrights.accounts.access import can, get_visible_or_404, require
 from artrights.core.messages import error_messages, form_error_messages
 from artrights.core.statemachine import TransitionNotAllowed
+from artrights.proofs.bundle import public_bundle
 
 from . import actions, screening, selectors, services
 from .forms import (
@@ -239,7 +240,10 @@ def certificate_file(request: HttpRequest, pk: int, kind: str) -> HttpResponseBa
         raise Http404(_("证书尚未签发。"))
     safe_number = (work.number or str(work.pk)).replace("/", "-")
     if kind == "json":
-        response = JsonResponse(certificate.bundle, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        # The public form: a certificate issued before 2026-12 stored its party openings in the bundle.
+        response = JsonResponse(
+            public_bundle(certificate.bundle), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
         response["Content-Disposition"] = f'attachment; filename="{safe_number}.json"'
         return response
     if kind == "pdf":
@@ -277,11 +281,12 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         from .verification import verify_upload
 
-        original = form.cleaned_data.get("original")
+        original, openings = form.cleaned_data.get("original"), form.cleaned_data.get("openings")
         result = verify_upload(
             form.cleaned_data["file"].read(),
             name=form.cleaned_data["file"].name or "",
             original=original.read() if original else None,
+            openings=openings.read() if openings else None,
         )
     return render(request, "registry/verify.html", {"form": form, "result": result})
 
@@ -297,20 +302,11 @@ def trust_json(request: HttpRequest) -> HttpResponse:
 
 def public_thumbnail(request: HttpRequest, number: str) -> HttpResponse:
     """A small picture of a granted work's sample, so a match can be shown beside the suspect image."""
-    import io
-
-    from artrights.core.images import load_image
-
     work = selectors.public_record(number)
     sample = work.workfile_set.filter(role=FileRole.SAMPLE).exclude(iscc="").first() if work else None
     if sample is None:
         raise Http404
-    with sample.stored_file.file.open("rb") as fh:
-        image = load_image(fh.read())
-    image.thumbnail((640, 640))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=85)
-    response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
+    response = HttpResponse(selectors.sample_thumbnail(sample), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
@@ -441,3 +437,35 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("变更已登记，新证书正在生成。"))
     return redirect("registry:detail", pk=pk)
+
+
+@login_required
+def document_file(request: HttpRequest, pk: int, document_id: int) -> HttpResponseBase:
+    """A receipt, notice, decision or filing certificate issued about the work, as its signed PDF."""
+    work = get_visible_or_404(request.user, Work, pk=pk)
+    require(request.user, "download_document", work)
+    document = get_object_or_404(selectors.documents_of(work), pk=document_id)
+    return FileResponse(
+        document.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{document.number.replace('/', '-')}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def owner_openings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner's openings file (their ID number behind the public commitment), downloaded when they choose to."""
+    from .issuance import owner_openings as openings_of
+
+    work = get_visible_or_404(request.user, Work, pk=pk)
+    try:
+        data = openings_of(work=work, user=request.user)
+    except ValidationError as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
+        return redirect("registry:detail", pk=pk)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="owner-openings.json"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -13,7 +13,7 @@ import pytest
 import rfc8785
 
 from artrights.proofs import canonical, note, statements, verification
-from artrights.proofs.bundle import dump_bundle, timestamp_data, tsa_timestamper
+from artrights.proofs.bundle import FORMAT, dump_bundle, openings_file, public_bundle, timestamp_data, tsa_timestamper
 from artrights.proofs.rfc3161 import CounterSerials, TimeStampAuthority
 from artrights.proofs.tests.proofkit import TEST_POLICY, Kit, sample_image
 from artrights.proofs.trust import Trust
@@ -30,9 +30,28 @@ def image() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def registered(kit: Kit, image: bytes) -> dict[str, Any]:
+def issued(kit: Kit, image: bytes) -> tuple[dict[str, Any], statements.Openings]:
+    """The public bundle of a registration and the openings of its commitments (kept by the registry)."""
     statement, openings = kit.statement(image=image, iscc="ISCC:EEA4GQZQTY6J5DTH")
-    return kit.register(statement, openings)
+    return kit.register(statement, openings), openings
+
+
+@pytest.fixture(scope="module")
+def registered(issued: tuple[dict[str, Any], statements.Openings]) -> dict[str, Any]:
+    return issued[0]
+
+
+@pytest.fixture(scope="module")
+def owner_openings(issued: tuple[dict[str, Any], statements.Openings]) -> dict[str, Any]:
+    bundle, openings = issued
+    return openings_file(bundle["statement"], openings)
+
+
+@pytest.fixture(scope="module")
+def v1_bundle(issued: tuple[dict[str, Any], statements.Openings]) -> dict[str, Any]:
+    """The same registration as the platform issued it before 2026-12: the party openings inside the bundle."""
+    bundle, openings = issued
+    return {**copy.deepcopy(bundle), "format": "artrights-proof/v1", "openings": openings.to_json()}
 
 
 def fresh(bundle: dict[str, Any]) -> dict[str, Any]:
@@ -124,7 +143,100 @@ def test_a_bundle_verifies_after_a_round_trip_through_its_json_file(kit: Kit, re
     text = dump_bundle(registered)
     verdict = verification.verify_bundle(text, trust=kit.trust)
     assert verdict.ok, verdict.summary()
+    assert verdict.passed == list(verification.BUNDLE_CHECKS[1:])
+
+
+# --- privacy: the public bundle names the parties only through commitments --------------------
+
+
+def test_the_public_bundle_holds_the_title_opening_but_no_party_opening(registered: dict[str, Any]) -> None:
+    text = dump_bundle(registered).decode()
+    assert registered["format"] == FORMAT == "artrights-proof/v2"
+    assert set(registered["openings"]) == {"title"} and "大芬村的清晨" in text
+    for private in ("91440300MA5F000000", "深圳市大芬油画艺术有限公司", "USCC", "李明"):
+        assert private not in text
+
+
+def test_a_bundle_without_party_openings_verifies_and_says_the_parties_were_not_opened(
+    kit: Kit, registered: dict[str, Any]
+) -> None:
+    verdict = verification.verify_bundle(registered, trust=kit.trust)
+    assert verdict.ok and not verdict.parties_opened
+    assert verification.opened_parties(verdict) == []
+    assert "当事人仅以承诺值表示（未公开）" in verdict.summary()
+    assert "parties named by commitment only (not opened)" in verdict.summary()
+
+
+def test_the_owners_openings_file_opens_every_party_and_the_verdict_names_them(
+    kit: Kit, registered: dict[str, Any], owner_openings: dict[str, Any]
+) -> None:
+    verdict = verification.verify_bundle(registered, trust=kit.trust, openings=json.dumps(owner_openings))
+    assert verdict.ok, verdict.summary()
+    assert verdict.passed[-1] == verification.OPENINGS_CHECK and verdict.parties_opened
+    assert verification.opened_parties(verdict) == [
+        ("owner", {"name": "深圳市大芬油画艺术有限公司", "id_type": "USCC", "id_number": "91440300MA5F000000"}),
+        ("author", {"name": "李明", "signature": "李明"}),
+    ]
+    assert "已核对当事人：著作权人 深圳市大芬油画艺术有限公司（USCC 91440300MA5F000000）" in verdict.summary()
+
+
+def test_the_openings_file_warns_its_reader_in_both_languages(owner_openings: dict[str, Any]) -> None:
+    assert "证件号码" in owner_openings["warning"]["zh"] and "ID number" in owner_openings["warning"]["en"]
+
+
+def test_an_openings_file_with_a_changed_id_number_is_refused(
+    kit: Kit, registered: dict[str, Any], owner_openings: dict[str, Any]
+) -> None:
+    forged = copy.deepcopy(owner_openings)
+    forged["parties"][0]["value"]["id_number"] = "91440300MA5F000001"
+    verdict = verification.verify_bundle(registered, trust=kit.trust, openings=forged)
+    assert (verdict.ok, verdict.failed_check) == (False, "openings")
+    assert verdict.passed == list(verification.BUNDLE_CHECKS[1:])
+    assert "第 1 个当事人（owner）与登记的承诺值不符" in verdict.message_zh
+
+
+def test_an_openings_file_of_another_registration_is_refused(kit: Kit, registered: dict[str, Any]) -> None:
+    statement, openings = kit.statement(number="粤作登字-2026-F-00000008")
+    verdict = verification.verify_bundle(registered, trust=kit.trust, openings=openings_file(statement, openings))
+    assert verdict.failed_check == "openings"
+    assert "another statement" in verdict.message_en
+
+
+def test_an_openings_file_that_leaves_out_a_party_is_refused(
+    kit: Kit, registered: dict[str, Any], owner_openings: dict[str, Any]
+) -> None:
+    partial = {**owner_openings, "parties": owner_openings["parties"][:1]}
+    assert verification.verify_bundle(registered, trust=kit.trust, openings=partial).failed_check == "openings"
+
+
+@pytest.mark.parametrize("bad", [b"not json", b"{}", b'{"format": "artrights-proof/v2"}'])
+def test_a_malformed_openings_file_is_refused(kit: Kit, registered: dict[str, Any], bad: bytes) -> None:
+    verdict = verification.verify_bundle(registered, trust=kit.trust, openings=bad)
+    assert verdict.failed_check == "openings" and "openings file is malformed" in verdict.message_en
+
+
+def test_a_v1_bundle_with_its_party_openings_still_verifies_and_names_the_parties(
+    kit: Kit, v1_bundle: dict[str, Any]
+) -> None:
+    verdict = verification.verify_bundle(dump_bundle(v1_bundle), trust=kit.trust)
+    assert verdict.ok, verdict.summary()
     assert verification.opened_parties(verdict)[1] == ("author", {"name": "李明", "signature": "李明"})
+
+
+def test_the_public_form_of_a_v1_bundle_drops_the_party_openings_and_still_verifies(
+    kit: Kit, v1_bundle: dict[str, Any], owner_openings: dict[str, Any]
+) -> None:
+    public = public_bundle(v1_bundle)
+    assert public["format"] == FORMAT and "parties" not in public["openings"]
+    assert "91440300MA5F000000" not in dump_bundle(public).decode()
+    assert verification.verify_bundle(public, trust=kit.trust, openings=owner_openings).parties_opened
+
+
+def test_a_bundle_of_an_unknown_format_is_refused_and_names_the_known_ones(
+    kit: Kit, registered: dict[str, Any]
+) -> None:
+    verdict = verification.verify_bundle({**registered, "format": "artrights-proof/v9"}, trust=kit.trust)
+    assert verdict.failed_check == "statement" and "artrights-proof/v1" in verdict.message_en
 
 
 def test_the_timestamp_is_over_the_canonical_statement(kit: Kit, registered: dict[str, Any]) -> None:
@@ -187,16 +299,24 @@ def test_a_changed_title_opening_fails_the_statement_check(kit: Kit, registered:
     assert "作品名称" in verdict.message_zh
 
 
-def test_a_changed_party_name_fails_the_statement_check(kit: Kit, registered: dict[str, Any]) -> None:
-    bundle = fresh(registered)
+def test_a_changed_party_name_in_a_v1_bundle_fails_the_statement_check(kit: Kit, v1_bundle: dict[str, Any]) -> None:
+    bundle = fresh(v1_bundle)
     bundle["openings"]["parties"][0]["value"]["name"] = "别人的公司"
     assert verification.verify_bundle(bundle, trust=kit.trust).failed_check == "statement"
 
 
-def test_an_opening_labelled_with_another_role_fails_the_statement_check(kit: Kit, registered: dict[str, Any]) -> None:
-    bundle = fresh(registered)
+def test_an_opening_labelled_with_another_role_fails_the_statement_check(kit: Kit, v1_bundle: dict[str, Any]) -> None:
+    bundle = fresh(v1_bundle)
     bundle["openings"]["parties"][0]["role"] = "author"
     assert verification.verify_bundle(bundle, trust=kit.trust).failed_check == "statement"
+
+
+def test_an_opening_labelled_with_another_role_fails_the_openings_check(
+    kit: Kit, registered: dict[str, Any], owner_openings: dict[str, Any]
+) -> None:
+    forged = copy.deepcopy(owner_openings)
+    forged["parties"][0]["role"] = "author"
+    assert verification.verify_bundle(registered, trust=kit.trust, openings=forged).failed_check == "openings"
 
 
 def test_a_malformed_bundle_fails_the_statement_check(kit: Kit, registered: dict[str, Any]) -> None:

@@ -27,6 +27,8 @@ WORK_TABLE = {
     "withdraw": APPLICANT_SIDE | {"admin"},
     "correct": APPLICANT_SIDE | {"admin"},
     "download_certificate": APPLICANT_SIDE | {"registrar", "supervisor", "admin"},
+    "download_document": APPLICANT_SIDE | {"registrar", "supervisor", "admin"},
+    "download_openings": APPLICANT_SIDE | {"admin"},
     "file_contract": APPLICANT_SIDE | {"registrar", "admin"},
     "reissue_certificate": APPLICANT_SIDE | {"registrar", "admin"},
     "review": {"registrar", "admin"},

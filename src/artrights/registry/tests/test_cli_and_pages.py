@@ -49,6 +49,16 @@ def test_the_file_command_writes_a_certificate_that_the_offline_verifier_accepts
         )
         assert result.returncode == 0, result.stdout + result.stderr
         assert "有效 VALID" in result.stdout
+    # The proof names the owner by commitment; the openings with the ID number are written apart and open it.
+    assert b"11010519491231002X" not in (out / "certificate.json").read_bytes()
+    assert b"11010519491231002X" in (out / "owner-openings.json").read_bytes()
+    command = [sys.executable, "-m", "artrights.cli", "verify", str(out / "certificate.pdf"), "--trust", str(trust)]
+    result = subprocess.run(
+        [*command, "--openings", str(out / "owner-openings.json")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and "著作权人 林画家（resident_id 11010519491231002X）" in result.stdout
 
 
 def test_the_file_command_refuses_a_file_that_is_not_an_image(tmp_path, artist):

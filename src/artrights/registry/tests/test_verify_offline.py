@@ -17,7 +17,7 @@ import pytest
 from artrights import verify
 from artrights.proofs import content_credentials as cc
 from artrights.proofs import verification
-from artrights.proofs.bundle import Timestamper, dump_bundle
+from artrights.proofs.bundle import Timestamper, dump_bundle, openings_file
 from artrights.proofs.tests.proofkit import Kit, sample_image
 from artrights.proofs.trust import Trust
 from artrights.registry.certificate_pdf import CertificateData, render_certificate, sign_pdf
@@ -36,9 +36,14 @@ def original() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def registered(kit: Kit, original: bytes) -> dict[str, Any]:
+def issued(kit: Kit, original: bytes) -> tuple[dict[str, Any], Any]:
     statement, openings = kit.statement(number=NUMBER, image=original, iscc=cc.iscc_image_code(original))
-    return kit.register(statement, openings)
+    return kit.register(statement, openings), openings
+
+
+@pytest.fixture(scope="module")
+def registered(issued: tuple[dict[str, Any], Any]) -> dict[str, Any]:
+    return issued[0]
 
 
 def render(kit: Kit, bundle: dict[str, Any]) -> bytes:
@@ -82,7 +87,12 @@ def signed_image(kit: Kit, original: bytes, registered: dict[str, Any]) -> bytes
 
 @pytest.fixture(scope="module")
 def files(
-    tmp_path_factory: pytest.TempPathFactory, kit: Kit, pdf: bytes, registered: dict[str, Any], signed_image: bytes
+    tmp_path_factory: pytest.TempPathFactory,
+    kit: Kit,
+    pdf: bytes,
+    issued: tuple[dict[str, Any], Any],
+    registered: dict[str, Any],
+    signed_image: bytes,
 ) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("verify")
     paths = {
@@ -90,7 +100,9 @@ def files(
         "json": folder / "certificate.json",
         "image": folder / "work.png",
         "trust": folder / "trust.json",
+        "openings": folder / "owner-openings.json",
     }
+    paths["openings"].write_bytes(dump_bundle(openings_file(registered["statement"], issued[1])))
     paths["pdf"].write_bytes(pdf)
     paths["json"].write_bytes(dump_bundle(registered))
     paths["image"].write_bytes(signed_image)
@@ -443,3 +455,63 @@ def test_a_certificate_issued_by_an_earlier_version_is_refused_when_tampered(tmp
     bundle["statement"]["number"] = "粤数备字-2026-00000002"
     verdict = verify.verify_bytes(json.dumps(bundle, ensure_ascii=False).encode(), trust)
     assert not verdict.ok and verdict.failed_check == "inclusion_proof"
+
+
+def test_an_issued_certificate_verifies_and_says_its_owner_was_named_by_commitment_only(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert verify.main([str(files["pdf"]), "--trust", str(files["trust"])]) == 0
+    out = capsys.readouterr().out
+    assert "当事人仅以承诺值表示（未公开）" in out and "parties named by commitment only" in out
+
+
+@pytest.mark.parametrize("name", ["pdf", "json", "image"])
+def test_the_owners_openings_file_opens_the_parties_of_each_form_of_the_proof(
+    files: dict[str, Path], name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [str(files[name]), "--trust", str(files["trust"]), "--openings", str(files["openings"])]
+    assert verify.main(args) == 0
+    out = capsys.readouterr().out
+    assert "已核对当事人：著作权人 深圳市大芬油画艺术有限公司（USCC 91440300MA5F000000）、作者 李明" in out
+    assert verify.main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["passed"][-1] == "openings"
+    assert report["parties"][0] == {
+        "role": "owner",
+        "role_label": {"zh": "著作权人", "en": "owner"},
+        "opened": True,
+        "value": {"name": "深圳市大芬油画艺术有限公司", "id_type": "USCC", "id_number": "91440300MA5F000000"},
+    }
+
+
+@pytest.mark.parametrize("name", ["pdf", "json", "image"])
+def test_no_form_of_the_public_proof_carries_the_owners_id_number(files: dict[str, Path], name: str) -> None:
+    data = files[name].read_bytes()
+    assert b"91440300MA5F000000" not in data and "深圳市大芬油画艺术有限公司".encode() not in data.replace(b" ", b"")
+
+
+def test_the_command_refuses_openings_that_do_not_match_and_exits_1(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    forged = json.loads(files["openings"].read_text(encoding="utf-8"))
+    forged["parties"][0]["value"]["id_number"] = "91440300MA5F000001"
+    (tmp_path / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
+    args = [str(files["pdf"]), "--trust", str(files["trust"]), "--openings", str(tmp_path / "forged.json")]
+    assert verify.main(args) == 1
+    assert capsys.readouterr().out.startswith("无效 INVALID [openings]:")
+
+
+def test_the_command_exits_2_when_the_openings_file_cannot_be_read(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [str(files["pdf"]), "--trust", str(files["trust"]), "--openings", str(tmp_path / "missing.json")]
+    assert verify.main(args) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_a_certificate_issued_by_an_earlier_version_still_names_its_owner_from_its_own_openings() -> None:
+    # Those certificates carried the openings inside; they keep verifying, and the verdict says who they name.
+    trust = Trust.load(ISSUED_BEFORE / "trust.json")
+    verdict = verify.verify_path(ISSUED_BEFORE / "certificate.pdf", trust)
+    assert verdict.ok and verdict.parties_opened
+    assert "著作权人 林画家（resident_id 11010519491231002X）" in verdict.summary()

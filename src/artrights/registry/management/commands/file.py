@@ -15,6 +15,7 @@ from artrights.core import audit
 from artrights.core.identifiers import IdentifierError, parse_resident_id, parse_uscc
 from artrights.core.services import PartyInput
 from artrights.registry import services
+from artrights.registry.issuance import owner_openings
 from artrights.registry.models import FileRole, WorkType
 
 
@@ -107,4 +108,14 @@ class Command(BaseCommand):
             name = Path(str(certificate.credentialed_image.name)).name
             with certificate.credentialed_image.open("rb") as fh:
                 (out / name).write_bytes(fh.read())
+        # The proof names the owner only by commitment; the file that opens it (with the ID number) stands apart.
+        with audit.context(actor=user, via="cli"):
+            openings = owner_openings(work=work, user=user)
+        (out / "owner-openings.json").write_text(
+            json.dumps(openings, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         self.stdout.write(f"已备案 / filed: {work.number}  →  {out / 'certificate.pdf'}, {out / 'certificate.json'}")
+        self.stdout.write(
+            f"{out / 'owner-openings.json'}: 含证件号码，只交给必须核实著作权人身份的人（例如法院） / "
+            "contains the owner's ID number: give it only to someone who must confirm the owner (e.g. a court)"
+        )
