@@ -113,7 +113,7 @@ def verifier_key(request: HttpRequest) -> KeyOut:
 def entry(request: HttpRequest, index: int) -> EntryOut:
     found = selectors.get_entry(index)
     if found is None:
-        raise HttpError(404, _("没有第 %(index)s 条记录。") % {"index": index})
+        raise HttpError(404, _("没有序号为 %(index)s 的记录。") % {"index": index})
     data = _bytes(found.data)
     return EntryOut(
         index=found.index,

@@ -200,7 +200,7 @@ def tlog_proof(*, index: int, checkpoint: Checkpoint | None = None) -> str:
         raise ValidationError(_("账本尚未发布检查点。"), code="no_checkpoint")
     if not 0 <= index < checkpoint.size:
         raise ValidationError(
-            _("第 %(index)s 条记录不在检查点（%(size)s 条）之内。") % {"index": index, "size": checkpoint.size},
+            _("序号 %(index)s 的记录不在检查点（%(size)s 条）之内。") % {"index": index, "size": checkpoint.size},
             code="not_in_checkpoint",
         )
     return make_tlog_proof(index, checkpoint.signed_note(), DatabaseHashReader()).to_text()
