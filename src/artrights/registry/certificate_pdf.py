@@ -9,11 +9,11 @@ and then :func:`sign_pdf` with the platform's document-signing key and the built
   A picture of the work (the sample, as a small JPEG or PNG the caller made) stands beside the particulars.
 * The proof bundle is attached as the embedded file ``certificate.json``; the PAdES signature
   covers it, so ``artrights verify certificate.pdf`` can check everything offline.
-* Font: the system Noto CJK fonts (Debian ``fonts-noto-cjk``, installed by ``.ci/run``), or any
-  OpenType/TrueType font named by ``ARTRIGHTS_CJK_FONT`` (``path`` or ``path#face-index``). No PyPI
-  package ships a CJK font and a subset vendored in the repository could not print arbitrary
-  names and titles, so the full font is read at render time and fpdf2 embeds the subset of
-  glyphs the certificate uses.
+* Font: any OpenType/TrueType font named by ``ARTRIGHTS_CJK_FONT`` (``path`` or ``path#face-index``), else
+  the system Noto CJK fonts (Debian ``fonts-noto-cjk``, with a bold weight), else Noto Serif SC from the
+  ``pylopdf-fonts-zh-cn`` Python package (regular weight only), so a fresh machine prints certificates with
+  nothing but the Python dependencies. A subset vendored in the repository could not print arbitrary names
+  and titles, so the full font is read at render time and fpdf2 embeds the subset of glyphs it uses.
 """
 
 from __future__ import annotations
@@ -60,10 +60,11 @@ _NOTO_SC_FACE = 2
 class FontMissingError(RuntimeError):
     def __init__(self) -> None:
         super().__init__(
-            "找不到中文字体：请安装 Noto CJK 字体（apt-get install fonts-noto-cjk），"
-            "或用环境变量 ARTRIGHTS_CJK_FONT 指定字体文件。"
-            " / No CJK font found: install Noto CJK (apt-get install fonts-noto-cjk) or point "
-            "ARTRIGHTS_CJK_FONT at an OpenType/TrueType font file."
+            "找不到中文字体：ARTRIGHTS_CJK_FONT 指定的文件不存在，或 Python 依赖 pylopdf-fonts-zh-cn 未安装"
+            "（pip install -e .）；也可以安装 Noto CJK 字体（apt-get install fonts-noto-cjk）。"
+            " / No CJK font found: the file ARTRIGHTS_CJK_FONT names is missing, or the Python dependency "
+            "pylopdf-fonts-zh-cn is not installed (pip install -e .); installing Noto CJK "
+            "(apt-get install fonts-noto-cjk) also works."
         )
 
 
@@ -88,7 +89,20 @@ def find_cjk_font(weight: Literal["regular", "bold"] = "regular", *, configured:
                 return FontFace(candidate, _NOTO_SC_FACE if candidate.suffix == ".ttc" else 0)
     if weight == "bold":
         return find_cjk_font("regular")
-    raise FontMissingError()
+    packaged = _packaged_font()
+    if packaged is None:
+        raise FontMissingError()
+    return packaged
+
+
+def _packaged_font() -> FontFace | None:
+    """Noto Serif SC shipped as a Python dependency (SIL OFL 1.1); None when the package is absent."""
+    try:
+        from pylopdf_fonts_zh_cn import serif_path
+    except ImportError:
+        return None
+    path = serif_path()
+    return FontFace(path) if path.is_file() else None
 
 
 # --------------------------------------------------------------------------------------------

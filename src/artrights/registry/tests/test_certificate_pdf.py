@@ -190,6 +190,22 @@ def test_a_missing_font_is_reported_in_chinese_and_english_with_the_install_comm
     assert "apt-get install fonts-noto-cjk" in message
 
 
+def test_without_system_fonts_the_certificate_uses_the_font_the_python_dependencies_ship(
+    kit: Kit, registered: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from artrights.registry import certificate_pdf
+
+    monkeypatch.setattr(certificate_pdf, "_FONT_DIRS", (str(tmp_path),))  # a machine without fonts-noto-cjk
+    face = find_cjk_font("bold")
+    assert face.path.name == "NotoSerifSC-Regular.otf" and "pylopdf_fonts_zh_cn" in str(face.path)
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(render_certificate(certificate_data(kit, registered)))
+    fonts = subprocess.run([poppler("pdffonts"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifSC" in fonts
+    text = subprocess.run([poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "作品登记证书" in text and "大芬村的清晨" in text
+
+
 def test_the_system_font_is_the_simplified_chinese_face() -> None:
     from fontTools.ttLib import TTCollection
 
