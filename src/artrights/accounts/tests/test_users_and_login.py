@@ -84,16 +84,3 @@ def test_the_createuser_command_creates_a_user_with_the_role(capsys):
     call_command("createuser", "cli-mediator", role="mediator", password=TEST_PASSWORD)
     assert User.objects.get(username="cli-mediator").role == Role.MEDIATOR
     assert "cli-mediator" in capsys.readouterr().out
-
-
-def test_the_demo_loads_one_account_per_role_once(capsys):
-    call_command("demo")
-    first = capsys.readouterr().out
-    assert User.objects.filter(username__startswith="demo-").count() == len(Role)
-    for role in Role:
-        assert f"demo-{role.value}" in first
-    call_command("demo")
-    assert "已存在" in capsys.readouterr().out
-    assert User.objects.filter(username__startswith="demo-").count() == len(Role)
-    # The demo rights holder can file in their own name at once.
-    assert User.objects.get(username="demo-artist").real_name_verified

@@ -16,6 +16,7 @@ from artrights.core import audit
 from artrights.core.identifiers import compose_uscc, resident_id_check_char
 from artrights.core.public_url import public_url
 from artrights.core.services import PartyInput
+from artrights.registry import demo as registry_demo
 
 DEMO_ORGS = [
     (
@@ -112,6 +113,7 @@ class Command(BaseCommand):
             for key, kind, name, uscc in DEMO_ORGS:
                 orgs[key], _ = Organisation.objects.get_or_create(uscc=uscc, defaults={"kind": kind, "name": name})
             created = []
+            users: dict[str, User] = {}
             for role in Role:
                 password = secrets.token_urlsafe(9)
                 user = create_user(
@@ -130,9 +132,13 @@ class Command(BaseCommand):
                     user.email_verified_at = timezone.now()
                     user.save(update_fields=["email_verified_at"])
                 created.append((user.username, str(role.label), password))
+                users[role] = user
+            # Each app's demo data, made by the demo accounts through the apps' own services.
+            works = registry_demo.load(users)
         lines = [_banner(url)]
         lines += [f"  {role:<24} {username:<22} {password}" for username, role, password in created]
         text = "\n".join(lines) + "\n"
         path = _write_accounts(text)
         self.stdout.write(text)
         self.stdout.write(f"（已保存到 / saved to {path}）")
+        self.stdout.write(f"演示作品 / demo works: {len(works)}（登记、备案、补正、代理申请、暂缓的复制品）")

@@ -1,0 +1,28 @@
+"""`artrights demo`: one account per role, and each app's data made through its services, loaded once."""
+
+import pytest
+from django.core.management import call_command
+
+from artrights.accounts.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loads_one_account_per_role_once(capsys):
+    call_command("demo")
+    first = capsys.readouterr().out
+    assert User.objects.filter(username__startswith="demo-").count() == len(Role)
+    for role in Role:
+        assert f"demo-{role.value}" in first
+    call_command("demo")
+    assert "已存在" in capsys.readouterr().out
+    assert User.objects.filter(username__startswith="demo-").count() == len(Role)
+    # The demo rights holder can file in their own name at once, and the registry has work at every step.
+    assert User.objects.get(username="demo-artist").real_name_verified
+    from artrights.registry.models import Work
+
+    assert sorted(Work.objects.values_list("status", flat=True)) == sorted(
+        ["filed", "registered", "correction_required", "submitted", "held"]
+    )
+    held = Work.objects.get(status="held")
+    assert held.agent is not None and held.duplicate_warnings.get().same_owner is False
