@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -96,33 +98,35 @@ def resend_email(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:identity")
 
 
-@login_required
-@require_POST
-def send_phone_code(request: HttpRequest) -> HttpResponse:
-    form = PhoneForm(request.POST)
+def _phone_step(
+    request: HttpRequest, form: forms.Form, missing: str, step: Callable[[dict[str, Any]], str]
+) -> HttpResponse:
+    """Run one step of proving a phone number; its message, or the refusal, shows on the identity page."""
     try:
         if not form.is_valid():
-            raise ValidationError(_("请填写手机号码。"))
-        services.send_phone_code(user=request.user, phone=form.cleaned_data["phone"])
+            raise ValidationError(missing)
+        messages.success(request, step(form.cleaned_data))
     except ValidationError as exc:
         for message in error_messages(exc):
             messages.error(request, message)
-    else:
-        messages.success(request, _("验证码已发送，请在 10 分钟内填写。"))
     return redirect("accounts:identity")
+
+
+@login_required
+@require_POST
+def send_phone_code(request: HttpRequest) -> HttpResponse:
+    def send(data: dict[str, Any]) -> str:
+        services.send_phone_code(user=request.user, phone=data["phone"])
+        return _("验证码已发送，请在 %(minutes)s 分钟内填写。") % {"minutes": services.PHONE_CODE_MINUTES}
+
+    return _phone_step(request, PhoneForm(request.POST), _("请填写手机号码。"), send)
 
 
 @login_required
 @require_POST
 def verify_phone(request: HttpRequest) -> HttpResponse:
-    form = PhoneCodeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("请填写短信验证码。"))
-        user = services.verify_phone(user=request.user, code=form.cleaned_data["code"])
-    except ValidationError as exc:
-        for message in error_messages(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("手机号码 %(phone)s 已验证。") % {"phone": user.verified_phone})
-    return redirect("accounts:identity")
+    def verify(data: dict[str, Any]) -> str:
+        user = services.verify_phone(user=request.user, code=data["code"])
+        return _("手机号码 %(phone)s 已验证。") % {"phone": user.verified_phone}
+
+    return _phone_step(request, PhoneCodeForm(request.POST), _("请填写短信验证码。"), verify)

@@ -64,3 +64,36 @@ def power_of_attorney(name: str = "授权委托书.pdf") -> SampleInput:
     """The owner's signed power of attorney an agency files with (a scanned PDF)."""
     scan = b"%PDF-1.4\n% power of attorney signed by the owner\n%%EOF\n"
     return SampleInput(upload(scan, name, "application/pdf"), FileRole.POWER_OF_ATTORNEY)
+
+
+def application_form(seed: int = 51, **overrides: object) -> dict[str, object]:
+    """What the web application form posts for a watercolour, as a rights holder filing in their own name fills
+    it; an agency adds the ``owner_*`` fields and ``power_of_attorney``."""
+    data: dict[str, object] = {
+        "title": "南山的云",
+        "work_type": "FINE_ART",
+        "authors": "林画家/林",
+        "creation_nature": "original",
+        "completed_on": "2026-05-01",
+        "publish_status": "unpublished",
+        "obtain_mode": "original",
+        "ownership_mode": "individual",
+        "rights": ["reproduction", "exhibition"],
+        "description": "水彩画。",
+        "samples": upload(artwork_png(seed)),
+    }
+    data.update(overrides)
+    return data
+
+
+def agency_owner_fields(owner: PartyInput = OWNER, **overrides: object) -> dict[str, object]:
+    """The client an agency names on the form (the owner) and the power of attorney they signed."""
+    fields: dict[str, object] = {
+        "owner_kind": "natural",
+        "owner_name": owner.name,
+        "owner_id_type": owner.id_type,
+        "owner_id_number": owner.id_number,
+        "power_of_attorney": upload(b"%PDF-1.4 signed by the owner", "授权委托书.pdf", "application/pdf"),
+    }
+    fields.update(overrides)
+    return fields

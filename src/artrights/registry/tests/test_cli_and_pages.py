@@ -9,7 +9,7 @@ from django.core.management import call_command
 from artrights.registry import services
 from artrights.registry.models import Status, Work
 
-from .factories import OWNER, artwork_png, samples, upload, work_fields
+from .factories import OWNER, agency_owner_fields, application_form, artwork_png, samples, upload, work_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -72,33 +72,11 @@ def test_the_file_command_refuses_a_file_that_is_not_an_image(tmp_path, artist):
     assert not Work.objects.exists()
 
 
-def _form(seed=51, **overrides):
-    data = {
-        "title": "南山的云",
-        "work_type": "FINE_ART",
-        "authors": "林画家/林",
-        "creation_nature": "original",
-        "completed_on": "2026-05-01",
-        "publish_status": "unpublished",
-        "obtain_mode": "original",
-        "ownership_mode": "individual",
-        "rights": ["reproduction", "exhibition"],
-        "description": "水彩画。",
-        "owner_kind": "natural",
-        "owner_name": "林画家",
-        "owner_id_type": "resident_id",
-        "owner_id_number": "11010519491231002X",
-        "samples": upload(artwork_png(seed)),
-    }
-    data.update(overrides)
-    return data
-
-
 def test_an_artist_applies_in_the_browser_and_the_registrar_registers_it(
     client, artist, registrar, django_capture_on_commit_callbacks
 ):
     client.force_login(artist)
-    response = client.post("/registry/apply/", _form())
+    response = client.post("/registry/apply/", application_form())
     work = Work.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/registry/works/{work.pk}/"
     client.post(f"/registry/works/{work.pk}/do/submit/")
@@ -119,7 +97,7 @@ def test_an_artist_applies_in_the_browser_and_the_registrar_registers_it(
 
 def test_in_english_the_refuse_button_is_a_verb_and_the_refused_status_a_state(client, artist, registrar):
     client.force_login(artist)
-    client.post("/registry/apply/", _form())
+    client.post("/registry/apply/", application_form())
     work = Work.objects.get()
     client.post(f"/registry/works/{work.pk}/do/submit/")
     client.force_login(registrar)
@@ -134,8 +112,8 @@ def test_in_english_the_refuse_button_is_a_verb_and_the_refused_status_a_state(c
 
 def test_a_form_with_a_bad_id_number_shows_the_wrong_check_digit_and_saves_nothing(client, make_user):
     client.force_login(make_user("agent-wang", "agency"))
-    letter = upload(b"%PDF-1.4 signed", "委托书.pdf", "application/pdf")
-    response = client.post("/registry/apply/", _form(owner_id_number="110105194912310021", power_of_attorney=letter))
+    form = application_form(**agency_owner_fields(owner_id_number="110105194912310021"))
+    response = client.post("/registry/apply/", form)
     assert response.status_code == 200
     assert "第18位校验码错误" in response.content.decode()
     assert not Work.objects.exists()

@@ -13,7 +13,17 @@ from artrights.registry import services
 from artrights.registry.models import FileRole, PartyRole, Status, Work
 from artrights.testing import bearer
 
-from .factories import OTHER_OWNER, OWNER, artwork_png, power_of_attorney, samples, upload, work_fields
+from .factories import (
+    OTHER_OWNER,
+    OWNER,
+    agency_owner_fields,
+    application_form,
+    artwork_png,
+    power_of_attorney,
+    samples,
+    upload,
+    work_fields,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,30 +40,12 @@ def _roles(work: Work) -> dict[str, list[str]]:
     return found
 
 
-def _web_form(**overrides):
-    data = {
-        "title": "南山的云",
-        "work_type": "FINE_ART",
-        "authors": "林画家/林",
-        "creation_nature": "original",
-        "completed_on": "2026-05-01",
-        "publish_status": "unpublished",
-        "obtain_mode": "original",
-        "ownership_mode": "individual",
-        "rights": ["reproduction", "exhibition"],
-        "description": "水彩画。",
-        "samples": upload(artwork_png(71)),
-    }
-    data.update(overrides)
-    return data
-
-
 def test_an_artist_files_in_the_name_on_their_verified_profile_without_typing_it(client, artist):
     client.force_login(artist)
     page = client.get("/registry/apply/").content.decode()
     assert 'data-testid="filing-as-self"' in page and "林画家" in page
     assert 'name="owner_id_number"' not in page and 'name="power_of_attorney"' not in page
-    client.post("/registry/apply/", _web_form())
+    client.post("/registry/apply/", application_form(71))
     work = Work.objects.get()
     assert _roles(work) == {"owner": ["林画家"], "applicant": ["林画家"]}
     assert work.filed_by_owner and work.agent is None
@@ -114,13 +106,7 @@ def test_an_agency_filing_names_the_agency_and_its_power_of_attorney_on_the_reco
     page = client.get("/registry/apply/").content.decode()
     assert 'data-testid="filing-as-agent"' in page and 'name="power_of_attorney"' in page
     letter = upload(b"%PDF-1.4 signed by the owner", "林画家授权委托书.pdf", "application/pdf")
-    form = _web_form(
-        owner_kind="natural",
-        owner_name="林画家",
-        owner_id_type="resident_id",
-        owner_id_number=OWNER.id_number,
-        power_of_attorney=letter,
-    )
+    form = application_form(71, **agency_owner_fields(power_of_attorney=letter))
     response = client.post("/registry/apply/", form)
     work = Work.objects.get()
     assert response.status_code == 302
@@ -135,7 +121,8 @@ def test_an_agency_filing_names_the_agency_and_its_power_of_attorney_on_the_reco
 
 def test_the_agency_web_form_without_the_letter_says_it_is_required(client, agent):
     client.force_login(agent)
-    form = _web_form(owner_kind="natural", owner_name="林画家", owner_id_type="resident_id", owner_id_number="x")
+    without_letter = {k: v for k, v in agency_owner_fields().items() if k != "power_of_attorney"}
+    form = application_form(71, **without_letter)
     response = client.post("/registry/apply/", form)
     assert response.status_code == 200
     assert "授权委托书" in response.content.decode()
