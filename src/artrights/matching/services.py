@@ -170,6 +170,9 @@ class _ProcessIndex:
         self.index = MatchIndex()
         self.loaded_upto = 0
         self.synced_at: dt.datetime | None = None
+        # When each loaded row was created: a row read inside a transaction that then rolled back leaves its id
+        # free, and SQLite gives that id to the next row, which must replace the phantom, not be taken for it.
+        self.created: dict[int, dt.datetime] = {}
         self.lock = threading.Lock()
 
     def sync(self) -> MatchIndex:
@@ -180,23 +183,30 @@ class _ProcessIndex:
                 since = self.synced_at - SYNC_LOOKBACK
                 gone = ReferenceFingerprint.objects.filter(active=False, deactivated_at__gte=since)
                 for pk in gone.values_list("pk", flat=True):
-                    if str(pk) in self.index:
-                        self.index.remove(str(pk))
+                    self._drop(pk)
                 active = active.filter(Q(pk__gt=self.loaded_upto) | Q(created_at__gte=since))
-            new = [pk for pk in active.values_list("pk", flat=True) if str(pk) not in self.index]
+            new = [pk for pk, created in active.values_list("pk", "created_at") if self.created.get(pk) != created]
             for start in range(0, len(new), 500):
                 rows = ReferenceFingerprint.objects.filter(pk__in=new[start : start + 500], active=True)
-                for pk, data in rows.values_list("pk", "data"):
+                for pk, created, data in rows.values_list("pk", "created_at", "data"):
+                    self._drop(pk)
                     self.index.add(str(pk), Fingerprint.from_bytes(bytes(data)))
+                    self.created[pk] = created
                     self.loaded_upto = max(self.loaded_upto, pk)
             self.synced_at = now
             return self.index
+
+    def _drop(self, pk: int) -> None:
+        if str(pk) in self.index:
+            self.index.remove(str(pk))
+        self.created.pop(pk, None)
 
     def reset(self) -> None:
         with self.lock:
             self.index = MatchIndex()
             self.loaded_upto = 0
             self.synced_at = None
+            self.created = {}
 
 
 _process_index = _ProcessIndex()

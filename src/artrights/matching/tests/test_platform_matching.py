@@ -94,6 +94,21 @@ def test_the_index_picks_up_a_fingerprint_whose_transaction_committed_after_a_la
     assert str(late.pk) in services.reference_index()
 
 
+def test_a_work_filed_after_a_rolled_back_filing_is_found_though_it_may_reuse_the_rolled_back_id(register, outsider):
+    from django.db import transaction
+
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), transaction.atomic():
+        register(77, title="未完成的登记")
+        services.reference_index()  # read inside the transaction, which then rolls back
+        raise Abandoned
+    kept = register(78, title="真正登记的作品")
+    report = services.check_image(user=outsider, data=copy_of(78), name="product.jpg")
+    assert [r["number"] for r in report.results] == [kept.number]
+
+
 def test_a_near_copy_application_warns_the_registrar(register, outsider):
     original = register(66)
     copy = registry.create_application(
