@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     if args[:2] == ["help", "--all"]:
         args = ["help"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "artrights.settings")
+    from django.db import DatabaseError
+
     try:
         from django.core.management import execute_from_command_line
 
@@ -54,7 +56,25 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         # Ctrl-C before a command installed its own handler (e.g. a worker still starting): stop quietly.
         return 130
+    except DatabaseError:
+        if not _unapplied_migrations():
+            raise
+        # A fresh data folder, or a new release: say what to run instead of showing "no such table".
+        print(
+            "数据库尚未建立或不是最新结构，请先运行：artrights migrate\n"
+            "The database is not set up or not up to date: run `artrights migrate` first.",
+            file=sys.stderr,
+        )
+        return 2
     return 0
+
+
+def _unapplied_migrations() -> bool:
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 if __name__ == "__main__":

@@ -266,3 +266,53 @@ def requeue_stalled_deliveries() -> int:
     for delivery_id in ids:
         tasks.deliver_task(delivery_id)
     return len(ids)
+
+
+# Files older than this that no row names are orphans: a blob written by a transaction still open (a
+# certificate being recorded, an upload being stored) is younger.
+ORPHAN_GRACE = dt.timedelta(hours=1)
+
+
+def _file_fields() -> list[tuple[type[models.Model], str, str]]:
+    """Every file field of every model, with the top folder its files go to in storage."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        for model_field in model._meta.get_fields():
+            if isinstance(model_field, models.FileField):
+                upload_to = model_field.upload_to
+                sample = upload_to(model(), "x") if callable(upload_to) else str(upload_to)
+                found.append((model, model_field.name, str(sample).strip("/").split("/")[0]))
+    return found
+
+
+def _walk(storage: Any, folder: str) -> Iterable[str]:
+    directories, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for directory in directories:
+        yield from _walk(storage, f"{folder}/{directory}")
+
+
+def collect_orphan_files(*, older_than: dt.timedelta = ORPHAN_GRACE, dry_run: bool = False) -> list[str]:
+    """Delete stored files no row refers to (left by a process killed between writing a file and committing its
+    row), older than ``older_than``; returns their names. Only the folders file fields write to are looked at."""
+    from django.core.files.storage import default_storage
+
+    fields = _file_fields()
+    referenced: set[str] = set()
+    for model, name, _folder in fields:
+        referenced.update(n for n in model._default_manager.values_list(name, flat=True) if n)
+    cutoff = timezone.now() - older_than
+    orphans = []
+    for folder in sorted({folder for _model, _name, folder in fields}):
+        if not default_storage.exists(folder):
+            continue
+        for name in _walk(default_storage, folder):
+            if name not in referenced and default_storage.get_modified_time(name) < cutoff:
+                orphans.append(name)
+    if not dry_run:
+        for name in orphans:
+            default_storage.delete(name)
+    return orphans

@@ -49,3 +49,10 @@ def requeue_stalled_deliveries_task() -> int:
 
     with audit.context(via="worker"):
         return requeue_stalled_deliveries()
+
+
+@db_periodic_task(crontab(hour="4", minute="41"))
+def collect_orphan_files_task() -> int:
+    from .services import collect_orphan_files
+
+    return len(collect_orphan_files())

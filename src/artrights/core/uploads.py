@@ -34,3 +34,17 @@ class LimitedMemoryFileUploadHandler(_LimitMixin, MemoryFileUploadHandler):
 
 class LimitedTemporaryFileUploadHandler(_LimitMixin, TemporaryFileUploadHandler):
     pass
+
+
+# A file name on disk is at most 255 bytes on every filesystem we run on; storage adds up to 8 characters when a
+# name is taken. Derived names keep well below, whatever the uploader called the original.
+MAX_NAME_BYTES = 160
+
+
+def bounded_name(stem: str, suffix: str, *, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """``stem + suffix`` as a safe file name of at most ``max_bytes`` UTF-8 bytes: no path separators or control
+    characters, the stem cut at a character boundary (a 4-byte CJK character is never split)."""
+    cleaned = "".join(c for c in stem if c.isprintable() and c not in '/\\:*?"<>|').strip(" .") or "file"
+    budget = max_bytes - len(suffix.encode())
+    encoded = cleaned.encode()[: max(budget, 1)]
+    return encoded.decode(errors="ignore") + suffix

@@ -10,15 +10,24 @@ overrides as soon as it is published; overrides always win.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import chinese_calendar
 
+from .errors import BilingualError
+
+# Legal time limits run to months, not decades: ten years of working days bounds every loop below, so a request
+# cannot make the server count for minutes.
+MAX_WORKING_DAYS = 2500
+MAX_SPAN = dt.timedelta(days=3660)
+
 # Fixed-date statutory holidays (全国年节及纪念日放假办法): New Year's Day, Labour Day, National Day 1–3.
 _FIXED_HOLIDAYS = {(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)}
 
 
+@functools.cache
 def _official_years() -> tuple[int, int]:
     years = [d.year for d in chinese_calendar.constants.holidays]
     return min(years), max(years)
@@ -48,19 +57,29 @@ class WorkdayCalendar:
 
         A negative `days` counts backwards. Zero returns `start` unchanged.
         """
+        if abs(days) > MAX_WORKING_DAYS:
+            raise BilingualError(
+                "workdays_out_of_range",
+                f"工作日数须在 ±{MAX_WORKING_DAYS} 之内。",
+                f"The number of working days must be within ±{MAX_WORKING_DAYS}.",
+            )
         step = 1 if days >= 0 else -1
         remaining = abs(days)
         day = start
-        while remaining:
-            day += dt.timedelta(days=step)
-            if self.is_workday(day):
-                remaining -= 1
+        try:
+            while remaining:
+                day += dt.timedelta(days=step)
+                if self.is_workday(day):
+                    remaining -= 1
+        except OverflowError:  # past 9999-12-31 or before 0001-01-01
+            raise BilingualError("date_out_of_range", "日期超出范围。", "The date is out of range.") from None
         return day
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
         if end < start:
             return -self.working_days_between(end, start)
+        _check_span(start, end)
         count = 0
         day = start
         while day < end:
@@ -74,12 +93,22 @@ class WorkdayCalendar:
         first, last = _official_years()
         if first <= lo.year and hi.year <= last:
             return False
+        _check_span(lo, hi)
         day = lo
         while day <= hi:
             if not self.is_official(day):
                 return True
             day += dt.timedelta(days=1)
         return False
+
+
+def _check_span(start: dt.date, end: dt.date) -> None:
+    if abs(end - start) > MAX_SPAN:
+        raise BilingualError(
+            "workdays_out_of_range",
+            "起止日期相隔不能超过十年。",
+            "The start and end dates must be at most ten years apart.",
+        )
 
 
 DEFAULT_CALENDAR = WorkdayCalendar()

@@ -35,10 +35,16 @@ class WorkOut(Schema):
     review_due: dt.date | None
     log_index: int | None
     duplicate_warnings: list[dict[str, Any]]
+    certificate_ready: bool
 
     @staticmethod
     def resolve_status_label(obj: Work) -> str:
         return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_certificate_ready(obj: Work) -> bool:
+        """Granted and its certificate made (it follows the grant within seconds; poll ``GET /works/{id}``)."""
+        return obj.is_granted and obj.certificate_due_since is None and obj.certificates.exists()
 
     @staticmethod
     def resolve_duplicate_warnings(obj: Work) -> list[dict[str, Any]]:
@@ -131,7 +137,21 @@ def get_work(request: HttpRequest, work_id: int) -> Work:
     return get_visible_or_404(request.user, Work, pk=work_id)
 
 
-@router.post("/works", response={201: WorkOut}, summary="Create a registration application (multipart: data + samples)")
+def _client_key(request: HttpRequest) -> str:
+    return request.headers.get("Idempotency-Key", "").strip()
+
+
+def _seen_before(request: HttpRequest) -> bool:
+    """Did an earlier request with this Idempotency-Key make something? (Then its answer is 200, not 201.)"""
+    key = _client_key(request)
+    return bool(key) and Work.objects.filter(applicant=request.user.pk, client_key=key).exists()
+
+
+@router.post(
+    "/works",
+    response={200: WorkOut, 201: WorkOut},
+    summary="Create a registration application (multipart: data + samples; optional Idempotency-Key header)",
+)
 def create_work(
     request: HttpRequest,
     data: Form[str],
@@ -139,17 +159,23 @@ def create_work(
     power_of_attorney: File[list[UploadedFile] | None] = None,
 ) -> Status[Work]:
     parsed = _parse(data)
+    repeated = _seen_before(request)
     work = services.create_application(
         user=request.user,
         fields=_fields(parsed),
         owners=_owners(parsed),
         files=[services.SampleInput(f) for f in samples] + _power_of_attorney(power_of_attorney),
         request=request,
+        client_key=_client_key(request),
     )
-    return Status(201, work)
+    return Status(200 if repeated else 201, work)
 
 
-@router.post("/digital-filings", response={201: WorkOut}, summary="数字作品备案: filing number and certificate at once")
+@router.post(
+    "/digital-filings",
+    response={200: WorkOut, 201: WorkOut},
+    summary="数字作品备案: filing number at once, the certificate seconds later (optional Idempotency-Key header)",
+)
 def digital_filing(
     request: HttpRequest,
     data: Form[str],
@@ -157,14 +183,16 @@ def digital_filing(
     power_of_attorney: File[list[UploadedFile] | None] = None,
 ) -> Status[Work]:
     parsed = _parse(data)
+    repeated = _seen_before(request)
     work = services.file_digital_work(
         user=request.user,
         fields=_fields(parsed),
         owners=_owners(parsed),
         files=[services.SampleInput(image), *_power_of_attorney(power_of_attorney)],
         request=request,
+        client_key=_client_key(request),
     )
-    return Status(201, work)
+    return Status(200 if repeated else 201, work)
 
 
 @router.post(

@@ -11,6 +11,7 @@ owner downloads when they choose to (:func:`owner_openings`).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -25,6 +26,7 @@ from artrights.accounts.access import require
 from artrights.core import audit, public_url
 from artrights.core.images import ImageRejected
 from artrights.core.pki import SigningIdentity
+from artrights.core.uploads import bounded_name
 from artrights.ledger import flows
 from artrights.ledger import selectors as ledger_selectors
 from artrights.ledger.keys import log_origin
@@ -35,9 +37,11 @@ from . import events, selectors, statements
 from .certificate_pdf import CertificateData, render_certificate, sign_pdf
 from .documents import applicant_name
 from .keys import signing_identity
-from .models import Certificate, FileRole, Kind, Work, WorkFile
+from .models import Certificate, FileRole, Kind, Status, Work, WorkFile
 
 logger = logging.getLogger(__name__)
+
+GRANTED_STATUSES = (Status.REGISTERED, Status.FILED)
 
 
 def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) -> Certificate:
@@ -81,17 +85,66 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
         render_certificate(data, font=settings.ARTRIGHTS_CJK_FONT), identity.key, identity.chain, timestamps.answer
     )
     credentialed = _credentialed_copy(samples[0], bundle, identity) if samples and samples[0].iscc else None
-    safe = (work.number or str(work.pk)).replace("/", "-")
+    safe = bounded_name((work.number or str(work.pk)).replace("/", "-"), f"-{serial}.pdf")
     with transaction.atomic():
-        certificate = Certificate(work=work, serial=serial, bundle=bundle, reason=reason)
-        certificate.pdf.save(f"{safe}-{serial}.pdf", ContentFile(pdf), save=False)
+        # Another process (the worker and the sweeper, a retried task) may have issued it while this one rendered.
+        locked = Work.objects.select_for_update().get(pk=work.pk)
+        latest = locked.certificates.first()
+        if latest is not None and latest.serial >= serial and latest.bundle.get("log", {}).get("index") == index:
+            _clear_due(locked, index)
+            return latest
+        certificate = Certificate(work=work, serial=serial, bundle=bundle, reason=reason or _default_reason(serial))
+        certificate.pdf.save(safe, ContentFile(pdf), save=False)
         if credentialed is not None:
             name, blob = credentialed
             certificate.credentialed_image.save(name, ContentFile(blob), save=False)
-        certificate.save()
-        audit.record("registry.issue_certificate", work, changes={"serial": serial, "log_index": work.log_index})
-        events.announce(work, "certificate_issued", subject=certificate)
+        try:
+            certificate.save()
+            _clear_due(locked, index)
+            audit.record("registry.issue_certificate", work, changes={"serial": serial, "log_index": index})
+            events.announce(work, "certificate_issued", subject=certificate)
+        except BaseException:
+            # Keep storage and database in step: files of a certificate that was not recorded are removed.
+            certificate.pdf.delete(save=False)
+            if certificate.credentialed_image:
+                certificate.credentialed_image.delete(save=False)
+            raise
     return certificate
+
+
+def _default_reason(serial: int) -> str:
+    return _("首次签发") if serial == 1 else _("变更后换发")
+
+
+def _clear_due(work: Work, index: int) -> None:
+    """The certificate for entry ``index`` exists: the job committed with the grant is done (unless the work has
+    moved on to a newer entry meanwhile, whose certificate is still due)."""
+    if work.certificate_due_since is not None and work.log_index == index:
+        Work.objects.filter(pk=work.pk).update(certificate_due_since=None)
+
+
+def issue_due(*, older_than: dt.timedelta = dt.timedelta(minutes=2), limit: int = 100) -> int:
+    """The sweeper: certificates for granted works whose certificate job was lost (a killed process, a worker
+    down) or failed. Works granted less than ``older_than`` ago are left to the job queued with their grant.
+    Returns how many certificates were made; a work that fails again is logged and retried on the next sweep."""
+    cutoff = timezone.now() - older_than
+    due = list(
+        Work.objects.filter(certificate_due_since__lte=cutoff, status__in=GRANTED_STATUSES)
+        .order_by("certificate_due_since")
+        .values_list("pk", flat=True)[:limit]
+    )
+    made = 0
+    for pk in due:
+        try:
+            issue_certificate(work=Work.objects.get(pk=pk))
+            made += 1
+        except Exception:
+            logger.exception("the certificate of work %s could not be made; the next sweep tries again", pk)
+    # A due mark left on a work that is no longer granted (revoked before its certificate was made) is dropped.
+    Work.objects.filter(certificate_due_since__lte=cutoff).exclude(status__in=GRANTED_STATUSES).update(
+        certificate_due_since=None
+    )
+    return made
 
 
 def _picture(sample: WorkFile) -> bytes | None:
@@ -131,5 +184,5 @@ def _credentialed_copy(sample: WorkFile, bundle: dict[str, Any], identity: Signi
         logger.warning("no content credentials for %s: %s", sample.stored_file, exc)
         return None
     extension = image_mime(original).split("/")[-1].replace("jpeg", "jpg")
-    stem = (sample.stored_file.original_name.rsplit(".", 1)[0] or "work")[:80]
-    return f"{stem}.c2pa.{extension}", signed
+    stem = sample.stored_file.original_name.rsplit(".", 1)[0] or "work"
+    return bounded_name(stem, f".c2pa.{extension}"), signed

@@ -266,11 +266,25 @@ class Work(models.Model):
     log_index = models.BigIntegerField(_("日志序号"), null=True, blank=True)
     # Salts that open the commitments in the public log; only the holder's certificate carries them.
     commitment_salts = models.JSONField(default=dict, blank=True)
+    # Set in the transaction that grants (or changes) the registration, cleared in the one that stores its
+    # certificate: a grant whose certificate job was lost (a killed process, a full queue) is found and repaired.
+    certificate_due_since = models.DateTimeField(_("待签发证书"), null=True, blank=True, db_index=True)
+    # The client's idempotency key (API header ``Idempotency-Key``) and a digest of what it sent with it: a
+    # client that lost the answer retries with the same key and gets the same filing, never a second one.
+    client_key = models.CharField(_("幂等键"), max_length=100, blank=True, default="")
+    client_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("作品")
         verbose_name_plural = _("作品")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="work_client_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number or self.flow_number or '—'} {self.title}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
+from huey.contrib.djhuey import lock_task
 
 from artrights.core import audit
 from artrights.core.background import db_periodic_task, db_task
@@ -19,6 +20,16 @@ def issue_certificate_task(work_id: int) -> int:
         return 0
     with audit.context(via="worker"):
         return issue_certificate(work=work).pk
+
+
+@db_periodic_task(crontab(minute="*"))
+def issue_due_certificates_task() -> int:
+    """The sweeper: a certificate for every grant whose job was lost (a killed process, a worker that was down)."""
+    from .issuance import issue_due
+
+    # One sweep at a time: a slow sweep and the next minute's must not render the same certificates twice.
+    with lock_task("registry.issue_due"), audit.context(via="worker"):
+        return issue_due()
 
 
 @db_periodic_task(crontab(hour="1", minute="5"))

@@ -103,7 +103,10 @@ def file_digital(request: HttpRequest) -> HttpResponse:
             for message in error_messages(exc):
                 form.add_error(None, message)
         else:
-            messages.success(request, _("备案完成：%(number)s") % {"number": work.number})
+            if work.is_granted:
+                messages.success(request, _("备案完成：%(number)s") % {"number": work.number})
+            else:  # held for a registrar: the page says why
+                messages.warning(request, _("已提交（%(ref)s），待人工审查。") % {"ref": work.flow_number})
             return redirect("registry:detail", pk=work.pk)
     return render(request, "registry/file_digital.html", {"form": form, **_filing_as(request)})
 

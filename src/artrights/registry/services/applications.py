@@ -8,7 +8,10 @@ A correction period that runs out deems the application withdrawn.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +125,42 @@ def _screen(work: Work, *, stage: str) -> None:
     screening.screen(work, stage=stage)
 
 
+MAX_CLIENT_KEY = 100
+
+
+def request_digest(kind: str, fields: dict[str, Any], owners: list[PartyInput], files: list[SampleInput]) -> str:
+    """What a filing request asked for, as a SHA-256: the same idempotency key must come with the same request."""
+    hashes = []
+    for item in files:
+        item.upload.seek(0)
+        digest = hashlib.sha256()
+        for chunk in item.upload.chunks():
+            digest.update(chunk)
+        item.upload.seek(0)
+        hashes.append([item.role, digest.hexdigest()])
+    asked = {"kind": kind, "fields": fields, "owners": [dataclasses.asdict(o) for o in owners], "files": hashes}
+    return hashlib.sha256(json.dumps(asked, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def replayed(*, user: Any, client_key: str, digest: str) -> Work | None:
+    """The work an earlier request with this idempotency key made, or None; a different request under the same
+    key is refused (the client reused a key by mistake, and must not get someone else's answer)."""
+    if not client_key:
+        return None
+    if len(client_key) > MAX_CLIENT_KEY or not client_key.isprintable():
+        raise ValidationError(
+            _("Idempotency-Key 须为不超过 %(limit)s 个可打印字符。") % {"limit": MAX_CLIENT_KEY}, code="bad_client_key"
+        )
+    earlier = Work.objects.filter(applicant=user, client_key=client_key).first()
+    if earlier is not None and earlier.client_digest != digest:
+        raise ValidationError(
+            _("这个 Idempotency-Key 已用于另一份内容不同的申请（%(ref)s）；新的申请请换一个键。")
+            % {"ref": earlier.number or earlier.flow_number or earlier.title},
+            code="client_key_reused",
+        )
+    return earlier
+
+
 def create_application(
     *,
     user: Any,
@@ -130,12 +169,18 @@ def create_application(
     owners: list[PartyInput],
     files: list[SampleInput],
     request: Any = None,
+    client_key: str = "",
 ) -> Work:
     """A new application (draft) with its owners and files; nothing is stored when any part is refused.
 
     A rights holder's account files in its own verified name (``owners`` may add co-owners, or be empty); an
-    agency names the owners and uploads their power of attorney (``representation``)."""
+    agency names the owners and uploads their power of attorney (``representation``). A request repeated with
+    the same ``client_key`` (the API's ``Idempotency-Key``) returns the application the first one made."""
     require(user, "apply", Work)
+    digest = request_digest(kind, fields, owners, files) if client_key else ""
+    earlier = replayed(user=user, client_key=client_key, digest=digest)
+    if earlier is not None:
+        return earlier
     if not [f for f in files if f.role == FileRole.SAMPLE]:
         raise ValidationError(_("请上传作品样本。"))
     checked = _check_files(files, pictures=_pictures(kind, fields.get("work_type")), request=request)
@@ -147,6 +192,8 @@ def create_application(
                 kind=kind,
                 applicant=user,
                 agent=getattr(user, "organisation", None) if parties.agent or user.role == Role.AGENCY else None,
+                client_key=client_key,
+                client_digest=digest,
                 **fields,
             )
             try:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ from ..models import (
     RevocationGround,
     Right,
     ScreeningStage,
+    Status,
     Work,
 )
 from ._common import _closed_after_commit, _locked, _review_clock, _transition
@@ -132,18 +133,27 @@ def _grant(work: Work, *, action: str, actor: Any, number: str) -> None:
     work.commitment_salts = salts
     entry = ledger.append(kind=statement["type"], statement=statement)
     work.log_index = entry.index
+    work.certificate_due_since = now  # the certificate job, committed with the grant (issuance.issue_due)
     _transition(work, action, actor)
 
 
 def _after_grant(work: Work, *, issue_now: bool) -> None:
-    from .. import tasks
     from ..signals import work_granted
 
     transaction.on_commit(lambda: work_granted.send(sender=Work, work=work))
+    _certificate_after_commit(work, issue_now=issue_now, reason=_("首次签发"))
+
+
+def _certificate_after_commit(work: Work, *, issue_now: bool, reason: str) -> None:
+    """Make the certificate the committed grant or change calls for: here (the command line waits for it) or by
+    the worker. Either may be lost to a killed process; ``certificate_due_since``, committed with the grant, lets
+    ``issuance.issue_due`` repair it."""
+    from .. import tasks
+
     if issue_now:
         from ..issuance import issue_certificate
 
-        issue_certificate(work=work, reason=_("首次签发"))
+        issue_certificate(work=work, reason=reason)
     else:
         transaction.on_commit(lambda: tasks.issue_certificate_task(work.pk))
 
@@ -155,25 +165,43 @@ def file_digital_work(
     owners: list[PartyInput],
     files: list[SampleInput],
     request: Any = None,
-    issue_now: bool = True,
+    issue_now: bool = False,
+    client_key: str = "",
 ) -> Work:
-    """数字作品备案: formal checks only; filing number, log entry and certificate in one go.
+    """数字作品备案: formal checks only; filing number and log entry at once, the certificate right after.
 
-    A filing whose image equals or resembles another owner's work (granted or pending) is not granted: it is held
-    for a registrar, who releases or refuses it (``release`` / ``refuse``)."""
+    One transaction: a filing interrupted at any point leaves nothing half-done (the number, the log entry and
+    the certificate job commit together). A filing whose image equals or resembles another owner's work (granted
+    or pending) is not granted: it is held for a registrar, who releases or refuses it (``release`` /
+    ``refuse``). The same ``client_key`` sent again returns the first filing instead of making a second."""
     # A filing that names no rights records the full set the owner holds by default.
     if not fields.get("rights"):
         fields = {**fields, "rights": [r for r in Right.values if r != Right.OTHER]}
-    work = create_application(
-        user=user, kind=Kind.DIGITAL_FILING, fields=fields, owners=owners, files=files, request=request
-    )
-    with transaction.atomic():
-        work = _locked(work)
-        _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
-        if screening.screen(work, stage=ScreeningStage.SUBMISSION):
-            _transition(work, "hold", user)
-            return work
-        _grant(work, action="file", actor=user, number=numbers.digital_filing_number())
+    try:
+        with transaction.atomic():
+            work = create_application(
+                user=user,
+                kind=Kind.DIGITAL_FILING,
+                fields=fields,
+                owners=owners,
+                files=files,
+                request=request,
+                client_key=client_key,
+            )
+            if work.status != Status.DRAFT:  # the same request again: its filing as it stands
+                return work
+            work = _locked(work)
+            _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
+            if screening.screen(work, stage=ScreeningStage.SUBMISSION):
+                _transition(work, "hold", user)
+                return work
+            _grant(work, action="file", actor=user, number=numbers.digital_filing_number())
+    except IntegrityError:
+        # Two copies of one request raced; the first committed its filing under the key: answer with it.
+        earlier = Work.objects.filter(applicant=user, client_key=client_key).first() if client_key else None
+        if earlier is None:
+            raise
+        return earlier
     _after_grant(work, issue_now=issue_now)
     return work
 
@@ -246,6 +274,7 @@ def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, i
         statement, salts = statements.grant_statement(work, change_of=work.number)
         work.commitment_salts = salts
         work.log_index = ledger.append(kind=StatementType.CHANGE, statement=statement).index
+        work.certificate_due_since = timezone.now()
         work.save()
         audit.record(
             "registry.change",
@@ -254,14 +283,7 @@ def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, i
             changes={"reason": reason, "fields": {k: [str(before[k]), str(v)] for k, v in fields.items()}},
         )
         events.announce(work, "change", actor=registrar)
-    if issue_now:
-        from ..issuance import issue_certificate
-
-        issue_certificate(work=work, reason=_("变更后换发"))
-    else:
-        from .. import tasks
-
-        transaction.on_commit(lambda: tasks.issue_certificate_task(work.pk))
+    _certificate_after_commit(work, issue_now=issue_now, reason=_("变更后换发"))
     return work
 
 

@@ -11,6 +11,8 @@ from artrights.registry.models import Status, Work
 
 from .factories import OWNER, agency_owner_fields, application_form, artwork_png, samples, upload, work_fields
 
+FILE_COMMAND = [sys.executable, "-m", "artrights.cli", "file"]
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,8 +31,9 @@ def test_the_file_command_writes_a_certificate_that_the_offline_verifier_accepts
     assert (out / "certificate.pdf").read_bytes().startswith(b"%PDF-")
     bundle = json.loads((out / "certificate.json").read_text(encoding="utf-8"))
     assert re.match(r"^粤数备字-\d{4}-\d{8}$", bundle["statement"]["number"])
-    trust = tmp_path / "trust.json"
-    trust.write_bytes(client.get("/verify/trust.json").content)
+    # The trust file is written beside the certificate: it can be checked offline at once, no web page needed.
+    trust = out / "trust.json"
+    assert json.loads(trust.read_text(encoding="utf-8")) == client.get("/verify/trust.json").json()
     for target in ("certificate.pdf", "certificate.json"):
         result = subprocess.run(
             [
@@ -172,3 +175,20 @@ def test_the_api_files_a_digital_work_with_a_token(client, artist):
     assert bad.status_code == 422 and "JSON" in bad.json()["detail"]
     public = client.get(f"/api/registry/public/{body['number']}").json()
     assert public["title"] == "API的画"
+
+
+def test_a_command_on_a_fresh_data_folder_says_to_migrate_instead_of_a_traceback(tmp_path):
+    import os
+
+    env = {**os.environ, "ARTRIGHTS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "artrights.settings"}
+    env.pop("DATABASE_URL", None)
+    image = tmp_path / "work.png"
+    image.write_bytes(artwork_png(42))
+    result = subprocess.run(
+        [*FILE_COMMAND, str(image), "--title", "画", "--author", "林", "--as-user", "lin", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 2
+    assert "artrights migrate" in result.stderr and "Traceback" not in result.stderr

@@ -15,8 +15,9 @@ from artrights.core import audit
 from artrights.core.identifiers import IdentifierError, parse_resident_id, parse_uscc
 from artrights.core.services import PartyInput
 from artrights.registry import services
-from artrights.registry.issuance import owner_openings
+from artrights.registry.issuance import issue_certificate, owner_openings
 from artrights.registry.models import FileRole, WorkType
+from artrights.registry.verification import platform_trust
 
 
 def owner_input(name: str, identifier: str | None) -> PartyInput:
@@ -81,13 +82,7 @@ class Command(BaseCommand):
         }
         try:
             with audit.context(actor=user, via="cli"):
-                work = services.file_digital_work(
-                    user=user,
-                    fields=fields,
-                    owners=owners,
-                    files=files,
-                    issue_now=True,
-                )
+                work = services.file_digital_work(user=user, fields=fields, owners=owners, files=files)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
         if not work.is_granted:
@@ -95,7 +90,15 @@ class Command(BaseCommand):
                 f"{work.flow_number}：与他人作品相同或相似，已暂缓，等待登记机构核查；通过后在平台下载证书 / "
                 "matches another owner's work: held for a registrar, the certificate follows their release"
             )
-        certificate = work.certificates.get()
+        try:
+            with audit.context(actor=user, via="cli"):
+                certificate = issue_certificate(work=work)
+        except Exception as exc:
+            # The filing stands (number and log entry are committed); the worker's sweep makes the certificate.
+            raise CommandError(
+                f"已备案 {work.number}，但证书暂未生成（{exc}）；平台后台会自动重试，稍后可在平台下载 / "
+                "filed, but the certificate could not be made now; the worker retries it, download it later"
+            ) from None
         out = Path(opts["out"])
         out.mkdir(parents=True, exist_ok=True)
         with certificate.pdf.open("rb") as fh:
@@ -108,6 +111,10 @@ class Command(BaseCommand):
             name = Path(str(certificate.credentialed_image.name)).name
             with certificate.credentialed_image.open("rb") as fh:
                 (out / name).write_bytes(fh.read())
+        # The roots the certificate chains to, so it can be checked offline at once (`artrights verify`).
+        (out / "trust.json").write_text(
+            json.dumps(platform_trust().to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         # The proof names the owner only by commitment; the file that opens it (with the ID number) stands apart.
         with audit.context(actor=user, via="cli"):
             openings = owner_openings(work=work, user=user)
@@ -115,6 +122,9 @@ class Command(BaseCommand):
             json.dumps(openings, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
         self.stdout.write(f"已备案 / filed: {work.number}  →  {out / 'certificate.pdf'}, {out / 'certificate.json'}")
+        self.stdout.write(
+            f"离线验证 / verify offline: artrights verify {out / 'certificate.pdf'} --trust {out / 'trust.json'}"
+        )
         self.stdout.write(
             f"{out / 'owner-openings.json'}: 含证件号码，只交给必须核实著作权人身份的人（例如法院） / "
             "contains the owner's ID number: give it only to someone who must confirm the owner (e.g. a court)"
