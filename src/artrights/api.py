@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from artrights.accounts.api import router as accounts_router
 from artrights.accounts.models import ApiToken, TokenScope
 from artrights.accounts.services import authenticate_token
+from artrights.core import safejson
 from artrights.core.api import router as core_router
 from artrights.core.errors import BilingualError
 from artrights.core.messages import in_user_language
@@ -46,6 +48,14 @@ def require_scope(request: HttpRequest, scope: str) -> None:
         raise PermissionDenied(_("此令牌缺少权限范围：%(scope)s") % {"scope": scope})
 
 
+class BoundedJsonParser(Parser):
+    """Request bodies parsed with a bound on nesting: deeply nested JSON is a clear 422, never a 500."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        parsed: dict[str, Any] = safejson.loads(request.body)
+        return parsed
+
+
 api = NinjaAPI(
     title="ArtRights API 艺术版权保护与活化平台",
     version="1",
@@ -53,6 +63,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth()],
     docs_url="/docs",
     urls_namespace="api",
+    parser=BoundedJsonParser(),
 )
 
 
@@ -75,6 +86,15 @@ def _conflict(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
 @api.exception_handler(BilingualError)
 def _refused(request: HttpRequest, exc: BilingualError) -> HttpResponse:
     return api.create_response(request, {"detail": in_user_language(exc), "code": exc.code}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja answers a body its parser refused with "Cannot parse request body" in English; say why, in
+    # the user's language.
+    cause = exc.__cause__
+    detail = in_user_language(cause) if isinstance(cause, BilingualError) else str(exc.message)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

@@ -52,6 +52,14 @@ class Party(models.Model):
         return self.name
 
     def clean(self) -> None:
+        hidden: dict[str, ValidationError] = {}
+        for name in ("name", "id_number", "country", "address", "phone"):
+            try:
+                validators.validate_plain_text(getattr(self, name))
+            except ValidationError as exc:
+                hidden[name] = exc
+        if hidden:
+            raise ValidationError(hidden)
         if self.kind == PartyKind.NATURAL and self.id_type == IdType.USCC:
             raise ValidationError({"id_type": _("自然人不能使用统一社会信用代码。")})
         if self.kind == PartyKind.ORGANISATION and self.id_type == IdType.RESIDENT_ID:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +11,9 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from artrights.accounts.access import get_visible_or_404
+from artrights.core import safejson
+from artrights.core.errors import BilingualError
+from artrights.core.messages import as_validation_error
 from artrights.core.services import PartyInput
 from artrights.proofs.bundle import public_bundle
 
@@ -110,7 +112,9 @@ class ActionIn(Schema):
 
 def _parse(payload: str) -> ApplicationIn:
     try:
-        return ApplicationIn.model_validate(json.loads(payload))
+        return ApplicationIn.model_validate(safejson.loads(payload))
+    except BilingualError as exc:
+        raise as_validation_error(exc, _("申请数据不是有效的JSON：%(reason)s")) from None
     except (ValueError, TypeError) as exc:
         raise ValidationError(_("申请数据不是有效的JSON：%(error)s") % {"error": str(exc)[:300]}) from None
 

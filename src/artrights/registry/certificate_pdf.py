@@ -19,6 +19,7 @@ and then :func:`sign_pdf` with the platform's document-signing key and the built
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from artrights.core.asyncrun import run_sync
+from artrights.core.errors import BilingualError
 from artrights.core.pki import SigningKey
 from artrights.proofs.bundle import Timestamper
 
@@ -93,6 +95,27 @@ def find_cjk_font(weight: Literal["regular", "bold"] = "regular", *, configured:
     if packaged is None:
         raise FontMissingError()
     return packaged
+
+
+@functools.lru_cache(maxsize=4)
+def _code_points(face: FontFace) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def undrawable(text: str, *, configured: str = "") -> list[str]:
+    """The characters of ``text`` the certificate font has no glyph for: they would vanish from the certificate
+    (an emoji, a rare character outside the font). Empty when no font is installed: printing says so itself."""
+    try:
+        points = _code_points(find_cjk_font(configured=configured))
+    except FontMissingError:
+        return []
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in points})
 
 
 def _packaged_font() -> FontFace | None:
@@ -203,9 +226,16 @@ def certificate_page(pdf: FPDF, page: Page) -> None:
     picture_bottom = _picture(pdf, page.picture) if page.picture else 0.0
     # Long titles or many authors shrink the body text rather than run into the seal, whose top
     # is 12.5 mm above the issuer line at 188 mm.
-    sizes = (13.0, 12.0, 11.0, 10.0, 9.0)
+    sizes = (13.0, 12.0, 11.0, 10.0, 9.0, 8.0)
     fits = [s for s in sizes if _body(pdf, page, s, picture_bottom, dry_run=True) <= 175]
-    size = fits[0] if fits else 8.0
+    if not fits:
+        # The registry's length limits (registry.models.MAX_TITLE, MAX_NAMES_TEXT) keep this from happening.
+        raise BilingualError(
+            "certificate_overflow",
+            "证书内容过长，一页排不下。",
+            "The certificate's particulars are too long to fit on one page.",
+        )
+    size = fits[0]
     bottom = _body(pdf, page, size, picture_bottom, dry_run=False)
 
     # Date and issuing body first, then the seal stamped over them in multiply mode, as ink on paper.

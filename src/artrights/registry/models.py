@@ -14,6 +14,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core.statemachine import Transition, Workflow
+from artrights.core.validators import validate_plain_text
+
+from .certificate_pdf import undrawable
 
 if TYPE_CHECKING:
     from artrights.core.models import Party
@@ -192,6 +195,44 @@ class NumberSequence(models.Model):
         return f"{self.register} {self.region}{self.year}{self.letter}: {self.last}"
 
 
+# What the certificate has room for (certificate_pdf.render_certificate): the longest title and names below are
+# printed in full on one page (registry/tests/test_certificate_pdf.py renders them).
+MAX_TITLE = 60
+MAX_NAMES = 10
+MAX_NAME = 30
+MAX_NAMES_TEXT = 60
+
+
+def _hidden(value: str, *, multiline: bool = False) -> list[str]:
+    try:
+        validate_plain_text(value, multiline=multiline)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+def printable_on_certificate(text: str) -> list[str]:
+    """Errors for characters the certificate cannot print (they would vanish from it), naming them."""
+    missing = undrawable(text, configured=settings.ARTRIGHTS_CJK_FONT)
+    if not missing:
+        return []
+    return [_("证书字体无法显示这些字符，请删除或替换：%(chars)s") % {"chars": " ".join(missing)}]
+
+
+def names_fit_certificate(names: list[str], *, label: str) -> list[str]:
+    """Errors for a list of names (authors, owners) the certificate could not print in full."""
+    errors = []
+    if len(names) > MAX_NAMES:
+        errors.append(_("%(label)s最多 %(limit)s 位。") % {"label": label, "limit": MAX_NAMES})
+    if any(len(name) > MAX_NAME for name in names):
+        errors.append(_("%(label)s的姓名或名称不能超过 %(limit)s 个字。") % {"label": label, "limit": MAX_NAME})
+    elif len("、".join(names)) > MAX_NAMES_TEXT:
+        errors.append(_("%(label)s的姓名合计不能超过 %(limit)s 个字。") % {"label": label, "limit": MAX_NAMES_TEXT})
+    for name in names:
+        errors += printable_on_certificate(name)
+    return errors
+
+
 class Work(models.Model):
     """One application for registration (or digital filing) of a work, and, once granted, the registration."""
 
@@ -328,6 +369,23 @@ class Work(models.Model):
             or not all(isinstance(a, dict) and str(a.get("name", "")).strip() for a in self.authors)
         ):
             errors["authors"] = _("请至少填写一位作者的姓名。")
+        else:
+            names = [str(a.get("name", "")).strip() for a in self.authors]
+            author_errors = names_fit_certificate(names, label=_("作者"))
+            author_errors += [str(e) for a in self.authors for e in _hidden(" ".join(map(str, a.values())))]
+            if author_errors:
+                errors["authors"] = author_errors
+        title_errors = [*_hidden(self.title), *printable_on_certificate(self.title)]
+        if len(self.title) > MAX_TITLE:
+            title_errors.append(_("作品名称不能超过 %(limit)s 个字（证书上排得下）。") % {"limit": MAX_TITLE})
+        if title_errors:
+            errors["title"] = title_errors
+        for model_field in self._meta.concrete_fields:
+            if isinstance(model_field, models.CharField | models.TextField) and model_field.name != "title":
+                value = getattr(self, model_field.attname)
+                found = _hidden(value, multiline=isinstance(model_field, models.TextField)) if value else []
+                if found:
+                    errors[model_field.name] = found
         if errors:
             raise ValidationError(errors)
 

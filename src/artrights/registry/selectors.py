@@ -107,7 +107,11 @@ def review_queue(*, status: str = "", kind: str = "", flagged_only: bool = False
 
 
 def public_search(query: str, limit: int = 50) -> QuerySet[Work]:
-    """The public registry: granted (and revoked) works by number or title."""
+    """The public registry: granted (and revoked) works by number or title. Control characters are dropped from
+    the query (a NUL would end SQLite's pattern and match every record, and PostgreSQL refuses it)."""
+    query = "".join(ch for ch in query if ch.isprintable()).strip()[:200]
+    if not query:
+        return Work.objects.none()
     return (
         Work.objects.filter(status__in=PUBLIC_STATUSES)
         .filter(Q(number__iexact=query) | Q(title__icontains=query))

@@ -44,3 +44,24 @@ def test_operator_overrides_win_over_both_the_schedule_and_the_fallback():
     assert not cal.is_workday(D(2027, 2, 8))
     assert cal.is_workday(D(2026, 11, 28))
     assert not cal.is_provisional(D(2027, 2, 8), D(2027, 2, 8))
+
+
+def test_a_count_beyond_ten_years_is_refused_at_once_rather_than_counted():
+    import pytest
+
+    from artrights.core.errors import BilingualError
+    from artrights.core.workdays import MAX_WORKING_DAYS
+
+    with pytest.raises(BilingualError) as refused:
+        add_working_days(D(2026, 11, 26), 1_000_000_000)
+    assert str(MAX_WORKING_DAYS) in refused.value.message("zh")
+    assert add_working_days(D(2026, 11, 26), MAX_WORKING_DAYS).year == 2036
+    with pytest.raises(BilingualError):
+        WorkdayCalendar().working_days_between(D(2026, 1, 1), D(9999, 1, 1))
+    with pytest.raises(BilingualError):
+        add_working_days(D(9999, 12, 30), 5)
+
+
+def test_the_public_workday_api_refuses_a_huge_count_with_a_clear_error(client, db):
+    response = client.get("/api/core/workdays/add", {"start": "2026-11-26", "days": 1_000_000_000})
+    assert response.status_code == 422 and "2500" in response.json()["detail"]

@@ -28,7 +28,18 @@ from artrights.core.messages import as_validation_error, with_field_labels
 from artrights.core.services import PartyInput, check_upload, store_file
 
 from .. import numbers, screening, statements
-from ..models import Correction, FileRole, Kind, PartyRole, ScreeningStage, Status, Work, WorkFile, WorkParty
+from ..models import (
+    Correction,
+    FileRole,
+    Kind,
+    PartyRole,
+    ScreeningStage,
+    Status,
+    Work,
+    WorkFile,
+    WorkParty,
+    names_fit_certificate,
+)
 from . import representation
 from ._common import _closed_after_commit, _locked, _review_clock, _transition
 
@@ -54,8 +65,8 @@ class InspectedImage:
 
 def inspect_image(data: bytes) -> InspectedImage:
     """Decode an untrusted image (refusing non-images, truncation, bombs) and compute its ISCC image code."""
-    image = load_image(data)
-    return InspectedImage(width=image.width, height=image.height, iscc=statements.iscc_for(data))
+    width, height = load_image(data).size  # the decoded pixels are freed before the ISCC decodes its own
+    return InspectedImage(width=width, height=height, iscc=statements.iscc_for(data))
 
 
 def _image_error(exc: ImageRejected) -> ValidationError:
@@ -188,6 +199,9 @@ def create_application(
     try:
         with transaction.atomic():
             parties = representation.filer(user=user, kind=kind, owners=owners, files=files)
+            owner_errors = names_fit_certificate([party.name for party, _sig in parties.owners], label=_("著作权人"))
+            if owner_errors:
+                raise ValidationError({"owners": owner_errors})
             work = Work(
                 kind=kind,
                 applicant=user,

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from artrights.core.errors import BilingualError
 from artrights.proofs.bundle import dump_bundle
 from artrights.proofs.tests.proofkit import Kit, sample_image
 from artrights.registry.certificate_pdf import (
@@ -253,3 +254,26 @@ def test_a_long_title_and_many_authors_shrink_the_text_instead_of_running_into_t
     seal_top = date_top - 21.5 / 25.4 * 72  # the seal (r = 21 mm) reaches 21.5 mm above the date line
     assert sentence_bottom < seal_top
     assert any("欧阳建国" in text for *_, text in words)
+
+
+def test_the_longest_title_and_names_the_registry_accepts_fit_on_the_certificate_with_its_picture(
+    kit: Kit, registered: dict[str, Any]
+) -> None:
+    from artrights.registry.models import MAX_NAME, MAX_NAMES_TEXT, MAX_TITLE
+
+    longest = "繁" * MAX_NAME
+    names = [longest, "鑫" * (MAX_NAMES_TEXT - MAX_NAME - 1)]
+    data = certificate_data(
+        kit,
+        registered,
+        title="龘" * MAX_TITLE,
+        authors=names,
+        owners=names,
+        applicant="龘" * MAX_NAMES_TEXT,
+        picture=sample_image(3),
+    )
+    assert render_certificate(data).startswith(b"%PDF-")
+    # Beyond the limits the certificate refuses to print rather than run text off the page.
+    with pytest.raises(BilingualError) as refused:
+        render_certificate(certificate_data(kit, registered, authors=["龘" * 400], owners=["龘" * 400]))
+    assert refused.value.code == "certificate_overflow"
