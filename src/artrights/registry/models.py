@@ -371,7 +371,7 @@ class Work(models.Model):
             errors["authors"] = _("请至少填写一位作者的姓名。")
         else:
             names = [str(a.get("name", "")).strip() for a in self.authors]
-            author_errors = names_fit_certificate(names, label=_("作者"))
+            author_errors = names_fit_certificate(names, label=str(_("作者")))
             author_errors += [str(e) for a in self.authors for e in _hidden(" ".join(map(str, a.values())))]
             if author_errors:
                 errors["authors"] = author_errors
