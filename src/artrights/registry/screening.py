@@ -111,14 +111,19 @@ def resolve(*, work: Work, registrar: Any, resolution: str, note: str) -> int:
 def same_submission(work: Work) -> Work | None:
     """Another live work of the same applicant (or their agency) with an identical sample: a second submission."""
     hashes = list(work.workfile_set.filter(role=FileRole.SAMPLE).values_list("stored_file__sha256", flat=True))
-    mine = Q(applicant_id=work.applicant_id)
-    if work.agent_id:
-        mine |= Q(agent_id=work.agent_id)
-    return (
-        Work.objects.filter(
-            mine, status__in=LIVE, workfile__role=FileRole.SAMPLE, workfile__stored_file__sha256__in=hashes
-        )
-        .exclude(pk=work.pk)
-        .order_by("created_at")
-        .first()
+    return earlier_submission(applicant_id=work.applicant_id, agent_id=work.agent_id, hashes=hashes, exclude=work.pk)
+
+
+def earlier_submission(
+    *, applicant_id: int, agent_id: int | None, hashes: list[str], exclude: int | None = None
+) -> Work | None:
+    """The live work of this applicant (or agency) whose sample has one of these SHA-256 hashes, if any."""
+    mine = Q(applicant_id=applicant_id)
+    if agent_id:
+        mine |= Q(agent_id=agent_id)
+    found = Work.objects.filter(
+        mine, status__in=LIVE, workfile__role=FileRole.SAMPLE, workfile__stored_file__sha256__in=hashes
     )
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    return found.order_by("created_at").first()

@@ -25,6 +25,7 @@ from artrights.accounts.access import require
 from artrights.accounts.models import Role
 from artrights.core.images import ImageRejected, load_image
 from artrights.core.messages import as_validation_error, with_field_labels
+from artrights.core.models import StoredFile
 from artrights.core.services import PartyInput, check_upload, store_file
 
 from .. import numbers, screening, statements
@@ -123,17 +124,31 @@ def _pictures(kind: str, work_type: str | None) -> bool:
     return kind == Kind.DIGITAL_FILING or work_type in VISUAL_TYPES
 
 
-def _screen(work: Work, *, stage: str) -> None:
+def screen_application(work: Work, *, stage: str) -> list[Any]:
     """Screen ``work`` against every live work; a second submission of the same file by the same applicant is
     refused outright (the first one is still in the registry's hands or already granted)."""
-    earlier = screening.same_submission(work)
+    refuse_second_submission(screening.same_submission(work))
+    return screening.screen(work, stage=stage)
+
+
+def refuse_second_submission(earlier: Work | None) -> None:
     if earlier is not None:
         raise ValidationError(
             _("这件作品的样本与您的申请“%(title)s”（%(ref)s）相同，请勿重复提交。")
             % {"title": earlier.title, "ref": earlier.number or earlier.flow_number or _("草稿")},
             code="second_submission",
         )
-    screening.screen(work, stage=stage)
+
+
+def sample_hashes(files: list[SampleInput]) -> list[str]:
+    """The SHA-256 of each uploaded sample, read before anything is stored."""
+    found = []
+    for item in files:
+        if item.role == FileRole.SAMPLE:
+            item.upload.seek(0)
+            found.append(StoredFile.digest(item.upload.chunks())[0])
+            item.upload.seek(0)
+    return found
 
 
 MAX_CLIENT_KEY = 100
@@ -224,7 +239,8 @@ def create_application(
             if parties.agent is not None:
                 WorkParty.objects.create(work=work, party=parties.agent, role=PartyRole.AGENT)
             _store_files(work, checked, user=user, request=request, saved=saved)
-            _check_duplicates(work)
+            if kind != Kind.DIGITAL_FILING:  # a filing is screened once, when it is filed
+                _check_duplicates(work)
             return work
     except Exception:
         _delete_blobs(saved)
@@ -232,7 +248,7 @@ def create_application(
 
 
 def _check_duplicates(work: Work) -> None:
-    _screen(work, stage=ScreeningStage.APPLICATION)
+    screen_application(work, stage=ScreeningStage.APPLICATION)
 
 
 @transaction.atomic
@@ -241,7 +257,7 @@ def submit(*, work: Work, user: Any) -> Work:
     require(user, "submit", work)
     work = _locked(work)
     _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
-    _screen(work, stage=ScreeningStage.SUBMISSION)
+    screen_application(work, stage=ScreeningStage.SUBMISSION)
     return work
 
 
@@ -288,7 +304,7 @@ def correct(
             round_.save()
             _transition(work, "correct", user, **_review_clock())
             if added or removed:
-                _screen(work, stage=ScreeningStage.SUBMISSION)
+                screen_application(work, stage=ScreeningStage.SUBMISSION)
             return work
     except Exception:
         _delete_blobs(saved)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from artrights.accounts.access import require
+from artrights.accounts.models import Role
 from artrights.core import audit
 from artrights.core.messages import with_field_labels
 from artrights.core.services import PartyInput
@@ -38,7 +39,13 @@ from ..models import (
     Work,
 )
 from ._common import _closed_after_commit, _locked, _review_clock, _transition
-from .applications import CORRECTABLE_FIELDS, SampleInput, create_application
+from .applications import (
+    CORRECTABLE_FIELDS,
+    SampleInput,
+    create_application,
+    refuse_second_submission,
+    sample_hashes,
+)
 
 
 @transaction.atomic
@@ -170,38 +177,47 @@ def file_digital_work(
 ) -> Work:
     """数字作品备案: formal checks only; filing number and log entry at once, the certificate right after.
 
-    One transaction: a filing interrupted at any point leaves nothing half-done (the number, the log entry and
-    the certificate job commit together). A filing whose image equals or resembles another owner's work (granted
-    or pending) is not granted: it is held for a registrar, who releases or refuses it (``release`` /
-    ``refuse``). The same ``client_key`` sent again returns the first filing instead of making a second."""
+    The number, the log entry and the certificate job commit together. A filing whose image equals or resembles
+    another owner's work (granted or pending) is not granted: it is held for a registrar, who releases or refuses
+    it (``release`` / ``refuse``). The same ``client_key`` sent again returns the first filing, never a second."""
     # A filing that names no rights records the full set the owner holds by default.
     if not fields.get("rights"):
         fields = {**fields, "rights": [r for r in Right.values if r != Right.OTHER]}
-    try:
-        with transaction.atomic():
-            work = create_application(
-                user=user,
-                kind=Kind.DIGITAL_FILING,
-                fields=fields,
-                owners=owners,
-                files=files,
-                request=request,
-                client_key=client_key,
+    if not (client_key and Work.objects.filter(applicant=user, client_key=client_key).exists()):
+        # A second filing of the same file is refused before a draft is made (a repeat with the key is not one).
+        agency = getattr(user, "organisation", None) if user.role == Role.AGENCY else None
+        refuse_second_submission(
+            screening.earlier_submission(
+                applicant_id=user.pk, agent_id=getattr(agency, "pk", None), hashes=sample_hashes(files)
             )
-            if work.status != Status.DRAFT:  # the same request again: its filing as it stands
-                return work
-            work = _locked(work)
-            _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
-            if screening.screen(work, stage=ScreeningStage.SUBMISSION):
-                _transition(work, "hold", user)
-                return work
-            _grant(work, action="file", actor=user, number=numbers.digital_filing_number())
+        )
+    try:
+        work = create_application(
+            user=user,
+            kind=Kind.DIGITAL_FILING,
+            fields=fields,
+            owners=owners,
+            files=files,
+            request=request,
+            client_key=client_key,
+        )
     except IntegrityError:
-        # Two copies of one request raced; the first committed its filing under the key: answer with it.
-        earlier = Work.objects.filter(applicant=user, client_key=client_key).first() if client_key else None
-        if earlier is None:
+        # Two copies of one request raced; the first committed its draft under the key: go on with it.
+        raced = Work.objects.filter(applicant=user, client_key=client_key).first() if client_key else None
+        if raced is None:
             raise
-        return earlier
+        work = raced
+    # The draft is committed on its own, so that the lock the grant takes is not held while the upload is
+    # decoded; a process killed in between leaves only a draft, which the same request (same key) files.
+    with transaction.atomic():
+        work = _locked(work)
+        if work.status != Status.DRAFT:  # the same request again: its filing as it stands
+            return work
+        _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
+        if screening.screen(work, stage=ScreeningStage.SUBMISSION):
+            _transition(work, "hold", user)
+            return work
+        _grant(work, action="file", actor=user, number=numbers.digital_filing_number())
     _after_grant(work, issue_now=issue_now)
     return work
 

@@ -68,14 +68,21 @@ def test_a_revoked_work_leaves_the_sweep(artist, registrar):
     assert work.certificate_due_since is None and not work.certificates.exists()
 
 
-def test_a_filing_that_fails_before_its_commit_leaves_no_work_and_no_number(artist, monkeypatch):
+def test_a_filing_that_fails_before_its_grant_commits_spends_no_number_and_its_retry_files_the_draft(
+    artist, monkeypatch
+):
     def broken() -> str:
         raise RuntimeError("the process died here")
 
-    monkeypatch.setattr(numbers, "digital_filing_number", broken)
-    with pytest.raises(RuntimeError):
-        _filed_without_its_job(artist, 85)
-    assert not Work.objects.exists() and not StoredFile.objects.exists()
+    fields, files = work_fields(title="半途"), samples(85)
+    with monkeypatch.context() as patch:
+        patch.setattr(numbers, "digital_filing_number", broken)
+        with pytest.raises(RuntimeError):
+            services.file_digital_work(user=artist, fields=fields, owners=[OWNER], files=files, client_key="k-85")
+    left = Work.objects.get()
+    assert left.status == Status.DRAFT and left.number is None and left.log_index is None
+    again = services.file_digital_work(user=artist, fields=fields, owners=[OWNER], files=files, client_key="k-85")
+    assert again.pk == left.pk and again.status == Status.FILED and Work.objects.count() == 1
 
 
 def test_a_long_cjk_upload_name_still_gets_its_certificate_and_credentialed_copy(artist):
