@@ -183,6 +183,10 @@ STORAGES = {
 
 # Uploads: refused before anything is stored when larger than this.
 ARTRIGHTS_MAX_UPLOAD_BYTES = env.int("ARTRIGHTS_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# What one account may keep in storage, all its files together (samples, powers of attorney, suspect images):
+# one real-name identity has one account, so this bounds what one person can make the platform store.
+ARTRIGHTS_UPLOAD_QUOTA_BYTES = env.int("ARTRIGHTS_UPLOAD_QUOTA_BYTES", default=5 * 1024**3)
+ARTRIGHTS_UPLOAD_QUOTA_FILES = env.int("ARTRIGHTS_UPLOAD_QUOTA_FILES", default=5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
