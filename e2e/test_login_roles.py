@@ -36,7 +36,7 @@ def test_each_role_logs_in_and_sees_its_dashboard_in_the_chosen_language(
         assert page.get_by_test_id("login-link").is_visible()
 
 
-def test_a_locked_account_is_told_so_in_the_browser(live_server, page, screenshot, make_user):
+def test_wrong_passwords_pause_logins_from_that_address_in_the_browser(live_server, page, screenshot, make_user):
     make_user("e2e-locked", "artist")
     page.goto(f"{live_server.url}/accounts/login/")
     for _ in range(6):
@@ -45,5 +45,6 @@ def test_a_locked_account_is_told_so_in_the_browser(live_server, page, screensho
         page.get_by_test_id("login-submit").click()
         if page.get_by_test_id("locked-out").count():
             break
-    assert "账户已临时锁定" in page.get_by_test_id("locked-out").inner_text()
+    assert "登录已暂停" in page.get_by_test_id("locked-out").inner_text()
+    assert "从其他网络" in page.content()
     screenshot("locked-out-zh")

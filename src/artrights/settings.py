@@ -130,16 +130,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login throttling: five wrong passwords lock the account (by username) for a while.
+# Login throttling by account *and* address (accounts/lockout.py): five wrong passwords for one username from one
+# address stop that username from that address; twenty from one address over any usernames stop the address. A
+# stranger cannot lock a user out of their account from elsewhere.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+ARTRIGHTS_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("ARTRIGHTS_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "artrights.accounts.lockout.LockoutHandler"
+# The address the audit log records too: X-Forwarded-For only behind a proxy the operator trusts, so a client can
+# neither dodge its own lock nor put someone else's address in the header to lock them.
+AXES_CLIENT_IP_CALLABLE = "artrights.core.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "artrights.accounts.views.locked_out"
 AXES_VERBOSE = False
-# Locking by username is the account lockout users are told about; a shared office IP must not lock out a whole
-# department. Per-IP rate limits belong in the reverse proxy, so axes' "add ip_address" advice is silenced.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -183,6 +187,10 @@ STORAGES = {
 
 # Uploads: refused before anything is stored when larger than this.
 ARTRIGHTS_MAX_UPLOAD_BYTES = env.int("ARTRIGHTS_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# What one account may keep in storage, all its files together (samples, powers of attorney, suspect images):
+# one real-name identity has one account, so this bounds what one person can make the platform store.
+ARTRIGHTS_UPLOAD_QUOTA_BYTES = env.int("ARTRIGHTS_UPLOAD_QUOTA_BYTES", default=5 * 1024**3)
+ARTRIGHTS_UPLOAD_QUOTA_FILES = env.int("ARTRIGHTS_UPLOAD_QUOTA_FILES", default=5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [

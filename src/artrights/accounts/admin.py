@@ -26,4 +26,4 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["name", "user", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at", "last_used_ip"]
+    readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at", "last_used_ip", "parent"]

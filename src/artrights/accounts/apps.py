@@ -8,4 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与机构")
 
     def ready(self) -> None:
-        from . import notifications, rules  # noqa: F401  (register the notification kinds and access rules)
+        from axes.signals import user_locked_out
+
+        from . import notifications, receivers, rules  # noqa: F401  (register the notification kinds and access rules)
+
+        user_locked_out.connect(receivers.login_locked, dispatch_uid="accounts_login_locked")

@@ -176,6 +176,16 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     last_used_ip = models.GenericIPAddressField(_("最近使用IP"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # The token whose bearer minted this one through the API (none when made in the browser). A child never holds
+    # a scope its parent lacks, never outlives it, and is revoked with it.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("创建它的令牌"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
 
     class Meta:
         verbose_name = _("API令牌")
@@ -193,10 +203,14 @@ class ApiToken(models.Model):
 
     @property
     def is_usable(self) -> bool:
+        """Not revoked, not expired, its user active, and the same for every token above it (revocation reaches
+        the children at once, but a parent revoked or cut short in the back office must stop them too)."""
         now = timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.user.is_active
+        own = self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.user.is_active
+        return own and (self.parent is None or self.parent.is_usable)
 
     def allows(self, scope: str) -> bool:
+        """Whether the token carries ``scope``; ``write`` includes ``read``."""
         if scope == TokenScope.READ:
             return TokenScope.READ in self.scopes or TokenScope.WRITE in self.scopes
         return scope in self.scopes

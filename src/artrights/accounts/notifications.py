@@ -1,4 +1,4 @@
-"""The notifications accounts sends (core.notifying): changes to a user's API tokens, which are security notices."""
+"""The notifications accounts sends (core.notifying): security notices about a user's API tokens and logins."""
 
 from __future__ import annotations
 
@@ -24,6 +24,19 @@ TOKEN_REVOKED = register(
         label=_("撤销API令牌"),
         title=_("您的API令牌“%(name)s”已撤销"),
         body=_("令牌“%(name)s”（%(prefix)s…）已停止使用，使用它的脚本和对接系统将无法再调用接口。"),
+        essential=True,
+    )
+)
+LOGIN_LOCKED = register(
+    Kind(
+        "accounts.login_locked",
+        label=_("登录被暂停"),
+        title=_("有人多次输错您账户的密码"),
+        body=_(
+            "从网络地址 %(address)s 登录您的账户时连续 %(count)s 次密码错误，"
+            "来自这个地址的登录已暂停 %(minutes)s 分钟。"
+            "您从其他地址登录不受影响。如果不是您本人，请修改密码；如果是您本人，稍后再试即可。"
+        ),
         essential=True,
     )
 )

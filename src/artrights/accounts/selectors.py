@@ -14,7 +14,7 @@ from .models import ApiToken
 
 def tokens_of(user: Any) -> QuerySet[ApiToken]:
     """The API tokens ``user`` may see (their own), newest first."""
-    return visible_to(user, ApiToken.objects.all())
+    return visible_to(user, ApiToken.objects.select_related("parent"))
 
 
 def inbox_of(user: Any) -> QuerySet[Notification]:

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -84,18 +84,41 @@ def party_of(organisation: Organisation) -> Party:
 
 @transaction.atomic
 def issue_token(
-    *, user: Any, name: str, scopes: list[str], expires_at: dt.datetime | None = None
+    *,
+    user: Any,
+    name: str,
+    scopes: list[str],
+    expires_at: dt.datetime | None = None,
+    parent: ApiToken | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token; returns it and the raw value, which is shown once and never stored."""
+    """Create a token; returns it and the raw value, which is shown once and never stored. A token minted with
+    another token (``parent``) holds only scopes its parent holds, expires no later than it, and is revoked with
+    it, so a leaked token can never be turned into a wider or longer-lived one."""
     require(user, "issue", ApiToken)
     unknown = [s for s in scopes if s not in TokenScope.values]
     if unknown or not scopes:
         raise ValidationError(_("权限范围无效：%(scopes)s") % {"scopes": ", ".join(unknown) or "—"})
     if not name.strip():
         raise ValidationError(_("请为令牌填写名称。"))
+    if parent is not None:
+        if parent.user_id != user.pk:
+            raise PermissionDenied(_("您没有权限执行此操作。"))
+        wider = [s for s in scopes if not parent.allows(s)]
+        if wider:
+            raise PermissionDenied(
+                _("用令牌创建的令牌不能超出它自己的权限范围：%(scopes)s") % {"scopes": ", ".join(wider)}
+            )
+        if parent.expires_at is not None and (expires_at is None or expires_at > parent.expires_at):
+            expires_at = parent.expires_at
     raw, prefix, digest = ApiToken.generate()
     token = ApiToken.objects.create(
-        user=user, name=name.strip(), prefix=prefix, token_hash=digest, scopes=scopes, expires_at=expires_at
+        user=user,
+        name=name.strip(),
+        prefix=prefix,
+        token_hash=digest,
+        scopes=scopes,
+        expires_at=expires_at,
+        parent=parent,
     )
     _tell_owner(token, notifications.TOKEN_ISSUED.key)
     return token, raw
@@ -103,12 +126,18 @@ def issue_token(
 
 @transaction.atomic
 def revoke_token(*, user: Any, token: ApiToken) -> ApiToken:
-    """Revoke a token at once; requests with it fail from now on."""
+    """Revoke a token at once, and every token minted with it (and with those); requests with any of them fail
+    from now on."""
     require(user, "revoke", token)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        _tell_owner(token, notifications.TOKEN_REVOKED.key)
+    now = timezone.now()
+    level = [token]
+    while level:
+        for row in level:
+            if row.revoked_at is None:
+                row.revoked_at = now
+                row.save(update_fields=["revoked_at"])
+                _tell_owner(row, notifications.TOKEN_REVOKED.key)
+        level = list(ApiToken.objects.filter(parent__in=level))
     return token
 
 

@@ -17,15 +17,18 @@ from django.views.decorators.http import require_POST
 from artrights.core import sms
 from artrights.core.messages import error_messages
 
-from . import services
+from . import lockout, services
 from .forms import IdentityForm, PhoneCodeForm, PhoneForm, SignUpForm
 from .models import User
 
 
 def locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
-    """Shown by django-axes instead of the login page while an account is locked."""
+    """Shown by django-axes instead of the login page while logins from the request's address are stopped: for
+    the username tried, or for every username (lockout.py); both say that other addresses are not affected."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    lock = lockout.failures(request, credentials).locked or lockout.ACCOUNT
+    context = {"cooloff_minutes": minutes, "lock": lock}
+    return render(request, "registration/locked_out.html", context, status=429)
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:

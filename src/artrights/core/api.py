@@ -4,15 +4,14 @@ import datetime as dt
 
 from django.db import connection
 from django.http import HttpRequest
-from ninja import File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema
 
 from .identifiers import IdentifierError, parse_resident_id, parse_uscc
 from .messages import in_user_language
-from .models import StoredFile
 from .selectors import working_calendar
-from .services import store_file
 
+# No raw upload here: every file the platform keeps comes with the business act that needs it (an application's
+# samples, a suspect image to check), under that act's access rule, and is attached to it in the same transaction.
 router = Router(tags=["core"])
 
 
@@ -48,20 +47,6 @@ def workdays_add(request: HttpRequest, start: dt.date, days: int) -> WorkdaysOut
     calendar = working_calendar()
     due = calendar.add_working_days(start, days)
     return WorkdaysOut(start=start, working_days=days, due=due, provisional=calendar.is_provisional(start, due))
-
-
-class FileOut(Schema):
-    id: int
-    original_name: str
-    size: int
-    sha256: str
-    content_type: str
-    uploaded_at: dt.datetime
-
-
-@router.post("/files", response={201: FileOut}, summary="Upload a file (kept with its SHA-256)")
-def upload_file(request: HttpRequest, file: File[UploadedFile | None] = None) -> Status[StoredFile]:
-    return Status(201, store_file(owner=request.user, upload=file, request=request))
 
 
 class HealthOut(Schema):

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -39,10 +41,36 @@ def check_upload(upload: UploadedFile[bytes] | None, request: HttpRequest | None
     return upload
 
 
+def _check_quota(owner: Any, size: int) -> None:
+    """Refuse a file of ``size`` bytes that would take ``owner`` past the storage quota (all their files
+    together, by bytes and by count); the caller's transaction holds the owner's row, so two uploads at once
+    cannot both squeeze under it."""
+    get_user_model()._default_manager.select_for_update().filter(pk=owner.pk).exists()
+    held = StoredFile.objects.filter(owner=owner).aggregate(files=Count("id"), size=Sum("size"))
+    files, used = held["files"], held["size"] or 0
+    if files + 1 > settings.ARTRIGHTS_UPLOAD_QUOTA_FILES or used + size > settings.ARTRIGHTS_UPLOAD_QUOTA_BYTES:
+        raise ValidationError(
+            _(
+                "您的账户存储的文件已达上限（%(max_files)s 个、%(max_size)s；已用 %(files)s 个、%(used)s），"
+                "这个文件（%(size)s）没有保存。如需更多空间，请联系平台。"
+            )
+            % {
+                "max_files": settings.ARTRIGHTS_UPLOAD_QUOTA_FILES,
+                "max_size": filesizeformat(settings.ARTRIGHTS_UPLOAD_QUOTA_BYTES),
+                "files": files,
+                "used": filesizeformat(used),
+                "size": filesizeformat(size),
+            },
+            code="quota",
+        )
+
+
 @transaction.atomic
 def store_file(*, owner: Any, upload: UploadedFile[bytes] | None, request: HttpRequest | None = None) -> StoredFile:
-    """Keep an uploaded file with its SHA-256; nothing is stored when the upload is refused."""
+    """Keep an uploaded file with its SHA-256; nothing is stored when the upload is refused (too large, empty,
+    or past the owner's storage quota)."""
     upload = check_upload(upload, request)
+    _check_quota(owner, upload.size or 0)
     upload.seek(0)
     sha256, size = StoredFile.digest(upload.chunks())
     upload.seek(0)

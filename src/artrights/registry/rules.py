@@ -21,8 +21,22 @@ def _is_applicant_side(user: Any, work: Work) -> bool:
     return bool(work.agent_id and user.role == Role.AGENCY and user.organisation_id == work.agent_id)
 
 
-def _is_registrar(user: Any, obj: Any) -> bool:
-    return bool(user.role == Role.REGISTRAR)
+def _submitted(work: Work) -> bool:
+    """Whether the application has been handed in, as stored: a caller may hold the copy it had before submitting."""
+    if work.submitted_at is not None:
+        return True
+    return work.pk is not None and Work.objects.filter(pk=work.pk, submitted_at__isnull=False).exists()
+
+
+def _is_staff(user: Any, work: Work) -> bool:
+    """Registry staff, once the application is submitted: a draft is the applicant's own business until they
+    hand it in (a draft withdrawn unsubmitted never reaches the registry at all)."""
+    return user.role in STAFF and _submitted(work)
+
+
+def _is_registrar(user: Any, work: Work | None) -> bool:
+    """A registrar: for the review queue as a whole (no work), or for one work once it is submitted."""
+    return bool(user.role == Role.REGISTRAR and (work is None or _submitted(work)))
 
 
 # Applicants and agencies ----------------------------------------------------------------------------
@@ -53,18 +67,18 @@ def _correct(user: Any, work: Work) -> bool:
 
 @rule(Work, "view")
 def _view(user: Any, work: Work) -> bool:
-    return user.role in STAFF or _is_applicant_side(user, work)
+    return _is_staff(user, work) or _is_applicant_side(user, work)
 
 
 @rule(Work, "download_certificate")
 def _download_certificate(user: Any, work: Work) -> bool:
-    return user.role in STAFF or _is_applicant_side(user, work)
+    return _is_staff(user, work) or _is_applicant_side(user, work)
 
 
 @rule(Work, "download_document")
 def _download_document(user: Any, work: Work) -> bool:
     """The receipts, notices, decisions and filing certificates issued about the work."""
-    return user.role in STAFF or _is_applicant_side(user, work)
+    return _is_staff(user, work) or _is_applicant_side(user, work)
 
 
 @rule(Work, "download_openings")
@@ -76,12 +90,12 @@ def _download_openings(user: Any, work: Work) -> bool:
 
 @rule(Work, "file_contract")
 def _file_contract(user: Any, work: Work) -> bool:
-    return user.role == Role.REGISTRAR or _is_applicant_side(user, work)
+    return _is_registrar(user, work) or _is_applicant_side(user, work)
 
 
 @rule(Work, "reissue_certificate")
 def _reissue_certificate(user: Any, work: Work) -> bool:
-    return user.role == Role.REGISTRAR or _is_applicant_side(user, work)
+    return _is_registrar(user, work) or _is_applicant_side(user, work)
 
 
 # Registrars -----------------------------------------------------------------------------------------
@@ -90,13 +104,17 @@ rule(Work, "review")(_is_registrar)  # accept, start the review, ask for correct
 rule(Work, "revoke")(_is_registrar)
 rule(Work, "change")(_is_registrar)  # change or supplement a registration (Z61)
 rule(Work, "register_pledge")(_is_registrar)
-rule(Pledge, "cancel")(_is_registrar)
+
+
+@rule(Pledge, "cancel")
+def _cancel_pledge(user: Any, pledge: Pledge) -> bool:
+    return bool(user.role == Role.REGISTRAR)
 
 
 @visible(Work)
 def _visible_works(user: Any, qs: QuerySet[Work]) -> QuerySet[Work]:
     if user.role in STAFF:
-        return qs
+        return qs.filter(submitted_at__isnull=False)
     mine = Q(applicant=user)
     if user.role == Role.AGENCY and user.organisation_id:
         mine |= Q(agent_id=user.organisation_id)

@@ -88,3 +88,98 @@ def _token(user, scopes):
     from artrights.accounts.services import issue_token
 
     return issue_token(user=user, name="test", scopes=scopes)[1]
+
+
+# Scopes: reads need `read` (or `write`, which includes it); a token made with a token is never wider than it -----
+
+
+def test_a_token_without_the_read_scope_cannot_read(client, artist):
+    raw = _token(artist, ["credit:query"])
+    for path in ("/api/accounts/me", "/api/accounts/tokens", "/api/registry/works", "/api/accounts/notifications"):
+        response = client.get(path, **bearer(raw))
+        assert response.status_code == 403, path
+        assert "read" in response.json()["detail"]
+
+
+def test_a_write_token_reads_too(client, artist):
+    raw = _token(artist, ["write"])
+    assert client.get("/api/accounts/me", **bearer(raw)).status_code == 200
+
+
+def _mint(client, raw, scopes, **extra):
+    body = {"name": "子令牌", "scopes": scopes, **extra}
+    return client.post("/api/accounts/tokens", body, content_type="application/json", **bearer(raw))
+
+
+def test_a_token_cannot_mint_a_token_with_a_scope_it_lacks(client, artist):
+    raw = _token(artist, ["write"])
+    response = _mint(client, raw, ["write", "credit:query", "credit:feedback"])
+    assert response.status_code == 403
+    assert response.json()["detail"].endswith("credit:query, credit:feedback")
+    assert ApiToken.objects.count() == 1
+
+
+def test_a_token_mints_a_narrower_token_that_remembers_its_maker(client, artist):
+    raw = _token(artist, ["write"])
+    response = _mint(client, raw, ["read"])
+    assert response.status_code == 201, response.content
+    parent = ApiToken.objects.get(name="test")
+    child = ApiToken.objects.get(pk=response.json()["id"])
+    assert child.parent == parent and response.json()["parent_id"] == parent.pk
+    assert client.get("/api/accounts/me", **bearer(response.json()["token"])).status_code == 200
+
+
+def test_a_minted_token_expires_no_later_than_its_maker(client, artist):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from artrights.accounts.services import issue_token
+
+    parent_expires = timezone.now() + dt.timedelta(days=7)
+    _parent, raw = issue_token(user=artist, name="test", scopes=["write"], expires_at=parent_expires)
+    forever = _mint(client, raw, ["read"])
+    later = _mint(client, raw, ["read"], expires_at=(parent_expires + dt.timedelta(days=30)).isoformat())
+    sooner = _mint(client, raw, ["read"], expires_at=(parent_expires - dt.timedelta(days=1)).isoformat())
+    assert [r.status_code for r in (forever, later, sooner)] == [201, 201, 201]
+    expiries = [ApiToken.objects.get(pk=r.json()["id"]).expires_at for r in (forever, later, sooner)]
+    assert expiries == [parent_expires, parent_expires, parent_expires - dt.timedelta(days=1)]
+
+
+def test_revoking_a_token_revokes_every_token_minted_with_it(client, artist):
+    raw = _token(artist, ["write"])
+    child = _mint(client, raw, ["write"]).json()
+    grandchild = _mint(client, child["token"], ["read"]).json()
+    sibling_raw = _token(artist, ["read"])  # made in the browser: nothing to do with the revoked one
+    parent = ApiToken.objects.get(prefix=raw[:12])
+    client.force_login(artist)
+    client.post(f"/account/tokens/{parent.pk}/revoke/")
+    client.logout()
+    for value in (raw, child["token"], grandchild["token"]):
+        assert client.get("/api/accounts/me", **bearer(value)).status_code == 401
+    assert ApiToken.objects.filter(revoked_at__isnull=False).count() == 3
+    assert client.get("/api/accounts/me", **bearer(sibling_raw)).status_code == 200
+
+
+def test_a_minted_token_stops_when_its_maker_is_revoked_in_the_back_office(client, artist):
+    from django.utils import timezone
+
+    raw = _token(artist, ["write"])
+    child = _mint(client, raw, ["read"]).json()
+    ApiToken.objects.filter(prefix=raw[:12]).update(revoked_at=timezone.now())
+    assert client.get("/api/accounts/me", **bearer(child["token"])).status_code == 401
+
+
+def test_a_token_made_in_the_browser_has_no_maker_and_any_scope(artist_client):
+    response = artist_client.post(
+        "/api/accounts/tokens", {"name": "x", "scopes": ["credit:query"]}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert response.json()["parent_id"] is None
+
+
+def test_the_token_page_names_the_token_a_token_was_minted_with(client, artist):
+    raw = _token(artist, ["write"])
+    _mint(client, raw, ["read"])
+    client.force_login(artist)
+    assert "由令牌“test”创建，随它撤销" in client.get("/account/tokens/").content.decode()

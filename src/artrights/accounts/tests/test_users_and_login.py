@@ -19,22 +19,110 @@ def test_every_role_can_log_in_and_sees_its_own_dashboard(client, make_user):
         client.post("/accounts/logout/")
 
 
-def test_five_wrong_passwords_lock_the_account_and_say_so(client, artist):
+STRANGER = "203.0.113.9"  # documentation addresses (RFC 5737)
+OWNER_HOME = "198.51.100.7"
+OFFICE = "192.0.2.44"
+
+
+def _login(client, username, password, address):
+    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_five_wrong_passwords_stop_that_username_from_that_address_and_say_so(client, artist):
     for _ in range(5):
-        response = client.post("/accounts/login/", {"username": artist.username, "password": "wrong-password"})
-    response = client.post("/accounts/login/", {"username": artist.username, "password": TEST_PASSWORD})
+        _login(client, artist.username, "wrong-password", STRANGER)
+    response = _login(client, artist.username, TEST_PASSWORD, STRANGER)
     assert response.status_code == 429
     page = response.content.decode()
-    assert "账户已临时锁定" in page and "15 分钟" in page
+    assert "登录已暂停" in page and "15 分钟" in page and 'data-lock="account"' in page
+    assert "从其他网络（例如手机网络）登录这个账户不受影响" in page
     assert "_auth_user_id" not in client.session
 
 
 def test_the_lockout_message_is_in_english_for_english_users(client, artist):
     client.cookies["django_language"] = "en"
     for _ in range(6):
-        response = client.post("/accounts/login/", {"username": artist.username, "password": "wrong-password"})
+        response = _login(client, artist.username, "wrong-password", STRANGER)
     assert response.status_code == 429
-    assert "Try again in 15 minutes" in response.content.decode()
+    page = response.content.decode()
+    assert "Try again in 15 minutes" in page and "another network" in page
+
+
+def test_a_stranger_cannot_lock_the_owner_out_of_their_account_from_elsewhere(client, artist):
+    for _ in range(12):
+        _login(client, artist.username, "wrong-password", STRANGER)
+    assert _login(client, artist.username, TEST_PASSWORD, STRANGER).status_code == 429
+    response = _login(client, artist.username, TEST_PASSWORD, OWNER_HOME)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(artist.pk)
+
+
+def test_the_owner_hears_of_the_lock_and_it_is_logged_once(client, artist, caplog):
+    from artrights.core.models import AuditEvent, Notification
+
+    with caplog.at_level("WARNING", logger="artrights.accounts.lockout"):
+        for _ in range(8):
+            _login(client, artist.username, "wrong-password", STRANGER)
+    notices = Notification.objects.filter(recipient=artist, kind="accounts.login_locked")
+    assert notices.count() == 1
+    assert STRANGER in notices.get().body
+    events = AuditEvent.objects.filter(action="accounts.login_locked")
+    assert events.count() == 1
+    assert events.get().changes == {"lock": "account", "address": STRANGER, "failures": 5}
+    assert events.get().object_id == str(artist.pk) and events.get().ip_address == STRANGER
+    assert any("login locked by account" in r.getMessage() and STRANGER in r.getMessage() for r in caplog.records)
+
+
+def test_many_usernames_tried_from_one_address_stop_the_whole_address(client, make_user, settings):
+    settings.ARTRIGHTS_LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    people = [make_user(f"sprayed-{n}", "artist") for n in range(5)]
+    for person in people:  # two guesses each: no single username reaches its limit of five
+        for _ in range(2):
+            _login(client, person.username, "Summer2026!", STRANGER)
+    response = _login(client, people[0].username, TEST_PASSWORD, STRANGER)
+    assert response.status_code == 429 and 'data-lock="address"' in response.content.decode()
+    assert _login(client, people[0].username, TEST_PASSWORD, OWNER_HOME).status_code == 302
+
+
+def test_colleagues_typos_behind_one_office_address_do_not_stop_the_office(client, make_user):
+    colleagues = [make_user(f"colleague-{n}", "registrar") for n in range(4)]
+    for person in colleagues:
+        for _ in range(2):
+            _login(client, person.username, "typo-password", OFFICE)
+        assert _login(client, person.username, TEST_PASSWORD, OFFICE).status_code == 302
+        client.post("/accounts/logout/")
+
+
+def test_a_successful_login_does_not_forgive_the_failures_others_caused_at_that_address(
+    client, artist, make_user, settings
+):
+    settings.ARTRIGHTS_LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    sprayer = make_user("sprayer", "artist")
+    for victim in ("someone-1", "someone-2", "someone-3"):
+        for _ in range(2):
+            _login(client, victim, "guess-password", STRANGER)
+    # The address is stopped; logging in to an account one holds does not reopen it.
+    assert _login(client, sprayer.username, TEST_PASSWORD, STRANGER).status_code == 429
+    assert _login(client, artist.username, TEST_PASSWORD, OWNER_HOME).status_code == 302
+
+
+def test_a_forged_forwarded_for_header_neither_dodges_nor_moves_the_lock(client, artist):
+    for _ in range(5):
+        client.post(
+            "/accounts/login/",
+            {"username": artist.username, "password": "wrong-password"},
+            REMOTE_ADDR=STRANGER,
+            HTTP_X_FORWARDED_FOR=OWNER_HOME,
+        )
+    assert _login(client, artist.username, TEST_PASSWORD, OWNER_HOME).status_code == 302
+    client.post("/accounts/logout/")
+    forged = client.post(
+        "/accounts/login/",
+        {"username": artist.username, "password": TEST_PASSWORD},
+        REMOTE_ADDR=STRANGER,
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert forged.status_code == 429
 
 
 def test_a_wrong_password_alone_does_not_lock_the_account(client, artist):

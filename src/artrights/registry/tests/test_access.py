@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 OFFICIALS = {"registrar", "mediator", "mediation_admin", "supervisor", "inspector", "partner"}
 APPLICANT_SIDE = {"applicant", "colleague"}  # the agency member who filed, and another member of that agency
 
+# A submitted application: the applicant side and the registry staff.
 WORK_TABLE = {
     SEES: APPLICANT_SIDE | {"registrar", "supervisor", "admin"},
     "view": APPLICANT_SIDE | {"registrar", "supervisor", "admin"},
@@ -35,6 +36,15 @@ WORK_TABLE = {
     "revoke": {"registrar", "admin"},
     "change": {"registrar", "admin"},
     "register_pledge": {"registrar", "admin"},
+}
+
+# A draft (not yet submitted) is the applicant side's alone: registry staff neither see nor act on it.
+STAFF_VERBS = ("view", "download_certificate", "download_document", "file_contract", "reissue_certificate")
+DRAFT_TABLE = {
+    **WORK_TABLE,
+    SEES: APPLICANT_SIDE | {"admin"},
+    **{verb: APPLICANT_SIDE | {"admin"} for verb in STAFF_VERBS},
+    **{verb: {"admin"} for verb in ("review", "revoke", "change", "register_pledge")},
 }
 
 PLEDGE_TABLE = {
@@ -66,9 +76,31 @@ def filed_work(actors):
     )
 
 
-def test_who_may_do_what_with_a_work_matches_the_table(actors, filed_work):
+def test_who_may_do_what_with_a_submitted_work_matches_the_table(actors, filed_work):
     assert filed_work.agent_id == actors["applicant"].organisation_id
-    assert access_mismatches(WORK_TABLE, actors=actors, target=filed_work, model_verbs={"apply"}) == []
+    submitted = services.submit(work=filed_work, user=actors["applicant"])
+    assert access_mismatches(WORK_TABLE, actors=actors, target=submitted, model_verbs={"apply"}) == []
+
+
+def test_who_may_do_what_with_a_draft_matches_the_table(actors, filed_work):
+    assert filed_work.status == "draft"
+    assert access_mismatches(DRAFT_TABLE, actors=actors, target=filed_work, model_verbs={"apply"}) == []
+
+
+def test_a_draft_withdrawn_before_submission_never_reaches_the_registry(actors, filed_work):
+    withdrawn = services.withdraw(work=filed_work, user=actors["applicant"])
+    assert access_mismatches(DRAFT_TABLE, actors=actors, target=withdrawn, model_verbs={"apply"}) == []
+
+
+def test_registry_staff_cannot_open_or_list_someone_elses_draft(client, actors, filed_work):
+    for role in ("supervisor", "registrar"):
+        client.force_login(actors[role])
+        for url in (f"/registry/works/{filed_work.pk}/", f"/api/registry/works/{filed_work.pk}"):
+            assert client.get(url).status_code == 404, (role, url)
+        assert filed_work.pk not in [w["id"] for w in client.get("/api/registry/works").json()]
+        assert filed_work.title not in client.get("/registry/").content.decode()
+    services.submit(work=filed_work, user=actors["applicant"])
+    assert client.get(f"/api/registry/works/{filed_work.pk}").status_code == 200
 
 
 def test_who_may_see_and_answer_a_pledge_matches_the_table(actors, make_user):
@@ -89,11 +121,11 @@ def test_who_may_see_and_answer_a_pledge_matches_the_table(actors, make_user):
 
 
 def test_the_table_test_fails_when_a_rule_and_the_table_disagree(actors, filed_work):
-    wrong = {**WORK_TABLE, "revoke": WORK_TABLE["revoke"] | {"artist"}}
+    wrong = {**DRAFT_TABLE, "revoke": DRAFT_TABLE["revoke"] | {"artist"}}
     assert access_mismatches(wrong, actors=actors, target=filed_work, model_verbs={"apply"}) == [
         "artist may not revoke, the table says the opposite"
     ]
-    missing = {k: v for k, v in WORK_TABLE.items() if k != "change"}
+    missing = {k: v for k, v in DRAFT_TABLE.items() if k != "change"}
     assert "verb 'change' has no row in the table" in access_mismatches(
         missing, actors=actors, target=filed_work, model_verbs={"apply"}
     )

@@ -187,8 +187,11 @@ def test_an_artist_cannot_register_their_own_work_and_cannot_skip_review(artist,
         services.register(work=work, registrar=registrar)
 
 
-def test_other_artists_do_not_see_the_application(artist, outsider, registrar):
+def test_other_artists_do_not_see_the_application_and_registrars_only_once_submitted(artist, outsider, registrar):
     work = _apply(artist)
+    assert not visible_to(outsider, Work.objects.all()).filter(pk=work.pk).exists()
+    assert not visible_to(registrar, Work.objects.all()).filter(pk=work.pk).exists()
+    services.submit(work=work, user=artist)
     assert not visible_to(outsider, Work.objects.all()).filter(pk=work.pk).exists()
     assert visible_to(registrar, Work.objects.all()).filter(pk=work.pk).exists()
 

@@ -114,6 +114,7 @@ def test_an_agency_filing_names_the_agency_and_its_power_of_attorney_on_the_reco
     assert work.agent == agent.organisation and not work.filed_by_owner
     letters = work.workfile_set.filter(role=FileRole.POWER_OF_ATTORNEY)
     assert [f.stored_file.original_name for f in letters] == ["林画家授权委托书.pdf"]
+    services.submit(work=work, user=agent)  # registry staff see an application once it is handed in
     client.force_login(registrar)
     page = client.get(f"/registry/works/{work.pk}/").content.decode()
     assert 'data-testid="power-of-attorney"' in page and "林画家授权委托书.pdf" in page

@@ -1,0 +1,323 @@
+"""Every API operation, for every role, the anonymous visitor and bearer tokens of each scope: who gets through.
+
+``OPERATIONS`` has one row per operation of /api/, and the API's own OpenAPI schema is the list they are checked
+against, so an operation added without a row (or made public without saying so) fails here until the table says
+who may use it. "Through" means the request got past authentication, the token's scope and the access rules:
+anything but 401, 403 or 404 (an operation answers 404 for an object the user may not see, so outsiders learn
+nothing about it). The requests are chosen to pass access and then stop at a business check where they can (a
+file that is no image, an empty reason, an action the work's state does not allow), so the table runs quickly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from artrights.accounts.services import issue_token
+from artrights.core.models import Notification
+from artrights.matching import services as matching
+from artrights.registry import services as registry
+from artrights.registry.tests.factories import OWNER, artwork_png, samples, work_fields
+from artrights.testing import bearer
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+ROLES = {"artist", "agency", "registrar", "mediator", "mediation_admin", "supervisor", "inspector", "partner", "admin"}
+EVERYONE = frozenset(ROLES | {"owner"})  # every signed-in user; "owner" is the verified artist who owns the objects
+APPLICANTS = frozenset({"owner", "artist", "agency", "admin"})
+CHECKERS = frozenset(EVERYONE - {"partner"})
+REFUSED = (401, 403, 404)
+
+
+@dataclass
+class World:
+    """The objects the operations act on, all the owner's: a filed work (with its certificate), a draft, a match
+    report, a token and a notification."""
+
+    filed: Any
+    draft: Any
+    report: Any
+    token: Any
+    notification: Any
+
+
+Body = Callable[[World], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Case:
+    through: frozenset[str] | None  # None: a public operation, nobody is refused (not even the anonymous visitor)
+    path: Callable[[World], str]
+    json: Body | None = None
+    files: Body | None = None  # multipart form (files and fields)
+
+
+@dataclass(frozen=True)
+class Row:
+    cases: list[Case] = field(default_factory=list)
+
+
+def _fixed(path: str) -> Callable[[World], str]:
+    return lambda w: path
+
+
+def case(through: frozenset[str] | set[str] | None, path: str | Callable[[World], str], **body: Body) -> Case:
+    return Case(frozenset(through) if through is not None else None, path if callable(path) else _fixed(path), **body)
+
+
+def public(path: str | Callable[[World], str], **body: Body) -> Row:
+    return Row([case(None, path, **body)])
+
+
+def _not_an_image(w: World) -> SimpleUploadedFile:
+    return SimpleUploadedFile("picture.png", b"not a picture at all", content_type="image/png")
+
+
+_APPLICATION = json.dumps({**work_fields(), "completed_on": "2026-03-01"})
+_COUNTERPARTY = {"name": "示例银行", "id_type": "uscc", "id_number": "91350100M000100Y43", "kind": "organisation"}
+
+OPERATIONS: dict[tuple[str, str], Row] = {
+    # accounts
+    ("GET", "/api/accounts/me"): Row([case(EVERYONE, "/api/accounts/me")]),
+    ("GET", "/api/accounts/tokens"): Row([case(EVERYONE, "/api/accounts/tokens")]),
+    ("POST", "/api/accounts/tokens"): Row(
+        [case(EVERYONE, "/api/accounts/tokens", json=lambda w: {"name": "x", "scopes": []})]
+    ),
+    ("POST", "/api/accounts/tokens/{token_id}/revoke"): Row(
+        [case({"owner", "admin"}, lambda w: f"/api/accounts/tokens/{w.token.pk}/revoke")]
+    ),
+    ("GET", "/api/accounts/notifications"): Row([case(EVERYONE, "/api/accounts/notifications")]),
+    ("POST", "/api/accounts/notifications/read-all"): Row([case(EVERYONE, "/api/accounts/notifications/read-all")]),
+    ("POST", "/api/accounts/notifications/{notification_id}/read"): Row(
+        [case({"owner"}, lambda w: f"/api/accounts/notifications/{w.notification.pk}/read")]
+    ),
+    # core
+    ("GET", "/api/core/identifiers/check"): public("/api/core/identifiers/check?kind=uscc&value=91350100M000100Y43"),
+    ("GET", "/api/core/workdays/add"): public("/api/core/workdays/add?start=2026-09-30&days=1"),
+    ("GET", "/api/core/health"): public("/api/core/health"),
+    # ledger: the public log
+    ("GET", "/api/log/checkpoint"): public("/api/log/checkpoint"),
+    ("GET", "/api/log/key"): public("/api/log/key"),
+    ("GET", "/api/log/entries/{index}"): public("/api/log/entries/0"),
+    ("GET", "/api/log/entries/{index}/proof"): public("/api/log/entries/0/proof"),
+    ("GET", "/api/log/proofs/inclusion"): public("/api/log/proofs/inclusion?index=0"),
+    ("GET", "/api/log/proofs/consistency"): public("/api/log/proofs/consistency?old_size=1"),
+    ("POST", "/api/log/cosignatures"): public("/api/log/cosignatures", json=lambda w: {"note": "not a note"}),
+    # registry
+    ("GET", "/api/registry/works"): Row([case(EVERYONE, "/api/registry/works")]),
+    ("GET", "/api/registry/works/{work_id}"): Row(
+        [
+            case({"owner", "registrar", "supervisor", "admin"}, lambda w: f"/api/registry/works/{w.filed.pk}"),
+            # A draft is the applicant's until submitted: registry staff do not see it.
+            case({"owner", "admin"}, lambda w: f"/api/registry/works/{w.draft.pk}"),
+        ]
+    ),
+    ("POST", "/api/registry/works"): Row(
+        [case(APPLICANTS, "/api/registry/works", files=lambda w: {"data": _APPLICATION, "samples": _not_an_image(w)})]
+    ),
+    ("POST", "/api/registry/digital-filings"): Row(
+        [
+            case(
+                APPLICANTS,
+                "/api/registry/digital-filings",
+                files=lambda w: {"data": _APPLICATION, "image": _not_an_image(w)},
+            )
+        ]
+    ),
+    ("POST", "/api/registry/works/{work_id}/actions/{action}"): Row(
+        [
+            # Submitting again (409 for those allowed): the applicant's move; staff see the work but may not.
+            case({"owner", "admin"}, lambda w: f"/api/registry/works/{w.filed.pk}/actions/submit", json=lambda w: {}),
+            # Accepting a draft: no registrar even sees it.
+            case({"admin"}, lambda w: f"/api/registry/works/{w.draft.pk}/actions/accept", json=lambda w: {}),
+        ]
+    ),
+    ("GET", "/api/registry/works/{work_id}/certificate.json"): Row(
+        [
+            case(
+                {"owner", "registrar", "supervisor", "admin"},
+                lambda w: f"/api/registry/works/{w.filed.pk}/certificate.json",
+            )
+        ]
+    ),
+    ("GET", "/api/registry/public/{number}"): public(lambda w: f"/api/registry/public/{w.filed.number}"),
+    ("POST", "/api/registry/works/{work_id}/contracts"): Row(
+        [
+            case(
+                {"owner", "registrar", "admin"},
+                lambda w: f"/api/registry/works/{w.filed.pk}/contracts",
+                # Ends before it starts: refused after the access check.
+                json=lambda w: {
+                    "contract_type": "non_exclusive_licence",
+                    "rights": ["reproduction"],
+                    "territory": "中国大陆",
+                    "valid_from": "2027-01-01",
+                    "valid_until": "2026-01-01",
+                    "assignee": _COUNTERPARTY,
+                },
+            )
+        ]
+    ),
+    ("POST", "/api/registry/works/{work_id}/pledges"): Row(
+        [
+            case(
+                {"registrar", "admin"},
+                lambda w: f"/api/registry/works/{w.filed.pk}/pledges",
+                json=lambda w: {
+                    "pledgee": _COUNTERPARTY,
+                    "rights": ["reproduction"],
+                    "secured_amount": 0,
+                    "debt_term_end": "2030-01-01",
+                },
+            )
+        ]
+    ),
+    ("POST", "/api/registry/works/{work_id}/reissue"): Row(
+        [
+            case(
+                {"owner", "registrar", "admin"},
+                lambda w: f"/api/registry/works/{w.filed.pk}/reissue",
+                json=lambda w: {},
+            )
+        ]
+    ),
+    ("POST", "/api/registry/works/{work_id}/change"): Row(
+        [
+            case(
+                {"registrar", "admin"},
+                lambda w: f"/api/registry/works/{w.filed.pk}/change",
+                json=lambda w: {"fields": {}, "reason": ""},
+            )
+        ]
+    ),
+    # matching
+    ("POST", "/api/matching/check"): Row(
+        [case(CHECKERS, "/api/matching/check", files=lambda w: {"image": _not_an_image(w)})]
+    ),
+    ("GET", "/api/matching/reports/{report_id}"): Row(
+        [case({"owner", "registrar", "supervisor", "admin"}, lambda w: f"/api/matching/reports/{w.report.pk}")]
+    ),
+    ("POST", "/api/matching/reports/{report_id}/evidence"): Row(
+        # A log entry in the requester's matter: theirs to fix, not the officials' who read every report.
+        [case({"owner", "admin"}, lambda w: f"/api/matching/reports/{w.report.pk}/evidence")]
+    ),
+}
+
+
+def _schema_operations(client: Any) -> dict[tuple[str, str], bool]:
+    """Every operation the API serves, and whether it asks for authentication."""
+    schema = client.get("/api/openapi.json").json()
+    return {
+        (method.upper(), path): bool(operation.get("security"))
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+
+
+@pytest.fixture
+def world(artist) -> World:
+    filed = registry.file_digital_work(user=artist, fields=work_fields(), owners=[OWNER], files=samples(seed=61))
+    draft = registry.create_application(
+        user=artist, fields=work_fields(title="未提交的草稿"), owners=[OWNER], files=samples(seed=62)
+    )
+    report = matching.check_image(user=artist, data=artwork_png(63), name="suspect.png")
+    token, _raw = issue_token(user=artist, name="revoked by the table", scopes=["read"])
+    notification = Notification.objects.filter(recipient=artist).latest("pk")
+    return World(filed=filed, draft=draft, report=report, token=token, notification=notification)
+
+
+@pytest.fixture
+def actors(people, artist) -> dict[str, Any]:
+    return {**people, "owner": artist}
+
+
+def _send(client: Any, method: str, test_case: Case, w: World, **extra: Any) -> Any:
+    path = test_case.path(w)
+    if method == "GET":
+        return client.get(path, **extra)
+    if test_case.files is not None:
+        return client.post(path, test_case.files(w), **extra)
+    body = test_case.json(w) if test_case.json is not None else {}
+    return client.post(path, json.dumps(body), content_type="application/json", **extra)
+
+
+def _outcome(response: Any) -> str:
+    if response.status_code in REFUSED:
+        return "refused"
+    if response.status_code == 422 and isinstance(response.json().get("detail"), list):
+        return "unparsed"  # django-ninja refused the request's shape: the table's request is wrong, not access
+    return "through"
+
+
+def test_every_api_operation_has_a_row_and_public_ones_are_marked(client):
+    served = _schema_operations(client)
+    problems = [f"{m} {p} has no row in OPERATIONS" for m, p in sorted(set(served) - set(OPERATIONS))]
+    problems += [f"{m} {p} is not an operation of the API" for m, p in sorted(set(OPERATIONS) - set(served))]
+    for key, authenticated in sorted(served.items()):
+        row = OPERATIONS.get(key)
+        if row is None:
+            continue
+        marked_public = all(c.through is None for c in row.cases)
+        if marked_public == authenticated:
+            problems.append(f"{key[0]} {key[1]} is {'not ' if authenticated else ''}public, the table says otherwise")
+    assert problems == []
+
+
+def test_every_api_operation_lets_through_exactly_the_people_in_its_row(client, actors, world):
+    # The objects are in the states the rows assume.
+    assert world.filed.status == "filed" and world.filed.certificates.exists()
+    assert world.draft.status == "draft" and world.draft.submitted_at is None
+    problems = []
+    for (method, template), row in OPERATIONS.items():
+        for number, test_case in enumerate(row.cases):
+            for name, user in actors.items():
+                if name == "anonymous":
+                    client.logout()
+                else:
+                    client.force_login(user)
+                response = _send(client, method, test_case, world)
+                got = _outcome(response)
+                expected = "through" if test_case.through is None or name in test_case.through else "refused"
+                if test_case.through is None and got == "refused" and response.status_code == 404:
+                    got = "through"  # a public operation may find nothing; it refuses nobody
+                if got != expected:
+                    problems.append(f"{method} {template} [{number}] {name}: {got} ({response.status_code})")
+    client.logout()
+    assert problems == []
+
+
+def test_every_api_operation_checks_the_tokens_scope(client, artist, world):
+    """The owner's tokens: `read` reads what the owner reads and changes nothing; `write` does what the owner
+    does; a token with neither (a partner's credit scope) reaches no operation that is not public."""
+    tokens = {scope: issue_token(user=artist, name=scope, scopes=[scope])[1] for scope in ("read", "write")}
+    tokens["credit:query"] = issue_token(user=artist, name="credit", scopes=["credit:query"])[1]
+    problems = []
+    for (method, template), row in OPERATIONS.items():
+        for number, test_case in enumerate(row.cases):
+            owner_through = test_case.through is None or "owner" in test_case.through
+            for scope, raw in tokens.items():
+                response = _send(client, method, test_case, world, **bearer(raw))
+                got = _outcome(response)
+                if test_case.through is None:
+                    expected_status_ok = response.status_code not in (401, 403)
+                    if not expected_status_ok:
+                        problems.append(f"{method} {template} public, {scope} token: {response.status_code}")
+                    continue
+                allowed = scope == "write" or (scope == "read" and method == "GET")
+                expected = "through" if owner_through and allowed else "refused"
+                if got != expected:
+                    problems.append(f"{method} {template} [{number}] {scope} token: {got} ({response.status_code})")
+                elif not allowed and response.status_code != 403:
+                    problems.append(f"{method} {template} [{number}] {scope} token: {response.status_code}, not 403")
+    assert problems == []
+
+
+def test_the_table_test_notices_an_operation_without_a_row(client, monkeypatch):
+    monkeypatch.delitem(OPERATIONS, ("POST", "/api/matching/check"))
+    with pytest.raises(AssertionError, match="POST /api/matching/check has no row"):
+        test_every_api_operation_has_a_row_and_public_ones_are_marked(client)
