@@ -221,7 +221,9 @@ def _schema_operations(client: Any) -> dict[tuple[str, str], bool]:
 
 @pytest.fixture
 def world(artist) -> World:
-    filed = registry.file_digital_work(user=artist, fields=work_fields(), owners=[OWNER], files=samples(seed=61))
+    filed = registry.file_digital_work(
+        user=artist, fields=work_fields(), owners=[OWNER], files=samples(seed=61), issue_now=True
+    )
     draft = registry.create_application(
         user=artist, fields=work_fields(title="未提交的草稿"), owners=[OWNER], files=samples(seed=62)
     )
