@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from artrights.matching import services
-from artrights.matching.models import WatchedPage
 from artrights.matching.tests import factories
 from artrights.testing import SEES, access_mismatches
 
@@ -36,8 +34,7 @@ def test_who_may_read_and_fix_a_match_report_matches_the_table(actors):
 
 
 def test_who_may_see_a_watched_page_matches_the_table(actors):
-    page = services.watch_page(user=actors["requester"], url="https://example.com/shop")
-    assert isinstance(page, WatchedPage)
+    page = factories.watched_page(actors["requester"], "https://example.com/shop")
     assert access_mismatches(PAGE_TABLE, actors=actors, target=page, model_verbs={"watch"}) == []
 
 
