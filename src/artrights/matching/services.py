@@ -559,7 +559,7 @@ def check_page(page: WatchedPage, *, seconds: float = PAGE_CHECK_SECONDS) -> Pag
     ends = time.monotonic() + seconds
 
     def time_left() -> float:
-        return min(settings.ARTRIGHTS_FETCH_SECONDS, ends - time.monotonic())
+        return min(float(settings.ARTRIGHTS_FETCH_SECONDS), ends - time.monotonic())
 
     try:
         fetched = fetch(page.url, max_bytes=PAGE_MAX_BYTES, timeout=time_left())
