@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -100,6 +101,14 @@ class FetchError(Exception):
 
     def __str__(self) -> str:
         return reason_message(self.reason, self.details)
+
+    def bilingual(self) -> str:
+        """Chinese, then English, for terminals and logs (as ``BilingualError.bilingual``)."""
+        words = []
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                words.append(str(self))
+        return " / ".join(words)
 
 
 @dataclass(frozen=True)

@@ -240,3 +240,28 @@ def test_a_page_whose_images_trickle_is_checked_within_its_time(outsider, trickl
         server.shutdown()
     assert time.monotonic() - started < 5
     assert check.ok and check.images_found == 5 and check.images_unreadable == 5
+
+
+def test_only_the_operators_explicit_flag_lets_the_check_command_read_a_url_on_this_machine(
+    register, tmp_path, capsys, connections
+):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    work = register(74)
+    (tmp_path / "shop.jpg").write_bytes(copy_of(74))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/shop.jpg"
+    try:
+        with pytest.raises(CommandError):
+            call_command("check", url)
+        refused = capsys.readouterr().err
+        assert "无法连接网站 127.0.0.1" in refused and "Could not connect to 127.0.0.1" in refused
+        assert connections == []
+        call_command("check", url, "--allow-loopback")
+    finally:
+        server.shutdown()
+    assert work.number in capsys.readouterr().out
