@@ -8,8 +8,9 @@ the addresses a connection may use, with a time limit, refusing the name outrigh
 not permitted (a name that mixes public and internal answers is a DNS-rebinding attempt or a mistake).
 
 Callers connect to the address :func:`resolve` returned, never to the name again, so a second DNS answer cannot
-switch the connection to another address (``core.fetch`` does this for every connection and redirect; a browser
-capture routes each of its requests through ``core.fetch`` for the same reason).
+switch the connection to another address. ``core.fetch`` does this for every connection and redirect; a browser
+capture (the evidence app) should answer each request the page makes with ``core.fetch`` (Playwright's
+``page.route`` and ``route.fulfill``) rather than let the browser resolve and connect on its own.
 """
 
 from __future__ import annotations

@@ -295,6 +295,8 @@ def fetch(url: str, *, max_bytes: int, timeout: float | None = None, policy: Add
 
 def _follow(target: _Target, max_bytes: int, policy: AddressPolicy, deadline: _Deadline) -> Fetched:
     for _hop in range(MAX_REDIRECTS + 1):
+        if deadline.over():  # the hops before this one used the time up
+            raise FetchError("timeout", host=target.host)
         addresses = _resolve(target, policy, max(deadline.remaining(), 0.001))
         status, location, content_type, body = _get(target, addresses, max_bytes, deadline)
         if status in _REDIRECT_CODES and location:
