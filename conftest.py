@@ -108,3 +108,25 @@ def _default_language():  # type: ignore[no-untyped-def]
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def connections(monkeypatch):  # type: ignore[no-untyped-def]
+    """Every address a socket connected to (or tried to) during the test. A connection off the loopback network
+    is refused and recorded, so a test of the URL fetcher never sends a packet to 169.254.169.254 or 10.x, even
+    when the fetcher is broken."""
+    import ipaddress
+    import socket
+
+    made: list[str] = []
+    real = socket.socket.connect
+
+    def guarded(sock, address):  # type: ignore[no-untyped-def]
+        host = str(address[0])
+        made.append(host)
+        if not ipaddress.ip_address(host.split("%")[0]).is_loopback:
+            raise ConnectionRefusedError(f"test guard: no connection to {host}")
+        return real(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    return made

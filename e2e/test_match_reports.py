@@ -9,9 +9,11 @@ import pytest
 from PIL import Image, ImageOps
 
 from artrights.matching import services as matching
+from artrights.matching.models import UrlCheck
+from artrights.matching.tests import factories
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import OWNER, artwork_png, upload, work_fields
-from artrights.testing import LIN, WU
+from artrights.testing import LIN, WU, allow_fetching
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -124,7 +126,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_the_watch_page_shows_a_failed_check_with_its_reason(live_server, page, screenshot, make_user, tmp_path, login):
+def test_the_watch_page_shows_a_failed_check_with_its_reason(
+    live_server, page, screenshot, make_user, tmp_path, login, settings
+):
     owner = make_user("e2e-watcher", "artist", identity=LIN)
     work = _registered(owner, 302, "大芬村的早晨")
     copy = Image.open(io.BytesIO(artwork_png(302, (640, 480)))).convert("RGB").crop((0, 0, 500, 400))
@@ -132,6 +136,7 @@ def test_the_watch_page_shows_a_failed_check_with_its_reason(live_server, page, 
     (tmp_path / "shop.html").write_text('<html><img src="poster.jpg"><img src="banner-gone.png"></html>')
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    allow_fetching(settings, server.server_port)
     try:
         shop = matching.watch_page(user=owner, url=f"http://127.0.0.1:{server.server_port}/shop.html")
         assert matching.check_page(shop).new_hits == 1
@@ -139,13 +144,13 @@ def test_the_watch_page_shows_a_failed_check_with_its_reason(live_server, page, 
         matching.check_page(gone)
     finally:
         server.shutdown()
-    down = matching.watch_page(user=owner, url="http://127.0.0.1:9/market/item-8848.html")
+    down = factories.watched_page(owner, "http://127.0.0.1:9/market/item-8848.html")  # a shop since closed
     matching.check_page(down)
 
     login(owner.username)
     page.goto(f"{live_server.url}/matching/watch/")
     outcomes = page.get_by_test_id("check-outcome").all_inner_texts()
-    assert any("失败" in o and "拒绝连接" in o for o in outcomes)
+    assert any("失败" in o and "无法连接网站 127.0.0.1" in o for o in outcomes)
     assert any("失败" in o and "404" in o for o in outcomes)
     assert "成功" in outcomes
     assert work.number in page.content()
@@ -155,10 +160,86 @@ def test_the_watch_page_shows_a_failed_check_with_its_reason(live_server, page, 
     page.get_by_test_id("lang-switch").click()
     page.wait_for_load_state()
     outcomes = page.get_by_test_id("check-outcome").all_inner_texts()
-    assert any("Failed" in o and "refused the connection" in o for o in outcomes)
+    assert any("Failed" in o and "Could not connect to 127.0.0.1" in o for o in outcomes)
     screenshot("watch-failed-check-en")
 
     page.set_viewport_size(PHONE)
     page.reload()
     screenshot("watch-failed-check-phone")
+    _no_sideways_scrolling(page)
+
+
+def test_a_suspect_image_given_by_its_url_is_checked_by_the_worker_and_its_page_opens_the_report(
+    live_server, page, screenshot, make_user, tmp_path, login, settings
+):
+    owner = make_user("e2e-url-checker", "artist", identity=LIN)
+    work = _registered(owner, 304, "莲花山的风筝")
+    crop = Image.open(io.BytesIO(artwork_png(304, (640, 480)))).convert("RGB").crop((100, 60, 560, 420))
+    crop.save(tmp_path / "poster.jpg", "JPEG", quality=85)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    allow_fetching(settings, server.server_port)
+    poster = f"http://127.0.0.1:{server.server_port}/poster.jpg"
+    login(owner.username)
+    try:
+        # Waiting for the worker: the page says so, and opens the report by itself once the worker is done.
+        waiting = UrlCheck.objects.create(requester=owner, url=poster)
+        page.goto(f"{live_server.url}/matching/url-checks/{waiting.pk}/")
+        assert "已排队" in page.get_by_test_id("url-check-status").inner_text()
+        screenshot("url-check-waiting-zh")
+        matching.run_url_check(waiting.pk)
+        page.wait_for_url(f"**/matching/reports/{UrlCheck.objects.get(pk=waiting.pk).report_id}/", timeout=10_000)
+        assert work.number in page.get_by_test_id("match").first.inner_text()
+
+        # From the check page (the worker runs at once in tests): the browser lands on the report.
+        page.goto(f"{live_server.url}/matching/")
+        page.fill("input[name=url]", poster)
+        page.get_by_test_id("check-submit").click()
+        page.wait_for_url("**/matching/reports/**")
+        assert work.number in page.get_by_test_id("match").first.inner_text()
+    finally:
+        server.shutdown()
+
+    # An address inside the platform's network fails with the same words as a dead site, in the reader's language.
+    page.goto(f"{live_server.url}/matching/")
+    page.fill("input[name=url]", "http://169.254.169.254/latest/meta-data/")
+    page.get_by_test_id("check-submit").click()
+    page.wait_for_url("**/matching/url-checks/**")
+    assert "无法连接网站 169.254.169.254" in page.get_by_test_id("url-check-failure").inner_text()
+    screenshot("url-check-failed-zh")
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert "Could not connect to 169.254.169.254" in page.get_by_test_id("url-check-failure").inner_text()
+    screenshot("url-check-failed-en")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    screenshot("url-check-failed-phone")
+    _no_sideways_scrolling(page)
+
+
+def test_a_person_with_too_many_url_checks_under_way_is_told_to_wait(
+    live_server, page, screenshot, make_user, login, settings
+):
+    settings.ARTRIGHTS_URL_CHECKS_PER_USER = 1
+    owner = make_user("e2e-busy-checker", "artist", identity=LIN)
+    UrlCheck.objects.create(requester=owner, url="https://shop.example.com/item/8848/main-picture.jpg")
+    login(owner.username)
+    page.goto(f"{live_server.url}/matching/")
+    page.fill("input[name=url]", "https://shop.example.com/item/8849/main-picture.jpg")
+    page.get_by_test_id("check-submit").click()
+    page.wait_for_load_state()
+    assert "您已有 1 个网址检查正在进行" in page.get_by_test_id("check-form").inner_text()
+    assert "排队中" in page.get_by_test_id("url-checks").inner_text()
+    screenshot("url-check-limit-zh")
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert "Queued" in page.get_by_test_id("url-checks").inner_text()
+    page.fill("input[name=url]", "https://shop.example.com/item/8849/main-picture.jpg")
+    page.get_by_test_id("check-submit").click()
+    page.wait_for_load_state()
+    assert "You already have 1 URL check under way" in page.get_by_test_id("check-form").inner_text()
+    screenshot("url-check-limit-en")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    screenshot("url-check-limit-phone")
     _no_sideways_scrolling(page)

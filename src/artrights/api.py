@@ -52,7 +52,9 @@ api = NinjaAPI(
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     messages = exc.messages
-    return api.create_response(request, {"detail": "；".join(messages), "errors": messages}, status=422)
+    # A refusal because the person has too much under way is a 429, which clients know to retry later.
+    status = 429 if getattr(exc, "code", None) == "too_many" else 422
+    return api.create_response(request, {"detail": "；".join(messages), "errors": messages}, status=status)
 
 
 @api.exception_handler(PermissionDenied)

@@ -201,13 +201,15 @@ FILE_UPLOAD_HANDLERS = [
 # Background work: Huey on SQLite by default, Redis when REDIS_URL is set.
 REDIS_URL = env("REDIS_URL", default="")
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)
+# flush_locks: a task lock (core.background.lock) left by a worker that was killed is cleared when one starts.
+_huey_consumer = {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread", "flush_locks": True}
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": env("HUEY_NAME", default="artrights"),
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
+        "consumer": _huey_consumer,
     }
 else:
     HUEY = {
@@ -215,7 +217,7 @@ else:
         "name": env("HUEY_NAME", default="artrights"),
         "filename": env("HUEY_SQLITE_PATH", default=str(DATA_DIR / "huey.sqlite3")),
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
+        "consumer": _huey_consumer,
     }
 
 # Sessions expire after two weeks of inactivity by default, and at browser close if configured.
@@ -280,8 +282,15 @@ ARTRIGHTS_EXTERNAL_TSA_ROOTS = env.list("ARTRIGHTS_EXTERNAL_TSA_ROOTS", default=
 ARTRIGHTS_MATCH_THRESHOLD = env.float("ARTRIGHTS_MATCH_THRESHOLD", default=0.5)
 # Optional learned copy-detection descriptor supplied by the operator (an .onnx file; none ships with the platform).
 ARTRIGHTS_ONNX_DESCRIPTOR = env("ARTRIGHTS_ONNX_DESCRIPTOR", default="")
-# URL fetches (suspect images, watched pages) may reach private and loopback addresses only outside production.
-ARTRIGHTS_FETCH_PRIVATE = env.bool("ARTRIGHTS_FETCH_PRIVATE", default=not PRODUCTION)
+# URL fetches (suspect images, watched pages) reach public addresses only, in every mode (core/fetch.py). The
+# loopback ports a fetch may also reach are not read from the environment on purpose, so no variable or .env can
+# open the server's own network to a URL a user typed: only tests add the port of the server they start
+# (artrights.testing.allow_fetching), and the operator's command line passes its own policy (--allow-loopback).
+ARTRIGHTS_FETCH_LOOPBACK_PORTS: frozenset[int] = frozenset()
+# One URL fetch (resolution, connection, redirects and every read) ends within this many seconds.
+ARTRIGHTS_FETCH_SECONDS = env.float("ARTRIGHTS_FETCH_SECONDS", default=20.0)
+# URL checks a person may have waiting or running at once (the worker fetches them one at a time per person).
+ARTRIGHTS_URL_CHECKS_PER_USER = env.int("ARTRIGHTS_URL_CHECKS_PER_USER", default=3)
 # The platform's public address (certificate QR codes, links): empty means derived from the served address and
 # the request (core/public_url.py); set it behind a reverse proxy or wherever the public name differs.
 ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="")

@@ -89,3 +89,9 @@ def access_mismatches(
             if got != (name in allowed):
                 problems.append(f"{name} {'may' if got else 'may not'} {verb}, the table says the opposite")
     return problems
+
+
+def allow_fetching(settings: Any, *ports: int) -> None:
+    """Let URL fetches reach the loopback server a test started on each of ``ports`` (and nothing else on the
+    machine): ``settings`` is pytest-django's fixture, which restores the platform's policy after the test."""
+    settings.ARTRIGHTS_FETCH_LOOPBACK_PORTS = frozenset(settings.ARTRIGHTS_FETCH_LOOPBACK_PORTS) | set(ports)

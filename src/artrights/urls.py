@@ -26,6 +26,7 @@ urlpatterns = [
     path("log/", include("artrights.ledger.urls")),
 ]
 
+handler400 = "artrights.portal.views.bad_request"
 handler403 = "artrights.portal.views.forbidden"
 handler404 = "artrights.portal.views.not_found"
 handler500 = "artrights.portal.views.server_error"

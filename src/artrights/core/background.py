@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import ParamSpec, Protocol, TypeVar
 
 from huey.contrib import djhuey
@@ -48,3 +49,11 @@ def db_periodic_task(
         validate_datetime, retries=retries, retry_delay=retry_delay
     )
     return decorator
+
+
+def lock(name: str) -> AbstractContextManager[None]:
+    """huey's task lock, used as ``with``: while one task holds ``name``, another entering it raises
+    ``TaskLockedException`` and is not run (huey logs it). Create it when the tasks module is imported, so the
+    consumer knows the name and clears a lock left by a worker that was killed (``flush_locks`` in settings)."""
+    held: AbstractContextManager[None] = djhuey.HUEY.lock_task(name)
+    return held

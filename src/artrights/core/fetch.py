@@ -1,50 +1,67 @@
-"""Fetching a URL a user gave us (a suspect image, a page to watch), with limits.
+"""Fetching a URL a user gave us (a suspect image, a page to watch), with limits that hold in every mode.
 
-Size and time are capped, only http(s) is allowed, redirects are followed a few times, and in production
-addresses on private, loopback and link-local networks are refused so a user cannot make the server probe
-its own network (SSRF). Development and tests allow them (`ARTRIGHTS_FETCH_PRIVATE`), since tests serve
-pages on loopback.
+**Addresses.** Only http(s); the host is resolved (``core.addresses``) and every address checked before any
+connection, and the connection goes to the checked address itself, so a DNS answer that changes between the
+check and the connection (rebinding) cannot reach another machine. Each redirect is a new URL checked the same
+way. Private, loopback, link-local, CGNAT, multicast and reserved addresses and their IPv6 forms are refused in
+every mode; only a test (``settings.ARTRIGHTS_FETCH_LOOPBACK_PORTS``, which only tests set) or the operator's
+command line (``policy=``) may let a fetch reach a loopback server.
 
-A failure is a :class:`FetchError` with a stable ``reason`` (see :data:`REASONS`) rather than the text of the
-underlying exception: people read "the site's name could not be found", not ``[Errno -2] Name or service not
-known``. The reason and its details are kept apart from the wording so a failure recorded by the worker (in
-Chinese) is shown later in the reader's language (:func:`reason_message`).
+**Time.** One deadline covers the whole fetch: name resolution, connecting, TLS, every redirect and every read.
+A watchdog shuts the connection down when it passes, so a server that trickles a byte a second is cut off at
+the deadline instead of holding a thread for as long as it likes.
+
+**What a failure says.** A failure is a :class:`FetchError` with a stable ``reason`` (see :data:`REASONS`),
+worded when shown so a failure recorded by the worker is read later in the reader's language
+(:func:`reason_message`). The wording is chosen so that the platform cannot be used to map a network:
+
+- ``dns``: the name does not resolve, does not resolve in time, *or resolves to an address that is not
+  public*. A typo gets the helpful "check the spelling", and a name that exists only in the server's internal
+  DNS reads exactly like one that does not exist.
+- ``unreachable``: an IP address that is not public, a refused connection, a connection that timed out or broke
+  before a reply. One message, so nobody can tell an open port from a closed one, or an internal address from a
+  dead one. (No internal address is ever connected to, so timing tells nothing about the internal network.)
+- Helpful and specific once a public server has answered: ``tls`` (its certificate), ``http_status``,
+  ``too_large``, ``redirects``, ``timeout`` (it answered but did not finish within the deadline), ``not_image``.
 """
 
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import socket
 import ssl
-import urllib.error
+import threading
+import time
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
-from http.client import HTTPMessage
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from .addresses import AddressPolicy, AddressRefused, IPAddress, NameNotResolved, resolve
+
 USER_AGENT = "ArtRights-Monitor/1.0 (+copyright protection platform)"
+MAX_REDIRECTS = 5
+_REDIRECT_CODES = (301, 302, 303, 307, 308)
 
 # Why a fetch failed, in words a person acts on; details (host, status, limit) are filled in when shown.
 REASONS: dict[str, Promise] = {
     "bad_url": _("网址无效，或不是 http/https 网址。"),
-    "private": _("出于安全原因，不抓取内网地址（%(host)s）。"),
-    "dns": _("找不到该网站：域名 %(host)s 无法解析。请检查网址是否拼写正确。"),
-    "refused": _("网站 %(host)s 拒绝连接（服务器可能已关闭）。"),
-    "timeout": _("网站 %(host)s 在规定时间内没有响应（超时）。"),
+    "dns": _("找不到该网站：域名 %(host)s 无法解析为可访问的公网地址。请检查网址是否拼写正确。"),
+    "unreachable": _("无法连接网站 %(host)s：该地址不可访问，或网站没有响应。请检查网址，或稍后再试。"),
+    "timeout": _("网站 %(host)s 没有在规定时间内传完内容（超时）。"),
     "tls": _("网站 %(host)s 的安全证书无效，无法建立安全连接。"),
-    "connection": _("与网站 %(host)s 的连接中断。"),
     "redirects": _("网址重定向次数过多。"),
     "http_status": _("网站返回错误 %(status)s（%(status_text)s）。"),
     "too_large": _("网址内容过大（超过 %(limit)s MB）。"),
     "not_image": _("网址打开的是网页而不是图片。请填写图片本身的网址，或使用“监测网页”检查整个网页。"),
 }
+# Reasons recorded by earlier releases, shown with today's neutral wording.
+_FORMER_REASONS = {"private": "unreachable", "refused": "unreachable", "connection": "unreachable"}
 
 _STATUS_TEXT: dict[int, Promise] = {
     401: pgettext_lazy("HTTP status", "需要登录"),
@@ -56,7 +73,7 @@ _STATUS_TEXT: dict[int, Promise] = {
 
 
 def reason_message(reason: str, details: dict[str, Any] | None = None) -> str:
-    """The reason a fetch failed, in the active language; an unknown reason code reads as a lost connection."""
+    """The reason a fetch failed, in the active language; an unknown reason code reads as unreachable."""
     details = dict(details or {})
     status = details.get("status")
     if status is not None and "status_text" not in details:
@@ -65,7 +82,8 @@ def reason_message(reason: str, details: dict[str, Any] | None = None) -> str:
             or (pgettext("HTTP status", "服务器错误") if int(status) >= 500 else pgettext("HTTP status", "请求被拒绝"))
         )
     details.setdefault("host", "")
-    template = str(REASONS.get(reason, REASONS["connection"]))
+    reason = _FORMER_REASONS.get(reason, reason)
+    template = str(REASONS.get(reason, REASONS["unreachable"]))
     try:
         return template % details
     except (KeyError, ValueError, TypeError):  # details recorded by an older release
@@ -84,6 +102,14 @@ class FetchError(Exception):
     def __str__(self) -> str:
         return reason_message(self.reason, self.details)
 
+    def bilingual(self) -> str:
+        """Chinese, then English, for terminals and logs (as ``BilingualError.bilingual``)."""
+        words = []
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                words.append(str(self))
+        return " / ".join(words)
+
 
 @dataclass(frozen=True)
 class Fetched:
@@ -92,67 +118,231 @@ class Fetched:
     body: bytes
 
 
-def _check_host(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+def platform_policy() -> AddressPolicy:
+    """The address policy of the running platform: public addresses only, unless a test granted its server."""
+    return AddressPolicy(loopback_ports=frozenset(settings.ARTRIGHTS_FETCH_LOOPBACK_PORTS))
+
+
+class _Deadline:
+    """The time left for one fetch, and a watchdog that shuts its connections down when it runs out."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def over(self) -> bool:
+        return self.expired or self.remaining() <= 0
+
+    def watch(self, sock: socket.socket) -> None:
+        # A duplicate of the descriptor: shutting it down ends the connection even after TLS took the original.
+        with self._lock:
+            self._sockets.append(sock.dup())
+            if self.expired:
+                self._shut_all()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            self._shut_all()
+
+    def _shut_all(self) -> None:
+        for sock in self._sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+def _open(addresses: list[IPAddress], port: int, deadline: _Deadline) -> socket.socket:
+    """A TCP connection to the first of ``addresses`` that answers within the deadline."""
+    last: OSError = TimeoutError()
+    for address in addresses:
+        left = deadline.remaining()
+        if left <= 0:
+            break
+        family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout(left)
+        try:
+            sock.connect((str(address), port))
+        except OSError as exc:
+            sock.close()
+            last = exc
+            continue
+        deadline.watch(sock)
+        sock.settimeout(max(deadline.remaining(), 0.001))
+        return sock
+    raise last
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """An HTTP connection to an address already resolved and checked; the Host header keeps the name."""
+
+    def __init__(self, host: str, port: int, addresses: list[IPAddress], deadline: _Deadline) -> None:
+        super().__init__(host, port, timeout=deadline.remaining())
+        self._addresses = addresses
+        self._deadline = deadline
+        self.reached = False  # a TCP connection was made (so running out of time is the site's slowness)
+
+    def connect(self) -> None:
+        self.sock = _open(self._addresses, self.port, self._deadline)
+        self.reached = True
+
+
+_tls: ssl.SSLContext | None = None
+
+
+def _tls_context() -> ssl.SSLContext:
+    """The system's trusted certificates, loaded once (a context is safe to share between threads)."""
+    global _tls
+    if _tls is None:
+        _tls = ssl.create_default_context()
+    return _tls
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """As :class:`_PinnedHTTP`, with TLS: the certificate is checked against the host name, not the address."""
+
+    def __init__(self, host: str, port: int, addresses: list[IPAddress], deadline: _Deadline) -> None:
+        self._tls = _tls_context()
+        super().__init__(host, port, timeout=deadline.remaining(), context=self._tls)
+        self._addresses = addresses
+        self._deadline = deadline
+        self.reached = False
+
+    def connect(self) -> None:
+        raw = _open(self._addresses, self.port, self._deadline)
+        self.reached = True
+        try:
+            self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+        except BaseException:
+            raw.close()
+            raise
+
+
+@dataclass(frozen=True)
+class _Target:
+    url: str
+    scheme: str
+    host: str  # as people read it (for messages)
+    ascii_host: str  # as DNS and the Host header take it
+    port: int
+    path: str
+
+
+def _target(url: str) -> _Target:
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        port = parts.port
+        host = parts.hostname or ""
+        ascii_host = host if host.isascii() else host.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError) as exc:
+        raise FetchError("bad_url") from exc
+    if parts.scheme not in ("http", "https") or not host:
         raise FetchError("bad_url")
-    if settings.ARTRIGHTS_FETCH_PRIVATE:
-        return
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if any(c in path for c in "\r\n ") or any(ord(c) < 32 for c in path):
+        path = urllib.parse.quote(path, safe="/?&=%:@!$'()*+,;~")
+    default_port = 443 if parts.scheme == "https" else 80
+    return _Target(url, parts.scheme, host, ascii_host, port or default_port, path)
+
+
+def ensure_fetchable(
+    url: str, *, resolve: bool = True, policy: AddressPolicy | None = None, timeout: float = 5.0
+) -> None:
+    """Raise FetchError unless ``url`` is an http(s) URL and (with ``resolve``) its host resolves within
+    ``timeout`` seconds to permitted addresses only: what a watched page is checked against when it is added."""
+    target = _target(url)
+    if resolve:
+        _resolve(target, policy or platform_policy(), timeout)
+
+
+def _resolve(target: _Target, policy: AddressPolicy, timeout: float) -> list[IPAddress]:
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        raise FetchError("dns", host=parts.hostname) from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise FetchError("private", host=parts.hostname)
+        return resolve(target.ascii_host, target.port, policy, timeout=timeout)
+    except NameNotResolved:
+        raise FetchError("dns", host=target.host) from None
+    except AddressRefused:
+        raise FetchError("unreachable", host=target.host) from None
 
 
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = 5
-
-    def redirect_request(
-        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage, newurl: str
-    ) -> urllib.request.Request | None:
-        _check_host(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _reason_of(exc: BaseException) -> str:
-    """Which of :data:`REASONS` an exception raised while connecting or reading means."""
-    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
-        return _reason_of(exc.reason)
-    if isinstance(exc, socket.gaierror):
-        return "dns"
-    if isinstance(exc, ConnectionRefusedError):
-        return "refused"
-    if isinstance(exc, TimeoutError):
-        return "timeout"
-    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
-        return "tls"
-    if isinstance(exc, ValueError | http.client.InvalidURL):
-        return "bad_url"
-    return "connection"
-
-
-def fetch(url: str, *, max_bytes: int, timeout: float = 15.0) -> Fetched:
-    """GET `url` and return its body (at most `max_bytes`), or raise FetchError saying why not."""
-    _check_host(url)
-    host = urllib.parse.urlsplit(url).hostname or ""
-    opener = urllib.request.build_opener(_CheckedRedirects())
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+def fetch(url: str, *, max_bytes: int, timeout: float | None = None, policy: AddressPolicy | None = None) -> Fetched:
+    """GET ``url`` and return its body (at most ``max_bytes``), all within ``timeout`` seconds (default
+    ``ARTRIGHTS_FETCH_SECONDS``), or raise FetchError saying why not. ``policy`` defaults to the platform's
+    (public addresses only)."""
+    policy = policy or platform_policy()
+    deadline = _Deadline(settings.ARTRIGHTS_FETCH_SECONDS if timeout is None else timeout)
     try:
-        with opener.open(request, timeout=timeout) as reply:
-            body = reply.read(max_bytes + 1)
-            final_url = reply.geturl()
-            content_type = reply.headers.get_content_type()
-    except urllib.error.HTTPError as exc:
-        # urllib reports a redirect loop (or more than max_redirections) as the last 3xx reply.
-        if 300 <= exc.code < 400:
-            raise FetchError("redirects", host=host) from exc
-        raise FetchError("http_status", host=host, status=exc.code) from exc
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
-        raise FetchError(_reason_of(exc), host=host) from exc
+        return _follow(_target(url), max_bytes, policy, deadline)
+    finally:
+        deadline.close()
+
+
+def _follow(target: _Target, max_bytes: int, policy: AddressPolicy, deadline: _Deadline) -> Fetched:
+    for _hop in range(MAX_REDIRECTS + 1):
+        if deadline.over():  # the hops before this one used the time up
+            raise FetchError("timeout", host=target.host)
+        addresses = _resolve(target, policy, max(deadline.remaining(), 0.001))
+        status, location, content_type, body = _get(target, addresses, max_bytes, deadline)
+        if status in _REDIRECT_CODES and location:
+            target = _target(urllib.parse.urljoin(target.url, location))
+            continue
+        if status >= 400:
+            raise FetchError("http_status", host=target.host, status=status)
+        if status in _REDIRECT_CODES:  # a redirect without a Location
+            raise FetchError("http_status", host=target.host, status=status)
+        return Fetched(url=target.url, content_type=content_type, body=body)
+    raise FetchError("redirects", host=target.host)
+
+
+def _get(
+    target: _Target, addresses: list[IPAddress], max_bytes: int, deadline: _Deadline
+) -> tuple[int, str, str, bytes]:
+    """One request: (status, Location, content type, body) of the reply."""
+    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+    connection = kind(target.ascii_host, target.port, addresses, deadline)
+    try:
+        connection.request("GET", target.path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+        reply = connection.getresponse()
+        status = reply.status
+        if reply.status in _REDIRECT_CODES or reply.status >= 400:
+            return reply.status, reply.getheader("Location") or "", "", b""
+        length = reply.getheader("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise FetchError("too_large", host=target.host, limit=f"{max_bytes / 1024 / 1024:.0f}")
+        body = reply.read(max_bytes + 1)
+        content_type = reply.headers.get_content_type()
+    except FetchError:
+        raise
+    except (ssl.SSLCertVerificationError, ssl.CertificateError) as exc:
+        raise FetchError("tls", host=target.host) from exc
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if isinstance(exc, ssl.SSLError) and not deadline.over():
+            raise FetchError("tls", host=target.host) from exc
+        # A public server that answered and then ran out the clock is a slow site; anything before an answer
+        # (refused, filtered, reset, not HTTP at all) reads the same for every address.
+        if deadline.over() and connection.reached:
+            raise FetchError("timeout", host=target.host) from exc
+        raise FetchError("unreachable", host=target.host) from exc
+    finally:
+        connection.close()
+    if deadline.over():
+        raise FetchError("timeout", host=target.host)
     if len(body) > max_bytes:
-        raise FetchError("too_large", host=host, limit=f"{max_bytes / 1024 / 1024:.0f}")
-    return Fetched(url=final_url, content_type=content_type, body=body)
+        raise FetchError("too_large", host=target.host, limit=f"{max_bytes / 1024 / 1024:.0f}")
+    return status, "", content_type, body

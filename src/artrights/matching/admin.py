@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from artrights.core.admin import ReadOnlyAdmin
 
-from .models import MatchReport, MonitorHit, ReferenceFingerprint, WatchedPage
+from .models import MatchReport, MonitorHit, ReferenceFingerprint, UrlCheck, WatchedPage
 
 
 @admin.register(MatchReport)
@@ -36,3 +36,10 @@ class WatchedPageAdmin(admin.ModelAdmin[WatchedPage]):
 @admin.register(MonitorHit)
 class MonitorHitAdmin(ReadOnlyAdmin[MonitorHit]):
     list_display = ["first_seen_at", "page", "image_url", "work", "score"]
+
+
+@admin.register(UrlCheck)
+class UrlCheckAdmin(ReadOnlyAdmin[UrlCheck]):
+    list_display = ["id", "created_at", "requester", "url", "status", "reason", "report"]
+    list_filter = ["status", "reason"]
+    search_fields = ["url"]

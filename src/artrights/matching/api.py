@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from artrights.accounts.access import get_visible_or_404
 
 from . import selectors, services
-from .models import MatchReport
+from .models import MatchReport, UrlCheck, UrlCheckStatus
 
 router = Router(tags=["matching"])
 
@@ -68,9 +68,47 @@ class ReportOut(Schema):
         return selectors.report_matches(obj)
 
 
-@router.post("/check", response={201: ReportOut}, summary="Match a suspect image (upload `image` or give `url`)")
-def check(request: HttpRequest, url: Form[str] = "", image: File[UploadedFile | None] = None) -> Status[MatchReport]:
-    return Status(201, services.check_suspect(user=request.user, upload=image, url=url, request=request))
+class UrlCheckOut(Schema):
+    """A check of the image at a URL, which the worker fetches; poll it until ``status`` is done or failed."""
+
+    id: int
+    url: str
+    status: str = Field(description="queued, running, done or failed")
+    status_text: str = Field(description="the status in the request's language")
+    report_id: int | None = Field(None, description="the match report (GET /api/matching/reports/{id}) once done")
+    failure: str = Field("", description="why it failed, in the request's language")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_status(obj: UrlCheck) -> str:
+        return str(UrlCheckStatus.FAILED if obj.abandoned() else obj.status)
+
+    @staticmethod
+    def resolve_status_text(obj: UrlCheck) -> str:
+        return str(UrlCheckStatus.FAILED.label if obj.abandoned() else obj.get_status_display())
+
+    @staticmethod
+    def resolve_failure(obj: UrlCheck) -> str:
+        return obj.failure()
+
+
+@router.post(
+    "/check",
+    response={201: ReportOut, 202: UrlCheckOut},
+    summary="Match a suspect image: an upload (`image`) at once (201), a `url` by the worker (202, then poll)",
+)
+def check(
+    request: HttpRequest, url: Form[str] = "", image: File[UploadedFile | None] = None
+) -> Status[MatchReport] | Status[UrlCheck]:
+    found = services.check_suspect(user=request.user, upload=image, url=url, request=request)
+    if isinstance(found, UrlCheck):
+        return Status(202, found)
+    return Status(201, found)
+
+
+@router.get("/url-checks/{check_id}", response=UrlCheckOut)
+def get_url_check(request: HttpRequest, check_id: int) -> UrlCheck:
+    return get_visible_or_404(request.user, UrlCheck, pk=check_id)
 
 
 @router.get("/reports/{report_id}", response=ReportOut)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core.fetch import reason_message
+from artrights.core.statemachine import Transition, Workflow
 
 
 class ReferenceFingerprint(models.Model):
@@ -131,3 +136,70 @@ class MonitorHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work} @ {self.image_url}"
+
+
+class UrlCheckStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在取得图片")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("未能完成")
+
+
+URL_CHECK_FLOW = Workflow(
+    [
+        Transition.of("start", UrlCheckStatus.QUEUED, UrlCheckStatus.RUNNING),
+        Transition.of("finish", UrlCheckStatus.RUNNING, UrlCheckStatus.DONE),
+        Transition.of("fail", UrlCheckStatus.RUNNING, UrlCheckStatus.FAILED),
+    ]
+)
+
+# A check still waiting or running this long after it was asked for was lost (the worker stopped mid-way, the
+# queue was emptied): it no longer counts against its requester's limit and its page stops waiting for it.
+URL_CHECK_ABANDONED_AFTER = dt.timedelta(minutes=10)
+
+
+class UrlCheck(models.Model):
+    """A check of a suspect image given by its URL. The worker fetches the image (never the web request that
+    asked) and leaves a match report, or the reason it could not."""
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="url_checks")
+    url = models.URLField(_("图片网址"), max_length=1000)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=UrlCheckStatus.choices, default=UrlCheckStatus.QUEUED, db_index=True
+    )
+    report = models.ForeignKey(MatchReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Why it failed: a key of core.fetch.REASONS (or "image" with the image loader's words in both languages in
+    # ``details``), worded when shown so the reader gets their own language.
+    reason = models.CharField(_("失败原因"), max_length=20, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("网址检查")
+        verbose_name_plural = _("网址检查")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.url}"
+
+    def abandoned(self) -> bool:
+        """Waiting or running for so long that it was lost (see URL_CHECK_ABANDONED_AFTER)."""
+        pending = self.status in (UrlCheckStatus.QUEUED, UrlCheckStatus.RUNNING)
+        return pending and self.created_at < timezone.now() - URL_CHECK_ABANDONED_AFTER
+
+    def pending(self) -> bool:
+        """Still waiting for the worker (the page keeps asking until it is not)."""
+        return self.status in (UrlCheckStatus.QUEUED, UrlCheckStatus.RUNNING) and not self.abandoned()
+
+    def failure(self) -> str:
+        """Why the check did not give a report, in the active language ("" while pending or when done)."""
+        if self.abandoned() or (self.status == UrlCheckStatus.FAILED and self.reason == "error"):
+            return str(_("检查没有完成，请重新提交。"))
+        if self.status != UrlCheckStatus.FAILED:
+            return ""
+        if self.reason == "image":
+            english = (get_language() or "").startswith("en")
+            return str(self.details.get("en" if english else "zh", ""))
+        return reason_message(self.reason, self.details)

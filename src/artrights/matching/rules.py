@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from artrights.accounts.access import rule, visible
 from artrights.accounts.models import Role
 
-from .models import MatchReport, WatchedPage
+from .models import MatchReport, UrlCheck, WatchedPage
 
 CHECKERS = (
     Role.ARTIST,
@@ -53,3 +53,9 @@ def _watch(user: Any, page: None) -> bool:
 @visible(WatchedPage)
 def _pages(user: Any, qs: QuerySet[WatchedPage]) -> QuerySet[WatchedPage]:
     return qs.filter(owner=user)
+
+
+@visible(UrlCheck)
+def _url_checks(user: Any, qs: QuerySet[UrlCheck]) -> QuerySet[UrlCheck]:
+    """A URL check is its requester's until it gives a report (which the report's own rules then govern)."""
+    return qs.filter(requester=user)

@@ -12,13 +12,36 @@ from artrights.accounts.access import visible_to
 from artrights.registry.models import FileRole, Work, WorkFile
 
 from .fingerprint import engine_id
-from .models import MatchKind, MatchReport, PageCheck, ReferenceFingerprint, WatchedPage
+from .models import (
+    URL_CHECK_ABANDONED_AFTER,
+    MatchKind,
+    MatchReport,
+    PageCheck,
+    ReferenceFingerprint,
+    UrlCheck,
+    UrlCheckStatus,
+    WatchedPage,
+)
 from .scoring import clip_to_image
 
 
 def recent_reports(user: Any, *, limit: int = 10) -> QuerySet[MatchReport]:
     """The latest match reports ``user`` may read, newest first."""
     return visible_to(user, MatchReport.objects.select_related("query_file"))[:limit]
+
+
+def url_checks_in_flight(user: Any) -> QuerySet[UrlCheck]:
+    """``user``'s URL checks still waiting or running (the lost ones, see URL_CHECK_ABANDONED_AFTER, aside)."""
+    return UrlCheck.objects.filter(
+        requester=user,
+        status__in=(UrlCheckStatus.QUEUED, UrlCheckStatus.RUNNING),
+        created_at__gte=timezone.now() - URL_CHECK_ABANDONED_AFTER,
+    )
+
+
+def unfinished_url_checks(user: Any, *, limit: int = 5) -> list[UrlCheck]:
+    """``user``'s latest URL checks that gave no report yet (waiting, running, failed), newest first."""
+    return list(visible_to(user, UrlCheck.objects.filter(requester=user).exclude(status=UrlCheckStatus.DONE))[:limit])
 
 
 def watched_pages(user: Any) -> QuerySet[WatchedPage]:

@@ -8,6 +8,7 @@ are added and revoked works removed incrementally, so registering a work never r
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import logging
 import threading
@@ -20,19 +21,21 @@ from urllib.parse import urljoin
 
 import numpy as np
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image
 
 from artrights.accounts.access import require
 from artrights.core import audit
-from artrights.core.fetch import FetchError, fetch
+from artrights.core.fetch import FetchError, ensure_fetchable, fetch
 from artrights.core.images import ImageRejected, load_image, to_rgb_array
 from artrights.core.messages import as_validation_error
 from artrights.core.services import notify, store_file
@@ -43,10 +46,20 @@ from artrights.proofs.statements import Openings, StatementType, iso_time
 from artrights.registry.models import FileRole, Work, WorkFile
 from artrights.registry.screening import GRANTED, LIVE
 
-from . import selectors
+from . import selectors, tasks
 from .fingerprint import Fingerprint, engine_id, extract
 from .index import MatchIndex
-from .models import MatchKind, MatchReport, MonitorHit, PageCheck, ReferenceFingerprint, WatchedPage
+from .models import (
+    URL_CHECK_FLOW,
+    MatchKind,
+    MatchReport,
+    MonitorHit,
+    PageCheck,
+    ReferenceFingerprint,
+    UrlCheck,
+    UrlCheckStatus,
+    WatchedPage,
+)
 from .notifications import COPIES_FOUND, PAGE_UNREACHABLE
 from .scoring import clip_to_image, matched_areas, picture_difference, polygon_area
 
@@ -260,14 +273,22 @@ def _image_error(exc: ImageRejected) -> ValidationError:
 
 
 def check_image(
-    *, user: Any, data: bytes, name: str = "suspect", source_url: str = "", request: Any = None
+    *,
+    user: Any,
+    data: bytes,
+    name: str = "suspect",
+    source_url: str = "",
+    request: Any = None,
+    image: Image.Image | None = None,
 ) -> MatchReport:
-    """Match a suspect image against the registry and keep the report (and the image, by its hash)."""
+    """Match a suspect image against the registry and keep the report (and the image, by its hash); ``image``
+    is ``data`` already decoded by the caller."""
     require(user, "check", MatchReport)
-    try:
-        image = load_image(data)
-    except ImageRejected as exc:
-        raise _image_error(exc) from None
+    if image is None:
+        try:
+            image = load_image(data)
+        except ImageRejected as exc:
+            raise _image_error(exc) from None
     found = search(extract(image, query=True))
     results = _describe_matches(found, image, hashlib.sha256(data).hexdigest())
     with transaction.atomic():
@@ -377,27 +398,105 @@ def _difference_from_sample(work_file_id: int | None, image: Image.Image) -> flo
     return picture_difference(_small_rgb(image), _small_rgb(sample))
 
 
-def check_url(*, user: Any, url: str) -> MatchReport:
-    """Fetch a suspect image from the web and check it."""
-    try:
-        fetched = fetch(url, max_bytes=settings.ARTRIGHTS_MAX_UPLOAD_BYTES)
-        if fetched.content_type in ("text/html", "application/xhtml+xml"):
-            raise FetchError("not_image")
-    except FetchError as exc:
-        raise ValidationError(_("无法从该网址取得图片：%(reason)s") % {"reason": exc}, code=exc.reason) from None
-    name = url.rstrip("/").rsplit("/", 1)[-1][:100] or "suspect"
-    return check_image(user=user, data=fetched.body, name=name, source_url=fetched.url)
-
-
 def check_suspect(
     *, user: Any, upload: UploadedFile[bytes] | None = None, url: str = "", request: HttpRequest | None = None
-) -> MatchReport:
-    """Check an uploaded image, or else the image at ``url``: what the check page and the API both ask for."""
+) -> MatchReport | UrlCheck:
+    """Check an uploaded image at once, or else queue a check of the image at ``url`` for the worker: what the
+    check page and the API both ask for."""
     if upload is not None:
         return check_image(user=user, data=upload.read(), name=upload.name or "", request=request)
     if not url:
         raise ValidationError(_("请上传图片或填写图片网址。"), code="missing")
-    return check_url(user=user, url=url)
+    return submit_url_check(user=user, url=url)
+
+
+def submit_url_check(*, user: Any, url: str) -> UrlCheck:
+    """Queue a check of the image at ``url``: the worker fetches it, so a slow or hostile site holds no web
+    request. A person has at most ``ARTRIGHTS_URL_CHECKS_PER_USER`` checks waiting or running."""
+    require(user, "check", MatchReport)
+    try:
+        ensure_fetchable(url, resolve=False)
+    except FetchError as exc:
+        raise ValidationError(_("无法从该网址取得图片：%(reason)s") % {"reason": exc}, code=exc.reason) from None
+    limit = settings.ARTRIGHTS_URL_CHECKS_PER_USER
+    with transaction.atomic():
+        # Two pages submitted at once must not both pass the count: one user's submissions take turns here.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if selectors.url_checks_in_flight(user).count() >= limit:
+            raise ValidationError(
+                ngettext(
+                    "您已有 %(count)d 个网址检查正在进行。请等它完成后再提交新的网址。",
+                    "您已有 %(count)d 个网址检查正在进行。请等其中一个完成后再提交新的网址。",
+                    limit,
+                )
+                % {"count": limit},
+                code="too_many",
+            )
+        check = UrlCheck.objects.create(requester=user, url=url)
+        audit.record("matching.url_check", check, actor=user, changes={"url": url})
+        transaction.on_commit(lambda: tasks.check_url_task(check.pk))
+    return check
+
+
+class UrlCheckRun(enum.Enum):
+    DONE = "done"  # a report or a failure was recorded
+    BUSY = "busy"  # the requester has another check running; try again shortly
+    GONE = "gone"  # already run (a task delivered twice) or no longer exists
+
+
+def _claim(check_id: int) -> UrlCheck | UrlCheckRun:
+    """Move a waiting check to running, unless its requester has another check running (one at a time each,
+    so one person's URLs never hold more than one of the worker's threads)."""
+    with transaction.atomic():
+        check = UrlCheck.objects.select_for_update().filter(pk=check_id).select_related("requester").first()
+        if check is None or check.status != UrlCheckStatus.QUEUED:
+            return UrlCheckRun.GONE
+        get_user_model().objects.select_for_update().filter(pk=check.requester_id).first()
+        if selectors.url_checks_in_flight(check.requester).filter(status=UrlCheckStatus.RUNNING).exists():
+            return UrlCheckRun.BUSY
+        URL_CHECK_FLOW.apply(check, "start")
+        check.started_at = timezone.now()
+        check.save(update_fields=["status", "started_at"])
+    return check
+
+
+def run_url_check(check_id: int) -> UrlCheckRun:
+    """Fetch the image of a waiting URL check and match it, recording the report or why there is none."""
+    claimed = _claim(check_id)
+    if isinstance(claimed, UrlCheckRun):
+        return claimed
+    check = claimed
+    try:
+        fetched = fetch(check.url, max_bytes=settings.ARTRIGHTS_MAX_UPLOAD_BYTES)
+        if fetched.content_type in ("text/html", "application/xhtml+xml"):
+            raise FetchError("not_image")
+        image = load_image(fetched.body)
+    except FetchError as exc:
+        return _fail_url_check(check, exc.reason, exc.details)
+    except ImageRejected as exc:
+        words = {}
+        for language, key in (("zh-hans", "zh"), ("en", "en")):
+            with translation.override(language):
+                words[key] = _("不是可用的图片：%(reason)s") % {"reason": exc.message(language)}
+        return _fail_url_check(check, "image", words)
+    try:
+        name = check.url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1][:100] or "suspect"
+        report = check_image(user=check.requester, data=fetched.body, name=name, source_url=fetched.url, image=image)
+    except Exception:
+        _fail_url_check(check, "error", {})
+        raise
+    URL_CHECK_FLOW.apply(check, "finish")
+    check.report = report
+    check.finished_at = timezone.now()
+    check.save(update_fields=["status", "report", "finished_at"])
+    return UrlCheckRun.DONE
+
+
+def _fail_url_check(check: UrlCheck, reason: str, details: dict[str, Any]) -> UrlCheckRun:
+    URL_CHECK_FLOW.apply(check, "fail")
+    check.reason, check.details, check.finished_at = reason, details, timezone.now()
+    check.save(update_fields=["status", "reason", "details", "finished_at"])
+    return UrlCheckRun.DONE
 
 
 # Watching pages ----------------------------------------------------------------------------------------
@@ -432,11 +531,15 @@ def image_urls(html: str, base_url: str, limit: int = 50) -> list[str]:
 
 
 def watch_page(*, user: Any, url: str, interval_minutes: int = 24 * 60) -> WatchedPage:
+    """Watch ``url`` for copies; a URL that does not lead to a public address is refused here, with the same
+    words as a name that does not exist (``core.fetch``), so the form cannot be used to explore internal names."""
     require(user, "watch", WatchedPage)
-    if not url.startswith(("http://", "https://")):
-        raise ValidationError(_("请填写以 http:// 或 https:// 开头的网址。"))
     if interval_minutes < 15:
         raise ValidationError(_("检查间隔不能少于 15 分钟。"))
+    try:
+        ensure_fetchable(url)
+    except FetchError as exc:
+        raise ValidationError(_("无法监测该网址：%(reason)s") % {"reason": exc}, code=exc.reason) from None
     page, _created = WatchedPage.objects.update_or_create(
         owner=user, url=url, defaults={"interval_minutes": interval_minutes, "active": True}
     )
@@ -444,14 +547,22 @@ def watch_page(*, user: Any, url: str, interval_minutes: int = 24 * 60) -> Watch
 
 
 PAGE_MAX_BYTES = 5 * 1024 * 1024
+# One visit of a watched page, its images included, ends within this many seconds: slow images on one page
+# cannot hold the worker for longer (the images left when it runs out count as unreadable).
+PAGE_CHECK_SECONDS = 60.0
 
 
-def check_page(page: WatchedPage) -> PageCheck:
+def check_page(page: WatchedPage, *, seconds: float = PAGE_CHECK_SECONDS) -> PageCheck:
     """Fetch a watched page, match every image on it, and record matches not seen before on that page.
     A page that cannot be fetched is a failed check with its reason, never "nothing found"."""
     now = timezone.now()
+    ends = time.monotonic() + seconds
+
+    def time_left() -> float:
+        return min(float(settings.ARTRIGHTS_FETCH_SECONDS), ends - time.monotonic())
+
     try:
-        fetched = fetch(page.url, max_bytes=PAGE_MAX_BYTES)
+        fetched = fetch(page.url, max_bytes=PAGE_MAX_BYTES, timeout=time_left())
     except FetchError as exc:
         WatchedPage.objects.filter(pk=page.pk).update(last_checked_at=now)
         check = PageCheck.objects.create(
@@ -465,9 +576,16 @@ def check_page(page: WatchedPage) -> PageCheck:
         urls = image_urls(fetched.body.decode("utf-8", errors="replace"), fetched.url)
     hits: list[MonitorHit] = []
     unreadable = 0
-    for url in urls:
+    for position, url in enumerate(urls):
+        if time_left() < 1:
+            logger.info("watched page %s: out of time, %s image(s) not fetched", page.url, len(urls) - position)
+            unreadable += len(urls) - position
+            break
         try:
-            image = fetched if url == fetched.url else fetch(url, max_bytes=settings.ARTRIGHTS_MAX_UPLOAD_BYTES)
+            if url == fetched.url:
+                image = fetched
+            else:
+                image = fetch(url, max_bytes=settings.ARTRIGHTS_MAX_UPLOAD_BYTES, timeout=time_left())
             report = check_image(
                 user=page.owner, data=image.body, name=url.rsplit("/", 1)[-1][:100], source_url=image.url
             )

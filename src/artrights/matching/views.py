@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from artrights.accounts.access import can, get_visible_or_404, require
 
 from . import selectors, services
-from .models import MatchReport, WatchedPage
+from .models import MatchReport, UrlCheck, WatchedPage
 
 
 class CheckForm(forms.Form):
@@ -51,9 +52,35 @@ def check(request: HttpRequest) -> HttpResponse:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
+            if isinstance(report, UrlCheck):  # the worker fetches it; its page shows the report when ready
+                return redirect("matching:url_check", pk=report.pk)
             return redirect("matching:report", pk=report.pk)
-    recent = selectors.recent_reports(request.user)
-    return render(request, "matching/check.html", {"form": form, "recent": recent})
+    context = {
+        "form": form,
+        "recent": selectors.recent_reports(request.user),
+        "unfinished": selectors.unfinished_url_checks(request.user),
+    }
+    return render(request, "matching/check.html", context)
+
+
+@login_required
+def url_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """A URL check's page: waiting (it asks for its panel until the worker is done), or why it failed; a check
+    that gave a report is that report."""
+    found = get_visible_or_404(request.user, UrlCheck, pk=pk)
+    if found.report_id:
+        return redirect("matching:report", pk=found.report_id)
+    return render(request, "matching/url_check.html", {"check": found})
+
+
+@login_required
+def url_check_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The changing part of a URL check's page; once there is a report, htmx is sent on to it."""
+    found = get_visible_or_404(request.user, UrlCheck, pk=pk)
+    response = render(request, "matching/_url_check.html", {"check": found})
+    if found.report_id:
+        response["HX-Redirect"] = reverse("matching:report", args=[found.report_id])
+    return response
 
 
 @login_required

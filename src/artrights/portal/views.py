@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import translation
@@ -212,6 +212,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if _is_api(request):
         return JsonResponse({"detail": _("未找到。")}, status=404)
     return render(request, "404.html", {"back": _way_back(request)}, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A request Django refuses (an unknown Host, a malformed or suspicious request): the reason is never shown,
+    # and, as for a server error, the page is rendered without the request, whose parts may be what is wrong.
+    if _is_api(request):
+        return JsonResponse({"detail": _("请求无效。")}, status=400)
+    return HttpResponseBadRequest(loader.render_to_string("400.html"))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ import pytest
 from artrights.matching import services
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import OWNER, samples, upload, work_fields
+from artrights.testing import allow_fetching
 
 
 @pytest.fixture
@@ -39,9 +40,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def serve_folder(tmp_path):
-    """A web site on loopback serving the files of ``tmp_path``: its base URL (stopped after the test)."""
+def serve_folder(tmp_path, settings):
+    """A web site on loopback serving the files of ``tmp_path``: its base URL (stopped after the test). URL
+    fetches may reach it, and no other loopback port."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    allow_fetching(settings, server.server_port)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

@@ -8,7 +8,7 @@ from typing import Any
 from PIL import Image, ImageEnhance
 
 from artrights.matching import services
-from artrights.matching.models import MatchReport
+from artrights.matching.models import MatchReport, WatchedPage
 from artrights.registry.tests.factories import artwork_png
 
 
@@ -27,3 +27,9 @@ def copy_of(seed: int, size: tuple[int, int] = (320, 240)) -> bytes:
 def report(user: Any, *, seed: int = 40, name: str = "suspect.png") -> MatchReport:
     """A match report of ``user``'s check of artwork ``seed`` (no registered work needed)."""
     return services.check_image(user=user, data=artwork_png(seed), name=name)
+
+
+def watched_page(user: Any, url: str) -> WatchedPage:
+    """A page ``user`` watched since before: stored as it is, without the check ``watch_page`` makes of a new one
+    (an address that has since gone away, or one an earlier release let in)."""
+    return WatchedPage.objects.create(owner=user, url=url)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from artrights.matching import services
-from artrights.matching.models import WatchedPage
 from artrights.matching.tests import factories
 from artrights.testing import SEES, access_mismatches
 
@@ -36,8 +34,7 @@ def test_who_may_read_and_fix_a_match_report_matches_the_table(actors):
 
 
 def test_who_may_see_a_watched_page_matches_the_table(actors):
-    page = services.watch_page(user=actors["requester"], url="https://example.com/shop")
-    assert isinstance(page, WatchedPage)
+    page = factories.watched_page(actors["requester"], "https://example.com/shop")
     assert access_mismatches(PAGE_TABLE, actors=actors, target=page, model_verbs={"watch"}) == []
 
 
@@ -70,3 +67,19 @@ def test_an_official_may_read_a_report_but_not_fix_someone_elses_evidence(client
     assert response.status_code == 403
     report.refresh_from_db()
     assert report.evidence_bundle is None
+
+
+URL_CHECK_TABLE = {SEES: {"requester", "admin"}}
+
+
+def test_who_may_see_a_url_check_matches_the_table(actors, django_capture_on_commit_callbacks):
+    from artrights.matching.services import submit_url_check
+
+    with django_capture_on_commit_callbacks(execute=False):  # still waiting for the worker
+        check = submit_url_check(user=actors["requester"], url="https://shop.example.com/p.jpg")
+    assert access_mismatches(URL_CHECK_TABLE, actors=actors, target=check) == []
+
+
+def test_a_role_that_may_not_check_images_cannot_submit_a_url(client, actors):
+    client.force_login(actors["partner"])
+    assert client.post("/matching/", {"url": "https://shop.example.com/p.jpg"}).status_code == 403

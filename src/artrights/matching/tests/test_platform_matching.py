@@ -8,6 +8,7 @@ from artrights.core.models import Notification
 from artrights.matching import selectors, services
 from artrights.matching.fingerprint import engine_id
 from artrights.matching.models import MonitorHit, ReferenceFingerprint
+from artrights.matching.tests import factories
 from artrights.matching.tests.factories import copy_of
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import OTHER_OWNER, OWNER, artwork_png, samples, upload, work_fields
@@ -194,9 +195,9 @@ def test_a_watched_page_reports_a_new_copy_once(register, outsider, tmp_path, se
 
 
 def test_an_unreachable_page_is_recorded_as_failed_and_the_watcher_told_once(outsider):
-    page = services.watch_page(user=outsider, url="http://127.0.0.1:9/nothing-here")
+    page = factories.watched_page(outsider, "http://127.0.0.1:9/nothing-here")  # watched while it still opened
     check = services.check_page(page)
-    assert not check.ok and check.reason == "refused" and "拒绝连接" in check.failure()
+    assert not check.ok and check.reason == "unreachable" and "无法连接网站 127.0.0.1" in check.failure()
     services.check_page(page)  # still down: no second message
     assert Notification.objects.filter(recipient=outsider, kind="matching.page_unreachable").count() == 1
 

@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
+from django.urls import include, path
 
-from artrights.portal.views import forbidden, server_error
+from artrights.portal.views import bad_request, forbidden, server_error
 from artrights.registry import services
 from artrights.registry.tests.factories import OWNER, samples, work_fields
 
@@ -98,3 +99,41 @@ def test_a_server_error_is_a_branded_page_and_json_under_the_api():
     api = server_error(RequestFactory().get("/api/registry/works"))
     assert api.status_code == 500 and api["Content-Type"].startswith("application/json")
     assert "detail" in api.content.decode()
+
+
+# The site's URL map with one page that fails the way a bug would, for the tests below.
+def _failing_page(request):
+    raise RuntimeError("connection to postgres://registry:hunter2@10.0.0.5/prod failed")
+
+
+urlpatterns = [path("failing-page/", _failing_page), path("", include("artrights.urls"))]
+handler400 = "artrights.portal.views.bad_request"
+handler404 = "artrights.portal.views.not_found"
+handler500 = "artrights.portal.views.server_error"
+LEAKS = ("Traceback", "RuntimeError", "hunter2", "URLconf", "failing-page/", "DisallowedHost", "ALLOWED_HOSTS", "DEBUG")
+
+
+@pytest.mark.urls(__name__)
+def test_with_debug_off_a_failing_page_a_missing_page_and_a_bad_host_show_only_the_platforms_pages(settings):
+    settings.DEBUG = False
+    visitor = Client(raise_request_exception=False)
+    failing = visitor.get("/failing-page/")
+    missing = visitor.get("/no-such-page/")
+    bad_host = visitor.get("/", HTTP_HOST="intranet.evil.example")
+    assert (failing.status_code, missing.status_code, bad_host.status_code) == (500, 404, 400)
+    assert "服务器出错了" in failing.content.decode() and "页面不存在" in missing.content.decode()
+    assert "请求无效" in bad_host.content.decode()
+    for response in (failing, missing, bad_host):
+        page = response.content.decode()
+        assert 'class="topbar"' in page and "返回首页" in page
+        assert not [leak for leak in LEAKS if leak in page], page
+
+
+def test_a_bad_request_is_a_branded_page_in_the_readers_language_and_json_under_the_api():
+    from django.utils import translation
+
+    with translation.override("en"):
+        page = bad_request(RequestFactory().get("/registry/")).content.decode()
+    assert "Bad request" in page and 'lang="en"' in page
+    api = bad_request(RequestFactory().get("/api/registry/works"))
+    assert api.status_code == 400 and api["Content-Type"].startswith("application/json")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -80,6 +81,27 @@ def _wait_for(url, proc, timeout=90.0):
     raise AssertionError("the platform did not start")
 
 
+def _get(port, path, host=None):
+    """(status, body) of a GET to the served platform, with another Host header if given."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return reply.status, reply.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+
+
+def _shows_no_debug_pages_and_serves_static_files(port):
+    """What `make run` serves with DEBUG off: static files, and the platform's own error pages (a bad Host, which
+    Django logs with its traceback on the server's side, is tested in test_error_pages)."""
+    status, css = _get(port, "/static/css/artrights.css")
+    assert status == 200 and ".topbar" in css
+    for path, host, code in (("/no-such-page/", None, 404),):
+        status, page = _get(port, path, host)
+        assert status == code and 'class="topbar"' in page, page
+        assert "URLconf" not in page and "Traceback" not in page and "ALLOWED_HOSTS" not in page, page
+
+
 def test_serve_starts_web_and_worker_stops_on_ctrl_c_and_keeps_the_data(tmp_path):
     port = _free_port()
     first = _serve(tmp_path, port)
@@ -87,6 +109,7 @@ def test_serve_starts_web_and_worker_stops_on_ctrl_c_and_keeps_the_data(tmp_path
     try:
         page = _wait_for(f"http://127.0.0.1:{port}/", first)
         assert "艺术版权保护与活化平台" in page
+        _shows_no_debug_pages_and_serves_static_files(port)
         # The worker may still be importing when the first page is served on a slow machine.
         first_output.wait_for_text("Huey consumer started", first)
     finally:
