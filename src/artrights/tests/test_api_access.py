@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from artrights.accounts.services import issue_token
 from artrights.core.models import Notification
 from artrights.matching import services as matching
+from artrights.matching.models import UrlCheck
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import OWNER, artwork_png, samples, work_fields
 from artrights.testing import bearer
@@ -37,11 +38,12 @@ REFUSED = (401, 403, 404)
 @dataclass
 class World:
     """The objects the operations act on, all the owner's: a filed work (with its certificate), a draft, a match
-    report, a token and a notification."""
+    report, a URL check, a token and a notification."""
 
     filed: Any
     draft: Any
     report: Any
+    url_check: Any
     token: Any
     notification: Any
 
@@ -199,6 +201,10 @@ OPERATIONS: dict[tuple[str, str], Row] = {
     ("POST", "/api/matching/check"): Row(
         [case(CHECKERS, "/api/matching/check", files=lambda w: {"image": _not_an_image(w)})]
     ),
+    ("GET", "/api/matching/url-checks/{check_id}"): Row(
+        # A check shows the URL a person asked about: theirs alone.
+        [case({"owner", "admin"}, lambda w: f"/api/matching/url-checks/{w.url_check.pk}")]
+    ),
     ("GET", "/api/matching/reports/{report_id}"): Row(
         [case({"owner", "registrar", "supervisor", "admin"}, lambda w: f"/api/matching/reports/{w.report.pk}")]
     ),
@@ -228,9 +234,10 @@ def world(artist) -> World:
         user=artist, fields=work_fields(title="未提交的草稿"), owners=[OWNER], files=samples(seed=62)
     )
     report = matching.check_image(user=artist, data=artwork_png(63), name="suspect.png")
+    url_check = UrlCheck.objects.create(requester=artist, url="https://example.com/suspect.png")
     token, _raw = issue_token(user=artist, name="revoked by the table", scopes=["read"])
     notification = Notification.objects.filter(recipient=artist).latest("pk")
-    return World(filed=filed, draft=draft, report=report, token=token, notification=notification)
+    return World(filed=filed, draft=draft, report=report, url_check=url_check, token=token, notification=notification)
 
 
 @pytest.fixture
