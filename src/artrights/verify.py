@@ -46,7 +46,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from artrights.proofs.bundle import load_bundle
+from artrights.proofs.bundle import BundleFormatError, load_bundle
 from artrights.proofs.documents import DOCUMENT_ATTACHMENT, DocumentInfo
 from artrights.proofs.trust import Trust
 from artrights.proofs.verification import (
@@ -332,22 +332,21 @@ def verify_image(
     from artrights.proofs.content_credentials import ContentCredentialsError, iscc_image_code, read_image
 
     try:
-        creds = read_image(data, trust_roots=trust.signing_roots)
+        creds = read_image(data, trust_roots=trust.signing_roots, tsa_roots=trust.tsa_roots)
     except ContentCredentialsError as exc:
         return failed(
             "c2pa",
             f"无法读取图像的内容凭证：{exc.message_zh}",
             f"cannot read the image's content credentials: {exc.message_en}",
         )
-    accepted = {"Trusted"} if trust.signing_roots else {"Trusted", "Valid"}
-    if creds.state not in accepted:
-        detail = "; ".join(creds.failures) or creds.state
-        zh = (
-            "图像没有内容凭证（C2PA）"
-            if creds.state == "None"
-            else "图像的内容凭证（C2PA）无效：图像或清单被改动，或签名者不受信任"
-        )
-        return failed("c2pa", zh, f"the image's C2PA manifest does not validate: {detail}")
+    if creds.state == "None":
+        return failed("c2pa", "图像没有内容凭证（C2PA）", "the image carries no C2PA manifest")
+    try:
+        _check_image_credentials(data, creds, trust)
+    except _ImageTimestampFailure as failure:
+        return Verdict(ok=False, passed=failure.passed).fail(failure)
+    except VerificationFailure as failure:
+        return Verdict(ok=False).fail(failure)
     if creds.bundle is None:
         return failed("c2pa", "内容凭证中没有登记证明", "the C2PA manifest carries no registration proof")
     try:
@@ -361,10 +360,85 @@ def verify_image(
             f"the image's ISCC ({iscc}) differs from the manifest's soft binding ({creds.iscc})",
         )
     verdict = verify_bundle(creds.bundle, trust=trust, file_bytes=file_bytes, image_iscc=iscc, openings=openings)
-    verdict.passed[:0] = ["c2pa", "c2pa_timestamp"] if creds.signed_at else ["c2pa"]
+    verdict.passed[:0] = ["c2pa", "c2pa_timestamp"]
     if not trust.signing_roots:
         verdict.warnings.append(_UNTRUSTED_SIGNER)
     return verdict
+
+
+def _check_image_credentials(data: bytes, creds: Any, trust: Trust) -> None:
+    """``c2pa`` and ``c2pa_timestamp``: the manifest store and the claim signature are as their signer wrote them,
+    the manifest validates and its signer chains to a signing root; the signature's RFC 3161 token is over this
+    signature and chains to a TSA root."""
+    from artrights.proofs.content_credentials import ContentCredentialsError, check_signer, claim_signature
+
+    def c2pa_failure(zh: str, en: str) -> VerificationFailure:
+        return VerificationFailure("c2pa", zh, en)
+
+    try:
+        signature = claim_signature(data)
+    except ContentCredentialsError as exc:
+        raise c2pa_failure(exc.message_zh, exc.message_en) from None
+    # Judged here rather than by the library's one-word state: the timestamp has a check of its own, and
+    # without signing roots an untrusted signer is expected (the verdict warns instead).
+    expected = {"signingCredential.untrusted"} if not trust.signing_roots else set()
+    others = {code for code in creds.failure_codes if not code.startswith("timeStamp.")} - expected
+    intact = not others and (creds.state in {"Trusted", "Valid"} or bool(creds.failure_codes))
+    # A damaged token also disturbs what the library says of the signer (it may judge the signer at the wrong
+    # time, or report the token's own certificate as the signing credential): the token is named first.
+    stamped_at = _image_timestamp(signature, creds, trust, passed=["c2pa"] if intact else [])
+    if not intact:
+        detail = "; ".join(f for f in creds.failures if not f.startswith("timeStamp.")) or creds.state
+        raise c2pa_failure(
+            "图像的内容凭证（C2PA）无效：图像或清单被改动，或签名者不受信任",
+            f"the image's C2PA manifest does not validate: {detail}",
+        )
+    if trust.signing_roots:
+        if "signingCredential.trusted" not in creds.codes:
+            raise c2pa_failure(
+                "图像的内容凭证（C2PA）签名者不受信任", "the C2PA library did not find the signer trusted"
+            )
+        try:
+            check_signer(signature, trust.signing_roots, at=stamped_at)
+        except ContentCredentialsError as exc:
+            raise c2pa_failure(exc.message_zh, exc.message_en) from None
+
+
+class _ImageTimestampFailure(VerificationFailure):
+    """``c2pa_timestamp`` failed; ``passed`` says whether the manifest itself was intact."""
+
+    def __init__(self, en: str, passed: list[str]) -> None:
+        super().__init__("c2pa_timestamp", "内容凭证签名的时间戳无效、被改动或不是由受信任的时间戳机构签发", en)
+        self.passed = passed
+
+
+def _image_timestamp(signature: Any, creds: Any, trust: Trust, *, passed: list[str]) -> dt.datetime:
+    """The attested signing time: the token is present, the C2PA library validated and trusted it, and it
+    verifies here too (over this very signature, from a trusted TSA, with only its chain's certificates)."""
+    from artrights.proofs import rfc3161
+
+    if signature.token is None:
+        raise _ImageTimestampFailure(
+            "the claim signature carries no RFC 3161 timestamp (the platform time-stamps every signature)", passed
+        )
+    reported = [f for f in creds.failures if f.startswith("timeStamp.")]
+    if reported:
+        raise _ImageTimestampFailure("; ".join(reported), passed)
+    if not {"timeStamp.validated", "timeStamp.trusted"} <= creds.codes:
+        untrusted = sorted(code for code in creds.codes if code.startswith("timeStamp."))
+        raise _ImageTimestampFailure(
+            f"the C2PA library did not validate the timestamp as trusted ({', '.join(untrusted) or 'no report'})",
+            passed,
+        )
+    try:
+        stamped = rfc3161.verify(
+            signature.token, data=signature.countersigned(), trusted_roots=trust.tsa_roots, exact_certificates=True
+        )
+    except rfc3161.TimestampError as exc:
+        raise _ImageTimestampFailure(
+            f"the RFC 3161 token does not verify ({exc.check}): {exc.message}", passed
+        ) from None
+    return stamped.gen_time
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,8 +457,8 @@ def verify_bytes(
     if data.lstrip()[:1] == b"{":
         try:
             bundle = load_bundle(data)
-        except ValueError as exc:
-            return failed("statement", "证明包不是有效的 JSON", str(exc))
+        except BundleFormatError as exc:
+            return failed("statement", f"证明包无法读取：{exc.message_zh}", exc.message_en)
         return verify_bundle(bundle, trust=trust, file_bytes=file_bytes, openings=openings)
     return verify_image(data, trust, file_bytes=file_bytes, openings=openings)
 

@@ -57,6 +57,8 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from artrights.core.errors import BilingualError
+
 from . import rfc3161
 from .statements import Openings, leaf_data
 from .tlog import TlogProof
@@ -69,6 +71,16 @@ OPENINGS_WARNING = {
     "en": "This file contains the owner's ID number. Give it only to someone who must confirm you are the owner "
     "(e.g. a court); do not publish it or pass it on with the certificate.",
 }
+
+
+# A bundle is a few kilobytes and five levels deep; an openings file or a document description is smaller.
+# Anything far beyond is not one of ours, and unbounded nesting would exhaust the parser's stack.
+MAX_JSON_BYTES = 1024 * 1024
+MAX_JSON_DEPTH = 32
+
+
+class BundleFormatError(BilingualError, ValueError):
+    """A proof bundle, openings file or document description that is not JSON of a sane size and depth."""
 
 
 # Anything that turns a DER TimeStampReq into a DER TimeStampResp: the built-in TSA's ``issue``
@@ -125,13 +137,48 @@ def dump_bundle(bundle: Mapping[str, Any]) -> bytes:
 
 
 def load_bundle(data: bytes | str, *, what: str = "proof bundle") -> dict[str, Any]:
+    """The JSON object in ``data``; :class:`BundleFormatError` (a ``ValueError``) when it is not one of a sane
+    size (:data:`MAX_JSON_BYTES`) and depth (:data:`MAX_JSON_DEPTH`)."""
+    if len(data) > MAX_JSON_BYTES:
+        raise BundleFormatError(
+            "too_large",
+            f"文件过大（超过 {MAX_JSON_BYTES // 1024} KB），不是证明材料",
+            f"{what} is larger than {MAX_JSON_BYTES // 1024} KB",
+        )
     try:
         value = json.loads(data)
+    except RecursionError:
+        value = None  # nested past the interpreter's limit: reported as too deep below
+        depth = MAX_JSON_DEPTH + 1
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{what} is not JSON: {exc}") from None
+        raise BundleFormatError("not_json", "文件不是有效的 JSON", f"{what} is not JSON: {exc}") from None
+    else:
+        depth = json_depth(value)
+    if depth > MAX_JSON_DEPTH:
+        raise BundleFormatError(
+            "too_deep",
+            f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层，不是证明材料",
+            f"{what} nests deeper than {MAX_JSON_DEPTH} levels",
+        )
     if not isinstance(value, dict):
-        raise ValueError(f"{what} is not a JSON object")
+        raise BundleFormatError("not_object", "文件不是 JSON 对象", f"{what} is not a JSON object")
     return value
+
+
+def json_depth(value: object, *, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deeply ``value`` nests lists and objects (a scalar is 0), counted without recursion and
+    stopping once past ``limit``: a value from elsewhere (a C2PA manifest) may be arbitrarily deep."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            depth += 1
+            if depth > limit:
+                return depth
+            deepest = max(deepest, depth)
+            stack.extend((child, depth) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _title_only(openings: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import rfc8785
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from artrights.proofs import canonical, note, statements, verification
 from artrights.proofs.bundle import FORMAT, dump_bundle, openings_file, public_bundle, timestamp_data, tsa_timestamper
@@ -382,7 +383,8 @@ def test_a_timestamp_from_an_untrusted_tsa_fails_the_timestamp_check(kit: Kit, r
     bundle = fresh(registered)
     data = statements.leaf_data(bundle["statement"])
     token = timestamp_data(data, tsa_timestamper(rogue), trusted_roots=[rogue.root_certificate])
-    bundle["timestamp"] = {"token": base64.b64encode(token).decode(), "tsa_chain": []}
+    rogue_chain = [c.public_bytes(Encoding.PEM).decode() for c in (rogue.certificate, rogue.root_certificate)]
+    bundle["timestamp"] = {"token": base64.b64encode(token).decode(), "tsa_chain": rogue_chain}
     verdict = verification.verify_bundle(bundle, trust=kit.trust)
     assert verdict.failed_check == "timestamp"
 
