@@ -41,6 +41,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -189,6 +190,30 @@ def _only_padding_after_cms(signature: Any) -> bool:
     return not raw[len(header) + len(body) + len(trailer) :].strip(b"\x00")
 
 
+def _gap_is_plain_hex(data: bytes, signature: Any) -> bool:
+    """True when the one gap of the signed byte range holds ``<``, hex digits of one case, ``>`` and nothing else.
+
+    A PDF reader ignores white space in a hex string and reads either case, so without this a byte of the gap
+    (the one part of the file the signature does not cover) could change and decode to the same value.
+    """
+    try:
+        _, first_length, second_start, _ = (int(n) for n in signature.byte_range)
+        gap = data[first_length:second_start]
+    except (TypeError, ValueError):
+        return False
+    digits = gap[1:-1]
+    return (
+        gap[:1] == b"<"
+        and gap[-1:] == b">"
+        and len(digits) % 2 == 0
+        and (_HEX_UPPER.fullmatch(digits) is not None or _HEX_LOWER.fullmatch(digits) is not None)
+    )
+
+
+_HEX_UPPER = re.compile(rb"[0-9A-F]*")
+_HEX_LOWER = re.compile(rb"[0-9a-f]*")
+
+
 def _signature_timestamp_time(signature: Any) -> dt.datetime | None:
     from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 
@@ -230,6 +255,8 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[Any, list[str]]:
         raise fail("数字签名数据被改动", "the signature container was altered (not canonical DER CMS)")
     if not _only_padding_after_cms(signatures[0]):
         raise fail("数字签名数据被改动", "the signature container was altered (bytes after the CMS are not padding)")
+    if not _gap_is_plain_hex(data, signatures[0]):
+        raise fail("数字签名数据被改动", "the signature container was altered (the unsigned gap is not plain hex)")
     warnings: list[str] = []
     # Judge the certificates at the signature timestamp, not today: a certificate must stay
     # verifiable after the signing certificate expires. The time read here is not yet trusted,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import warnings
 from pathlib import Path
 
@@ -73,6 +74,9 @@ def _open(data: bytes | str | os.PathLike[str]) -> Image.Image:
         raise ImageRejected("not_an_image", "无法识别的图片格式。", "This is not a recognised image.") from exc
     except Image.DecompressionBombError as exc:
         raise ImageRejected("too_large", "图片像素过多。", "The image has too many pixels.") from exc
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+        # A recognised format with a damaged header (a truncated IHDR, a broken chunk) fails while Pillow reads it.
+        raise ImageRejected("corrupt", "图片文件已损坏或不完整。", "The image file is corrupt or truncated.") from exc
 
 
 def open_image(data: bytes | str | os.PathLike[str], *, max_pixels: int | None = None) -> Image.Image:

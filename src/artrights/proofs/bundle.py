@@ -51,6 +51,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -146,7 +147,7 @@ def load_bundle(data: bytes | str, *, what: str = "proof bundle") -> dict[str, A
             f"{what} is larger than {MAX_JSON_BYTES // 1024} KB",
         )
     try:
-        value = json.loads(data)
+        value = json.loads(data, object_pairs_hook=_object_without_repeated_keys)
     except RecursionError:
         value = None  # nested past the interpreter's limit: reported as too deep below
         depth = MAX_JSON_DEPTH + 1
@@ -162,6 +163,16 @@ def load_bundle(data: bytes | str, *, what: str = "proof bundle") -> dict[str, A
         )
     if not isinstance(value, dict):
         raise BundleFormatError("not_object", "文件不是 JSON 对象", f"{what} is not a JSON object")
+    return value
+
+
+def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Parsers disagree on which of two values for one key wins; a proof must mean one thing to all of them.
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        counts = Counter(key for key, _ in pairs)
+        repeated = sorted(key for key, count in counts.items() if count > 1)
+        raise ValueError(f"an object repeats the key {', '.join(map(repr, repeated))}")
     return value
 
 

@@ -275,9 +275,11 @@ def read_image(
         if "ManifestNotFound" in type(exc).__name__ or "not found" in str(exc).lower():
             return ImageCredentials("None", None, None, ("no C2PA manifest",))
         return ImageCredentials("Invalid", None, None, (str(exc),))
-    except (RecursionError, ValueError) as exc:
-        # The library hands its report over as JSON; a manifest nested past any sane depth cannot be read.
-        return ImageCredentials("Invalid", None, None, (f"unreadable manifest: {type(exc).__name__}",))
+    except Exception as exc:
+        # The library's Python layer parses the report it is handed (JSON) and raises whatever that parse meets
+        # in a damaged or hostile store (KeyError for a missing active manifest, RecursionError for nesting):
+        # to a relying party each means the same, the manifest cannot be read.
+        return ImageCredentials("Invalid", None, None, (f"unreadable manifest: {type(exc).__name__}: {exc}",))
     active = results.get("activeManifest") or {}
     failed = active.get("failure", [])
     failures = tuple(f"{item.get('code')}: {item.get('explanation', '')}" for item in failed)
@@ -367,7 +369,27 @@ def claim_signature(image_bytes: bytes) -> ClaimSignature:
     for pad in ("pad", "pad2"):
         if pad in unprotected and (not isinstance(unprotected[pad], bytes) or unprotected[pad].strip(b"\x00")):
             raise _malformed(f"the {pad} field is not zero padding")
+    order = [key for key in ("sigTst2", "pad", "pad2") if key in unprotected]
+    if list(unprotected) != order:
+        raise _malformed("the unprotected fields are not in the order the signer writes them")
+    if "pad2" in unprotected and _one_pad_fits(protected, unprotected, signature, len(cose)):
+        # The signer adds a second padding field only when no single one can fill the reserved size exactly.
+        raise _malformed("a second padding field where one suffices")
     return ClaimSignature(protected, signature, _x5chain(protected), _token(unprotected.get("sigTst2")))
+
+
+def _one_pad_fits(protected: bytes, unprotected: Mapping[str, Any], signature: bytes, size: int) -> bool:
+    import cbor2
+
+    fields = {key: value for key, value in unprotected.items() if key not in ("pad", "pad2")}
+
+    def length(pad: int) -> int:
+        return len(
+            cbor2.dumps(cbor2.CBORTag(_COSE_SIGN1_TAG, [protected, {**fields, "pad": bytes(pad)}, None, signature]))
+        )
+
+    estimate = max(0, size - length(0))
+    return any(length(pad) == size for pad in range(max(0, estimate - 8), estimate + 9))
 
 
 def _x5chain(protected: bytes) -> tuple[x509.Certificate, ...]:

@@ -306,9 +306,31 @@ def _boxes(data: bytes, pos: int, end: int, depth: int) -> list[Box]:
         # 0 ("to the end") and 1 (64-bit length follows) are never written for a store of an image's size.
         if length < 8 or pos + length > end:
             raise _bad(f"a {kind.decode('latin-1')!r} box has length {length}")
-        boxes.append(_superbox(data, pos, pos + length, depth) if kind == b"jumb" else Box(kind, pos, pos + length, 8))
+        if kind == b"jumb":
+            boxes.append(_superbox(data, pos, pos + length, depth))
+        else:
+            if kind == b"bfdb":
+                _check_file_description(data[pos + 8 : pos + length])
+            boxes.append(Box(kind, pos, pos + length, 8))
         pos += length
     return boxes
+
+
+def _check_file_description(content: bytes) -> None:
+    """An embedded file's description (ISO/IEC 19566-5 bfdb): toggles, the media type and, when toggle 1 says so,
+    a file name, each NUL-terminated, and nothing else. The C2PA library does not hash it with the thumbnail."""
+    if not content or content[0] & ~0x03:
+        raise _bad("an embedded file's description has unknown toggles")
+    fields = content[1:].split(b"\x00")
+    expected = 2 if content[0] & 0x01 else 1
+    if (
+        len(fields) != expected + 1
+        or fields[-1]
+        or not all(f and f.isascii() and f.decode().isprintable() for f in fields[:-1])
+    ):
+        raise _bad("an embedded file's description does not hold exactly what its toggles announce")
+    if b"/" not in fields[0]:
+        raise _bad("an embedded file's media type is not a media type")
 
 
 def _superbox(data: bytes, start: int, end: int, depth: int) -> Box:

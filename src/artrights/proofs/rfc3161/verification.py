@@ -440,18 +440,16 @@ def _build_chain(
 def _check_exact_certificates(
     signed_data: asn1_cms.SignedData, supplied: Sequence[x509.Certificate], chain: Sequence[x509.Certificate]
 ) -> None:
-    """Every embedded and every supplied certificate is one of the chain's, and none is repeated."""
-    in_chain = {c.public_bytes(serialization.Encoding.DER) for c in chain}
+    """The supplied certificates are the verified chain itself, in order; the token's own are of that chain, once."""
+    in_chain = [c.public_bytes(serialization.Encoding.DER) for c in chain]
     embedded = [bytes(choice.chosen.dump()) for choice in signed_data["certificates"] or []]
     given = [c.public_bytes(serialization.Encoding.DER) for c in supplied]
-    for where, ders in (("the token", embedded), ("the supplied chain", given)):
-        if len(set(ders)) != len(ders):
-            raise _fail("certificates", f"{where} lists a certificate twice")
-        if any(der not in in_chain for der in ders):
-            raise _fail(
-                "certificates",
-                f"{where} holds a certificate that is not part of the token's chain (altered or added)",
-            )
+    if given and given != in_chain:
+        raise _fail("certificates", "the supplied certificates are not the token's chain (signer first, then issuers)")
+    if len(set(embedded)) != len(embedded):
+        raise _fail("certificates", "the token lists a certificate twice")
+    if any(der not in in_chain for der in embedded):
+        raise _fail("certificates", "the token holds a certificate that is not part of its chain (altered or added)")
 
 
 def _validity_window(certs: Iterable[x509.Certificate]) -> tuple[dt.datetime, dt.datetime]:
@@ -490,10 +488,11 @@ def verify(
     genTime from above so that a token cannot claim to come from the future.
 
     ``exact_certificates`` (the ``certificates`` check) is for tokens a known TSA made, kept in a
-    proof people hand on: every certificate the token carries and every one supplied must then be
-    a certificate of the verified chain, once. The certificate set sits outside the signature, so
-    a damaged or added copy would otherwise go unnoticed next to the genuine one it shadows.
-    Tokens from the wider world (which may carry spare certificates) are verified without it.
+    proof people hand on: the supplied certificates must then be the verified chain itself, in
+    order, and every certificate the token carries one of that chain, once. The certificate set
+    sits outside the signature, so a damaged or added copy would otherwise go unnoticed next to
+    the genuine one it shadows. Tokens from the wider world (which may carry spare certificates)
+    are verified without it.
     """
     if (data is None) == (digest is None):
         raise ValueError("pass exactly one of data= or digest=")
