@@ -562,3 +562,35 @@ def _png_framing_variants(png: bytes) -> Iterator[Variant]:
     yield "caBX chunk repeated", png[: store_chunk[2]] + png[store_chunk[1] : store_chunk[2]] + png[store_chunk[2] :]
     yield "bytes after IEND", png + b"\x00"
     yield "truncated", png[:-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Signed image (JPEG): the APP11 framing that carries the store across segments
+# --------------------------------------------------------------------------------------------
+
+
+def jpeg_framing_variants(jpeg: bytes) -> Iterator[Variant]:
+    """Each APP11 segment's length, common identifier, box instance and sequence number, and the box header every
+    segment after the first repeats; two segments swapped."""
+    return _unique(jpeg, _jpeg_framing_variants(jpeg))
+
+
+def _jpeg_framing_variants(jpeg: bytes) -> Iterator[Variant]:
+    segments = []
+    pos = 2
+    while jpeg[pos] == 0xFF and jpeg[pos + 1] not in (0xDA, 0xD9):
+        (length,) = struct.unpack(">H", jpeg[pos + 2 : pos + 4])
+        if jpeg[pos + 1] == 0xEB and jpeg[pos + 4 : pos + 6] == b"JP":
+            segments.append((pos, pos + 2 + length))
+        pos += 2 + length
+    for i, (start, end) in enumerate(segments):
+        yield f"APP11 segment {i}: length", _flip(jpeg, start + 3)
+        yield f"APP11 segment {i}: common identifier", _flip(jpeg, start + 5)
+        yield f"APP11 segment {i}: box instance", _flip(jpeg, start + 7)
+        yield f"APP11 segment {i}: sequence number", _flip(jpeg, start + 11)
+        yield f"APP11 segment {i}: box length", _flip(jpeg, start + 15)
+        yield f"APP11 segment {i}: box type", _flip(jpeg, start + 17, 0x20)
+        yield f"APP11 segment {i}: last byte", _flip(jpeg, end - 1)
+    if len(segments) > 1:
+        (a_start, a_end), (b_start, b_end) = segments[0], segments[1]
+        yield "APP11 segments swapped", jpeg[:a_start] + jpeg[b_start:b_end] + jpeg[a_start:a_end] + jpeg[b_end:]

@@ -164,6 +164,21 @@ def test_every_changed_box_of_a_signed_images_manifest_is_refused_with_a_named_c
     assert checks["c2pa_timestamp"] > 0 and checks["c2pa"] > 0
 
 
+def test_every_changed_app11_segment_of_a_signed_jpeg_is_refused_with_a_named_check(kit: Kit) -> None:
+    jpeg = sample_image(23, fmt="JPEG")
+    statement, openings = kit.statement(number="粤作登字-2026-F-00000024", image=jpeg, iscc=cc.iscc_image_code(jpeg))
+    signed = cc.sign_image(
+        jpeg, bundle=kit.register(statement, openings), signer=kit.signing, timestamper=kit.timestamper
+    )
+    assert verify.verify_bytes(signed, kit.trust).ok
+    variants = list(tampering.jpeg_framing_variants(signed))
+    assert sum("repeats" not in name and "segment 1" in name for name, _ in variants) > 0  # the store spans segments
+
+    wrong, _checks = _accepted_or_unnamed(variants, kit.trust)
+
+    assert wrong == [], "\n".join(wrong)
+
+
 def test_the_tamper_set_is_large_and_follows_the_file(pdf_set, bundle_set, image_set, image, other_image):
     counts = {"pdf": len(pdf_set), "bundle": len(bundle_set), "image": len(image_set)}
     assert counts["pdf"] > 400 and counts["bundle"] > 200 and counts["image"] > 250, counts
