@@ -16,11 +16,14 @@ import os
 import struct
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from artrights.core.errors import BilingualError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -139,6 +142,8 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     mode = im.mode
     if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         # 16-bit/float greyscale: rescale the actual range; a plain convert("L") clips to 255.
+        import numpy as np  # here, not at the top: the offline verifier reads image headers without it
+
         arr = np.asarray(im, dtype=np.float64)
         lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
         scale = 255.0 / (hi - lo) if hi > lo else 0.0
@@ -169,4 +174,6 @@ def _adobe_inverted(im: Image.Image) -> bool:
 
 def to_rgb_array(im: Image.Image) -> np.ndarray:
     """H x W x 3 uint8 contiguous array."""
+    import numpy as np
+
     return np.ascontiguousarray(np.asarray(im.convert("RGB"), dtype=np.uint8))

@@ -51,6 +51,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -147,7 +148,7 @@ def load_bundle(data: bytes | str, *, what: str = "proof bundle") -> dict[str, A
             f"{what} is larger than {MAX_JSON_BYTES // 1024} KB",
         )
     try:
-        value = json.loads(data, object_pairs_hook=_object_without_repeated_keys)
+        value = json.loads(data, object_pairs_hook=_object_without_repeated_keys, parse_constant=_no_constant)
     except RecursionError:
         value = None  # nested past the interpreter's limit: reported as too deep below
         depth = MAX_JSON_DEPTH + 1
@@ -158,8 +159,8 @@ def load_bundle(data: bytes | str, *, what: str = "proof bundle") -> dict[str, A
     if depth > MAX_JSON_DEPTH:
         raise BundleFormatError(
             "too_deep",
-            f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层，不是证明材料",
-            f"{what} nests deeper than {MAX_JSON_DEPTH} levels",
+            f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层或含有超出范围的数，不是证明材料",
+            f"{what} nests deeper than {MAX_JSON_DEPTH} levels or holds a number out of range",
         )
     if not isinstance(value, dict):
         raise BundleFormatError("not_object", "文件不是 JSON 对象", f"{what} is not a JSON object")
@@ -176,13 +177,21 @@ def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any
     return value
 
 
+def _no_constant(name: str) -> object:
+    # NaN and Infinity are not JSON (RFC 8259) and have no canonical form (RFC 8785): no statement holds one.
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def json_depth(value: object, *, limit: int = MAX_JSON_DEPTH) -> int:
     """How deeply ``value`` nests lists and objects (a scalar is 0), counted without recursion and
-    stopping once past ``limit``: a value from elsewhere (a C2PA manifest) may be arbitrarily deep."""
+    stopping once past ``limit``: a value from elsewhere (a C2PA manifest) may be arbitrarily deep.
+    A number that is not finite (1e400 reads as infinity) counts as past the limit: no bundle holds one."""
     deepest = 0
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return limit + 1
         if isinstance(item, dict | list):
             depth += 1
             if depth > limit:

@@ -192,11 +192,14 @@ def _parse(bundle_in: Mapping[str, Any] | bytes | str) -> dict[str, Any]:
         bundle = dict(load_bundle(bundle_in) if isinstance(bundle_in, bytes | str) else bundle_in)
         # A bundle read from an image's manifest has not been through load_bundle's bounds.
         if json_depth(bundle) > MAX_JSON_DEPTH:
-            raise ValueError(f"the bundle nests deeper than {MAX_JSON_DEPTH} levels")
+            raise ValueError(f"the bundle nests deeper than {MAX_JSON_DEPTH} levels or holds a number out of range")
         if bundle.get("format") not in FORMATS:
             raise ValueError(f"format is {bundle.get('format')!r}, want one of {', '.join(FORMATS)}")
         check_statement(bundle.get("statement"))
         _check_shape(bundle)
+        # Canonical JSON (RFC 8785) refuses some values JSON allows (integers beyond 2^53): what is hashed
+        # must have a canonical form, or no check below could be run.
+        leaf_data(bundle["statement"])
     except ValueError as exc:
         raise VerificationFailure(
             "statement", "证明包格式不正确", f"the proof bundle is malformed: {_english(exc)}"
@@ -269,7 +272,7 @@ def _check_statement(bundle: dict[str, Any]) -> Openings:
     in a v1 bundle); the statement names the log it is in."""
     statement, log = bundle["statement"], bundle["log"]
     try:
-        openings = Openings.from_json(bundle.get("openings", {}))
+        openings = _readable(Openings.from_json(bundle.get("openings", {})))
     except ValueError as exc:
         raise VerificationFailure("statement", "承诺的公开值格式不正确", f"malformed openings: {exc}") from None
     work = statement.get("work")
@@ -286,6 +289,15 @@ def _check_statement(bundle: dict[str, Any]) -> Openings:
             "证明包的日志与登记声明所写的登记机构日志不一致",
             f"the bundle's log {log['origin']!r} is not the statement's registry {statement['registry']!r}",
         )
+    return openings
+
+
+def _readable(openings: Openings) -> Openings:
+    """``openings``, once every commitment they open can be computed (an opened value must have a canonical JSON
+    form: an integer beyond 2^53 has none, and would fail the comparison rather than be compared)."""
+    for opening in (openings.title, *openings.parties):
+        if opening is not None:
+            opening.commitment  # noqa: B018  (computed for its ValueError)
     return openings
 
 
@@ -407,6 +419,7 @@ def _check_openings(
     """``openings``: the owner's openings file belongs to this statement and opens every party's commitment."""
     try:
         digest, openings = load_openings_file(given)
+        _readable(openings)
     except ValueError as exc:
         raise VerificationFailure(
             OPENINGS_CHECK, "当事人公开值文件格式不正确", f"the openings file is malformed: {_english(exc)}"

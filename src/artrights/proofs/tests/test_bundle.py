@@ -327,6 +327,30 @@ def test_a_malformed_bundle_fails_the_statement_check(kit: Kit, registered: dict
     assert verification.verify_bundle(b"not json", trust=kit.trust).failed_check == "statement"
 
 
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400", str(2**60)])
+def test_a_number_without_a_canonical_form_is_refused_as_malformed_not_raised(
+    kit: Kit, registered: dict[str, Any], number: str
+) -> None:
+    # JSON parsers accept these; RFC 8785 (the form the log hashes) has no form for them.
+    text = dump_bundle(registered).decode().replace('"statement": {', f'"statement": {{"version": {number},', 1)
+    assert f'"version": {number}' in text
+    verdict = verification.verify_bundle(text.encode(), trust=kit.trust)
+    assert verdict.failed_check == "statement", verdict.summary()
+    # A bundle read from an image's manifest arrives as a dict, past the JSON reader.
+    parsed = fresh(registered)
+    parsed["statement"]["version"] = float(number) if number != str(2**60) else 2**60
+    assert verification.verify_bundle(parsed, trust=kit.trust).failed_check == "statement"
+
+
+def test_an_openings_file_whose_value_has_no_canonical_form_is_refused(
+    kit: Kit, registered: dict[str, Any], owner_openings: dict[str, Any]
+) -> None:
+    bad = copy.deepcopy(owner_openings)
+    bad["parties"][0]["value"]["id_number"] = 2**60
+    verdict = verification.verify_bundle(registered, trust=kit.trust, openings=bad)
+    assert verdict.failed_check == "openings"
+
+
 def test_a_changed_registration_number_fails_the_inclusion_proof(kit: Kit, registered: dict[str, Any]) -> None:
     bundle = fresh(registered)
     bundle["statement"]["number"] = "粤作登字-2026-F-00000002"
