@@ -1,6 +1,6 @@
 """Content credentials for registered images: an ISCC image code and a C2PA manifest (no Django).
 
-* :func:`iscc_image_code` is the ISO 24138 Content-Code Image (``iscc-core``), computed from the
+* :func:`iscc_image_code` is the ISO 24138 Content-Code Image (the ``iscc-core`` algorithm), computed from the
   32×32 grayscale normalisation that ISCC specifies (EXIF orientation applied, transparency on
   white, uniform borders trimmed, grayscale, bicubic resize). It survives re-encoding and small
   edits, so it serves as the C2PA *soft binding*: it finds the registration again when the
@@ -18,10 +18,12 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import http.server
 import io
 import json
+import math
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -101,9 +103,47 @@ def _normalise(img: Image.Image) -> list[int]:
 
 def iscc_image_code(image_bytes: bytes) -> str:
     """ISO 24138 ISCC Content-Code Image (64 bits), e.g. ``ISCC:EEA…``."""
-    import iscc_core
+    return iscc_code_of_pixels(_normalise(_open(image_bytes)))
 
-    return str(iscc_core.gen_image_code_v0(_normalise(_open(image_bytes)), bits=64)["iscc"])
+
+# Header of a 64-bit Content-Code Image v0, one nibble each: MainType CONTENT (2), SubType IMAGE (1), Version 0,
+# length 1 (64 bits in 32-bit steps, less one).
+_ISCC_IMAGE_HEADER = bytes([0x21, 0x01])
+
+
+def iscc_code_of_pixels(pixels: Sequence[int]) -> str:
+    """The ISCC Content-Code Image v0 of 1024 normalised grayscale pixels (a 32×32 thumbnail, row by row).
+
+    Computed here rather than by ``iscc-core``, whose package import (pydantic, loguru and every other ISCC unit)
+    would cost a court clerk's ``artrights verify`` more than all its image checks together. It is the
+    reference algorithm (``soft_hash_image_v0``) step for step, down to the order of the floating-point
+    operations, so the bits are the library's; the tests hold the two equal on many pictures.
+    """
+    if len(pixels) != 1024:
+        raise ValueError("an ISCC image code needs 32 × 32 pixels")
+    rows = [_dct(pixels[32 * r : 32 * r + 32]) for r in range(32)]
+    columns = [_dct([row[c] for row in rows]) for c in range(32)]
+    # The top-left 8 × 8 of the DCT matrix (low frequencies), row by row, each bit set when above their median.
+    low = [columns[x][y] for y in range(8) for x in range(8)]
+    ordered = sorted(low)
+    median = (ordered[31] + ordered[32]) / 2
+    digest = int("".join("1" if value > median else "0" for value in low), 2).to_bytes(8, "big")
+    return "ISCC:" + base64.b32encode(_ISCC_IMAGE_HEADER + digest).decode("ascii").rstrip("=")
+
+
+def _dct(values: Sequence[float]) -> list[float]:
+    """Unnormalised DCT-II of a power-of-two-long vector by Lee's recursive algorithm (ISCC's ``alg_dct``)."""
+    n = len(values)
+    if n == 1:
+        return list(values)
+    half = n // 2
+    alpha = [values[i] + values[n - 1 - i] for i in range(half)]
+    beta = [(values[i] - values[n - 1 - i]) / (math.cos((i + 0.5) * math.pi / n) * 2.0) for i in range(half)]
+    alpha, beta = _dct(alpha), _dct(beta)
+    out: list[float] = []
+    for i in range(half - 1):
+        out += (alpha[i], beta[i] + beta[i + 1])
+    return [*out, alpha[-1], beta[-1]]
 
 
 def iscc_distance(a: str, b: str) -> int:
