@@ -471,6 +471,18 @@ def _content_of(store: bytes, label: str) -> tuple[int, int]:
     raise AssertionError(f"no {label} box")
 
 
+def token_of(png: bytes) -> bytes:
+    """The RFC 3161 token in the claim signature of a signed PNG."""
+    store = png[slice(*_store_span(png))]
+    start, end = _content_of(store, "c2pa.signature")
+    return bytes(cbor2.loads(store[start:end]).value[1]["sigTst2"]["tstTokens"][0]["val"])
+
+
+def with_token_of(png: bytes, other_png: bytes) -> bytes:
+    """``png`` with the RFC 3161 token of ``other_png``'s signature in place of its own (padding resized)."""
+    return next(data for name, data in image_variants(png, other_png) if name == "token swapped for another image's")
+
+
 def _claim_variants(png: bytes, store_start: int, store: bytes) -> Iterator[Variant]:
     """Each field of the claim: a byte of its key and the first byte of its value, in place."""
     start, end = _content_of(store, "c2pa.claim.v2")
@@ -526,11 +538,8 @@ def _signature_variants(png: bytes, other_png: bytes, store_start: int, store: b
         pos = cose.index(cbor2.dumps(key))
         yield f"signature field name {key}", at(pos + 2, 0x20)
     # Whole-field rewrites, keeping the signature box's size (the padding absorbs the difference).
-    other_store = other_png[slice(*_store_span(other_png))]
-    other_start, other_end = _content_of(other_store, "c2pa.signature")
-    other_token = cbor2.loads(other_store[other_start:other_end]).value[1]["sigTst2"]["tstTokens"][0]["val"]
     yield rebuilt(
-        {**unprotected, "sigTst2": {"tstTokens": [{"val": other_token}]}}, "token swapped for another image's"
+        {**unprotected, "sigTst2": {"tstTokens": [{"val": token_of(other_png)}]}}, "token swapped for another image's"
     )
     yield rebuilt({k: v for k, v in unprotected.items() if k != "sigTst2"}, "token removed")
     yield rebuilt({**unprotected, "sigTst2": {"tstTokens": [{"val": token}, {"val": token}]}}, "token given twice")
