@@ -3,10 +3,11 @@
 Usage: python bench/bench_verify_cold.py [--runs 7] [--compare-src OTHER/src]
 
 Issues one registration with the real cores (log, TSA, PAdES signature, C2PA manifest with a time-stamped
-signature), writes the three files a person may hold and the trust file, then runs a fresh
-``python -m artrights.verify FILE --trust trust.json`` process for each, ``--runs`` times, and prints the median
-wall time and the median CPU time (user + system) of the process. A fresh process is what a court clerk
-waits for: interpreter start, imports, then the checks; the in-process time is in bench_verify.py.
+signature), writes the three files a person may hold and the trust file, then runs a fresh process of
+``python -m artrights.cli verify FILE --trust trust.json`` (what ``artrights verify`` runs) for each, ``--runs``
+times, and prints the median wall time and the median CPU time (user + system) of the process. A fresh process
+is what a court clerk waits for: interpreter start, imports, then the checks; the in-process time is in
+bench_verify.py.
 
 On a shared machine the wall time follows the load; the CPU time much less so. ``--compare-src`` runs the same
 files, interleaved run by run, against another source tree (an older checkout's ``src``), so a before/after
@@ -75,7 +76,7 @@ def run_once(src: Path, path: Path, trust: Path) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "artrights.verify", str(path), "--trust", str(trust)],
+        [sys.executable, "-m", "artrights.cli", "verify", str(path), "--trust", str(trust)],
         capture_output=True,
         text=True,
         env=env,
@@ -91,7 +92,7 @@ def import_profile(src: Path, path: Path, trust: Path, top: int = 5) -> list[tup
     env = {**os.environ, "PYTHONPATH": str(src)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "artrights.verify", str(path), "--trust", str(trust)],
+        [sys.executable, "-X", "importtime", "-m", "artrights.cli", "verify", str(path), "--trust", str(trust)],
         capture_output=True,
         text=True,
         env=env,

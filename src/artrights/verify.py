@@ -14,15 +14,21 @@ installed, without a network. ``FILE`` is one of
   (type, number, date) and that it is not a registration;
 * a JSON proof bundle;
 * an image carrying our C2PA manifest: the manifest must be intact and, with ``signing_roots``,
-  trusted (``c2pa``); a time-stamped signature adds ``c2pa_timestamp`` (its RFC 3161 token validated
-  by the C2PA library); the bundle in it is verified and the image's ISCC code must be one the
-  statement registered (``file_hash``).
+  trusted (``c2pa``), its store's boxes and labels and its claim signature's CBOR (unprotected fields,
+  zero padding) exactly as a C2PA signer writes them (``proofs.jumbf``, ``content_credentials.claim_signature``);
+  the signature must carry an RFC 3161 token over it from a trusted TSA (``c2pa_timestamp``: the C2PA
+  library, given the TSA roots too, validates and trusts it, and ``proofs.rfc3161`` verifies it again;
+  the signer must still chain to a signing root, not a TSA root); the bundle in it is verified and the
+  image's ISCC code must be one the statement registered (``file_hash``).
+
+A JSON file is read within bounds (``proofs.bundle.MAX_JSON_BYTES`` and ``MAX_JSON_DEPTH``, no repeated key,
+no number without a canonical form): anything else is refused as a malformed bundle, in both languages.
 
 ``--file ORIGINAL`` adds the ``file_hash`` check: the original's SHA-256 must be a registered file.
 ``--openings OPENINGS`` (the owner's ``owner-openings.json``) adds the ``openings`` check: the file must
 belong to the same statement and open every party's commitment; the verdict then names the parties, who are
 otherwise reported as named by commitment only.
-Checks run in this order and stop at the first failure: ``pdf_signature`` / ``c2pa``,
+Checks run in this order and stop at the first failure: ``pdf_signature`` / ``c2pa``, ``c2pa_timestamp``,
 ``file_hash``, ``statement``, ``inclusion_proof``, ``checkpoint_signature``, ``timestamp``, ``openings``.
 Exit status 0 = valid, 1 = invalid (the failing check is printed), 2 = usage or trust-file error.
 

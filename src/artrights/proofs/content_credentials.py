@@ -9,11 +9,14 @@
   ``c2pa.actions`` (the registered copy was published by the registry), ``cn.artrights.registration``
   (the proof bundle, verifiable offline with ``artrights verify``) and ``c2pa.soft-binding`` with
   ``alg: io.iscc.v0`` and the ISCC code. The manifest's hard binding covers the image bytes. Given a
-  time-stamping function, the claim signature also carries an RFC 3161 token (C2PA ``sigTst``), so
+  time-stamping function, the claim signature also carries an RFC 3161 token (C2PA ``sigTst2``), so
   the signing time is attested by a TSA rather than asserted by the signer.
 * :func:`read_image` returns the C2PA validation state (``Trusted`` when the signer chains to a
-  given root, ``Valid`` when intact but the root was not given, ``Invalid`` otherwise), the
-  embedded bundle and the ISCC code from the soft binding.
+  given root, ``Valid`` when intact but the root was not given, ``Invalid`` otherwise), the library's
+  validation codes, the embedded bundle and the ISCC code from the soft binding.
+* :func:`claim_signature` reads the manifest store and the claim signature itself (what the C2PA
+  library does not compare: box labels, unprotected fields, padding) and returns the signer's chain
+  and the token; :func:`check_signer` tells a signing root from the TSA roots the library was also given.
 """
 
 from __future__ import annotations
