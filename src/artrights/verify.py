@@ -14,15 +14,21 @@ installed, without a network. ``FILE`` is one of
   (type, number, date) and that it is not a registration;
 * a JSON proof bundle;
 * an image carrying our C2PA manifest: the manifest must be intact and, with ``signing_roots``,
-  trusted (``c2pa``); a time-stamped signature adds ``c2pa_timestamp`` (its RFC 3161 token validated
-  by the C2PA library); the bundle in it is verified and the image's ISCC code must be one the
-  statement registered (``file_hash``).
+  trusted (``c2pa``), its store's boxes and labels and its claim signature's CBOR (unprotected fields,
+  zero padding) exactly as a C2PA signer writes them (``proofs.jumbf``, ``content_credentials.claim_signature``);
+  the signature must carry an RFC 3161 token over it from a trusted TSA (``c2pa_timestamp``: the C2PA
+  library, given the TSA roots too, validates and trusts it, and ``proofs.rfc3161`` verifies it again;
+  the signer must still chain to a signing root, not a TSA root); the bundle in it is verified and the
+  image's ISCC code must be one the statement registered (``file_hash``).
+
+A JSON file is read within bounds (``proofs.bundle.MAX_JSON_BYTES`` and ``MAX_JSON_DEPTH``, no repeated key,
+no number without a canonical form): anything else is refused as a malformed bundle, in both languages.
 
 ``--file ORIGINAL`` adds the ``file_hash`` check: the original's SHA-256 must be a registered file.
 ``--openings OPENINGS`` (the owner's ``owner-openings.json``) adds the ``openings`` check: the file must
 belong to the same statement and open every party's commitment; the verdict then names the parties, who are
 otherwise reported as named by commitment only.
-Checks run in this order and stop at the first failure: ``pdf_signature`` / ``c2pa``,
+Checks run in this order and stop at the first failure: ``pdf_signature`` / ``c2pa``, ``c2pa_timestamp``,
 ``file_hash``, ``statement``, ``inclusion_proof``, ``checkpoint_signature``, ``timestamp``, ``openings``.
 Exit status 0 = valid, 1 = invalid (the failing check is printed), 2 = usage or trust-file error.
 
@@ -41,12 +47,13 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from artrights.proofs.bundle import load_bundle
+from artrights.proofs.bundle import BundleFormatError, load_bundle
 from artrights.proofs.documents import DOCUMENT_ATTACHMENT, DocumentInfo
 from artrights.proofs.trust import Trust
 from artrights.proofs.verification import (
@@ -189,6 +196,30 @@ def _only_padding_after_cms(signature: Any) -> bool:
     return not raw[len(header) + len(body) + len(trailer) :].strip(b"\x00")
 
 
+def _gap_is_plain_hex(data: bytes, signature: Any) -> bool:
+    """True when the one gap of the signed byte range holds ``<``, hex digits of one case, ``>`` and nothing else.
+
+    A PDF reader ignores white space in a hex string and reads either case, so without this a byte of the gap
+    (the one part of the file the signature does not cover) could change and decode to the same value.
+    """
+    try:
+        _, first_length, second_start, _ = (int(n) for n in signature.byte_range)
+        gap = data[first_length:second_start]
+    except (TypeError, ValueError):
+        return False
+    digits = gap[1:-1]
+    return (
+        gap[:1] == b"<"
+        and gap[-1:] == b">"
+        and len(digits) % 2 == 0
+        and (_HEX_UPPER.fullmatch(digits) is not None or _HEX_LOWER.fullmatch(digits) is not None)
+    )
+
+
+_HEX_UPPER = re.compile(rb"[0-9A-F]*")
+_HEX_LOWER = re.compile(rb"[0-9a-f]*")
+
+
 def _signature_timestamp_time(signature: Any) -> dt.datetime | None:
     from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 
@@ -230,6 +261,8 @@ def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[Any, list[str]]:
         raise fail("数字签名数据被改动", "the signature container was altered (not canonical DER CMS)")
     if not _only_padding_after_cms(signatures[0]):
         raise fail("数字签名数据被改动", "the signature container was altered (bytes after the CMS are not padding)")
+    if not _gap_is_plain_hex(data, signatures[0]):
+        raise fail("数字签名数据被改动", "the signature container was altered (the unsigned gap is not plain hex)")
     warnings: list[str] = []
     # Judge the certificates at the signature timestamp, not today: a certificate must stay
     # verifiable after the signing certificate expires. The time read here is not yet trusted,
@@ -332,22 +365,21 @@ def verify_image(
     from artrights.proofs.content_credentials import ContentCredentialsError, iscc_image_code, read_image
 
     try:
-        creds = read_image(data, trust_roots=trust.signing_roots)
+        creds = read_image(data, trust_roots=trust.signing_roots, tsa_roots=trust.tsa_roots)
     except ContentCredentialsError as exc:
         return failed(
             "c2pa",
             f"无法读取图像的内容凭证：{exc.message_zh}",
             f"cannot read the image's content credentials: {exc.message_en}",
         )
-    accepted = {"Trusted"} if trust.signing_roots else {"Trusted", "Valid"}
-    if creds.state not in accepted:
-        detail = "; ".join(creds.failures) or creds.state
-        zh = (
-            "图像没有内容凭证（C2PA）"
-            if creds.state == "None"
-            else "图像的内容凭证（C2PA）无效：图像或清单被改动，或签名者不受信任"
-        )
-        return failed("c2pa", zh, f"the image's C2PA manifest does not validate: {detail}")
+    if creds.state == "None":
+        return failed("c2pa", "图像没有内容凭证（C2PA）", "the image carries no C2PA manifest")
+    try:
+        _check_image_credentials(data, creds, trust)
+    except _ImageTimestampFailure as failure:
+        return Verdict(ok=False, passed=failure.passed).fail(failure)
+    except VerificationFailure as failure:
+        return Verdict(ok=False).fail(failure)
     if creds.bundle is None:
         return failed("c2pa", "内容凭证中没有登记证明", "the C2PA manifest carries no registration proof")
     try:
@@ -361,10 +393,85 @@ def verify_image(
             f"the image's ISCC ({iscc}) differs from the manifest's soft binding ({creds.iscc})",
         )
     verdict = verify_bundle(creds.bundle, trust=trust, file_bytes=file_bytes, image_iscc=iscc, openings=openings)
-    verdict.passed[:0] = ["c2pa", "c2pa_timestamp"] if creds.signed_at else ["c2pa"]
+    verdict.passed[:0] = ["c2pa", "c2pa_timestamp"]
     if not trust.signing_roots:
         verdict.warnings.append(_UNTRUSTED_SIGNER)
     return verdict
+
+
+def _check_image_credentials(data: bytes, creds: Any, trust: Trust) -> None:
+    """``c2pa`` and ``c2pa_timestamp``: the manifest store and the claim signature are as their signer wrote them,
+    the manifest validates and its signer chains to a signing root; the signature's RFC 3161 token is over this
+    signature and chains to a TSA root."""
+    from artrights.proofs.content_credentials import ContentCredentialsError, check_signer, claim_signature
+
+    def c2pa_failure(zh: str, en: str) -> VerificationFailure:
+        return VerificationFailure("c2pa", zh, en)
+
+    try:
+        signature = claim_signature(data)
+    except ContentCredentialsError as exc:
+        raise c2pa_failure(exc.message_zh, exc.message_en) from None
+    # Judged here rather than by the library's one-word state: the timestamp has a check of its own, and
+    # without signing roots an untrusted signer is expected (the verdict warns instead).
+    expected = {"signingCredential.untrusted"} if not trust.signing_roots else set()
+    others = {code for code in creds.failure_codes if not code.startswith("timeStamp.")} - expected
+    intact = not others and (creds.state in {"Trusted", "Valid"} or bool(creds.failure_codes))
+    # A damaged token also disturbs what the library says of the signer (it may judge the signer at the wrong
+    # time, or report the token's own certificate as the signing credential): the token is named first.
+    stamped_at = _image_timestamp(signature, creds, trust, passed=["c2pa"] if intact else [])
+    if not intact:
+        detail = "; ".join(f for f in creds.failures if not f.startswith("timeStamp.")) or creds.state
+        raise c2pa_failure(
+            "图像的内容凭证（C2PA）无效：图像或清单被改动，或签名者不受信任",
+            f"the image's C2PA manifest does not validate: {detail}",
+        )
+    if trust.signing_roots:
+        if "signingCredential.trusted" not in creds.codes:
+            raise c2pa_failure(
+                "图像的内容凭证（C2PA）签名者不受信任", "the C2PA library did not find the signer trusted"
+            )
+        try:
+            check_signer(signature, trust.signing_roots, at=stamped_at)
+        except ContentCredentialsError as exc:
+            raise c2pa_failure(exc.message_zh, exc.message_en) from None
+
+
+class _ImageTimestampFailure(VerificationFailure):
+    """``c2pa_timestamp`` failed; ``passed`` says whether the manifest itself was intact."""
+
+    def __init__(self, en: str, passed: list[str]) -> None:
+        super().__init__("c2pa_timestamp", "内容凭证签名的时间戳无效、被改动或不是由受信任的时间戳机构签发", en)
+        self.passed = passed
+
+
+def _image_timestamp(signature: Any, creds: Any, trust: Trust, *, passed: list[str]) -> dt.datetime:
+    """The attested signing time: the token is present, the C2PA library validated and trusted it, and it
+    verifies here too (over this very signature, from a trusted TSA, with only its chain's certificates)."""
+    from artrights.proofs import rfc3161
+
+    if signature.token is None:
+        raise _ImageTimestampFailure(
+            "the claim signature carries no RFC 3161 timestamp (the platform time-stamps every signature)", passed
+        )
+    reported = [f for f in creds.failures if f.startswith("timeStamp.")]
+    if reported:
+        raise _ImageTimestampFailure("; ".join(reported), passed)
+    if not {"timeStamp.validated", "timeStamp.trusted"} <= creds.codes:
+        untrusted = sorted(code for code in creds.codes if code.startswith("timeStamp."))
+        raise _ImageTimestampFailure(
+            f"the C2PA library did not validate the timestamp as trusted ({', '.join(untrusted) or 'no report'})",
+            passed,
+        )
+    try:
+        stamped = rfc3161.verify(
+            signature.token, data=signature.countersigned(), trusted_roots=trust.tsa_roots, exact_certificates=True
+        )
+    except rfc3161.TimestampError as exc:
+        raise _ImageTimestampFailure(
+            f"the RFC 3161 token does not verify ({exc.check}): {exc.message}", passed
+        ) from None
+    return stamped.gen_time
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,8 +490,8 @@ def verify_bytes(
     if data.lstrip()[:1] == b"{":
         try:
             bundle = load_bundle(data)
-        except ValueError as exc:
-            return failed("statement", "证明包不是有效的 JSON", str(exc))
+        except BundleFormatError as exc:
+            return failed("statement", f"证明包无法读取：{exc.message_zh}", exc.message_en)
         return verify_bundle(bundle, trust=trust, file_bytes=file_bytes, openings=openings)
     return verify_image(data, trust, file_bytes=file_bytes, openings=openings)
 

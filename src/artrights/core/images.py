@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from artrights.core.errors import BilingualError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -73,6 +77,9 @@ def _open(data: bytes | str | os.PathLike[str]) -> Image.Image:
         raise ImageRejected("not_an_image", "无法识别的图片格式。", "This is not a recognised image.") from exc
     except Image.DecompressionBombError as exc:
         raise ImageRejected("too_large", "图片像素过多。", "The image has too many pixels.") from exc
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+        # A recognised format with a damaged header (a truncated IHDR, a broken chunk) fails while Pillow reads it.
+        raise ImageRejected("corrupt", "图片文件已损坏或不完整。", "The image file is corrupt or truncated.") from exc
 
 
 def open_image(data: bytes | str | os.PathLike[str], *, max_pixels: int | None = None) -> Image.Image:
@@ -135,6 +142,8 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     mode = im.mode
     if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         # 16-bit/float greyscale: rescale the actual range; a plain convert("L") clips to 255.
+        import numpy as np  # here, not at the top: the offline verifier reads image headers without it
+
         arr = np.asarray(im, dtype=np.float64)
         lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
         scale = 255.0 / (hi - lo) if hi > lo else 0.0
@@ -165,4 +174,6 @@ def _adobe_inverted(im: Image.Image) -> bool:
 
 def to_rgb_array(im: Image.Image) -> np.ndarray:
     """H x W x 3 uint8 contiguous array."""
+    import numpy as np
+
     return np.ascontiguousarray(np.asarray(im.convert("RGB"), dtype=np.uint8))

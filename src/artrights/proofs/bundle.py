@@ -51,11 +51,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+
+from artrights.core.errors import BilingualError
 
 from . import rfc3161
 from .statements import Openings, leaf_data
@@ -69,6 +73,16 @@ OPENINGS_WARNING = {
     "en": "This file contains the owner's ID number. Give it only to someone who must confirm you are the owner "
     "(e.g. a court); do not publish it or pass it on with the certificate.",
 }
+
+
+# A bundle is a few kilobytes and five levels deep; an openings file or a document description is smaller.
+# Anything far beyond is not one of ours, and unbounded nesting would exhaust the parser's stack.
+MAX_JSON_BYTES = 1024 * 1024
+MAX_JSON_DEPTH = 32
+
+
+class BundleFormatError(BilingualError, ValueError):
+    """A proof bundle, openings file or document description that is not JSON of a sane size and depth."""
 
 
 # Anything that turns a DER TimeStampReq into a DER TimeStampResp: the built-in TSA's ``issue``
@@ -125,13 +139,66 @@ def dump_bundle(bundle: Mapping[str, Any]) -> bytes:
 
 
 def load_bundle(data: bytes | str, *, what: str = "proof bundle") -> dict[str, Any]:
+    """The JSON object in ``data``; :class:`BundleFormatError` (a ``ValueError``) when it is not one of a sane
+    size (:data:`MAX_JSON_BYTES`) and depth (:data:`MAX_JSON_DEPTH`)."""
+    if len(data) > MAX_JSON_BYTES:
+        raise BundleFormatError(
+            "too_large",
+            f"文件过大（超过 {MAX_JSON_BYTES // 1024} KB），不是证明材料",
+            f"{what} is larger than {MAX_JSON_BYTES // 1024} KB",
+        )
     try:
-        value = json.loads(data)
+        value = json.loads(data, object_pairs_hook=_object_without_repeated_keys, parse_constant=_no_constant)
+    except RecursionError:
+        value = None  # nested past the interpreter's limit: reported as too deep below
+        depth = MAX_JSON_DEPTH + 1
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{what} is not JSON: {exc}") from None
+        raise BundleFormatError("not_json", "文件不是有效的 JSON", f"{what} is not JSON: {exc}") from None
+    else:
+        depth = json_depth(value)
+    if depth > MAX_JSON_DEPTH:
+        raise BundleFormatError(
+            "too_deep",
+            f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层或含有超出范围的数，不是证明材料",
+            f"{what} nests deeper than {MAX_JSON_DEPTH} levels or holds a number out of range",
+        )
     if not isinstance(value, dict):
-        raise ValueError(f"{what} is not a JSON object")
+        raise BundleFormatError("not_object", "文件不是 JSON 对象", f"{what} is not a JSON object")
     return value
+
+
+def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Parsers disagree on which of two values for one key wins; a proof must mean one thing to all of them.
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        counts = Counter(key for key, _ in pairs)
+        repeated = sorted(key for key, count in counts.items() if count > 1)
+        raise ValueError(f"an object repeats the key {', '.join(map(repr, repeated))}")
+    return value
+
+
+def _no_constant(name: str) -> object:
+    # NaN and Infinity are not JSON (RFC 8259) and have no canonical form (RFC 8785): no statement holds one.
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def json_depth(value: object, *, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deeply ``value`` nests lists and objects (a scalar is 0), counted without recursion and
+    stopping once past ``limit``: a value from elsewhere (a C2PA manifest) may be arbitrarily deep.
+    A number that is not finite (1e400 reads as infinity) counts as past the limit: no bundle holds one."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return limit + 1
+        if isinstance(item, dict | list):
+            depth += 1
+            if depth > limit:
+                return depth
+            deepest = max(deepest, depth)
+            stack.extend((child, depth) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _title_only(openings: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Any, cast
 from artrights.core.errors import BilingualError
 
 from . import merkle, note, rfc3161
-from .bundle import FORMATS, load_bundle, load_openings_file, statement_digest
+from .bundle import FORMATS, MAX_JSON_DEPTH, json_depth, load_bundle, load_openings_file, statement_digest
 from .documents import DocumentInfo
 from .statements import TYPE_LABELS, Openings, check_statement, leaf_data, parse_time, statement_files
 from .tlog import TlogProof, TlogProofError, parse_tlog_proof
@@ -190,20 +190,60 @@ def verify_bundle(
 def _parse(bundle_in: Mapping[str, Any] | bytes | str) -> dict[str, Any]:
     try:
         bundle = dict(load_bundle(bundle_in) if isinstance(bundle_in, bytes | str) else bundle_in)
+        # A bundle read from an image's manifest has not been through load_bundle's bounds.
+        if json_depth(bundle) > MAX_JSON_DEPTH:
+            raise ValueError(f"the bundle nests deeper than {MAX_JSON_DEPTH} levels or holds a number out of range")
         if bundle.get("format") not in FORMATS:
             raise ValueError(f"format is {bundle.get('format')!r}, want one of {', '.join(FORMATS)}")
         check_statement(bundle.get("statement"))
-        log = bundle.get("log")
-        if not isinstance(log, dict) or not isinstance(log.get("tlog_proof"), str):
-            raise ValueError("bundle log needs origin, index and tlog_proof")
-        if not isinstance(log.get("origin"), str) or not isinstance(log.get("index"), int):
-            raise ValueError("bundle log origin must be a string and index an integer")
-        ts = bundle.get("timestamp")
-        if not isinstance(ts, dict) or not isinstance(ts.get("token"), str):
-            raise ValueError("bundle timestamp needs a base64 token")
+        _check_shape(bundle)
+        # Canonical JSON (RFC 8785) refuses some values JSON allows (integers beyond 2^53): what is hashed
+        # must have a canonical form, or no check below could be run.
+        leaf_data(bundle["statement"])
     except ValueError as exc:
-        raise VerificationFailure("statement", "证明包格式不正确", f"the proof bundle is malformed: {exc}") from None
+        raise VerificationFailure(
+            "statement", "证明包格式不正确", f"the proof bundle is malformed: {_english(exc)}"
+        ) from None
     return bundle
+
+
+# The fields outside the statement are covered by no hash or signature of their own: a bundle holds exactly the
+# fields bundle.build_bundle writes, so that none can be added, renamed or retyped unnoticed.
+_BUNDLE_FIELDS = {"format", "statement", "openings", "log", "timestamp"}
+_LOG_FIELDS = {"origin", "index", "tlog_proof"}
+_TIMESTAMP_FIELDS = {"token", "tsa_chain"}
+
+
+def _check_shape(bundle: dict[str, Any]) -> None:
+    if set(bundle) != _BUNDLE_FIELDS:
+        raise ValueError(f"a bundle holds exactly the fields {sorted(_BUNDLE_FIELDS)}, not {sorted(bundle)}")
+    log = bundle["log"]
+    if not isinstance(log, dict) or set(log) != _LOG_FIELDS:
+        raise ValueError(f"bundle log holds exactly {sorted(_LOG_FIELDS)}")
+    index = log["index"]
+    # bool is an int in Python: true would pass for entry 1.
+    if not isinstance(log["origin"], str) or not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        raise ValueError("bundle log origin must be a string and index a non-negative integer")
+    if not isinstance(log["tlog_proof"], str):
+        raise ValueError("bundle log tlog_proof must be a string")
+    ts = bundle["timestamp"]
+    if not isinstance(ts, dict) or set(ts) != _TIMESTAMP_FIELDS or not isinstance(ts["token"], str):
+        raise ValueError("bundle timestamp holds exactly a base64 token and the TSA's chain")
+    if not isinstance(ts["tsa_chain"], list) or not ts["tsa_chain"]:
+        raise ValueError("bundle timestamp tsa_chain must be a non-empty list")
+    openings = bundle["openings"]
+    if not isinstance(openings, dict) or not set(openings) <= {"title", "parties"}:
+        raise ValueError("bundle openings hold at most the title's and the parties'")
+    # Party openings (v1 bundles) open every party; an empty list would be a field that says nothing.
+    if "parties" in openings and (not isinstance(openings["parties"], list) or not openings["parties"]):
+        raise ValueError("bundle party openings must be a non-empty list when present")
+    title = openings.get("title")
+    if title is not None and (not isinstance(title, dict) or set(title) != {"value", "salt"}):
+        raise ValueError("the title opening holds exactly a value and a salt")
+
+
+def _english(exc: Exception) -> str:
+    return exc.message_en if isinstance(exc, BilingualError) else str(exc)
 
 
 def _check_file_hash(statement: dict[str, Any], file_bytes: bytes | None, image_iscc: str | None) -> bool:
@@ -232,7 +272,7 @@ def _check_statement(bundle: dict[str, Any]) -> Openings:
     in a v1 bundle); the statement names the log it is in."""
     statement, log = bundle["statement"], bundle["log"]
     try:
-        openings = Openings.from_json(bundle.get("openings", {}))
+        openings = _readable(Openings.from_json(bundle.get("openings", {})))
     except ValueError as exc:
         raise VerificationFailure("statement", "承诺的公开值格式不正确", f"malformed openings: {exc}") from None
     work = statement.get("work")
@@ -249,6 +289,15 @@ def _check_statement(bundle: dict[str, Any]) -> Openings:
             "证明包的日志与登记声明所写的登记机构日志不一致",
             f"the bundle's log {log['origin']!r} is not the statement's registry {statement['registry']!r}",
         )
+    return openings
+
+
+def _readable(openings: Openings) -> Openings:
+    """``openings``, once every commitment they open can be computed (an opened value must have a canonical JSON
+    form: an integer beyond 2^53 has none, and would fail the comparison rather than be compared)."""
+    for opening in (openings.title, *openings.parties):
+        if opening is not None:
+            opening.commitment  # noqa: B018  (computed for its ValueError)
     return openings
 
 
@@ -327,6 +376,7 @@ _TIMESTAMP_FAILURES_ZH = {
     "imprint": "时间戳不是对本登记声明的时间戳",
     "chain": "时间戳不是由受信任的时间戳机构签发",
     "signer_certificate": "时间戳不是由受信任的时间戳机构签发",
+    "certificates": "时间戳中的时间戳机构证书被改动或添加",
 }
 
 
@@ -339,7 +389,14 @@ def _check_timestamp(bundle: dict[str, Any], trust: Trust) -> dt.datetime:
     except (binascii.Error, ValueError) as exc:
         raise VerificationFailure("timestamp", "时间戳格式不正确", f"the timestamp is malformed: {exc}") from None
     try:
-        stamped = rfc3161.verify(token, data=leaf_data(statement), trusted_roots=trust.tsa_roots, intermediates=chain)
+        # The token and its chain come from the platform's own TSA: every certificate in them must be the chain's.
+        stamped = rfc3161.verify(
+            token,
+            data=leaf_data(statement),
+            trusted_roots=trust.tsa_roots,
+            intermediates=chain,
+            exact_certificates=True,
+        )
     except rfc3161.TimestampError as exc:
         raise VerificationFailure(
             "timestamp",
@@ -362,9 +419,10 @@ def _check_openings(
     """``openings``: the owner's openings file belongs to this statement and opens every party's commitment."""
     try:
         digest, openings = load_openings_file(given)
+        _readable(openings)
     except ValueError as exc:
         raise VerificationFailure(
-            OPENINGS_CHECK, "当事人公开值文件格式不正确", f"the openings file is malformed: {exc}"
+            OPENINGS_CHECK, "当事人公开值文件格式不正确", f"the openings file is malformed: {_english(exc)}"
         ) from None
     if not hmac.compare_digest(digest, statement_digest(statement)):
         raise VerificationFailure(

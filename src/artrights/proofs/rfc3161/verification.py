@@ -32,6 +32,7 @@ CHECKS = (
     "signature",
     "signer_certificate",
     "chain",
+    "certificates",
     "eku",
     "nonce",
     "policy",
@@ -436,6 +437,21 @@ def _build_chain(
     raise _fail("chain", f"TSA certificate does not chain to a trusted root: {first_error}")
 
 
+def _check_exact_certificates(
+    signed_data: asn1_cms.SignedData, supplied: Sequence[x509.Certificate], chain: Sequence[x509.Certificate]
+) -> None:
+    """The supplied certificates are the verified chain itself, in order; the token's own are of that chain, once."""
+    in_chain = [c.public_bytes(serialization.Encoding.DER) for c in chain]
+    embedded = [bytes(choice.chosen.dump()) for choice in signed_data["certificates"] or []]
+    given = [c.public_bytes(serialization.Encoding.DER) for c in supplied]
+    if given and given != in_chain:
+        raise _fail("certificates", "the supplied certificates are not the token's chain (signer first, then issuers)")
+    if len(set(embedded)) != len(embedded):
+        raise _fail("certificates", "the token lists a certificate twice")
+    if any(der not in in_chain for der in embedded):
+        raise _fail("certificates", "the token holds a certificate that is not part of its chain (altered or added)")
+
+
 def _validity_window(certs: Iterable[x509.Certificate]) -> tuple[dt.datetime, dt.datetime]:
     certs = list(certs)
     return (
@@ -462,6 +478,7 @@ def verify(
     policy: str | None = None,
     now: dt.datetime | None = None,
     max_clock_skew: dt.timedelta = dt.timedelta(minutes=5),
+    exact_certificates: bool = False,
 ) -> VerifiedTimestamp:
     """Verify a DER TimeStampResp or TimeStampToken over ``data`` (or its ``digest``).
 
@@ -469,6 +486,13 @@ def verify(
     Certificates are judged at the token's genTime, not at ``now``: a token stays valid after
     the TSA certificate expires, which is the point of time-stamping. ``now`` only bounds
     genTime from above so that a token cannot claim to come from the future.
+
+    ``exact_certificates`` (the ``certificates`` check) is for tokens a known TSA made, kept in a
+    proof people hand on: the supplied certificates must then be the verified chain itself, in
+    order, and every certificate the token carries one of that chain, once. The certificate set
+    sits outside the signature, so a damaged or added copy would otherwise go unnoticed next to
+    the genuine one it shadows. Tokens from the wider world (which may carry spare certificates)
+    are verified without it.
     """
     if (data is None) == (digest is None):
         raise ValueError("pass exactly one of data= or digest=")
@@ -489,6 +513,7 @@ def verify(
             policy=policy,
             moment=moment,
             max_clock_skew=max_clock_skew,
+            exact_certificates=exact_certificates,
         )
     except _ASN1_ERRORS as exc:
         # asn1crypto parses lazily, so a malformed field surfaces where it is first read.
@@ -507,6 +532,7 @@ def _verify_token(
     policy: str | None,
     moment: dt.datetime,
     max_clock_skew: dt.timedelta,
+    exact_certificates: bool = False,
 ) -> VerifiedTimestamp:
     token = _unpack(token_der)
     tst = token.tst_info
@@ -533,6 +559,8 @@ def _verify_token(
     ]
     pool = [c.cert for c in candidates if c.cert != signer.cert]
     chain = _build_chain(signer.cert, pool, trusted_roots, times)
+    if exact_certificates:
+        _check_exact_certificates(token.signed_data, supplied, chain)
 
     _check_tsa_eku(signer.cert)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import rfc8785
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from artrights.proofs import canonical, note, statements, verification
 from artrights.proofs.bundle import FORMAT, dump_bundle, openings_file, public_bundle, timestamp_data, tsa_timestamper
@@ -326,6 +327,30 @@ def test_a_malformed_bundle_fails_the_statement_check(kit: Kit, registered: dict
     assert verification.verify_bundle(b"not json", trust=kit.trust).failed_check == "statement"
 
 
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400", str(2**60)])
+def test_a_number_without_a_canonical_form_is_refused_as_malformed_not_raised(
+    kit: Kit, registered: dict[str, Any], number: str
+) -> None:
+    # JSON parsers accept these; RFC 8785 (the form the log hashes) has no form for them.
+    text = dump_bundle(registered).decode().replace('"statement": {', f'"statement": {{"version": {number},', 1)
+    assert f'"version": {number}' in text
+    verdict = verification.verify_bundle(text.encode(), trust=kit.trust)
+    assert verdict.failed_check == "statement", verdict.summary()
+    # A bundle read from an image's manifest arrives as a dict, past the JSON reader.
+    parsed = fresh(registered)
+    parsed["statement"]["version"] = float(number) if number != str(2**60) else 2**60
+    assert verification.verify_bundle(parsed, trust=kit.trust).failed_check == "statement"
+
+
+def test_an_openings_file_whose_value_has_no_canonical_form_is_refused(
+    kit: Kit, registered: dict[str, Any], owner_openings: dict[str, Any]
+) -> None:
+    bad = copy.deepcopy(owner_openings)
+    bad["parties"][0]["value"]["id_number"] = 2**60
+    verdict = verification.verify_bundle(registered, trust=kit.trust, openings=bad)
+    assert verdict.failed_check == "openings"
+
+
 def test_a_changed_registration_number_fails_the_inclusion_proof(kit: Kit, registered: dict[str, Any]) -> None:
     bundle = fresh(registered)
     bundle["statement"]["number"] = "粤作登字-2026-F-00000002"
@@ -382,7 +407,8 @@ def test_a_timestamp_from_an_untrusted_tsa_fails_the_timestamp_check(kit: Kit, r
     bundle = fresh(registered)
     data = statements.leaf_data(bundle["statement"])
     token = timestamp_data(data, tsa_timestamper(rogue), trusted_roots=[rogue.root_certificate])
-    bundle["timestamp"] = {"token": base64.b64encode(token).decode(), "tsa_chain": []}
+    rogue_chain = [c.public_bytes(Encoding.PEM).decode() for c in (rogue.certificate, rogue.root_certificate)]
+    bundle["timestamp"] = {"token": base64.b64encode(token).decode(), "tsa_chain": rogue_chain}
     verdict = verification.verify_bundle(bundle, trust=kit.trust)
     assert verdict.failed_check == "timestamp"
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 from typing import Any
 
 import iscc_core
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from artrights.proofs import content_credentials as cc
@@ -76,6 +79,25 @@ def test_the_iscc_code_hashes_the_32_by_32_grayscale_thumbnail() -> None:
     img.save(buf, format="PNG")
     pixels = list(img.resize((32, 32), resample=Image.Resampling.BICUBIC).tobytes())
     assert cc.iscc_image_code(buf.getvalue()) == iscc_core.gen_image_code_v0(pixels)["iscc"]
+
+
+PIXELS = st.binary(min_size=1024, max_size=1024).map(list)
+FLAT = st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0, 1023)).map(
+    lambda t: [t[0]] * t[2] + [t[1]] * (1024 - t[2])  # two flat areas: DCT values near their median
+)
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=os.environ.get("CI") == "true")
+@given(pixels=PIXELS | FLAT)
+def test_the_iscc_code_is_the_iscc_libraries_bit_for_bit(pixels: list[int]) -> None:
+    assert cc.iscc_code_of_pixels(pixels) == iscc_core.gen_image_code_v0(pixels, bits=64)["iscc"]
+
+
+@pytest.mark.parametrize("seed", range(1, 41))
+def test_the_iscc_code_of_a_picture_is_the_iscc_libraries(seed: int) -> None:
+    fmt = ("PNG", "JPEG", "GIF", "WEBP")[seed % 4]
+    pixels = cc._normalise(cc._open(sample_image(seed, size=(120 + seed * 7, 90 + seed * 5), fmt=fmt)))
+    assert cc.iscc_code_of_pixels(pixels) == iscc_core.gen_image_code_v0(pixels, bits=64)["iscc"]
 
 
 def test_the_iscc_code_survives_jpeg_recompression(original: bytes) -> None:

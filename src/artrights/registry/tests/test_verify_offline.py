@@ -82,7 +82,8 @@ def pdf(kit: Kit, unsigned: bytes) -> bytes:
 
 @pytest.fixture(scope="module")
 def signed_image(kit: Kit, original: bytes, registered: dict[str, Any]) -> bytes:
-    return cc.sign_image(original, bundle=registered, signer=kit.signing)
+    # As the platform signs it: time-stamped by its TSA.
+    return cc.sign_image(original, bundle=registered, signer=kit.signing, timestamper=kit.timestamper)
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +140,7 @@ def test_a_json_bundle_verifies_offline(kit: Kit, files: dict[str, Path], origin
 def test_a_signed_image_verifies_offline(kit: Kit, files: dict[str, Path]) -> None:
     verdict = verify.verify_path(files["image"], kit.trust)
     assert verdict.ok, verdict.summary()
-    assert verdict.passed == ["c2pa", *verification.BUNDLE_CHECKS]
+    assert verdict.passed == ["c2pa", "c2pa_timestamp", *verification.BUNDLE_CHECKS]
 
 
 def test_without_signing_roots_the_certificate_verifies_with_a_warning(kit: Kit, pdf: bytes) -> None:
@@ -295,15 +296,15 @@ def test_an_image_without_content_credentials_fails_c2pa(kit: Kit, original: byt
 
 
 def test_an_image_signed_by_a_stranger_fails_c2pa(kit: Kit, original: bytes, registered: dict[str, Any]) -> None:
-    forged = cc.sign_image(original, bundle=registered, signer=Kit.new().signing)
+    forged = cc.sign_image(original, bundle=registered, signer=Kit.new().signing, timestamper=kit.timestamper)
     assert verify.verify_bytes(forged, kit.trust).failed_check == "c2pa"
 
 
 def test_a_valid_bundle_on_another_picture_fails_the_file_hash(kit: Kit, registered: dict[str, Any]) -> None:
     # The manifest is genuine and the bundle verifies, but it was put on a different picture.
-    other = cc.sign_image(sample_image(14), bundle=registered, signer=kit.signing)
+    other = cc.sign_image(sample_image(14), bundle=registered, signer=kit.signing, timestamper=kit.timestamper)
     verdict = verify.verify_bytes(other, kit.trust)
-    assert verdict.passed == ["c2pa"]
+    assert verdict.passed == ["c2pa", "c2pa_timestamp"]
     assert verdict.failed_check == "file_hash"
     assert "ISCC" in verdict.message_zh
 

@@ -88,3 +88,40 @@ def test_a_damaged_pdf_is_refused_in_a_sentence_not_a_code(client, certificate_p
 def test_the_offline_verifier_still_prints_its_bilingual_line(certificate_pdf):
     _work, pdf = certificate_pdf
     assert verify_bytes(pdf, platform_trust()).summary().startswith("有效 VALID: 数字作品备案 ")
+
+
+def _credentialed_image(artist, seed: int) -> bytes:
+    work = services.file_digital_work(
+        user=artist, fields=work_fields(title=f"作品 {seed}"), owners=[OWNER], files=samples(seed), issue_now=True
+    )
+    with work.certificates.get().credentialed_image.open("rb") as fh:
+        return fh.read()
+
+
+def test_an_image_whose_timestamp_was_swapped_names_the_content_credentials_timestamp_as_failed(client, artist):
+    from .tampering import with_token_of
+
+    image, other = _credentialed_image(artist, 96), _credentialed_image(artist, 97)
+    assert verify_bytes(image, platform_trust()).passed[:2] == ["c2pa", "c2pa_timestamp"]
+
+    response = client.post("/verify/", {"file": upload(with_token_of(image, other))})
+
+    assert response.status_code == 200
+    assert _sentence(response).startswith("这份文件未通过核验。“内容凭证签名时间戳”不符：")
+    text = _verdict_text(response)
+    assert "内容凭证（C2PA）：通过" in text and "内容凭证签名时间戳：未通过" in text
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_deeply_nested_json_is_refused_in_a_sentence_in_the_pages_language(client, depth):
+    deep = ('{"a":' * depth + "1" + "}" * depth).encode()
+
+    response = client.post("/verify/", {"file": upload(deep, "certificate.json", "application/json")})
+
+    assert response.status_code == 200
+    assert _sentence(response).startswith(
+        "这份文件未通过核验。“登记声明与承诺”不符：证明包无法读取：JSON 嵌套超过 32 层"
+    )
+    client.cookies["django_language"] = "en"
+    english = _sentence(client.post("/verify/", {"file": upload(deep, "certificate.json", "application/json")}))
+    assert "nests deeper than 32 levels" in english and not re.search(r"[\u4e00-\u9fff]", english)
