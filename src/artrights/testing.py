@@ -89,3 +89,23 @@ def access_mismatches(
             if got != (name in allowed):
                 problems.append(f"{name} {'may' if got else 'may not'} {verb}, the table says the opposite")
     return problems
+
+
+# Playing an attacker with the database owner's rights: lift a table's append-only triggers, then use raw SQL.
+
+
+def raw_sql(statement: str, params: Any = ()) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def drop_append_only_guard(table: str) -> None:
+    """Drop the triggers that keep ``table`` append-only (what someone owning the database can do)."""
+    from django.db import connection
+
+    from artrights.core.append_only import trigger_names
+
+    for name in trigger_names(connection.vendor, table):
+        raw_sql(f"DROP TRIGGER {name} ON {table}" if connection.vendor == "postgresql" else f"DROP TRIGGER {name}")

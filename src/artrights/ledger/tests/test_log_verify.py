@@ -6,26 +6,19 @@ with raw SQL.
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connections
 
 from artrights import cli
 from artrights.ledger import services
 from artrights.proofs.note import Checkpoint as NoteCheckpoint
 from artrights.proofs.note import generate_key, new_signer, sign_checkpoint
+from artrights.testing import drop_append_only_guard, raw_sql
 
 pytestmark = pytest.mark.django_db
 
 
-def _sql(statement, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-
-
-def _drop_guard(table):
-    if connection.vendor == "postgresql":
-        _sql(f"DROP TRIGGER {table}_append_only ON {table}")
-    else:
-        _sql(f"DROP TRIGGER {table}_append_only")
+_sql = raw_sql
+_drop_guard = drop_append_only_guard
 
 
 @pytest.fixture
