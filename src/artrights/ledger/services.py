@@ -7,7 +7,9 @@ Appends run inside the caller's transaction: if the caller rolls back (say a reg
 log entry), the entry, its hashes and the head move disappear together. Appenders are serialised on the
 head row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at
 BEGIN), so indices are consecutive with no gaps. The lock is held until the caller commits: keep slow work
-(network calls, file rendering) out of the transaction that appends.
+(network calls, file rendering) out of the transaction that appends. Appenders take the audit chain's lock first
+(`core.audit.lock_chain`): every writing transaction takes that one at its first audit event, so taking both in
+that order everywhere means two transactions never wait on each other.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from artrights.core import audit
 from artrights.proofs.merkle import (
     CompactRange,
     consistency_proof,
@@ -80,7 +83,8 @@ def canonical_entry(*, kind: str, statement: dict[str, Any]) -> bytes:
 
 
 def _locked_head() -> LogHead:
-    """The head row, locked for this transaction; created on the first append."""
+    """The head row, locked for this transaction (after the audit chain's); created on the first append."""
+    audit.lock_chain()
     head = LogHead.objects.select_for_update().filter(pk=HEAD_ID).first()
     if head is None:
         # ignore_conflicts: two first appenders may race to create it; both then lock the same row.
