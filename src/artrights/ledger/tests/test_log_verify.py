@@ -120,7 +120,9 @@ def test_a_checkpoint_signed_by_an_unknown_key_is_named(log):
     assert head is not None
     impostor = new_signer(generate_key(keys.log_origin())[0])
     note = sign_checkpoint(NoteCheckpoint(keys.log_origin(), head.size, bytes(head.root_hash)), [impostor])
-    Checkpoint(size=head.size, root_hash=bytes(head.root_hash), note=note, key=impostor.verifier().vkey()).save()
+    Checkpoint(
+        seq=head.seq + 1, size=head.size, root_hash=bytes(head.root_hash), note=note, key=impostor.verifier().vkey()
+    ).save()
     assert "不是用当前账本密钥签名的" in _verify_fails()
 
 
@@ -130,7 +132,7 @@ def test_a_checkpoint_whose_root_was_never_the_logs_is_named(log):
 
     signer = keys.log_signer()
     note = sign_checkpoint(NoteCheckpoint(keys.log_origin(), 1001, b"\x07" * 32), [signer])
-    Checkpoint(size=1001, root_hash=b"\x07" * 32, note=note, key=signer.verifier().vkey()).save()
+    Checkpoint(seq=5, size=1001, root_hash=b"\x07" * 32, note=note, key=signer.verifier().vkey()).save()
     assert "根哈希与记录重算的结果不符" in _verify_fails()
 
 
