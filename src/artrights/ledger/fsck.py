@@ -81,8 +81,8 @@ class LogReport:
         return [p.code for p in self.problems]
 
     def add(self, code: str, template: Any, **params: Any) -> None:
-        """Record a problem, unless the same finding (same message) was made already: the first one is named."""
-        if not any(p.code == code and p.message.template is template for p in self.problems):
+        """Record a problem, unless one of the same kind (code) is reported already: the first one is named."""
+        if code not in self.codes:
             self.problems.append(Problem(code, LazyMessage(template, params)))
 
     def summary(self) -> LazyMessage:
@@ -464,7 +464,7 @@ def _check_recorded(
         signed = record.signed
         if signed is not None and signed.size > head.size:
             report.add(
-                "log_rolled_back",
+                "recorded_checkpoint_beyond_log",
                 _(
                     "账本被回滚：审计日志第 %(event)d 条事件记录了账本密钥签发的检查点 #%(id)d，"
                     "大小 %(size)d，而账本现在只有 %(head)d 条记录。"
@@ -476,7 +476,7 @@ def _check_recorded(
             )
         elif signed is not None and roots.get(signed.size) != signed.root_hash:
             report.add(
-                "log_forked",
+                "recorded_checkpoint_forked",
                 _(
                     "账本分叉：审计日志第 %(event)d 条事件记录的检查点 #%(id)d（大小 %(size)d）"
                     "的根哈希与现在的记录不符。"

@@ -193,7 +193,7 @@ def test_a_rollback_of_the_newest_entries_with_their_checkpoints_is_named(log):
     _roll_back_to(250)
     assert Checkpoint.objects.count() == 2
     report = _problems()
-    assert "log_rolled_back" in report.codes and "checkpoint_deleted" in report.codes
+    assert report.codes == ["recorded_checkpoint_beyond_log", "checkpoint_deleted", "cosignature_deleted"]
     assert "账本被回滚：审计日志第" in report.text()
     # The first checkpoint beyond the shortened log is named.
     assert f"检查点 #{first_cut.id}，大小 300，而账本现在只有 250 条记录" in report.text()
@@ -223,7 +223,7 @@ def test_a_fork_is_named_against_a_checkpoint_saved_earlier(log, tmp_path):
     assert "账本分叉：现在的账本（550 条记录）不包含保存的检查点（401 条记录）所签的那棵树" in message
     assert "The log forked" in message
     # Without the file, the checkpoints the audit trail saw being signed tell the same story.
-    assert "log_forked" in _problems().codes
+    assert "recorded_checkpoint_forked" in _problems().codes
 
 
 def test_a_log_that_grew_verifies_against_a_checkpoint_saved_earlier(log, tmp_path, capsys):
