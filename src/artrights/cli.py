@@ -18,7 +18,7 @@ PLATFORM_COMMANDS = {
     "check --deploy": "检查生产配置（不带图片时）/ check the production configuration (no image given)",
     "file": "数字作品备案：file IMAGE --title T --author A --owner O --out DIR / file a digital work",
     "verify": "离线验证证书：verify FILE [--trust trust.json] / verify a certificate offline (no database)",
-    "log": "公开日志：log verify | log checkpoint / check or sign the public log",
+    "log": "公开日志：log verify [--against FILE] | log checkpoint [--save FILE] | log anchor / check or sign the log",
     "check": "比对疑似侵权图片：check IMAGE... / match suspect images against the registry",
     "match": "文件夹比对：match --references DIR --queries DIR --out preds.csv / DISC21 predictions",
 }

@@ -95,3 +95,23 @@ def allow_fetching(settings: Any, *ports: int) -> None:
     """Let URL fetches reach the loopback server a test started on each of ``ports`` (and nothing else on the
     machine): ``settings`` is pytest-django's fixture, which restores the platform's policy after the test."""
     settings.ARTRIGHTS_FETCH_LOOPBACK_PORTS = frozenset(settings.ARTRIGHTS_FETCH_LOOPBACK_PORTS) | set(ports)
+
+
+# Playing an attacker with the database owner's rights: lift a table's append-only triggers, then use raw SQL.
+
+
+def raw_sql(statement: str, params: Any = ()) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def drop_append_only_guard(table: str) -> None:
+    """Drop the triggers that keep ``table`` append-only (what someone owning the database can do)."""
+    from django.db import connection
+
+    from artrights.core.append_only import trigger_names
+
+    for name in trigger_names(connection.vendor, table):
+        raw_sql(f"DROP TRIGGER {name} ON {table}" if connection.vendor == "postgresql" else f"DROP TRIGGER {name}")

@@ -37,6 +37,7 @@ class PartyAdmin(admin.ModelAdmin[Party]):
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     list_display = [
+        "seq",
         "at",
         "actor_label",
         "action",
@@ -47,8 +48,9 @@ class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
         "via",
     ]
     list_filter = ["action", "object_type", "via"]
-    search_fields = ["actor_label", "object_id", "object_repr", "ip_address"]
+    search_fields = ["actor_label", "object_id", "object_repr", "ip_address", "=seq"]
     date_hierarchy = "at"
+    ordering = ["-seq"]
 
 
 @admin.register(StoredFile)

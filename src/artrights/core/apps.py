@@ -12,10 +12,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
         from django.core.signals import setting_changed
+        from django.db.backends.signals import connection_created
 
-        from . import audit, checks, images  # noqa: F401  (checks: registers the start-up checks)
+        from . import append_only, audit, checks, images  # noqa: F401  (checks: registers the start-up checks)
 
         audit.connect_signals()
+        # SQLite's delete triggers on append-only tables ask this connection-local function.
+        connection_created.connect(append_only.register_sqlite_functions, dispatch_uid="core_sqlite_functions")
         # The one image pixel budget: every loader call in the platform uses the operator's setting.
         images.set_pixel_budget(settings.ARTRIGHTS_MAX_IMAGE_PIXELS)
         setting_changed.connect(_follow_pixel_budget, dispatch_uid="core_pixel_budget")

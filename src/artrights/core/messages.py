@@ -7,10 +7,14 @@ its own how to word or translate an error.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -65,3 +69,45 @@ def with_field_labels(exc: ValidationError, model: Any) -> ValidationError:
             label = "" if name == "__all__" else name
         messages += [f"{label}：{m}" if label else m for m in errors]
     return ValidationError(messages)
+
+
+@dataclass(frozen=True)
+class LazyMessage:
+    """A gettext message with its parameters, rendered only when shown, in any language.
+
+    ``gettext_lazy(...) % params`` renders at once in the active language; a report a command prints in Chinese
+    and English (and a page shows in the reader's language) keeps the pieces instead. Parameters may be
+    ``LazyMessage``, lazy strings or a ``BilingualError`` (its message in the same language).
+    """
+
+    template: str | Promise
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, language: str | None = None) -> str:
+        if language is None:
+            return self._render()
+        with translation.override(language):
+            return self._render()
+
+    def _render(self) -> str:
+        text = str(self.template)
+        if not self.params:
+            return text
+        return text % {k: _rendered(v) for k, v in self.params.items()}
+
+    def bilingual(self) -> str:
+        """Chinese, then English, on one line: what commands print."""
+        return f"{self.render('zh-hans')} / {self.render('en')}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def _rendered(value: Any) -> Any:
+    if isinstance(value, LazyMessage):
+        return value._render()
+    if isinstance(value, BilingualError):
+        return in_user_language(value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value

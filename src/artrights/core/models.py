@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import validators
+from . import auditchain, validators
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -109,9 +110,15 @@ class AppendOnlyModel(models.Model):
 
 
 class AuditEvent(AppendOnlyModel):
-    """One write to the platform. Rows are never updated or deleted (also enforced by database triggers)."""
+    """One write to the platform. Rows are never updated or deleted (also enforced by database triggers).
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    The events form a hash chain (``core.auditchain``): ``seq`` counts from 1 without gaps, ``prev_hash`` is the
+    hash of event ``seq - 1`` and ``hash`` covers both and every field, so a deleted or changed event breaks the
+    chain there. The chain's head is anchored in the public log (``ledger.services.anchor_audit_log``).
+    """
+
+    # Set by `audit.record()` before the hash is computed (not auto_now_add, which would overwrite it on save).
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     # PROTECT: a user who ever wrote something stays (deactivated), so the log keeps pointing at them.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -130,6 +137,9 @@ class AuditEvent(AppendOnlyModel):
     user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
     request_path = models.CharField(_("请求路径"), max_length=300, blank=True)
     via = models.CharField(_("途径"), max_length=20, blank=True)  # web, api, cli, worker
+    seq = models.BigIntegerField(_("链序号"), unique=True)
+    prev_hash = models.CharField(_("前一事件哈希"), max_length=64)
+    hash = models.CharField(_("事件哈希"), max_length=64)
 
     class Meta:
         verbose_name = _("审计日志")
@@ -138,6 +148,27 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+
+AUDIT_CHAIN_HEAD_ID = 1
+
+
+class AuditChainHead(models.Model):
+    """The one row naming the audit chain's last event; writers lock it, so events are chained one at a time."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=AUDIT_CHAIN_HEAD_ID)
+    seq = models.BigIntegerField(_("事件数"), default=0)
+    hash = models.CharField(_("最新事件哈希"), max_length=64, default=auditchain.GENESIS)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=AUDIT_CHAIN_HEAD_ID), name="core_single_audit_head")
+        ]
+
+    def __str__(self) -> str:
+        return f"audit chain {self.seq}"
 
 
 def _upload_path(instance: StoredFile, filename: str) -> str:

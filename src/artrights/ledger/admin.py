@@ -33,8 +33,8 @@ class CosignatureInline(admin.TabularInline[Cosignature, Checkpoint]):
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(ReadOnlyAdmin[Checkpoint]):
-    list_display = ["id", "size", "created_at"]
-    readonly_fields = ["size", "note", "key", "created_at"]
+    list_display = ["seq", "size", "created_at"]
+    readonly_fields = ["seq", "size", "note", "key", "created_at"]
     exclude = ["root_hash", "timestamp_token"]
     inlines = [CosignatureInline]
 

@@ -17,6 +17,7 @@ STATEMENT_LABELS: dict[str, Promise] = {
     StatementType.REVOCATION: pgettext_lazy("声明类型", "撤销登记"),
     StatementType.PLEDGE_CANCELLATION: pgettext_lazy("声明类型", "质权注销"),
     StatementType.EVIDENCE: pgettext_lazy("声明类型", "证据固化"),
+    StatementType.AUDIT_ANCHOR: pgettext_lazy("声明类型", "审计日志锚定"),
 }
 
 

@@ -1,8 +1,8 @@
 """The public append-only log: head, entries, stored subtree hashes, checkpoints, witnesses, cosignatures.
 
 Entries, hashes, checkpoints and cosignatures are append-only: the models and their querysets refuse updates
-and deletes, and database triggers (migration 0002) refuse UPDATE (and DELETE on PostgreSQL) whatever code
-runs. Only the one-row head changes: it is the log's write lock and its resume point.
+and deletes, and database triggers (migrations 0002, 0003) refuse UPDATE and DELETE whatever code runs. Only the
+one-row head changes: it is the log's write lock and its resume point.
 """
 
 from __future__ import annotations
@@ -26,8 +26,16 @@ HEAD_ID = 1
 
 
 def _bytes(value: Any) -> bytes:
-    """BinaryField values come back as memoryview on PostgreSQL and bytes on SQLite."""
-    return bytes(value) if value is not None else b""
+    """BinaryField values come back as memoryview on PostgreSQL and bytes on SQLite.
+
+    A row rewritten by hand on SQLite may hold text or a number instead; that reads back as its text's bytes
+    (never ``bytes(n)``, which would allocate n zero bytes), and the checks that read it then name it as wrong.
+    """
+    if value is None:
+        return b""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode("utf-8", "surrogateescape")
 
 
 class LogHead(models.Model):
@@ -41,6 +49,8 @@ class LogHead(models.Model):
     # The compact-range right edge (one hash per set bit of size, largest subtree first), concatenated:
     # enough to append without reading any stored hash back.
     edge: models.BinaryField[bytes, bytes | memoryview] = models.BinaryField(_("右边界哈希"), default=b"")
+    # How many checkpoints were signed: deleting the newest one leaves this ahead of what is stored.
+    checkpoints: models.BigIntegerField[int, int] = models.BigIntegerField(_("已签发检查点数"), default=0)
     updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     class Meta:
@@ -115,10 +125,15 @@ class Witness(models.Model):
 
 
 class Checkpoint(AppendOnlyModel):
-    """A signed checkpoint (C2SP tlog-checkpoint) as the log signed it; cosignatures are stored beside it."""
+    """A signed checkpoint (C2SP tlog-checkpoint) as the log signed it; cosignatures are stored beside it.
+
+    ``seq`` counts checkpoints from 1 without gaps (the head records the last one), so a deleted checkpoint
+    leaves a gap or a head that runs ahead.
+    """
 
     id: int
     cosignatures: RelatedManager[Cosignature]
+    seq: models.BigIntegerField[int, int] = models.BigIntegerField(_("序号"), unique=True)
     size: models.BigIntegerField[int, int] = models.BigIntegerField(_("记录数"), db_index=True)
     root_hash: models.BinaryField[bytes, bytes | memoryview] = models.BinaryField(_("根哈希"), max_length=HASH_SIZE)
     note: models.TextField[str, str] = models.TextField(_("签名检查点"))

@@ -9,6 +9,7 @@ from typing import Any, overload
 from django.utils.translation import gettext as _
 
 from artrights.proofs.merkle import HASH_SIZE
+from artrights.proofs.statements import StatementType, check_audit_anchor
 from artrights.proofs.tiles import TILE_WIDTH, Tile, TileError, encode_entry_bundle, tile_for_size
 
 from .models import HEAD_ID, Checkpoint, LogEntry, LogHead, _bytes
@@ -23,6 +24,19 @@ def current_head() -> LogHead:
 def latest_checkpoint() -> Checkpoint | None:
     """The most recently signed checkpoint, or None before the first one."""
     return Checkpoint.objects.order_by("-id").first()
+
+
+def audit_anchor_of(entry: LogEntry) -> tuple[int, str]:
+    """The ``(count, head)`` an audit anchor entry pins (ValueError if the entry is not a sound anchor)."""
+    return check_audit_anchor(json.loads(_bytes(entry.data)))
+
+
+def latest_audit_anchor() -> tuple[LogEntry, int, str] | None:
+    """The newest audit anchor in the log, with the ``(count, head)`` it pins."""
+    entry = LogEntry.objects.filter(kind=StatementType.AUDIT_ANCHOR).order_by("-index").first()
+    if entry is None:
+        return None
+    return (entry, *audit_anchor_of(entry))
 
 
 def cosigning_witnesses(checkpoint: Checkpoint) -> list[str]:

@@ -7,7 +7,9 @@ Appends run inside the caller's transaction: if the caller rolls back (say a reg
 log entry), the entry, its hashes and the head move disappear together. Appenders are serialised on the
 head row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at
 BEGIN), so indices are consecutive with no gaps. The lock is held until the caller commits: keep slow work
-(network calls, file rendering) out of the transaction that appends.
+(network calls, file rendering) out of the transaction that appends. Appenders take the audit chain's lock first
+(`core.audit.lock_chain`): every writing transaction takes that one at its first audit event, so taking both in
+that order everywhere means two transactions never wait on each other.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from artrights.core import audit
+from artrights.core.models import AuditEvent
 from artrights.proofs.merkle import (
     CompactRange,
     consistency_proof,
@@ -40,11 +44,12 @@ from artrights.proofs.note import (
     sign_checkpoint,
 )
 from artrights.proofs.note import Checkpoint as NoteCheckpoint
+from artrights.proofs.statements import StatementType, audit_anchor_statement
 from artrights.proofs.tiles import MAX_ENTRY_SIZE
 from artrights.proofs.tlog import make_tlog_proof
 from artrights.timestamps import services as timestamps
 
-from . import keys
+from . import keys, selectors
 from .models import HEAD_ID, Checkpoint, Cosignature, LogEntry, LogHead, Witness, _bytes
 from .selectors import current_head, latest_checkpoint
 from .storage import DatabaseHashReader, write_hashes
@@ -80,7 +85,8 @@ def canonical_entry(*, kind: str, statement: dict[str, Any]) -> bytes:
 
 
 def _locked_head() -> LogHead:
-    """The head row, locked for this transaction; created on the first append."""
+    """The head row, locked for this transaction (after the audit chain's); created on the first append."""
+    audit.lock_chain()
     head = LogHead.objects.select_for_update().filter(pk=HEAD_ID).first()
     if head is None:
         # ignore_conflicts: two first appenders may race to create it; both then lock the same row.
@@ -143,12 +149,15 @@ def publish_checkpoint(*, force: bool = False) -> Checkpoint:
     # Stamped before taking the head lock: a slow TSA must not hold up appenders.
     token = _timestamp(note)
     with transaction.atomic():
-        _locked_head()
+        locked = _locked_head()
         latest = latest_checkpoint()
         # A concurrent publisher may have signed a bigger tree meanwhile; checkpoints never go backwards.
         if latest is not None and (latest.size > head.size or (latest.size == head.size and not force)):
             return latest
+        # Past both the head's count and the highest number stored, so a gap someone made stays a gap.
+        seq = max(locked.checkpoints, latest.seq if latest is not None else 0) + 1
         checkpoint = Checkpoint(
+            seq=seq,
             size=head.size,
             root_hash=_bytes(head.root_hash),
             note=note,
@@ -156,7 +165,34 @@ def publish_checkpoint(*, force: bool = False) -> Checkpoint:
             timestamp_token=token,
         )
         checkpoint.save()
+        LogHead.objects.filter(pk=HEAD_ID).update(checkpoints=seq)
     return checkpoint
+
+
+# --- anchoring the audit trail ---------------------------------------------------------------------------------
+
+# Rows the log writes about itself. Signing a checkpoint is audited, so if these alone called for an anchor, an
+# idle log would grow forever: anchor, checkpoint over it, anchor over that checkpoint's audit event, ...
+BOOKKEEPING = ("ledger.checkpoint", "ledger.cosignature", "timestamps.externaltimestamp")
+
+
+def anchor_audit_log() -> LogEntry | None:
+    """Append the audit chain's head to the log if events other than the log's own bookkeeping came since the last
+    anchor; returns the new entry (None when there was nothing to anchor)."""
+    with transaction.atomic():
+        _locked_head()  # and the audit chain's lock: no event is chained while we read the head
+        chain = audit.lock_chain()
+        latest = selectors.latest_audit_anchor()
+        anchored = latest[1] if latest is not None else 0
+        if chain.seq <= anchored:
+            return None
+        news = AuditEvent.objects.filter(seq__gt=anchored).exclude(object_type__in=BOOKKEEPING)
+        if not news.exists():
+            return None
+        statement = audit_anchor_statement(
+            registry=keys.log_origin(), count=chain.seq, head=chain.hash, anchored_at=timezone.now()
+        )
+        return append(kind=StatementType.AUDIT_ANCHOR, statement=statement)
 
 
 # --- proofs --------------------------------------------------------------------------------------

@@ -16,10 +16,16 @@ The exact bytes appended to the log are the statement's RFC 8785 canonical JSON:
       "refers_to": ["粤作登字-2026-F-00000001"]  # or {"log_index": 3}: what a change / revocation amends
     }
 
-Required: ``type`` (one of :data:`STATEMENT_TYPES`), ``registry`` and ``number``. ``work`` and ``parties`` have
-the shape above when present (a revocation has neither); ``registered_at``, when present, bounds the timestamp.
-Type-specific fields (``version``, ``contract_type``, ``works``, ``rights``, ``ground`` …) are free: the leaf
-hash covers them like everything else.
+The audit anchor (``artrights/audit-anchor@v1``) is the one statement about the platform itself rather than a
+work: it pins the platform's audit trail (a hash chain) by its length and last hash, and holds nothing else::
+
+    {"type": "artrights/audit-anchor@v1", "registry": "<log origin>", "anchored_at": "2026-11-26T01:02:03Z",
+     "audit": {"count": 1234, "head": "<hex SHA-256 of event 1234>"}}
+
+Required in a statement about a work: ``type`` (one of :data:`STATEMENT_TYPES`), ``registry`` and ``number``.
+``work`` and ``parties`` have the shape above when present (a revocation has neither); ``registered_at``, when
+present, bounds the timestamp. Type-specific fields (``version``, ``contract_type``, ``works``, ``rights``,
+``ground`` …) are free: the leaf hash covers them like everything else.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ class StatementType(StrEnum):
     REVOCATION = "artrights/revocation@v1"
     PLEDGE_CANCELLATION = "artrights/pledge-cancellation@v1"
     EVIDENCE = "artrights/evidence@v1"
+    AUDIT_ANCHOR = "artrights/audit-anchor@v1"
 
 
 STATEMENT_TYPES = tuple(t.value for t in StatementType)
@@ -159,6 +166,8 @@ def check_statement(statement: object) -> dict[str, Any]:
         raise ValueError("statement is not an object")
     if statement.get("type") not in STATEMENT_TYPES:
         raise ValueError(f"unknown statement type {statement.get('type')!r}")
+    if statement["type"] == StatementType.AUDIT_ANCHOR:
+        raise ValueError("an audit anchor is not a statement about a work")
     for key in ("registry", "number"):
         if not isinstance(statement.get(key), str) or not statement[key]:
             raise ValueError(f"statement {key} must be a non-empty string")
@@ -218,3 +227,33 @@ def parse_time(text: str) -> dt.datetime:
     if moment.tzinfo is None:
         raise ValueError("registered_at needs a UTC offset")
     return moment
+
+
+def audit_anchor_statement(*, registry: str, count: int, head: str, anchored_at: dt.datetime) -> dict[str, Any]:
+    """The statement that anchors the audit trail's first ``count`` events, ``head`` being the last one's hash."""
+    statement = {
+        "type": StatementType.AUDIT_ANCHOR.value,
+        "registry": registry,
+        "anchored_at": iso_time(anchored_at),
+        "audit": {"count": count, "head": head},
+    }
+    check_audit_anchor(statement)
+    return statement
+
+
+def check_audit_anchor(statement: object) -> tuple[int, str]:
+    """``(count, head)`` of an audit anchor; ``ValueError`` unless it has exactly the anchor's fields."""
+    if not isinstance(statement, dict) or statement.get("type") != StatementType.AUDIT_ANCHOR:
+        raise ValueError("not an audit anchor")
+    if set(statement) != {"type", "registry", "anchored_at", "audit"}:
+        raise ValueError("an audit anchor holds type, registry, anchored_at and audit only")
+    if not isinstance(statement["registry"], str) or not isinstance(statement["anchored_at"], str):
+        raise ValueError("audit anchor registry and anchored_at must be strings")
+    parse_time(statement["anchored_at"])
+    audit = statement["audit"]
+    if not isinstance(audit, dict) or set(audit) != {"count", "head"}:
+        raise ValueError("audit anchor audit must hold count and head only")
+    count, head = audit["count"], audit["head"]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1 or not _is_hex64(head):
+        raise ValueError("audit anchor count must be a positive integer and head a SHA-256 hex")
+    return count, head

@@ -79,7 +79,7 @@ SQLITE_SCRIPT = textwrap.dedent(
         "errors": errors,
         "indices": sorted(LogEntry.objects.values_list("index", flat=True)),
         "ok": report.ok,
-        "summary": report.summary(),
+        "summary": report.text(),
     }))
     """
 )

@@ -6,26 +6,19 @@ with raw SQL.
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connections
 
 from artrights import cli
 from artrights.ledger import services
 from artrights.proofs.note import Checkpoint as NoteCheckpoint
 from artrights.proofs.note import generate_key, new_signer, sign_checkpoint
+from artrights.testing import drop_append_only_guard, raw_sql
 
 pytestmark = pytest.mark.django_db
 
 
-def _sql(statement, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-
-
-def _drop_guard(table):
-    if connection.vendor == "postgresql":
-        _sql(f"DROP TRIGGER {table}_append_only ON {table}")
-    else:
-        _sql(f"DROP TRIGGER {table}_append_only")
+_sql = raw_sql
+_drop_guard = drop_append_only_guard
 
 
 @pytest.fixture
@@ -127,7 +120,9 @@ def test_a_checkpoint_signed_by_an_unknown_key_is_named(log):
     assert head is not None
     impostor = new_signer(generate_key(keys.log_origin())[0])
     note = sign_checkpoint(NoteCheckpoint(keys.log_origin(), head.size, bytes(head.root_hash)), [impostor])
-    Checkpoint(size=head.size, root_hash=bytes(head.root_hash), note=note, key=impostor.verifier().vkey()).save()
+    Checkpoint(
+        seq=head.seq + 1, size=head.size, root_hash=bytes(head.root_hash), note=note, key=impostor.verifier().vkey()
+    ).save()
     assert "不是用当前账本密钥签名的" in _verify_fails()
 
 
@@ -137,7 +132,7 @@ def test_a_checkpoint_whose_root_was_never_the_logs_is_named(log):
 
     signer = keys.log_signer()
     note = sign_checkpoint(NoteCheckpoint(keys.log_origin(), 1001, b"\x07" * 32), [signer])
-    Checkpoint(size=1001, root_hash=b"\x07" * 32, note=note, key=signer.verifier().vkey()).save()
+    Checkpoint(seq=5, size=1001, root_hash=b"\x07" * 32, note=note, key=signer.verifier().vkey()).save()
     assert "根哈希与记录重算的结果不符" in _verify_fails()
 
 
