@@ -14,7 +14,22 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
 @pytest.fixture
-def registrar_token(make_user):
+def keep_connection():
+    """Requests go through the WSGI application itself, whose request signals would close the database
+    connection (and with it the test's transaction on PostgreSQL); Django's test client holds them off the same
+    way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def registrar_token(make_user, keep_connection):
     from artrights.accounts.services import issue_token
 
     user = make_user("fuzz-registrar", "registrar")
