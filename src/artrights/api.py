@@ -23,6 +23,7 @@ from artrights.core.api import router as core_router
 from artrights.core.errors import BilingualError
 from artrights.core.messages import in_user_language
 from artrights.core.statemachine import TransitionNotAllowed
+from artrights.evidence.api import router as evidence_router
 from artrights.ledger.api import router as ledger_router
 from artrights.matching.api import router as matching_router
 from artrights.registry.api import router as registry_router
@@ -91,3 +92,4 @@ api.add_router("/core", core_router)
 api.add_router("/log", ledger_router)
 api.add_router("/registry", registry_router)
 api.add_router("/matching", matching_router)
+api.add_router("/evidence", evidence_router)

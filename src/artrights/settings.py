@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "artrights.timestamps",
     "artrights.registry",
     "artrights.matching",
+    "artrights.evidence",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,16 @@ ARTRIGHTS_FETCH_LOOPBACK_PORTS: frozenset[int] = frozenset()
 ARTRIGHTS_FETCH_SECONDS = env.float("ARTRIGHTS_FETCH_SECONDS", default=20.0)
 # URL checks a person may have waiting or running at once (the worker fetches them one at a time per person).
 ARTRIGHTS_URL_CHECKS_PER_USER = env.int("ARTRIGHTS_URL_CHECKS_PER_USER", default=3)
+# Evidence capture: the system Chromium the worker drives (empty: found on PATH; web capture is refused with a
+# clear message where there is none), one capture's deadline, its size bounds, and the captures a person may
+# have running at once.
+ARTRIGHTS_CHROMIUM = env("ARTRIGHTS_CHROMIUM", default="")
+ARTRIGHTS_CAPTURE_SECONDS = env.float("ARTRIGHTS_CAPTURE_SECONDS", default=60.0)
+ARTRIGHTS_CAPTURE_MAX_RESPONSE_BYTES = env.int("ARTRIGHTS_CAPTURE_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
+ARTRIGHTS_CAPTURE_MAX_TOTAL_BYTES = env.int("ARTRIGHTS_CAPTURE_MAX_TOTAL_BYTES", default=50 * 1024 * 1024)
+ARTRIGHTS_CAPTURES_PER_USER = env.int("ARTRIGHTS_CAPTURES_PER_USER", default=3)
+# Files one evidence record may hold when a person uploads what they already have.
+ARTRIGHTS_EVIDENCE_MAX_FILES = env.int("ARTRIGHTS_EVIDENCE_MAX_FILES", default=20)
 # The platform's public address (certificate QR codes, links): empty means derived from the served address and
 # the request (core/public_url.py); set it behind a reverse proxy or wherever the public name differs.
 ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="")

@@ -53,6 +53,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from artrights.proofs import evidence
 from artrights.proofs.bundle import BundleFormatError, load_bundle
 from artrights.proofs.documents import DOCUMENT_ATTACHMENT, DocumentInfo
 from artrights.proofs.trust import Trust
@@ -65,7 +66,7 @@ from artrights.proofs.verification import (
     verify_bundle,
 )
 
-__all__ = ["Trust", "Verdict", "main", "verify_bytes", "verify_image", "verify_path", "verify_pdf"]
+__all__ = ["Trust", "Verdict", "main", "verify_bytes", "verify_image", "verify_package", "verify_path", "verify_pdf"]
 
 ATTACHMENT = "certificate.json"  # the name certificate_pdf embeds the bundle under
 _UNTRUSTED_SIGNER = "签名证书未核对信任根 / signing certificate not checked against a trusted root"
@@ -475,6 +476,119 @@ def _image_timestamp(signature: Any, creds: Any, trust: Trust, *, passed: list[s
 
 
 # --------------------------------------------------------------------------------------------
+# Evidence packages (WACZ)
+# --------------------------------------------------------------------------------------------
+
+# The order a package's checks are reported in; every one runs, so each failure is named.
+PACKAGE_CHECKS = (
+    "package",
+    "datapackage",
+    "artifacts",
+    "warc",
+    "manifest_timestamp",
+    "statement",
+    "inclusion_proof",
+    "checkpoint_signature",
+    "timestamp",
+    "manifest_in_log",
+    "report",
+)
+
+
+def verify_package(data: bytes, trust: Trust) -> Verdict:
+    """Every check of an evidence package (``proofs.evidence``); the verdict names each one that fails, with the
+    file it concerns."""
+    try:
+        package = evidence.read_package(data)
+    except evidence.PackageError as exc:
+        return failed(exc.code, exc.message_zh, exc.message_en)
+    findings = evidence.check_damaged(package)
+    findings += evidence.check_datapackage(package)
+    findings += evidence.check_artifacts(package, with_sm3=evidence.sm3_available())
+    findings += evidence.check_warc(package)
+    findings += _manifest_timestamp(package, trust)
+    bundle_verdict = verify_bundle(package.files.get(evidence.PROOF, b""), trust=trust)
+    if bundle_verdict.ok and bundle_verdict.bundle is not None:
+        findings += evidence.check_manifest_in_statement(package, bundle_verdict.bundle["statement"])
+        findings += _report(package, trust, bundle_verdict.bundle["statement"])
+    else:
+        findings.append(
+            evidence.Finding(
+                bundle_verdict.failed_check or "statement",
+                evidence.PROOF,
+                bundle_verdict.message_zh,
+                bundle_verdict.message_en,
+            )
+        )
+    bundle_checks = {"statement", "inclusion_proof", "checkpoint_signature", "timestamp"}
+    failed_checks = {f.check for f in findings}
+    verdict = Verdict(
+        ok=not findings,
+        passed=[
+            c
+            for c in PACKAGE_CHECKS
+            if c not in failed_checks
+            and (c not in bundle_checks or c in bundle_verdict.passed)
+            and (c not in ("manifest_in_log", "report") or bundle_verdict.ok)
+        ],
+        number=package.number or bundle_verdict.number,
+        statement_type=bundle_verdict.statement_type,
+        log_index=bundle_verdict.log_index,
+        timestamp=bundle_verdict.timestamp,
+        bundle=bundle_verdict.bundle,
+    )
+    if not evidence.sm3_available():
+        verdict.warnings.append("SM3 not available in this OpenSSL: SM3 hashes not checked")
+    if findings:
+        first, *rest = (VerificationFailure(f.check, f"{f.path}：{f.zh}", f"{f.path}: {f.en}") for f in findings)
+        verdict.fail(first)
+        verdict.also_failed = rest
+    return verdict
+
+
+def _manifest_timestamp(package: evidence.Package, trust: Trust) -> list[evidence.Finding]:
+    """The manifest's own RFC 3161 token, over manifest.json's bytes (what `openssl ts -verify` checks)."""
+    from cryptography import x509
+
+    from artrights.proofs import rfc3161
+
+    try:
+        pems = evidence.tsa_chain_pems(package.files.get(evidence.TSA_CHAIN, b""))
+        chain = [x509.load_pem_x509_certificate(pem) for pem in pems]
+        rfc3161.verify(
+            package.files.get(evidence.MANIFEST_TOKEN, b""),
+            data=package.manifest_bytes,
+            trusted_roots=trust.tsa_roots,
+            intermediates=chain,
+        )
+    except rfc3161.TimestampError as exc:
+        # A token that does not cover the bytes means the manifest (or the token) changed: name the manifest.
+        path = evidence.MANIFEST if exc.check == "imprint" else evidence.MANIFEST_TOKEN
+        return [evidence.Finding("manifest_timestamp", path, "证据清单的时间戳无效", f"{exc.check}: {exc.message}")]
+    except ValueError as exc:
+        return [
+            evidence.Finding(
+                "manifest_timestamp", evidence.TSA_CHAIN, "时间戳机构证书无法读取", f"cannot read the chain: {exc}"
+            )
+        ]
+    return []
+
+
+def _report(package: evidence.Package, trust: Trust, statement: dict[str, Any]) -> list[evidence.Finding]:
+    """The report is signed by the platform and embeds the same log statement as proof.json."""
+    report = verify_pdf(package.files.get(evidence.REPORT, b""), trust)
+    if not report.ok:
+        return [evidence.Finding("report", evidence.REPORT, report.message_zh, report.message_en)]
+    if report.bundle is None or report.bundle["statement"] != statement:
+        return [
+            evidence.Finding(
+                "report", evidence.REPORT, "报告所附的声明与证明包不同", "the report embeds a different statement"
+            )
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------------------------
 # Dispatch
 # --------------------------------------------------------------------------------------------
 
@@ -487,6 +601,8 @@ def verify_bytes(
     # "PDF-" near the start: a damaged header still goes to the PDF checks and fails there.
     if b"PDF-" in data[:8]:
         return verify_pdf(data, trust, file_bytes=file_bytes, openings=openings)
+    if evidence.is_package(data):
+        return verify_package(data, trust)
     if data.lstrip()[:1] == b"{":
         try:
             bundle = load_bundle(data)

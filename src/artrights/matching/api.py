@@ -114,9 +114,3 @@ def get_url_check(request: HttpRequest, check_id: int) -> UrlCheck:
 @router.get("/reports/{report_id}", response=ReportOut)
 def get_report(request: HttpRequest, report_id: int) -> MatchReport:
     return get_visible_or_404(request.user, MatchReport, pk=report_id)
-
-
-@router.post("/reports/{report_id}/evidence", response=dict, summary="Fix the report as evidence; returns the bundle")
-def fix_evidence(request: HttpRequest, report_id: int) -> dict[str, Any]:
-    report = get_visible_or_404(request.user, MatchReport, pk=report_id)
-    return services.fix_evidence(user=request.user, report=report).evidence_bundle or {}

@@ -39,10 +39,6 @@ from artrights.core.fetch import FetchError, ensure_fetchable, fetch
 from artrights.core.images import ImageRejected, load_image, to_rgb_array
 from artrights.core.messages import as_validation_error
 from artrights.core.services import notify, store_file
-from artrights.ledger import flows
-from artrights.ledger import services as ledger
-from artrights.ledger.keys import log_origin
-from artrights.proofs.statements import Openings, StatementType, iso_time
 from artrights.registry.models import FileRole, Work, WorkFile
 from artrights.registry.screening import GRANTED, LIVE
 
@@ -624,40 +620,3 @@ def alert_watcher(*, check: PageCheck, hits: list[MonitorHit]) -> None:
         if before is None or before.ok:
             params = {"url": page.url[:300]}
             notify(recipients=[page.owner], kind=PAGE_UNREACHABLE.key, subject=page, params=params, url=url)
-
-
-# Fixing a match as evidence ----------------------------------------------------------------------------
-
-
-def fix_evidence(*, user: Any, report: MatchReport) -> MatchReport:
-    """Fix a match report as evidence: hashes of the suspect image and findings in the public log, with a
-    trusted timestamp, so the finding can be shown later not to have changed since."""
-    require(user, "fix_evidence", report)
-    if report.evidence_bundle:
-        return report
-    statement = {
-        "type": StatementType.EVIDENCE,
-        "registry": log_origin(),
-        "number": f"EV-{report.pk:08d}",
-        "registered_at": iso_time(timezone.now()),
-        "evidence": {
-            "kind": "image-match",
-            "files": [{"sha256": report.query_file.sha256}],
-            "source_url_sha256": hashlib.sha256(report.source_url.encode()).hexdigest() if report.source_url else None,
-            "matches": [{"number": r["number"], "score": r["score"]} for r in report.results],
-        },
-        "parties": [],
-        "refers_to": [r["number"] for r in report.results],
-    }
-    with transaction.atomic():
-        locked = MatchReport.objects.select_for_update().get(pk=report.pk)
-        if locked.evidence_bundle:
-            return locked
-        entry = ledger.append(kind=StatementType.EVIDENCE, statement=statement)
-        locked.evidence_log_index = entry.index
-        locked.save(update_fields=["evidence_log_index"])
-    bundle = flows.issue_bundle(index=entry.index, openings=Openings(None, ()))
-    MatchReport.objects.filter(pk=report.pk).update(evidence_bundle=bundle)
-    audit.record("matching.fix_evidence", report, actor=user, changes={"log_index": entry.index})
-    report.refresh_from_db()
-    return report

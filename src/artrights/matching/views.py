@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from artrights.accounts.access import can, get_visible_or_404, require
 
@@ -92,6 +91,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         "results": results,
         "threshold": services.threshold(),
         "can_fix_evidence": can(request.user, "fix_evidence", found),
+        "evidence": found.evidence_records.exclude(status="void").order_by("pk").first(),
     }
     return render(request, "matching/report.html", context)
 
@@ -126,16 +126,8 @@ def report_image(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-@require_POST
-def fix_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_visible_or_404(request.user, MatchReport, pk=pk)
-    services.fix_evidence(user=request.user, report=found)
-    messages.success(request, _("证据已固化：已记入公开日志并加盖可信时间戳。"))
-    return redirect("matching:report", pk=pk)
-
-
-@login_required
 def evidence_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proof of a report fixed before evidence records existed (fixing now makes an evidence record)."""
     found = get_visible_or_404(request.user, MatchReport, pk=pk)
     response = JsonResponse(found.evidence_bundle or {}, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="evidence-{found.pk}.json"'

@@ -64,6 +64,7 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {
     StatementType.CHANGE: ("变更登记 ", "change of "),
     StatementType.REVOCATION: ("撤销登记 ", "revocation of "),
     StatementType.PLEDGE_CANCELLATION: ("质权注销 ", "pledge cancellation "),
+    StatementType.EVIDENCE: ("电子证据 ", "evidence "),
 }
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")

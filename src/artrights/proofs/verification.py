@@ -43,6 +43,7 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
     "assignee": ("受让方/被许可方", "assignee/licensee"),
     "pledgor": ("出质人", "pledgor"),
     "pledgee": ("质权人", "pledgee"),
+    "requester": ("申请人", "requester"),
 }
 # A TSA answers within seconds; minutes of slack cover clocks that disagree a little.
 CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -78,6 +79,8 @@ class Verdict:
     openings: Openings | None = field(default=None, repr=False)
     # A signed registry document with no log entry (a notice or decision): what it says it is.
     document: DocumentInfo | None = None
+    # An evidence package runs every check rather than stopping at the first; the failures after the first.
+    also_failed: list[VerificationFailure] = field(default_factory=list)
 
     @property
     def has_parties(self) -> bool:
@@ -95,10 +98,16 @@ class Verdict:
         self.message_en = failure.message_en
         return self
 
+    def failures(self) -> list[VerificationFailure]:
+        """Every failed check: the first, then the others an evidence package's verification found."""
+        if self.ok or self.failed_check is None:
+            return []
+        return [VerificationFailure(self.failed_check, self.message_zh, self.message_en), *self.also_failed]
+
     def summary(self) -> str:
-        """One line: Chinese first, then English."""
+        """One line (one per failed check): Chinese first, then English."""
         if not self.ok:
-            return f"无效 INVALID [{self.failed_check}]: {self.message_zh} / {self.message_en}"
+            return "\n".join(f"无效 INVALID [{f.check}]: {f.message_zh} / {f.message_en}" for f in self.failures())
         if self.document is not None:
             doc = self.document
             line = (

@@ -227,15 +227,15 @@ def render_letter(letter: Letter, *, font: str = "") -> bytes:
     pdf.set_xy(_LEFT, 64)
     pdf.cell(_WIDTH, _LINE, f"{letter.about.applicant}：")
     y = 64 + _LINE + 1
-    for paragraph in letter.paragraphs:
-        y = _paragraph(pdf, paragraph, y)
+    for text in letter.paragraphs:
+        y = paragraph(pdf, text, y)
     if letter.quote:
         y = _quote(pdf, letter.quote_title, letter.quote, y + 1)
     for heading, items in letter.closing:
-        y = _heading_line(pdf, heading, y + 1)
+        y = heading_line(pdf, heading, y + 1)
         for i, item in enumerate(items, start=1):
-            y = _paragraph(pdf, item, y, marker=f"{i}.")
-    y = _particulars(pdf, letter.rows, y + 3)
+            y = paragraph(pdf, item, y, marker=f"{i}.")
+    y = particulars(pdf, letter.rows, y + 3)
 
     # Issuer, date and seal (its top just below the particulars), then the proof panel, all on the last page;
     # a new page when they do not fit above the panel.
@@ -258,7 +258,7 @@ def render_letter(letter: Letter, *, font: str = "") -> bytes:
         "check it on the verification page or with `artrights verify`.",
         title="文书核验 / Document verification",
     )
-    _page_numbers(pdf, letter.number)
+    page_numbers(pdf, letter.number)
     embed(
         pdf,
         json.dumps(letter.info().to_json(), ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n",
@@ -284,14 +284,14 @@ def _letterhead(pdf: FPDF, letter: Letter) -> None:
     pdf.cell(_WIDTH, 7, f"编号：{letter.number}", align="R")
 
 
-def _room(pdf: FPDF, y: float, needed: float) -> float:
+def room(pdf: FPDF, y: float, needed: float) -> float:
     if y + needed <= _BOTTOM:
         return y
     pdf.add_page()
     return 24.0
 
 
-def _paragraph(pdf: FPDF, text: str, y: float, *, marker: str = "") -> float:
+def paragraph(pdf: FPDF, text: str, y: float, *, marker: str = "") -> float:
     """A paragraph with a two-character first-line indent, or an item behind ``marker`` with a hanging indent."""
     pdf.set_font("cjk", "", _TEXT)
     pdf.set_text_color(*INK)
@@ -299,7 +299,7 @@ def _paragraph(pdf: FPDF, text: str, y: float, *, marker: str = "") -> float:
     hang = 6.0 if marker else 0.0
     lines = wrap(pdf, text, _WIDTH - hang, first_indent=0.0 if marker else indent)
     for i, line in enumerate(lines):
-        y = _room(pdf, y, _LINE)
+        y = room(pdf, y, _LINE)
         if marker and i == 0:
             pdf.set_xy(_LEFT, y)
             pdf.cell(hang, _LINE, marker)
@@ -309,8 +309,8 @@ def _paragraph(pdf: FPDF, text: str, y: float, *, marker: str = "") -> float:
     return y + 1.2
 
 
-def _heading_line(pdf: FPDF, text: str, y: float) -> float:
-    y = _room(pdf, y, 2 * _LINE)
+def heading_line(pdf: FPDF, text: str, y: float) -> float:
+    y = room(pdf, y, 2 * _LINE)
     pdf.set_font("cjk", "B", _TEXT)
     pdf.set_text_color(*INK)
     pdf.set_xy(_LEFT, y)
@@ -320,10 +320,10 @@ def _heading_line(pdf: FPDF, text: str, y: float) -> float:
 
 def _quote(pdf: FPDF, title: str, text: str, y: float) -> float:
     """The registrar's own words, indented behind a red bar, line by line so that it may cross a page."""
-    y = _heading_line(pdf, title, y)
+    y = heading_line(pdf, title, y)
     pdf.set_font("cjk", "", _TEXT - 0.5)
     for line in wrap(pdf, text.strip(), _WIDTH - 8):
-        y = _room(pdf, y, _LINE)
+        y = room(pdf, y, _LINE)
         pdf.set_draw_color(*RED)
         pdf.set_line_width(0.8)
         pdf.line(_LEFT + 2, y + 0.5, _LEFT + 2, y + _LINE - 0.5)
@@ -334,18 +334,18 @@ def _quote(pdf: FPDF, title: str, text: str, y: float) -> float:
     return y + 1.5
 
 
-def _particulars(pdf: FPDF, rows: Sequence[tuple[str, str]], y: float) -> float:
+def particulars(pdf: FPDF, rows: Sequence[tuple[str, str]], y: float) -> float:
     """A two-column table with thin rules: what the letter is about, at a glance."""
     label_w, value_w, line = 34.0, _WIDTH - 34.0, 5.8
     pdf.set_draw_color(*GREY)
     pdf.set_line_width(0.15)
-    y = _room(pdf, y, line + 2)
+    y = room(pdf, y, line + 2)
     pdf.line(_LEFT, y, _LEFT + _WIDTH, y)
     for name, value in rows:
         pdf.set_font("cjk", "", 10)
         lines = wrap(pdf, value, value_w - 4)
         height = line * len(lines) + 1.6
-        y = _room(pdf, y, height)
+        y = room(pdf, y, height)
         pdf.set_font("cjk", "B", 10)
         pdf.set_xy(_LEFT + 2, y + 0.8)
         pdf.cell(label_w - 4, line, name)
@@ -358,7 +358,7 @@ def _particulars(pdf: FPDF, rows: Sequence[tuple[str, str]], y: float) -> float:
     return y
 
 
-def _page_numbers(pdf: FPDF, number: str) -> None:
+def page_numbers(pdf: FPDF, number: str) -> None:
     total = pdf.pages_count
     if total < 2:
         return

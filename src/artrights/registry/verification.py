@@ -70,6 +70,7 @@ ROLE_LABELS = {
     "assignee": _("受让方/被许可方"),
     "pledgor": _("出质人"),
     "pledgee": _("质权人"),
+    "requester": _("申请人"),
 }
 
 

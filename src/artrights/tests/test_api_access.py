@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from artrights.accounts.services import issue_token
 from artrights.core.models import Notification
+from artrights.evidence.tests import factories as evidence_factories
 from artrights.matching import services as matching
 from artrights.matching.models import UrlCheck
 from artrights.registry import services as registry
@@ -32,13 +33,15 @@ ROLES = {"artist", "agency", "registrar", "mediator", "mediation_admin", "superv
 EVERYONE = frozenset(ROLES | {"owner"})  # every signed-in user; "owner" is the verified artist who owns the objects
 APPLICANTS = frozenset({"owner", "artist", "agency", "admin"})
 CHECKERS = frozenset(EVERYONE - {"partner"})
+FIXERS = frozenset({"owner", "artist", "agency", "supervisor", "inspector", "mediator", "mediation_admin", "admin"})
+EVIDENCE_READERS = frozenset({"owner", "supervisor", "inspector", "admin"})
 REFUSED = (401, 403, 404)
 
 
 @dataclass
 class World:
     """The objects the operations act on, all the owner's: a filed work (with its certificate), a draft, a match
-    report, a URL check, a token and a notification."""
+    report, a URL check, a token, a notification and a sealed evidence record."""
 
     filed: Any
     draft: Any
@@ -46,6 +49,7 @@ class World:
     url_check: Any
     token: Any
     notification: Any
+    evidence: Any
 
 
 Body = Callable[[World], dict[str, Any]]
@@ -208,9 +212,25 @@ OPERATIONS: dict[tuple[str, str], Row] = {
     ("GET", "/api/matching/reports/{report_id}"): Row(
         [case({"owner", "registrar", "supervisor", "admin"}, lambda w: f"/api/matching/reports/{w.report.pk}")]
     ),
-    ("POST", "/api/matching/reports/{report_id}/evidence"): Row(
+    # evidence
+    ("GET", "/api/evidence/"): Row([case(EVERYONE, "/api/evidence/")]),
+    ("POST", "/api/evidence/captures"): Row(
+        # An address that is no URL: refused by the business check once access let the request through.
+        [case(FIXERS, "/api/evidence/captures", json=lambda w: {"url": "not a web address"})]
+    ),
+    ("POST", "/api/evidence/files"): Row(
+        [case(FIXERS, "/api/evidence/files", files=lambda w: {"files": _not_an_image(w), "description": ""})]
+    ),
+    ("POST", "/api/evidence/from-report/{report_id}"): Row(
         # A log entry in the requester's matter: theirs to fix, not the officials' who read every report.
-        [case({"owner", "admin"}, lambda w: f"/api/matching/reports/{w.report.pk}/evidence")]
+        [case({"owner", "admin"}, lambda w: f"/api/evidence/from-report/{w.report.pk}")]
+    ),
+    ("GET", "/api/evidence/{number}"): Row([case(EVIDENCE_READERS, lambda w: f"/api/evidence/{w.evidence.number}")]),
+    ("GET", "/api/evidence/{number}/package"): Row(
+        [case(EVIDENCE_READERS, lambda w: f"/api/evidence/{w.evidence.number}/package")]
+    ),
+    ("POST", "/api/evidence/{number}/verify"): Row(
+        [case(EVIDENCE_READERS, lambda w: f"/api/evidence/{w.evidence.number}/verify")]
     ),
 }
 
@@ -237,7 +257,16 @@ def world(artist) -> World:
     url_check = UrlCheck.objects.create(requester=artist, url="https://example.com/suspect.png")
     token, _raw = issue_token(user=artist, name="revoked by the table", scopes=["read"])
     notification = Notification.objects.filter(recipient=artist).latest("pk")
-    return World(filed=filed, draft=draft, report=report, url_check=url_check, token=token, notification=notification)
+    evidence = evidence_factories.sealed_files(artist)
+    return World(
+        filed=filed,
+        draft=draft,
+        report=report,
+        url_check=url_check,
+        token=token,
+        notification=notification,
+        evidence=evidence,
+    )
 
 
 @pytest.fixture

@@ -48,10 +48,9 @@ def test_an_outsider_cannot_read_or_fix_another_users_match_report(client, actor
         f"/api/matching/reports/{report.pk}",
     ):
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/matching/reports/{report.pk}/fix/").status_code == 404
-    assert client.post(f"/api/matching/reports/{report.pk}/evidence").status_code == 404
-    report.refresh_from_db()
-    assert report.evidence_bundle is None and report.evidence_log_index is None
+    assert client.post(f"/evidence/from-report/{report.pk}/").status_code == 404
+    assert client.post(f"/api/evidence/from-report/{report.pk}").status_code == 404
+    assert not report.evidence_records.exists()
 
 
 @pytest.mark.parametrize("official", ["registrar", "supervisor"])
@@ -62,11 +61,10 @@ def test_an_official_may_read_a_report_but_not_fix_someone_elses_evidence(client
     client.force_login(actors[official])
     page = client.get(f"/matching/reports/{report.pk}/")
     assert page.status_code == 200 and b'data-testid="fix-evidence"' not in page.content
-    assert client.post(f"/matching/reports/{report.pk}/fix/").status_code == 403
-    response = client.post(f"/api/matching/reports/{report.pk}/evidence")
+    assert client.post(f"/evidence/from-report/{report.pk}/").status_code == 403
+    response = client.post(f"/api/evidence/from-report/{report.pk}")
     assert response.status_code == 403
-    report.refresh_from_db()
-    assert report.evidence_bundle is None
+    assert not report.evidence_records.exists()
 
 
 URL_CHECK_TABLE = {SEES: {"requester", "admin"}}

@@ -144,7 +144,9 @@ def test_a_near_copy_of_a_pending_application_is_flagged_and_not_shown_to_the_pu
     assert not ReferenceFingerprint.objects.filter(work=pending, active=True).exists()
 
 
-def test_the_check_page_shows_the_match_and_fixes_evidence(client, register, outsider):
+def test_the_check_page_shows_the_match_and_fixes_evidence(
+    client, register, outsider, django_capture_on_commit_callbacks
+):
     work = register(67)
     client.force_login(outsider)
     response = client.post("/matching/", {"image": upload(copy_of(67), "shop.jpg", "image/jpeg")}, follow=True)
@@ -153,16 +155,20 @@ def test_the_check_page_shows_the_match_and_fixes_evidence(client, register, out
     report_id = response.resolver_match.kwargs["pk"]
     assert client.get(f"/matching/reports/{report_id}/image").status_code == 200
     assert client.get(f"/registry/record/{work.number}/thumbnail.jpg").status_code == 200
-    page = client.post(f"/matching/reports/{report_id}/fix/", follow=True).content.decode()
-    assert "已记入公开日志" in page
-    bundle = client.get(f"/matching/reports/{report_id}/evidence.json").json()
-    assert bundle["statement"]["type"] == "artrights/evidence@v1"
-    import json
-
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/evidence/from-report/{report_id}/", follow=True)
+    number = response.resolver_match.kwargs["number"]
+    assert number.startswith("EV-")
+    assert "已封存" in client.get(f"/evidence/{number}/").content.decode()  # the worker sealed it
+    # The report now points at its evidence record, and the record's package verifies offline.
+    assert number in client.get(f"/matching/reports/{report_id}/").content.decode()
     from artrights.registry.verification import platform_trust
     from artrights.verify import verify_bytes
 
-    assert verify_bytes(json.dumps(bundle).encode(), platform_trust()).ok
+    package = client.get(f"/evidence/{number}/package.wacz").content
+    verdict = verify_bytes(package, platform_trust())
+    assert verdict.ok, verdict.summary()
+    assert work.number in verdict.bundle["statement"]["refers_to"]
 
 
 def test_a_non_image_upload_is_refused_with_a_message(client, outsider):
