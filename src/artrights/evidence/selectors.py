@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from artrights.accounts.access import get_visible_or_404, visible_to
 
@@ -42,3 +44,33 @@ def in_progress_count(user: Any) -> int:
         )
         .count()
     )
+
+
+# What the capture environment's fields are called on the record's page; a field not named here shows its key.
+ENVIRONMENT_LABELS: dict[str, Promise] = {
+    "tool": _("固化工具"),
+    "tool_version": _("工具版本"),
+    "browser": _("浏览器"),
+    "playwright": _("Playwright 版本"),
+    "python": _("Python 版本"),
+    "platform": _("操作系统"),
+    "user_agent": _("User-Agent"),
+    "viewport": _("视口"),
+    "device_scale_factor": _("像素比"),
+    "locale": _("语言区域"),
+    "timezone": _("时区"),
+    "target_addresses": _("目标网站的地址"),
+    "tls": _("目标网站的 TLS 证书"),
+    "proxy": _("代理设置"),
+    "clock_check": _("时钟校验"),
+    "started_utc": _("开始时间（UTC）"),
+    "finished_utc": _("结束时间（UTC）"),
+    "channel": _("取得方式"),
+    "account": _("上传账户"),
+    "received_by": _("接收机构"),
+}
+
+
+def environment_rows(record: EvidenceRecord) -> list[tuple[str, Any]]:
+    """The capture environment as (label, value) rows, in the order it was recorded."""
+    return [(str(ENVIRONMENT_LABELS.get(key, key)), value) for key, value in record.environment.items()]

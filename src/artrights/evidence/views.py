@@ -81,6 +81,7 @@ def _context(request: HttpRequest, found: EvidenceRecord) -> dict[str, object]:
         "can_export": can(request.user, "export", found),
         "can_verify": can(request.user, "verify", found),
         "failure": found.failure(request.LANGUAGE_CODE),
+        "environment": selectors.environment_rows(found),
     }
 
 

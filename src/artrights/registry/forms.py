@@ -227,7 +227,7 @@ class RevocationForm(forms.Form):
 
 
 class VerifyUploadForm(forms.Form):
-    file = forms.FileField(label=_("证书PDF、证明JSON或作品图片"))
+    file = forms.FileField(label=_("证书PDF、证明JSON、作品图片或证据包（WACZ）"))
     original = forms.FileField(label=_("原始作品文件（可选，用于核对文件哈希）"), required=False)
     openings = forms.FileField(
         label=_("著作权人身份公开值文件（可选，owner-openings.json，用于核对著作权人身份）"), required=False

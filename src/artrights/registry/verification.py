@@ -23,6 +23,7 @@ from artrights.core.models import IdType
 from artrights.ledger.keys import log_origin, log_verifier_key
 from artrights.ledger.labels import statement_label
 from artrights.proofs.documents import DocumentType
+from artrights.proofs.evidence import is_package
 from artrights.proofs.verification import opened_parties
 from artrights.timestamps.selectors import trusted_roots
 from artrights.verify import Trust, Verdict, verify_bytes
@@ -43,6 +44,14 @@ CHECK_LABELS = {
     "timestamp": _("可信时间戳"),
     "document": _("文书说明"),
     "openings": _("著作权人身份核对"),
+    "package": _("证据包结构"),
+    "manifest": _("证据清单"),
+    "datapackage": _("WACZ 目录与哈希值"),
+    "artifacts": _("证据文件哈希值（SHA-256、SM3）"),
+    "warc": _("网页存档（WARC）"),
+    "manifest_timestamp": _("证据清单的可信时间戳"),
+    "manifest_in_log": _("证据清单记入公开日志"),
+    "report": _("固化报告的电子签名"),
 }
 # What each check means to someone who is not a cryptographer.
 CHECK_EXPLANATIONS = {
@@ -56,6 +65,14 @@ CHECK_EXPLANATIONS = {
     "timestamp": _("可信时间戳证明登记声明在该时间已经存在。"),
     "document": _("文书附带的说明（类型、编号、签发日期）受电子签名保护。"),
     "openings": _("上传的身份公开值文件属于这条登记，每个当事人的姓名和证件号码都与登记时的承诺值一致。"),
+    "package": _("证据包是完整的 WACZ（ZIP）文件，含有清单、时间戳、证明和报告。"),
+    "manifest": _("证据清单可以读取，格式正确。"),
+    "datapackage": _("WACZ 目录列出的每个文件都在，哈希值一致，没有多出的文件。"),
+    "artifacts": _("每个证据文件都与清单中记录的大小、SHA-256 和 SM3 哈希值一致。"),
+    "warc": _("网页存档可以逐条读取，每条记录的摘要都正确。"),
+    "manifest_timestamp": _("可信时间戳证明证据清单在该时间已经存在，此后没有改动。"),
+    "manifest_in_log": _("公开日志中的证据声明记录的正是这份清单的哈希值。"),
+    "report": _("固化报告带有平台的电子签名，所附声明与证据包一致。"),
 }
 DOCUMENT_LABELS: dict[str, StrOrPromise] = {
     DocumentType.ACCEPTANCE_RECEIPT: DocumentKind.ACCEPTANCE_RECEIPT.label,
@@ -110,6 +127,7 @@ class Result:
     number: str | None = None
     parties: list[Party] = field(default_factory=list)  # the statement's parties, opened or not
     is_document: bool = False  # a signed notice or decision, not a registration
+    is_package: bool = False  # an evidence package: every check runs, so every failure is listed
 
     @property
     def parties_unopened(self) -> bool:
@@ -188,8 +206,8 @@ def verify_upload(
     verdict = verify_bytes(data, platform_trust(), file_bytes=original, openings=openings)
     failure = (verdict.message_en if english else verdict.message_zh) or ""
     checks = [_check(c, True, document=verdict.document is not None) for c in verdict.passed]
-    if not verdict.ok and verdict.failed_check:
-        checks.append(_check(verdict.failed_check, False, failure))
+    for found in verdict.failures():  # an evidence package names every failed check, a certificate its first
+        checks.append(_check(found.check, False, found.message_en if english else found.message_zh))
     return Result(
         valid=verdict.ok,
         summary=verdict.summary(),
@@ -198,4 +216,5 @@ def verify_upload(
         number=verdict.number,
         parties=_parties(verdict),
         is_document=verdict.document is not None,
+        is_package=is_package(data),
     )
