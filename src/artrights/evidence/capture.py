@@ -169,6 +169,10 @@ _NOT_HTTP = "只获取 http/https 网址。 / Only http and https addresses are 
 _NO_WEBSOCKET = "取证时不建立 WebSocket 连接。 / WebSocket connections are not made during a capture."
 _TIME_UP = "取证时间已到，未获取。 / The capture's time was up: not fetched."
 _UNFINISHED = "取证结束时仍未加载完。 / Still loading when the capture ended."
+_NOT_ROUTED = (
+    "浏览器未经取证程序直接发出的请求，已被拦截，未获取。 / "
+    "A request the browser made around the capture's fetcher: blocked, not fetched."
+)
 _INTERNAL_ERROR = "取证程序出错，未获取（见日志）。 / The capture program failed on this request (see the log)."
 
 
@@ -400,6 +404,7 @@ class _Capture:
         self.spent = 0  # bytes received, against max_total_bytes
         self.in_flight = 0
         self.page: Page | None = None
+        self.routed: set[Request] = set()  # the requests the route handler saw
         self.api: ModuleType | None = None
         self.marker = f"--artrights-capture={uuid.uuid4().hex}"  # finds this capture's browser processes
         self.pool = ThreadPoolExecutor(max_workers=_FETCH_THREADS, thread_name_prefix="artrights-capture")
@@ -504,6 +509,7 @@ class _Capture:
         context.add_init_script(_NO_UDP_JS)
         context.route(_every_url, self._on_route)
         context.route_web_socket(_every_url, self._on_web_socket)
+        context.on("requestfailed", self._on_request_failed)
         return context
 
     def _close(self, browser: Browser) -> None:
@@ -660,7 +666,17 @@ class _Capture:
             with suppress(self.api.Error):
                 route.abort("failed")
 
+    def _on_request_failed(self, request: Request) -> None:
+        """A request that failed without passing through the route handler (Playwright does not route some, and
+        then Chromium meets the dead proxy): recorded too, so that nothing the page asked for goes unlisted."""
+        if request not in self.routed:
+            record = self._new_record(request.url, request.method, request.resource_type)
+            record.outcome, record.reason_code, record.reason = "failed", "not_routed", _NOT_ROUTED
+            if not request.url.startswith(("http:", "https:")):  # file: and the like, refused by Chromium itself
+                record.reason_code, record.reason = "bad_url", _NOT_HTTP
+
     def _answer(self, route: Route, request: Request) -> None:
+        self.routed.add(request)
         main = self._is_main(request)
         record = self._new_record(request.url, request.method, request.resource_type)
         record.request_body = request.post_data_buffer
@@ -707,7 +723,14 @@ class _Capture:
         self.in_flight += 1
         try:
             future = self.pool.submit(
-                _fetch, record.url, record.method, headers, record.request_body, max_bytes, until, self.policy
+                _exchange_in_thread,
+                record.url,
+                record.method,
+                headers,
+                record.request_body,
+                max_bytes,
+                until,
+                self.policy,
             )
             result = self._wait_for(future)
         finally:
@@ -804,7 +827,17 @@ class _Capture:
 
     def _deliver(self, route: Route, record: _Record, reply: Exchange, *, main: bool) -> None:
         """Hand the reply to the browser, its body decoded (the record and the WARC keep it as it came)."""
-        content, decoded = _decoded(reply, self.limits.max_response_bytes)
+        limit = self.limits.max_response_bytes
+        if not main:
+            limit = min(limit, max(self.limits.max_total_bytes - self.spent, 0))
+        content, decoded = _decoded(reply, limit)
+        if content is None:  # it unpacks to more than the limit: a decompression bomb, or just too big
+            record.outcome = "too_large" if limit == self.limits.max_response_bytes else "over_budget"
+            error = FetchError("too_large", host=record.host, limit=f"{limit / MiB:.0f}")
+            self._failed(route, record, error, main=main)
+            return
+        if decoded:
+            self.spent += len(content)  # both forms are kept in memory
         record.content = content
         if main:
             self.main.settled = True
@@ -838,7 +871,9 @@ class _Capture:
         files = [
             CapturedFile("screenshot.png", rendered.screenshot, "image/png"),
             CapturedFile("page.pdf", rendered.pdf, "application/pdf"),
-            CapturedFile("dom.html", rendered.dom.encode("utf-8"), "text/html; charset=utf-8"),
+            # The DOM is written as UTF-8 whatever charset its <meta> names (a GBK page keeps saying GBK); the
+            # byte order mark comes first in a browser's choice of encoding, so the file still opens correctly.
+            CapturedFile("dom.html", b"\xef\xbb\xbf" + rendered.dom.encode("utf-8"), "text/html; charset=utf-8"),
             CapturedFile("data.warc.gz", _warc(self.records, environment), "application/warc"),
             *images,
         ]
@@ -938,7 +973,7 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _fetch(
+def _exchange_in_thread(
     url: str,
     method: str,
     headers: list[tuple[str, str]],
@@ -979,20 +1014,22 @@ def _image_extension(mime: str) -> str:
     return subtype or "img"
 
 
-def _decoded(reply: Exchange, limit: int) -> tuple[bytes, bool]:
-    """The body with a gzip or deflate content coding undone (at most ``limit`` bytes; the browser gets the body
-    as it would have after decoding), and whether it was; any other coding is left to the browser."""
+def _decoded(reply: Exchange, limit: int) -> tuple[bytes | None, bool]:
+    """The body as the browser takes it, and whether a content coding was undone: gzip and deflate are undone
+    here (None when that gives more than ``limit`` bytes), any other coding is left to the browser."""
     coding = (reply.header("Content-Encoding") or "").strip().lower()
     if coding not in ("gzip", "x-gzip", "deflate") or not reply.body:
         return reply.body, False
-    for wbits in (47, -15):  # gzip or zlib (auto-detected), then raw deflate as some servers send it
+    for wbits in (47, -15):  # gzip or zlib (detected), then the raw deflate some servers send
         decompressor = zlib.decompressobj(wbits)
         try:
-            content = decompressor.decompress(reply.body, limit)
+            content = decompressor.decompress(reply.body, limit + 1)
         except zlib.error:
             continue
+        if len(content) > limit:
+            return None, True
         return content, True
-    return reply.body, False
+    return reply.body, False  # not what it says it is: the browser gets it as it came, and fails as it would
 
 
 def _browser_headers(reply: Exchange, decoded: bool) -> dict[str, str]:

@@ -299,7 +299,7 @@ def test_a_redirect_to_another_site_is_followed_by_the_browser_and_both_hops_are
 
 
 @pytest.mark.parametrize(
-    "location", ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "INTERNAL"], ids=str
+    "location", ["http://169.254.169.254/latest/meta-data/", "INTERNAL"], ids=["metadata-service", "internal-port"]
 )
 def test_a_page_that_redirects_to_an_internal_address_fails_as_unreachable_without_a_connection(
     sites, connections, fetched, location
@@ -544,17 +544,28 @@ def test_a_page_over_https_records_the_certificate_the_site_presented(connection
 # What a page's scripts cannot do -------------------------------------------------------------------------------
 
 
-def test_a_script_cannot_reach_an_internal_port_by_fetch_or_websocket(sites, connections):
+def test_a_script_cannot_reach_an_internal_port_by_fetch_websocket_or_any_other_way(sites, connections):
     site, _other, internal, policy = sites
+    secret = internal.url("/secret")
     site.add(
         "/page",
-        f"""<p>脚本</p><script>
-        fetch("{internal.url("/secret")}").catch(() => {{}});
+        f"""<body><p>脚本</p><iframe src="{internal.url("/framed")}"></iframe>
+        <link rel="prefetch" href="{internal.url("/prefetched")}">
+        <script>
+        const note = (key, value) => {{ document.body.dataset[key] = value; }};
+        fetch("{secret}").then(() => note("fetch", "leaked"), () => note("fetch", "blocked"));
         fetch("http://localhost:{internal.port}/by-name").catch(() => {{}});
-        fetch("/ok").catch(() => {{}});
+        fetch("file:///etc/hostname").then(() => note("file", "leaked"), () => note("file", "blocked"));
+        navigator.sendBeacon("{internal.url("/beacon")}", "x");
         try {{ new WebSocket("ws://127.0.0.1:{internal.port}/socket"); }} catch (e) {{}}
         try {{ new WebSocket("ws://127.0.0.1:{site.port}/socket"); }} catch (e) {{}}
-        </script>""",
+        note("rtc", typeof RTCPeerConnection);
+        try {{  // a shared worker's requests may not be routed at all: then they meet the dead proxy
+          const code = `onconnect = (e) => fetch("{internal.url("/from-worker")}").catch(() => {{}});`;
+          new SharedWorker(URL.createObjectURL(new Blob([code], {{type: "text/javascript"}})));
+        }} catch (e) {{}}
+        fetch("/ok").then(() => note("ok", "fetched"));
+        </script></body>""",
     )
     site.add("/ok", "ok", "text/plain")
 
@@ -562,15 +573,40 @@ def test_a_script_cannot_reach_an_internal_port_by_fetch_or_websocket(sites, con
 
     assert internal.seen == [] and "/socket" not in site.seen
     assert set(connections) == {"127.0.0.1"}
-    assert _request(result, internal.url("/secret"))["outcome"] == "refused_address"
+    dom = result.file("dom.html").data.decode("utf-8-sig")
+    assert 'data-fetch="blocked"' in dom and 'data-file="blocked"' in dom and 'data-ok="fetched"' in dom
+    assert 'data-rtc="undefined"' in dom  # no WebRTC: it could send UDP that no route sees
+    assert _request(result, "file:///etc/hostname")["outcome"] == "failed"
+    for path in ("/secret", "/framed", "/prefetched", "/beacon"):
+        assert _request(result, internal.url(path))["outcome"] == "refused_address", path
     by_name = _request(result, f"http://localhost:{internal.port}/by-name")
     assert by_name["outcome"] == "failed" and by_name["address"] is None  # a name reads like one that does not exist
     sockets = [r for r in result.requests if r["resource_type"] == "websocket"]
     assert len(sockets) == 2 and all(r["outcome"] == "failed" and "WebSocket" in r["reason"] for r in sockets)
-    assert _request(result, site.url("/ok"))["outcome"] == "fetched"
+    fetched = {r["url"] for r in result.requests if r["outcome"] == "fetched"}
+    assert fetched == {site.url("/page"), site.url("/ok")}
 
 
 # The browser ---------------------------------------------------------------------------------------------------
+
+
+def test_even_without_the_route_handler_the_browser_as_launched_reaches_nothing(sites):
+    """Belt and braces: Chromium with the capture's arguments alone (no interception) fails every request."""
+    from playwright.sync_api import Error, sync_playwright
+
+    site, _other, _internal, _policy = sites
+    site.add("/page", "<p>页面</p>")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(capture_module._CHROMIUM_ARGS))
+        try:
+            page = browser.new_page()
+            for url in (site.url("/page"), f"http://localhost:{site.port}/page"):
+                with pytest.raises(Error) as caught:
+                    page.goto(url, timeout=10_000)
+                assert "ERR_PROXY_CONNECTION_FAILED" in str(caught.value) or "ERR_NAME" in str(caught.value)
+        finally:
+            browser.close()
+    assert site.seen == []
 
 
 def test_without_chromium_the_capture_says_in_both_languages_what_the_server_needs(sites):
