@@ -20,14 +20,20 @@ for the network to go quiet (within a bound), and the capture keeps, all in memo
 1. Every request the page makes (document, frame, image, script, style, font, XHR/fetch, beacon, worker) is
    intercepted (``context.route``) and answered by this module with :func:`artrights.core.fetch.exchange`: the
    host resolved and each address checked against the :class:`AddressPolicy` (public addresses only on a running
-   platform), the connection made to the checked address itself, one deadline. A redirect is not followed by the
-   fetcher: the 3xx goes to the browser as it came, the browser asks for the new URL, and that request comes
-   through here and is checked again. A refused or failed request is aborted and recorded.
-2. WebSockets are routed too (``context.route_web_socket``) and closed without ever connecting.
-3. Chromium is started with a proxy that does not exist (``127.0.0.1:9``, loopback included) and a host resolver
+   platform), the connection made to the checked address itself, one deadline. A refused or failed request is
+   aborted and recorded.
+2. Redirects: the fetcher never follows one, and the browser cannot be handed one either, because Playwright
+   lets Chromium follow a redirect without routing the next hop (it would meet the dead proxy, below). So each
+   hop is a new request checked like the first: for the page itself the 3xx is recorded, the browser's request
+   aborted and the capture navigates to the new URL (so the page ends at its real address and relative links
+   resolve as they would); for a resource (image, script, frame) the hop is followed here, one exchange and one
+   record per hop, and the browser gets the last reply under the first URL.
+3. WebSockets are routed too (``context.route_web_socket``) and closed without ever connecting. A request that
+   fails without passing through the handler (Playwright does not route a few kinds) is recorded as well.
+4. Chromium is started with a proxy that does not exist (``127.0.0.1:9``, loopback included) and a host resolver
    that resolves nothing, so anything that escaped interception fails instead of leaving the machine; WebRTC may
    use no UDP outside that proxy, and its constructors (and WebTransport's) are removed from every page.
-4. Service workers are blocked (they fetch outside the page's routes), downloads refused, and each capture gets a
+5. Service workers are blocked (they fetch outside the page's routes), downloads refused, and each capture gets a
    new browser context: no cookie, cache or storage from an earlier one. Only http(s) is fetched; ``data:`` and
    ``blob:`` stay inside the page, any other scheme is refused.
 
@@ -64,7 +70,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from types import ModuleType
@@ -111,22 +117,6 @@ _NO_UDP_JS = """(() => {
     try { delete window[name]; } catch (e) {}
   }
 })();"""
-# Scrolls down a viewport at a time, pausing so lazy images start loading, within a height and a time budget.
-_SCROLL_JS = """async ({step, pause, limit, budget}) => {
-  const started = performance.now();
-  const height = () => Math.max(
-    document.documentElement ? document.documentElement.scrollHeight : 0,
-    document.body ? document.body.scrollHeight : 0);
-  let y = 0, steps = 0;
-  while (y + step < Math.min(height(), limit) && performance.now() - started < budget) {
-    y += step; steps += 1;
-    window.scrollTo(0, y);
-    await new Promise((resolve) => setTimeout(resolve, pause));
-  }
-  const complete = y + step >= Math.min(height(), limit);
-  window.scrollTo(0, 0);
-  return {steps: steps, reached: y, height: height(), complete: complete};
-}"""
 _SIZE_JS = """() => {
   const d = document.documentElement, b = document.body;
   return [Math.max(d ? d.scrollWidth : 0, b ? b.scrollWidth : 0),
@@ -271,7 +261,7 @@ def find_chromium() -> str | None:
     PATH, else ``/usr/bin/chromium``."""
     configured = os.environ.get("ARTRIGHTS_CHROMIUM")
     if configured:
-        return configured if os.access(configured, os.X_OK) else None
+        return shutil.which(configured)  # a path, or a name on the PATH; None when it is not an executable
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
         if found:
@@ -387,7 +377,6 @@ class _Rendered:
     final_url: str = ""
     user_agent: str = ""
     browser_version: str = ""
-    notes: dict[str, Any] = field(default_factory=dict)
 
 
 class _Capture:
@@ -465,7 +454,8 @@ class _Capture:
                 self._close(browser)
         finally:
             watchdog.cancel()
-            playwright.stop()
+            with suppress(Exception):  # the driver went with a killed browser: nothing left to stop
+                playwright.stop()
 
     def _stopped(self, processes: int) -> None:
         # Runs in the watchdog's thread; appending to the log is safe there (one list append).
@@ -491,7 +481,7 @@ class _Capture:
             page = context.new_page()
             self.page = page
             rendered.user_agent = str(page.evaluate("navigator.userAgent"))
-            self._visit(page, rendered)
+            self._visit(page)
             self._render(page, rendered)
             rendered.title = page.title()
             rendered.final_url = page.url
@@ -547,12 +537,12 @@ class _Capture:
 
     # Loading the page ----------------------------------------------------------------------------------------
 
-    def _visit(self, page: Page, rendered: _Rendered) -> None:
+    def _visit(self, page: Page) -> None:
         self._navigate(page)
         assert self.main.exchange is not None
         self.step("navigated", {"status": self.main.exchange.status, "url": page.url, "hops": self.main.hops})
-        self._wait_loaded(page, rendered)
-        self._scroll(page, rendered)
+        self._wait_loaded(page)
+        self._scroll(page)
 
     def _navigate(self, page: Page) -> None:
         """Open the page, one hop at a time: the route handler stops at a redirect and leaves its target in
@@ -578,7 +568,7 @@ class _Capture:
             url = self.main.next_url
         raise CaptureFailed.from_fetch(FetchError("redirects", host=_host(url)))
 
-    def _wait_loaded(self, page: Page, rendered: _Rendered) -> None:
+    def _wait_loaded(self, page: Page) -> None:
         assert self.api is not None
         bound = max(min(self.limits.load_wait_seconds, self.clock.for_waiting()), 0.0)
         try:
@@ -590,7 +580,6 @@ class _Capture:
         if not loaded:
             detail["note"] = "the page had not finished loading within the bound; it is recorded as it rendered"
         self.step("load", detail)
-        rendered.notes["loaded"] = loaded
         self._wait_quiet(page, "network_idle")
 
     def _wait_quiet(self, page: Page, step: str) -> None:
@@ -610,30 +599,34 @@ class _Capture:
             page.wait_for_timeout(50)
         self.step(step, {"reached": False, "in_flight": self.in_flight, "bound_seconds": round(bound, 3)})
 
-    def _scroll(self, page: Page, rendered: _Rendered) -> None:
+    def _scroll(self, page: Page) -> None:
+        """Scroll down a window at a time, pausing so lazy images start loading, then back to the top. The loop and
+        its pauses run here, not in the page, where a script could stall them (by replacing ``setTimeout``)."""
         budget = min(self.limits.load_wait_seconds, self.clock.for_waiting())
-        if budget <= 0:
-            self.step("scrolled", {"skipped": "the capture's time was up"})
-            return
-        result = page.evaluate(
-            _SCROLL_JS,
-            {
-                "step": self.limits.viewport_height,
-                "pause": _SCROLL_PAUSE_MS,
-                "limit": self.limits.max_page_height,
-                "budget": budget * 1000,
-            },
-        )
-        self.step("scrolled", result)
+        until = time.monotonic() + budget
+        step, limit = self.limits.viewport_height, self.limits.max_page_height
+        height = _page_size(page)[1]
+        y = steps = 0
+        while y + step < min(height, limit) and time.monotonic() < until:
+            y, steps = y + step, steps + 1
+            page.evaluate("(y) => window.scrollTo(0, y)", y)
+            page.wait_for_timeout(_SCROLL_PAUSE_MS)
+            height = _page_size(page)[1]
+        page.evaluate("() => window.scrollTo(0, 0)")
+        complete = y + step >= min(height, limit)
+        detail: dict[str, Any] = {"steps": steps, "reached": y, "page_height": height, "complete": complete}
+        if not complete:
+            detail["note"] = "stopped at the time bound" if height <= limit else f"stopped at {limit} px"
+        self.step("scrolled", detail)
         self._wait_quiet(page, "network_idle_after_scroll")
 
     # Rendering -----------------------------------------------------------------------------------------------
 
     def _render(self, page: Page, rendered: _Rendered) -> None:
-        width, height = page.evaluate(_SIZE_JS)
+        width, height = _page_size(page)
         clip: FloatRect | None = None
-        if int(height) > self.limits.max_page_height:
-            clip = {"x": 0, "y": 0, "width": max(int(width), 1), "height": self.limits.max_page_height}
+        if height > self.limits.max_page_height:
+            clip = {"x": 0, "y": 0, "width": max(width, 1), "height": self.limits.max_page_height}
         rendered.screenshot = page.screenshot(
             full_page=True, type="png", clip=clip, timeout=_ms(max(self.clock.left(), 1.0))
         )
@@ -641,7 +634,7 @@ class _Capture:
             "screenshot",
             {
                 "bytes": len(rendered.screenshot),
-                "page_height": int(height),
+                "page_height": height,
                 "clipped_at": self.limits.max_page_height if clip else None,
             },
         )
@@ -718,8 +711,8 @@ class _Capture:
     ) -> Exchange | FetchError:
         """Fetch one hop in a pool thread and note what came back (bytes count against the capture's budget)."""
         max_bytes = self.limits.max_response_bytes
-        if not main:
-            max_bytes = min(max_bytes, self.limits.max_total_bytes - self.spent)
+        if not main:  # other handlers may have spent the rest while this one waited for the headers
+            max_bytes = max(min(max_bytes, self.limits.max_total_bytes - self.spent), 0)
         self.in_flight += 1
         try:
             future = self.pool.submit(
@@ -864,8 +857,8 @@ class _Capture:
                 record.outcome, record.reason_code, record.reason = "timeout", "timeout", _UNFINISHED
         final_url = rendered.final_url or self.url
         on_target = {target.host, _host(self.url), _host(final_url)}
-        images = self._images()
-        self.step("images", {"saved": len(images), "limit": self.limits.max_images})
+        images, seen = self._images()
+        self.step("images", {"loaded": seen, "saved": len(images), "limit": self.limits.max_images})
         finished_at = _now()
         environment = self._environment(target, rendered, finished_at)
         files = [
@@ -891,8 +884,10 @@ class _Capture:
             finished_at=finished_at,
         )
 
-    def _images(self) -> list[CapturedFile]:
+    def _images(self) -> tuple[list[CapturedFile], int]:
+        """Each image the page loaded, in the order it asked for them, up to the limit; and how many it loaded."""
         images: list[CapturedFile] = []
+        seen = 0
         for record in self.records:
             reply = record.exchange
             if reply is None or not 200 <= reply.status < 300 or not record.content:
@@ -900,11 +895,11 @@ class _Capture:
             mime = _content_type(reply)
             if not mime.startswith("image/"):
                 continue
-            if len(images) >= self.limits.max_images:
-                break
-            name = f"images/{len(images) + 1:03d}.{_image_extension(mime)}"
-            images.append(CapturedFile(name, record.content, mime))
-        return images
+            seen += 1
+            if len(images) < self.limits.max_images:
+                name = f"images/{len(images) + 1:03d}.{_image_extension(mime)}"
+                images.append(CapturedFile(name, record.content, mime))
+        return images, seen
 
     def _environment(self, target: _Target, rendered: _Rendered, finished_at: datetime) -> dict[str, Any]:
         # Flat keys, so that a report can print each on one line.
@@ -944,6 +939,12 @@ class _Capture:
 
 def _every_url(url: str) -> bool:
     return True
+
+
+def _page_size(page: Page) -> tuple[int, int]:
+    """The document's width and height in CSS pixels."""
+    width, height = page.evaluate(_SIZE_JS)
+    return int(width), int(height)
 
 
 def _ms(seconds: float) -> float:
