@@ -1129,9 +1129,9 @@ def _write_exchange(writer: Any, record: _Record, reply: Exchange) -> None:
 
     parts = urllib.parse.urlsplit(record.url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    request_headers = StatusAndHeaders(
-        f"{record.method} {path} {reply.http_version}", list(reply.request_headers), is_http_request=True
-    )
+    # core.fetch (http.client) always asks in HTTP/1.1, whatever version the server answers in.
+    request_line = f"{record.method} {path} HTTP/1.1"
+    request_headers = StatusAndHeaders(request_line, list(reply.request_headers), is_http_request=True)
     request = writer.create_warc_record(
         record.url,
         "request",

@@ -241,6 +241,13 @@ def test_a_page_with_an_infringing_image_is_kept_as_screenshot_dom_pdf_warc_and_
         assert ("request", url, "127.0.0.1") in exchanged and ("response", url, "127.0.0.1") in exchanged
     [picture] = [payload for kind, uri, _ip, payload in records if kind == "response" and uri.endswith(".png")]
     assert picture == PICTURE
+    asked = next(
+        r.http_headers
+        for r in ArchiveIterator(io.BytesIO(result.file("data.warc.gz").data))
+        if r.rec_type == "request" and r.rec_headers.get_header("WARC-Target-URI") == site.url("/work.png")
+    )
+    assert f"{asked.protocol} {asked.statusline}" == "GET /work.png HTTP/1.1"
+    assert asked.get_header("Host") == f"127.0.0.1:{site.port}" and "Chrome" in asked.get_header("User-Agent")
 
     page, image = _request(result, site.url("/page")), _request(result, site.url("/work.png"))
     assert page["outcome"] == image["outcome"] == "fetched" and page["resource_type"] == "document"
@@ -440,13 +447,15 @@ def test_a_page_that_does_not_exist_fails_with_its_http_status(sites):
     assert "404" in caught.value.message_zh and "404" in caught.value.message_en
 
 
-def test_a_page_over_the_size_limit_fails_and_a_resource_over_it_is_recorded_too_large(sites):
+def test_a_page_over_the_size_limit_fails_and_a_resource_over_it_or_past_the_budget_is_not_kept(sites):
     site, _other, _internal, policy = sites
     huge = b"x" * (20 * 1024 * 1024)
     site.add("/huge.html", huge)
-    site.add("/page", '<p>大图</p><img src="/huge.png">')
+    site.add("/page", '<p>大图</p><img src="/huge.png"><img src="/1.png"><img src="/2.png"><img src="/3.png">')
     site.add("/huge.png", huge, "image/png")
-    limits = CaptureLimits(total_seconds=20, load_wait_seconds=3)  # the default 10 MiB per response
+    for n in (1, 2, 3):
+        site.add(f"/{n}.png", _png(colour="blue"), "image/png")
+    limits = CaptureLimits(total_seconds=20, load_wait_seconds=3, max_requests=3)  # 10 MiB per response
 
     with pytest.raises(CaptureFailed) as caught:
         _capture(site.url("/huge.html"), policy, limits)
@@ -455,7 +464,11 @@ def test_a_page_over_the_size_limit_fails_and_a_resource_over_it_is_recorded_too
     result = _capture(site.url("/page"), policy, limits)
     image = _request(result, site.url("/huge.png"))
     assert image["outcome"] == "too_large" and image["status"] is None
-    assert not any(f.name.startswith("images/") for f in result.files)
+    # The page and two images were the three requests allowed; the others were recorded, not made.
+    over = [r["url"] for r in result.requests if r["outcome"] == "over_budget"]
+    assert len(over) == 2 and len(result.requests) == 5
+    assert not {url.removeprefix(site.base) for url in over} & set(site.seen)
+    assert [f.name for f in result.files if f.name.startswith("images/")] == ["images/001.png"]
 
 
 def test_a_compressed_reply_is_shown_decoded_and_archived_as_sent(sites):
