@@ -23,6 +23,11 @@ worded when shown so a failure recorded by the worker is read later in the reade
   dead one. (No internal address is ever connected to, so timing tells nothing about the internal network.)
 - Helpful and specific once a public server has answered: ``tls`` (its certificate), ``http_status``,
   ``too_large``, ``redirects``, ``timeout`` (it answered but did not finish within the deadline), ``not_image``.
+
+**One exchange.** :func:`fetch` follows redirects and wants a 2xx body. :func:`exchange` makes one request with
+the same pinning, deadline and failures, and returns the reply as received, whatever its status, without
+following a redirect: a browser capture (``evidence.capture``) answers each request the page makes with it, so
+every hop the browser takes is checked again here.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,13 +108,17 @@ class FetchError(Exception):
     def __str__(self) -> str:
         return reason_message(self.reason, self.details)
 
-    def bilingual(self) -> str:
-        """Chinese, then English, for terminals and logs (as ``BilingualError.bilingual``)."""
+    def messages(self) -> tuple[str, str]:
+        """The message in Chinese and in English (for a ``BilingualError`` made from this failure)."""
         words = []
         for language in ("zh-hans", "en"):
             with translation.override(language):
                 words.append(str(self))
-        return " / ".join(words)
+        return words[0], words[1]
+
+    def bilingual(self) -> str:
+        """Chinese, then English, for terminals and logs (as ``BilingualError.bilingual``)."""
+        return " / ".join(self.messages())
 
 
 @dataclass(frozen=True)
@@ -198,10 +208,12 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self._addresses = addresses
         self._deadline = deadline
         self.reached = False  # a TCP connection was made (so running out of time is the site's slowness)
+        self.address = ""  # the address connected to, for the record of an exchange
 
     def connect(self) -> None:
         self.sock = _open(self._addresses, self.port, self._deadline)
         self.reached = True
+        self.address = _peer(self.sock)
 
 
 _tls: ssl.SSLContext | None = None
@@ -224,15 +236,52 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self._addresses = addresses
         self._deadline = deadline
         self.reached = False
+        self.address = ""
+        self.peer_certificate: bytes | None = None
+        self.peer_chain: tuple[bytes, ...] = ()
 
     def connect(self) -> None:
         raw = _open(self._addresses, self.port, self._deadline)
         self.reached = True
+        self.address = _peer(raw)
         try:
-            self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+            tls = self._tls.wrap_socket(raw, server_hostname=self.host)
         except BaseException:
             raw.close()
             raise
+        self.sock = tls
+        self.peer_certificate = tls.getpeercert(binary_form=True)
+        self.peer_chain = _verified_chain(tls)
+
+
+def _peer(sock: socket.socket) -> str:
+    try:
+        return str(sock.getpeername()[0])
+    except OSError:  # the peer hung up already; the reply will fail on its own
+        return ""
+
+
+def _verified_chain(sock: ssl.SSLSocket) -> tuple[bytes, ...]:
+    """The chain the server's certificate was verified with (DER, leaf first), when the ssl module gives it:
+    a public method from Python 3.13, a method of the underlying ``_ssl`` object from 3.10."""
+    getter = getattr(sock, "get_verified_chain", None)
+    if getter is None:
+        getter = getattr(getattr(sock, "_sslobj", None), "get_verified_chain", None)
+    if getter is None:
+        return ()
+    try:
+        return tuple(_der(certificate) for certificate in getter())
+    except (ssl.SSLError, ValueError, AttributeError):
+        return ()
+
+
+def _der(certificate: Any) -> bytes:
+    if isinstance(certificate, bytes):  # Python 3.13 gives DER already
+        return certificate
+    return bytes(certificate.public_bytes(_ENCODING_DER))
+
+
+_ENCODING_DER = 2  # _ssl.ENCODING_DER, for the chain's certificate objects before Python 3.13
 
 
 @dataclass(frozen=True)
@@ -324,25 +373,169 @@ def _get(
             return reply.status, reply.getheader("Location") or "", "", b""
         length = reply.getheader("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:
-            raise FetchError("too_large", host=target.host, limit=f"{max_bytes / 1024 / 1024:.0f}")
+            raise _too_large(target, max_bytes)
         body = reply.read(max_bytes + 1)
         content_type = reply.headers.get_content_type()
     except FetchError:
         raise
-    except (ssl.SSLCertVerificationError, ssl.CertificateError) as exc:
-        raise FetchError("tls", host=target.host) from exc
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        if isinstance(exc, ssl.SSLError) and not deadline.over():
-            raise FetchError("tls", host=target.host) from exc
-        # A public server that answered and then ran out the clock is a slow site; anything before an answer
-        # (refused, filtered, reset, not HTTP at all) reads the same for every address.
-        if deadline.over() and connection.reached:
-            raise FetchError("timeout", host=target.host) from exc
-        raise FetchError("unreachable", host=target.host) from exc
+        raise _transport_error(exc, target, connection, deadline) from exc
     finally:
         connection.close()
     if deadline.over():
         raise FetchError("timeout", host=target.host)
     if len(body) > max_bytes:
-        raise FetchError("too_large", host=target.host, limit=f"{max_bytes / 1024 / 1024:.0f}")
+        raise _too_large(target, max_bytes)
     return status, "", content_type, body
+
+
+def _transport_error(
+    exc: BaseException, target: _Target, connection: _PinnedHTTP | _PinnedHTTPS, deadline: _Deadline
+) -> FetchError:
+    """What a failed connection, TLS handshake or read means for the person who gave the URL."""
+    if isinstance(exc, ssl.SSLCertVerificationError | ssl.CertificateError):
+        return FetchError("tls", host=target.host)
+    if isinstance(exc, ssl.SSLError) and not deadline.over():
+        return FetchError("tls", host=target.host)
+    # A public server that answered and then ran out the clock is a slow site; anything before an answer
+    # (refused, filtered, reset, not HTTP at all) reads the same for every address.
+    if deadline.over() and connection.reached:
+        return FetchError("timeout", host=target.host)
+    return FetchError("unreachable", host=target.host)
+
+
+def _too_large(target: _Target, max_bytes: int) -> FetchError:
+    return FetchError("too_large", host=target.host, limit=f"{max_bytes / 1024 / 1024:.0f}")
+
+
+# One exchange, for a browser capture ---------------------------------------------------------------------------
+
+# Headers that belong to one connection, not to the request (RFC 9110 7.6.1), and the ones this module writes
+# itself (Host, Content-Length): a caller's values for them are dropped.
+_HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and its reply as they went over the wire (a redirect is returned, not followed)."""
+
+    url: str
+    method: str
+    request_headers: tuple[tuple[str, str], ...]  # as sent, in order, Host first
+    status: int
+    reason: str
+    headers: tuple[tuple[str, str], ...]  # as received, in order, repeated names kept
+    body: bytes  # as received: no content coding undone
+    address: str  # the IP address connected to
+    http_version: str  # "HTTP/1.1" or "HTTP/1.0"
+    peer_certificate: bytes | None  # the server's TLS certificate (DER), for https
+    peer_chain: tuple[bytes, ...]  # its verified chain (DER, leaf first), when the ssl module gives it
+
+    def header(self, name: str) -> str | None:
+        """The first value of the reply's header ``name`` (any case), or None."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+
+def exchange(
+    url: str,
+    *,
+    method: str = "GET",
+    headers: Iterable[tuple[str, str]] | None = None,
+    body: bytes | None = None,
+    max_bytes: int,
+    deadline_seconds: float,
+    policy: AddressPolicy,
+) -> Exchange:
+    """Send one request to ``url`` and return the reply, whatever its status, within ``deadline_seconds``
+    (resolution, connection, TLS and every read). A redirect is returned as it came: following it is the
+    caller's next exchange, checked again. Raises FetchError (``bad_url``, ``dns``, ``unreachable``, ``tls``,
+    ``timeout``, ``too_large`` past ``max_bytes`` of body). ``headers`` are sent as given, less the hop-by-hop
+    ones; a ``User-Agent`` and ``Accept-Encoding: identity`` are added when absent."""
+    target = _target(url)
+    deadline = _Deadline(deadline_seconds)
+    try:
+        addresses = _resolve(target, policy, max(deadline.remaining(), 0.001))
+        sent = _request_headers(target, headers, body)
+        return _exchange(target, method, sent, body, addresses, max_bytes, deadline)
+    finally:
+        deadline.close()
+
+
+def _request_headers(
+    target: _Target, headers: Iterable[tuple[str, str]] | None, body: bytes | None
+) -> tuple[tuple[str, str], ...]:
+    host = f"[{target.ascii_host}]" if ":" in target.ascii_host else target.ascii_host
+    default_port = 443 if target.scheme == "https" else 80
+    sent = [("Host", host if target.port == default_port else f"{host}:{target.port}")]
+    given = [(name, value) for name, value in headers or () if name.lower() not in _HOP_BY_HOP]
+    names = {name.lower() for name, _value in given}
+    if "user-agent" not in names:
+        sent.append(("User-Agent", USER_AGENT))
+    if "accept-encoding" not in names:
+        sent.append(("Accept-Encoding", "identity"))
+    sent.extend(given)
+    if body is not None:
+        sent.append(("Content-Length", str(len(body))))
+    return tuple(sent)
+
+
+def _exchange(
+    target: _Target,
+    method: str,
+    sent: tuple[tuple[str, str], ...],
+    body: bytes | None,
+    addresses: list[IPAddress],
+    max_bytes: int,
+    deadline: _Deadline,
+) -> Exchange:
+    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+    connection = kind(target.ascii_host, target.port, addresses, deadline)
+    try:
+        # Every header is written here, so the record of what was sent is exact.
+        connection.putrequest(method, target.path, skip_host=True, skip_accept_encoding=True)
+        for name, value in sent:
+            connection.putheader(name, value)
+        connection.endheaders(body)
+        reply = connection.getresponse()
+        length = reply.getheader("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise _too_large(target, max_bytes)
+        content = reply.read(max_bytes + 1)
+    except FetchError:
+        raise
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        raise _transport_error(exc, target, connection, deadline) from exc
+    finally:
+        connection.close()
+    if deadline.over():
+        raise FetchError("timeout", host=target.host)
+    if len(content) > max_bytes:
+        raise _too_large(target, max_bytes)
+    return Exchange(
+        url=target.url,
+        method=method,
+        request_headers=sent,
+        status=reply.status,
+        reason=reply.reason,
+        headers=tuple(reply.msg.items()),
+        body=content,
+        address=connection.address,
+        http_version="HTTP/1.0" if reply.version == 10 else "HTTP/1.1",
+        peer_certificate=getattr(connection, "peer_certificate", None),
+        peer_chain=getattr(connection, "peer_chain", ()),
+    )
