@@ -99,3 +99,46 @@ def test_a_match_becomes_evidence_in_one_click_and_the_public_page_verifies_its_
     assert "验证通过" in page.get_by_test_id("verdict").inner_text()
     assert page.locator("li[data-check=artifacts].ok").count() == 1
     screenshot("evidence-verify-package-zh")
+
+
+def test_a_web_page_is_captured_from_its_address_and_a_dead_one_says_why(
+    live_server, page, screenshot, make_user, login, settings
+):
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from artrights.evidence.tests.test_web_capture import _Shop
+    from artrights.testing import allow_fetching
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Shop)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    allow_fetching(settings, server.server_address[1])
+    shop = f"http://127.0.0.1:{server.server_address[1]}"
+    owner = make_user("e2e-evidence-web", "artist", identity=LIN)
+    login(owner.username)
+    try:
+        page.goto(f"{live_server.url}/evidence/")
+        page.get_by_test_id("capture-form").locator("input[name=url]").fill(f"{shop}/")
+        page.get_by_test_id("capture-submit").click()
+        page.wait_for_load_state()
+        page.reload()
+        assert page.get_by_test_id("evidence-sealed").is_visible()
+        assert page.get_by_test_id("screenshot").is_visible()
+        assert "示例网店" in page.get_by_test_id("facts").inner_text()
+        assert page.get_by_test_id("requests").locator("tr").count() >= 3
+        screenshot("evidence-web-sealed-zh")
+
+        page.goto(f"{live_server.url}/evidence/")
+        page.get_by_test_id("capture-form").locator("input[name=url]").fill(f"{shop}/gone")
+        page.get_by_test_id("capture-submit").click()
+        page.wait_for_load_state()
+        page.reload()
+        assert "404" in page.get_by_test_id("evidence-failure").inner_text()
+        screenshot("evidence-web-void-zh")
+        page.get_by_test_id("lang-switch").click()
+        page.wait_for_load_state()
+        assert "404" in page.get_by_test_id("evidence-failure").inner_text()
+        assert "Not captured" in page.content()
+        screenshot("evidence-web-void-en")
+    finally:
+        server.shutdown()

@@ -255,11 +255,10 @@ class CaptureFailed(BilingualError):
         )
 
 
-def find_chromium() -> str | None:
-    """The system Chromium: ``ARTRIGHTS_CHROMIUM`` when set (None when it names no file, so a wrong setting is
-    reported rather than quietly replaced), else ``chromium``, ``chromium-browser`` or ``google-chrome`` on the
-    PATH, else ``/usr/bin/chromium``."""
-    configured = os.environ.get("ARTRIGHTS_CHROMIUM")
+def find_chromium(configured: str = "") -> str | None:
+    """The system Chromium: ``configured`` (the ARTRIGHTS_CHROMIUM setting) when set (None when it names no file,
+    so a wrong setting is reported rather than quietly replaced), else ``chromium``, ``chromium-browser`` or
+    ``google-chrome`` on the PATH, else ``/usr/bin/chromium``."""
     if configured:
         return shutil.which(configured)  # a path, or a name on the PATH; None when it is not an executable
     for name in ("chromium", "chromium-browser", "google-chrome"):

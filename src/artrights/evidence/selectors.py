@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db.models import QuerySet
@@ -63,14 +64,29 @@ ENVIRONMENT_LABELS: dict[str, Promise] = {
     "tls": _("目标网站的 TLS 证书"),
     "proxy": _("代理设置"),
     "clock_check": _("时钟校验"),
-    "started_utc": _("开始时间（UTC）"),
-    "finished_utc": _("结束时间（UTC）"),
+    "started_at": _("开始时间（UTC）"),
+    "finished_at": _("结束时间（UTC）"),
+    "browser_executable": _("浏览器程序"),
+    "warcio": _("warcio 版本"),
+    "machine": _("处理器架构"),
+    "target_url": _("目标网址"),
+    "target_host": _("目标主机"),
+    "target_port": _("目标端口"),
+    "network": _("网络隔离"),
     "channel": _("取得方式"),
     "account": _("上传账户"),
     "received_by": _("接收机构"),
 }
 
 
-def environment_rows(record: EvidenceRecord) -> list[tuple[str, Any]]:
-    """The capture environment as (label, value) rows, in the order it was recorded."""
-    return [(str(ENVIRONMENT_LABELS.get(key, key)), value) for key, value in record.environment.items()]
+def environment_rows(record: EvidenceRecord) -> list[tuple[str, str]]:
+    """The capture environment as (label, text) rows, in the order it was recorded."""
+    return [(str(ENVIRONMENT_LABELS.get(key, key)), _text(value)) for key, value in record.environment.items()]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, indent=1)

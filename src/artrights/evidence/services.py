@@ -57,6 +57,7 @@ from artrights.registry.models import Work
 from artrights.timestamps import keys as tsa_keys
 from artrights.timestamps import services as timestamps
 
+from . import capture as browser
 from . import package as packaging
 from . import report_pdf
 from .models import (
@@ -264,8 +265,6 @@ def _queue_seal(record_id: int) -> None:
 
 def run_capture(*, record_id: int, policy: AddressPolicy | None = None) -> EvidenceRecord:
     """Capture the record's page in the system browser, then seal it; a failed capture ends VOID with its reason."""
-    from . import capture
-
     with transaction.atomic():
         record = EvidenceRecord.objects.select_for_update().get(pk=record_id)
         if record.status != S.CREATED:
@@ -274,18 +273,20 @@ def run_capture(*, record_id: int, policy: AddressPolicy | None = None) -> Evide
         record.started_at = timezone.now()
         record.save(update_fields=["status", "started_at", "updated_at"])
     clock = _clock_check()
-    limits = capture.CaptureLimits(
+    limits = browser.CaptureLimits(
         total_seconds=settings.ARTRIGHTS_CAPTURE_SECONDS,
         max_response_bytes=settings.ARTRIGHTS_CAPTURE_MAX_RESPONSE_BYTES,
         max_total_bytes=settings.ARTRIGHTS_CAPTURE_MAX_TOTAL_BYTES,
     )
-    chromium = settings.ARTRIGHTS_CHROMIUM or capture.find_chromium()
     try:
-        result = capture.capture_page(
-            record.source_url, policy=policy or platform_policy(), limits=limits, chromium=chromium or ""
+        result = browser.capture_page(
+            record.source_url,
+            policy=policy or platform_policy(),
+            limits=limits,
+            chromium=browser.find_chromium(settings.ARTRIGHTS_CHROMIUM),
         )
-    except capture.CaptureFailed as exc:
-        return void(record=record, code=exc.code, zh=exc.message_zh, en=exc.message_en)
+    except browser.CaptureFailed as exc:
+        return void(record=record, code=exc.code, zh=exc.message_zh, en=exc.message_en, log=exc.log)
     artifacts = [Artifact(_package_name(f.name), f.data, f.mime) for f in result.files]
     environment = {**result.environment, "clock_check": clock}
     with transaction.atomic():
@@ -368,7 +369,9 @@ def _store_captured(
     )
 
 
-def void(*, record: EvidenceRecord, code: str, zh: str, en: str) -> EvidenceRecord:
+def void(
+    *, record: EvidenceRecord, code: str, zh: str, en: str, log: list[dict[str, Any]] | None = None
+) -> EvidenceRecord:
     """End a record that could not be captured, keeping why, and tell the person who asked."""
     with transaction.atomic():
         record = EvidenceRecord.objects.select_for_update().get(pk=record.pk)
@@ -377,7 +380,8 @@ def void(*, record: EvidenceRecord, code: str, zh: str, en: str) -> EvidenceReco
         EVIDENCE_FLOW.apply(record, "void")
         record.reason = code[:40]
         record.details = {"zh": zh, "en": en}
-        record.save(update_fields=["status", "reason", "details", "updated_at"])
+        record.capture_log = log or record.capture_log
+        record.save(update_fields=["status", "reason", "details", "capture_log", "updated_at"])
         custody(record=record, actor=None, action=CustodyAction.VOIDED, detail={"reason": code})
         audit.record("evidence.voided", record, changes={"reason": code})
         if record.requester is not None:

@@ -34,7 +34,7 @@ from artrights.evidence.capture import (
     find_chromium,
 )
 
-CHROMIUM = find_chromium()
+CHROMIUM = find_chromium(os.environ.get("ARTRIGHTS_CHROMIUM", ""))
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -638,7 +638,5 @@ def test_without_chromium_the_capture_says_in_both_languages_what_the_server_nee
 
 
 def test_the_configured_chromium_is_the_one_found(monkeypatch, tmp_path):
-    monkeypatch.setenv("ARTRIGHTS_CHROMIUM", CHROMIUM)
-    assert find_chromium() == CHROMIUM
-    monkeypatch.setenv("ARTRIGHTS_CHROMIUM", str(tmp_path / "no-such-browser"))
-    assert find_chromium() is None  # a wrong setting is reported, not quietly replaced
+    assert find_chromium(CHROMIUM) == CHROMIUM
+    assert find_chromium(str(tmp_path / "no-such-browser")) is None  # a wrong setting is reported, not replaced
