@@ -136,11 +136,11 @@ def render_report(data: EvidenceReport, *, font: str = "") -> bytes:
 
 
 def _steps(data: EvidenceReport) -> list[str]:
+    example = data.artifacts[0].path if data.artifacts else "evidence/screenshot.png"
     return [
         f"解压证据包：unzip {data.number}.wacz（WACZ 即 ZIP 文件；可用 `wacz validate -f {data.number}.wacz` "
         "检查其目录与哈希值）。",
-        "逐个计算文件哈希值并与上表比对：sha256sum evidence/screenshot.png；"
-        "SM3：openssl dgst -sm3 evidence/screenshot.png。",
+        f"逐个计算文件哈希值并与上表比对：sha256sum {example}；SM3：openssl dgst -sm3 {example}。",
         "核验清单的可信时间戳：openssl ts -verify -data evidence/manifest.json -in evidence/manifest.tsr "
         "-CAfile tsa-root.pem -untrusted evidence/tsa-chain.pem（tsa-root.pem 为本平台公布的时间戳根证书，"
         "见信任文件 trust.json 的 tsa_roots）。",
