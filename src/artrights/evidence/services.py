@@ -90,6 +90,11 @@ def request_capture(*, user: Any, url: str, description: str = "", work: Work | 
         ensure_fetchable(url, resolve=False)
     except FetchError as exc:
         raise ValidationError(str(exc), code="bad_url") from None
+    if not capture_available():
+        raise ValidationError(
+            _("本服务器没有安装 Chromium 浏览器，暂时不能截取网页；仍可上传已有的文件固化。请联系平台管理员。"),
+            code="browser_missing",
+        )
     with transaction.atomic():
         running = EvidenceRecord.objects.select_for_update().filter(
             requester=user, kind=EvidenceKind.WEB_PAGE, status__in=(S.CREATED, S.CAPTURING)
@@ -102,6 +107,11 @@ def request_capture(*, user: Any, url: str, description: str = "", work: Work | 
         record = _create(user=user, kind=EvidenceKind.WEB_PAGE, source_url=url, description=description, work=work)
     transaction.on_commit(lambda: _queue_capture(record.pk))
     return record
+
+
+def capture_available() -> bool:
+    """Whether this server has the browser web capture needs (the worker checks again when it captures)."""
+    return browser.find_chromium(settings.ARTRIGHTS_CHROMIUM) is not None
 
 
 def operator_capture(*, url: str, policy: AddressPolicy, description: str = "") -> EvidenceRecord:

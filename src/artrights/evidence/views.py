@@ -34,6 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "capture_form": capture_form,
         "files_form": files_form,
         "records": selectors.records_for(request.user)[:50],
+        "capture_available": services.capture_available(),
     }
     return render(request, "evidence/index.html", context)
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from artrights.core.models import Notification
 from artrights.evidence import services
 from artrights.evidence.capture import find_chromium
-from artrights.evidence.models import EvidenceStatus
+from artrights.evidence.models import EvidenceRecord, EvidenceStatus
 from artrights.registry.tests.factories import artwork_png
 from artrights.registry.verification import platform_trust
 from artrights.testing import allow_fetching
@@ -104,13 +104,19 @@ def test_an_internal_address_is_refused_in_words_that_tell_nothing_about_the_net
     assert record.status == EvidenceStatus.VOID and record.reason == "unreachable"
 
 
-def test_without_chromium_the_capture_is_void_and_says_what_the_server_needs(
-    artist, shop, settings, django_capture_on_commit_callbacks
+def test_without_chromium_no_capture_is_taken_and_both_the_desk_and_the_worker_say_what_the_server_needs(
+    artist, client, shop, settings, django_capture_on_commit_callbacks
 ):
     settings.ARTRIGHTS_CHROMIUM = "/nonexistent/chromium"
-    with django_capture_on_commit_callbacks(execute=True):
-        record = services.request_capture(user=artist, url=f"{shop}/")
-    record.refresh_from_db()
+    with pytest.raises(ValidationError, match="Chromium"):
+        services.request_capture(user=artist, url=f"{shop}/")
+    assert not artist.evidence_records.exists()
+    client.force_login(artist)
+    page = client.get("/evidence/").content.decode()
+    assert 'data-testid="capture-unavailable"' in page and 'data-testid="files-form"' in page
+    # A worker on a machine without the browser (the web server had one): void, saying why.
+    record = EvidenceRecord.objects.create(kind="web_page", requester=artist, requester_name="x", source_url=shop)
+    record = services.run_capture(record_id=record.pk)
     assert record.status == EvidenceStatus.VOID and record.reason == "browser_missing"
     assert "Chromium" in record.failure("zh-hans") and "ARTRIGHTS_CHROMIUM" in record.failure("en")
 
