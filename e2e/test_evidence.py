@@ -16,6 +16,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 800}
 
 
+def _settled(page):
+    """Reload until the record is sealed or void (the worker runs in the request in tests, but a loaded machine
+    may still be sealing when the page first shows)."""
+    for _ in range(30):
+        page.reload()
+        if page.get_by_test_id("evidence-sealed").count() or page.get_by_test_id("evidence-void").count():
+            return
+        page.wait_for_timeout(1000)
+
+
 def _no_sideways_scrolling(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -121,8 +131,10 @@ def test_a_web_page_is_captured_from_its_address_and_a_dead_one_says_why(
         page.get_by_test_id("capture-form").locator("input[name=url]").fill(f"{shop}/")
         page.get_by_test_id("capture-submit").click()
         page.wait_for_load_state()
-        page.reload()
-        assert page.get_by_test_id("evidence-sealed").is_visible()
+        _settled(page)
+        assert page.get_by_test_id("evidence-sealed").is_visible(), page.get_by_test_id(
+            "evidence-status"
+        ).all_inner_texts()
         assert page.get_by_test_id("screenshot").is_visible()
         assert "示例网店" in page.get_by_test_id("facts").inner_text()
         assert page.get_by_test_id("requests").locator("tr").count() >= 3
@@ -132,7 +144,7 @@ def test_a_web_page_is_captured_from_its_address_and_a_dead_one_says_why(
         page.get_by_test_id("capture-form").locator("input[name=url]").fill(f"{shop}/gone")
         page.get_by_test_id("capture-submit").click()
         page.wait_for_load_state()
-        page.reload()
+        _settled(page)
         assert "404" in page.get_by_test_id("evidence-failure").inner_text()
         screenshot("evidence-web-void-zh")
         page.get_by_test_id("lang-switch").click()

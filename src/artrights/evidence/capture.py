@@ -274,12 +274,15 @@ def capture_page(
     """Open ``url`` in the system Chromium (``chromium``, see :func:`find_chromium`) and record it as evidence,
     every request answered through the address ``policy``, within ``limits``; raise :class:`CaptureFailed`."""
     capture = _Capture(url, policy, limits, chromium)
-    try:
-        return capture.run()
-    except CaptureFailed as failure:
-        capture.step("failed", {"code": failure.code, "detail": failure.detail})
-        failure.log = capture.log
-        raise
+    # Playwright's sync API refuses to start in a thread whose asyncio loop is running (another sync Playwright
+    # session, an async caller): the capture gets a thread of its own, so it works wherever it is called from.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-capture") as pool:
+        try:
+            return pool.submit(capture.run).result()
+        except CaptureFailed as failure:
+            capture.step("failed", {"code": failure.code, "detail": failure.detail})
+            failure.log = capture.log
+            raise
 
 
 # One capture --------------------------------------------------------------------------------------------------

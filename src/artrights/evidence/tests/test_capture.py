@@ -16,6 +16,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -610,16 +611,22 @@ def test_even_without_the_route_handler_the_browser_as_launched_reaches_nothing(
 
     site, _other, _internal, _policy = sites
     site.add("/page", "<p>页面</p>")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(capture_module._CHROMIUM_ARGS))
-        try:
-            page = browser.new_page()
-            for url in (site.url("/page"), f"http://localhost:{site.port}/page"):
-                with pytest.raises(Error) as caught:
-                    page.goto(url, timeout=10_000)
-                assert "ERR_PROXY_CONNECTION_FAILED" in str(caught.value) or "ERR_NAME" in str(caught.value)
-        finally:
-            browser.close()
+
+    def launch_and_visit() -> None:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(capture_module._CHROMIUM_ARGS))
+            try:
+                page = browser.new_page()
+                for url in (site.url("/page"), f"http://localhost:{site.port}/page"):
+                    with pytest.raises(Error) as caught:
+                        page.goto(url, timeout=10_000)
+                    assert "ERR_PROXY_CONNECTION_FAILED" in str(caught.value) or "ERR_NAME" in str(caught.value)
+            finally:
+                browser.close()
+
+    # In a thread of its own, as capture_page runs it: the browser tests' Playwright may own this thread's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(launch_and_visit).result()
     assert site.seen == []
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from artrights.core import audit
 from artrights.core.models import AppendOnlyModel, AuditEvent
+from artrights.evidence.tests.factories import sealed_files
 from artrights.ledger import services
 from artrights.ledger.models import Checkpoint, Cosignature, LogEntry, LogHash
 from artrights.proofs.note import ALG_COSIGNATURE_V1, cosign_note, generate_key, new_signer, new_verifier
@@ -23,6 +24,8 @@ TABLES = [
     "ledger_checkpoint",
     "ledger_cosignature",
     "timestamps_externaltimestamp",
+    "evidence_evidenceartifact",
+    "evidence_custodyevent",
 ]
 # A column each table has, to try to overwrite.
 COLUMN = {
@@ -32,11 +35,13 @@ COLUMN = {
     "ledger_checkpoint": "size",
     "ledger_cosignature": "line",
     "timestamps_externaltimestamp": "url",
+    "evidence_evidenceartifact": "path",
+    "evidence_custodyevent": "action",
 }
 
 
 @pytest.fixture
-def rows():
+def rows(make_user):
     """At least one row in every append-only table."""
     services.append_many(items=[("test", {"n": n}) for n in range(3)])
     checkpoint = services.publish_checkpoint()
@@ -48,6 +53,7 @@ def rows():
         digest="00" * 32, url="https://tsa.example/", response=b"r", gen_time=timezone.now()
     )
     audit.record("test.action")
+    sealed_files(make_user("append-only-evidence", "artist"))
 
 
 def test_the_table_list_covers_every_append_only_model():
