@@ -90,7 +90,8 @@ class DecideListingForm(forms.Form):
         choices=[("1", _("列入名单")), ("0", _("不予列入"))],
         coerce=lambda v: v == "1",
     )
-    note = _text(_("说明（不予列入时必填）"), rows=2, required=False)
+    waived = forms.BooleanField(label=_("当事人已书面放弃陈述申辩（在说明中写明）"), required=False)
+    note = _text(_("说明（不予列入或当事人放弃陈述申辩时必填）"), rows=2, required=False)
 
 
 class ExtendListingForm(forms.Form):

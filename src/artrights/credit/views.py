@@ -307,7 +307,9 @@ def decide_listing(request: HttpRequest, number: str) -> HttpResponse:
     _act(
         request,
         form,
-        lambda d: services.decide_listing(user=request.user, entry=found, list_it=d["list_it"], note=d["note"]),
+        lambda d: services.decide_listing(
+            user=request.user, entry=found, list_it=d["list_it"], note=d["note"], waived=d["waived"]
+        ),
         _("已作出决定。"),
     )
     return redirect("credit:entry", number=number)

@@ -36,7 +36,7 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("代理的作品"), _("查看本机构代理的申请和证书。"), "registry:my_works"),
         Card(_("检查疑似侵权图片"), _("上传疑似侵权的图片或网页，查找与您已登记作品的相似之处。"), "matching:check"),
         Card(_("委托人"), _("管理委托人及授权委托书。")),
-        Card(_("本机构信用"), _("查看本机构的信用评价与等级。")),
+        Card(_("本机构信用"), _("查看本机构的信用评价与等级。"), "credit:mine"),
     ],
     Role.REGISTRAR: [
         Card(_("待审核申请"), _("审核登记申请，发出补正通知，核发登记号。"), "registry:review_queue"),
@@ -54,8 +54,8 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("司法确认"), _("跟踪调解协议的司法确认申请。")),
     ],
     Role.SUPERVISOR: [
-        Card(_("信用记录"), _("录入失信行为记录，管理名单和惩戒措施。")),
-        Card(_("机构信用评价"), _("对代理机构进行信用评价和分级。")),
+        Card(_("信用记录"), _("录入失信行为记录，管理名单和惩戒措施。"), "credit:desk"),
+        Card(_("机构信用评价"), _("对代理机构进行信用评价和分级。"), "credit:agencies"),
         Card(_("双随机抽查"), _("制定抽查计划，执行可验证的随机抽取，公示结果。")),
     ],
     Role.INSPECTOR: [
@@ -64,8 +64,8 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("回避申报"), _("申报与检查对象的利害关系。")),
     ],
     Role.PARTNER: [
-        Card(_("信用查询"), _("查询主体的信用状况和限制名单。")),
-        Card(_("措施反馈"), _("报送已实施的联合惩戒措施。")),
+        Card(_("信用查询"), _("查询主体的信用状况和限制名单。"), "credit:partner"),
+        Card(_("措施反馈"), _("报送已实施的联合惩戒措施。"), "credit:partner"),
         Card(_("API令牌"), _("管理用于系统对接的API令牌。"), "portal:tokens"),
     ],
     Role.ADMIN: [

@@ -171,7 +171,14 @@ def credit_flags(work: Work) -> list[CreditFlag]:
     """Every party of ``work`` that is on a credit list now, for the registrar's review page."""
     named = list(parties(work))
     standings = standing_of([wp.party.id_number for wp in named])
-    return [CreditFlag(wp, s) for wp in named for s in standings if s.identifier == normalise(wp.party.id_number)]
+    flags: list[CreditFlag] = []
+    seen: set[tuple[int, str]] = set()
+    for wp in named:  # owners first: a party that is owner and applicant is flagged once, as owner
+        for s in standings:
+            if s.identifier == normalise(wp.party.id_number) and (wp.party_id, s.number) not in seen:
+                seen.add((wp.party_id, s.number))
+                flags.append(CreditFlag(wp, s))
+    return flags
 
 
 def materials(work: Work) -> QuerySet[WorkFile]:

@@ -149,10 +149,13 @@ def propose_listing(
 
 
 @transaction.atomic
-def decide_listing(*, user: Any, entry: ListEntry, list_it: bool, note: str = "") -> ListEntry:
+def decide_listing(*, user: Any, entry: ListEntry, list_it: bool, note: str = "", waived: bool = False) -> ListEntry:
     """After the statement period: list the subject (measures start, the public log and the subject hear of it), or
-    decide not to."""
+    decide not to. ``waived``: the subject gave up its statement in writing (``note`` says how), so the decision
+    need not wait for the period to end."""
     require(user, "decide_listing", entry)
+    if waived:
+        note = clean_text(note, _("放弃陈述申辩的情况"), limit=2000)
     entry = locked(entry)
     if not list_it:
         if not note.strip():
@@ -162,10 +165,10 @@ def decide_listing(*, user: Any, entry: ListEntry, list_it: bool, note: str = ""
         entry.save()
         audit.record("credit.drop_listing", entry, actor=user, changes={"note": note.strip()})
         return entry
-    if today() <= entry.statement_due and entry.status == EntryStatus.PROPOSED:
+    if not waived and today() <= entry.statement_due and entry.status == EntryStatus.PROPOSED:
         raise refused(
             "statement_period",
-            _("陈述申辩期至 %(date)s 届满，期满后方可作出列入决定。"),
+            _("陈述申辩期至 %(date)s 届满，期满后或当事人书面放弃陈述申辩后，方可作出列入决定。"),
             date=entry.statement_due.isoformat(),
         )
     LIST_FLOW.apply(entry, "list")
@@ -176,7 +179,9 @@ def decide_listing(*, user: Any, entry: ListEntry, list_it: bool, note: str = ""
     statement = statements.listing_statement(entry, [r.number for r in entry.records.all()])
     entry.log_index = statements.append(statement)
     entry.save()
-    audit.record("credit.list", entry, actor=user, changes={"log_index": entry.log_index})
+    audit.record(
+        "credit.list", entry, actor=user, changes={"log_index": entry.log_index, "waived": note if waived else ""}
+    )
     params: dict[str, str | int] = {"number": entry.number, "basis": entry.basis, "decision": entry.decision_no}
     if entry.planned_exit_on is not None:
         kind = LISTED.key

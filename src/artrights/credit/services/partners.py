@@ -34,7 +34,7 @@ from ..models import (
     PartnerQuery,
     ShareScope,
 )
-from ._common import refused, today
+from ._common import locked, refused, today
 from .subjects import check_code, clean_text
 
 
@@ -138,6 +138,7 @@ def report_measure(
 ) -> MeasureReport:
     """A department reports a measure it applied to a listed subject, or stopped (after the subject left)."""
     require(user, "report_measure", entry)
+    entry = locked(entry)
     measure = Measure.objects.filter(code=measure_code, active=True).first()
     if measure is None or entry.list_type not in measure.list_types:
         raise refused("measure", _("措施 %(code)s 不存在或不适用于该名单。"), code=measure_code or "—")

@@ -47,9 +47,7 @@ def subject(
 
 
 def person(supervisor: Any, *, name: str = "王失信", code: str = "") -> CreditSubject:
-    return services.register_subject(
-        user=supervisor, code=code or resident_id(), name=name, subject_type="natural"
-    )
+    return services.register_subject(user=supervisor, code=code or resident_id(), name=name, subject_type="natural")
 
 
 def days_ago(days: int) -> dt.date:

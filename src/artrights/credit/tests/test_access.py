@@ -181,9 +181,19 @@ def test_staff_pages_are_closed_to_other_roles_and_the_anonymous_visitor_is_sent
 
 
 def test_the_counts_of_rows_stay_when_an_outsider_tries(client, actors, subject):
-    before = (CreditSubject.objects.count(), CreditRecord.objects.count(), ListEntry.objects.count(), Repair.objects.count())
+    before = (
+        CreditSubject.objects.count(),
+        CreditRecord.objects.count(),
+        ListEntry.objects.count(),
+        Repair.objects.count(),
+    )
     client.force_login(actors["artist"])
     client.post("/credit/subjects/", {"subject_type": "legal_person", "code": factories.uscc(), "name": "偷偷登记"})
     client.post(f"/credit/subjects/{subject.pk}/records/new/", {"behaviour": 1, "source_dept": "x"})
-    after = (CreditSubject.objects.count(), CreditRecord.objects.count(), ListEntry.objects.count(), Repair.objects.count())
+    after = (
+        CreditSubject.objects.count(),
+        CreditRecord.objects.count(),
+        ListEntry.objects.count(),
+        Repair.objects.count(),
+    )
     assert after == before

@@ -36,7 +36,15 @@ def _statement(index: int) -> dict:
 
 def test_the_catalogue_holds_the_cnipa_and_memorandum_behaviours_and_their_measures():
     codes = set(Behaviour.objects.values_list("code", flat=True))
-    cnipa = {"ABN_PATENT", "MAL_TM", "AGENCY_PENALTY", "FALSE_MATERIAL", "PLEDGE_BREACH", "REFUSE_EXECUTE", "OTHER_CATALOG"}
+    cnipa = {
+        "ABN_PATENT",
+        "MAL_TM",
+        "AGENCY_PENALTY",
+        "FALSE_MATERIAL",
+        "PLEDGE_BREACH",
+        "REFUSE_EXECUTE",
+        "OTHER_CATALOG",
+    }
     memo = {"REPEAT_INFRINGE", "NON_EXECUTION", "AGENCY_SERIOUS", "CERT_LENDING", "ABNORMAL_APPL", "FALSE_DOCS"}
     assert cnipa | memo <= codes
     assert any("cnipa_dishonest" in m.list_types for m in Measure.objects.filter(bars_agency_filing=True))
