@@ -1,10 +1,12 @@
 """How credit answers the lower apps: the lists a party is on, asked through ``core.signals.party_standing``
-(registration review flags a listed party; an agency on a list may not file for clients)."""
+(registration review flags a listed party; an agency on a list may not file for clients); and how it refills an
+emptied catalogue after ``migrate`` or ``flush``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.db.models import Q
 from django.urls import reverse
 
@@ -54,3 +56,13 @@ def answer_standing(sender: Any, identifiers: list[str], **kwargs: Any) -> list[
                 )
             )
     return found
+
+
+def seed_empty_catalogue(sender: Any, apps: Any = None, **kwargs: Any) -> None:
+    """``post_migrate``: an empty behaviour catalogue (a database emptied with ``flush``) gets the defaults again;
+    a catalogue with rows is the administrators' and is left alone."""
+    from .catalogue import seed
+
+    registry = apps if apps is not None else django_apps
+    if not registry.get_model("credit", "Behaviour").objects.exists():
+        seed(registry)

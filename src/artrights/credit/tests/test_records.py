@@ -24,11 +24,6 @@ from artrights.ledger.models import LogEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def supervisor(people):
-    return people["supervisor"]
-
-
 def _statement(index: int) -> dict:
     entry = LogEntry.objects.get(index=index)
     return json.loads(bytes(entry.data))
@@ -146,3 +141,18 @@ def test_the_same_decision_is_not_recorded_twice_for_a_subject(supervisor):
     with pytest.raises(Exception, match="已经录入"):
         factories.record(supervisor, subject, decision_no="国知发〔2026〕7号")
     assert CreditRecord.objects.filter(subject=subject).count() == 1
+
+
+def test_an_emptied_database_gets_the_default_catalogue_back_and_an_edited_one_is_left_alone():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert (
+        Behaviour.objects.filter(code="ABN_PATENT").exists() and Measure.objects.exists() and Indicator.objects.exists()
+    )
+    Behaviour.objects.filter(code="MAL_TM").update(active=False)
+    Behaviour.objects.filter(code="OTHER_CATALOG").delete()
+    call_command("migrate", verbosity=0)
+    assert (
+        not Behaviour.objects.get(code="MAL_TM").active and not Behaviour.objects.filter(code="OTHER_CATALOG").exists()
+    )
