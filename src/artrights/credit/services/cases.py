@@ -106,6 +106,17 @@ def file_objection(*, user: Any, record: CreditRecord, ground: str, text: str) -
     return objection
 
 
+def _tell_applicant(case: Objection | Repair, kind: str, url_name: str) -> None:
+    """The applicant hears how their objection or repair was decided, and why."""
+    notify(
+        recipients=[case.applicant],
+        kind=kind,
+        subject=case,
+        params={"number": case.number, "decision": case.decision},
+        url=reverse(url_name, args=[case.number]),
+    )
+
+
 def _extend(case: Objection | Repair, *, user: Any, reason: str) -> Objection | Repair:
     require(user, "decide", case)
     reason = clean_text(reason, _("延长理由"), limit=2000)
@@ -219,13 +230,7 @@ def decide_objection(
     objection.save()
     annotate(record, kind=AnnotationKind.OUTCOME, text=f"{objection.number}：{decision}", actor=user)
     audit.record("credit.decide_objection", objection, actor=user, changes={"outcome": outcome})
-    notify(
-        recipients=[objection.applicant],
-        kind=OBJECTION_DECIDED.key,
-        subject=objection,
-        params={"number": objection.number, "decision": decision},
-        url=reverse("credit:objection", args=[objection.number]),
-    )
+    _tell_applicant(objection, OBJECTION_DECIDED.key, "credit:objection")
     regrade(record.subject, reason=f"objection {objection.number}")
     return objection
 
@@ -343,12 +348,6 @@ def decide_repair(*, user: Any, repair: Repair, approve: bool, decision: str) ->
     repair.decided_by, repair.decided_at = user, timezone.now()
     repair.save()
     audit.record("credit.decide_repair", repair, actor=user, changes={"approved": approve})
-    notify(
-        recipients=[repair.applicant],
-        kind=REPAIR_DECIDED.key,
-        subject=repair,
-        params={"number": repair.number, "decision": decision},
-        url=reverse("credit:repair", args=[repair.number]),
-    )
+    _tell_applicant(repair, REPAIR_DECIDED.key, "credit:repair")
     regrade(repair.subject, reason=f"repair {repair.number}")
     return repair

@@ -30,19 +30,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core import audit
-from artrights.core.services import notify
 
 from .. import statements
 from ..models import Behaviour, CreditRecord, CreditSubject, RecordStatus
-from ..notifications import RECORD_PUBLISHED
 from ._common import next_numbers, refused, today
 from .grades import recompute
-from .records import RecordInput, active_behaviours, checked_record_fields
+from .records import RecordInput, active_behaviours, checked_record_fields, tell_published
 from .subjects import checked_subject_fields
 
 COLUMNS = (
@@ -103,7 +100,8 @@ def _date(value: str) -> dt.date:
 
 
 class _Checker:
-    """Checks rows one by one against the catalogue, the stored subjects and the rows already accepted."""
+    """Checks each row on its own (codes, the catalogue, dates), then each batch against the stored subjects and
+    records and the rows accepted before it (two queries a batch, not two a row)."""
 
     def __init__(self) -> None:
         self.behaviours: dict[str, Behaviour] = active_behaviours()
@@ -120,19 +118,6 @@ class _Checker:
             legal_rep=value["legal_rep"],
             is_agency=value["is_agency"].lower() in TRUE,
         )
-        code = subject["code"]
-        known = self.names.get(code)
-        if known is None:
-            stored = CreditSubject.objects.filter(code=code).values_list("name", flat=True).first()
-            known = stored if stored is not None else subject["name"]
-        if known != subject["name"]:
-            raise refused(
-                "name_mismatch",
-                _("代码 %(code)s 已登记为“%(known)s”，与本行的名称“%(name)s”不符。"),
-                code=code,
-                known=known,
-                name=subject["name"],
-            )
         record = None
         if value["behaviour_code"]:
             data = RecordInput(
@@ -146,21 +131,48 @@ class _Checker:
                 share_scope=value["share_scope"],
             )
             record = checked_record_fields(data, on=self.on, behaviours=self.behaviours)
-            key = (code, record["behaviour"].code, record["decision_no"])
-            if (
-                key in self.decisions
-                or CreditRecord.objects.filter(
-                    subject__code=code, behaviour=record["behaviour"], decision_no=record["decision_no"]
-                ).exists()
-            ):
+        return _Row(line, subject, record)
+
+    def consistent(self, rows: list[_Row]) -> tuple[list[_Row], list[tuple[_Row, ValidationError]]]:
+        """The rows that agree with what is stored and with the earlier rows, and the others with the reason."""
+        codes = {row.subject["code"] for row in rows}
+        stored = dict(CreditSubject.objects.filter(code__in=codes).values_list("code", "name"))
+        decided = set(
+            CreditRecord.objects.filter(subject__code__in=codes).values_list(
+                "subject__code", "behaviour__code", "decision_no"
+            )
+        )
+        good, bad = [], []
+        for row in rows:
+            try:
+                self._agrees(row, stored, decided)
+            except ValidationError as exc:
+                bad.append((row, exc))
+            else:
+                good.append(row)
+        return good, bad
+
+    def _agrees(self, row: _Row, stored: dict[str, str], decided: set[tuple[str, str, str]]) -> None:
+        code, name = row.subject["code"], row.subject["name"]
+        known = self.names.get(code) or stored.get(code) or name
+        if known != name:
+            raise refused(
+                "name_mismatch",
+                _("代码 %(code)s 已登记为“%(known)s”，与本行的名称“%(name)s”不符。"),
+                code=code,
+                known=known,
+                name=name,
+            )
+        if row.record is not None:
+            key = (code, row.record["behaviour"].code, row.record["decision_no"])
+            if key in self.decisions or key in decided:
                 raise refused(
                     "duplicate",
                     _("该主体依据同一决定（%(decision)s）的同类记录已经录入。"),
-                    decision=record["decision_no"],
+                    decision=row.record["decision_no"],
                 )
             self.decisions.add(key)
-        self.names[code] = subject["name"]
-        return _Row(line, subject, record)
+        self.names[code] = name
 
 
 def _write_batch(rows: list[_Row], *, user: Any, source: str) -> tuple[int, int]:
@@ -232,19 +244,7 @@ def _tell_subjects(records: list[CreditRecord]) -> None:
             or (u.party and u.party.id_number == record.subject.code)
         ]
         if recipients:
-            notify(
-                recipients=recipients,
-                kind=RECORD_PUBLISHED.key,
-                subject=record,
-                params={
-                    "number": record.number,
-                    "department": record.source_dept,
-                    "decision": record.decision_no,
-                    "min_end": record.min_publicity_end.isoformat(),
-                    "max_end": record.max_publicity_end.isoformat(),
-                },
-                url=reverse("credit:record", args=[record.number]),
-            )
+            tell_published(record, recipients)
 
 
 def read_rows(handle: io.TextIOBase | Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -271,25 +271,34 @@ def import_rows(
     checker = _Checker()
     batch: list[_Row] = []
 
+    def reject(line: int, code: str, exc: ValidationError) -> None:
+        zh, en = _reasons(exc)
+        report.rejected.append(Rejected(line, code, zh, en))
+
     def flush() -> None:
-        if batch:
-            subjects, records = _write_batch(batch, user=user, source=source)
+        if not batch:
+            return
+        good, bad = checker.consistent(batch)
+        for row, exc in bad:
+            reject(row.line, row.subject["code"], exc)
+        if good:
+            subjects, records = _write_batch(good, user=user, source=source)
             report.subjects += subjects
             report.records += records
-            batch.clear()
+        batch.clear()
 
     for line, raw in rows:
         report.rows += 1
         try:
             batch.append(checker.check(line, raw))
         except ValidationError as exc:
-            zh, en = _reasons(exc)
-            report.rejected.append(Rejected(line, (raw.get("code") or "").strip(), zh, en))
+            reject(line, (raw.get("code") or "").strip(), exc)
         if len(batch) >= batch_size:
             flush()
         if progress is not None:
             progress(1)
     flush()
+    report.rejected.sort(key=lambda r: r.line)
     return report
 
 

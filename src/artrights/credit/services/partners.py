@@ -115,20 +115,21 @@ def query_status(
             list(live.filter(subject__principals__id_number=checked.code).distinct()), measures
         )
     listed = sorted({listing.entry.number for listing in [*status.listings, *status.principal_of]})
-    status.query = PartnerQuery.objects.create(
-        at=timezone.now(),
-        user=user,
-        department=user.organisation,
-        token_prefix=token_prefix,
-        via=via,
-        ip_address=ip_address,
-        code_asked=checked.code,
-        subject=subject,
-        purpose=purpose,
-        authority=authority,
-        authorisation_ref=authorisation_ref,
-        listed=listed,
-    )
+    with transaction.atomic():  # the log row and its audit event commit together
+        status.query = PartnerQuery.objects.create(
+            at=timezone.now(),
+            user=user,
+            department=user.organisation,
+            token_prefix=token_prefix,
+            via=via,
+            ip_address=ip_address,
+            code_asked=checked.code,
+            subject=subject,
+            purpose=purpose,
+            authority=authority,
+            authorisation_ref=authorisation_ref,
+            listed=listed,
+        )
     return status
 
 

@@ -5,7 +5,7 @@ transaction as the row; the subject is told each time."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,8 +147,15 @@ def publish_now(record: CreditRecord, *, actor: Any) -> CreditRecord:
     record.log_index = statements.append(statements.record_statement(record))
     record.save()
     audit.record("credit.publish", record, actor=actor, changes={"log_index": record.log_index})
+    tell_published(record, subject_users(record.subject))
+    regrade(record.subject, reason=f"publish {record.number}")
+    return record
+
+
+def tell_published(record: CreditRecord, recipients: Iterable[Any]) -> None:
+    """The subject's accounts hear that ``record`` is published, with the periods and their rights."""
     notify(
-        recipients=subject_users(record.subject),
+        recipients=recipients,
         kind=RECORD_PUBLISHED.key,
         subject=record,
         params={
@@ -160,8 +167,6 @@ def publish_now(record: CreditRecord, *, actor: Any) -> CreditRecord:
         },
         url=_url(record),
     )
-    regrade(record.subject, reason=f"publish {record.number}")
-    return record
 
 
 @transaction.atomic

@@ -22,15 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def supervisor(people):
-    return people["supervisor"]
-
-
-@pytest.fixture
-def world(supervisor, people):
+def world(supervisor, own_subject):
     """A subject (the agency's organisation) with a fresh record and a listing."""
-    org = people["agency"].organisation
-    subject = factories.subject(supervisor, code=org.uscc, name=org.name, agency=True)
+    subject = own_subject
     record = factories.record(supervisor, subject)
     entry = factories.listed(supervisor, subject, [record])
     return subject, record, entry

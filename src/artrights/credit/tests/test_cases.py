@@ -19,20 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def supervisor(people):
-    return people["supervisor"]
-
-
-@pytest.fixture
-def own(people):
-    """The agency's member: the subject's own side."""
-    return people["agency"]
-
-
-@pytest.fixture
-def subject(supervisor, own):
-    org = own.organisation
-    return factories.subject(supervisor, code=org.uscc, name=org.name, agency=True)
+def subject(own_subject):
+    return own_subject
 
 
 def _object(own, record, ground="error"):

@@ -17,11 +17,6 @@ from artrights.ledger.models import LogEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def supervisor(people):
-    return people["supervisor"]
-
-
 def test_an_agency_is_graded_a_when_registered_and_other_subjects_are_not_graded(supervisor):
     agency = factories.subject(supervisor, agency=True)
     company = factories.subject(supervisor)

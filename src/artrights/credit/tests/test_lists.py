@@ -18,15 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def supervisor(people):
-    return people["supervisor"]
-
-
-@pytest.fixture
-def agency(people, supervisor):
-    """The demo agency's organisation as a credit subject; its member is ``people["agency"]``."""
-    org = people["agency"].organisation
-    return factories.subject(supervisor, code=org.uscc, name=org.name, agency=True)
+def agency(own_subject):
+    """The agency's organisation as a credit subject; its member is ``people["agency"]``."""
+    return own_subject
 
 
 def test_a_proposed_listing_tells_the_subject_the_ground_and_its_right_to_state_its_case(supervisor, people, agency):

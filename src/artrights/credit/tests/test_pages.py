@@ -13,14 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def supervisor(people):
-    return people["supervisor"]
-
-
-@pytest.fixture
-def agency_subject(supervisor, people):
-    org = people["agency"].organisation
-    return factories.subject(supervisor, code=org.uscc, name=org.name, agency=True)
+def agency_subject(own_subject):
+    return own_subject
 
 
 def test_anyone_finds_a_published_record_and_listing_by_name_or_code_without_signing_in(client, supervisor):

@@ -18,16 +18,6 @@ ASK = {"purpose": "procurement", "authority": "《政府采购法》第二十二
 
 
 @pytest.fixture
-def supervisor(people):
-    return people["supervisor"]
-
-
-@pytest.fixture
-def partner(people):
-    return people["partner"]
-
-
-@pytest.fixture
 def listed(supervisor):
     subject = factories.subject(
         supervisor,

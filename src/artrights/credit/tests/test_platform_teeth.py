@@ -21,20 +21,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def supervisor(people):
-    return people["supervisor"]
-
-
-@pytest.fixture
 def agent(people):
     return people["agency"]
 
 
 @pytest.fixture
-def listed_agency(supervisor, agent):
-    org = agent.organisation
-    subject = factories.subject(supervisor, code=org.uscc, name=org.name, agency=True)
-    return factories.listed(supervisor, subject)
+def listed_agency(supervisor, own_subject):
+    return factories.listed(supervisor, own_subject)
 
 
 def _file_for_a_client(agent, seed=81):
