@@ -17,16 +17,14 @@ urlpatterns = [
     path("subjects/<int:pk>/lists/new/", views.propose, name="propose"),
     path("subjects/<int:pk>/evidence/", views.add_evidence, name="add_evidence"),
     path("records/<str:number>/", views.record, name="record"),
-    path("records/<str:number>/publish/", views.publish, name="publish"),
-    path("records/<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("records/<str:number>/object/", views.object_to, name="object"),
-    path("lists/<str:number>/", views.entry, name="entry"),
-    path("lists/<str:number>/decide/", views.decide_listing, name="decide_listing"),
-    path("lists/<str:number>/extend/", views.extend, name="extend"),
-    path("lists/<str:number>/remove/", views.remove, name="remove"),
-    path("lists/<str:number>/measures/", views.report_measure, name="report_measure"),
     path("records/<str:number>/repair/", views.ask_repair, {"kind": "records"}, name="repair_record"),
+    path("records/<str:number>/<str:action>/", views.record_action, name="record_action"),  # publish, withdraw
+    path("lists/<str:number>/", views.entry, name="entry"),
     path("lists/<str:number>/repair/", views.ask_repair, {"kind": "lists"}, name="repair_entry"),
+    path(
+        "lists/<str:number>/<str:action>/", views.entry_action, name="entry_action"
+    ),  # decide, extend, remove, measures
     path("objections/<str:number>/", views.objection, name="objection"),
     path("objections/<str:number>/extend/", views.extend_case, {"kind": "objections"}, name="extend_objection"),
     path("repairs/<str:number>/", views.repair, name="repair"),

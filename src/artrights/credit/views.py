@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from artrights.accounts.access import can, require
@@ -43,6 +44,16 @@ from .models import CreditSubject, MeasureDomain, Severity
 from .services.grades import scale as grade_scale
 
 T = TypeVar("T")
+
+
+def _clocks() -> dict[str, int]:
+    """The working-day clocks the pages quote, as configured."""
+    return {
+        "check": settings.ARTRIGHTS_CREDIT_OBJECTION_CHECK_DAYS,
+        "decide": settings.ARTRIGHTS_CREDIT_OBJECTION_DECISION_DAYS,
+        "repair": settings.ARTRIGHTS_CREDIT_REPAIR_DECISION_DAYS,
+        "extension": settings.ARTRIGHTS_CREDIT_EXTENSION_DAYS,
+    }
 
 
 def _run(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], T]) -> T | None:
@@ -277,90 +288,75 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("credit:subject", pk=found.pk)
 
 
-@login_required
-@require_POST
-def publish(request: HttpRequest, number: str) -> HttpResponse:
-    found = selectors.record_for(request.user, number)
-    _act(request, forms.Form(request.POST), lambda d: services.publish(user=request.user, record=found), _("已公示。"))
-    return redirect("credit:record", number=number)
-
-
-@login_required
-@require_POST
-def withdraw(request: HttpRequest, number: str) -> HttpResponse:
-    found = selectors.record_for(request.user, number)
-    form = NoteForm(request.POST)
-    _act(
-        request,
-        form,
-        lambda d: services.withdraw(user=request.user, record=found, note=d["note"]),
-        _("记录已撤回，停止公示。"),
-    )
-    return redirect("credit:record", number=number)
-
-
-@login_required
-@require_POST
-def decide_listing(request: HttpRequest, number: str) -> HttpResponse:
-    found = selectors.entry_for(request.user, number)
-    form = DecideListingForm(request.POST)
-    _act(
-        request,
-        form,
-        lambda d: services.decide_listing(
-            user=request.user, entry=found, list_it=d["list_it"], note=d["note"], waived=d["waived"]
+# The buttons on a record's and a list entry's page: the form each posts, the service it calls, what it says.
+Move = tuple[
+    Callable[[HttpRequest, Any], forms.Form],
+    Callable[[Any, Any, dict[str, Any]], Any],
+    Any,  # the message when done (lazy)
+]
+RECORD_MOVES: dict[str, Move] = {
+    "publish": (
+        lambda r, o: forms.Form(r.POST),
+        lambda u, o, d: services.publish(user=u, record=o),
+        gettext_lazy("已公示。"),
+    ),
+    "withdraw": (
+        lambda r, o: NoteForm(r.POST),
+        lambda u, o, d: services.withdraw(user=u, record=o, note=d["note"]),
+        gettext_lazy("记录已撤回，停止公示。"),
+    ),
+}
+ENTRY_MOVES: dict[str, Move] = {
+    "decide": (
+        lambda r, o: DecideListingForm(r.POST),
+        lambda u, o, d: services.decide_listing(
+            user=u, entry=o, list_it=d["list_it"], note=d["note"], waived=d["waived"]
         ),
-        _("已作出决定。"),
-    )
-    return redirect("credit:entry", number=number)
-
-
-@login_required
-@require_POST
-def extend(request: HttpRequest, number: str) -> HttpResponse:
-    found = selectors.entry_for(request.user, number)
-    form = ExtendListingForm(request.POST, entry=found)
-    _act(
-        request,
-        form,
-        lambda d: services.extend_listing(user=request.user, entry=found, record=d["record"]),
-        _("名单期限已延长。"),
-    )
-    return redirect("credit:entry", number=number)
-
-
-@login_required
-@require_POST
-def remove(request: HttpRequest, number: str) -> HttpResponse:
-    found = selectors.entry_for(request.user, number)
-    form = RemoveForm(request.POST)
-    _act(
-        request,
-        form,
-        lambda d: services.remove_listing(user=request.user, entry=found, reason=d["reason"], note=d["note"]),
-        _("已移出名单。"),
-    )
-    return redirect("credit:entry", number=number)
-
-
-@login_required
-@require_POST
-def report_measure(request: HttpRequest, number: str) -> HttpResponse:
-    found = selectors.entry_for(request.user, number)
-    form = MeasureReportForm(request.POST, entry=found)
-    _act(
-        request,
-        form,
-        lambda d: services.report_measure(
-            user=request.user,
-            entry=found,
+        gettext_lazy("已作出决定。"),
+    ),
+    "extend": (
+        lambda r, o: ExtendListingForm(r.POST, entry=o),
+        lambda u, o, d: services.extend_listing(user=u, entry=o, record=d["record"]),
+        gettext_lazy("名单期限已延长。"),
+    ),
+    "remove": (
+        lambda r, o: RemoveForm(r.POST),
+        lambda u, o, d: services.remove_listing(user=u, entry=o, reason=d["reason"], note=d["note"]),
+        gettext_lazy("已移出名单。"),
+    ),
+    "measures": (
+        lambda r, o: MeasureReportForm(r.POST, entry=o),
+        lambda u, o, d: services.report_measure(
+            user=u,
+            entry=o,
             measure_code=d["measure"].code,
             action=d["action"],
             applied_on=d["applied_on"],
             note=d["note"],
         ),
-        _("措施情况已报送。"),
-    )
+        gettext_lazy("措施情况已报送。"),
+    ),
+}
+
+
+def _move(request: HttpRequest, moves: dict[str, Move], action: str, target: Any) -> None:
+    if action not in moves:
+        raise Http404
+    make_form, call, done = moves[action]
+    _act(request, make_form(request, target), lambda d: call(request.user, target, d), str(done))
+
+
+@login_required
+@require_POST
+def record_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    _move(request, RECORD_MOVES, action, selectors.record_for(request.user, number))
+    return redirect("credit:record", number=number)
+
+
+@login_required
+@require_POST
+def entry_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    _move(request, ENTRY_MOVES, action, selectors.entry_for(request.user, number))
     return redirect("credit:entry", number=number)
 
 
@@ -380,7 +376,7 @@ def object_to(request: HttpRequest, number: str) -> HttpResponse:
     if created is not None:
         messages.success(request, _("异议已受理（%(number)s），记录已标注“异议处理中”。") % {"number": created.number})
         return redirect("credit:objection", number=created.number)
-    return render(request, "credit/object.html", {"record": found, "form": form})
+    return render(request, "credit/object.html", {"record": found, "form": form, "clocks": _clocks()})
 
 
 @login_required
@@ -404,7 +400,13 @@ def objection(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "credit/objection.html",
-        {"objection": found, "form": form, "extend_form": NoteForm(), "can_decide": can(request.user, "decide", found)},
+        {
+            "objection": found,
+            "form": form,
+            "extend_form": NoteForm(),
+            "can_decide": can(request.user, "decide", found),
+            "clocks": _clocks(),
+        },
     )
 
 
@@ -430,7 +432,7 @@ def ask_repair(request: HttpRequest, kind: str, number: str) -> HttpResponse:
     if created is not None:
         messages.success(request, _("信用修复申请已受理（%(number)s）。") % {"number": created.number})
         return redirect("credit:repair", number=created.number)
-    return render(request, "credit/repair_form.html", {"target": target, "form": form})
+    return render(request, "credit/repair_form.html", {"target": target, "form": form, "clocks": _clocks()})
 
 
 @login_required
@@ -448,7 +450,13 @@ def repair(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "credit/repair.html",
-        {"repair": found, "form": form, "extend_form": NoteForm(), "can_decide": can(request.user, "decide", found)},
+        {
+            "repair": found,
+            "form": form,
+            "extend_form": NoteForm(),
+            "can_decide": can(request.user, "decide", found),
+            "clocks": _clocks(),
+        },
     )
 
 
