@@ -13,6 +13,7 @@ from django.utils import timezone
 from artrights.accounts.access import get_visible_or_404, visible_to
 from artrights.core.identifiers import normalise
 from artrights.core.selectors import working_calendar
+from artrights.core.validators import hidden_characters
 
 from .models import (
     IN_FORCE,
@@ -69,8 +70,9 @@ class PublicResults:
 
 
 def public_search(query: str) -> PublicResults:
-    """What the public query finds for a name or a code (nothing for an empty query)."""
-    if not query.strip():
+    """What the public query finds for a name or a code (nothing for an empty query, or one with control
+    characters, which no name or code holds)."""
+    if not query.strip() or hidden_characters(query):
         return PublicResults(query, [], [], [])
     match = _matching(query)
     agencies = CreditSubject.objects.filter(is_agency=True).filter(

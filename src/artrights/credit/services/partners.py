@@ -62,19 +62,16 @@ class Status:
         return bool(self.listings or self.principal_of)
 
 
-def _measures_by_list(purpose: str) -> dict[str, tuple[list[Measure], list[Measure]]]:
-    found: dict[str, tuple[list[Measure], list[Measure]]] = {}
-    for measure in Measure.objects.filter(active=True).order_by("domain", "code"):
-        for list_type in measure.list_types:
-            every, chosen = found.setdefault(list_type, ([], []))
-            every.append(measure)
-            if measure.domain == purpose:
-                chosen.append(measure)
+def _listings(entries: list[ListEntry], purpose: str) -> list[Listing]:
+    """The entries with the active measures of their lists (the catalogue is read only when someone is listed)."""
+    if not entries:
+        return []
+    measures = list(Measure.objects.filter(active=True).order_by("domain", "code"))
+    found = []
+    for entry in entries:
+        every = [m for m in measures if entry.list_type in m.list_types]
+        found.append(Listing(entry, every, [m for m in every if m.domain == purpose]))
     return found
-
-
-def _listings(entries: list[ListEntry], measures: dict[str, tuple[list[Measure], list[Measure]]]) -> list[Listing]:
-    return [Listing(e, *measures.get(e.list_type, ([], []))) for e in entries]
 
 
 def query_status(
@@ -96,11 +93,10 @@ def query_status(
     authorisation_ref = clean_text(authorisation_ref, _("授权文书号"), limit=100)
     checked = check_code(code)
     subject = CreditSubject.objects.filter(code=checked.code).first()
-    measures = _measures_by_list(purpose)
     status = Status(code=checked.code, subject=subject)
     live = ListEntry.objects.filter(status=EntryStatus.LISTED).select_related("subject")
     if subject is not None:
-        status.listings = _listings(list(live.filter(subject=subject)), measures)
+        status.listings = _listings(list(live.filter(subject=subject)), purpose)
         status.records = list(
             CreditRecord.objects.filter(
                 subject=subject,
@@ -112,7 +108,7 @@ def query_status(
         status.grade = subject.evaluations.order_by("-at", "-pk").first() if subject.is_agency else None
     if not checked.kind == "uscc":
         status.principal_of = _listings(
-            list(live.filter(subject__principals__id_number=checked.code).distinct()), measures
+            list(live.filter(subject__principals__id_number=checked.code).distinct()), purpose
         )
     listed = sorted({listing.entry.number for listing in [*status.listings, *status.principal_of]})
     with transaction.atomic():  # the log row and its audit event commit together

@@ -158,3 +158,10 @@ def test_a_feed_file_downloads_for_a_supervisor(client, supervisor):
     assert response.status_code == 200 and response["Content-Disposition"].endswith('credit-records.csv"')
     assert response.content.decode().splitlines()[0].startswith("number,catalogue_code,behaviour")
     assert client.get("/credit/feed/people.csv").status_code == 404
+
+
+def test_a_query_with_control_characters_finds_nothing_and_fails_nothing(client, supervisor):
+    factories.subject(supervisor, name="深圳市控制字符有限公司")
+    assert client.get("/credit/", {"q": "控制\x00字符"}).status_code == 200
+    body = client.get("/api/credit/public", {"q": "控制\u202e字符"}).json()
+    assert body == {"records": [], "entries": [], "grades": []}
