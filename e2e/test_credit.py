@@ -6,24 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from artrights.testing import TEST_PASSWORD
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_test_id("username").fill(username)
-    page.get_by_test_id("password").fill(TEST_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state()
-
-
-def _logout(page):
-    page.get_by_test_id("logout").click()
-    page.wait_for_load_state()
 
 
 def _three_ways(page, screenshot, name):
@@ -78,14 +63,14 @@ def cast(make_user):
     return {**people, "subject": subject, "old": old, "fresh": fresh}
 
 
-def test_the_supervisor_records_lists_and_decides_on_the_desk(live_server, page, screenshot, cast):
+def test_the_supervisor_records_lists_and_decides_on_the_desk(live_server, page, screenshot, login, cast):
     from artrights.credit import services
     from artrights.credit.models import ListEntry
 
     base = live_server.url
     objection = services.file_objection(user=cast["agent"], record=cast["fresh"], ground="error", text="文书号有误")
     repair = services.ask_repair(user=cast["agent"], record=cast["old"], measures_taken="已撤回申请并作出信用承诺")
-    _login(page, base, "credit-supervisor")
+    login("credit-supervisor")
     page.goto(f"{base}/dashboard/")
     page.get_by_role("link", name="信用记录").click()
     page.wait_for_load_state()
@@ -157,9 +142,9 @@ def test_the_supervisor_records_lists_and_decides_on_the_desk(live_server, page,
     assert page.get_by_test_id("outcome").inner_text() == "准予修复"
 
 
-def test_the_agency_reads_its_credit_and_objects_to_a_record(live_server, page, screenshot, cast):
+def test_the_agency_reads_its_credit_and_objects_to_a_record(live_server, page, screenshot, login, cast):
     base = live_server.url
-    _login(page, base, "credit-agent")
+    login("credit-agent")
     page.goto(f"{base}/dashboard/")
     page.get_by_role("link", name="本机构信用").click()
     page.wait_for_load_state()
@@ -187,12 +172,14 @@ def test_the_agency_reads_its_credit_and_objects_to_a_record(live_server, page, 
     assert page.get_by_test_id("objection-annotation").count() == 1
 
 
-def test_a_partner_queries_a_listed_agency_and_sees_the_measures_of_its_purpose(live_server, page, screenshot, cast):
+def test_a_partner_queries_a_listed_agency_and_sees_the_measures_of_its_purpose(
+    live_server, page, screenshot, login, cast
+):
     from artrights.credit.tests import factories
 
     factories.listed(cast["supervisor"], cast["subject"], [cast["old"]], behaviour="MAL_TM")
     base = live_server.url
-    _login(page, base, "credit-partner")
+    login("credit-partner")
     page.goto(f"{base}/dashboard/")
     page.get_by_role("link", name="信用查询").click()
     page.wait_for_load_state()

@@ -383,31 +383,34 @@ def object_to(request: HttpRequest, number: str) -> HttpResponse:
 def objection(request: HttpRequest, number: str) -> HttpResponse:
     found = selectors.objection_for(request.user, number)
     form = DecideObjectionForm(request.POST or None)
-    decided = _run(
-        request,
-        form,
-        lambda d: services.decide_objection(
+
+    def decide(d: dict[str, Any]) -> Any:
+        return services.decide_objection(
             user=request.user,
             objection=found,
             outcome=d["outcome"],
             decision=d["decision"],
             corrections=form.corrections(),
-        ),
-    )
-    if decided is not None:
-        messages.success(request, _("异议已办结。"))
-        return redirect("credit:objection", number=number)
-    return render(
-        request,
-        "credit/objection.html",
-        {
-            "objection": found,
-            "form": form,
-            "extend_form": NoteForm(),
-            "can_decide": can(request.user, "decide", found),
-            "clocks": _clocks(),
-        },
-    )
+        )
+
+    return _case_page(request, found, form, decide, "objection", _("异议已办结。"))
+
+
+def _case_page(
+    request: HttpRequest, found: Any, form: forms.Form, decide: Callable[[dict[str, Any]], Any], name: str, done: str
+) -> HttpResponse:
+    """An objection's or a repair's page: its facts, and for a supervisor the decision and the extension."""
+    if _run(request, form, decide) is not None:
+        messages.success(request, done)
+        return redirect(f"credit:{name}", number=found.number)
+    context = {
+        name: found,
+        "form": form,
+        "extend_form": NoteForm(),
+        "can_decide": can(request.user, "decide", found),
+        "clocks": _clocks(),
+    }
+    return render(request, f"credit/{name}.html", context)
 
 
 @login_required
@@ -439,25 +442,11 @@ def ask_repair(request: HttpRequest, kind: str, number: str) -> HttpResponse:
 def repair(request: HttpRequest, number: str) -> HttpResponse:
     found = selectors.repair_for(request.user, number)
     form = DecideRepairForm(request.POST or None)
-    decided = _run(
-        request,
-        form,
-        lambda d: services.decide_repair(user=request.user, repair=found, approve=d["approve"], decision=d["decision"]),
-    )
-    if decided is not None:
-        messages.success(request, _("信用修复申请已办结。"))
-        return redirect("credit:repair", number=number)
-    return render(
-        request,
-        "credit/repair.html",
-        {
-            "repair": found,
-            "form": form,
-            "extend_form": NoteForm(),
-            "can_decide": can(request.user, "decide", found),
-            "clocks": _clocks(),
-        },
-    )
+
+    def decide(d: dict[str, Any]) -> Any:
+        return services.decide_repair(user=request.user, repair=found, approve=d["approve"], decision=d["decision"])
+
+    return _case_page(request, found, form, decide, "repair", _("信用修复申请已办结。"))
 
 
 @login_required

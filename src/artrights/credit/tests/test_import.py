@@ -33,17 +33,19 @@ def _write(path, rows):
 def _rows(today: dt.date) -> list[list[str]]:
     agency = factories.uscc()
     yesterday = (today - dt.timedelta(days=1)).isoformat()
+    penalty = [
+        agency,
+        "深圳市导入代理有限公司",
+        "legal_person",
+        "1",
+        "AGENCY_PENALTY",
+        "国家知识产权局",
+        "国知罚〔2026〕1号",
+        yesterday,
+    ]
+    in_three_days = (today + dt.timedelta(days=3)).isoformat()
     return [
-        [
-            agency,
-            "深圳市导入代理有限公司",
-            "legal_person",
-            "1",
-            "AGENCY_PENALTY",
-            "国家知识产权局",
-            "国知罚〔2026〕1号",
-            yesterday,
-        ],
+        penalty,
         [
             agency,
             "深圳市导入代理有限公司",
@@ -66,27 +68,9 @@ def _rows(today: dt.date) -> list[list[str]]:
             yesterday,
         ],
         [factories.uscc(), "未知行为有限公司", "legal_person", "", "NO_SUCH_CODE", "国家知识产权局", "y", yesterday],
-        [
-            factories.uscc(),
-            "未来日期有限公司",
-            "legal_person",
-            "",
-            "MAL_TM",
-            "国家知识产权局",
-            "z",
-            (today + dt.timedelta(days=3)).isoformat(),
-        ],
+        [factories.uscc(), "未来日期有限公司", "legal_person", "", "MAL_TM", "国家知识产权局", "z", in_three_days],
         [agency, "另一个名称", "legal_person", "1", "", "", "", ""],
-        [
-            agency,
-            "深圳市导入代理有限公司",
-            "legal_person",
-            "1",
-            "AGENCY_PENALTY",
-            "国家知识产权局",
-            "国知罚〔2026〕1号",
-            yesterday,
-        ],
+        penalty,  # the same decision again
         [factories.uscc(), "日期格式有限公司", "legal_person", "", "MAL_TM", "国家知识产权局", "w", "2026/01/01"],
     ]
 
