@@ -23,6 +23,7 @@ from artrights.core.api import router as core_router
 from artrights.core.errors import BilingualError
 from artrights.core.messages import in_user_language
 from artrights.core.statemachine import TransitionNotAllowed
+from artrights.credit.api import router as credit_router
 from artrights.evidence.api import router as evidence_router
 from artrights.ledger.api import router as ledger_router
 from artrights.matching.api import router as matching_router
@@ -93,3 +94,4 @@ api.add_router("/log", ledger_router)
 api.add_router("/registry", registry_router)
 api.add_router("/matching", matching_router)
 api.add_router("/evidence", evidence_router)
+api.add_router("/credit", credit_router)

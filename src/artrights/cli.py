@@ -21,6 +21,7 @@ PLATFORM_COMMANDS = {
     "evidence": "电子证据固化：evidence capture URL --out FILE.wacz / capture a web page as sealed evidence",
     "log": "公开日志：log verify [--against FILE] | log checkpoint [--save FILE] | log anchor / check or sign the log",
     "check": "比对疑似侵权图片：check IMAGE... / match suspect images against the registry",
+    "credit": "知识产权信用：credit import FILE.csv | credit export records|listings --out FILE / IP credit",
     "match": "文件夹比对：match --references DIR --queries DIR --out preds.csv / DISC21 predictions",
 }
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "artrights.registry",
     "artrights.matching",
     "artrights.evidence",
+    "artrights.credit",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +311,49 @@ ARTRIGHTS_PUBLIC_URL = env("ARTRIGHTS_PUBLIC_URL", default="")
 ARTRIGHTS_TRUST_X_FORWARDED_FOR = env.bool("ARTRIGHTS_TRUST_X_FORWARDED_FOR", default=False)
 # The font certificates are set in ("path" or "path#face-index"); empty: a system Noto CJK font.
 ARTRIGHTS_CJK_FONT = env("ARTRIGHTS_CJK_FONT", default="")
+
+# IP credit (DOMAIN.md §3). Publicity periods per severity, in months from the decision: the shortest (a repair
+# may be asked for once it has passed) and the longest (the record stops being published by itself), NDRC 信用修复
+# 管理办法 classes; a behaviour in the catalogue may set its own.
+ARTRIGHTS_CREDIT_PUBLICITY_MONTHS = {
+    "minor": (
+        env.int("ARTRIGHTS_CREDIT_MINOR_MIN_MONTHS", default=0),
+        env.int("ARTRIGHTS_CREDIT_MINOR_MAX_MONTHS", default=3),
+    ),
+    "general": (
+        env.int("ARTRIGHTS_CREDIT_GENERAL_MIN_MONTHS", default=3),
+        env.int("ARTRIGHTS_CREDIT_GENERAL_MAX_MONTHS", default=12),
+    ),
+    "serious": (
+        env.int("ARTRIGHTS_CREDIT_SERIOUS_MIN_MONTHS", default=12),
+        env.int("ARTRIGHTS_CREDIT_SERIOUS_MAX_MONTHS", default=36),
+    ),
+}
+# List periods in months: how long a listing runs, what a repeat within it adds, the cap, and how long after
+# listing a repair may be asked for (CNIPA 1 year, +1 year, at most 3 years, repair after 6 months; the local
+# serious lists 3 years, §3.4). The abnormal-operation list has no period: it ends when the obligation is met.
+ARTRIGHTS_CREDIT_LIST_MONTHS = env.int("ARTRIGHTS_CREDIT_LIST_MONTHS", default=12)
+ARTRIGHTS_CREDIT_EXTENSION_MONTHS = env.int("ARTRIGHTS_CREDIT_EXTENSION_MONTHS", default=12)
+ARTRIGHTS_CREDIT_CAP_MONTHS = env.int("ARTRIGHTS_CREDIT_CAP_MONTHS", default=36)
+ARTRIGHTS_CREDIT_LOCAL_SERIOUS_MONTHS = env.int("ARTRIGHTS_CREDIT_LOCAL_SERIOUS_MONTHS", default=36)
+ARTRIGHTS_CREDIT_REPAIR_WAIT_MONTHS = env.int("ARTRIGHTS_CREDIT_REPAIR_WAIT_MONTHS", default=6)
+# Working-day clocks of the Shenzhen Social Credit Regulation (Arts 51, 69, 82): the city body checks an objection
+# in 1, the provider decides in 2 more; a repair is decided in 3; each may be extended once by 3; a party told of a
+# proposed listing may state its case within 5 [I].
+ARTRIGHTS_CREDIT_OBJECTION_CHECK_DAYS = env.int("ARTRIGHTS_CREDIT_OBJECTION_CHECK_DAYS", default=1)
+ARTRIGHTS_CREDIT_OBJECTION_DECISION_DAYS = env.int("ARTRIGHTS_CREDIT_OBJECTION_DECISION_DAYS", default=2)
+ARTRIGHTS_CREDIT_REPAIR_DECISION_DAYS = env.int("ARTRIGHTS_CREDIT_REPAIR_DECISION_DAYS", default=3)
+ARTRIGHTS_CREDIT_EXTENSION_DAYS = env.int("ARTRIGHTS_CREDIT_EXTENSION_DAYS", default=3)
+ARTRIGHTS_CREDIT_STATEMENT_DAYS = env.int("ARTRIGHTS_CREDIT_STATEMENT_DAYS", default=5)
+# Agency grades (§3.3): the start score, the lowest score of grades A, B and C, and the bonus points that lift an A
+# to A+.
+ARTRIGHTS_CREDIT_GRADE_START = env.int("ARTRIGHTS_CREDIT_GRADE_START", default=100)
+ARTRIGHTS_CREDIT_GRADE_FLOORS = (
+    env.int("ARTRIGHTS_CREDIT_GRADE_A", default=90),
+    env.int("ARTRIGHTS_CREDIT_GRADE_B", default=80),
+    env.int("ARTRIGHTS_CREDIT_GRADE_C", default=60),
+)
+ARTRIGHTS_CREDIT_A_PLUS_BONUS = env.int("ARTRIGHTS_CREDIT_A_PLUS_BONUS", default=5)
 
 # Notifications (core.services.notify): e-mail through Django's mail settings. Development prints each e-mail in
 # the worker's terminal, so `make run` needs no mail server; production sends through SMTP. Tests use locmem.

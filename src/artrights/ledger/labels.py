@@ -17,6 +17,11 @@ STATEMENT_LABELS: dict[str, Promise] = {
     StatementType.REVOCATION: pgettext_lazy("声明类型", "撤销登记"),
     StatementType.PLEDGE_CANCELLATION: pgettext_lazy("声明类型", "质权注销"),
     StatementType.EVIDENCE: pgettext_lazy("声明类型", "证据固化"),
+    StatementType.CREDIT_RECORD: pgettext_lazy("声明类型", "信用记录公示"),
+    StatementType.CREDIT_LISTING: pgettext_lazy("声明类型", "列入信用名单"),
+    StatementType.CREDIT_CHANGE: pgettext_lazy("声明类型", "信用信息变更"),
+    StatementType.CREDIT_REMOVAL: pgettext_lazy("声明类型", "信用信息停止公示或移出名单"),
+    StatementType.CREDIT_GRADE: pgettext_lazy("声明类型", "代理机构信用等级"),
     StatementType.AUDIT_ANCHOR: pgettext_lazy("声明类型", "审计日志锚定"),
 }
 

@@ -52,6 +52,13 @@ class StatementType(StrEnum):
     REVOCATION = "artrights/revocation@v1"
     PLEDGE_CANCELLATION = "artrights/pledge-cancellation@v1"
     EVIDENCE = "artrights/evidence@v1"
+    # IP credit: a record of conduct or a list entry made public, changed (annotated, corrected, extended) or
+    # ended (withdrawn, repaired, expired, removed), and an agency's published grade. The subject is a commitment.
+    CREDIT_RECORD = "artrights/credit-record@v1"
+    CREDIT_LISTING = "artrights/credit-listing@v1"
+    CREDIT_CHANGE = "artrights/credit-change@v1"
+    CREDIT_REMOVAL = "artrights/credit-removal@v1"
+    CREDIT_GRADE = "artrights/credit-grade@v1"
     AUDIT_ANCHOR = "artrights/audit-anchor@v1"
 
 
@@ -65,6 +72,11 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {
     StatementType.REVOCATION: ("撤销登记 ", "revocation of "),
     StatementType.PLEDGE_CANCELLATION: ("质权注销 ", "pledge cancellation "),
     StatementType.EVIDENCE: ("电子证据 ", "evidence "),
+    StatementType.CREDIT_RECORD: ("信用记录 ", "credit record "),
+    StatementType.CREDIT_LISTING: ("名单列入 ", "list entry "),
+    StatementType.CREDIT_CHANGE: ("信用信息变更 ", "credit change of "),
+    StatementType.CREDIT_REMOVAL: ("信用信息移除 ", "credit removal of "),
+    StatementType.CREDIT_GRADE: ("信用评价 ", "credit grade "),
 }
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")

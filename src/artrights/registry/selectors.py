@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy
 
 from artrights.accounts.access import visible_to
 from artrights.accounts.models import Role, User
+from artrights.core.identifiers import normalise
 from artrights.core.images import ImageRejected, open_image
 from artrights.core.models import AuditEvent
 from artrights.core.selectors import working_calendar
+from artrights.core.signals import Standing, standing_of
 
 from .models import (
     DuplicateWarning,
@@ -155,6 +157,28 @@ def parties(work: Work) -> QuerySet[WorkParty]:
     """Who the record names, as the CPCC form lists them: the owners, the applicant, then the agent."""
     order = Case(When(role=PartyRole.OWNER, then=0), When(role=PartyRole.APPLICANT, then=1), default=2)
     return work.workparty_set.select_related("party").order_by(order, "pk")
+
+
+@dataclass(frozen=True)
+class CreditFlag:
+    """A party of an application on a credit list now (asked of the credit app through ``core.signals``)."""
+
+    party: WorkParty
+    standing: Standing
+
+
+def credit_flags(work: Work) -> list[CreditFlag]:
+    """Every party of ``work`` that is on a credit list now, for the registrar's review page."""
+    named = list(parties(work))
+    standings = standing_of([wp.party.id_number for wp in named])
+    flags: list[CreditFlag] = []
+    seen: set[tuple[int, str]] = set()
+    for wp in named:  # owners first: a party that is owner and applicant is flagged once, as owner
+        for s in standings:
+            if s.identifier == normalise(wp.party.id_number) and (wp.party_id, s.number) not in seen:
+                seen.add((wp.party_id, s.number))
+                flags.append(CreditFlag(wp, s))
+    return flags
 
 
 def materials(work: Work) -> QuerySet[WorkFile]:

@@ -124,6 +124,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "files": selectors.materials(work),
             "parties": selectors.parties(work),
             "warnings": selectors.screening_findings(work),
+            "credit_flags": selectors.credit_flags(work) if can(user, "review", work) else [],
             "unresolved": screening.blocking(work).exists(),
             "corrections": work.corrections.select_related("requested_by", "answered_by"),
             "steps": selectors.timeline(work, viewer=user),

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from artrights.accounts.services import issue_token
 from artrights.core.models import Notification
+from artrights.credit.tests import factories as credit_factories
 from artrights.evidence.tests import factories as evidence_factories
 from artrights.matching import services as matching
 from artrights.matching.models import UrlCheck
@@ -35,13 +36,14 @@ APPLICANTS = frozenset({"owner", "artist", "agency", "admin"})
 CHECKERS = frozenset(EVERYONE - {"partner"})
 FIXERS = frozenset({"owner", "artist", "agency", "supervisor", "inspector", "mediator", "mediation_admin", "admin"})
 EVIDENCE_READERS = frozenset({"owner", "supervisor", "inspector", "admin"})
+PARTNERS = frozenset({"partner", "admin"})  # staff of a partner department (a government department)
 REFUSED = (401, 403, 404)
 
 
 @dataclass
 class World:
     """The objects the operations act on, all the owner's: a filed work (with its certificate), a draft, a match
-    report, a URL check, a token, a notification and a sealed evidence record."""
+    report, a URL check, a token, a notification and a sealed evidence record; and a company on a credit list."""
 
     filed: Any
     draft: Any
@@ -50,6 +52,7 @@ class World:
     token: Any
     notification: Any
     evidence: Any
+    listing: Any
 
 
 Body = Callable[[World], dict[str, Any]]
@@ -232,6 +235,36 @@ OPERATIONS: dict[tuple[str, str], Row] = {
     ("POST", "/api/evidence/{number}/verify"): Row(
         [case(EVIDENCE_READERS, lambda w: f"/api/evidence/{w.evidence.number}/verify")]
     ),
+    # credit: the public query, and partner departments' status queries, measure reports and feeds
+    ("GET", "/api/credit/public"): public("/api/credit/public?q=测试"),
+    ("GET", "/api/credit/status"): Row(
+        # No authority given: refused by the business check once access let the request through.
+        [
+            case(
+                PARTNERS,
+                lambda w: (
+                    f"/api/credit/status?code={w.listing.subject.code}&purpose=funding&authority=%20&authorisation_ref=x"
+                ),
+            )
+        ]
+    ),
+    ("POST", "/api/credit/measures"): Row(
+        # A measure of another list: refused by the business check.
+        [
+            case(
+                PARTNERS,
+                "/api/credit/measures",
+                json=lambda w: {
+                    "entry": w.listing.number,
+                    "measure": "JOINT_BONDS",
+                    "action": "applied",
+                    "applied_on": "2026-01-05",
+                },
+            )
+        ]
+    ),
+    # Supervisors hand the feeds on; partner departments pull them.
+    ("GET", "/api/credit/feed/{kind}"): Row([case(PARTNERS | {"supervisor"}, "/api/credit/feed/listings")]),
 }
 
 
@@ -246,7 +279,7 @@ def _schema_operations(client: Any) -> dict[tuple[str, str], bool]:
 
 
 @pytest.fixture
-def world(artist) -> World:
+def world(artist, make_user) -> World:
     filed = registry.file_digital_work(
         user=artist, fields=work_fields(), owners=[OWNER], files=samples(seed=61), issue_now=True
     )
@@ -258,6 +291,8 @@ def world(artist) -> World:
     token, _raw = issue_token(user=artist, name="revoked by the table", scopes=["read"])
     notification = Notification.objects.filter(recipient=artist).latest("pk")
     evidence = evidence_factories.sealed_files(artist)
+    supervisor = make_user("api-credit-supervisor", "supervisor")
+    listing = credit_factories.listed(supervisor, credit_factories.subject(supervisor))
     return World(
         filed=filed,
         draft=draft,
@@ -266,6 +301,7 @@ def world(artist) -> World:
         token=token,
         notification=notification,
         evidence=evidence,
+        listing=listing,
     )
 
 
@@ -352,6 +388,36 @@ def test_every_api_operation_checks_the_tokens_scope(client, artist, world):
                     problems.append(f"{method} {template} [{number}] {scope} token: {got} ({response.status_code})")
                 elif not allowed and response.status_code != 403:
                     problems.append(f"{method} {template} [{number}] {scope} token: {response.status_code}, not 403")
+    assert problems == []
+
+
+# The operations that declare their own token scope (`auth=token_or_session(scope)`); every other needs `read` to
+# read and `write` to change.
+DECLARED_SCOPES = {
+    ("GET", "/api/credit/status"): "credit:query",
+    ("GET", "/api/credit/feed/{kind}"): "credit:query",
+    ("POST", "/api/credit/measures"): "credit:feedback",
+}
+
+
+def test_a_partner_token_reaches_exactly_the_operations_of_its_scope(client, people, world):
+    """A partner department's tokens: `credit:query` reaches the status query and the feeds and nothing else,
+    `credit:feedback` only the measure reports; `read` and `write` reach none of the credit operations."""
+    partner = people["partner"]
+    scopes = ("read", "write", "credit:query", "credit:feedback")
+    tokens = {scope: issue_token(user=partner, name=scope, scopes=[scope])[1] for scope in scopes}
+    problems = []
+    for (method, template), row in OPERATIONS.items():
+        needed = DECLARED_SCOPES.get((method, template), "read" if method == "GET" else "write")
+        for number, test_case in enumerate(row.cases):
+            if test_case.through is None or "partner" not in test_case.through:
+                continue
+            for scope, raw in tokens.items():
+                allowed = scope == needed or (needed == "read" and scope == "write")
+                response = _send(client, method, test_case, world, **bearer(raw))
+                got, expected = _outcome(response), "through" if allowed else "refused"
+                if got != expected or (not allowed and response.status_code != 403):
+                    problems.append(f"{method} {template} [{number}] {scope} token: {got} ({response.status_code})")
     assert problems == []
 
 

@@ -53,7 +53,8 @@ def test_a_record_whose_stored_package_was_altered_fails_reverification_and_says
     assert "核验未通过" in response.content.decode()
     record.refresh_from_db()
     assert record.status == EvidenceStatus.VERIFY_FAILED
-    assert record.custody.order_by("-seq").first().detail["valid"] is False  # type: ignore[union-attr]
+    last = record.custody.order_by("-seq").first()
+    assert last is not None and last.detail["valid"] is False
 
 
 def test_a_record_being_captured_shows_its_steps_and_asks_for_its_panel_again(client, artist):

@@ -26,3 +26,24 @@ def test_the_demo_loads_one_account_per_role_once(capsys):
     )
     held = Work.objects.get(status="held")
     assert held.agent is not None and held.duplicate_warnings.get().same_owner is False
+
+
+def test_the_demo_has_listed_parties_graded_agencies_and_credit_cases_waiting():
+    from artrights.credit.models import Evaluation, ListEntry, Objection, PartnerQuery, Repair
+    from artrights.registry.models import Work
+
+    call_command("demo")
+    assert sorted(ListEntry.objects.filter(status="listed").values_list("list_type", flat=True)) == [
+        "cnipa_dishonest",
+        "gd_serious",
+    ]
+    grades = {e.subject.name: e.grade for e in Evaluation.objects.order_by("at", "pk")}
+    assert "A+" in grades.values() and "C" in grades.values()
+    assert Objection.objects.filter(status="under_review").exists()
+    assert Repair.objects.filter(status="under_review").exists()
+    assert PartnerQuery.objects.count() == 1
+    # The copy screening held names an owner on a list: the registrar's review page flags it.
+    from artrights.registry.selectors import credit_flags
+
+    held = Work.objects.get(status="held")
+    assert [f.standing.list_type for f in credit_flags(held)] == ["gd_serious"]

@@ -19,6 +19,7 @@ from artrights.accounts.models import Role
 from artrights.accounts.services import party_of
 from artrights.core.models import Party
 from artrights.core.services import PartyInput, resolve_party
+from artrights.core.signals import standing_of
 
 from ..models import FileRole, Kind
 
@@ -79,5 +80,23 @@ def _as_agent(user: Any, owners: list[PartyInput], files: list[SampleInput]) -> 
             _("代理申请须上传著作权人签署的授权委托书（写明委托事项和权限）。"), code="power_of_attorney_missing"
         )
     organisation = getattr(user, "organisation", None)
+    if organisation is not None:
+        refuse_listed_agency(organisation.uscc)
     agent = party_of(organisation) if organisation is not None else None
     return Filer(owners=[(resolve_party(owner), owner.signature) for owner in owners], agent=agent)
+
+
+def refuse_listed_agency(uscc: str) -> None:
+    """A listed agency may not file for clients while a list it is on bars it (the credit app's measures list
+    says which lists do; the credit app answers through ``core.signals.party_standing``)."""
+    barring = [s for s in standing_of([uscc]) if s.bars_agency_filing and not s.as_principal_of]
+    if barring:
+        first = barring[0]
+        raise ValidationError(
+            _(
+                "本机构已被列入“%(list)s”（名单记录 %(number)s，%(since)s 起）：名单期内不得代理委托人办理作品登记和"
+                "备案。请由著作权人本人申请，或在移出名单后再代理。"
+            )
+            % {"list": first.list_label, "number": first.number, "since": first.since.isoformat()},
+            code="agency_listed",
+        )

@@ -16,6 +16,7 @@ from artrights.core import audit
 from artrights.core.identifiers import compose_uscc, resident_id_check_char
 from artrights.core.public_url import public_url
 from artrights.core.services import PartyInput
+from artrights.credit import demo as credit_demo
 from artrights.evidence import demo as evidence_demo
 from artrights.registry import demo as registry_demo
 
@@ -137,6 +138,8 @@ class Command(BaseCommand):
             # Each app's demo data, made by the demo accounts through the apps' own services.
             works = registry_demo.load(users)
             evidence = evidence_demo.load(users, works)
+            # After the registry's: a listing bars the agency it lists from filing for clients.
+            subjects = credit_demo.load(users, held_owner=registry_demo.COPIER)
         lines = [_banner(url)]
         lines += [f"  {role:<24} {username:<22} {password}" for username, role, password in created]
         text = "\n".join(lines) + "\n"
@@ -145,3 +148,4 @@ class Command(BaseCommand):
         self.stdout.write(f"（已保存到 / saved to {path}）")
         self.stdout.write(f"演示作品 / demo works: {len(works)}（登记、备案、补正、代理申请、暂缓的复制品）")
         self.stdout.write(f"演示证据 / demo evidence: {len(evidence)}（比对结果固化、上传文件固化，均已封存）")
+        self.stdout.write(f"信用主体 / credit subjects: {len(subjects)}（在列的机构和个人、分级的代理机构）")
