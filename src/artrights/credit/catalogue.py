@@ -508,14 +508,18 @@ INDICATORS = [
 
 
 def seed(apps: Any) -> None:
-    """Create the default rows missing by code (``apps``: the migration's or the app registry)."""
+    """Create the default rows missing by code (``apps``: the migration's or the app registry).
+
+    ``bulk_create`` rather than one save per row: a re-seed after ``flush`` (post_migrate) is the platform putting
+    back its own defaults, not anyone's act, and must not leave audit events in a database just emptied."""
     Behaviour = apps.get_model("credit", "Behaviour")
     Measure = apps.get_model("credit", "Measure")
     Indicator = apps.get_model("credit", "Indicator")
-    for code, name, name_en, source, basis, severity, list_type, repairable in BEHAVIOURS:
-        Behaviour.objects.get_or_create(
-            code=code,
-            defaults={
+    _missing(
+        Behaviour,
+        [
+            {
+                "code": code,
                 "name": name,
                 "name_en": name_en,
                 "source": source,
@@ -526,12 +530,15 @@ def seed(apps: Any) -> None:
                 "disclosure": "public",
                 "share_scope": "partners",
                 "update_frequency": "realtime",
-            },
-        )
-    for code, text, text_en, dept, basis, domain, lists, bars in MEASURES:
-        Measure.objects.get_or_create(
-            code=code,
-            defaults={
+            }
+            for code, name, name_en, source, basis, severity, list_type, repairable in BEHAVIOURS
+        ],
+    )
+    _missing(
+        Measure,
+        [
+            {
+                "code": code,
                 "text": text,
                 "text_en": text_en,
                 "implementing_dept": dept,
@@ -539,12 +546,15 @@ def seed(apps: Any) -> None:
                 "domain": domain,
                 "list_types": lists,
                 "bars_agency_filing": bars,
-            },
-        )
-    for code, name, name_en, kind, points, cap, source, behaviours, lists, window in INDICATORS:
-        Indicator.objects.get_or_create(
-            code=code,
-            defaults={
+            }
+            for code, text, text_en, dept, basis, domain, lists, bars in MEASURES
+        ],
+    )
+    _missing(
+        Indicator,
+        [
+            {
+                "code": code,
                 "name": name,
                 "name_en": name_en,
                 "kind": kind,
@@ -554,5 +564,13 @@ def seed(apps: Any) -> None:
                 "behaviour_codes": behaviours,
                 "list_types": lists,
                 "window_months": window,
-            },
-        )
+            }
+            for code, name, name_en, kind, points, cap, source, behaviours, lists, window in INDICATORS
+        ],
+    )
+
+
+def _missing(model: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert the rows whose code is not there yet."""
+    present = set(model.objects.values_list("code", flat=True))
+    model.objects.bulk_create([model(**row) for row in rows if row["code"] not in present])
