@@ -10,9 +10,11 @@ from artrights.core.services import PartyInput
 
 from .models import (
     ECONOMIC_RIGHTS,
+    WORK_TYPES,
     ContractType,
     CreationNature,
     FileRole,
+    Kind,
     ObtainMode,
     OwnershipMode,
     PublishStatus,
@@ -20,6 +22,7 @@ from .models import (
     RevocationGround,
     Right,
     WorkType,
+    refusal_grounds,
 )
 from .services import SampleInput
 
@@ -97,7 +100,7 @@ class WorkFieldsForm(forms.Form):
     """The work's particulars of the CPCC form (DOMAIN.md §1.4), shared by the application and its corrections."""
 
     title = forms.CharField(label=_("作品名称"), max_length=200)
-    work_type = forms.ChoiceField(label=_("作品类别"), choices=WorkType.choices, initial=WorkType.FINE_ART)
+    work_type = forms.ChoiceField(label=_("作品类别"), choices=WORK_TYPES, initial=WorkType.FINE_ART)
     work_type_desc = forms.CharField(label=_("类别说明"), max_length=200, required=False)
     authors = forms.CharField(label=_("作者（每行一位，可写“姓名/署名”）"), widget=forms.Textarea(attrs={"rows": 2}))
     creation_nature = forms.ChoiceField(label=_("作品创作性质"), choices=CreationNature.choices)
@@ -196,7 +199,7 @@ class ScreeningNoteForm(forms.Form):
 
 class DigitalFilingForm(OwnerFields):
     title = forms.CharField(label=_("作品名称"), max_length=200)
-    work_type = forms.ChoiceField(label=_("作品类别"), choices=WorkType.choices, initial=WorkType.FINE_ART)
+    work_type = forms.ChoiceField(label=_("作品类别"), choices=WORK_TYPES, initial=WorkType.FINE_ART)
     authors = forms.CharField(label=_("作者（每行一位）"), widget=forms.Textarea(attrs={"rows": 2}))
     completed_on = forms.DateField(label=_("创作完成日期"), widget=DATE)
     image = forms.FileField(label=_("作品图片"))
@@ -219,6 +222,12 @@ class CorrectionNoticeForm(forms.Form):
 class RefusalForm(forms.Form):
     ground = forms.ChoiceField(label=_("依据"), choices=RefusalGround.choices)
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, kind: str = Kind.REGISTRATION, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["ground"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = refusal_grounds(kind)  # the grounds of the work's register
 
 
 class RevocationForm(forms.Form):

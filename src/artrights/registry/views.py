@@ -145,7 +145,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contracts": work.contract_filings.select_related("assignee").order_by("-filed_at"),
             "work_pledges": work.pledges.select_related("pledgee").order_by("-registered_at"),
             "correction_form": CorrectionNoticeForm(),
-            "refusal_form": RefusalForm(),
+            "refusal_form": RefusalForm(kind=work.kind),
             "revocation_form": RevocationForm(),
         },
     )

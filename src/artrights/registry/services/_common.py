@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from artrights.core import audit
 from artrights.core.selectors import working_calendar
 
 from .. import events
-from ..models import REGISTRATION_FLOW, Work
+from ..models import REGISTRATION_FLOW, Kind, Work
 from ..signals import work_closed
 
 
@@ -31,11 +32,25 @@ def _locked(work: Work) -> Work:
     return Work.objects.select_for_update().get(pk=work.pk)
 
 
-def _review_clock() -> dict[str, Any]:
-    calendar = working_calendar()
+def _review_clock(work: Work) -> dict[str, Any]:
+    """The review deadline from today, by the work's register: working days for works, calendar days (60) for
+    software (《计算机软件著作权登记办法》 Art. 19)."""
     today = timezone.localdate()
+    if work.kind == Kind.SOFTWARE:
+        return {
+            "review_due": today + dt.timedelta(days=settings.ARTRIGHTS_SOFTWARE_REVIEW_DAYS),
+            "review_due_provisional": False,
+        }
+    calendar = working_calendar()
     due = calendar.add_working_days(today, settings.ARTRIGHTS_REVIEW_WORKING_DAYS)
     return {"review_due": due, "review_due_provisional": calendar.is_provisional(today, due)}
+
+
+def correction_days(work: Work) -> int:
+    """Days the applicant has to answer a correction notice in the work's register (software: 30)."""
+    if work.kind == Kind.SOFTWARE:
+        return int(settings.ARTRIGHTS_SOFTWARE_CORRECTION_DAYS)
+    return int(settings.ARTRIGHTS_CORRECTION_DAYS)
 
 
 def _closed_after_commit(work: Work) -> None:

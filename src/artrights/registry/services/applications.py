@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -196,8 +197,12 @@ def create_application(
     files: list[SampleInput],
     request: Any = None,
     client_key: str = "",
+    attach: Callable[[Work], None] | None = None,
 ) -> Work:
     """A new application (draft) with its owners and files; nothing is stored when any part is refused.
+
+    ``attach`` adds what another register keeps beside the work (the software's particulars and deposit), in the
+    same transaction and before the draft is screened.
 
     A rights holder's account files in its own verified name (``owners`` may add co-owners, or be empty); an
     agency names the owners and uploads their power of attorney (``representation``). A request repeated with
@@ -210,6 +215,33 @@ def create_application(
     if not [f for f in files if f.role == FileRole.SAMPLE]:
         raise ValidationError(_("请上传作品样本。"))
     checked = _check_files(files, pictures=_pictures(kind, fields.get("work_type")), request=request)
+    return _create(
+        user=user,
+        kind=kind,
+        fields=fields,
+        owners=owners,
+        files=files,
+        checked=checked,
+        request=request,
+        client_key=client_key,
+        digest=digest,
+        attach=attach,
+    )
+
+
+def _create(
+    *,
+    user: Any,
+    kind: str,
+    fields: dict[str, Any],
+    owners: list[PartyInput],
+    files: list[SampleInput],
+    checked: Checked,
+    request: Any,
+    client_key: str,
+    digest: str,
+    attach: Callable[[Work], None] | None,
+) -> Work:
     saved: list[str] = []
     try:
         with transaction.atomic():
@@ -239,6 +271,8 @@ def create_application(
             if parties.agent is not None:
                 WorkParty.objects.create(work=work, party=parties.agent, role=PartyRole.AGENT)
             _store_files(work, checked, user=user, request=request, saved=saved)
+            if attach is not None:
+                attach(work)
             if kind != Kind.DIGITAL_FILING:  # a filing is screened once, when it is filed
                 _check_duplicates(work)
             return work
@@ -253,11 +287,15 @@ def _check_duplicates(work: Work) -> None:
 
 @transaction.atomic
 def submit(*, work: Work, user: Any) -> Work:
-    """The applicant submits a draft; it gets its acceptance number (流水号) and is screened again."""
+    """The applicant submits a draft; it gets its acceptance number (流水号) and is screened again. Software whose
+    code overlaps another owner's software is held for a registrar (``software.clear_hold`` or ``refuse``)."""
     require(user, "submit", work)
     work = _locked(work)
     _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
     screen_application(work, stage=ScreeningStage.SUBMISSION)
+    if work.kind == Kind.SOFTWARE and screening.blocking(work).exists():
+        # Its code overlaps another owner's software: held until a registrar clears or refuses it.
+        _transition(work, "hold", user)
     return work
 
 
@@ -302,7 +340,7 @@ def correct(
             round_.files_added = [_file_ref(wf) for wf in added]
             round_.files_removed = [_file_ref(wf) for wf in removed]
             round_.save()
-            _transition(work, "correct", user, **_review_clock())
+            _transition(work, "correct", user, **_review_clock(work))
             if added or removed:
                 screen_application(work, stage=ScreeningStage.SUBMISSION)
             return work
