@@ -10,9 +10,12 @@ from artrights.core.services import PartyInput
 
 from .models import (
     ECONOMIC_RIGHTS,
+    SOFTWARE_OBTAIN_MODES,
+    SOFTWARE_RIGHTS,
     WORK_TYPES,
     ContractType,
     CreationNature,
+    DevelopmentMode,
     FileRole,
     Kind,
     ObtainMode,
@@ -21,10 +24,11 @@ from .models import (
     RefusalGround,
     RevocationGround,
     Right,
+    SoftwareCategory,
     WorkType,
     refusal_grounds,
 )
-from .services import SampleInput
+from .services import SOFTWARE_FIELDS, SampleInput
 
 # A browser's date picker takes and gives ISO dates, whatever the page's language.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -213,6 +217,64 @@ class DigitalFilingForm(OwnerFields):
             "completed_on": d["completed_on"],
             "rights": list(Right.values[:-1]),
         }
+
+
+class SoftwareApplicationForm(OwnerFields):
+    """The CPCC R11 form: the software's particulars, its source tree and documentation (the platform builds the
+    deposit from them) and, for an exceptional deposit, the lines to black out."""
+
+    title = forms.CharField(label=_("软件全称"), max_length=200)
+    short_name = forms.CharField(label=_("软件简称"), max_length=60, required=False)
+    version = forms.CharField(label=_("版本号"), max_length=30, initial="V1.0")
+    category = forms.ChoiceField(label=_("软件分类"), choices=SoftwareCategory.choices)
+    development_mode = forms.ChoiceField(label=_("开发方式"), choices=DevelopmentMode.choices)
+    completed_on = forms.DateField(label=_("开发完成日期"), widget=DATE)
+    publish_status = forms.ChoiceField(
+        label=_("发表状态"), choices=PublishStatus.choices, initial=PublishStatus.UNPUBLISHED
+    )
+    first_published_on = forms.DateField(label=_("首次发表日期"), required=False, widget=DATE)
+    obtain_mode = forms.ChoiceField(
+        label=_("权利取得方式"), choices=[(m.value, m.label) for m in SOFTWARE_OBTAIN_MODES]
+    )
+    rights = forms.MultipleChoiceField(
+        label=_("权利范围"),
+        choices=[(r.value, r.label) for r in SOFTWARE_RIGHTS],
+        widget=forms.CheckboxSelectMultiple,
+        initial=[r.value for r in SOFTWARE_RIGHTS if r != Right.OTHER],
+    )
+    rights_desc = forms.CharField(label=_("部分权利说明"), max_length=300, required=False)
+    hardware_environment = forms.CharField(
+        label=_("硬件环境（开发和运行）"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    software_environment = forms.CharField(
+        label=_("软件环境（开发和运行）"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    languages = forms.CharField(label=_("编程语言"), max_length=200)
+    main_functions = forms.CharField(label=_("主要功能"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    technical_features = forms.CharField(label=_("技术特点"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    source_archive = forms.FileField(label=_("源程序（zip 或 tar.gz 压缩包）"))
+    documentation = forms.FileField(label=_("软件文档（纯文本或 Markdown，如用户手册）"))
+    redactions = forms.CharField(
+        label=_("例外交存：需要黑色覆盖的行（可选，如 12-40, 75-90；合计不超过交存源程序的一半）"),
+        max_length=500,
+        required=False,
+    )
+    ownership_proofs = MultipleFileField(label=_("权属证明（合作、委托、任务或受让合同，可选）"), required=False)
+
+    def work_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "title": d["title"],
+            "completed_on": d["completed_on"],
+            "publish_status": d["publish_status"],
+            "first_published_on": d.get("first_published_on"),
+            "obtain_mode": d["obtain_mode"],
+            "rights": list(d["rights"]),
+            "rights_desc": d.get("rights_desc", ""),
+        }
+
+    def software_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in SOFTWARE_FIELDS}
 
 
 class CorrectionNoticeForm(forms.Form):

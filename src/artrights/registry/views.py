@@ -31,6 +31,7 @@ from .forms import (
     ReissueForm,
     RevocationForm,
     ScreeningNoteForm,
+    SoftwareApplicationForm,
     VerifyUploadForm,
 )
 from .models import FileRole, Kind, Pledge, Status, Work
@@ -84,6 +85,37 @@ def apply(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and getattr(request, "upload_too_large", False):
         form.add_error(None, _("上传内容过大，未保存任何内容。"))
     return render(request, "registry/apply.html", {"form": form, **_filing_as(request)})
+
+
+@login_required
+def apply_software(request: HttpRequest) -> HttpResponse:
+    """The software registration form (R11): particulars, source tree and documentation; the draft's page then
+    shows the deposit the platform built, for the applicant to review before submitting."""
+    require(request.user, "apply", Work)
+    form = SoftwareApplicationForm(request.POST or None, request.FILES or None, representing=_representing(request))
+    if request.method == "POST" and form.is_valid():
+        files = [services.SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in form.cleaned_data["ownership_proofs"]]
+        try:
+            work = services.create_software_application(
+                user=request.user,
+                fields=form.work_fields(),
+                software=form.software_fields(),
+                owners=form.owners(),
+                archive=form.cleaned_data["source_archive"],
+                documentation=form.cleaned_data["documentation"],
+                files=files + form.representation_files(),
+                redactions=services.parse_redactions(form.cleaned_data["redactions"]),
+                request=request,
+            )
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("申请已保存为草稿：请先核对平台生成的鉴别材料，再提交。"))
+            return redirect("registry:detail", pk=work.pk)
+    elif request.method == "POST" and getattr(request, "upload_too_large", False):
+        form.add_error(None, _("上传内容过大，未保存任何内容。"))
+    return render(request, "registry/apply_software.html", {"form": form, **_filing_as(request)})
 
 
 @login_required

@@ -146,6 +146,15 @@ class Comparison:
     passages: list[Passage]
 
 
+def _partner(a: Fingerprint, candidates: list[Fingerprint], last: Passage | None) -> Fingerprint:
+    """Where in the other source ``a``'s code is: the occurrence that continues the passage being built (code that
+    repeats matches many places), else the one at the nearest line of the same file."""
+    if last is not None and last.mine_file == a.file:
+        expected = last.theirs_last + (a.line - last.mine_last)
+        return min(candidates, key=lambda b: (b.file != last.theirs_file, abs(b.line - expected)))
+    return min(candidates, key=lambda b: (b.file != a.file, abs(b.line - a.line)))
+
+
 def compare(
     mine: Sequence[Fingerprint], theirs: Sequence[Fingerprint], *, gap: int = 6, max_passages: int = 10
 ) -> Comparison:
@@ -155,13 +164,13 @@ def compare(
     smaller = min(len(mine_hashes), len(theirs_hashes))
     if not common or not smaller:
         return Comparison(0.0, 0, [])
-    first_theirs: dict[int, Fingerprint] = {}
+    where: dict[int, list[Fingerprint]] = {}
     for f in theirs:
-        first_theirs.setdefault(f.hash, f)
-    pairs = sorted(((f, first_theirs[f.hash]) for f in mine if f.hash in common), key=lambda p: (p[0].file, p[0].line))
+        where.setdefault(f.hash, []).append(f)
     passages: list[Passage] = []
-    for a, b in pairs:
+    for a in sorted((f for f in mine if f.hash in common), key=lambda f: (f.file, f.line)):
         last = passages[-1] if passages else None
+        b = _partner(a, where[a.hash], last)
         if (
             last is not None
             and last.mine_file == a.file
