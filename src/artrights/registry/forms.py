@@ -358,3 +358,32 @@ class ChangeForm(forms.Form):
     title = forms.CharField(label=_("作品名称"), max_length=200)
     description = forms.CharField(label=_("作品说明书"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     reason = forms.CharField(label=_("变更理由"), max_length=300)
+
+    def changed_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "reason"}
+
+    @classmethod
+    def for_work(cls, work: Any, data: Any = None) -> ChangeForm:
+        """The change form of the work's register, filled with what is registered now."""
+        if work.kind == Kind.SOFTWARE:
+            software = work.software
+            initial = {"title": work.title, **{n: getattr(software, n) for n in SoftwareChangeForm.SOFTWARE}}
+            return SoftwareChangeForm(data, initial=initial)
+        return cls(data, initial={"title": work.title, "description": work.description})
+
+
+class SoftwareChangeForm(ChangeForm):
+    """变更或补充软件登记事项 (R41): the name and particulars; a new version is registered anew."""
+
+    SOFTWARE = ("short_name", "main_functions", "technical_features")
+    title = forms.CharField(label=_("软件全称"), max_length=200)
+    short_name = forms.CharField(label=_("软件简称"), max_length=60, required=False)
+    main_functions = forms.CharField(label=_("主要功能"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    technical_features = forms.CharField(
+        label=_("技术特点"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    field_order = ["title", "short_name", "main_functions", "technical_features", "reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["description"]

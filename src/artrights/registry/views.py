@@ -173,7 +173,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contract_form": ContractForm(),
             "pledge_form": PledgeForm(),
             "reissue_form": ReissueForm(),
-            "change_form": ChangeForm(initial={"title": work.title, "description": work.description}),
+            "change_form": ChangeForm.for_work(work) if work.is_granted else None,
             "contracts": work.contract_filings.select_related("assignee").order_by("-filed_at"),
             "work_pledges": work.pledges.select_related("pledgee").order_by("-registered_at"),
             "correction_form": CorrectionNoticeForm(),
@@ -455,16 +455,12 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_visible_or_404(request.user, Work, pk=pk)
-    form = ChangeForm(request.POST)
+    form = ChangeForm.for_work(work, request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(form_error_messages(form))
-        d = form.cleaned_data
         services.change(
-            work=work,
-            registrar=request.user,
-            fields={"title": d["title"], "description": d["description"]},
-            reason=d["reason"],
+            work=work, registrar=request.user, fields=form.changed_fields(), reason=form.cleaned_data["reason"]
         )
     except (ValidationError, PermissionDenied) as exc:
         for message in error_messages(exc):

@@ -283,6 +283,35 @@ def revoke(*, work: Work, registrar: Any, ground: str, reason: str) -> Work:
 
 
 CHANGEABLE_FIELDS = CORRECTABLE_FIELDS - {"work_type"}
+# A software's particulars that a change may correct; a new version is a new registration, never a change.
+SOFTWARE_CHANGEABLE = frozenset(
+    {
+        "short_name",
+        "category",
+        "hardware_environment",
+        "software_environment",
+        "languages",
+        "main_functions",
+        "technical_features",
+    }
+)
+
+
+def _change_software(work: Work, fields: dict[str, Any]) -> dict[str, Any]:
+    """Set a software's changed particulars (validated, saved); returns what they were."""
+    if not fields:
+        return {}
+    software = Software.objects.select_for_update().get(work=work)
+    before = {name: getattr(software, name) for name in fields}
+    for name, value in fields.items():
+        setattr(software, name, value)
+    try:
+        software.full_clean(exclude=["work"])
+    except ValidationError as exc:
+        raise with_field_labels(exc, Software) from None
+    software.save()
+    work.software = software
+    return before
 
 
 def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, issue_now: bool = False) -> Work:
@@ -290,6 +319,8 @@ def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, i
     require(registrar, "change", work)
     if not work.is_granted:
         raise ValidationError(_("只有已登记或已备案的作品可以变更。"))
+    software_fields = {k: v for k, v in fields.items() if work.kind == Kind.SOFTWARE and k in SOFTWARE_CHANGEABLE}
+    fields = {k: v for k, v in fields.items() if k not in software_fields}
     unknown = set(fields) - CHANGEABLE_FIELDS
     if unknown:
         raise ValidationError(_("这些字段不能变更：%(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -304,6 +335,8 @@ def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, i
             work.full_clean(exclude=["applicant"])
         except ValidationError as exc:
             raise with_field_labels(exc, Work) from None
+        before.update(_change_software(work, software_fields))
+        fields = {**fields, **software_fields}
         work.version += 1
         statement, salts = statements.grant_statement(work, change_of=work.number)
         work.commitment_salts = salts
