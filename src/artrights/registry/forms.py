@@ -379,9 +379,7 @@ class SoftwareChangeForm(ChangeForm):
     title = forms.CharField(label=_("软件全称"), max_length=200)
     short_name = forms.CharField(label=_("软件简称"), max_length=60, required=False)
     main_functions = forms.CharField(label=_("主要功能"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    technical_features = forms.CharField(
-        label=_("技术特点"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    technical_features = forms.CharField(label=_("技术特点"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     field_order = ["title", "short_name", "main_functions", "technical_features", "reason"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -256,3 +256,12 @@ def test_a_documentation_that_is_not_text_is_refused(artist):
             archive=source_zip(13),
             documentation=upload(b"\x00\x01binary", "manual.doc", "application/msword"),
         )
+
+
+def test_the_demo_data_includes_a_registered_software(artist, registrar):
+    from artrights.registry import demo
+
+    work = demo.load_software(artist, registrar)
+    assert work.status == Status.REGISTERED and work.kind == "software"
+    assert re.fullmatch(r"\d{4}SR\d{7}", work.number or "")
+    assert work.software.source_lines > 300 and work.software.deposited_pages >= 1

@@ -74,9 +74,7 @@ def test_moral_rights_of_software_cannot_be_transferred(artist, software):
         )
 
 
-def test_a_change_of_the_softwares_particulars_is_logged_and_reissues_its_certificate(
-    registrar, software, tmp_path
-):
+def test_a_change_of_the_softwares_particulars_is_logged_and_reissues_its_certificate(registrar, software, tmp_path):
     changed = services.change(
         work=software,
         registrar=registrar,
