@@ -219,9 +219,8 @@ class DigitalFilingForm(OwnerFields):
         }
 
 
-class SoftwareApplicationForm(OwnerFields):
-    """The CPCC R11 form: the software's particulars, its source tree and documentation (the platform builds the
-    deposit from them) and, for an exceptional deposit, the lines to black out."""
+class SoftwareParticulars(forms.Form):
+    """The software's particulars of the CPCC R11 form, shared by the application and its corrections."""
 
     title = forms.CharField(label=_("软件全称"), max_length=200)
     short_name = forms.CharField(label=_("软件简称"), max_length=60, required=False)
@@ -252,6 +251,25 @@ class SoftwareApplicationForm(OwnerFields):
     languages = forms.CharField(label=_("编程语言"), max_length=200)
     main_functions = forms.CharField(label=_("主要功能"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     technical_features = forms.CharField(label=_("技术特点"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    WORK_FIELDS = ("title", "completed_on", "publish_status", "first_published_on", "obtain_mode", "rights")
+
+    def work_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            **{name: d.get(name) for name in self.WORK_FIELDS},
+            "rights": list(d["rights"]),
+            "rights_desc": d.get("rights_desc", ""),
+        }
+
+    def software_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in SOFTWARE_FIELDS if name in self.fields}
+
+
+class SoftwareApplicationForm(OwnerFields, SoftwareParticulars):
+    """The CPCC R11 form: the software's particulars, its source tree and documentation (the platform builds the
+    deposit from them) and, for an exceptional deposit, the lines to black out."""
+
     source_archive = forms.FileField(label=_("源程序（zip 或 tar.gz 压缩包）"))
     documentation = forms.FileField(label=_("软件文档（纯文本或 Markdown，如用户手册）"))
     redactions = forms.CharField(
@@ -261,20 +279,40 @@ class SoftwareApplicationForm(OwnerFields):
     )
     ownership_proofs = MultipleFileField(label=_("权属证明（合作、委托、任务或受让合同，可选）"), required=False)
 
-    def work_fields(self) -> dict[str, Any]:
-        d = self.cleaned_data
+
+class SoftwareCorrectionForm(SoftwareParticulars):
+    """The applicant's answer to a correction notice on software: the particulars as they should be (not the
+    version: that is another registration), ownership proofs added or taken back, and an explanation."""
+
+    add_proofs = MultipleFileField(label=_("补充的权属证明（可选）"), required=False)
+    withdraw_files = forms.MultipleChoiceField(
+        label=_("撤下的材料（保留在记录中）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("补正说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, work: Any, **kwargs: Any) -> None:
+        software = work.software
+        initial = {name: getattr(work, name) for name in (*self.WORK_FIELDS, "rights_desc")}
+        initial.update({name: getattr(software, name) for name in SOFTWARE_FIELDS})
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        proofs = work.workfile_set.filter(role=FileRole.OWNERSHIP_PROOF).select_related("stored_file").order_by("pk")
+        field = self.fields["withdraw_files"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(wf.pk), wf.stored_file.original_name) for wf in proofs]
+
+    def changed_work_fields(self, work: Any) -> dict[str, Any]:
+        """The particulars (of the work and of its software row) that differ from what is on file."""
+        wanted = {**self.work_fields(), **self.software_fields()}
         return {
-            "title": d["title"],
-            "completed_on": d["completed_on"],
-            "publish_status": d["publish_status"],
-            "first_published_on": d.get("first_published_on"),
-            "obtain_mode": d["obtain_mode"],
-            "rights": list(d["rights"]),
-            "rights_desc": d.get("rights_desc", ""),
+            name: value
+            for name, value in wanted.items()
+            if getattr(work.software if name in SOFTWARE_FIELDS else work, name) != value
         }
 
-    def software_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in SOFTWARE_FIELDS}
+    def new_files(self) -> list[SampleInput]:
+        return [SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in self.cleaned_data.get("add_proofs") or []]
 
 
 class CorrectionNoticeForm(forms.Form):

@@ -391,6 +391,8 @@ class Work(models.Model):
             errors["first_published_on"] = _("已发表作品须填写首次发表日期。")
         if self.first_published_on and self.completed_on and self.first_published_on < self.completed_on:
             errors["first_published_on"] = _("首次发表日期不能早于创作完成日期。")
+        if (self.work_type == WorkType.SOFTWARE) != (self.kind == Kind.SOFTWARE):
+            errors["work_type"] = _("计算机软件须通过计算机软件著作权登记申请，不能作为作品登记。")
         if self.work_type == WorkType.OTHER and not self.work_type_desc:
             errors["work_type_desc"] = _("作品类别为“其他”时须说明类别。")
         bad_rights = [r for r in self.rights if r not in Right.values]

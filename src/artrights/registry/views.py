@@ -32,6 +32,7 @@ from .forms import (
     RevocationForm,
     ScreeningNoteForm,
     SoftwareApplicationForm,
+    SoftwareCorrectionForm,
     VerifyUploadForm,
 )
 from .models import FileRole, Kind, Pledge, Status, Work
@@ -212,7 +213,8 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant's answer to a correction notice: change particulars, add or take back materials, explain."""
     work = get_visible_or_404(request.user, Work, pk=pk)
     require(request.user, "correct", work)
-    form = CorrectionForm(request.POST or None, request.FILES or None, work=work)
+    form_class = SoftwareCorrectionForm if work.kind == Kind.SOFTWARE else CorrectionForm
+    form = form_class(request.POST or None, request.FILES or None, work=work)
     if request.method == "POST" and form.is_valid():
         try:
             services.correct(

@@ -6,14 +6,16 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from artrights.core import audit
+from artrights.core.messages import with_field_labels
 from artrights.core.selectors import working_calendar
 
 from .. import events
-from ..models import REGISTRATION_FLOW, Kind, Work
+from ..models import REGISTRATION_FLOW, Kind, Software, Work
 from ..signals import work_closed
 
 
@@ -56,3 +58,35 @@ def correction_days(work: Work) -> int:
 def _closed_after_commit(work: Work) -> None:
     """Tell other apps, once committed, that the application was withdrawn, refused or deemed withdrawn."""
     transaction.on_commit(lambda: work_closed.send(sender=Work, work=work))
+
+
+# A software's particulars that a correction or a change may set; a new version is a new registration.
+SOFTWARE_CHANGEABLE = frozenset(
+    {
+        "short_name",
+        "category",
+        "development_mode",
+        "hardware_environment",
+        "software_environment",
+        "languages",
+        "main_functions",
+        "technical_features",
+    }
+)
+
+
+def set_software_fields(work: Work, fields: dict[str, Any]) -> dict[str, Any]:
+    """Set a software's corrected or changed particulars (validated, saved); returns what they were."""
+    if not fields:
+        return {}
+    software = Software.objects.select_for_update().get(work=work)
+    before = {name: getattr(software, name) for name in fields}
+    for name, value in fields.items():
+        setattr(software, name, value)
+    try:
+        software.full_clean(exclude=["work"])
+    except ValidationError as exc:
+        raise with_field_labels(exc, Software) from None
+    software.save()
+    work.software = software
+    return before

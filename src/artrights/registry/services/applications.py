@@ -43,7 +43,14 @@ from ..models import (
     names_fit_certificate,
 )
 from . import representation
-from ._common import _closed_after_commit, _locked, _review_clock, _transition
+from ._common import (
+    SOFTWARE_CHANGEABLE,
+    _closed_after_commit,
+    _locked,
+    _review_clock,
+    _transition,
+    set_software_fields,
+)
 
 # Work types whose sample is a picture: the sample must decode as an image and gets fingerprinted.
 VISUAL_TYPES = {"FINE_ART", "PHOTOGRAPHY", "ARCHITECTURE", "GRAPHIC", "MODEL"}
@@ -314,6 +321,8 @@ def correct(
     and the registrar sees exactly what changed. An answer that changes and explains nothing is refused."""
     require(user, "correct", work)
     fields, files, withdraw_files = dict(fields or {}), list(files or []), list(withdraw_files or [])
+    software_fields = {k: v for k, v in fields.items() if work.kind == Kind.SOFTWARE and k in SOFTWARE_CHANGEABLE}
+    fields = {k: v for k, v in fields.items() if k not in software_fields}
     unknown = sorted(set(fields) - CORRECTABLE_FIELDS)
     if unknown:
         raise ValidationError(_("这些事项不能在补正中修改：%(fields)s") % {"fields": "、".join(unknown)})
@@ -326,6 +335,10 @@ def correct(
             work = _locked(work)
             round_ = _open_correction(work)
             changes = _apply_fields(work, fields)
+            before = set_software_fields(work, software_fields)
+            changes.update(
+                {k: [_shown(v), _shown(software_fields[k])] for k, v in before.items() if v != software_fields[k]}
+            )
             removed = _withdraw_files(work, withdraw_files)
             added = _store_files(work, checked, user=user, request=request, saved=saved)
             if not (changes or removed or added or note.strip()):

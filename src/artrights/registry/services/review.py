@@ -39,7 +39,15 @@ from ..models import (
     Work,
     refusal_grounds,
 )
-from ._common import _closed_after_commit, _locked, _review_clock, _transition, correction_days
+from ._common import (
+    SOFTWARE_CHANGEABLE,
+    _closed_after_commit,
+    _locked,
+    _review_clock,
+    _transition,
+    correction_days,
+    set_software_fields,
+)
 from .applications import (
     CORRECTABLE_FIELDS,
     SampleInput,
@@ -283,35 +291,6 @@ def revoke(*, work: Work, registrar: Any, ground: str, reason: str) -> Work:
 
 
 CHANGEABLE_FIELDS = CORRECTABLE_FIELDS - {"work_type"}
-# A software's particulars that a change may correct; a new version is a new registration, never a change.
-SOFTWARE_CHANGEABLE = frozenset(
-    {
-        "short_name",
-        "category",
-        "hardware_environment",
-        "software_environment",
-        "languages",
-        "main_functions",
-        "technical_features",
-    }
-)
-
-
-def _change_software(work: Work, fields: dict[str, Any]) -> dict[str, Any]:
-    """Set a software's changed particulars (validated, saved); returns what they were."""
-    if not fields:
-        return {}
-    software = Software.objects.select_for_update().get(work=work)
-    before = {name: getattr(software, name) for name in fields}
-    for name, value in fields.items():
-        setattr(software, name, value)
-    try:
-        software.full_clean(exclude=["work"])
-    except ValidationError as exc:
-        raise with_field_labels(exc, Software) from None
-    software.save()
-    work.software = software
-    return before
 
 
 def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, issue_now: bool = False) -> Work:
@@ -335,7 +314,7 @@ def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, i
             work.full_clean(exclude=["applicant"])
         except ValidationError as exc:
             raise with_field_labels(exc, Work) from None
-        before.update(_change_software(work, software_fields))
+        before.update(set_software_fields(work, software_fields))
         fields = {**fields, **software_fields}
         work.version += 1
         statement, salts = statements.grant_statement(work, change_of=work.number)

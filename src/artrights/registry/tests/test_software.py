@@ -265,3 +265,43 @@ def test_the_demo_data_includes_a_registered_software(artist, registrar):
     assert work.status == Status.REGISTERED and work.kind == "software"
     assert re.fullmatch(r"\d{4}SR\d{7}", work.number or "")
     assert work.software.source_lines > 300 and work.software.deposited_pages >= 1
+
+
+def test_the_applicant_corrects_the_softwares_particulars_and_the_registrar_sees_what_changed(
+    artist, registrar, client
+):
+    work = software_application(artist)
+    services.submit(work=work, user=artist)
+    services.accept(work=work, registrar=registrar)
+    services.start_review(work=work, registrar=registrar)
+    services.request_correction(work=work, registrar=registrar, notice="硬件环境写得不清楚。")
+    client.force_login(artist)
+    page = client.get(f"/registry/works/{work.pk}/correct/").content.decode()
+    assert "x86-64 服务器" in page and 'name="version"' not in page
+    from .factories import software_particulars
+
+    data = {
+        "title": "大芬油画库存管理系统",
+        "completed_on": "2026-06-01",
+        "publish_status": "unpublished",
+        "obtain_mode": "original",
+        "rights": ["publication", "authorship", "alteration", "reproduction", "distribution", "network"],
+        **{k: v for k, v in software_particulars().items() if k != "version"},
+        "hardware_environment": "开发：x86-64 台式机；运行：ARM 收银机",
+        "note": "已写明开发和运行的硬件。",
+    }
+    response = client.post(f"/registry/works/{work.pk}/correct/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    work.refresh_from_db()
+    assert work.status == Status.UNDER_REVIEW
+    assert work.software.hardware_environment == "开发：x86-64 台式机；运行：ARM 收银机"
+    assert work.corrections.get().changes["hardware_environment"][1] == "开发：x86-64 台式机；运行：ARM 收银机"
+
+
+def test_software_cannot_be_slipped_in_as_a_work(artist):
+    from .factories import OWNER, samples, work_fields
+
+    with pytest.raises(ValidationError, match="计算机软件著作权登记申请"):
+        services.create_application(
+            user=artist, fields=work_fields(work_type="SOFTWARE"), owners=[OWNER], files=samples(3)
+        )
