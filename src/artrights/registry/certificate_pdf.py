@@ -171,11 +171,12 @@ def cn_date(value: dt.date | None, missing: str) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else missing
 
 
-def new_pdf(title: str, issued_on: dt.date, *, font: str = "") -> FPDF:
-    """An empty A4 document with the CJK font loaded as ``cjk`` (regular and bold) and one page."""
+def new_pdf(title: str, issued_on: dt.date, *, font: str = "", bold_face: bool = True) -> FPDF:
+    """An empty A4 document with the CJK font loaded as ``cjk`` (regular and, unless ``bold_face`` is false,
+    bold: loading and subsetting a CJK face is most of a render's time) and one page."""
     from fpdf import FPDF
 
-    regular, bold = find_cjk_font("regular", configured=font), find_cjk_font("bold", configured=font)
+    regular = find_cjk_font("regular", configured=font)
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_creator("ArtRights 艺术版权保护与活化平台")
     pdf.set_title(title)
@@ -184,7 +185,9 @@ def new_pdf(title: str, issued_on: dt.date, *, font: str = "") -> FPDF:
     # Fixed creation date: renders of the same data are byte-identical until signed.
     pdf.set_creation_date(dt.datetime.combine(issued_on, dt.time(), tzinfo=dt.UTC))
     pdf.add_font("cjk", style="", fname=str(regular.path), collection_font_number=regular.index)
-    pdf.add_font("cjk", style="B", fname=str(bold.path), collection_font_number=bold.index)
+    if bold_face:
+        bold = find_cjk_font("bold", configured=font)
+        pdf.add_font("cjk", style="B", fname=str(bold.path), collection_font_number=bold.index)
     pdf.add_page()
     return pdf
 
@@ -332,20 +335,32 @@ def render_certificate(data: CertificateData, *, font: str = "") -> bytes:
         seal_purpose="作品自愿登记专用章" if registration else "数字作品备案专用章",
         picture=data.picture,
     )
+    return _finish(
+        pdf,
+        page,
+        data,
+        ("ISCC 作品标识", data.iscc or "—"),
+        "本证书附有证明文件 certificate.json（著作权人仅以承诺值表示，不含证件号码），"
+        "并经数字签名和可信时间戳保护；可扫描二维码或运行 artrights verify 离线核验。\n"
+        "This certificate embeds certificate.json (the owner appears only as a commitment) and is digitally "
+        "signed and time-stamped; scan the code or run `artrights verify` to check it offline.",
+    )
+
+
+def _finish(pdf: FPDF, page: Page, data: CertificateData, identifier: tuple[str, str], note: str) -> bytes:
+    """Draw ``page``, the proof panel (the work's identifier, the log entry, the address, the serial) and attach
+    the bundle: what every kind of certificate ends with."""
     certificate_page(pdf, page)
     proof_panel(
         pdf,
         data.verify_url,
         [
-            ("ISCC 作品标识", data.iscc or "—"),
+            identifier,
             ("公共日志", log_entry_text(data.log_origin, data.log_index)),
             ("核验网址", data.verify_url),
             ("证书版次", f"第 {data.serial} 版"),
         ],
-        "本证书附有证明文件 certificate.json（著作权人仅以承诺值表示，不含证件号码），"
-        "并经数字签名和可信时间戳保护；可扫描二维码或运行 artrights verify 离线核验。\n"
-        "This certificate embeds certificate.json (the owner appears only as a commitment) and is digitally "
-        "signed and time-stamped; scan the code or run `artrights verify` to check it offline.",
+        note,
     )
     embed(
         pdf,
@@ -382,30 +397,17 @@ def _software_certificate(pdf: FPDF, data: CertificateData) -> bytes:
         issued_on=data.registered_on,
         seal_purpose="计算机软件著作权登记专用章",
     )
-    certificate_page(pdf, page)
-    proof_panel(
+    return _finish(
         pdf,
-        data.verify_url,
-        [
-            ("源程序树哈希", data.tree_sha256 or "—"),
-            ("公共日志", log_entry_text(data.log_origin, data.log_index)),
-            ("核验网址", data.verify_url),
-            ("证书版次", f"第 {data.serial} 版"),
-        ],
+        page,
+        data,
+        ("源程序树哈希", data.tree_sha256 or "—"),
         "本证书附有证明文件 certificate.json（著作权人仅以承诺值表示，不含证件号码；源程序仅以哈希值表示），"
         "并经数字签名和可信时间戳保护；可扫描二维码或运行 artrights verify 离线核验。\n"
         "This certificate embeds certificate.json (the owner appears only as a commitment, the source code only "
         "as its hash) and is digitally signed and time-stamped; scan the code or run `artrights verify` to check "
         "it offline.",
     )
-    embed(
-        pdf,
-        data.bundle_json,
-        CERTIFICATE_ATTACHMENT,
-        "证明材料（登记声明、日志包含证明、时间戳）/ proof bundle",
-        data.registered_on,
-    )
-    return bytes(pdf.output())
 
 
 def log_entry_text(origin: str, index: int) -> str:

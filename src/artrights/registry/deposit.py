@@ -335,7 +335,7 @@ def render_deposit(
 ) -> bytes:
     """The deposit PDF: one A4 page per deposited page, headed with the software's name, version and what it is,
     and numbered ``第 n 页 / 共 N 页`` with its place in the whole listing. Blacked-out lines are boxes only."""
-    pdf = new_pdf(f"{heading.name} {heading.version} {heading.kind}", made_on, font=font)
+    pdf = new_pdf(f"{heading.name} {heading.version} {heading.kind}", made_on, font=font, bold_face=False)
     top, bottom = 20.0, 282.0
     step = (bottom - top) / max(deposit.lines_per_page, max(len(lines) for _n, lines in deposit.pages))
     size = min(9.0, step / 0.3528 * 0.85)
@@ -344,7 +344,7 @@ def render_deposit(
         if index:
             pdf.add_page()
         pdf.set_text_color(*INK)
-        pdf.set_font("cjk", "B", 9)
+        pdf.set_font("cjk", "", 9)
         pdf.set_xy(12, 8)
         pdf.cell(130, 6, f"{heading.name} {heading.version}  {heading.kind}")
         pdf.set_font("cjk", "", 9)
@@ -361,7 +361,7 @@ def render_deposit(
                 pdf.rect(12, y + step * 0.1, 186, step * 0.8, style="F")
                 continue
             text = line.text if len(line.text) <= _WRAP else line.text[: _WRAP - 1] + "…"
-            pdf.set_font("cjk", "B" if line.number == 0 and heading.kind == "源程序" else "", size)
+            pdf.set_font("cjk", "", size)
             pdf.set_xy(12, y)
             pdf.cell(186, step, text.expandtabs(4))
     return bytes(pdf.output())

@@ -31,21 +31,12 @@ from artrights.core.services import PartyInput, check_upload
 from .. import deposit, screening
 from .. import software as software_reads
 from ..models import FileRole, Kind, PartyRole, Resolution, Software, Work, WorkType
-from ._common import _locked, _transition
+from ._common import SOFTWARE_CHANGEABLE, _locked, _transition
 from .applications import SampleInput, create_application
 
-# Particulars the software register keeps on its own row (the rest are the work's).
-SOFTWARE_FIELDS = (
-    "short_name",
-    "version",
-    "category",
-    "development_mode",
-    "hardware_environment",
-    "software_environment",
-    "languages",
-    "main_functions",
-    "technical_features",
-)
+# Particulars the software register keeps on its own row (the rest are the work's): the version and those a
+# correction or change may set.
+SOFTWARE_FIELDS = ("version", *sorted(SOFTWARE_CHANGEABLE))
 
 
 @dataclass
