@@ -119,3 +119,36 @@ def test_a_reissued_software_certificate_has_a_new_serial_and_still_verifies(art
         verdict = verify_bytes(fh.read(), platform_trust())
     assert verdict.ok, verdict.summary()
     assert "第2版" in certificate_text(software, tmp_path)
+
+
+def test_artrights_verify_checks_a_software_certificate_offline_and_names_the_register(software, tmp_path):
+    import json
+    import os
+    import sys
+
+    pdf = tmp_path / "software.pdf"
+    with software.certificates.get().pdf.open("rb") as fh:
+        pdf.write_bytes(fh.read())
+    trust = tmp_path / "trust.json"
+    trust.write_text(json.dumps(platform_trust().to_json()), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "artrights.cli", "verify", str(pdf), "--trust", str(trust)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert software.number in done.stdout and "计算机软件著作权登记" in done.stdout
+    tampered = bytearray(pdf.read_bytes())
+    tampered[len(tampered) // 2] ^= 0x01
+    pdf.write_bytes(bytes(tampered))
+    failed = subprocess.run(
+        [sys.executable, "-m", "artrights.cli", "verify", str(pdf), "--trust", str(trust)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
+    assert failed.returncode != 0
