@@ -222,33 +222,6 @@ def create_application(
     if not [f for f in files if f.role == FileRole.SAMPLE]:
         raise ValidationError(_("请上传作品样本。"))
     checked = _check_files(files, pictures=_pictures(kind, fields.get("work_type")), request=request)
-    return _create(
-        user=user,
-        kind=kind,
-        fields=fields,
-        owners=owners,
-        files=files,
-        checked=checked,
-        request=request,
-        client_key=client_key,
-        digest=digest,
-        attach=attach,
-    )
-
-
-def _create(
-    *,
-    user: Any,
-    kind: str,
-    fields: dict[str, Any],
-    owners: list[PartyInput],
-    files: list[SampleInput],
-    checked: Checked,
-    request: Any,
-    client_key: str,
-    digest: str,
-    attach: Callable[[Work], None] | None,
-) -> Work:
     saved: list[str] = []
     try:
         with transaction.atomic():
