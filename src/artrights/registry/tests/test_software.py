@@ -305,3 +305,34 @@ def test_software_cannot_be_slipped_in_as_a_work(artist):
         services.create_application(
             user=artist, fields=work_fields(work_type="SOFTWARE"), owners=[OWNER], files=samples(3)
         )
+
+
+def test_the_acceptance_receipt_of_software_names_its_sixty_day_review(
+    artist, registrar, django_capture_on_commit_callbacks, tmp_path
+):
+    from artrights.registry.models import DocumentKind
+
+    work = software_application(artist)
+    services.submit(work=work, user=artist)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept(work=work, registrar=registrar)
+    receipt = work.documents.get(kind=DocumentKind.ACCEPTANCE_RECEIPT)
+    with receipt.pdf.open("rb") as fh:
+        text = pdf_text(fh.read(), tmp_path).replace("\n", "")
+    due = Work.objects.get(pk=work.pk).review_due
+    assert "计算机软件著作权登记申请" in text and "软件《大芬油画库存管理系统》" in text
+    assert f"60日内，即{due.year}年{due.month}月{due.day}日前" in text
+    assert "工作日" not in text
+
+
+def test_a_software_grant_committed_runs_the_registers_after_commit_work_without_fault(
+    artist, registrar, django_capture_on_commit_callbacks
+):
+    work = software_application(artist)
+    services.submit(work=work, user=artist)
+    services.accept(work=work, registrar=registrar)
+    services.start_review(work=work, registrar=registrar)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(work=work, registrar=registrar)
+    work.refresh_from_db()
+    assert work.certificates.count() == 1 and work.certificate_due_since is None
