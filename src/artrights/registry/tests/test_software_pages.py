@@ -108,3 +108,26 @@ def test_the_public_record_and_search_cover_registered_software(client, artist, 
     with work.certificates.get().pdf.open("rb") as fh:
         verified = client.post("/verify/", {"file": upload(fh.read(), "cert.pdf", "application/pdf")})
     assert "验证通过" in verified.content.decode()
+
+
+def test_the_api_files_software_and_refuses_a_zip_bomb_with_the_reason(client, artist):
+    import json
+
+    from .factories import software_fields, software_particulars
+
+    client.force_login(artist)
+    data = json.dumps({**software_fields(), **software_particulars(), "completed_on": "2026-06-01"})
+    made = client.post(
+        "/api/registry/software-applications",
+        {"data": data, "source_archive": source_zip(25), "documentation": manual()},
+    )
+    assert made.status_code == 201, made.content.decode()
+    body = made.json()
+    assert body["kind"] == "software" and body["status"] == "draft" and body["work_type"] == "SOFTWARE"
+    bomb = upload(zip_tree({"zeros.py": b"0" * 200_000_000}), "bomb.zip", "application/zip")
+    refused = client.post(
+        "/api/registry/software-applications",
+        {"data": data.replace("V1.0", "V3.0"), "source_archive": bomb, "documentation": manual()},
+    )
+    assert refused.status_code == 422 and "压缩炸弹" in refused.json()["detail"]
+    assert Work.objects.count() == 1
