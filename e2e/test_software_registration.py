@@ -77,6 +77,12 @@ def test_an_owner_files_software_reviews_the_deposit_and_a_copy_is_held_for_the_
     screenshot("software-held-passages-zh")
     page.set_viewport_size(PHONE)
     screenshot("software-held-passages-phone")
+    # The code stays inside a phone's width (it scrolls within its own box).
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
     page.set_viewport_size(DESKTOP)
     page.get_by_test_id("lang-switch").click()
     page.wait_for_load_state()
