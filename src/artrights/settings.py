@@ -272,6 +272,14 @@ ARTRIGHTS_REGISTRY_REGION = env("ARTRIGHTS_REGISTRY_REGION", default="粤")
 ARTRIGHTS_REGISTRY_NAME = env("ARTRIGHTS_REGISTRY_NAME", default="深圳市版权登记服务中心")
 ARTRIGHTS_REVIEW_WORKING_DAYS = env.int("ARTRIGHTS_REVIEW_WORKING_DAYS", default=15)
 ARTRIGHTS_CORRECTION_DAYS = env.int("ARTRIGHTS_CORRECTION_DAYS", default=60)
+# The software register (《计算机软件著作权登记办法》, DOMAIN.md R1.12): review within 60 days of acceptance,
+# corrections within 30 days; the deposit is built from an archive of at most these many entries and bytes
+# unpacked; code overlapping another owner's software at least this much (winnowing) is held for a registrar.
+ARTRIGHTS_SOFTWARE_REVIEW_DAYS = env.int("ARTRIGHTS_SOFTWARE_REVIEW_DAYS", default=60)
+ARTRIGHTS_SOFTWARE_CORRECTION_DAYS = env.int("ARTRIGHTS_SOFTWARE_CORRECTION_DAYS", default=30)
+ARTRIGHTS_SOFTWARE_MAX_ENTRIES = env.int("ARTRIGHTS_SOFTWARE_MAX_ENTRIES", default=5000)
+ARTRIGHTS_SOFTWARE_MAX_TREE_BYTES = env.int("ARTRIGHTS_SOFTWARE_MAX_TREE_BYTES", default=100 * 1024 * 1024)
+ARTRIGHTS_SOFTWARE_SIMILARITY = env.float("ARTRIGHTS_SOFTWARE_SIMILARITY", default=0.5)
 # How the public reaches the registry (the guide page's contact section); each line is shown only when set.
 ARTRIGHTS_CONTACT_ADDRESS = env("ARTRIGHTS_CONTACT_ADDRESS", default="")
 ARTRIGHTS_CONTACT_PHONE = env("ARTRIGHTS_CONTACT_PHONE", default="")

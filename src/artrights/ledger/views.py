@@ -70,6 +70,7 @@ ENTRIES_PER_PAGE = 50
 WORK_STATEMENTS = {
     StatementType.REGISTRATION,
     StatementType.DIGITAL_FILING,
+    StatementType.SOFTWARE_REGISTRATION,
     StatementType.CHANGE,
     StatementType.REVOCATION,
 }

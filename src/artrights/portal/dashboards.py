@@ -21,6 +21,11 @@ ROLE_CARDS: dict[str, list[Card]] = {
     Role.ARTIST: [
         Card(_("登记作品"), _("提交作品登记申请或数字作品备案，下载可离线验证的登记证书。"), "registry:apply"),
         Card(_("数字作品备案"), _("只做形式审查，立即取得备案号和备案证书。"), "registry:file_digital"),
+        Card(
+            _("计算机软件著作权登记"),
+            _("上传源程序和文档，平台生成鉴别材料；登记后取得软件著作权登记证书。"),
+            "registry:apply_software",
+        ),
         Card(_("我的作品"), _("查看申请进度、补正通知和登记证书。"), "registry:my_works"),
         Card(
             _("实名信息"), _("登记真实姓名和身份证件，验证邮箱或手机；以本人名义申请前需要完成。"), "accounts:identity"

@@ -46,6 +46,7 @@ class StatementType(StrEnum):
 
     REGISTRATION = "artrights/registration@v1"
     DIGITAL_FILING = "artrights/digital-filing@v1"
+    SOFTWARE_REGISTRATION = "artrights/software-registration@v1"
     CONTRACT_FILING = "artrights/contract-filing@v1"
     PLEDGE = "artrights/pledge@v1"
     CHANGE = "artrights/change@v1"
@@ -66,6 +67,7 @@ STATEMENT_TYPES = tuple(t.value for t in StatementType)
 # How a verdict names what was verified; a plain registration needs no label.
 TYPE_LABELS: dict[str, tuple[str, str]] = {
     StatementType.DIGITAL_FILING: ("数字作品备案 ", "digital filing "),
+    StatementType.SOFTWARE_REGISTRATION: ("计算机软件著作权登记 ", "software registration "),
     StatementType.CONTRACT_FILING: ("合同备案 ", "contract filing "),
     StatementType.PLEDGE: ("质权登记 ", "pledge "),
     StatementType.CHANGE: ("变更登记 ", "change of "),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from artrights.accounts.access import can
 
 from . import services
-from .models import REGISTRATION_FLOW, Work
+from .models import REGISTRATION_FLOW, Kind, Work
 
 Side = Literal["applicant", "registrar"]
 Params = Mapping[str, Any]
@@ -29,6 +29,7 @@ class WorkAction:
     verb: str  # the access verb (registry/rules.py)
     side: Side
     run: Callable[[Work, Any, Params], Work]
+    kinds: tuple[str, ...] = ()  # the registers it applies to; empty: all of them
 
 
 WORK_ACTIONS: dict[str, WorkAction] = {
@@ -49,6 +50,14 @@ WORK_ACTIONS: dict[str, WorkAction] = {
             "review",
             "registrar",
             lambda w, u, p: services.release(work=w, registrar=u, screening_note=str(p.get("screening_note", ""))),
+            (Kind.DIGITAL_FILING,),
+        ),
+        WorkAction(
+            "clear_hold",
+            "review",
+            "registrar",
+            lambda w, u, p: services.clear_hold(work=w, registrar=u, screening_note=str(p.get("screening_note", ""))),
+            (Kind.SOFTWARE,),
         ),
         WorkAction(
             "request_correction",
@@ -79,7 +88,11 @@ WORK_ACTIONS: dict[str, WorkAction] = {
 def offered(user: Any, work: Work, side: Side) -> list[str]:
     """The actions of ``side`` that the work's state allows and ``user`` may take, in the table's order."""
     allowed = REGISTRATION_FLOW.allowed(work.status)
-    return [a.name for a in WORK_ACTIONS.values() if a.side == side and a.name in allowed and can(user, a.verb, work)]
+    return [
+        a.name
+        for a in WORK_ACTIONS.values()
+        if a.side == side and a.name in allowed and (not a.kinds or work.kind in a.kinds) and can(user, a.verb, work)
+    ]
 
 
 def perform(*, name: str, work: Work, user: Any, params: Params) -> Work:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -110,9 +110,12 @@ class ActionIn(Schema):
     screening_note: str = ""
 
 
-def _parse(payload: str) -> ApplicationIn:
+ParsedIn = TypeVar("ParsedIn", bound=Schema)
+
+
+def _parse(payload: str, schema: type[ParsedIn]) -> ParsedIn:
     try:
-        return ApplicationIn.model_validate(safejson.loads(payload))
+        return schema.model_validate(safejson.loads(payload))
     except BilingualError as exc:
         raise as_validation_error(exc, _("申请数据不是有效的JSON：%(reason)s")) from None
     except (ValueError, TypeError) as exc:
@@ -162,7 +165,7 @@ def create_work(
     samples: File[list[UploadedFile]],
     power_of_attorney: File[list[UploadedFile] | None] = None,
 ) -> Status[Work]:
-    parsed = _parse(data)
+    parsed = _parse(data, ApplicationIn)
     repeated = _seen_before(request)
     work = services.create_application(
         user=request.user,
@@ -173,6 +176,62 @@ def create_work(
         client_key=_client_key(request),
     )
     return Status(200 if repeated else 201, work)
+
+
+class SoftwareApplicationIn(Schema):
+    """The JSON part of a multipart software application (CPCC R11); `source_archive` (zip or tar.gz) and
+    `documentation` (text or Markdown) are the files the platform builds the deposit from. `redactions` are the
+    deposited lines to black out for an exceptional deposit, as [first, last] pairs."""
+
+    title: str
+    version: str
+    category: str
+    development_mode: str
+    completed_on: dt.date
+    hardware_environment: str
+    software_environment: str
+    languages: str
+    main_functions: str
+    technical_features: str
+    short_name: str = ""
+    publish_status: str = "unpublished"
+    first_published_on: dt.date | None = None
+    obtain_mode: str = "original"
+    rights: list[str] = []
+    rights_desc: str = ""
+    owners: list[OwnerIn] = []
+    redactions: list[tuple[int, int]] = []
+
+
+@router.post(
+    "/software-applications",
+    response={201: WorkOut},
+    summary="Create a computer software application (multipart: data + source_archive + documentation)",
+)
+def create_software(
+    request: HttpRequest,
+    data: Form[str],
+    source_archive: File[UploadedFile],
+    documentation: File[UploadedFile],
+    ownership_proofs: File[list[UploadedFile] | None] = None,
+    power_of_attorney: File[list[UploadedFile] | None] = None,
+) -> Status[Work]:
+    parsed = _parse(data, SoftwareApplicationIn)
+    particulars = parsed.dict(exclude={"owners", "redactions"})
+    software = {name: particulars.pop(name) for name in services.SOFTWARE_FIELDS}
+    proofs = [services.SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in ownership_proofs or []]
+    work = services.create_software_application(
+        user=request.user,
+        fields=particulars,
+        software=software,
+        owners=[PartyInput(**o.dict()) for o in parsed.owners],
+        archive=source_archive,
+        documentation=documentation,
+        files=proofs + _power_of_attorney(power_of_attorney),
+        redactions=[(first, last) for first, last in parsed.redactions],
+        request=request,
+    )
+    return Status(201, work)
 
 
 @router.post(
@@ -186,7 +245,7 @@ def digital_filing(
     image: File[UploadedFile],
     power_of_attorney: File[list[UploadedFile] | None] = None,
 ) -> Status[Work]:
-    parsed = _parse(data)
+    parsed = _parse(data, ApplicationIn)
     repeated = _seen_before(request)
     work = services.file_digital_work(
         user=request.user,

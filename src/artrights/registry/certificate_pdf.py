@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 CERTIFICATE_ATTACHMENT = "certificate.json"
 SIGNATURE_FIELD = "ArtRightsCertificate"
 
-Kind = Literal["registration", "digital_filing"]
+Kind = Literal["registration", "digital_filing", "software"]
 
 # Debian/Ubuntu (fonts-noto-cjk), Fedora (google-noto-*-cjk-fonts), Arch (noto-fonts-cjk).
 _FONT_DIRS = (
@@ -154,6 +154,10 @@ class CertificateData:
     serial: int = 1  # 1 for the first issue, then one more for every reissue (换发)
     extra_rows: Sequence[tuple[str, str]] = field(default_factory=tuple)
     picture: bytes | None = None  # a thumbnail of the work (JPEG or PNG), printed beside the particulars
+    # Software (kind "software"): ``number`` is the registration number (YYYYSR…), printed as a particular; the
+    # certificate's own number (软著登字第…号) heads it; the tree hash replaces the ISCC in the proof panel.
+    certificate_number: str = ""
+    tree_sha256: str | None = None
 
 
 Colour = tuple[int, int, int]
@@ -167,11 +171,12 @@ def cn_date(value: dt.date | None, missing: str) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else missing
 
 
-def new_pdf(title: str, issued_on: dt.date, *, font: str = "") -> FPDF:
-    """An empty A4 document with the CJK font loaded as ``cjk`` (regular and bold) and one page."""
+def new_pdf(title: str, issued_on: dt.date, *, font: str = "", bold_face: bool = True) -> FPDF:
+    """An empty A4 document with the CJK font loaded as ``cjk`` (regular and, unless ``bold_face`` is false,
+    bold: loading and subsetting a CJK face is most of a render's time) and one page."""
     from fpdf import FPDF
 
-    regular, bold = find_cjk_font("regular", configured=font), find_cjk_font("bold", configured=font)
+    regular = find_cjk_font("regular", configured=font)
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_creator("ArtRights 艺术版权保护与活化平台")
     pdf.set_title(title)
@@ -180,7 +185,9 @@ def new_pdf(title: str, issued_on: dt.date, *, font: str = "") -> FPDF:
     # Fixed creation date: renders of the same data are byte-identical until signed.
     pdf.set_creation_date(dt.datetime.combine(issued_on, dt.time(), tzinfo=dt.UTC))
     pdf.add_font("cjk", style="", fname=str(regular.path), collection_font_number=regular.index)
-    pdf.add_font("cjk", style="B", fname=str(bold.path), collection_font_number=bold.index)
+    if bold_face:
+        bold = find_cjk_font("bold", configured=font)
+        pdf.add_font("cjk", style="B", fname=str(bold.path), collection_font_number=bold.index)
     pdf.add_page()
     return pdf
 
@@ -294,6 +301,8 @@ def _picture(pdf: FPDF, image: bytes) -> float:
 def render_certificate(data: CertificateData, *, font: str = "") -> bytes:
     """The unsigned certificate PDF, with ``certificate.json`` embedded."""
     pdf = new_pdf(f"{_heading(data.kind)} {data.number}", data.registered_on, font=font)
+    if data.kind == "software":
+        return _software_certificate(pdf, data)
     rows: list[tuple[str, str]] = [
         ("作品名称", data.title),
         ("作品类别", data.work_type),
@@ -326,20 +335,32 @@ def render_certificate(data: CertificateData, *, font: str = "") -> bytes:
         seal_purpose="作品自愿登记专用章" if registration else "数字作品备案专用章",
         picture=data.picture,
     )
+    return _finish(
+        pdf,
+        page,
+        data,
+        ("ISCC 作品标识", data.iscc or "—"),
+        "本证书附有证明文件 certificate.json（著作权人仅以承诺值表示，不含证件号码），"
+        "并经数字签名和可信时间戳保护；可扫描二维码或运行 artrights verify 离线核验。\n"
+        "This certificate embeds certificate.json (the owner appears only as a commitment) and is digitally "
+        "signed and time-stamped; scan the code or run `artrights verify` to check it offline.",
+    )
+
+
+def _finish(pdf: FPDF, page: Page, data: CertificateData, identifier: tuple[str, str], note: str) -> bytes:
+    """Draw ``page``, the proof panel (the work's identifier, the log entry, the address, the serial) and attach
+    the bundle: what every kind of certificate ends with."""
     certificate_page(pdf, page)
     proof_panel(
         pdf,
         data.verify_url,
         [
-            ("ISCC 作品标识", data.iscc or "—"),
+            identifier,
             ("公共日志", log_entry_text(data.log_origin, data.log_index)),
             ("核验网址", data.verify_url),
             ("证书版次", f"第 {data.serial} 版"),
         ],
-        "本证书附有证明文件 certificate.json（著作权人仅以承诺值表示，不含证件号码），"
-        "并经数字签名和可信时间戳保护；可扫描二维码或运行 artrights verify 离线核验。\n"
-        "This certificate embeds certificate.json (the owner appears only as a commitment) and is digitally "
-        "signed and time-stamped; scan the code or run `artrights verify` to check it offline.",
+        note,
     )
     embed(
         pdf,
@@ -349,6 +370,44 @@ def render_certificate(data: CertificateData, *, font: str = "") -> bytes:
         data.registered_on,
     )
     return bytes(pdf.output())
+
+
+def _software_certificate(pdf: FPDF, data: CertificateData) -> bytes:
+    """计算机软件著作权登记证书: the software's particulars, its registration number, the tree hash in the proof."""
+    rows: list[tuple[str, str]] = [
+        ("软件名称", data.title),
+        *data.extra_rows,
+        ("著作权人", "、".join(data.owners) or "—"),
+        ("开发完成日期", cn_date(data.created_on, "—")),
+        ("首次发表日期", cn_date(data.first_published_on, "未发表")),
+        ("登记号", data.number),
+    ]
+    page = Page(
+        heading=_heading("software"),
+        english="Certificate of Computer Software Copyright Registration",
+        number_label="证书号",
+        number=data.certificate_number,
+        rows=rows,
+        sentence=(
+            f"根据《计算机软件保护条例》和《计算机软件著作权登记办法》的规定，经{data.issuer}审核，"
+            f"对{data.applicant}申请的以上事项予以登记。"
+        ),
+        issuer=data.issuer,
+        date_label="登记日期",
+        issued_on=data.registered_on,
+        seal_purpose="计算机软件著作权登记专用章",
+    )
+    return _finish(
+        pdf,
+        page,
+        data,
+        ("源程序树哈希", data.tree_sha256 or "—"),
+        "本证书附有证明文件 certificate.json（著作权人仅以承诺值表示，不含证件号码；源程序仅以哈希值表示），"
+        "并经数字签名和可信时间戳保护；可扫描二维码或运行 artrights verify 离线核验。\n"
+        "This certificate embeds certificate.json (the owner appears only as a commitment, the source code only "
+        "as its hash) and is digitally signed and time-stamped; scan the code or run `artrights verify` to check "
+        "it offline.",
+    )
 
 
 def log_entry_text(origin: str, index: int) -> str:
@@ -417,7 +476,11 @@ def wrap(pdf: FPDF, text: str, width: float, *, first_indent: float = 0.0) -> li
 
 
 def _heading(kind: Kind) -> str:
-    return "作品登记证书" if kind == "registration" else "数字作品备案证书"
+    return {
+        "registration": "作品登记证书",
+        "digital_filing": "数字作品备案证书",
+        "software": "计算机软件著作权登记证书",
+    }[kind]
 
 
 def _frame(pdf: FPDF) -> None:

@@ -3,7 +3,8 @@
 Everything goes through the services, as the people would do it, so the log, the audit trail, the screening, the
 notifications and the documents are the real ones: a filed painting with its certificate and a licence, a
 registration granted, one waiting for the applicant's correction, an agency's application in the queue, and a
-copy of the filed painting that screening held for a registrar.
+copy of the filed painting that screening held for a registrar; and a registered computer software (the gallery's
+point-of-sale program, its deposit built from a source tree).
 """
 
 from __future__ import annotations
@@ -110,6 +111,106 @@ def _fields(title: str, author: str, description: str, completed_on: dt.date, **
     }
 
 
+_GOODS = ["油画", "画框", "画布", "颜料", "画笔", "画架", "装裱", "临摹", "写生", "版画", "水彩", "素描"]
+
+
+def gallery_source() -> bytes:
+    """The demo software's source tree (a zip): a small point-of-sale program for a Dafen gallery."""
+    import zipfile
+
+    modules: dict[str, str] = {}
+    for m, goods in enumerate(_GOODS):
+        lines = [f'"""{goods}的定价、库存与收银。"""', "", "from decimal import Decimal", ""]
+        lines += [f"BASE_PRICE = Decimal('{120 + 35 * m}')", f"STOCK_LIMIT = {40 + 7 * m}", ""]
+        lines += [
+            f"class {goods.encode().hex()[:6].upper()}Item:",
+            f'    """一件{goods}商品：尺寸、材料与售价。"""',
+            "",
+            "    def __init__(self, width_cm, height_cm, material):",
+            "        self.width_cm = width_cm",
+            "        self.height_cm = height_cm",
+            "        self.material = material",
+            "",
+            "    def area(self):",
+            "        return Decimal(self.width_cm * self.height_cm) / 10000",
+            "",
+            "    def price(self, discount=None):",
+            f"        price = BASE_PRICE + self.area() * {18 + m}",
+            "        if self.material == 'linen':",
+            f"            price *= Decimal('1.{m + 1}')",
+            "        if discount:",
+            "            price -= price * Decimal(discount) / 100",
+            "        return price.quantize(Decimal('0.01'))",
+            "",
+            "",
+            "def restock(inventory, item_id, count):",
+            "    current = inventory.get(item_id, 0)",
+            "    if current + count > STOCK_LIMIT:",
+            f"        raise ValueError('{goods}库存超过上限')",
+            "    inventory[item_id] = current + count",
+            "    return inventory[item_id]",
+            "",
+            "",
+            "def checkout(cart, payments):",
+            "    total = sum(item.price() for item in cart)",
+            "    paid = sum(payments.values())",
+            f"    change = paid - total  # 找零（{goods}柜台）",
+            "    if change < 0:",
+            "        return {'ok': False, 'missing': -change}",
+            "    return {'ok': True, 'change': change, 'receipt': len(cart)}",
+        ]
+        modules[f"pos/goods_{m:02d}.py"] = "\n".join(lines) + "\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, text in modules.items():
+            archive.writestr(path, text)
+        archive.writestr("README.md", "大芬画廊收银系统\n")
+    return buffer.getvalue()
+
+
+def gallery_manual() -> bytes:
+    steps = ["登录", "选择商品", "录入尺寸", "计算售价", "加入购物车", "收款", "找零", "打印小票", "盘点库存"]
+    lines = ["# 大芬画廊收银系统 用户手册", ""]
+    for n, step in enumerate(steps * 4, 1):
+        lines.append(f"{n}. {step}：在主界面点击“{step}”，按屏幕提示完成操作。")
+    return "\n".join(lines).encode()
+
+
+def load_software(artist: Any, registrar: Any) -> Work:
+    """The artist's registered software: filed with its source tree and manual, accepted, reviewed, registered."""
+    with audit_context(actor=artist, via="cli"):
+        software = services.create_software_application(
+            user=artist,
+            fields={
+                "title": "大芬画廊收银系统",
+                "completed_on": dt.date(2026, 7, 1),
+                "publish_status": "published",
+                "first_published_on": dt.date(2026, 8, 1),
+                "obtain_mode": "original",
+                "rights": ["publication", "authorship", "alteration", "reproduction", "distribution", "network"],
+            },
+            software={
+                "short_name": "收银系统",
+                "version": "V1.0",
+                "category": "application",
+                "development_mode": "independent",
+                "hardware_environment": "开发：x86-64 台式机；运行：收银一体机（4 GB 内存）",
+                "software_environment": "开发：Linux、Python 3.11；运行：Linux 或 Windows 10，Python 3.11",
+                "languages": "Python",
+                "main_functions": "画作与画材的定价、库存、收银找零和小票打印。",
+                "technical_features": "按画幅面积和材料自动定价；库存上限校验；离线收银。",
+            },
+            owners=[],
+            archive=SimpleUploadedFile("gallery-pos.zip", gallery_source(), content_type="application/zip"),
+            documentation=SimpleUploadedFile("用户手册.md", gallery_manual(), content_type="text/markdown"),
+        )
+        services.submit(work=software, user=artist)
+    with audit_context(actor=registrar, via="cli"):
+        services.accept(work=software, registrar=registrar)
+        services.start_review(work=software, registrar=registrar)
+        return services.register(work=software, registrar=registrar)
+
+
 def load(users: Mapping[str, Any]) -> list[Work]:
     """Create the registry's demo works for the demo accounts (``users`` by role); returns them."""
     artist, agent, registrar = users[Role.ARTIST], users[Role.AGENCY], users[Role.REGISTRAR]
@@ -184,4 +285,4 @@ def load(users: Mapping[str, Any]) -> list[Work]:
             registrar=registrar,
             notice="作品说明书过于简略，请补充创作过程和独创性说明；样本请上传完整画面的高清照片。",
         )
-    return [filed, granted, awaiting, queued, held]
+    return [filed, granted, awaiting, queued, held, load_software(artist, registrar)]

@@ -55,13 +55,14 @@ from .certificate_pdf import (
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-Register = Literal["registration", "digital_filing"]
+Register = Literal["registration", "digital_filing", "software"]
 
 # Seals: the two registers' seals are sourced (DOMAIN.md §1.5, §1.10); the names of the contract-filing and
 # pledge seals are not, and follow the same pattern.
 SEALS = {
     "registration": "作品自愿登记专用章",
     "digital_filing": "数字作品备案专用章",
+    "software": "计算机软件著作权登记专用章",
     "contract": "著作权合同备案专用章",
     "pledge": "著作权质权登记专用章",
 }
@@ -85,12 +86,15 @@ class Application:
 
     @property
     def kind(self) -> str:
-        return "作品登记申请" if self.register == "registration" else "数字作品备案申请"
+        return {"registration": "作品登记申请", "digital_filing": "数字作品备案申请"}.get(
+            self.register, "计算机软件著作权登记申请"
+        )
 
     def sentence(self, *, submitted_on: dt.date | None = None) -> str:
         """The opening that names the application: "您（于…）提交的作品登记申请（流水号…），作品《…》，"."""
         when = f"于{cn_date(submitted_on, '—')}" if submitted_on else ""
-        return f"您{when}提交的{self.kind}（流水号{self.flow_number}），作品《{self.title}》，"
+        what = "软件" if self.register == "software" else "作品"
+        return f"您{when}提交的{self.kind}（流水号{self.flow_number}），{what}《{self.title}》，"
 
 
 @dataclass(frozen=True)
@@ -124,10 +128,12 @@ def acceptance_receipt(
     due: dt.date,
     provisional: bool,
 ) -> Letter:
-    """受理通知书: the application is complete and accepted; the review ends within ``working_days``."""
+    """受理通知书: the application is complete and accepted; the review ends within ``working_days`` (calendar
+    days for software: 《计算机软件著作权登记办法》 counts 60 days)."""
+    unit = "日" if about.register == "software" else "个工作日"
     paragraphs = [
         f"{about.sentence(submitted_on=submitted_on)}材料齐全，本机构已于{cn_date(accepted_on, '—')}予以受理。",
-        f"本机构将自受理之日起{working_days}个工作日内，即{cn_date(due, '—')}前审查完毕，"
+        f"本机构将自受理之日起{working_days}{unit}内，即{cn_date(due, '—')}前审查完毕，"
         "作出予以登记或者不予登记的决定，并通知您。审查中需要补正材料的，本机构将另行发出补正通知书。",
     ]
     if provisional:
@@ -142,7 +148,7 @@ def acceptance_receipt(
             ("流水号", about.flow_number),
             ("作品类别", work_type),
             ("受理日期", cn_date(accepted_on, "—")),
-            ("审查期限", f"{working_days} 个工作日"),
+            ("审查期限", f"{working_days} {unit}"),
             ("审查截止日期", cn_date(due, "—") + ("（暂定）" if provisional else "")),
         ],
     )
@@ -188,7 +194,7 @@ def refusal_decision(
     about: Application, *, number: str, ground: str, ground_label: str, reason: str, decided_on: dt.date
 ) -> Letter:
     """不予登记决定书 (不予备案决定书 for a digital filing): the ground, the reasons, the applicant's remedies."""
-    registration = about.register == "registration"
+    registration = about.register != "digital_filing"
     act = "登记" if registration else "备案"
     basis = f"{ground_label}（《作品自愿登记试行办法》第五条）" if ground in _ARTICLE_FIVE else ground_label
     return Letter(

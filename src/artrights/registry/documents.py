@@ -157,6 +157,12 @@ def _existing(kind: DocumentKind, work: Work, subject: Any) -> RegistryDocument 
     return documents.filter(work=work).first()
 
 
+def _register(work: Work) -> document_pdf.Register:
+    if work.kind == Kind.SOFTWARE:
+        return "software"
+    return "digital_filing" if work.kind == Kind.DIGITAL_FILING else "registration"
+
+
 def applicant_name(work: Work) -> str:
     """The applicant as the application names them (the applicant party), else the account's name."""
     named = work.parties.filter(workparty__role=PartyRole.APPLICANT).values_list("name", flat=True).first()
@@ -188,7 +194,7 @@ def _render(kind: DocumentKind, work: Work, subject: Any) -> tuple[str, bytes]:
         flow_number=flow,
         title=work.title,
         verify_url=_verify_url(),
-        register="digital_filing" if work.kind == Kind.DIGITAL_FILING else "registration",
+        register=_register(work),
     )
     if kind == DocumentKind.ACCEPTANCE_RECEIPT:
         number = f"{flow}-{_SUFFIX[kind]}"
@@ -198,7 +204,11 @@ def _render(kind: DocumentKind, work: Work, subject: Any) -> tuple[str, bytes]:
             work_type=str(work.get_work_type_display()),
             submitted_on=_date(work.submitted_at),
             accepted_on=_date(work.accepted_at),
-            working_days=settings.ARTRIGHTS_REVIEW_WORKING_DAYS,
+            working_days=(
+                settings.ARTRIGHTS_SOFTWARE_REVIEW_DAYS
+                if work.kind == Kind.SOFTWARE
+                else settings.ARTRIGHTS_REVIEW_WORKING_DAYS
+            ),
             due=work.review_due or _date(work.accepted_at),
             provisional=work.review_due_provisional,
         )

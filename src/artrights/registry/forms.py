@@ -10,18 +10,25 @@ from artrights.core.services import PartyInput
 
 from .models import (
     ECONOMIC_RIGHTS,
+    SOFTWARE_OBTAIN_MODES,
+    SOFTWARE_RIGHTS,
+    WORK_TYPES,
     ContractType,
     CreationNature,
+    DevelopmentMode,
     FileRole,
+    Kind,
     ObtainMode,
     OwnershipMode,
     PublishStatus,
     RefusalGround,
     RevocationGround,
     Right,
+    SoftwareCategory,
     WorkType,
+    refusal_grounds,
 )
-from .services import SampleInput
+from .services import SOFTWARE_FIELDS, SampleInput
 
 # A browser's date picker takes and gives ISO dates, whatever the page's language.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,7 +104,7 @@ class WorkFieldsForm(forms.Form):
     """The work's particulars of the CPCC form (DOMAIN.md §1.4), shared by the application and its corrections."""
 
     title = forms.CharField(label=_("作品名称"), max_length=200)
-    work_type = forms.ChoiceField(label=_("作品类别"), choices=WorkType.choices, initial=WorkType.FINE_ART)
+    work_type = forms.ChoiceField(label=_("作品类别"), choices=WORK_TYPES, initial=WorkType.FINE_ART)
     work_type_desc = forms.CharField(label=_("类别说明"), max_length=200, required=False)
     authors = forms.CharField(label=_("作者（每行一位，可写“姓名/署名”）"), widget=forms.Textarea(attrs={"rows": 2}))
     creation_nature = forms.ChoiceField(label=_("作品创作性质"), choices=CreationNature.choices)
@@ -196,7 +203,7 @@ class ScreeningNoteForm(forms.Form):
 
 class DigitalFilingForm(OwnerFields):
     title = forms.CharField(label=_("作品名称"), max_length=200)
-    work_type = forms.ChoiceField(label=_("作品类别"), choices=WorkType.choices, initial=WorkType.FINE_ART)
+    work_type = forms.ChoiceField(label=_("作品类别"), choices=WORK_TYPES, initial=WorkType.FINE_ART)
     authors = forms.CharField(label=_("作者（每行一位）"), widget=forms.Textarea(attrs={"rows": 2}))
     completed_on = forms.DateField(label=_("创作完成日期"), widget=DATE)
     image = forms.FileField(label=_("作品图片"))
@@ -212,6 +219,102 @@ class DigitalFilingForm(OwnerFields):
         }
 
 
+class SoftwareParticulars(forms.Form):
+    """The software's particulars of the CPCC R11 form, shared by the application and its corrections."""
+
+    title = forms.CharField(label=_("软件全称"), max_length=200)
+    short_name = forms.CharField(label=_("软件简称"), max_length=60, required=False)
+    version = forms.CharField(label=_("版本号"), max_length=30, initial="V1.0")
+    category = forms.ChoiceField(label=_("软件分类"), choices=SoftwareCategory.choices)
+    development_mode = forms.ChoiceField(label=_("开发方式"), choices=DevelopmentMode.choices)
+    completed_on = forms.DateField(label=_("开发完成日期"), widget=DATE)
+    publish_status = forms.ChoiceField(
+        label=_("发表状态"), choices=PublishStatus.choices, initial=PublishStatus.UNPUBLISHED
+    )
+    first_published_on = forms.DateField(label=_("首次发表日期"), required=False, widget=DATE)
+    obtain_mode = forms.ChoiceField(
+        label=_("权利取得方式"), choices=[(m.value, m.label) for m in SOFTWARE_OBTAIN_MODES]
+    )
+    rights = forms.MultipleChoiceField(
+        label=_("权利范围"),
+        choices=[(r.value, r.label) for r in SOFTWARE_RIGHTS],
+        widget=forms.CheckboxSelectMultiple,
+        initial=[r.value for r in SOFTWARE_RIGHTS if r != Right.OTHER],
+    )
+    rights_desc = forms.CharField(label=_("部分权利说明"), max_length=300, required=False)
+    hardware_environment = forms.CharField(
+        label=_("硬件环境（开发和运行）"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    software_environment = forms.CharField(
+        label=_("软件环境（开发和运行）"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    languages = forms.CharField(label=_("编程语言"), max_length=200)
+    main_functions = forms.CharField(label=_("主要功能"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    technical_features = forms.CharField(label=_("技术特点"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    WORK_FIELDS = ("title", "completed_on", "publish_status", "first_published_on", "obtain_mode", "rights")
+
+    def work_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            **{name: d.get(name) for name in self.WORK_FIELDS},
+            "rights": list(d["rights"]),
+            "rights_desc": d.get("rights_desc", ""),
+        }
+
+    def software_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in SOFTWARE_FIELDS if name in self.fields}
+
+
+class SoftwareApplicationForm(OwnerFields, SoftwareParticulars):
+    """The CPCC R11 form: the software's particulars, its source tree and documentation (the platform builds the
+    deposit from them) and, for an exceptional deposit, the lines to black out."""
+
+    source_archive = forms.FileField(label=_("源程序（zip 或 tar.gz 压缩包）"))
+    documentation = forms.FileField(label=_("软件文档（纯文本或 Markdown，如用户手册）"))
+    redactions = forms.CharField(
+        label=_("例外交存：需要黑色覆盖的行（可选，如 12-40, 75-90；合计不超过交存源程序的一半）"),
+        max_length=500,
+        required=False,
+    )
+    ownership_proofs = MultipleFileField(label=_("权属证明（合作、委托、任务或受让合同，可选）"), required=False)
+
+
+class SoftwareCorrectionForm(SoftwareParticulars):
+    """The applicant's answer to a correction notice on software: the particulars as they should be (not the
+    version: that is another registration), ownership proofs added or taken back, and an explanation."""
+
+    add_proofs = MultipleFileField(label=_("补充的权属证明（可选）"), required=False)
+    withdraw_files = forms.MultipleChoiceField(
+        label=_("撤下的材料（保留在记录中）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("补正说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, work: Any, **kwargs: Any) -> None:
+        software = work.software
+        initial = {name: getattr(work, name) for name in (*self.WORK_FIELDS, "rights_desc")}
+        initial.update({name: getattr(software, name) for name in SOFTWARE_FIELDS})
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        proofs = work.workfile_set.filter(role=FileRole.OWNERSHIP_PROOF).select_related("stored_file").order_by("pk")
+        field = self.fields["withdraw_files"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(wf.pk), wf.stored_file.original_name) for wf in proofs]
+
+    def changed_work_fields(self, work: Any) -> dict[str, Any]:
+        """The particulars (of the work and of its software row) that differ from what is on file."""
+        wanted = {**self.work_fields(), **self.software_fields()}
+        return {
+            name: value
+            for name, value in wanted.items()
+            if getattr(work.software if name in SOFTWARE_FIELDS else work, name) != value
+        }
+
+    def new_files(self) -> list[SampleInput]:
+        return [SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in self.cleaned_data.get("add_proofs") or []]
+
+
 class CorrectionNoticeForm(forms.Form):
     notice = forms.CharField(label=_("补正内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -219,6 +322,12 @@ class CorrectionNoticeForm(forms.Form):
 class RefusalForm(forms.Form):
     ground = forms.ChoiceField(label=_("依据"), choices=RefusalGround.choices)
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, kind: str = Kind.REGISTRATION, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["ground"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = refusal_grounds(kind)  # the grounds of the work's register
 
 
 class RevocationForm(forms.Form):
@@ -287,3 +396,30 @@ class ChangeForm(forms.Form):
     title = forms.CharField(label=_("作品名称"), max_length=200)
     description = forms.CharField(label=_("作品说明书"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     reason = forms.CharField(label=_("变更理由"), max_length=300)
+
+    def changed_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "reason"}
+
+    @classmethod
+    def for_work(cls, work: Any, data: Any = None) -> ChangeForm:
+        """The change form of the work's register, filled with what is registered now."""
+        if work.kind == Kind.SOFTWARE:
+            software = work.software
+            initial = {"title": work.title, **{n: getattr(software, n) for n in SoftwareChangeForm.SOFTWARE}}
+            return SoftwareChangeForm(data, initial=initial)
+        return cls(data, initial={"title": work.title, "description": work.description})
+
+
+class SoftwareChangeForm(ChangeForm):
+    """变更或补充软件登记事项 (R41): the name and particulars; a new version is registered anew."""
+
+    SOFTWARE = ("short_name", "main_functions", "technical_features")
+    title = forms.CharField(label=_("软件全称"), max_length=200)
+    short_name = forms.CharField(label=_("软件简称"), max_length=60, required=False)
+    main_functions = forms.CharField(label=_("主要功能"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    technical_features = forms.CharField(label=_("技术特点"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    field_order = ["title", "short_name", "main_functions", "technical_features", "reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["description"]

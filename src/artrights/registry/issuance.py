@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from artrights.accounts.access import require
@@ -35,9 +35,10 @@ from artrights.timestamps import services as timestamps
 
 from . import events, selectors, statements
 from .certificate_pdf import CertificateData, render_certificate, sign_pdf
+from .certificate_pdf import Kind as CertificateKind
 from .documents import applicant_name
 from .keys import signing_identity
-from .models import Certificate, FileRole, Kind, Status, Work, WorkFile
+from .models import Certificate, FileRole, Kind, ObtainMode, Right, Status, Work, WorkFile
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +74,13 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
         log_origin=log_origin(),
         log_index=index,
         bundle_json=bundle_bytes,
-        kind="digital_filing" if work.kind == Kind.DIGITAL_FILING else "registration",
+        kind=_certificate_kind(work),
         created_on=work.completed_on,
         first_published_on=work.first_published_on,
         iscc=samples[0].iscc if samples and samples[0].iscc else None,
         serial=serial,
         picture=_picture(samples[0]) if samples and samples[0].iscc else None,
+        **_software_particulars(work),
     )
     identity = signing_identity()
     pdf = sign_pdf(
@@ -110,6 +112,33 @@ def issue_certificate(*, work: Work, reason: str = "", reissue: bool = False) ->
                 certificate.credentialed_image.delete(save=False)
             raise
     return certificate
+
+
+def _certificate_kind(work: Work) -> CertificateKind:
+    if work.kind == Kind.SOFTWARE:
+        return "software"
+    return "digital_filing" if work.kind == Kind.DIGITAL_FILING else "registration"
+
+
+def _software_particulars(work: Work) -> dict[str, Any]:
+    """What a software certificate prints beyond a work's (its particulars, certificate number and tree hash)."""
+    if work.kind != Kind.SOFTWARE:
+        return {}
+    software = work.software
+    obtain = dict(ObtainMode.choices)
+    rights = dict(Right.choices)
+    with translation.override("zh-hans"):  # the certificate is printed in Chinese, whoever triggers it
+        extra_rows = [
+            ("软件简称", software.short_name or "—"),
+            ("版本号", software.version),
+            ("权利取得方式", str(obtain.get(work.obtain_mode, work.obtain_mode))),
+            ("权利范围", "、".join(str(rights.get(r, r)) for r in work.rights) or "—"),
+        ]
+    return {
+        "extra_rows": tuple(extra_rows),
+        "certificate_number": software.certificate_number or "",
+        "tree_sha256": software.tree_sha256,
+    }
 
 
 def _default_reason(serial: int) -> str:

@@ -37,6 +37,11 @@ class WorkType(models.TextChoices):
     GRAPHIC = "GRAPHIC", _("图形")
     MODEL = "MODEL", _("模型")
     OTHER = "OTHER", _("其他")
+    SOFTWARE = "SOFTWARE", _("计算机软件")  # the software register (DOMAIN.md §1.2), never a work's type
+
+
+# The types a work (not software) may have: the work forms offer these.
+WORK_TYPES = [(value, label) for value, label in WorkType.choices if value != WorkType.SOFTWARE]
 
 
 class CreationNature(models.TextChoices):
@@ -58,6 +63,7 @@ class ObtainMode(models.TextChoices):
     ORIGINAL = "original", _("原始")
     INHERITED = "inherited", _("继承")
     ASSUMED = "assumed", _("承受")
+    ASSIGNED = "assigned", _("受让")
     OTHER = "other", _("其他")
 
 
@@ -96,6 +102,7 @@ ECONOMIC_RIGHTS = [r for r in Right.values if r not in {"publication", "authorsh
 class Kind(models.TextChoices):
     REGISTRATION = "registration", _("作品登记")
     DIGITAL_FILING = "digital_filing", _("数字作品备案")
+    SOFTWARE = "software", _("计算机软件著作权登记")
 
 
 class Status(models.TextChoices):
@@ -140,6 +147,9 @@ REGISTRATION_FLOW = Workflow(
         Transition.of("file", Status.SUBMITTED, Status.FILED),
         Transition.of("hold", Status.SUBMITTED, Status.HELD),
         Transition.of("release", Status.HELD, Status.FILED),
+        # Software held at submission (its code overlaps another owner's software) goes on to acceptance once a
+        # registrar has concluded it is not a copy.
+        Transition.of("clear_hold", Status.HELD, Status.SUBMITTED),
         Transition.of("revoke", [Status.REGISTERED, Status.FILED], Status.REVOKED),
     ]
 )
@@ -160,6 +170,28 @@ class RefusalGround(models.TextChoices):
     BANNED = "banned", _("依法禁止出版、传播的作品")
     INCOMPLETE = "incomplete", _("材料不全或不符合要求")
     NOT_OWNER = "not_owner", _("申请人不是著作权人（与他人作品相同或实质相似）")
+    # 《计算机软件著作权登记办法》 Arts 19–22 (DOMAIN.md R1.12), for the software register.
+    SOFTWARE_INCOMPLETE = "software_incomplete", _("表格内容填写不完整、不规范，且未在指定期限内补正")
+    SOFTWARE_NOT_PROGRAM = "software_not_program", _("提交的鉴别材料不是程序和文档")
+    SOFTWARE_INCONSISTENT = "software_inconsistent", _("申请文件中的软件名称、权利人与相关证明文件不一致，且无证明")
+    SOFTWARE_DISPUTE = "software_dispute", _("软件存在权属争议")
+
+
+SOFTWARE_REFUSAL_GROUNDS = [
+    RefusalGround.SOFTWARE_INCOMPLETE,
+    RefusalGround.SOFTWARE_NOT_PROGRAM,
+    RefusalGround.SOFTWARE_INCONSISTENT,
+    RefusalGround.SOFTWARE_DISPUTE,
+    RefusalGround.NOT_OWNER,
+]
+
+
+def refusal_grounds(kind: str) -> list[tuple[str, Any]]:
+    """The refusal grounds of the register ``kind`` belongs to, as form choices."""
+    software = [str(g) for g in SOFTWARE_REFUSAL_GROUNDS]
+    if kind == Kind.SOFTWARE:
+        return [(v, label) for v, label in RefusalGround.choices if v in software]
+    return [(v, label) for v, label in RefusalGround.choices if v not in software or v == RefusalGround.NOT_OWNER]
 
 
 class ClassLetter(models.Model):
@@ -245,7 +277,8 @@ class Work(models.Model):
     title = models.CharField(_("作品名称"), max_length=200)
     work_type = models.CharField(_("作品类别"), max_length=20, choices=WorkType.choices)
     work_type_desc = models.CharField(_("类别说明"), max_length=200, blank=True)
-    authors = models.JSONField(_("作者"), default=list)  # [{"name": ..., "signature": ...}]
+    # [{"name": ..., "signature": ...}]; required by clean() for works, empty for software (its owners are named)
+    authors = models.JSONField(_("作者"), default=list, blank=True)
     creation_nature = models.CharField(
         _("作品创作性质"), max_length=20, choices=CreationNature.choices, default=CreationNature.ORIGINAL
     )
@@ -358,12 +391,16 @@ class Work(models.Model):
             errors["first_published_on"] = _("已发表作品须填写首次发表日期。")
         if self.first_published_on and self.completed_on and self.first_published_on < self.completed_on:
             errors["first_published_on"] = _("首次发表日期不能早于创作完成日期。")
+        if (self.work_type == WorkType.SOFTWARE) != (self.kind == Kind.SOFTWARE):
+            errors["work_type"] = _("计算机软件须通过计算机软件著作权登记申请，不能作为作品登记。")
         if self.work_type == WorkType.OTHER and not self.work_type_desc:
             errors["work_type_desc"] = _("作品类别为“其他”时须说明类别。")
         bad_rights = [r for r in self.rights if r not in Right.values]
         if bad_rights:
             errors["rights"] = _("未知的权利：%(rights)s") % {"rights": ", ".join(bad_rights)}
-        if (
+        if self.kind == Kind.SOFTWARE:
+            pass  # a software certificate names its owners, not authors
+        elif (
             not isinstance(self.authors, list)
             or not self.authors
             or not all(isinstance(a, dict) and str(a.get("name", "")).strip() for a in self.authors)
@@ -415,6 +452,10 @@ class FileRole(models.TextChoices):
     OWNERSHIP_PROOF = "ownership_proof", _("权属证明")
     IDENTITY = "identity", _("身份证明")
     POWER_OF_ATTORNEY = "power_of_attorney", _("授权委托书")
+    # Software: the source tree the applicant uploaded (kept private; its tree hash is in the public log) and the
+    # documentation deposit the platform built (the source deposit is the software's SAMPLE).
+    SOURCE_ARCHIVE = "source_archive", _("源程序压缩包")
+    DOCUMENTATION = "documentation", _("文档鉴别材料")
     # A file the applicant took back in a correction: kept, never deleted, so the record shows what was replaced.
     SUPERSEDED = "superseded", _("已撤下的材料")
 
@@ -511,6 +552,8 @@ class DuplicateWarning(models.Model):
     )
     resolved_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
     resolution_note = models.TextField(_("核查说明"), blank=True)
+    # Software: the matching passages of both sources, side by side ([{"mine": {path, first, lines}, "theirs": …}]).
+    passages = models.JSONField(_("相同的代码段"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("重复登记提示")
@@ -717,3 +760,74 @@ class RegistryDocument(models.Model):
         if self.kind == DocumentKind.REFUSAL_DECISION and self.work.kind == Kind.DIGITAL_FILING:
             return str(_("不予备案决定书"))
         return str(self.get_kind_display())
+
+
+class SoftwareCategory(models.TextChoices):
+    APPLICATION = "application", _("应用软件")
+    EMBEDDED = "embedded", _("嵌入式软件")
+    MIDDLEWARE = "middleware", _("中间件")
+    SYSTEM = "system", _("操作系统")
+    OTHER = "other", _("其他")
+
+
+class DevelopmentMode(models.TextChoices):
+    INDEPENDENT = "independent", _("独立开发")
+    COOPERATIVE = "cooperative", _("合作开发")
+    COMMISSIONED = "commissioned", _("委托开发")
+    ASSIGNED_TASK = "assigned_task", _("下达任务开发")
+
+
+# How software rights are obtained (CPCC R11 form: 原始取得, or by succession: 继承, 受让).
+SOFTWARE_OBTAIN_MODES = [ObtainMode.ORIGINAL, ObtainMode.INHERITED, ObtainMode.ASSIGNED]
+# The rights of a software copyright owner (《计算机软件保护条例》 Art. 8).
+SOFTWARE_RIGHTS = [
+    Right.PUBLICATION,
+    Right.AUTHORSHIP,
+    Right.ALTERATION,
+    Right.REPRODUCTION,
+    Right.DISTRIBUTION,
+    Right.RENTAL,
+    Right.NETWORK,
+    Right.TRANSLATION,
+    Right.OTHER,
+]
+
+
+class Software(models.Model):
+    """The software particulars of a ``Work`` of kind ``software`` (CPCC form R11) and its deposit.
+
+    The application, review, certificate, contracts, changes and revocation are the ``Work``'s: one workflow for
+    both registers. The software's name is the work's ``title``, its development completion and first publication
+    dates the work's ``completed_on`` and ``first_published_on``, its owners the work's owners.
+    """
+
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="software")
+    short_name = models.CharField(_("软件简称"), max_length=60, blank=True)
+    version = models.CharField(_("版本号"), max_length=30)
+    category = models.CharField(_("软件分类"), max_length=20, choices=SoftwareCategory.choices)
+    development_mode = models.CharField(_("开发方式"), max_length=20, choices=DevelopmentMode.choices)
+    hardware_environment = models.TextField(_("硬件环境"), max_length=500)
+    software_environment = models.TextField(_("软件环境"), max_length=500)
+    languages = models.CharField(_("编程语言"), max_length=200)
+    source_lines = models.PositiveIntegerField(_("源程序量（行）"))
+    main_functions = models.TextField(_("主要功能"), max_length=2000)
+    technical_features = models.TextField(_("技术特点"), max_length=2000)
+    # The deposit the platform built from the uploaded tree.
+    tree_sha256 = models.CharField(_("源程序树哈希（SHA-256）"), max_length=64, db_index=True)
+    tree_files = models.PositiveIntegerField(_("源文件数"))
+    source_pages = models.PositiveIntegerField(_("源程序总页数"))
+    deposited_pages = models.PositiveIntegerField(_("交存源程序页数"))
+    documentation_pages = models.PositiveIntegerField(_("交存文档页数"))
+    exceptional = models.BooleanField(_("例外交存"), default=False)
+    redacted_lines = models.JSONField(_("覆盖的行"), default=list, blank=True)  # [[first, last], …] listing lines
+    # Winnowing fingerprints of the whole source: [[hash, file index, line], …] and the file paths they index.
+    fingerprints = models.JSONField(default=list, blank=True)
+    fingerprint_paths = models.JSONField(default=list, blank=True)
+    certificate_number = models.CharField(_("证书号"), max_length=40, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("计算机软件")
+        verbose_name_plural = _("计算机软件")
+
+    def __str__(self) -> str:
+        return f"{self.work.title} {self.version}"

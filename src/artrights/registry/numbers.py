@@ -61,6 +61,21 @@ def digital_filing_number(*, year: int | None = None) -> str:
     return f"{region}数备字-{year}-{_next('digital', region, year):08d}"
 
 
+SOFTWARE_NUMBER_RE = re.compile(r"^(?P<year>(19|20)\d{2})SR(?P<seq>\d{7})$")
+SOFTWARE_CERTIFICATE_RE = re.compile(r"^软著登字第(?P<seq>\d{7})号$")
+
+
+def software_registration_number(*, year: int | None = None) -> str:
+    """`{YYYY}SR{7-digit sequence}`: the software register's registration number (DOMAIN.md §1.3)."""
+    year = year or timezone.localdate().year
+    return f"{year}SR{_next('software', '', year):07d}"
+
+
+def software_certificate_number() -> str:
+    """`软著登字第{7-digit sequence}号`: the certificate's own number, counted across years."""
+    return f"软著登字第{_next('software_certificate', '', 0):07d}号"
+
+
 def contract_filing_number(*, year: int | None = None) -> str:
     region = settings.ARTRIGHTS_REGISTRY_REGION
     year = year or timezone.localdate().year

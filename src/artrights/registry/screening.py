@@ -10,7 +10,7 @@ another owner's work holds the grant until a registrar resolves it, and the reso
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from artrights.core import audit
 
-from .models import DuplicateWarning, FileRole, Resolution, Status, Work, WorkFile
+from . import software
+from .models import DuplicateWarning, FileRole, Kind, Resolution, Status, Work, WorkFile
 from .signals import near_copy_search
 
 GRANTED = (Status.REGISTERED, Status.FILED)
@@ -34,6 +35,7 @@ class DuplicateMatch:
     work: Work
     score: float
     method: str
+    passages: list[dict[str, Any]] = field(default_factory=list)
 
 
 def find_matches(work: Work) -> Iterator[DuplicateMatch]:
@@ -50,6 +52,14 @@ def find_matches(work: Work) -> Iterator[DuplicateMatch]:
         if wf.work_id not in seen:
             seen.add(wf.work_id)
             yield DuplicateMatch(work=wf.work, score=1.0, method="sha256")
+    if work.kind == Kind.SOFTWARE:  # software is compared by its code, not by a picture
+        for similar in software.similar_software(work):
+            if similar.work.pk not in seen:
+                seen.add(similar.work.pk)
+                yield DuplicateMatch(
+                    work=similar.work, score=similar.score, method="winnowing", passages=similar.passages
+                )
+        return
     for _receiver, response in near_copy_search.send(sender=Work, work=work):
         for earlier, score in cast(Iterable[tuple[Work, float]], response or ()):
             if earlier.pk not in seen and earlier.pk != work.pk and earlier.status in LIVE:
@@ -73,13 +83,15 @@ def screen(work: Work, *, stage: str) -> list[DuplicateWarning]:
                 "score": match.score,
                 "same_owner": bool(owners & _owner_keys(match.work)),
                 "stage": stage,
+                "passages": match.passages,
             },
         )
         upgraded = match.method == "sha256" and warning.method != "sha256"
         if not created and (match.score > warning.score or upgraded):
             warning.score = max(warning.score, match.score)
             warning.method = "sha256" if "sha256" in (match.method, warning.method) else match.method
-            warning.save(update_fields=["score", "method"])
+            warning.passages = match.passages or warning.passages
+            warning.save(update_fields=["score", "method", "passages"])
     return list(blocking(work))
 
 

@@ -217,6 +217,7 @@ _TIMELINE_LABELS = {
     "registry.hold": gettext_lazy("转登记审核员人工审查"),
     "registry.resolve_duplicates": gettext_lazy("核查重复登记提示"),
     "registry.release": gettext_lazy("核查后予以备案"),
+    "registry.clear_hold": gettext_lazy("核查后放行受理"),
     "registry.register": gettext_lazy("予以登记"),
     "registry.file": gettext_lazy("备案"),
     "registry.refuse": gettext_lazy("不予登记"),

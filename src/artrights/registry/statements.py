@@ -14,7 +14,7 @@ from django.utils import timezone
 from artrights.proofs.canonical import Opening
 from artrights.proofs.statements import FileRef, Openings, StatementType, build_statement, check_statement
 
-from .models import ContractFiling, FileRole, Pledge, Work
+from .models import ContractFiling, FileRole, Kind, Pledge, Work
 
 
 def _origin() -> str:
@@ -29,16 +29,20 @@ def party_value(party: Any) -> dict[str, str]:
 
 def grant_statement(work: Work, *, change_of: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The registration, filing or change statement of `work`, and its openings (stored on the work)."""
+    # Software: the source and documentation deposits; the whole tree only by its hash (``source_tree`` below).
+    roles = [FileRole.SAMPLE, FileRole.DOCUMENTATION] if work.kind == Kind.SOFTWARE else [FileRole.SAMPLE]
     files = [
         FileRef(wf.stored_file.sha256, wf.iscc or None)
-        for wf in work.workfile_set.select_related("stored_file").filter(role=FileRole.SAMPLE).order_by("pk")
+        for wf in work.workfile_set.select_related("stored_file").filter(role__in=roles).order_by("pk")
     ]
     parties: list[tuple[str, str | dict[str, Any]]] = [("owner", party_value(p)) for p in work.owners().order_by("pk")]
     parties += [("author", {"name": a["name"], "signature": a.get("signature", "")}) for a in work.authors]
     if change_of:
         kind = StatementType.CHANGE
-    elif work.kind == "digital_filing":
+    elif work.kind == Kind.DIGITAL_FILING:
         kind = StatementType.DIGITAL_FILING
+    elif work.kind == Kind.SOFTWARE:
+        kind = StatementType.SOFTWARE_REGISTRATION
     else:
         kind = StatementType.REGISTRATION
     statement, openings = build_statement(
@@ -53,6 +57,14 @@ def grant_statement(work: Work, *, change_of: str | None = None) -> tuple[dict[s
         refers_to=[change_of] if change_of else [],
     )
     statement["version"] = work.version
+    if work.kind == Kind.SOFTWARE:
+        # The canonical hash of the whole uploaded tree (deposit.tree_hash): the owner can later prove which code
+        # the registration covered without publishing it.
+        software = work.software
+        statement["source_tree"] = {"sha256": software.tree_sha256, "files": software.tree_files}
+        if software.certificate_number:
+            statement["certificate"] = software.certificate_number
+        check_statement(statement)
     stored = openings.to_json()
     for opening, (role, _value) in zip(stored["parties"], parties, strict=True):
         opening["role"] = role

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.my_works, name="my_works"),
     path("apply/", views.apply, name="apply"),
     path("digital/", views.file_digital, name="file_digital"),
+    path("software/", views.apply_software, name="apply_software"),
     path("review/", views.review_queue, name="review_queue"),
     path("works/<int:pk>/", views.detail, name="detail"),
     path("works/<int:pk>/do/<slug:action>/", views.act, name="act"),

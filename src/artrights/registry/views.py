@@ -31,6 +31,8 @@ from .forms import (
     ReissueForm,
     RevocationForm,
     ScreeningNoteForm,
+    SoftwareApplicationForm,
+    SoftwareCorrectionForm,
     VerifyUploadForm,
 )
 from .models import FileRole, Kind, Pledge, Status, Work
@@ -84,6 +86,37 @@ def apply(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and getattr(request, "upload_too_large", False):
         form.add_error(None, _("上传内容过大，未保存任何内容。"))
     return render(request, "registry/apply.html", {"form": form, **_filing_as(request)})
+
+
+@login_required
+def apply_software(request: HttpRequest) -> HttpResponse:
+    """The software registration form (R11): particulars, source tree and documentation; the draft's page then
+    shows the deposit the platform built, for the applicant to review before submitting."""
+    require(request.user, "apply", Work)
+    form = SoftwareApplicationForm(request.POST or None, request.FILES or None, representing=_representing(request))
+    if request.method == "POST" and form.is_valid():
+        files = [services.SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in form.cleaned_data["ownership_proofs"]]
+        try:
+            work = services.create_software_application(
+                user=request.user,
+                fields=form.work_fields(),
+                software=form.software_fields(),
+                owners=form.owners(),
+                archive=form.cleaned_data["source_archive"],
+                documentation=form.cleaned_data["documentation"],
+                files=files + form.representation_files(),
+                redactions=services.parse_redactions(form.cleaned_data["redactions"]),
+                request=request,
+            )
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("申请已保存为草稿：请先核对平台生成的鉴别材料，再提交。"))
+            return redirect("registry:detail", pk=work.pk)
+    elif request.method == "POST" and getattr(request, "upload_too_large", False):
+        form.add_error(None, _("上传内容过大，未保存任何内容。"))
+    return render(request, "registry/apply_software.html", {"form": form, **_filing_as(request)})
 
 
 @login_required
@@ -142,11 +175,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contract_form": ContractForm(),
             "pledge_form": PledgeForm(),
             "reissue_form": ReissueForm(),
-            "change_form": ChangeForm(initial={"title": work.title, "description": work.description}),
+            "change_form": ChangeForm.for_work(work) if work.is_granted else None,
             "contracts": work.contract_filings.select_related("assignee").order_by("-filed_at"),
             "work_pledges": work.pledges.select_related("pledgee").order_by("-registered_at"),
             "correction_form": CorrectionNoticeForm(),
-            "refusal_form": RefusalForm(),
+            "refusal_form": RefusalForm(kind=work.kind),
             "revocation_form": RevocationForm(),
         },
     )
@@ -181,7 +214,8 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant's answer to a correction notice: change particulars, add or take back materials, explain."""
     work = get_visible_or_404(request.user, Work, pk=pk)
     require(request.user, "correct", work)
-    form = CorrectionForm(request.POST or None, request.FILES or None, work=work)
+    form_class = SoftwareCorrectionForm if work.kind == Kind.SOFTWARE else CorrectionForm
+    form = form_class(request.POST or None, request.FILES or None, work=work)
     if request.method == "POST" and form.is_valid():
         try:
             services.correct(
@@ -424,16 +458,12 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_visible_or_404(request.user, Work, pk=pk)
-    form = ChangeForm(request.POST)
+    form = ChangeForm.for_work(work, request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(form_error_messages(form))
-        d = form.cleaned_data
         services.change(
-            work=work,
-            registrar=request.user,
-            fields={"title": d["title"], "description": d["description"]},
-            reason=d["reason"],
+            work=work, registrar=request.user, fields=form.changed_fields(), reason=form.cleaned_data["reason"]
         )
     except (ValidationError, PermissionDenied) as exc:
         for message in error_messages(exc):

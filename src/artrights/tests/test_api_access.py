@@ -25,7 +25,14 @@ from artrights.evidence.tests import factories as evidence_factories
 from artrights.matching import services as matching
 from artrights.matching.models import UrlCheck
 from artrights.registry import services as registry
-from artrights.registry.tests.factories import OWNER, artwork_png, samples, work_fields
+from artrights.registry.tests.factories import (
+    OWNER,
+    artwork_png,
+    samples,
+    software_fields,
+    software_particulars,
+    work_fields,
+)
 from artrights.testing import bearer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -88,6 +95,7 @@ def _not_an_image(w: World) -> SimpleUploadedFile:
 
 
 _APPLICATION = json.dumps({**work_fields(), "completed_on": "2026-03-01"})
+_SOFTWARE = json.dumps({**software_particulars(), **software_fields(), "completed_on": "2026-06-01"})
 _COUNTERPARTY = {"name": "示例银行", "id_type": "uscc", "id_number": "91350100M000100Y43", "kind": "organisation"}
 
 OPERATIONS: dict[tuple[str, str], Row] = {
@@ -128,6 +136,19 @@ OPERATIONS: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/registry/works"): Row(
         [case(APPLICANTS, "/api/registry/works", files=lambda w: {"data": _APPLICATION, "samples": _not_an_image(w)})]
+    ),
+    ("POST", "/api/registry/software-applications"): Row(
+        [
+            case(
+                APPLICANTS,
+                "/api/registry/software-applications",
+                files=lambda w: {
+                    "data": _SOFTWARE,
+                    "source_archive": SimpleUploadedFile("src.zip", b"not an archive", "application/zip"),
+                    "documentation": SimpleUploadedFile("manual.md", b"# manual\n", "text/markdown"),
+                },
+            )
+        ]
     ),
     ("POST", "/api/registry/digital-filings"): Row(
         [

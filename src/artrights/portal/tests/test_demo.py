@@ -22,8 +22,9 @@ def test_the_demo_loads_one_account_per_role_once(capsys):
     from artrights.registry.models import Work
 
     assert sorted(Work.objects.values_list("status", flat=True)) == sorted(
-        ["filed", "registered", "correction_required", "submitted", "held"]
+        ["filed", "registered", "correction_required", "submitted", "held", "registered"]
     )
+    assert Work.objects.get(kind="software").software.certificate_number  # a registered computer software
     held = Work.objects.get(status="held")
     assert held.agent is not None and held.duplicate_warnings.get().same_owner is False
 

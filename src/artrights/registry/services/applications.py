@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,14 @@ from ..models import (
     names_fit_certificate,
 )
 from . import representation
-from ._common import _closed_after_commit, _locked, _review_clock, _transition
+from ._common import (
+    SOFTWARE_CHANGEABLE,
+    _closed_after_commit,
+    _locked,
+    _review_clock,
+    _transition,
+    set_software_fields,
+)
 
 # Work types whose sample is a picture: the sample must decode as an image and gets fingerprinted.
 VISUAL_TYPES = {"FINE_ART", "PHOTOGRAPHY", "ARCHITECTURE", "GRAPHIC", "MODEL"}
@@ -196,8 +204,12 @@ def create_application(
     files: list[SampleInput],
     request: Any = None,
     client_key: str = "",
+    attach: Callable[[Work], None] | None = None,
 ) -> Work:
     """A new application (draft) with its owners and files; nothing is stored when any part is refused.
+
+    ``attach`` adds what another register keeps beside the work (the software's particulars and deposit), in the
+    same transaction and before the draft is screened.
 
     A rights holder's account files in its own verified name (``owners`` may add co-owners, or be empty); an
     agency names the owners and uploads their power of attorney (``representation``). A request repeated with
@@ -239,6 +251,8 @@ def create_application(
             if parties.agent is not None:
                 WorkParty.objects.create(work=work, party=parties.agent, role=PartyRole.AGENT)
             _store_files(work, checked, user=user, request=request, saved=saved)
+            if attach is not None:
+                attach(work)
             if kind != Kind.DIGITAL_FILING:  # a filing is screened once, when it is filed
                 _check_duplicates(work)
             return work
@@ -253,11 +267,15 @@ def _check_duplicates(work: Work) -> None:
 
 @transaction.atomic
 def submit(*, work: Work, user: Any) -> Work:
-    """The applicant submits a draft; it gets its acceptance number (流水号) and is screened again."""
+    """The applicant submits a draft; it gets its acceptance number (流水号) and is screened again. Software whose
+    code overlaps another owner's software is held for a registrar (``software.clear_hold`` or ``refuse``)."""
     require(user, "submit", work)
     work = _locked(work)
     _transition(work, "submit", user, flow_number=numbers.flow_number(), submitted_at=timezone.now())
     screen_application(work, stage=ScreeningStage.SUBMISSION)
+    if work.kind == Kind.SOFTWARE and screening.blocking(work).exists():
+        # Its code overlaps another owner's software: held until a registrar clears or refuses it.
+        _transition(work, "hold", user)
     return work
 
 
@@ -276,6 +294,8 @@ def correct(
     and the registrar sees exactly what changed. An answer that changes and explains nothing is refused."""
     require(user, "correct", work)
     fields, files, withdraw_files = dict(fields or {}), list(files or []), list(withdraw_files or [])
+    software_fields = {k: v for k, v in fields.items() if work.kind == Kind.SOFTWARE and k in SOFTWARE_CHANGEABLE}
+    fields = {k: v for k, v in fields.items() if k not in software_fields}
     unknown = sorted(set(fields) - CORRECTABLE_FIELDS)
     if unknown:
         raise ValidationError(_("这些事项不能在补正中修改：%(fields)s") % {"fields": "、".join(unknown)})
@@ -288,6 +308,10 @@ def correct(
             work = _locked(work)
             round_ = _open_correction(work)
             changes = _apply_fields(work, fields)
+            before = set_software_fields(work, software_fields)
+            changes.update(
+                {k: [_shown(v), _shown(software_fields[k])] for k, v in before.items() if v != software_fields[k]}
+            )
             removed = _withdraw_files(work, withdraw_files)
             added = _store_files(work, checked, user=user, request=request, saved=saved)
             if not (changes or removed or added or note.strip()):
@@ -302,7 +326,7 @@ def correct(
             round_.files_added = [_file_ref(wf) for wf in added]
             round_.files_removed = [_file_ref(wf) for wf in removed]
             round_.save()
-            _transition(work, "correct", user, **_review_clock())
+            _transition(work, "correct", user, **_review_clock(work))
             if added or removed:
                 screen_application(work, stage=ScreeningStage.SUBMISSION)
             return work

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,10 +34,20 @@ from ..models import (
     RevocationGround,
     Right,
     ScreeningStage,
+    Software,
     Status,
     Work,
+    refusal_grounds,
 )
-from ._common import _closed_after_commit, _locked, _review_clock, _transition
+from ._common import (
+    SOFTWARE_CHANGEABLE,
+    _closed_after_commit,
+    _locked,
+    _review_clock,
+    _transition,
+    correction_days,
+    set_software_fields,
+)
 from .applications import (
     CORRECTABLE_FIELDS,
     SampleInput,
@@ -53,7 +62,7 @@ def accept(*, work: Work, registrar: Any) -> Work:
     """Materials complete: accept and start the review clock in working days."""
     require(registrar, "review", work)
     work = _locked(work)
-    _transition(work, "accept", registrar, accepted_at=timezone.now(), **_review_clock())
+    _transition(work, "accept", registrar, accepted_at=timezone.now(), **_review_clock(work))
     screening.screen(work, stage=ScreeningStage.ACCEPTANCE)
     return work
 
@@ -72,7 +81,7 @@ def request_correction(*, work: Work, registrar: Any, notice: str) -> Work:
     if not notice.strip():
         raise ValidationError(_("请写明需要补正的内容。"))
     work = _locked(work)
-    due = timezone.localdate() + dt.timedelta(days=settings.ARTRIGHTS_CORRECTION_DAYS)
+    due = timezone.localdate() + dt.timedelta(days=correction_days(work))
     _transition(work, "request_correction", registrar, correction_notice=notice.strip(), correction_due=due)
     Correction.objects.create(
         work=work, round=work.corrections.count() + 1, notice=notice.strip(), requested_by=registrar, due=due
@@ -85,7 +94,7 @@ def refuse(*, work: Work, registrar: Any, ground: str, reason: str) -> Work:
     """Refuse registration (or a held filing) with a legal ground and written reasons. Refusing a copy of another
     owner's work records the screening warnings as upheld."""
     require(registrar, "review", work)
-    if ground not in RefusalGround.values:
+    if ground not in dict(refusal_grounds(work.kind)):
         raise ValidationError(_("请选择不予登记的依据。"))
     if not reason.strip():
         raise ValidationError(_("请写明不予登记的理由。"))
@@ -115,9 +124,24 @@ def register(*, work: Work, registrar: Any, screening_note: str = "", issue_now:
         work = _locked(work)
         REGISTRATION_FLOW.target(work.status, "register")  # fail before using up a number
         _clear_for_grant(work, registrar=registrar, note=screening_note)
-        _grant(work, action="register", actor=registrar, number=numbers.work_registration_number(work.work_type))
+        _grant(work, action="register", actor=registrar, number=_registration_number(work))
     _after_grant(work, issue_now=issue_now)
     return work
+
+
+def _registration_number(work: Work) -> str:
+    """The number of the register the work belongs to; software also gets its certificate number here, and a
+    version its owner registered meanwhile is refused (nothing is numbered then)."""
+    if work.kind != Kind.SOFTWARE:
+        return numbers.work_registration_number(work.work_type)
+    from .software import refuse_registered_version
+
+    software = Software.objects.select_for_update().get(work=work)
+    refuse_registered_version(work, software.version)
+    software.certificate_number = numbers.software_certificate_number()
+    software.save(update_fields=["certificate_number"])
+    work.software = software  # the statement and certificate read the number from here
+    return numbers.software_registration_number()
 
 
 def _clear_for_grant(work: Work, *, registrar: Any, note: str) -> None:
@@ -227,6 +251,8 @@ def release(*, work: Work, registrar: Any, screening_note: str, issue_now: bool 
     require(registrar, "review", work)
     with transaction.atomic():
         work = _locked(work)
+        if work.kind != Kind.DIGITAL_FILING:
+            raise ValidationError(_("只有数字作品备案可以这样放行。"), code="not_digital_filing")
         REGISTRATION_FLOW.target(work.status, "release")
         if not screening_note.strip():
             raise ValidationError(_("请写明核查说明：为什么这不是他人作品的复制品。"), code="note_required")
@@ -272,6 +298,8 @@ def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, i
     require(registrar, "change", work)
     if not work.is_granted:
         raise ValidationError(_("只有已登记或已备案的作品可以变更。"))
+    software_fields = {k: v for k, v in fields.items() if work.kind == Kind.SOFTWARE and k in SOFTWARE_CHANGEABLE}
+    fields = {k: v for k, v in fields.items() if k not in software_fields}
     unknown = set(fields) - CHANGEABLE_FIELDS
     if unknown:
         raise ValidationError(_("这些字段不能变更：%(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -286,6 +314,8 @@ def change(*, work: Work, registrar: Any, fields: dict[str, Any], reason: str, i
             work.full_clean(exclude=["applicant"])
         except ValidationError as exc:
             raise with_field_labels(exc, Work) from None
+        before.update(set_software_fields(work, software_fields))
+        fields = {**fields, **software_fields}
         work.version += 1
         statement, salts = statements.grant_statement(work, change_of=work.number)
         work.commitment_salts = salts

@@ -97,3 +97,125 @@ def agency_owner_fields(owner: PartyInput = OWNER, **overrides: object) -> dict[
     }
     fields.update(overrides)
     return fields
+
+
+# Software ---------------------------------------------------------------------------------------------------
+
+
+def program_source(seed: int = 1, functions: int = 40) -> str:
+    """A Python module of ``functions`` distinct small functions; different seeds give unrelated code."""
+    rng = np.random.default_rng(seed)
+    ops = ["+", "-", "*", "//", "%"]
+    parts = [f'"""Module {seed}: inventory and pricing helpers."""', "", "import math", ""]
+    for i in range(functions):
+        a, b, c = (int(x) for x in rng.integers(2, 97, 3))
+        op1, op2 = (ops[int(x)] for x in rng.integers(0, len(ops), 2))
+        shape = int(rng.integers(0, 3))
+        parts.append(f"def step_{seed}_{i}(value, limit={a}):")
+        if shape == 0:
+            parts += [
+                f"    total = value {op1} {b}",
+                "    for index in range(limit):",
+                f"        total = (total {op2} index) % {c + 100}",
+                "    return total",
+            ]
+        elif shape == 1:
+            parts += [
+                f"    if value > {b}:",
+                f"        return math.sqrt(value) {op1} {c}",
+                "    items = [value, limit]",
+                f"    return sum(items) {op2} {a}",
+            ]
+        else:
+            parts += [
+                "    result = []",
+                f"    while value > {b} and len(result) < limit:",
+                f"        value = value {op1} {c}",
+                "        result.append(value)",
+                f"    return len(result) {op2} {a}",
+            ]
+        parts.append("")
+    return "\n".join(parts) + "\n"
+
+
+def script_source(seed: int = 1, handlers: int = 30) -> str:
+    """A JavaScript event module, built unlike :func:`program_source`: code with nothing in common with it."""
+    rng = np.random.default_rng(seed)
+    parts = ["'use strict';", "const handlers = {};"]
+    for i in range(handlers):
+        key, limit = f"evt{seed}x{i}", int(rng.integers(3, 90))
+        parts += [
+            f"handlers['{key}'] = async (event, ctx) => {{",
+            "  switch (event.type) {",
+            f"    case 'open': return ctx.store.get(event.id) ?? {{ id: event.id, n: {limit} }};",
+            f"    case 'close': {{ const rows = await ctx.db.query('select 1'); return rows.length > {limit}; }}",
+            "    default: throw new Error(`unknown ${event.type}`);",
+            "  }",
+            "};",
+        ]
+    parts.append("module.exports = handlers;")
+    return "\n".join(parts) + "\n"
+
+
+def zip_tree(files: dict[str, bytes | str]) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in files.items():
+            archive.writestr(path, data.encode() if isinstance(data, str) else data)
+    return buffer.getvalue()
+
+
+def source_zip(seed: int = 1, functions: int = 40, name: str = "src.zip") -> SimpleUploadedFile:
+    tree = {f"app/module_{seed}.py": program_source(seed, functions), "README.txt": "说明\n"}
+    return upload(zip_tree(tree), name, "application/zip")
+
+
+def manual(lines: int = 40) -> SimpleUploadedFile:
+    text = "\n".join(f"第 {n} 节：操作说明，点击“库存”进入第 {n} 个页面。" for n in range(1, lines + 1))
+    return upload(text.encode(), "用户手册.md", "text/markdown")
+
+
+def software_fields(**overrides: object) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "title": "大芬油画库存管理系统",
+        "completed_on": dt.date(2026, 6, 1),
+        "publish_status": "unpublished",
+        "obtain_mode": "original",
+        "rights": ["publication", "authorship", "alteration", "reproduction", "distribution", "network"],
+        "description": "",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def software_particulars(**overrides: object) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "short_name": "库存系统",
+        "version": "V1.0",
+        "category": "application",
+        "development_mode": "independent",
+        "hardware_environment": "x86-64 服务器，4 核 8 GB 内存",
+        "software_environment": "Linux，Python 3.11，PostgreSQL 16",
+        "languages": "Python",
+        "main_functions": "油画库存登记、定价、出入库记录。",
+        "technical_features": "按画作尺寸与材料自动定价。",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def software_application(user, *, seed: int = 1, functions: int = 40, owners=None, **overrides):
+    """A software draft filed by ``user`` in its own name (or for ``owners``)."""
+    from artrights.registry import services
+
+    version = str(overrides.pop("version", "V1.0"))
+    return services.create_software_application(
+        user=user,
+        fields=software_fields(**overrides),
+        software=software_particulars(version=version),
+        owners=list(owners or []),
+        archive=source_zip(seed, functions),
+        documentation=manual(),
+    )

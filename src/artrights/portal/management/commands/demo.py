@@ -146,6 +146,8 @@ class Command(BaseCommand):
         path = _write_accounts(text)
         self.stdout.write(text)
         self.stdout.write(f"（已保存到 / saved to {path}）")
-        self.stdout.write(f"演示作品 / demo works: {len(works)}（登记、备案、补正、代理申请、暂缓的复制品）")
+        self.stdout.write(
+            f"演示作品 / demo works: {len(works)}（登记、备案、补正、代理申请、暂缓的复制品、计算机软件）"
+        )
         self.stdout.write(f"演示证据 / demo evidence: {len(evidence)}（比对结果固化、上传文件固化，均已封存）")
         self.stdout.write(f"信用主体 / credit subjects: {len(subjects)}（在列的机构和个人、分级的代理机构）")
