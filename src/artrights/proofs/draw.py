@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -130,7 +131,7 @@ def normalise_pool(pool: Iterable[Mapping[str, Any]]) -> list[dict[str, str | No
             )
         out.append(row)
     out.sort(key=lambda row: row["id"] or "")
-    for before, after in zip(out, out[1:], strict=False):
+    for before, after in itertools.pairwise(out):
         if before["id"] == after["id"]:
             raise BadDrawInput(f"检查对象 {after['id']} 重复", f"target {after['id']} appears twice")
     return out
