@@ -33,10 +33,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
+import operator
 import json
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -48,7 +48,10 @@ FORMAT = "artrights-draw/v1"
 ALGORITHM = "artrights-draw-alg/1"
 COMMIT_TAG = b"artrights-draw-commit/v1\x00"
 SEED_TAG = b"artrights-draw-seed/v1"
-TARGET_FIELDS = ("id", "credit_grade", "risk_level", "pool", "last_checked", "sector", "region", "type")
+# In sorted order, so that a row built field by field is already in RFC 8785 key order (see _pool_bytes).
+TARGET_FIELDS = ("credit_grade", "id", "last_checked", "pool", "region", "risk_level", "sector", "type")
+_FIELD_SET = frozenset(TARGET_FIELDS)
+_VALUE_TYPES = frozenset({str, type(None)})
 # Directed draws (定向抽查, DOMAIN.md D6) narrow the pool by these fields only.
 FILTER_FIELDS = ("sector", "region", "type")
 POOLS = ("general", "key")
@@ -115,13 +118,12 @@ def normalise_pool(pool: Iterable[Mapping[str, Any]]) -> list[dict[str, str | No
     """The pool as hashed: every target with exactly TARGET_FIELDS, strings or null, sorted by id, ids unique."""
     out: list[dict[str, str | None]] = []
     for target in pool:
-        extra = set(target) - set(TARGET_FIELDS)
-        if extra:
-            raise BadDrawInput(f"检查对象含未知字段 {sorted(extra)}", f"a target has unknown fields {sorted(extra)}")
-        row = {name: target.get(name) for name in TARGET_FIELDS}
-        for name, value in row.items():
-            if value is not None and not isinstance(value, str):
-                raise BadDrawInput(f"检查对象字段 {name} 必须是字符串", f"target field {name} must be a string")
+        if not target.keys() <= _FIELD_SET:
+            extra = sorted(set(target) - _FIELD_SET)
+            raise BadDrawInput(f"检查对象含未知字段 {extra}", f"a target has unknown fields {extra}")
+        row = dict(zip(TARGET_FIELDS, map(target.get, TARGET_FIELDS), strict=True))
+        if not {type(v) for v in row.values()} <= _VALUE_TYPES:
+            raise BadDrawInput("检查对象的字段值必须是字符串", "target field values must be strings")
         if not row["id"]:
             raise BadDrawInput("检查对象缺少 id", "a target has no id")
         if row["pool"] not in POOLS:
@@ -130,10 +132,11 @@ def normalise_pool(pool: Iterable[Mapping[str, Any]]) -> list[dict[str, str | No
                 f"target {row['id']}: pool must be general or key",
             )
         out.append(row)
-    out.sort(key=lambda row: row["id"] or "")
-    for before, after in itertools.pairwise(out):
-        if before["id"] == after["id"]:
-            raise BadDrawInput(f"检查对象 {after['id']} 重复", f"target {after['id']} appears twice")
+    out.sort(key=operator.itemgetter("id"))
+    if len({row["id"] for row in out}) != len(out):
+        seen: set[str | None] = set()
+        twice = next(row["id"] for row in out if row["id"] in seen or seen.add(row["id"]))
+        raise BadDrawInput(f"检查对象 {twice} 重复", f"target {twice} appears twice")
     return out
 
 
@@ -144,8 +147,18 @@ def _jcs(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def _pool_bytes(snapshot: list[dict[str, str | None]]) -> bytes:
+    # Rows of normalise_pool have their keys in sorted order already; sort_keys would cost seconds on a
+    # million targets for nothing.
+    return json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _hash_snapshot(snapshot: list[dict[str, str | None]]) -> str:
+    return hashlib.sha256(_pool_bytes(snapshot)).hexdigest()
+
+
 def pool_snapshot_hash(pool: Iterable[Mapping[str, Any]]) -> str:
-    return hashlib.sha256(_jcs(normalise_pool(pool))).hexdigest()
+    return _hash_snapshot(normalise_pool(pool))
 
 
 def new_secret() -> bytes:
@@ -262,12 +275,20 @@ class DrawPlan:
         except (KeyError, AttributeError, TypeError, ValueError) as exc:
             raise BadDrawInput(f"抽查计划格式错误：{exc}", f"malformed plan: {exc}") from None
 
-    def weight(self, target: Mapping[str, Any]) -> int:
+    def recent_window(self) -> tuple[str, str]:
+        """ISO dates (first, last) a ``last_checked`` must fall between for the lower weight."""
+        reference = dt.date.fromisoformat(self.reference_date)
+        first = reference - dt.timedelta(days=self.recent_window_days - 1)
+        return first.isoformat(), reference.isoformat()
+
+    def weight(self, target: Mapping[str, Any], window: tuple[str, str] | None = None) -> int:
+        """Fewer than ``recent_window_days`` days before the reference date: ``recent_weight``."""
         last = target.get("last_checked")
         if not last:
             return FULL_WEIGHT
-        days = (dt.date.fromisoformat(self.reference_date) - dt.date.fromisoformat(last[:10])).days
-        return self.recent_weight if 0 <= days < self.recent_window_days else FULL_WEIGHT
+        first, reference = window or self.recent_window()
+        # ISO dates compare as strings; a million targets need no date parsing.
+        return self.recent_weight if first <= last[:10] <= reference else FULL_WEIGHT
 
     def selects(self, target: Mapping[str, Any]) -> bool:
         return all(target.get(name) in allowed for name, allowed in self.directed.items())
@@ -276,9 +297,13 @@ class DrawPlan:
 def strata(pool: Sequence[Mapping[str, Any]], plan: DrawPlan) -> dict[str, list[Mapping[str, Any]]]:
     """The plan's (directed) targets grouped by stratum; a stratum missing from the ratio table is refused."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
-    for target in pool:
-        if plan.selects(target):
-            groups.setdefault(stratum_of(target), []).append(target)
+    selected = (t for t in pool if plan.selects(t)) if plan.directed else pool
+    for target in selected:
+        key = f"{target['pool']}/{target['credit_grade']}/{target['risk_level']}"  # stratum_of, inlined for speed
+        group = groups.get(key)
+        if group is None:
+            groups[key] = group = []
+        group.append(target)
     for key in groups:
         if key not in plan.ratios:
             raise UnknownStratum(key)
@@ -291,6 +316,7 @@ def draw_targets(pool: Sequence[Mapping[str, Any]], plan: DrawPlan, seed: bytes)
     drawn: list[str] = []
     prefix = seed + b"T"
     sha = hashlib.sha256
+    window = plan.recent_window()
     for key, members in sorted(strata(pool, plan).items()):
         k = quota(parse_ratio(plan.ratios[key]), len(members))
         summary[key] = {"size": len(members), "ratio": plan.ratios[key], "drawn": k}
@@ -298,11 +324,16 @@ def draw_targets(pool: Sequence[Mapping[str, Any]], plan: DrawPlan, seed: bytes)
             drawn.extend(str(t["id"]) for t in members)
             continue
         keyed = []
+        first, last_day = window
+        lowered = plan.recent_weight
         for t in members:
             ident = str(t["id"])
             u = int.from_bytes(sha(prefix + ident.encode()).digest()[:8], "big")
-            weight = plan.weight(t)
-            keyed.append((u if weight == FULL_WEIGHT else u * FULL_WEIGHT // weight, ident))
+            checked = t["last_checked"]
+            # plan.weight, inlined: this loop runs once per subject.
+            if checked and first <= checked[:10] <= last_day and lowered != FULL_WEIGHT:
+                u = u * FULL_WEIGHT // lowered
+            keyed.append((u, ident))
         keyed.sort()
         drawn.extend(ident for _, ident in keyed[:k])
     drawn.sort()
@@ -341,21 +372,24 @@ def qualified_inspectors(inspectors: Sequence[Mapping[str, Any]], plan: DrawPlan
     return sorted(chosen, key=lambda i: str(i["id"]))
 
 
-def _candidates(seed: bytes, target: str, qualified: Sequence[str]) -> Iterator[str]:
-    n = len(qualified)
-    limit = (_U64 // n) * n
-    prefix = seed + b"I" + _field(target.encode())
-    seen: set[str] = set()
-    j = 0
-    while len(seen) < n:
-        v = int.from_bytes(hashlib.sha256(prefix + j.to_bytes(4, "big")).digest()[:8], "big")
-        j += 1
-        if v >= limit:
-            continue
-        candidate = qualified[v % n]
-        if candidate not in seen:
-            seen.add(candidate)
-            yield candidate
+class _Candidates:
+    """The counter-mode candidate stream for one target (module docstring), skipping those in ``skip``."""
+
+    def __init__(self, seed: bytes, target: str, qualified: Sequence[str]) -> None:
+        self.prefix = seed + b"I" + _field(target.encode())
+        self.qualified = qualified
+        self.limit = (_U64 // len(qualified)) * len(qualified)
+        self.j = 0
+
+    def next(self, skip: Callable[[str], bool]) -> str:
+        n, sha, prefix = len(self.qualified), hashlib.sha256, self.prefix
+        while True:
+            v = int.from_bytes(sha(prefix + self.j.to_bytes(4, "big")).digest()[:8], "big")
+            self.j += 1
+            if v < self.limit:
+                candidate = self.qualified[v % n]
+                if not skip(candidate):
+                    return candidate
 
 
 def assign_inspectors(
@@ -369,6 +403,12 @@ def assign_inspectors(
     qualified = qualified_inspectors(inspectors, plan)
     ids = [str(i["id"]) for i in qualified]
     conflicts = {str(i["id"]): set(i.get("conflicts") or []) for i in qualified}
+    # Per target, the qualified inspectors who declared a conflict with it: counting the available ones
+    # must not walk every inspector for every drawn target.
+    conflicted: dict[str, set[str]] = {}
+    for inspector, declared in conflicts.items():
+        for target in declared:
+            conflicted.setdefault(target, set()).add(inspector)
     by_target: dict[str, list[Recusal]] = {}
     for r in recusals:
         by_target.setdefault(r.target, []).append(r)
@@ -378,22 +418,26 @@ def assign_inspectors(
     for target in drawn:
         own = by_target.get(target, [])
         withdrawn = {r.inspector for r in own}
-        available = sum(1 for i in ids if target not in conflicts[i] and i not in withdrawn)
+        excluded = conflicted.get(target, set())
+        available = len(ids) - len(excluded) - len({i for i in withdrawn if i in conflicts} - excluded)
         if available < need:
             raise TooFewInspectors(target, available, need)
-        stream = (c for c in _candidates(seed, target, ids) if target not in conflicts[c]) if ids else iter(())
-        team = [next(stream) for _ in range(need)]
-        gone: set[str] = set()  # withdrawn so far: a later recusal may name an earlier replacement
+        stream = _Candidates(seed, target, ids)
+        # In the team, withdrawn or in conflict: every candidate seen before is one of these, so skipping
+        # them is the docstring's "already seen" rule.
+        taken = set(excluded)
+        team = []
+        for _ in range(need):
+            team.append(stream.next(taken.__contains__))
+            taken.add(team[-1])
         for r in own:
             if r.inspector not in team:
                 raise BadDrawInput(
                     f"检查人员 {r.inspector} 未被指派给 {target}，不能回避",
                     f"inspector {r.inspector} is not assigned to {target} and cannot withdraw",
                 )
-            gone.add(r.inspector)
-            replacement = next(stream)
-            while replacement in gone:
-                replacement = next(stream)
+            replacement = stream.next(taken.__contains__)
+            taken.add(replacement)
             team[team.index(r.inspector)] = replacement
             resolved.append(Recusal(r.target, r.inspector, r.reason, replacement))
         assignments[target] = team
@@ -425,7 +469,7 @@ def run_draw(
 ) -> dict[str, Any]:
     """Draw targets and inspectors and return the ``artrights-draw/v1`` record; refuses a changed pool or reveal."""
     snapshot = normalise_pool(pool)
-    pool_hash = hashlib.sha256(_jcs(snapshot)).hexdigest()
+    pool_hash = _hash_snapshot(snapshot)
     if pool_hash != committed_pool_hash:
         raise PoolChanged(committed_pool_hash, pool_hash)
     if commitment(secret) != committed_secret:
@@ -500,7 +544,7 @@ def _diff(check: str, what_zh: str, what_en: str, claimed: Iterable[str], actual
 def _check_inputs(record: Mapping[str, Any]) -> tuple[list[Finding], list[dict[str, str | None]], str, bytes]:
     findings: list[Finding] = []
     snapshot = normalise_pool(record["pool"])
-    pool_hash = hashlib.sha256(_jcs(snapshot)).hexdigest()
+    pool_hash = _hash_snapshot(snapshot)
     if pool_hash != record["pool_hash"]:
         findings.append(
             Finding(

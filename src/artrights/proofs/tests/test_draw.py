@@ -103,7 +103,7 @@ def test_the_pool_hash_is_rfc_8785_of_the_sorted_pool() -> None:
     pool = make_pool(30)
     pool[0]["sector"] = 'quote " back\\slash \n 中文 \x01'
     snapshot = draw.normalise_pool(reversed(pool))
-    assert draw._jcs(snapshot) == canonical(snapshot)
+    assert draw._pool_bytes(snapshot) == canonical(snapshot)
     assert draw.pool_snapshot_hash(pool) == draw.pool_snapshot_hash(list(reversed(pool)))
 
 
