@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import operator
 import json
+import operator
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
