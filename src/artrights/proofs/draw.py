@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import operator
 import secrets
@@ -134,8 +135,7 @@ def normalise_pool(pool: Iterable[Mapping[str, Any]]) -> list[dict[str, str | No
         out.append(row)
     out.sort(key=operator.itemgetter("id"))
     if len({row["id"] for row in out}) != len(out):
-        seen: set[str | None] = set()
-        twice = next(row["id"] for row in out if row["id"] in seen or seen.add(row["id"]))
+        twice = next(a["id"] for a, b in itertools.pairwise(out) if a["id"] == b["id"])  # sorted: neighbours
         raise BadDrawInput(f"检查对象 {twice} 重复", f"target {twice} appears twice")
     return out
 

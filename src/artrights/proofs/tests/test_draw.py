@@ -320,7 +320,7 @@ def test_the_cli_verifies_a_record_without_a_trust_file_and_fails_on_a_tampered_
 
 def test_verify_bytes_dispatches_a_draw_record() -> None:
     data = json.dumps(make_record()).encode()
-    verdict = verify.verify_bytes(data, trust=None)  # type: ignore[arg-type]
+    verdict = verify.verify_bytes(data, trust=None)
     assert verdict.ok and verdict.summary().startswith("有效 VALID")
 
 
