@@ -605,13 +605,18 @@ def verify_draw_record(record: dict[str, Any]) -> Verdict:
         return verdict
     # The draw needs no trust file; a log proof of its commitment would, and is not checked here yet.
     plan, n = record["plan"]["plan_id"], len(record["drawn"])
-    line = (
-        f"有效 VALID: 抽查计划 {plan} 的抽取可复现，抽中 {n} 个对象，结果哈希 {record['result_hash'][:16]}…；"
-        "日志条目未核对 / "
+    zh = f"抽查计划 {plan} 的抽取可复现，抽中 {n} 个对象，结果哈希 {record['result_hash'][:16]}…；日志条目未核对"
+    en = (
         f"the draw of plan {plan} re-runs to the same {n} targets, result hash {record['result_hash'][:16]}…; "
         "the log entry is not checked"
     )
-    return Verdict(ok=True, passed=["pool_hash", "commitment", "seed", "drawn", "assignment"], draw_line=line)
+    return Verdict(
+        ok=True,
+        message_zh=zh,
+        message_en=en,
+        passed=["pool_hash", "commitment", "seed", "drawn", "assignment"],
+        draw_line=f"有效 VALID: {zh} / {en}",
+    )
 
 
 def verify_bytes(
