@@ -122,7 +122,7 @@ def normalise_pool(pool: Iterable[Mapping[str, Any]]) -> list[dict[str, str | No
         if not target.keys() <= _FIELD_SET:
             extra = sorted(set(target) - _FIELD_SET)
             raise BadDrawInput(f"检查对象含未知字段 {extra}", f"a target has unknown fields {extra}")
-        row = dict(zip(TARGET_FIELDS, map(target.get, TARGET_FIELDS), strict=True))
+        row = {name: target.get(name) for name in TARGET_FIELDS}
         if not {type(v) for v in row.values()} <= _VALUE_TYPES:
             raise BadDrawInput("检查对象的字段值必须是字符串", "target field values must be strings")
         if not row["id"]:
