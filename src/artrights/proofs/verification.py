@@ -81,6 +81,8 @@ class Verdict:
     document: DocumentInfo | None = None
     # An evidence package runs every check rather than stopping at the first; the failures after the first.
     also_failed: list[VerificationFailure] = field(default_factory=list)
+    # A verified draw record (proofs/draw.py) has no statement: its one-line description, Chinese first.
+    draw_line: str | None = None
 
     @property
     def has_parties(self) -> bool:
@@ -108,6 +110,8 @@ class Verdict:
         """One line (one per failed check): Chinese first, then English."""
         if not self.ok:
             return "\n".join(f"无效 INVALID [{f.check}]: {f.message_zh} / {f.message_en}" for f in self.failures())
+        if self.draw_line is not None:
+            return self.draw_line
         if self.document is not None:
             doc = self.document
             line = (

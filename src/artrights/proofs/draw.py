@@ -1,0 +1,628 @@
+"""Verifiable "double random" draws: who is inspected and by whom, re-runnable by anyone (no Django).
+
+A draw is a deterministic function of (algorithm version, pool snapshot, plan, seed). The platform commits to a
+random secret before the draw; the seed mixes that secret with a public value that did not exist at commitment
+time (a later witness-cosigned log checkpoint, an index close with its source), so nobody can try secrets until
+the list suits them. The published :func:`make_record` JSON (``artrights-draw/v1``) holds everything needed to
+re-run the draw; :func:`verify_draw` re-runs it and names every difference in Chinese and English.
+
+Only integers and SHA-256 are used (no ``random``, no floating point), so any language can re-implement it.
+
+Byte layout (all hashes SHA-256; ``u32(n)`` is 4 bytes big-endian; ``field(b) = u32(len(b)) || b``):
+
+* pool hash = ``SHA-256(JCS(pool))`` where ``pool`` is the list of targets sorted by ``id``, each target an object
+  with exactly the keys of :data:`TARGET_FIELDS` (missing ones ``null``), every value a string or ``null``.
+* commitment = ``SHA-256("artrights-draw-commit/v1" || 0x00 || secret)``; the secret is 32 random bytes.
+* seed = ``SHA-256(field("artrights-draw-seed/v1") || field(algorithm) || field(secret) || field(utf8(public
+  value)) || field(pool hash, 32 raw bytes) || field(utf8(plan id)))``, ``algorithm`` = :data:`ALGORITHM`.
+* target key: ``u = first 8 bytes of SHA-256(seed || "T" || utf8(id))`` as a big-endian integer;
+  ``key = u * 1000 // weight`` with ``weight`` in per mille (1000, or the plan's ``recent_weight`` when the target
+  was last checked fewer than ``recent_window_days`` days before ``reference_date``). This is sequential Poisson
+  (order) sampling: a lower weight gives a larger key and so a lower chance of being drawn.
+* per stratum, ``k = ceil(ratio * n)`` with the ratio an exact decimal; the ``k`` targets with the smallest
+  ``(key, id)`` are drawn. The drawn list is all strata's ids sorted; result hash = ``SHA-256(JCS(list))``.
+* inspectors for target ``t``: the qualified inspectors (``qualified`` true and, when the plan names a
+  ``specialty``, holding it) sorted by id form list ``Q``; for ``j = 0, 1, ...``:
+  ``v = first 8 bytes of SHA-256(seed || "I" || field(utf8(t)) || u32(j))``; reject ``v`` when
+  ``v >= floor(2^64 / |Q|) * |Q|`` (no modulo bias), else candidate ``Q[v mod |Q|]``; a candidate already
+  seen, with a declared conflict with ``t`` or recused for ``t`` is skipped. The first ``per_target`` candidates
+  are assigned; each recusal (in record order) removes its inspector and takes the next candidate for that slot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+import operator
+import secrets
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from artrights.core.errors import BilingualError
+
+FORMAT = "artrights-draw/v1"
+ALGORITHM = "artrights-draw-alg/1"
+COMMIT_TAG = b"artrights-draw-commit/v1\x00"
+SEED_TAG = b"artrights-draw-seed/v1"
+# In sorted order, so that a row built field by field is already in RFC 8785 key order (see _pool_bytes).
+TARGET_FIELDS = ("credit_grade", "id", "last_checked", "pool", "region", "risk_level", "sector", "type")
+_FIELD_SET = frozenset(TARGET_FIELDS)
+_VALUE_TYPES = frozenset({str, type(None)})
+# Directed draws (定向抽查, DOMAIN.md D6) narrow the pool by these fields only.
+FILTER_FIELDS = ("sector", "region", "type")
+POOLS = ("general", "key")
+# DOMAIN.md D9, the Daqing row: the upper end of each band; the key pool is always drawn in full (D11).
+DEFAULT_GRADE_RATIOS = {"A": "0.05", "B": "0.20", "C": "0.60", "D": "1"}
+KEY_POOL_RATIO = "1"
+FULL_WEIGHT = 1000
+MIN_INSPECTORS = 2  # DOMAIN.md D7
+SECRET_BYTES = 32
+_U64 = 1 << 64
+
+
+class DrawError(BilingualError):
+    """A draw or its record refused, with a stable ``code`` (``draw.*``)."""
+
+
+class PoolChanged(DrawError):
+    def __init__(self, expected: str, actual: str) -> None:
+        super().__init__(
+            "draw.pool_changed",
+            f"对象名录在承诺之后发生了变化（承诺时 {expected[:16]}…，现在 {actual[:16]}…），不得抽取",
+            f"the pool changed after the commitment (committed {expected[:16]}…, now {actual[:16]}…); no draw",
+        )
+
+
+class RevealMismatch(DrawError):
+    def __init__(self) -> None:
+        super().__init__(
+            "draw.reveal_mismatch",
+            "公布的随机秘密与事先公开的承诺值不符",
+            "the revealed secret does not match the published commitment",
+        )
+
+
+class TooFewInspectors(DrawError):
+    def __init__(self, target: str, available: int, needed: int) -> None:
+        super().__init__(
+            "draw.too_few_inspectors",
+            f"检查对象 {target} 只有 {available} 名合格且无利害关系的检查人员，至少需要 {needed} 名",
+            f"target {target} has only {available} qualified inspectors without a conflict; {needed} are needed",
+        )
+
+
+class UnknownStratum(DrawError):
+    def __init__(self, stratum: str) -> None:
+        super().__init__(
+            "draw.unknown_stratum",
+            f"抽查比例表中没有分层 {stratum}",
+            f"the ratio table has no stratum {stratum}",
+        )
+
+
+class BadDrawInput(DrawError):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__("draw.bad_input", zh, en)
+
+
+# --------------------------------------------------------------------------------------------
+# Pool, commitment, seed
+# --------------------------------------------------------------------------------------------
+
+
+def normalise_pool(pool: Iterable[Mapping[str, Any]]) -> list[dict[str, str | None]]:
+    """The pool as hashed: every target with exactly TARGET_FIELDS, strings or null, sorted by id, ids unique."""
+    out: list[dict[str, str | None]] = []
+    for target in pool:
+        if not target.keys() <= _FIELD_SET:
+            extra = sorted(set(target) - _FIELD_SET)
+            raise BadDrawInput(f"检查对象含未知字段 {extra}", f"a target has unknown fields {extra}")
+        row = {name: target.get(name) for name in TARGET_FIELDS}
+        if not {type(v) for v in row.values()} <= _VALUE_TYPES:
+            raise BadDrawInput("检查对象的字段值必须是字符串", "target field values must be strings")
+        if not row["id"]:
+            raise BadDrawInput("检查对象缺少 id", "a target has no id")
+        if row["pool"] not in POOLS:
+            raise BadDrawInput(
+                f"检查对象 {row['id']} 的名录库必须是 general 或 key",
+                f"target {row['id']}: pool must be general or key",
+            )
+        out.append(row)
+    out.sort(key=operator.itemgetter("id"))
+    if len({row["id"] for row in out}) != len(out):
+        twice = next(a["id"] for a, b in itertools.pairwise(out) if a["id"] == b["id"])  # sorted: neighbours
+        raise BadDrawInput(f"检查对象 {twice} 重复", f"target {twice} appears twice")
+    return out
+
+
+def _jcs(value: Any) -> bytes:
+    # Equal to RFC 8785 for what is hashed here (ASCII keys, string/null values, lists of those): sorted keys,
+    # no spaces, UTF-8, and the same short escapes. Python's C encoder keeps a million-target pool fast;
+    # test_draw checks it against canonical.canonical.
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _pool_bytes(snapshot: list[dict[str, str | None]]) -> bytes:
+    # Rows of normalise_pool have their keys in sorted order already; sort_keys would cost seconds on a
+    # million targets for nothing.
+    return json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _hash_snapshot(snapshot: list[dict[str, str | None]]) -> str:
+    return hashlib.sha256(_pool_bytes(snapshot)).hexdigest()
+
+
+def pool_snapshot_hash(pool: Iterable[Mapping[str, Any]]) -> str:
+    return _hash_snapshot(normalise_pool(pool))
+
+
+def new_secret() -> bytes:
+    return secrets.token_bytes(SECRET_BYTES)
+
+
+def commitment(secret: bytes) -> str:
+    return hashlib.sha256(COMMIT_TAG + secret).hexdigest()
+
+
+def _field(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def derive_seed(secret: bytes, public_value: str, pool_hash: str, plan_id: str, algorithm: str = ALGORITHM) -> bytes:
+    parts = (SEED_TAG, algorithm.encode(), secret, public_value.encode(), bytes.fromhex(pool_hash), plan_id.encode())
+    return hashlib.sha256(b"".join(_field(p) for p in parts)).digest()
+
+
+def result_hash(drawn: Sequence[str]) -> str:
+    return hashlib.sha256(_jcs(sorted(drawn))).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Plan and the target draw
+# --------------------------------------------------------------------------------------------
+
+
+def stratum_of(target: Mapping[str, Any]) -> str:
+    """``pool/credit grade/risk level``, e.g. ``general/B/2``."""
+    return f"{target.get('pool')}/{target.get('credit_grade')}/{target.get('risk_level')}"
+
+
+def default_ratio_table(pool: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """DOMAIN.md D9 (Daqing) by credit grade, the key pool at 100 %, for every stratum present in ``pool``."""
+    table: dict[str, str] = {}
+    for target in pool:
+        key = stratum_of(target)
+        if key in table:
+            continue
+        if target.get("pool") == "key":
+            table[key] = KEY_POOL_RATIO
+        elif target.get("credit_grade") in DEFAULT_GRADE_RATIOS:
+            table[key] = DEFAULT_GRADE_RATIOS[str(target["credit_grade"])]
+        else:
+            raise UnknownStratum(key)
+    return table
+
+
+def parse_ratio(text: str) -> Fraction:
+    try:
+        ratio = Fraction(Decimal(text))
+    except (InvalidOperation, ValueError, TypeError):
+        raise BadDrawInput(f"抽查比例 {text!r} 不是小数", f"ratio {text!r} is not a decimal") from None
+    if not 0 <= ratio <= 1:
+        raise BadDrawInput(f"抽查比例 {text} 不在 0 到 1 之间", f"ratio {text} is not between 0 and 1")
+    return ratio
+
+
+def quota(ratio: Fraction, n: int) -> int:
+    """``ceil(ratio * n)`` in exact integers."""
+    return -((-ratio.numerator * n) // ratio.denominator)
+
+
+@dataclass(frozen=True)
+class DrawPlan:
+    plan_id: str
+    ratios: dict[str, str]  # stratum -> exact decimal ratio
+    reference_date: str  # ISO date the recency window counts back from
+    directed: dict[str, list[str]] = field(default_factory=dict)  # field -> allowed values
+    recent_window_days: int = 365
+    recent_weight: int = 500  # per mille: half the chance for a target checked within the window
+    inspectors_per_target: int = MIN_INSPECTORS
+    specialty: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.recent_weight <= FULL_WEIGHT:
+            raise BadDrawInput("近期检查权重须在 1 到 1000 之间", "recent_weight must be 1..1000 (per mille)")
+        if self.inspectors_per_target < MIN_INSPECTORS:
+            raise BadDrawInput("每个对象至少抽取 2 名检查人员", "at least 2 inspectors per target")
+        if set(self.directed) - set(FILTER_FIELDS):
+            raise BadDrawInput(
+                f"定向条件只能按 {FILTER_FIELDS} 设定", f"a directed filter may only use {FILTER_FIELDS}"
+            )
+        for value in self.ratios.values():
+            parse_ratio(value)
+        dt.date.fromisoformat(self.reference_date)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "plan_id": self.plan_id,
+            "ratios": dict(sorted(self.ratios.items())),
+            "reference_date": self.reference_date,
+            "directed": {k: sorted(v) for k, v in sorted(self.directed.items())},
+            "recent_window_days": self.recent_window_days,
+            "recent_weight": self.recent_weight,
+            "inspectors_per_target": self.inspectors_per_target,
+            "specialty": self.specialty,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DrawPlan:
+        try:
+            return cls(
+                plan_id=str(data["plan_id"]),
+                ratios={str(k): str(v) for k, v in data["ratios"].items()},
+                reference_date=str(data["reference_date"]),
+                directed={str(k): [str(x) for x in v] for k, v in data.get("directed", {}).items()},
+                recent_window_days=int(data["recent_window_days"]),
+                recent_weight=int(data["recent_weight"]),
+                inspectors_per_target=int(data["inspectors_per_target"]),
+                specialty=data.get("specialty"),
+            )
+        except (KeyError, AttributeError, TypeError, ValueError) as exc:
+            raise BadDrawInput(f"抽查计划格式错误：{exc}", f"malformed plan: {exc}") from None
+
+    def recent_window(self) -> tuple[str, str]:
+        """ISO dates (first, last) a ``last_checked`` must fall between for the lower weight."""
+        reference = dt.date.fromisoformat(self.reference_date)
+        first = reference - dt.timedelta(days=self.recent_window_days - 1)
+        return first.isoformat(), reference.isoformat()
+
+    def weight(self, target: Mapping[str, Any], window: tuple[str, str] | None = None) -> int:
+        """Fewer than ``recent_window_days`` days before the reference date: ``recent_weight``."""
+        last = target.get("last_checked")
+        if not last:
+            return FULL_WEIGHT
+        first, reference = window or self.recent_window()
+        # ISO dates compare as strings; a million targets need no date parsing.
+        return self.recent_weight if first <= last[:10] <= reference else FULL_WEIGHT
+
+    def selects(self, target: Mapping[str, Any]) -> bool:
+        return all(target.get(name) in allowed for name, allowed in self.directed.items())
+
+
+def strata(pool: Sequence[Mapping[str, Any]], plan: DrawPlan) -> dict[str, list[Mapping[str, Any]]]:
+    """The plan's (directed) targets grouped by stratum; a stratum missing from the ratio table is refused."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    selected = (t for t in pool if plan.selects(t)) if plan.directed else pool
+    for target in selected:
+        key = f"{target['pool']}/{target['credit_grade']}/{target['risk_level']}"  # stratum_of, inlined for speed
+        group = groups.get(key)
+        if group is None:
+            groups[key] = group = []
+        group.append(target)
+    for key in groups:
+        if key not in plan.ratios:
+            raise UnknownStratum(key)
+    return groups
+
+
+def draw_targets(pool: Sequence[Mapping[str, Any]], plan: DrawPlan, seed: bytes) -> tuple[list[str], dict[str, Any]]:
+    """The drawn ids (sorted) and, per stratum, its size, ratio and quota. ``pool`` must be normalised."""
+    summary: dict[str, Any] = {}
+    drawn: list[str] = []
+    prefix = seed + b"T"
+    sha = hashlib.sha256
+    window = plan.recent_window()
+    for key, members in sorted(strata(pool, plan).items()):
+        k = quota(parse_ratio(plan.ratios[key]), len(members))
+        summary[key] = {"size": len(members), "ratio": plan.ratios[key], "drawn": k}
+        if k >= len(members):
+            drawn.extend(str(t["id"]) for t in members)
+            continue
+        keyed = []
+        first, last_day = window
+        lowered = plan.recent_weight
+        for t in members:
+            ident = str(t["id"])
+            u = int.from_bytes(sha(prefix + ident.encode()).digest()[:8], "big")
+            checked = t["last_checked"]
+            # plan.weight, inlined: this loop runs once per subject.
+            if checked and first <= checked[:10] <= last_day and lowered != FULL_WEIGHT:
+                u = u * FULL_WEIGHT // lowered
+            keyed.append((u, ident))
+        keyed.sort()
+        drawn.extend(ident for _, ident in keyed[:k])
+    drawn.sort()
+    return drawn, summary
+
+
+# --------------------------------------------------------------------------------------------
+# Inspectors
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recusal:
+    """An assigned inspector withdraws (回避) from a target after the draw; the slot is redrawn."""
+
+    target: str
+    inspector: str
+    reason: str
+    replacement: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "inspector": self.inspector,
+            "reason": self.reason,
+            "replacement": self.replacement,
+        }
+
+
+def qualified_inspectors(inspectors: Sequence[Mapping[str, Any]], plan: DrawPlan) -> list[Mapping[str, Any]]:
+    chosen = [
+        i
+        for i in inspectors
+        if i.get("qualified") and (plan.specialty is None or plan.specialty in (i.get("specialties") or []))
+    ]
+    return sorted(chosen, key=lambda i: str(i["id"]))
+
+
+class _Candidates:
+    """The counter-mode candidate stream for one target (module docstring), skipping those in ``skip``."""
+
+    def __init__(self, seed: bytes, target: str, qualified: Sequence[str]) -> None:
+        self.prefix = seed + b"I" + _field(target.encode())
+        self.qualified = qualified
+        self.limit = (_U64 // len(qualified)) * len(qualified)
+        self.j = 0
+
+    def next(self, skip: Callable[[str], bool]) -> str:
+        n, sha, prefix = len(self.qualified), hashlib.sha256, self.prefix
+        while True:
+            v = int.from_bytes(sha(prefix + self.j.to_bytes(4, "big")).digest()[:8], "big")
+            self.j += 1
+            if v < self.limit:
+                candidate = self.qualified[v % n]
+                if not skip(candidate):
+                    return candidate
+
+
+def assign_inspectors(
+    drawn: Sequence[str],
+    inspectors: Sequence[Mapping[str, Any]],
+    plan: DrawPlan,
+    seed: bytes,
+    recusals: Sequence[Recusal] = (),
+) -> tuple[dict[str, list[str]], list[Recusal]]:
+    """Each drawn target's inspectors, and the recusals with the replacement each one drew."""
+    qualified = qualified_inspectors(inspectors, plan)
+    ids = [str(i["id"]) for i in qualified]
+    conflicts = {str(i["id"]): set(i.get("conflicts") or []) for i in qualified}
+    # Per target, the qualified inspectors who declared a conflict with it: counting the available ones
+    # must not walk every inspector for every drawn target.
+    conflicted: dict[str, set[str]] = {}
+    for inspector, declared in conflicts.items():
+        for target in declared:
+            conflicted.setdefault(target, set()).add(inspector)
+    by_target: dict[str, list[Recusal]] = {}
+    for r in recusals:
+        by_target.setdefault(r.target, []).append(r)
+    assignments: dict[str, list[str]] = {}
+    resolved: list[Recusal] = []
+    need = plan.inspectors_per_target
+    for target in drawn:
+        own = by_target.get(target, [])
+        withdrawn = {r.inspector for r in own}
+        excluded = conflicted.get(target, set())
+        available = len(ids) - len(excluded) - len({i for i in withdrawn if i in conflicts} - excluded)
+        if available < need:
+            raise TooFewInspectors(target, available, need)
+        stream = _Candidates(seed, target, ids)
+        # In the team, withdrawn or in conflict: every candidate seen before is one of these, so skipping
+        # them is the docstring's "already seen" rule.
+        taken = set(excluded)
+        team = []
+        for _ in range(need):
+            team.append(stream.next(taken.__contains__))
+            taken.add(team[-1])
+        for r in own:
+            if r.inspector not in team:
+                raise BadDrawInput(
+                    f"检查人员 {r.inspector} 未被指派给 {target}，不能回避",
+                    f"inspector {r.inspector} is not assigned to {target} and cannot withdraw",
+                )
+            replacement = stream.next(taken.__contains__)
+            taken.add(replacement)
+            team[team.index(r.inspector)] = replacement
+            resolved.append(Recusal(r.target, r.inspector, r.reason, replacement))
+        assignments[target] = team
+    unknown = set(by_target) - set(drawn)
+    if unknown:
+        raise BadDrawInput(
+            f"回避记录涉及未抽中的对象 {sorted(unknown)}", f"recusals name undrawn targets {sorted(unknown)}"
+        )
+    return assignments, resolved
+
+
+# --------------------------------------------------------------------------------------------
+# Running a draw and its record
+# --------------------------------------------------------------------------------------------
+
+
+def run_draw(
+    *,
+    plan: DrawPlan,
+    pool: Iterable[Mapping[str, Any]],
+    inspectors: Sequence[Mapping[str, Any]],
+    secret: bytes,
+    public_value: str,
+    public_source: str,
+    committed_pool_hash: str,
+    committed_secret: str,
+    drawn_at: str | None = None,
+    recusals: Sequence[Recusal] = (),
+) -> dict[str, Any]:
+    """Draw targets and inspectors and return the ``artrights-draw/v1`` record; refuses a changed pool or reveal."""
+    snapshot = normalise_pool(pool)
+    pool_hash = _hash_snapshot(snapshot)
+    if pool_hash != committed_pool_hash:
+        raise PoolChanged(committed_pool_hash, pool_hash)
+    if commitment(secret) != committed_secret:
+        raise RevealMismatch()
+    seed = derive_seed(secret, public_value, pool_hash, plan.plan_id)
+    drawn, summary = draw_targets(snapshot, plan, seed)
+    assignments, resolved = assign_inspectors(drawn, inspectors, plan, seed, recusals)
+    return {
+        "format": FORMAT,
+        "algorithm": ALGORITHM,
+        "plan": plan.to_json(),
+        "pool": snapshot,
+        "pool_hash": pool_hash,
+        "commitment": committed_secret,
+        "secret": secret.hex(),
+        "public_value": {"value": public_value, "source": public_source},
+        "seed": seed.hex(),
+        "strata": summary,
+        "drawn": drawn,
+        "result_hash": result_hash(drawn),
+        "inspectors": sorted(({**i} for i in inspectors), key=lambda i: str(i["id"])),
+        "assignments": assignments,
+        "recusals": [r.to_json() for r in resolved],
+        "drawn_at": drawn_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def with_recusals(record: Mapping[str, Any], recusals: Sequence[Recusal]) -> dict[str, Any]:
+    """The record after further recusals: only the affected slots change, each redrawn from the same seed."""
+    plan = DrawPlan.from_json(record["plan"])
+    earlier = [Recusal(r["target"], r["inspector"], r["reason"]) for r in record.get("recusals", [])]
+    assignments, resolved = assign_inspectors(
+        record["drawn"], record["inspectors"], plan, bytes.fromhex(record["seed"]), [*earlier, *recusals]
+    )
+    return {**record, "assignments": assignments, "recusals": [r.to_json() for r in resolved]}
+
+
+# --------------------------------------------------------------------------------------------
+# Verification
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference between a record and its re-run."""
+
+    check: str
+    message_zh: str
+    message_en: str
+
+    def bilingual(self) -> str:
+        return f"{self.message_zh} / {self.message_en}"
+
+
+def _ids(items: Iterable[str], limit: int = 20) -> str:
+    items = sorted(items)
+    shown = ", ".join(items[:limit])
+    return shown + (f" …(+{len(items) - limit})" if len(items) > limit else "")
+
+
+def _diff(check: str, what_zh: str, what_en: str, claimed: Iterable[str], actual: Iterable[str]) -> list[Finding]:
+    claimed_set, actual_set = set(claimed), set(actual)
+    missing, extra = actual_set - claimed_set, claimed_set - actual_set
+    out = []
+    if missing:
+        out.append(Finding(check, f"{what_zh}缺少应抽中的：{_ids(missing)}", f"{what_en} is missing: {_ids(missing)}"))
+    if extra:
+        out.append(Finding(check, f"{what_zh}多出未抽中的：{_ids(extra)}", f"{what_en} has extra: {_ids(extra)}"))
+    return out
+
+
+def _check_inputs(record: Mapping[str, Any]) -> tuple[list[Finding], list[dict[str, str | None]], str, bytes]:
+    findings: list[Finding] = []
+    snapshot = normalise_pool(record["pool"])
+    pool_hash = _hash_snapshot(snapshot)
+    if pool_hash != record["pool_hash"]:
+        findings.append(
+            Finding(
+                "pool_hash", "对象名录与记录的名录哈希不符（名录被改动）", "the pool does not match its recorded hash"
+            )
+        )
+    secret = bytes.fromhex(record["secret"])
+    if commitment(secret) != record["commitment"]:
+        findings.append(Finding("commitment", RevealMismatch().message_zh, RevealMismatch().message_en))
+    if record["algorithm"] != ALGORITHM:
+        raise BadDrawInput(f"不支持的抽取算法 {record['algorithm']}", f"unsupported algorithm {record['algorithm']}")
+    public = record["public_value"]
+    seed = derive_seed(secret, str(public["value"]), record["pool_hash"], str(record["plan"]["plan_id"]))
+    if seed.hex() != record["seed"]:
+        findings.append(Finding("seed", "随机种子与公开的输入不符", "the seed does not follow from its public inputs"))
+    return findings, snapshot, pool_hash, seed
+
+
+def _check_assignments(record: Mapping[str, Any], plan: DrawPlan, drawn: list[str], seed: bytes) -> list[Finding]:
+    findings: list[Finding] = []
+    conflicts = {str(i["id"]): set(i.get("conflicts") or []) for i in record["inspectors"]}
+    claimed: Mapping[str, list[str]] = record["assignments"]
+    for target, team in sorted(claimed.items()):
+        for inspector in team:
+            if target in conflicts.get(inspector, set()):
+                findings.append(
+                    Finding(
+                        "conflict",
+                        f"检查人员 {inspector} 与对象 {target} 有利害关系，却被指派",
+                        f"inspector {inspector} has a declared conflict with {target} but is assigned",
+                    )
+                )
+    recusals = [Recusal(r["target"], r["inspector"], r["reason"]) for r in record.get("recusals", [])]
+    try:
+        expected, resolved = assign_inspectors(drawn, record["inspectors"], plan, seed, recusals)
+    except DrawError as exc:
+        return [*findings, Finding("assignment", exc.message_zh, exc.message_en)]
+    if [r.to_json() for r in resolved] != list(record.get("recusals", [])):
+        findings.append(Finding("recusal", "回避后的补抽人员与重新计算的不符", "a recusal's replacement differs"))
+    for target in sorted(set(expected) | set(claimed)):
+        got, want = claimed.get(target, []), expected.get(target, [])
+        if sorted(got) != sorted(want):
+            findings.append(
+                Finding(
+                    "assignment",
+                    f"对象 {target} 的检查人员应为 {', '.join(want) or '无'}，记录为 {', '.join(got) or '无'}",
+                    f"target {target} should have inspectors {', '.join(want) or 'none'}, "
+                    f"the record says {', '.join(got) or 'none'}",
+                )
+            )
+    return findings
+
+
+def verify_draw(record: Mapping[str, Any]) -> list[Finding]:
+    """Re-run the draw a record describes; an empty list means it is exactly what the inputs give."""
+    try:
+        if record.get("format") != FORMAT:
+            raise BadDrawInput(f"不是 {FORMAT} 抽取记录", f"not an {FORMAT} draw record")
+        findings, snapshot, _, seed = _check_inputs(record)
+        plan = DrawPlan.from_json(record["plan"])
+        drawn, summary = draw_targets(snapshot, plan, seed)
+        findings += _diff("drawn", "抽中名单", "the drawn list", record["drawn"], drawn)
+        if summary != record.get("strata"):
+            findings.append(Finding("strata", "各层抽取数量与记录不符", "the per-stratum counts differ"))
+        if result_hash(record["drawn"]) != record["result_hash"]:
+            findings.append(Finding("result_hash", "结果哈希与名单不符", "the result hash does not match the list"))
+        findings += _check_assignments(record, plan, drawn, seed)
+    except DrawError as exc:
+        return [Finding(exc.code, exc.message_zh, exc.message_en)]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return [Finding("draw.bad_input", f"抽取记录格式错误：{exc!r}", f"malformed draw record: {exc!r}")]
+    return findings
+
+
+def load_record(data: bytes) -> dict[str, Any] | None:
+    """The draw record in ``data``, or None when it is not one (another kind of JSON file)."""
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) and value.get("format") == FORMAT else None
