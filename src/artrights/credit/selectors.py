@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from artrights.accounts.access import get_visible_or_404, visible_to
-from artrights.core.identifiers import normalise
+from artrights.core.identifiers import IdentifierError, normalise, parse_resident_id, parse_uscc
 from artrights.core.selectors import working_calendar
 from artrights.core.validators import hidden_characters
 
@@ -51,14 +51,31 @@ def public_entries() -> QuerySet[ListEntry]:
     return ListEntry.objects.filter(status=EntryStatus.LISTED).select_related("subject")
 
 
-def _matching(query: str) -> Q:
-    """A subject by name (part of it), or by its full code; a person only by the full ID number, never by a
-    part of the name alone (S20 Art 38: published personal information is de-identified)."""
+def _valid_code(text: str) -> str:
+    """``text`` normalised when it is a valid USCC or resident ID number, else ""."""
+    try:
+        return parse_uscc(text).code
+    except IdentifierError:
+        pass
+    try:
+        return parse_resident_id(text).number
+    except IdentifierError:
+        return ""
+
+
+def _matching(query: str) -> tuple[Q, Q]:
+    """Who the query names, as a filter of records and entries (through their subject) and of subjects: a valid
+    credit code finds its subject by the code's index and nothing else; other text finds organisations by part of
+    their name and persons only by their full name (S20 Art 38: published personal information is de-identified)."""
     text = query.strip()
-    by_code = Q(subject__code=normalise(text))
-    if len(text) < 2:
-        return by_code
-    return by_code | Q(subject__name__icontains=text, subject__code_kind=CodeKind.USCC) | Q(subject__name=text)
+    code = _valid_code(text)
+    if code:
+        return Q(subject__code=code), Q(code=code)
+    by_name = Q(name=text) | (Q(name__icontains=text, code_kind=CodeKind.USCC) if len(text) >= 2 else Q(pk__in=[]))
+    through = Q(subject__name=text) | (
+        Q(subject__name__icontains=text, subject__code_kind=CodeKind.USCC) if len(text) >= 2 else Q(pk__in=[])
+    )
+    return through, by_name
 
 
 @dataclass
@@ -74,14 +91,12 @@ def public_search(query: str) -> PublicResults:
     characters, which no name or code holds)."""
     if not query.strip() or hidden_characters(query):
         return PublicResults(query, [], [], [])
-    match = _matching(query)
-    agencies = CreditSubject.objects.filter(is_agency=True).filter(
-        Q(code=normalise(query)) | Q(name__icontains=query.strip())
-    )[:PUBLIC_RESULTS]
+    through, by_name = _matching(query)
+    agencies = CreditSubject.objects.filter(is_agency=True).filter(by_name)[:PUBLIC_RESULTS]
     return PublicResults(
         query,
-        list(public_records().filter(match)[:PUBLIC_RESULTS]),
-        list(public_entries().filter(match)[:PUBLIC_RESULTS]),
+        list(public_records().filter(through)[:PUBLIC_RESULTS]),
+        list(public_entries().filter(through)[:PUBLIC_RESULTS]),
         [g for g in (latest_grade(s) for s in agencies) if g is not None],
     )
 
