@@ -623,6 +623,6 @@ def load_record(data: bytes) -> dict[str, Any] | None:
     """The draw record in ``data``, or None when it is not one (another kind of JSON file)."""
     try:
         value = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return None
+    except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON, or nested past the interpreter's limit:
+        return None  # the proof-bundle reader that comes next says which, in both languages
     return value if isinstance(value, dict) and value.get("format") == FORMAT else None
