@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from artrights.accounts.access import rule, visible
 from artrights.accounts.models import Role
 
-from .models import Pledge, Work
+from .models import ContractFiling, ContractType, Pledge, Work
 
 STAFF = (Role.REGISTRAR, Role.SUPERVISOR)
 
@@ -88,9 +88,17 @@ def _download_openings(user: Any, work: Work) -> bool:
     return _is_applicant_side(user, work)
 
 
+def _holds_by_transfer(user: Any, work: Work) -> bool:
+    """The account's party took rights in the work by a filed transfer: the new holder files its own contracts."""
+    party_id = user.party_id or getattr(getattr(user, "organisation", None), "party_id", None)
+    if party_id is None or work.pk is None:
+        return False
+    return ContractFiling.objects.filter(works=work, contract_type=ContractType.TRANSFER, assignee_id=party_id).exists()
+
+
 @rule(Work, "file_contract")
 def _file_contract(user: Any, work: Work) -> bool:
-    return _is_registrar(user, work) or _is_applicant_side(user, work)
+    return _is_registrar(user, work) or _is_applicant_side(user, work) or _holds_by_transfer(user, work)
 
 
 @rule(Work, "reissue_certificate")

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from artrights.core.admin import ReadOnlyAdmin
+
+from .models import Bid, Contract, Financing, Listing, Offer, RoyaltyPayment, RoyaltyReport, Signature, Trade
+
+# Everything in licensing changes only through the services (signatures, filings, the public log, notifications);
+# the back office reads it.
+
+
+@admin.register(Offer)
+class OfferAdmin(ReadOnlyAdmin[Offer]):
+    list_display = ["work", "kind", "exclusivity", "territory", "royalty_model", "price", "status", "created_at"]
+    list_filter = ["kind", "exclusivity", "royalty_model", "status"]
+
+
+@admin.register(Contract)
+class ContractAdmin(ReadOnlyAdmin[Contract]):
+    list_display = ["number", "kind", "work", "licensor", "licensee", "status", "version", "filed_at"]
+    list_filter = ["kind", "status", "exclusivity", "royalty_model"]
+    search_fields = ["number", "work__title", "work__number"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin[Signature]):
+    list_display = ["contract", "party", "role", "signed_at", "dropped_at"]
+
+
+@admin.register(RoyaltyReport)
+class RoyaltyReportAdmin(ReadOnlyAdmin[RoyaltyReport]):
+    list_display = ["contract", "period_start", "period_end", "royalty", "amount_due", "payment_due"]
+
+
+@admin.register(RoyaltyPayment)
+class RoyaltyPaymentAdmin(ReadOnlyAdmin[RoyaltyPayment]):
+    list_display = ["contract", "amount", "paid_on", "reference"]
+
+
+@admin.register(Listing)
+class ListingAdmin(ReadOnlyAdmin[Listing]):
+    list_display = ["number", "work", "method", "price", "status", "created_at"]
+    list_filter = ["method", "status"]
+
+
+@admin.register(Bid)
+class BidAdmin(ReadOnlyAdmin[Bid]):
+    list_display = ["listing", "amount", "at"]
+
+
+@admin.register(Trade)
+class TradeAdmin(ReadOnlyAdmin[Trade]):
+    list_display = ["number", "listing", "buyer", "price", "status", "settled_on"]
+
+
+@admin.register(Financing)
+class FinancingAdmin(ReadOnlyAdmin[Financing]):
+    list_display = ["pledge", "lender", "loan_amount", "created_at"]

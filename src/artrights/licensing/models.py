@@ -1,0 +1,470 @@
+"""Licence offers, licence and transfer contracts with their signatures, royalty reports and payments, exchange
+listings, bids and trades, and pledge financing (DOMAIN.md §6).
+
+A contract signed by every party becomes the registry's contract filing (``registry.ContractFiling``, logged
+there); the exchange's trade ends in a filed transfer contract. Money is in yuan (Decimal, two places).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from artrights.core.statemachine import Transition, Workflow
+
+from . import integrity
+
+CENT = Decimal("0.01")
+
+
+def _money(value: Decimal | int | str) -> str:
+    """A sum as the hash sees it: two decimal places, whatever form it was given in."""
+    return str(Decimal(value).quantize(CENT))
+
+
+def right_labels(rights: list[str]) -> list[str]:
+    """The rights' names (Copyright Law Art. 10) in the active language."""
+    from artrights.registry.models import Right
+
+    labels = dict(Right.choices)
+    return [str(labels.get(r, r)) for r in rights]
+
+
+class Exclusivity(models.TextChoices):
+    SOLE = integrity.SOLE, _("独占许可")
+    EXCLUSIVE = integrity.EXCLUSIVE, _("排他许可")
+    NON_EXCLUSIVE = integrity.NON_EXCLUSIVE, _("普通许可")
+
+
+class Territory(models.TextChoices):
+    MAINLAND = "mainland", _("中国大陆")
+    HONG_KONG = "hong_kong", _("香港")
+    MACAO = "macao", _("澳门")
+    TAIWAN = "taiwan", _("台湾")
+    WORLDWIDE = integrity.WORLDWIDE, _("全球")
+
+
+class RoyaltyModel(models.TextChoices):
+    LUMP_SUM = "lump_sum", _("一次性总付")
+    RUNNING_ROYALTY = "running_royalty", _("按销售提成")
+    PER_UNIT = "per_unit", _("按件计酬")
+    MINIMUM_GUARANTEE = "minimum_guarantee", _("保底加提成")
+    ADVANCE = "advance", _("预付金（可抵扣提成）")
+
+
+# The models whose licensee reports sales each period and pays on them.
+RUNNING_MODELS = (
+    RoyaltyModel.RUNNING_ROYALTY,
+    RoyaltyModel.PER_UNIT,
+    RoyaltyModel.MINIMUM_GUARANTEE,
+    RoyaltyModel.ADVANCE,
+)
+
+
+class ContractKind(models.TextChoices):
+    LICENCE = "licence", _("许可合同")
+    TRANSFER = "transfer", _("转让合同")
+
+
+class Terms(models.Model):
+    """What an offer proposes and a contract grants (Copyright Law Arts 26–27): the scope and the price."""
+
+    rights = models.JSONField(_("权利种类"), default=list)
+    exclusivity = models.CharField(
+        _("许可方式"), max_length=20, choices=Exclusivity.choices, default=Exclusivity.NON_EXCLUSIVE
+    )
+    territory = models.CharField(_("地域范围"), max_length=20, choices=Territory.choices, default=Territory.MAINLAND)
+    media = models.CharField(_("使用媒介与渠道"), max_length=200, blank=True)
+    sublicensable = models.BooleanField(_("可转许可"), default=False)
+    royalty_model = models.CharField(
+        _("付费方式"), max_length=20, choices=RoyaltyModel.choices, default=RoyaltyModel.LUMP_SUM
+    )
+    price = models.DecimalField(_("总价/保底/预付金额（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
+    royalty_rate = models.DecimalField(_("提成比例（%）"), max_digits=5, decimal_places=2, default=Decimal(0))
+    unit_fee = models.DecimalField(_("每件报酬（元）"), max_digits=12, decimal_places=2, default=Decimal(0))
+    reporting_months = models.PositiveSmallIntegerField(_("报告周期（月）"), default=3)
+
+    class Meta:
+        abstract = True
+
+    def rights_labels(self) -> list[str]:
+        return right_labels(self.rights)
+
+    @property
+    def is_running(self) -> bool:
+        return self.royalty_model in RUNNING_MODELS
+
+    def royalty_of(self, *, revenue: Decimal, units: int) -> Decimal:
+        """The royalty one period's sales earn: a fee per unit, or a percentage of net revenue."""
+        if self.royalty_model == RoyaltyModel.PER_UNIT:
+            return (self.unit_fee * units).quantize(CENT)
+        return (revenue * self.royalty_rate / 100).quantize(CENT)
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("开放中")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Offer(Terms):
+    """A rights holder's standing offer to license (or sell) rights in a registered work, shown in the catalogue."""
+
+    work = models.ForeignKey("registry.Work", verbose_name=_("作品"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=20, choices=ContractKind.choices, default=ContractKind.LICENCE)
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="licence_offers")
+    licensor = models.ForeignKey("core.Party", verbose_name=_("许可方"), on_delete=models.PROTECT, related_name="+")
+    term_months = models.PositiveSmallIntegerField(_("许可期限（月）"), default=12)
+    note = models.TextField(_("说明"), blank=True, max_length=2000)
+    status = models.CharField(_("状态"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("许可要约")
+        verbose_name_plural = _("许可要约")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.work.title} · {self.get_exclusivity_display()}"
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", _("待签署")
+    FILED = "filed", _("已签署并备案")
+    TERMINATED = "terminated", _("已终止")
+    CANCELLED = "cancelled", _("已取消")
+
+
+CONTRACT_FLOW = Workflow(
+    [
+        Transition.of("amend", ContractStatus.DRAFT, ContractStatus.DRAFT),
+        Transition.of("file", ContractStatus.DRAFT, ContractStatus.FILED),
+        Transition.of("cancel", ContractStatus.DRAFT, ContractStatus.CANCELLED),
+        Transition.of("terminate", ContractStatus.FILED, ContractStatus.TERMINATED),
+    ]
+)
+
+
+class Contract(Terms):
+    """A licence or transfer contract between the holder of the rights and a licensee or transferee.
+
+    Its terms hash (``sha256``, of the canonical JSON ``terms_document``) is what every signature binds; a change
+    after the first signature drops the signatures. Signed by every party (and every co-owner where §6.1 asks),
+    it is filed as the registry's contract filing, whose log statement carries the same hash.
+    """
+
+    number = models.CharField(_("合同编号"), max_length=40, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=ContractKind.choices)
+    status = models.CharField(_("状态"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    work = models.ForeignKey("registry.Work", verbose_name=_("作品"), on_delete=models.PROTECT, related_name="+")
+    offer = models.ForeignKey(Offer, null=True, blank=True, on_delete=models.PROTECT, related_name="contracts")
+    licensor = models.ForeignKey(
+        "core.Party", verbose_name=_("许可方/转让方"), on_delete=models.PROTECT, related_name="+"
+    )
+    licensee = models.ForeignKey(
+        "core.Party", verbose_name=_("被许可方/受让方"), on_delete=models.PROTECT, related_name="+"
+    )
+    licensor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contracts_as_licensor"
+    )
+    licensee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contracts_as_licensee"
+    )
+    licensee_industry = models.CharField(_("被许可方行业"), max_length=60, blank=True)
+    valid_from = models.DateField(_("起始日期"))
+    valid_until = models.DateField(_("终止日期"), null=True, blank=True)
+    sha256 = models.CharField(_("合同哈希（SHA-256）"), max_length=64)
+    pledge_consents = models.ManyToManyField("registry.PledgeConsent", blank=True, related_name="+")
+    # The other co-owners of a joint work, who must sign a transfer or an exclusive licence too (Art. 14).
+    co_owners = models.ManyToManyField("core.Party", blank=True, related_name="+")
+    # Lists the parties were on when the contract was made (credit), shown to both sides: [{party, list, number}].
+    credit_flags = models.JSONField(_("信用提示"), default=list, blank=True)
+    filing = models.OneToOneField(
+        "registry.ContractFiling", null=True, blank=True, on_delete=models.PROTECT, related_name="licensing_contract"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    filed_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("许可/转让合同")
+        verbose_name_plural = _("许可/转让合同")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_filed(self) -> bool:
+        return self.status == ContractStatus.FILED
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.is_filed and self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def terms_document(self) -> dict[str, Any]:
+        """The terms every signature binds, as canonical-JSON-ready data (no personal data beyond the parties)."""
+        return {
+            "type": "artrights/licensing-contract@v1",
+            "number": self.number,
+            "version": self.version,
+            "kind": self.kind,
+            "work": self.work.number,
+            "licensor": {"name": self.licensor.name, "id_type": self.licensor.id_type, "id": self.licensor.id_number},
+            "licensee": {"name": self.licensee.name, "id_type": self.licensee.id_type, "id": self.licensee.id_number},
+            "rights": sorted(self.rights),
+            "exclusivity": self.exclusivity if self.kind == ContractKind.LICENCE else None,
+            "territory": self.territory,
+            "media": self.media,
+            "sublicensable": self.sublicensable,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "royalty_model": self.royalty_model,
+            "price": _money(self.price),
+            "royalty_rate": _money(self.royalty_rate),
+            "unit_fee": _money(self.unit_fee),
+            "reporting_months": self.reporting_months,
+        }
+
+    def grant(self) -> integrity.Grant:
+        return integrity.Grant(
+            rights=frozenset(self.rights),
+            exclusivity=self.exclusivity,
+            territory=self.territory,
+            start=self.valid_from,
+            end=self.valid_until,
+            label=self.number,
+        )
+
+
+class SignerRole(models.TextChoices):
+    LICENSOR = "licensor", _("许可方/转让方")
+    LICENSEE = "licensee", _("被许可方/受让方")
+    CO_OWNER = "co_owner", _("共有人")
+
+
+class Signature(models.Model):
+    """One account's signature on one version of a contract: bound to the account and the terms hash.
+
+    ``digest`` is SHA-256 over the canonical JSON of {contract hash, account, party, role, time}; it is kept
+    when the terms change, but ``dropped_at`` marks it as no longer signing the contract.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey("core.Party", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("身份"), max_length=20, choices=SignerRole.choices)
+    contract_sha256 = models.CharField(_("签署的合同哈希"), max_length=64)
+    digest = models.CharField(_("签名摘要"), max_length=64)
+    signed_at = models.DateTimeField(_("签署时间"))
+    dropped_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("签署")
+        verbose_name_plural = _("签署")
+        ordering = ["signed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract} · {self.party}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.dropped_at is None and self.contract_sha256 == self.contract.sha256
+
+
+class RoyaltyReport(models.Model):
+    """The licensee's sales report for one period of a running-royalty licence, and the royalty it makes due."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="royalty_reports")
+    period_start = models.DateField(_("期间起"))
+    period_end = models.DateField(_("期间止"))
+    revenue = models.DecimalField(_("净销售额（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
+    units = models.PositiveIntegerField(_("销售件数"), default=0)
+    royalty = models.DecimalField(_("提成金额（元）"), max_digits=14, decimal_places=2)
+    recouped = models.DecimalField(_("以预付金抵扣（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
+    amount_due = models.DecimalField(_("应付金额（元）"), max_digits=14, decimal_places=2)
+    payment_due = models.DateField(_("付款期限"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("许可使用费报告")
+        verbose_name_plural = _("许可使用费报告")
+        ordering = ["period_start"]
+        constraints = [models.UniqueConstraint(fields=["contract", "period_start"], name="royalty_report_period")]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.period_start}–{self.period_end}"
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments.all()), Decimal(0))
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.amount_due - self.paid, Decimal(0))
+
+
+class RoyaltyPayment(models.Model):
+    """A payment the licensee made against a report (or the contract's lump sum, advance or guarantee)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
+    report = models.ForeignKey(RoyaltyReport, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("付款日期"))
+    reference = models.CharField(_("付款凭证号"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("付款")
+        verbose_name_plural = _("付款")
+        ordering = ["paid_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.amount}"
+
+
+class Reminder(models.Model):
+    """A reminder sent once for one missing report or one unpaid report (the periodic task keeps it to one)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=20)  # "report" or "payment"
+    period_start = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "kind", "period_start"], name="royalty_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.kind} {self.period_start}"
+
+
+class TradingMethod(models.TextChoices):
+    AGREEMENT = "agreement", _("协议转让")
+    AUCTION = "auction", _("拍卖")
+
+
+class ListingStatus(models.TextChoices):
+    PUBLISHED = "published", _("挂牌中")
+    MATCHED = "matched", _("已成交")
+    WITHDRAWN = "withdrawn", _("已撤牌")
+
+
+LISTING_FLOW = Workflow(
+    [
+        Transition.of("match", ListingStatus.PUBLISHED, ListingStatus.MATCHED),
+        Transition.of("withdraw", ListingStatus.PUBLISHED, ListingStatus.WITHDRAWN),
+    ]
+)
+
+
+class Listing(models.Model):
+    """挂牌 (DOMAIN.md §6.4): the transfer of whole rights in a work, by agreement transfer or auction only."""
+
+    number = models.CharField(_("挂牌编号"), max_length=40, unique=True)
+    work = models.ForeignKey("registry.Work", verbose_name=_("作品"), on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey("core.Party", verbose_name=_("出让方"), on_delete=models.PROTECT, related_name="+")
+    seller_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="listings")
+    rights = models.JSONField(_("转让的权利"), default=list)
+    territory = models.CharField(_("地域范围"), max_length=20, choices=Territory.choices, default=Territory.WORLDWIDE)
+    method = models.CharField(_("交易方式"), max_length=20, choices=TradingMethod.choices)
+    price = models.DecimalField(_("挂牌价/起拍价（元）"), max_digits=14, decimal_places=2)
+    disclosure_until = models.DateField(_("信息披露期至"))
+    status = models.CharField(_("状态"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.PUBLISHED)
+    created_at = models.DateTimeField(_("挂牌时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("挂牌")
+        verbose_name_plural = _("挂牌")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def rights_labels(self) -> list[str]:
+        return right_labels(self.rights)
+
+    def highest_bid(self) -> Bid | None:
+        return self.bids.order_by("-amount", "at").first()
+
+
+class Bid(models.Model):
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="bids")
+    bidder = models.ForeignKey("core.Party", on_delete=models.PROTECT, related_name="+")
+    bidder_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("出价（元）"), max_digits=14, decimal_places=2)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("竞价")
+        verbose_name_plural = _("竞价")
+        ordering = ["-amount", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.listing} {self.amount}"
+
+
+class TradeStatus(models.TextChoices):
+    SIGNED = "signed", _("待签署")
+    FILED = "filed", _("已备案")
+
+
+class Trade(models.Model):
+    """成交: the buyer and price a listing matched; it ends in a transfer contract filed with the registry."""
+
+    number = models.CharField(_("成交编号"), max_length=40, unique=True)
+    listing = models.OneToOneField(Listing, on_delete=models.PROTECT, related_name="trade")
+    buyer = models.ForeignKey("core.Party", verbose_name=_("受让方"), on_delete=models.PROTECT, related_name="+")
+    buyer_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trades_bought")
+    price = models.DecimalField(_("成交价（元）"), max_digits=14, decimal_places=2)
+    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="trade")
+    status = models.CharField(_("状态"), max_length=20, choices=TradeStatus.choices, default=TradeStatus.SIGNED)
+    matched_at = models.DateTimeField(_("成交时间"), auto_now_add=True)
+    settled_on = models.DateField(_("交割日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("成交")
+        verbose_name_plural = _("成交")
+        ordering = ["-matched_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Financing(models.Model):
+    """Pledge financing: a registered pledge of the registry and the filed licences whose income it secures."""
+
+    pledge = models.OneToOneField("registry.Pledge", on_delete=models.PROTECT, related_name="financing")
+    contracts = models.ManyToManyField(Contract, related_name="financings")
+    lender = models.CharField(_("贷款人"), max_length=100)
+    loan_amount = models.DecimalField(_("贷款金额（元）"), max_digits=14, decimal_places=2)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("质押融资")
+        verbose_name_plural = _("质押融资")
+
+    def __str__(self) -> str:
+        return f"{self.pledge} · {self.lender}"
+
+
+class Counter(models.Model):
+    """The last number issued per series and year (contracts, listings, trades); bumped in the same transaction."""
+
+    series = models.CharField(max_length=20)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="licensing_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.series}-{self.year}: {self.last}"

@@ -1,0 +1,75 @@
+"""What licensing tells people: a contract to sign, signatures dropped by a change, a contract filed, a royalty
+report and a payment, a report or payment overdue, a licence asked for, a trade matched."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from artrights.core.notifying import Kind, register
+
+TO_SIGN = register(
+    Kind(
+        "licensing.to_sign",
+        label=_("待签署的合同"),
+        title=_("合同 %(number)s 等待您签署"),
+        body=_("作品《%(title)s》的%(kind)s，请核对条款和合同哈希后签署。"),
+    )
+)
+SIGNATURES_DROPPED = register(
+    Kind(
+        "licensing.signatures_dropped",
+        label=_("合同条款变更"),
+        title=_("合同 %(number)s 的条款已变更，原签署失效"),
+        body=_("合同已更新为第 %(version)s 版，请重新核对并签署。"),
+    )
+)
+FILED = register(
+    Kind(
+        "licensing.filed",
+        label=_("合同已备案"),
+        title=_("合同 %(number)s 已备案"),
+        body=_("各方已签署，合同已作为著作权合同备案 %(filing)s 记入公开日志。"),
+    )
+)
+ROYALTY_REPORTED = register(
+    Kind(
+        "licensing.royalty_reported",
+        label=_("许可使用费报告"),
+        title=_("合同 %(number)s 报送了 %(start)s 至 %(end)s 的许可使用费"),
+        body=_("应付 %(amount)s 元，付款期限 %(due)s。"),
+    )
+)
+PAYMENT_RECORDED = register(
+    Kind(
+        "licensing.payment_recorded",
+        label=_("付款记录"),
+        title=_("合同 %(number)s 记录了一笔付款"),
+        body=_("金额 %(amount)s 元，付款日期 %(date)s。"),
+    )
+)
+REPORT_OVERDUE = register(
+    Kind(
+        "licensing.report_overdue",
+        label=_("许可使用费报告逾期"),
+        title=_("合同 %(number)s 的许可使用费报告已逾期"),
+        body=_("%(start)s 至 %(end)s 的销售报告应在 %(due)s 前报送。"),
+        essential=True,
+    )
+)
+PAYMENT_OVERDUE = register(
+    Kind(
+        "licensing.payment_overdue",
+        label=_("许可使用费逾期未付"),
+        title=_("合同 %(number)s 的许可使用费逾期未付"),
+        body=_("%(start)s 至 %(end)s 的许可使用费尚欠 %(amount)s 元，付款期限为 %(due)s。"),
+        essential=True,
+    )
+)
+TRADE_MATCHED = register(
+    Kind(
+        "licensing.trade_matched",
+        label=_("挂牌成交"),
+        title=_("挂牌 %(listing)s 已成交"),
+        body=_("成交价 %(price)s 元。请签署转让合同 %(number)s，签署后备案交割。"),
+    )
+)

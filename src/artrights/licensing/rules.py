@@ -1,0 +1,128 @@
+"""Who may do what in licensing, by business verb (see accounts.access).
+
+Offers and listings are public; a contract is its parties' (the licensor, the licensee and a joint work's
+co-owners) and the registry staff's. Acting on a contract needs the party's own account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from artrights.accounts.access import rule, visible
+from artrights.accounts.models import Role
+
+from .models import Contract, ContractStatus, Financing, Listing, ListingStatus, Offer, OfferStatus
+
+# Who licenses, buys and sells: rights holders and (for their organisation) agencies.
+TRADERS = (Role.ARTIST, Role.AGENCY)
+STAFF = (Role.REGISTRAR, Role.SUPERVISOR)
+
+
+def _party_id(user: Any) -> int | None:
+    if user.party_id:
+        return int(user.party_id)
+    organisation = getattr(user, "organisation", None)
+    return int(organisation.party_id) if organisation is not None and organisation.party_id else None
+
+
+def _is_co_owner(user: Any, contract: Contract) -> bool:
+    party_id = _party_id(user)
+    return party_id is not None and contract.co_owners.filter(pk=party_id).exists()
+
+
+def _is_side(user: Any, contract: Contract) -> bool:
+    return user.pk in (contract.licensor_user_id, contract.licensee_user_id)
+
+
+@rule(Offer, "create")
+def _create_offer(user: Any, offer: None) -> bool:
+    return user.role in TRADERS
+
+
+@rule(Offer, "withdraw")
+def _withdraw_offer(user: Any, offer: Offer) -> bool:
+    return offer.offered_by_id == user.pk and offer.status == OfferStatus.OPEN
+
+
+@rule(Offer, "request")
+def _request(user: Any, offer: Offer) -> bool:
+    """A buyer asks for a licence on the offer's terms: anyone who trades, but not the licensor."""
+    return user.role in TRADERS and offer.offered_by_id != user.pk and offer.status == OfferStatus.OPEN
+
+
+@rule(Contract, "view")
+def _view(user: Any, contract: Contract) -> bool:
+    return user.role in STAFF or _is_side(user, contract) or _is_co_owner(user, contract)
+
+
+@rule(Contract, "sign")
+def _sign(user: Any, contract: Contract) -> bool:
+    return contract.status == ContractStatus.DRAFT and (_is_side(user, contract) or _is_co_owner(user, contract))
+
+
+@rule(Contract, "amend")
+def _amend(user: Any, contract: Contract) -> bool:
+    return contract.status == ContractStatus.DRAFT and _is_side(user, contract)
+
+
+@rule(Contract, "cancel")
+def _cancel(user: Any, contract: Contract) -> bool:
+    return bool(contract.status == ContractStatus.DRAFT and _is_side(user, contract) and not hasattr(contract, "trade"))
+
+
+@rule(Contract, "report_royalty")
+def _report(user: Any, contract: Contract) -> bool:
+    return bool(contract.licensee_user_id == user.pk)
+
+
+@rule(Contract, "record_payment")
+def _pay(user: Any, contract: Contract) -> bool:
+    return _is_side(user, contract)
+
+
+@visible(Contract)
+def _visible_contracts(user: Any, qs: QuerySet[Contract]) -> QuerySet[Contract]:
+    if user.role in STAFF:
+        return qs
+    mine = Q(licensor_user=user) | Q(licensee_user=user)
+    party_id = _party_id(user)
+    if party_id is not None:
+        mine |= Q(co_owners=party_id)
+    return qs.filter(mine).distinct()
+
+
+@rule(Listing, "create")
+def _list(user: Any, listing: None) -> bool:
+    return user.role in TRADERS
+
+
+@rule(Listing, "buy")
+def _buy(user: Any, listing: Listing) -> bool:
+    return user.role in TRADERS and listing.seller_user_id != user.pk and listing.status == ListingStatus.PUBLISHED
+
+
+@rule(Listing, "close")
+def _close(user: Any, listing: Listing) -> bool:
+    """The seller ends an auction (to its highest bidder) or withdraws the listing."""
+    return listing.seller_user_id == user.pk and listing.status == ListingStatus.PUBLISHED
+
+
+@rule(Financing, "create")
+def _finance(user: Any, financing: None) -> bool:
+    return user.role in TRADERS
+
+
+@rule(Financing, "view")
+def _view_financing(user: Any, financing: Financing) -> bool:
+    if user.role in STAFF or financing.created_by_id == user.pk:
+        return True
+    return bool(financing.pledge.pledgee_user_id == user.pk)
+
+
+@visible(Financing)
+def _visible_financings(user: Any, qs: QuerySet[Financing]) -> QuerySet[Financing]:
+    if user.role in STAFF:
+        return qs
+    return qs.filter(Q(created_by=user) | Q(pledge__pledgee_user=user))

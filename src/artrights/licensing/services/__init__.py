@@ -1,0 +1,29 @@
+"""Writes for licensing, one module per capability; import them from here."""
+
+from .contracts import amend, cancel, create_contract, file, missing_signers, sign, terms_bytes
+from .exchange import bid, buy, close_auction, create_listing, withdraw_listing
+from .financing import link_financing
+from .offers import create_offer, request_licence, withdraw_offer
+from .royalties import record_payment, report_royalty, send_reminders
+
+__all__ = [
+    "amend",
+    "bid",
+    "buy",
+    "cancel",
+    "close_auction",
+    "create_contract",
+    "create_listing",
+    "create_offer",
+    "file",
+    "link_financing",
+    "missing_signers",
+    "record_payment",
+    "report_royalty",
+    "request_licence",
+    "send_reminders",
+    "sign",
+    "terms_bytes",
+    "withdraw_listing",
+    "withdraw_offer",
+]

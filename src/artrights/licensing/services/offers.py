@@ -1,0 +1,83 @@
+"""Offers on registered works, shown in the public catalogue, and a buyer's request for a licence on one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from artrights.accounts.access import require
+from artrights.core import audit
+from artrights.registry.models import Work
+
+from .. import selectors
+from ..models import Contract, ContractKind, Exclusivity, Offer, OfferStatus, RoyaltyModel, Territory
+from . import contracts
+from ._common import acting_party, check_holder, check_rights, check_work
+
+OFFER_FIELDS = (
+    "rights",
+    "exclusivity",
+    "territory",
+    "media",
+    "sublicensable",
+    "royalty_model",
+    "price",
+    "royalty_rate",
+    "unit_fee",
+    "reporting_months",
+    "term_months",
+    "note",
+)
+
+
+@transaction.atomic
+def create_offer(*, user: Any, work: Work, kind: str = ContractKind.LICENCE, **fields: Any) -> Offer:
+    """Offer rights in a work the user holds; it shows in the catalogue at once."""
+    require(user, "create", Offer)
+    party = acting_party(user)
+    check_work(work)
+    offer = Offer(
+        work=work, kind=kind, offered_by=user, licensor=party, **{k: v for k, v in fields.items() if k in OFFER_FIELDS}
+    )
+    offer.rights = check_rights(list(offer.rights))
+    if kind not in ContractKind.values or offer.exclusivity not in Exclusivity.values:
+        raise ValidationError(_("未知的合同类型或许可方式。"))
+    if offer.territory not in Territory.values or offer.royalty_model not in RoyaltyModel.values:
+        raise ValidationError(_("地域范围或付费方式无效。"))
+    if offer.price < 0 or offer.royalty_rate < 0 or offer.unit_fee < 0 or not 1 <= offer.term_months <= 600:
+        raise ValidationError(_("价款不能为负数，期限为 1 至 600 个月。"))
+    check_holder(work, party, offer.rights)
+    offer.full_clean(exclude=["work", "offered_by", "licensor"])
+    offer.save()
+    audit.record("licensing.create_offer", offer, actor=user)
+    return offer
+
+
+@transaction.atomic
+def withdraw_offer(*, user: Any, offer: Offer) -> Offer:
+    require(user, "withdraw", offer)
+    offer.status = OfferStatus.WITHDRAWN
+    offer.save(update_fields=["status"])
+    audit.record("licensing.withdraw_offer", offer, actor=user)
+    return offer
+
+
+@transaction.atomic
+def request_licence(*, user: Any, offer: Offer, valid_from: dt.date, industry: str = "") -> Contract:
+    """A buyer asks for a licence on the offer's terms from ``valid_from``: a draft contract both sides sign."""
+    require(user, "request", offer)
+    valid_until = selectors.add_months(valid_from, offer.term_months) - dt.timedelta(days=1)
+    return contracts.create_contract(
+        user=user,
+        work=offer.work,
+        kind=offer.kind,
+        licensor_user=offer.offered_by,
+        licensee_user=user,
+        terms=contracts.terms_from(valid_from=valid_from, valid_until=valid_until, source=offer),
+        offer=offer,
+        licensee_industry=industry,
+    )
