@@ -62,9 +62,16 @@ def contract(
         "valid_from": start,
         "valid_until": start.replace(year=start.year + 2) - dt.timedelta(days=1),
     }
+    industry = terms.pop("licensee_industry", "")
     values.update(terms)
     return services.create_contract(
-        user=licensee, work=work, kind=kind, licensor_user=licensor, licensee_user=licensee, terms=values
+        user=licensee,
+        work=work,
+        kind=kind,
+        licensor_user=licensor,
+        licensee_user=licensee,
+        terms=values,
+        licensee_industry=industry,
     )
 
 
