@@ -10,8 +10,10 @@ file that is no image, an empty reason, an action the work's state does not allo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,7 @@ from artrights.accounts.services import issue_token
 from artrights.core.models import Notification
 from artrights.credit.tests import factories as credit_factories
 from artrights.evidence.tests import factories as evidence_factories
+from artrights.licensing import services as licensing
 from artrights.matching import services as matching
 from artrights.matching.models import UrlCheck
 from artrights.registry import services as registry
@@ -33,7 +36,7 @@ from artrights.registry.tests.factories import (
     software_particulars,
     work_fields,
 )
-from artrights.testing import bearer
+from artrights.testing import WU, bearer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -44,6 +47,9 @@ CHECKERS = frozenset(EVERYONE - {"partner"})
 FIXERS = frozenset({"owner", "artist", "agency", "supervisor", "inspector", "mediator", "mediation_admin", "admin"})
 EVIDENCE_READERS = frozenset({"owner", "supervisor", "inspector", "admin"})
 PARTNERS = frozenset({"partner", "admin"})  # staff of a partner department (a government department)
+TRADERS = frozenset({"owner", "artist", "agency", "admin"})  # who licenses, buys and sells
+BUYERS = frozenset(TRADERS - {"owner"})  # anyone trading but the seller or licensor
+CONTRACT_READERS = frozenset({"owner", "registrar", "supervisor", "admin"})
 REFUSED = (401, 403, 404)
 
 
@@ -60,6 +66,9 @@ class World:
     notification: Any
     evidence: Any
     listing: Any
+    offer: Any = None
+    contract: Any = None
+    auction: Any = None
 
 
 Body = Callable[[World], dict[str, Any]]
@@ -286,6 +295,66 @@ OPERATIONS: dict[tuple[str, str], Row] = {
     ),
     # Supervisors hand the feeds on; partner departments pull them.
     ("GET", "/api/credit/feed/{kind}"): Row([case(PARTNERS | {"supervisor"}, "/api/credit/feed/listings")]),
+    # licensing: the catalogue, a work's title and the listings are public; a contract is its parties' and staff's
+    ("GET", "/api/licensing/catalogue"): public("/api/licensing/catalogue?right=reproduction"),
+    ("GET", "/api/licensing/works/{number}/title"): public(lambda w: f"/api/licensing/works/{w.filed.number}/title"),
+    ("GET", "/api/licensing/listings"): public("/api/licensing/listings"),
+    ("POST", "/api/licensing/offers"): Row(
+        # Rights the work does not claim: refused by the business check once access let the request through.
+        [case(TRADERS, "/api/licensing/offers", json=lambda w: {"work_id": w.filed.pk, "rights": ["rental"]})]
+    ),
+    ("POST", "/api/licensing/offers/{offer_id}/requests"): Row(
+        # A buyer, never the licensor itself; a start date far past the work's term is not needed to stop it:
+        # the role users have no real-name identity, so the request stops at that business check.
+        [
+            case(
+                BUYERS,
+                lambda w: f"/api/licensing/offers/{w.offer.pk}/requests",
+                json=lambda w: {"valid_from": "2027-01-01"},
+            )
+        ]
+    ),
+    ("GET", "/api/licensing/contracts"): Row([case(EVERYONE, "/api/licensing/contracts")]),
+    ("GET", "/api/licensing/contracts/{number}"): Row(
+        [case(CONTRACT_READERS, lambda w: f"/api/licensing/contracts/{w.contract.number}")]
+    ),
+    ("POST", "/api/licensing/contracts/{number}/signatures"): Row(
+        # A stale hash: refused by the business check.
+        [
+            case(
+                {"owner", "admin"},
+                lambda w: f"/api/licensing/contracts/{w.contract.number}/signatures",
+                json=lambda w: {"sha256": "0" * 64},
+            )
+        ]
+    ),
+    ("POST", "/api/licensing/contracts/{number}/royalty-reports"): Row(
+        # Only the licensee reports (the owner is the licensor); a draft is not running.
+        [
+            case(
+                {"admin"},
+                lambda w: f"/api/licensing/contracts/{w.contract.number}/royalty-reports",
+                json=lambda w: {"period_start": "2027-01-01", "revenue": "1"},
+            )
+        ]
+    ),
+    ("POST", "/api/licensing/listings"): Row(
+        [
+            case(
+                TRADERS,
+                "/api/licensing/listings",
+                json=lambda w: {"work_id": w.filed.pk, "rights": ["network"], "method": "continuous", "price": "1"},
+            )
+        ]
+    ),
+    ("POST", "/api/licensing/listings/{number}/trades"): Row(
+        # An auction is not bought at its price: refused by the business check.
+        [case(BUYERS, lambda w: f"/api/licensing/listings/{w.auction.number}/trades")]
+    ),
+    ("POST", "/api/licensing/listings/{number}/bids"): Row(
+        # Below the starting price: refused by the business check.
+        [case(BUYERS, lambda w: f"/api/licensing/listings/{w.auction.number}/bids", json=lambda w: {"amount": "1"})]
+    ),
 }
 
 
@@ -314,7 +383,16 @@ def world(artist, make_user) -> World:
     evidence = evidence_factories.sealed_files(artist)
     supervisor = make_user("api-credit-supervisor", "supervisor")
     listing = credit_factories.listed(supervisor, credit_factories.subject(supervisor))
+    licensee = make_user("api-licensee", "artist", identity=WU)
+    offer = licensing.create_offer(user=artist, work=filed, rights=["reproduction"], price=Decimal(100))
+    contract = licensing.request_licence(user=licensee, offer=offer, valid_from=dt.date(2027, 1, 1))
+    auction = licensing.create_listing(
+        user=artist, work=filed, rights=["network"], method="auction", price=Decimal(5000)
+    )
     return World(
+        offer=offer,
+        contract=contract,
+        auction=auction,
         filed=filed,
         draft=draft,
         report=report,

@@ -1,0 +1,327 @@
+"""The licensing API: the public catalogue, listings and a work's title; offers, licence requests, contracts,
+signatures, royalty reports and exchange acts for their parties."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from artrights.registry.models import Work
+
+from . import selectors, services
+from .models import Contract, Listing, Offer, RoyaltyReport, Trade
+
+router = Router(tags=["licensing"])
+
+
+class OfferOut(Schema):
+    id: int
+    work_number: str
+    work_title: str
+    work_type: str
+    kind: str
+    rights: list[str]
+    exclusivity: str
+    territory: str
+    media: str
+    sublicensable: bool
+    royalty_model: str
+    price: Decimal
+    royalty_rate: Decimal
+    unit_fee: Decimal
+    reporting_months: int
+    term_months: int
+    status: str
+
+    @staticmethod
+    def resolve_work_number(obj: Offer) -> str:
+        return obj.work.number or ""
+
+    @staticmethod
+    def resolve_work_title(obj: Offer) -> str:
+        return obj.work.title
+
+    @staticmethod
+    def resolve_work_type(obj: Offer) -> str:
+        return obj.work.work_type
+
+
+class OfferIn(Schema):
+    work_id: int
+    kind: str = "licence"
+    rights: list[str] = Field(max_length=20)
+    exclusivity: str = "non_exclusive"
+    territory: str = "mainland"
+    media: str = Field("", max_length=200)
+    sublicensable: bool = False
+    royalty_model: str = "lump_sum"
+    price: Decimal = Field(Decimal(0), max_digits=14, decimal_places=2)
+    royalty_rate: Decimal = Field(Decimal(0), max_digits=5, decimal_places=2)
+    unit_fee: Decimal = Field(Decimal(0), max_digits=12, decimal_places=2)
+    reporting_months: int = Field(3, ge=1, le=12)
+    term_months: int = Field(12, ge=1, le=600)
+    note: str = Field("", max_length=2000)
+
+
+class RequestIn(Schema):
+    valid_from: dt.date
+    industry: str = Field("", max_length=60)
+
+
+class SignatureOut(Schema):
+    party: str
+    role: str
+    signed_at: dt.datetime
+    contract_sha256: str
+    digest: str
+    valid: bool
+
+    @staticmethod
+    def resolve_party(obj: Any) -> str:
+        return str(obj.party.name)
+
+    @staticmethod
+    def resolve_valid(obj: Any) -> bool:
+        return bool(obj.is_valid)
+
+
+class ContractOut(Schema):
+    number: str
+    kind: str
+    status: str
+    version: int
+    work_number: str
+    licensor: str
+    licensee: str
+    rights: list[str]
+    exclusivity: str
+    territory: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    royalty_model: str
+    price: Decimal
+    royalty_rate: Decimal
+    unit_fee: Decimal
+    sha256: str = Field(description="SHA-256 of the canonical terms; every signature binds it")
+    filing_number: str | None
+    filing_log_index: int | None
+    missing_signers: list[str]
+    credit_flags: list[dict[str, str]]
+    signatures: list[SignatureOut]
+
+    @staticmethod
+    def resolve_work_number(obj: Contract) -> str:
+        return obj.work.number or ""
+
+    @staticmethod
+    def resolve_licensor(obj: Contract) -> str:
+        return obj.licensor.name
+
+    @staticmethod
+    def resolve_licensee(obj: Contract) -> str:
+        return obj.licensee.name
+
+    @staticmethod
+    def resolve_filing_number(obj: Contract) -> str | None:
+        return obj.filing.number if obj.filing else None
+
+    @staticmethod
+    def resolve_filing_log_index(obj: Contract) -> int | None:
+        return obj.filing.log_index if obj.filing else None
+
+    @staticmethod
+    def resolve_missing_signers(obj: Contract) -> list[str]:
+        return services.missing_signers(obj) if obj.status == "draft" else []
+
+    @staticmethod
+    def resolve_signatures(obj: Contract) -> list[Any]:
+        return list(obj.signatures.select_related("party"))
+
+
+class SignIn(Schema):
+    sha256: str = Field(max_length=64, description="the hash of the version the signer read")
+
+
+class ReportIn(Schema):
+    period_start: dt.date
+    revenue: Decimal = Field(Decimal(0), max_digits=14, decimal_places=2)
+    units: int = Field(0, ge=0)
+
+
+class ReportOut(Schema):
+    period_start: dt.date
+    period_end: dt.date
+    revenue: Decimal
+    units: int
+    royalty: Decimal
+    recouped: Decimal
+    amount_due: Decimal
+    payment_due: dt.date
+
+
+class LinkOut(Schema):
+    kind: str
+    number: str
+    at: dt.datetime | None
+    parties: str
+    rights: list[str]
+    territory: str
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    log_index: int | None
+    contract_sha256: str
+
+
+class TitleOut(Schema):
+    number: str
+    title: str
+    status: str
+    current_owners: list[str]
+    chain: list[LinkOut]
+    licences: list[LinkOut]
+
+
+class ListingOut(Schema):
+    number: str
+    work_number: str
+    rights: list[str]
+    territory: str
+    method: str
+    price: Decimal
+    disclosure_until: dt.date
+    status: str
+
+    @staticmethod
+    def resolve_work_number(obj: Listing) -> str:
+        return obj.work.number or ""
+
+
+class ListingIn(Schema):
+    work_id: int
+    rights: list[str] = Field(max_length=20)
+    method: str = Field(max_length=20, description="agreement or auction")
+    price: Decimal = Field(max_digits=14, decimal_places=2)
+    territory: str = "worldwide"
+    share_percent: int = Field(100, description="rights are listed whole: anything but 100 is refused")
+
+
+class TradeOut(Schema):
+    number: str
+    listing: str
+    price: Decimal
+    status: str
+    contract: str
+
+    @staticmethod
+    def resolve_listing(obj: Trade) -> str:
+        return obj.listing.number
+
+    @staticmethod
+    def resolve_contract(obj: Trade) -> str:
+        return obj.contract.number
+
+
+class BidIn(Schema):
+    amount: Decimal = Field(max_digits=14, decimal_places=2)
+
+
+@router.get("/catalogue", response=list[OfferOut], auth=None, summary="Open offers on registered works (public)")
+def catalogue(
+    request: HttpRequest, work_type: str = "", right: str = "", max_price: Decimal | None = None, q: str = ""
+) -> list[Offer]:
+    return list(selectors.catalogue(work_type=work_type, right=right, max_price=max_price, query=q[:100])[:200])
+
+
+@router.post("/offers", response={201: OfferOut}, summary="Offer rights in a work you hold")
+def create_offer(request: HttpRequest, payload: OfferIn) -> Status[Offer]:
+    data = payload.dict()
+    work = get_object_or_404(Work, pk=data.pop("work_id"))
+    return Status(201, services.create_offer(user=request.user, work=work, **data))
+
+
+@router.post("/offers/{offer_id}/requests", response={201: ContractOut}, summary="Ask for a licence on an offer")
+def request_licence(request: HttpRequest, offer_id: int, payload: RequestIn) -> Status[Contract]:
+    offer = selectors.open_offer(offer_id)
+    contract = services.request_licence(
+        user=request.user, offer=offer, valid_from=payload.valid_from, industry=payload.industry
+    )
+    return Status(201, contract)
+
+
+@router.get("/contracts", response=list[ContractOut], summary="Contracts I am a party to")
+def list_contracts(request: HttpRequest) -> list[Contract]:
+    return list(selectors.contracts_for(request.user)[:200])
+
+
+@router.get("/contracts/{number}", response=ContractOut)
+def get_contract(request: HttpRequest, number: str) -> Contract:
+    return selectors.contract_for(request.user, number)
+
+
+@router.post("/contracts/{number}/signatures", response=ContractOut, summary="Sign the version whose hash you read")
+def sign(request: HttpRequest, number: str, payload: SignIn) -> Contract:
+    contract = selectors.contract_for(request.user, number)
+    return services.sign(user=request.user, contract=contract, sha256=payload.sha256)
+
+
+@router.post("/contracts/{number}/royalty-reports", response={201: ReportOut}, summary="Report a period's sales")
+def report_royalty(request: HttpRequest, number: str, payload: ReportIn) -> Status[RoyaltyReport]:
+    contract = selectors.contract_for(request.user, number)
+    report = services.report_royalty(
+        user=request.user,
+        contract=contract,
+        period_start=payload.period_start,
+        revenue=payload.revenue,
+        units=payload.units,
+    )
+    return Status(201, report)
+
+
+@router.get("/works/{number}/title", response=TitleOut, auth=None, summary="A work's owners, chain and licences")
+def title(request: HttpRequest, number: str) -> dict[str, Any]:
+    work = selectors.granted_work(number)
+    chain, licences = selectors.title_chain(work)
+    return {
+        "number": work.number,
+        "title": work.title,
+        "status": work.status,
+        "current_owners": [selectors.shown_name(p) for p in selectors.current_owners(work)] if work.is_granted else [],
+        "chain": chain,
+        "licences": licences,
+    }
+
+
+@router.get("/listings", response=list[ListingOut], auth=None, summary="Published exchange listings (public)")
+def listings(request: HttpRequest) -> list[Listing]:
+    return list(selectors.published_listings()[:200])
+
+
+@router.post("/listings", response={201: ListingOut}, summary="List whole rights for agreement transfer or auction")
+def create_listing(request: HttpRequest, payload: ListingIn) -> Status[Listing]:
+    work = get_object_or_404(Work, pk=payload.work_id)
+    listing = services.create_listing(
+        user=request.user,
+        work=work,
+        rights=payload.rights,
+        method=payload.method,
+        price=payload.price,
+        territory=payload.territory,
+        share_percent=payload.share_percent,
+    )
+    return Status(201, listing)
+
+
+@router.post("/listings/{number}/trades", response={201: TradeOut}, summary="Buy at the listed price (agreement)")
+def buy(request: HttpRequest, number: str) -> Status[Trade]:
+    return Status(201, services.buy(user=request.user, listing=selectors.listing(number)))
+
+
+@router.post("/listings/{number}/bids", response={201: dict[str, Any]}, summary="Bid in an auction")
+def bid(request: HttpRequest, number: str, payload: BidIn) -> Status[dict[str, Any]]:
+    placed = services.bid(user=request.user, listing=selectors.listing(number), amount=payload.amount)
+    return Status(201, {"listing": number, "amount": str(placed.amount)})
