@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest

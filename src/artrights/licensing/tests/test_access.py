@@ -114,4 +114,3 @@ def test_the_anonymous_visitor_reads_the_catalogue_and_a_works_title_but_no_desk
         assert response.status_code == 302 and "/login" in response["Location"], url
     response = client.post(f"/licensing/offers/{offer.pk}/", {"valid_from": dt.date(2027, 1, 1).isoformat()})
     assert response.status_code == 302 and Contract.objects.count() == 0
-
