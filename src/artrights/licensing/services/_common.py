@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from artrights.accounts.models import Role
+from artrights.accounts.services import party_of
 from artrights.core.models import Party
 from artrights.core.services import PartyInput
 from artrights.credit import selectors as credit
@@ -42,7 +44,10 @@ def party_input(party: Party) -> PartyInput:
 
 
 def acting_party(user: Any) -> Party:
+    """The party the user acts as: their real-name identity, else their organisation (linked on first use)."""
     party = selectors.acting_party(user)
+    if party is None and getattr(user, "organisation", None) is not None and user.role == Role.AGENCY:
+        party = party_of(user.organisation)
     if party is None:
         raise ValidationError(_("请先完成实名信息（或由所属机构以机构名义办理），才能订立许可、转让或交易。"))
     return party

@@ -1,0 +1,127 @@
+"""Licensing's part of the demo data (``artrights demo``): offers in the catalogue, a running-royalty licence with
+royalty reports (one paid, one unpaid, one period overdue), a licence request waiting for the artist's signature,
+a trade on the exchange that ended in a filed transfer, and a pledge financed by licence income.
+
+Everything goes through the services as the people would do it, so the signatures, the registry's contract
+filings, the public log and the notifications are the real ones. The buyer is the demo agency's company, acting
+for itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from artrights.accounts.models import Role
+from artrights.core.audit import context as audit_context
+from artrights.core.identifiers import compose_uscc
+from artrights.core.services import PartyInput
+from artrights.registry.models import Work
+from artrights.registry.services import filings
+
+from . import services
+from .models import Contract
+
+_BANK = PartyInput(
+    kind="organisation", name="示例银行深圳分行", id_type="uscc", id_number=compose_uscc("9", "1", "440300", "MA5D7K06")
+)
+
+
+def _signed(contract: Contract, *users: Any) -> Contract:
+    for user in users:
+        contract.refresh_from_db()
+        with audit_context(actor=user, via="cli"):
+            contract = services.sign(user=user, contract=contract, sha256=contract.sha256)
+    contract.refresh_from_db()
+    return contract
+
+
+def load(users: Mapping[str, Any], works: Sequence[Work]) -> list[Contract]:
+    """Create licensing's demo data on the registry's demo works (``works`` as registry.demo.load returned them)."""
+    artist, buyer, registrar = users[Role.ARTIST], users[Role.AGENCY], users[Role.REGISTRAR]
+    # The filed painting and the registered one, as stored now (the list holds them as they were created).
+    dawn, dusk = (Work.objects.get(pk=w.pk) for w in works[:2])
+    with audit_context(actor=artist, via="cli"):
+        running_offer = services.create_offer(
+            user=artist,
+            work=dusk,
+            rights=["reproduction", "network"],
+            exclusivity="non_exclusive",
+            territory="mainland",
+            media="印刷品、电商平台、社交媒体",
+            royalty_model="running_royalty",
+            royalty_rate=Decimal("8"),
+            reporting_months=3,
+            term_months=24,
+            note="文创衍生品（明信片、帆布袋、手机壳）按净销售额 8% 提成，每季度报告。",
+        )
+        sole_offer = services.create_offer(
+            user=artist,
+            work=dawn,
+            rights=["exhibition"],
+            exclusivity="sole",
+            territory="worldwide",
+            royalty_model="lump_sum",
+            price=Decimal("50000"),
+            term_months=36,
+            note="巡回展览的独占许可。",
+        )
+        services.create_offer(
+            user=artist,
+            work=dawn,
+            rights=["distribution"],
+            exclusivity="exclusive",
+            territory="mainland",
+            royalty_model="per_unit",
+            unit_fee=Decimal("3.50"),
+            term_months=12,
+            note="限量版画发行，每售出一幅 3.5 元。",
+        )
+    with audit_context(actor=buyer, via="cli"):
+        running = services.request_licence(
+            user=buyer, offer=running_offer, valid_from=dt.date(2026, 1, 1), industry="文创零售"
+        )
+    running = _signed(running, buyer, artist)
+    with audit_context(actor=buyer, via="cli"):
+        first = services.report_royalty(
+            user=buyer, contract=running, period_start=dt.date(2026, 1, 1), revenue=Decimal("186500")
+        )
+        services.record_payment(
+            user=buyer,
+            contract=running,
+            amount=first.amount_due,
+            paid_on=dt.date(2026, 4, 28),
+            report=first,
+            reference="DEMO-2026-0428",
+        )
+        services.report_royalty(
+            user=buyer, contract=running, period_start=dt.date(2026, 4, 1), revenue=Decimal("204300")
+        )
+        waiting = services.request_licence(
+            user=buyer, offer=sole_offer, valid_from=dt.date(2027, 1, 1), industry="动画制作"
+        )
+    waiting = _signed(waiting, buyer)
+    with audit_context(actor=artist, via="cli"):
+        listing = services.create_listing(
+            user=artist, work=dawn, rights=["reproduction"], method="agreement", price=Decimal("80000")
+        )
+    with audit_context(actor=buyer, via="cli"):
+        trade = services.buy(user=buyer, listing=listing)
+    transfer = _signed(trade.contract, buyer, artist)
+    with audit_context(actor=registrar, via="cli"):
+        pledge = filings.register_pledge(
+            registrar=registrar,
+            works=[dusk],
+            pledgor=filings.first_owner(dusk),
+            pledgee=_BANK,
+            rights=["reproduction", "distribution"],
+            secured_amount=Decimal("300000"),
+            debt_term_end=dt.date(2028, 6, 30),
+        )
+    with audit_context(actor=artist, via="cli"):
+        services.link_financing(
+            user=artist, pledge=pledge, contracts=[running], lender=_BANK.name, loan_amount=Decimal("300000")
+        )
+    return [running, waiting, transfer]
