@@ -154,5 +154,6 @@ class Command(BaseCommand):
         self.stdout.write(f"演示证据 / demo evidence: {len(evidence)}（比对结果固化、上传文件固化，均已封存）")
         self.stdout.write(f"信用主体 / credit subjects: {len(subjects)}（在列的机构和个人、分级的代理机构）")
         self.stdout.write(
-            f"许可与交易 / licensing: {len(contracts)} 份合同（提成许可及其许可使用费报告、待签署的独占许可、成交后备案的转让）"
+            f"许可与交易 / licensing: {len(contracts)} 份合同"
+            "（提成许可及其许可使用费报告、待签署的独占许可、成交后备案的转让）"
         )
