@@ -1,0 +1,116 @@
+"""Licensing in the browser: the holder's desk and offer, the public catalogue, a buyer's request, both signatures
+filing the contract, the work's chain of title and the exchange; every page in Chinese, in English and at phone
+width."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _three_ways(page, screenshot, name):
+    """The page as it is (Chinese), in English, and at phone width without sideways scrolling; back to Chinese."""
+    screenshot(f"licensing-{name}-zh")
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    screenshot(f"licensing-{name}-en")
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+    screenshot(f"licensing-{name}-phone")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def work(artist, registrar):
+    from artrights.licensing.tests import factories
+
+    return factories.registered(artist, registrar)
+
+
+def test_an_offer_is_published_asked_for_signed_by_both_and_filed(
+    live_server, page, screenshot, login, artist, outsider, work
+):
+    from artrights.licensing.models import Contract
+
+    base = live_server.url
+    login("artist-lin")
+    page.goto(f"{base}/dashboard/")
+    page.get_by_role("link", name="许可与交易").first.click()
+    page.wait_for_load_state()
+    form = page.get_by_test_id("offer-form")
+    form.locator("input[name=rights][value=network]").check()
+    form.locator("select[name=royalty_model]").select_option("running_royalty")
+    form.locator("input[name=royalty_rate]").fill("8")
+    form.locator("input[name=channels]").fill("电商平台、文创衍生品")
+    page.get_by_test_id("create-offer").click()
+    page.wait_for_load_state()
+    assert work.title in page.get_by_test_id("offers").inner_text()
+    _three_ways(page, screenshot, "desk")
+
+    page.get_by_test_id("logout").click()
+    page.goto(f"{base}/licensing/catalogue/?right=network")
+    assert work.title in page.get_by_test_id("offers").inner_text()
+    _three_ways(page, screenshot, "catalogue")
+
+    login("outsider-wu")
+    page.goto(f"{base}/licensing/catalogue/")
+    page.get_by_test_id("offers").get_by_role("link", name=work.title).click()
+    page.wait_for_load_state()
+    page.get_by_test_id("request-form").locator("input[name=valid_from]").fill("2026-01-01")
+    page.get_by_test_id("request-licence").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("sign").click()
+    page.wait_for_load_state()
+    assert any("确定签署" in question for question in page.dialogs)
+    assert "林画家" in page.get_by_test_id("missing").inner_text()
+    _three_ways(page, screenshot, "contract-draft")
+
+    contract = Contract.objects.get()
+    page.get_by_test_id("logout").click()
+    login("artist-lin")
+    page.goto(f"{base}/licensing/")
+    page.get_by_test_id("to-sign").get_by_role("link", name=contract.number).click()
+    page.wait_for_load_state()
+    page.get_by_test_id("sign").click()
+    page.wait_for_load_state()
+    contract.refresh_from_db()
+    assert contract.is_filed and contract.filing.number in page.get_by_test_id("filing-number").inner_text()
+    _three_ways(page, screenshot, "contract-filed")
+
+    page.goto(f"{base}/licensing/works/{work.number}/")
+    assert contract.filing.number in page.get_by_test_id("licences").inner_text()
+    assert "林*" in page.get_by_test_id("current-owner").inner_text()
+    _three_ways(page, screenshot, "work")
+
+
+def test_a_listing_is_bought_on_the_exchange_and_ends_in_a_transfer(
+    live_server, page, screenshot, login, artist, outsider, work
+):
+    from artrights.licensing import services
+
+    base = live_server.url
+    listing = services.create_listing(
+        user=artist, work=work, rights=["exhibition"], method="agreement", price=Decimal("80000")
+    )
+    login("outsider-wu")
+    page.goto(f"{base}/licensing/exchange/")
+    assert listing.number in page.get_by_test_id("listings").inner_text()
+    _three_ways(page, screenshot, "exchange")
+    page.get_by_role("link", name=listing.number).click()
+    page.wait_for_load_state()
+    page.get_by_test_id("buy").click()
+    page.wait_for_load_state()
+    assert "转让合同" in page.locator("h1").inner_text()
+    page.get_by_test_id("sign").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}/licensing/exchange/{listing.number}/")
+    assert "待签署" in page.get_by_test_id("trade").inner_text()
+    _three_ways(page, screenshot, "listing")
