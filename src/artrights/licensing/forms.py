@@ -47,7 +47,7 @@ class CatalogueForm(forms.Form):
 
 class TermsForm(forms.Form):
     rights = _rights()
-    exclusivity = forms.ChoiceField(label=_("许可方式"), choices=Exclusivity.choices)
+    exclusivity = forms.ChoiceField(label=_("许可方式"), choices=Exclusivity.choices, initial=Exclusivity.NON_EXCLUSIVE)
     territory = forms.ChoiceField(label=_("地域范围"), choices=Territory.choices)
     channels = forms.CharField(label=_("使用媒介与渠道"), max_length=200, required=False)
     sublicensable = forms.BooleanField(label=_("可转许可"), required=False)
