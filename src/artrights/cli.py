@@ -23,6 +23,7 @@ PLATFORM_COMMANDS = {
     "check": "比对疑似侵权图片：check IMAGE... / match suspect images against the registry",
     "credit": "知识产权信用：credit import FILE.csv | credit export records|listings --out FILE / IP credit",
     "match": "文件夹比对：match --references DIR --queries DIR --out preds.csv / DISC21 predictions",
+    "report": "年度报告 PDF：report YEAR [--out FILE.pdf] / the yearly statistics report as PDF",
 }
 
 

@@ -13,4 +13,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.read_all, name="mark_all_read"),
     path("inbox/<int:notification_id>/", views.open_notification, name="notification"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("statistics/<slug:key>.csv", views.statistics_csv, name="statistics_csv"),
+    path("statistics/report/<int:year>/", views.yearly_report, name="yearly_report"),
 ]

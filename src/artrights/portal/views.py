@@ -227,3 +227,76 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": _("服务器内部错误，请稍后再试。")}, status=500)
     # Rendered without the request's context processors: whatever failed (the database, a session) may fail again.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+# --- public statistics ----------------------------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    from .statistics import this_year
+
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return this_year()
+    return year if 2000 <= year <= this_year() else this_year()
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    """The registry's public statistics: every series of a year by month, drawn here as SVG, each with its table."""
+    from .charts import bar_chart
+    from .statistics import registrations_by_type, yearly, years_shown
+
+    year = _year(request)
+    months = [str(m) for m in range(1, 13)]
+    panels = []
+    for found in [*yearly(year), registrations_by_type(year)]:
+        labels = months if found.months else [c for c, _n in found.categories]
+        values = list(found.months) if found.months else [n for _c, n in found.categories]
+        chart = bar_chart(labels, values, title=str(found.label)) if found.available and values else ""
+        panels.append({"series": found, "chart": chart, "rows": list(zip(labels, values, strict=True))})
+    context = {"year": year, "years": years_shown(), "panels": panels}
+    return render(request, "portal/statistics.html", context)
+
+
+def statistics_csv(request: HttpRequest, key: str) -> HttpResponse:
+    """One series as CSV (an absent capability exports its absence, not zeros)."""
+    import csv
+    import io
+
+    from .statistics import series
+
+    year = _year(request)
+    found = series(year, key)
+    if found is None:
+        from django.http import Http404
+
+        raise Http404
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if not found.available:
+        writer.writerow(["series", "year", "status"])
+        writer.writerow([found.key, year, "absent"])
+    elif found.months:
+        writer.writerow(["series", "year", "month", "count"])
+        writer.writerows([found.key, year, m, n] for m, n in zip(range(1, 13), found.months, strict=True))
+    else:
+        writer.writerow(["series", "year", "category", "count"])
+        writer.writerows([found.key, year, c, n] for c, n in found.categories)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{found.key}-{year}.csv"'
+    return response
+
+
+def yearly_report(request: HttpRequest, year: int) -> HttpResponse:
+    """The year laid out like the founding document's figures: the headline counts first, then every series."""
+    from .statistics import HEADLINE, this_year, yearly
+
+    if not 2000 <= year <= this_year():
+        from django.http import Http404
+
+        raise Http404
+    found = yearly(year)
+    headline = [s for key in HEADLINE for s in found if s.key == key]
+    others = [s for s in found if s.key not in HEADLINE]
+    return render(request, "portal/yearly_report.html", {"year": year, "headline": headline, "others": others})

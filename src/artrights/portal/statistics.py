@@ -1,0 +1,170 @@
+"""What the registry did in a year, counted from every app's own tables: the public statistics dashboard, its CSV
+exports and the yearly report (page and ``artrights report YEAR``).
+
+A capability whose app is not installed yet (mediation, inspections) is *absent*, never 0: its series says so and
+the pages show "—" with a note. Counts are per calendar month of the year, in the platform's time zone; each is
+one aggregate query over an indexed date, so a year of a million registrations is a handful of grouped scans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, QuerySet
+from django.db.models.functions import ExtractMonth
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+MONTHS = list(range(1, 13))
+
+
+@dataclass(frozen=True)
+class Series:
+    """One counted thing: by month (``months``, 12 counts) or by category (``categories``); absent when its app
+    does not exist on this platform."""
+
+    key: str
+    label: Promise
+    available: bool
+    months: tuple[int, ...] = ()
+    categories: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def total(self) -> int | None:
+        if not self.available:
+            return None
+        return sum(self.months) if self.months else sum(n for _c, n in self.categories)
+
+
+def _by_month(queryset: QuerySet[Any], field: str, year: int) -> tuple[int, ...]:
+    rows = (
+        queryset.filter(**{f"{field}__year": year})
+        .annotate(month=ExtractMonth(field))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found = {row["month"]: row["n"] for row in rows}
+    return tuple(found.get(m, 0) for m in MONTHS)
+
+
+def _installed(app: str) -> bool:
+    return apps.is_installed(f"artrights.{app}")
+
+
+def _monthly(key: str, label: Promise, app: str, build: Callable[[], tuple[QuerySet[Any], str]], year: int) -> Series:
+    if not _installed(app):
+        return Series(key, label, available=False)
+    queryset, field = build()
+    return Series(key, label, available=True, months=_by_month(queryset, field, year))
+
+
+def _works(kind: str) -> Callable[[], tuple[QuerySet[Any], str]]:
+    def build() -> tuple[QuerySet[Any], str]:
+        from artrights.registry.models import Work
+
+        return Work.objects.filter(kind=kind, registered_at__isnull=False), "registered_at"
+
+    return build
+
+
+def _model(label: str, field: str, **filters: object) -> Callable[[], tuple[QuerySet[Any], str]]:
+    def build() -> tuple[QuerySet[Any], str]:
+        model = apps.get_model(label)
+        return model._default_manager.filter(**filters), field
+
+    return build
+
+
+def yearly(year: int) -> list[Series]:
+    """Every monthly series of ``year``, in the order the dashboard shows them."""
+    return [
+        _monthly("registrations", _("作品登记"), "registry", _works("registration"), year),
+        _monthly("software", _("计算机软件登记"), "registry", _works("software"), year),
+        _monthly("digital_filings", _("数字作品备案"), "registry", _works("digital_filing"), year),
+        _monthly("contract_filings", _("合同备案"), "registry", _model("registry.ContractFiling", "filed_at"), year),
+        _monthly("pledges", _("质权登记"), "registry", _model("registry.Pledge", "registered_at"), year),
+        _monthly(
+            "evidence",
+            _("电子证据固化"),
+            "evidence",
+            _model("evidence.EvidenceRecord", "sealed_at", sealed_at__isnull=False),
+            year,
+        ),
+        _monthly("mediation_cases", _("调解案件"), "mediation", _model("mediation.MediationCase", "created_at"), year),
+        _monthly(
+            "credit_records",
+            _("信用记录"),
+            "credit",
+            _model("credit.CreditRecord", "published_on", published_on__isnull=False),
+            year,
+        ),
+        _monthly(
+            "credit_listings",
+            _("列入名单"),
+            "credit",
+            _model("credit.ListEntry", "listed_on", listed_on__isnull=False),
+            year,
+        ),
+        _monthly("inspections", _("双随机抽查"), "inspections", _model("inspections.Draw", "drawn_at"), year),
+        _monthly(
+            "licences",
+            _("许可合同备案"),
+            "licensing",
+            _model("licensing.Contract", "filed_at", kind="licence", filed_at__isnull=False),
+            year,
+        ),
+        _monthly(
+            "trades",
+            _("交易成交"),
+            "licensing",
+            _model("licensing.Trade", "settled_on", settled_on__isnull=False),
+            year,
+        ),
+    ]
+
+
+def registrations_by_type(year: int) -> Series:
+    """Work registrations and digital filings of ``year`` by work type (DOMAIN.md §1.2)."""
+    from artrights.registry.models import Work, WorkType
+
+    labels = dict(WorkType.choices)
+    rows = (
+        Work.objects.filter(registered_at__year=year, kind__in=["registration", "digital_filing"])
+        .values("work_type")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "work_type")
+    )
+    return Series(
+        "by_type",
+        _("作品登记和数字作品备案（按作品类别）"),
+        available=True,
+        categories=tuple((str(labels.get(r["work_type"], r["work_type"])), r["n"]) for r in rows),
+    )
+
+
+def series(year: int, key: str) -> Series | None:
+    if key == "by_type":
+        return registrations_by_type(year)
+    return next((s for s in yearly(year) if s.key == key), None)
+
+
+# The founding document's figures (2020): what the yearly report lists first, in its order.
+HEADLINE = ("registrations", "software", "evidence", "digital_filings")
+
+
+def this_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def years_shown(today: dt.date | None = None) -> list[int]:
+    from django.utils import timezone
+
+    now = (today or timezone.localdate()).year
+    return list(range(now, now - 6, -1))

@@ -1,0 +1,76 @@
+"""The public statistics: counts by month from every app, SVG charts drawn here, CSV exports, capabilities that do
+not exist yet shown as absent (not 0), the yearly report page and `artrights report YEAR`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from artrights.licensing.tests import factories
+from artrights.portal import statistics
+from artrights.portal.charts import bar_chart
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year():
+    return timezone.localdate().year
+
+
+def test_a_registration_and_a_filed_licence_are_counted_in_their_month(artist, outsider, registrar, year):
+    work = factories.registered(artist, registrar)
+    factories.signed(factories.contract(artist, outsider, work), outsider, artist)
+    found = {s.key: s for s in statistics.yearly(year)}
+    month = timezone.localdate().month
+    assert found["registrations"].months[month - 1] == 1 and found["registrations"].total == 1
+    assert found["licences"].total == 1 and found["contract_filings"].total == 1
+    assert found["mediation_cases"].available is False and found["mediation_cases"].total is None
+    assert found["inspections"].available is False
+
+
+def test_the_dashboard_draws_svg_and_shows_absent_capabilities_as_absent(client, artist, registrar, year):
+    factories.registered(artist, registrar)
+    text = client.get("/statistics/").content.decode()
+    assert "<svg" in text and "<script" not in text.split("<main>")[1]
+    mediation = text.split('data-testid="series-mediation_cases"')[1].split("</section>")[0]
+    assert 'data-testid="absent"' in mediation and "<svg" not in mediation
+
+
+def test_a_series_exports_to_csv_and_an_absent_one_says_absent(client, artist, registrar, year):
+    factories.registered(artist, registrar)
+    rows = list(
+        csv.reader(io.StringIO(client.get(f"/statistics/registrations.csv?year={year}").content.decode("utf-8-sig")))
+    )
+    assert rows[0] == ["series", "year", "month", "count"] and sum(int(r[3]) for r in rows[1:]) == 1
+    absent = list(csv.reader(io.StringIO(client.get("/statistics/inspections.csv").content.decode("utf-8-sig"))))
+    assert absent[1][2] == "absent"
+    assert client.get("/statistics/nothing.csv").status_code == 404
+
+
+def test_the_yearly_report_lists_the_founding_documents_figures_first(client, year):
+    text = client.get(f"/statistics/report/{year}/").content.decode()
+    headline = text.split('data-testid="headline"')[1].split("</table>")[0]
+    assert [label in headline for label in ("作品登记", "计算机软件登记", "电子证据固化", "数字作品备案")] == [True] * 4
+    assert client.get(f"/statistics/report/{year + 1}/").status_code == 404
+
+
+def test_artrights_report_writes_a_pdf_with_the_years_figures(tmp_path, artist, registrar, year):
+    factories.registered(artist, registrar)
+    out = tmp_path / "report.pdf"
+    call_command("report", str(year), "--out", str(out))
+    assert out.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=False).stdout
+    if text:  # poppler is installed where the PDF tests run
+        assert "作品登记" in text and "未开通" in text
+
+
+def test_a_bar_chart_escapes_its_labels_and_scales_to_a_round_top():
+    svg = bar_chart(["<b>", "2"], [3, 7], title="a & b")
+    assert "<b>" not in svg and "&lt;b&gt;" in svg and "a &amp; b" in svg
+    assert ">10</text>" in svg  # the axis ends on 10 for a largest value of 7
