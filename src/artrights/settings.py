@@ -397,3 +397,6 @@ ARTRIGHTS_LOG_KEY_FILE = Path(env("ARTRIGHTS_LOG_KEY_FILE", default=str(ARTRIGHT
 # The built-in TSA's policy OID (RFC 3161 TSTInfo.policy): a placeholder arc under a private-use number until the
 # operator registers one of their own.
 ARTRIGHTS_TSA_POLICY_OID = env("ARTRIGHTS_TSA_POLICY_OID", default="1.3.6.1.4.1.57264.9.1")
+
+# Public statistics (portal/statistics.py): how long a year's counts are reused before they are counted again.
+ARTRIGHTS_STATISTICS_CACHE_SECONDS = env.int("ARTRIGHTS_STATISTICS_CACHE_SECONDS", default=300)

@@ -3,7 +3,9 @@ exports and the yearly report (page and ``artrights report YEAR``).
 
 A capability whose app is not installed yet (mediation, inspections) is *absent*, never 0: its series says so and
 the pages show "—" with a note. Counts are per calendar month of the year, in the platform's time zone; each is
-one aggregate query over an indexed date, so a year of a million registrations is a handful of grouped scans.
+one scan of the year's rows with twelve range counts; a year's counts are reused for
+``ARTRIGHTS_STATISTICS_CACHE_SECONDS`` (the pages say so), so a million registrations are counted once per period,
+not once per visitor.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -69,7 +73,12 @@ def _monthly(key: str, label: Promise, app: str, build: Callable[[], tuple[Query
     if not _installed(app):
         return Series(key, label, available=False)
     queryset, field = build()
-    return Series(key, label, available=True, months=_by_month(queryset, field, year))
+    months = cache.get_or_set(
+        f"artrights:statistics:{key}:{year}",
+        lambda: _by_month(queryset, field, year),
+        settings.ARTRIGHTS_STATISTICS_CACHE_SECONDS,
+    )
+    return Series(key, label, available=True, months=tuple(months or ()))
 
 
 def _works(kind: str) -> Callable[[], tuple[QuerySet[Any], str]]:
@@ -143,19 +152,24 @@ def registrations_by_type(year: int) -> Series:
 
     labels = dict(WorkType.choices)
     bounds = _bounds(year, dates=False)
-    rows = (
-        Work.objects.filter(
-            registered_at__gte=bounds[0], registered_at__lt=bounds[-1], kind__in=["registration", "digital_filing"]
+
+    def count() -> list[tuple[str, int]]:
+        rows = (
+            Work.objects.filter(
+                registered_at__gte=bounds[0], registered_at__lt=bounds[-1], kind__in=["registration", "digital_filing"]
+            )
+            .values("work_type")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "work_type")
         )
-        .values("work_type")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "work_type")
-    )
+        return [(r["work_type"], r["n"]) for r in rows]
+
+    rows = cache.get_or_set(f"artrights:statistics:by_type:{year}", count, settings.ARTRIGHTS_STATISTICS_CACHE_SECONDS)
     return Series(
         "by_type",
         _("作品登记和数字作品备案（按作品类别）"),
         available=True,
-        categories=tuple((str(labels.get(r["work_type"], r["work_type"])), r["n"]) for r in rows),
+        categories=tuple((str(labels.get(code, code)), n) for code, n in rows or []),
     )
 
 

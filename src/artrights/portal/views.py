@@ -255,7 +255,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
         values = list(found.months) if found.months else [n for _c, n in found.categories]
         chart = bar_chart(labels, values, title=str(found.label)) if found.available and values else ""
         panels.append({"series": found, "chart": chart, "rows": list(zip(labels, values, strict=True))})
-    context = {"year": year, "years": years_shown(), "panels": panels}
+    context = {
+        "year": year,
+        "years": years_shown(),
+        "panels": panels,
+        "cache_minutes": max(settings.ARTRIGHTS_STATISTICS_CACHE_SECONDS // 60, 1),
+    }
     return render(request, "portal/statistics.html", context)
 
 

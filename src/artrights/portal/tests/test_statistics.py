@@ -18,6 +18,16 @@ from artrights.portal.charts import bar_chart
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """Each test counts its own rows, not a year another test left in the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def year():
     return timezone.localdate().year
@@ -74,3 +84,13 @@ def test_a_bar_chart_escapes_its_labels_and_scales_to_a_round_top():
     svg = bar_chart(["<b>", "2"], [3, 7], title="a & b")
     assert "<b>" not in svg and "&lt;b&gt;" in svg and "a &amp; b" in svg
     assert ">10</text>" in svg  # the axis ends on 10 for a largest value of 7
+
+
+def test_a_years_counts_are_reused_until_the_cache_period_ends(artist, outsider, registrar, year, settings):
+    from django.core.cache import cache
+
+    assert {s.key: s.total for s in statistics.yearly(year)}["registrations"] == 0
+    factories.registered(artist, registrar)
+    assert {s.key: s.total for s in statistics.yearly(year)}["registrations"] == 0  # reused
+    cache.clear()
+    assert {s.key: s.total for s in statistics.yearly(year)}["registrations"] == 1
