@@ -18,5 +18,6 @@ urlpatterns = [
     path("exchange/<str:number>/do/<slug:action>/", views.listing_act, name="listing_act"),
     path("financing/", views.financing, name="financing"),
     path("financing/pool.csv", views.pool_csv, name="pool_csv"),
+    path("financing/pool.pdf", views.pool_pdf, name="pool_pdf"),
     path("financing/<int:pk>/pool.csv", views.financing_pool_csv, name="financing_pool_csv"),
 ]

@@ -422,3 +422,18 @@ def financing_pool_csv(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.financing_for(request.user, pk)
     require(request.user, "view", found)
     return _pool_csv(selectors.receivable_pool(list(found.contracts.all())), f"financing-{found.pk}-pool.csv")
+
+
+@login_required
+def pool_pdf(request: HttpRequest) -> HttpResponse:
+    """The user's receivable pool as a PDF."""
+    from django.utils import timezone
+
+    from .pool_pdf import render_pool
+
+    today = timezone.localdate()
+    pool = selectors.receivable_pool(_financeable(request.user), cut_off=today)
+    data = render_pool(pool, title=_("应收账款池"), cut_off=today)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="receivable-pool.pdf"'
+    return response

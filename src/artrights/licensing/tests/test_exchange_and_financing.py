@@ -103,3 +103,18 @@ def test_a_joint_works_pledge_by_one_co_owner_finances_nothing(artist, buyer, th
     with pytest.raises(RuleBroken) as caught:
         services.link_financing(user=artist, pledge=pledge, contracts=[licence], lender="银行", loan_amount=Decimal(1))
     assert caught.value.code == "joint_work_all_owners"
+
+
+def test_the_pool_downloads_as_pdf_with_its_figures(client, artist, buyer, work):
+    import subprocess
+
+    factories.signed(
+        factories.contract(artist, buyer, work, price=Decimal("30000"), licensee_industry="出版"), buyer, artist
+    )
+    client.force_login(artist)
+    response = client.get("/licensing/financing/pool.pdf")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    done = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=False)
+    if done.returncode == 0:  # poppler is installed where the PDF tests run
+        text = done.stdout.decode()
+        assert "吴路人" in text and "30000.00" in text and "100.00%" in text
