@@ -831,3 +831,22 @@ class Software(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work.title} {self.version}"
+
+    def index_fingerprints(self) -> None:
+        """Write the distinct hashes of ``fingerprints`` to the index screening looks candidates up in."""
+        hashes = {int(f[0]) for f in self.fingerprints}
+        SoftwareHash.objects.bulk_create([SoftwareHash(software=self, value=h) for h in sorted(hashes)])
+
+
+class SoftwareHash(models.Model):
+    """One distinct winnowing hash of a software's source: screening finds the software that share an
+    application's hashes by looking them up here, instead of reading every registered software's fingerprints."""
+
+    software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="hashes")
+    value = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["software", "value"], name="registry_software_hash_once")]
+
+    def __str__(self) -> str:
+        return f"{self.software_id}:{self.value:x}"

@@ -214,6 +214,7 @@ def create_software_application(
         except ValidationError as exc:
             raise with_field_labels(exc, Software) from None
         row.save()
+        row.index_fingerprints()
         work.software = row
 
     return create_application(

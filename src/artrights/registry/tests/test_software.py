@@ -336,3 +336,25 @@ def test_a_software_grant_committed_runs_the_registers_after_commit_work_without
         services.register(work=work, registrar=registrar)
     work.refresh_from_db()
     assert work.certificates.count() == 1 and work.certificate_due_since is None
+
+
+def test_screening_reads_only_the_software_that_share_code_with_the_application(artist, outsider, registrar):
+    from artrights.registry import software as software_reads
+    from artrights.registry.models import SoftwareHash
+
+    from .factories import script_source, software_fields, software_particulars, zip_tree
+
+    copied = registered(software_application(artist, seed=11), registrar)
+    unrelated = services.create_software_application(
+        user=artist,
+        fields=software_fields(title="无关的脚本"),
+        software=software_particulars(languages="JavaScript"),
+        owners=[],
+        archive=upload(zip_tree({"web/handlers.js": script_source(12)}), "web.zip", "application/zip"),
+        documentation=manual(),
+    )
+    assert SoftwareHash.objects.filter(software=unrelated.software).exists()
+    copy = software_application(outsider, seed=11, title="抄来的系统")
+    candidates = software_reads._candidates(copy.software, {int(f[0]) for f in copy.software.fingerprints})
+    assert candidates == {copied.software.pk}
+    assert [s.work.pk for s in software_reads.similar_software(copy)] == [copied.pk]
