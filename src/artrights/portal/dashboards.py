@@ -41,7 +41,7 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("代理的作品"), _("查看本机构代理的申请和证书。"), "registry:my_works"),
         Card(_("检查疑似侵权图片"), _("上传疑似侵权的图片或网页，查找与您已登记作品的相似之处。"), "matching:check"),
         Card(_("固化电子证据"), _("为委托人截取侵权网页、固化已有文件，生成可离线核验的证据包。"), "evidence:index"),
-        Card(_("委托人"), _("管理委托人及授权委托书。")),
+        Card(_("委托人"), _("查看本机构代理的著作权人、为其办理的申请和授权委托书。"), "registry:clients"),
         Card(_("本机构信用"), _("查看本机构的信用评价与等级。"), "credit:mine"),
     ],
     Role.REGISTRAR: [

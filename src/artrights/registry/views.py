@@ -47,6 +47,14 @@ def my_works(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/my_works.html", {"page": page, "statuses": Status.choices, "status": status})
 
 
+@login_required
+def clients(request: HttpRequest) -> HttpResponse:
+    """The owners an agency represents, what it filed for each and the power of attorney on file."""
+    require(request.user, "view_clients", Work)
+    rows = selectors.clients_of(request.user.organisation)  # type: ignore[union-attr]
+    return render(request, "registry/clients.html", {"clients": rows})
+
+
 def _representing(request: HttpRequest) -> bool:
     return not files_for_self(request.user)
 
