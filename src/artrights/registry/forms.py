@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core.models import IdType, PartyKind
@@ -288,7 +289,25 @@ class SoftwareCorrectionForm(SoftwareParticulars):
     withdraw_files = forms.MultipleChoiceField(
         label=_("撤下的材料（保留在记录中）"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    source_archive = forms.FileField(
+        label=_("重新上传源程序（可选；须同时上传文档，平台重新生成鉴别材料）"), required=False
+    )
+    documentation = forms.FileField(label=_("重新上传软件文档（纯文本或 Markdown）"), required=False)
+    redactions = forms.CharField(
+        label=_("例外交存：需要黑色覆盖的行（可选，如 12-40, 75-90；合计不超过交存源程序的一半）"),
+        max_length=500,
+        required=False,
+    )
     note = forms.CharField(label=_("补正说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("source_archive")) != bool(data.get("documentation")):
+            raise ValidationError(_("重新生成鉴别材料须同时上传源程序和软件文档。"), code="deposit_incomplete")
+        return data
+
+    def replaces_deposit(self) -> bool:
+        return bool(self.cleaned_data.get("source_archive"))
 
     def __init__(self, *args: Any, work: Any, **kwargs: Any) -> None:
         software = work.software

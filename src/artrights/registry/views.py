@@ -226,6 +226,16 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, request.FILES or None, work=work)
     if request.method == "POST" and form.is_valid():
         try:
+            replace = None
+            if isinstance(form, SoftwareCorrectionForm) and form.replaces_deposit():
+                replace = services.deposit_replacement(
+                    work=work,
+                    archive=form.cleaned_data["source_archive"],
+                    documentation=form.cleaned_data["documentation"],
+                    redactions=services.parse_redactions(form.cleaned_data["redactions"]),
+                    user=request.user,
+                    request=request,
+                )
             services.correct(
                 work=work,
                 user=request.user,
@@ -234,6 +244,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
                 withdraw_files=[int(pk) for pk in form.cleaned_data["withdraw_files"]],
                 note=form.cleaned_data["note"],
                 request=request,
+                replace=replace,
             )
         except ValidationError as exc:
             for message in error_messages(exc):

@@ -32,7 +32,7 @@ from .. import deposit, screening
 from .. import software as software_reads
 from ..models import FileRole, Kind, PartyRole, Resolution, Software, Work, WorkType
 from ._common import SOFTWARE_CHANGEABLE, _locked, _transition
-from .applications import SampleInput, create_application
+from .applications import Remade, Replacement, SampleInput, _check_files, _store_files, create_application
 
 # Particulars the software register keeps on its own row (the rest are the work's): the version and those a
 # correction or change may set.
@@ -183,13 +183,8 @@ def create_software_application(
         redactions=redactions,
         request=request,
     )
-    stem = f"{fields.get('title', '')}-{version}"[:80]
     uploads = [
-        SampleInput(SimpleUploadedFile(f"{stem}-源程序.pdf", built.source_pdf, "application/pdf")),
-        SampleInput(
-            SimpleUploadedFile(f"{stem}-文档.pdf", built.documentation_pdf, "application/pdf"), FileRole.DOCUMENTATION
-        ),
-        SampleInput(archive, FileRole.SOURCE_ARCHIVE),
+        *deposit_files(built, name=str(fields.get("title", "")), version=version, archive=archive),
         *(files or []),
     ]
 
@@ -226,6 +221,79 @@ def create_software_application(
         request=request,
         attach=attach,
     )
+
+
+def deposit_files(built: BuiltDeposit, *, name: str, version: str, archive: UploadedFile[bytes]) -> list[SampleInput]:
+    """The deposit's materials as the application keeps them: the source PDF (the sample), the documentation
+    PDF and the uploaded archive."""
+    stem = f"{name}-{version}"[:80]
+    return [
+        SampleInput(SimpleUploadedFile(f"{stem}-源程序.pdf", built.source_pdf, "application/pdf")),
+        SampleInput(
+            SimpleUploadedFile(f"{stem}-文档.pdf", built.documentation_pdf, "application/pdf"), FileRole.DOCUMENTATION
+        ),
+        SampleInput(archive, FileRole.SOURCE_ARCHIVE),
+    ]
+
+
+DEPOSIT_ROLES = (FileRole.SAMPLE, FileRole.DOCUMENTATION, FileRole.SOURCE_ARCHIVE)
+
+
+def deposit_replacement(
+    *,
+    work: Work,
+    archive: UploadedFile[bytes],
+    documentation: UploadedFile[bytes],
+    redactions: list[tuple[int, int]] | None = None,
+    user: Any,
+    request: Any = None,
+) -> Replacement:
+    """A correction that uploads the source tree and documentation again: the deposit is rebuilt now (refused
+    before anything changes), and the returned step, run in the correction's transaction, supersedes the old
+    deposit, keeps the new one, and updates the tree's hash and fingerprints the registration will commit."""
+    if work.kind != Kind.SOFTWARE:
+        raise ValidationError(_("只有计算机软件登记申请有鉴别材料。"), code="not_software")
+    software = work.software
+    built = build_deposit(
+        name=work.title,
+        version=software.version,
+        archive=archive,
+        documentation=documentation,
+        redactions=redactions,
+        request=request,
+    )
+    checked = _check_files(
+        deposit_files(built, name=work.title, version=software.version, archive=archive),
+        pictures=False,
+        request=request,
+    )
+
+    def replace(locked: Work, saved: list[str]) -> Remade:
+        removed = list(locked.workfile_set.filter(role__in=DEPOSIT_ROLES).select_related("stored_file"))
+        for wf in removed:
+            wf.role = FileRole.SUPERSEDED
+            wf.save(update_fields=["role"])
+        added = _store_files(locked, checked, user=user, request=request, saved=saved)
+        row = Software.objects.select_for_update().get(work=locked)
+        before = row.tree_sha256
+        row.source_lines = built.source_lines
+        row.tree_sha256 = built.tree_sha256
+        row.tree_files = built.tree_files
+        row.source_pages = built.source.total_pages
+        row.deposited_pages = len(built.source.pages)
+        row.documentation_pages = len(built.documentation.pages)
+        row.exceptional = bool(built.redacted)
+        row.redacted_lines = built.redacted
+        row.fingerprints = built.fingerprints
+        row.fingerprint_paths = built.fingerprint_paths
+        row.save()
+        row.hashes.all().delete()
+        row.index_fingerprints()
+        locked.software = row
+        changes = {"tree_sha256": [before, built.tree_sha256]} if before != built.tree_sha256 else {}
+        return Remade(added=added, removed=removed, changes=changes)
+
+    return replace
 
 
 def clear_hold(*, work: Work, registrar: Any, screening_note: str) -> Work:

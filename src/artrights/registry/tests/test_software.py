@@ -358,3 +358,54 @@ def test_screening_reads_only_the_software_that_share_code_with_the_application(
     candidates = software_reads._candidates(copy.software, {int(f[0]) for f in copy.software.fingerprints})
     assert candidates == {copied.software.pk}
     assert [s.work.pk for s in software_reads.similar_software(copy)] == [copied.pk]
+
+
+def test_a_correction_replaces_the_source_tree_and_the_deposit_is_rebuilt_and_screened_again(
+    artist, outsider, registrar, client
+):
+    from artrights.registry.models import SoftwareHash
+
+    from .factories import script_source, software_fields, software_particulars, source_zip, zip_tree
+
+    theirs = registered(software_application(outsider, seed=21), registrar)
+    work = services.create_software_application(
+        user=artist,
+        fields=software_fields(),
+        software=software_particulars(),
+        owners=[],
+        archive=upload(zip_tree({"web/handlers.js": script_source(22)}), "web.zip", "application/zip"),
+        documentation=manual(),
+    )
+    services.submit(work=work, user=artist)
+    services.accept(work=work, registrar=registrar)
+    services.start_review(work=work, registrar=registrar)
+    services.request_correction(work=work, registrar=registrar, notice="源程序不是申请登记的版本，请重新提交。")
+    old_tree, old_pdf = work.software.tree_sha256, work.workfile_set.get(role=FileRole.SAMPLE).stored_file.sha256
+    client.force_login(artist)
+    data = {
+        "title": work.title,
+        "completed_on": "2026-06-01",
+        "publish_status": "unpublished",
+        "obtain_mode": "original",
+        "rights": ["publication", "authorship", "alteration", "reproduction", "distribution", "network"],
+        **{k: v for k, v in software_particulars().items() if k != "version"},
+        "note": "已换成 V1.0 的源程序。",
+    }
+    half = client.post(f"/registry/works/{work.pk}/correct/", {**data, "source_archive": source_zip(23)})
+    assert half.status_code == 200 and "须同时上传源程序和软件文档" in half.content.decode()
+    assert Work.objects.get(pk=work.pk).status == Status.CORRECTION_REQUIRED
+    response = client.post(
+        f"/registry/works/{work.pk}/correct/", {**data, "source_archive": source_zip(21), "documentation": manual()}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    work = Work.objects.get(pk=work.pk)
+    assert work.software.tree_sha256 != old_tree
+    assert work.corrections.get().changes["tree_sha256"] == [old_tree, work.software.tree_sha256]
+    sample = work.workfile_set.get(role=FileRole.SAMPLE)
+    assert sample.stored_file.sha256 != old_pdf
+    assert work.workfile_set.filter(role=FileRole.SUPERSEDED).count() == 3  # source PDF, documentation, archive
+    assert SoftwareHash.objects.filter(software=work.software).count() == len(
+        {f[0] for f in work.software.fingerprints}
+    )
+    # The new tree is another owner's registered code: screening holds it and names theirs.
+    assert work.duplicate_warnings.get().earlier == theirs
