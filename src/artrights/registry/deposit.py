@@ -37,6 +37,9 @@ LINES_PER_PAGE = 50  # source (Art. 10: at least 50 lines a page)
 DOC_LINES_PER_PAGE = 30  # documentation (at least 30 lines a page)
 PAGES_EACH_END = 30
 MAX_REDACTED_SHARE = 0.5  # Art. 12 (1): the covered part may not exceed half of the deposited source
+# Art. 12 (2): the first 10 consecutive pages of source, plus any 50 consecutive pages of it.
+EXCERPT_HEAD_PAGES = 10
+EXCERPT_PAGES = 50
 _CHUNK = 64 * 1024
 
 # Files whose text counts as source code; anything else in the tree is hashed but not deposited.
@@ -248,9 +251,16 @@ class Deposit:
         return sum(len(lines) for _n, lines in self.pages)
 
 
-def paginate(lines: Sequence[Line], *, lines_per_page: int = LINES_PER_PAGE, what: str = "source") -> Deposit:
+def paginate(
+    lines: Sequence[Line],
+    *,
+    lines_per_page: int = LINES_PER_PAGE,
+    what: str = "source",
+    excerpt_from: int | None = None,
+) -> Deposit:
     """Pages of ``lines_per_page`` lines; the first and last ``PAGES_EACH_END`` of them, or all under 60 pages.
-    A listing shorter than one full page is refused (the deposit must hold at least one page)."""
+    A listing shorter than one full page is refused (the deposit must hold at least one page). ``excerpt_from``:
+    the exceptional deposit of Art. 12 (2), the first 10 pages and the 50 consecutive pages from that page."""
     if len(lines) < lines_per_page:
         zh, en = ("源程序", "source") if what == "source" else ("文档", "documentation")
         raise _refuse(
@@ -265,9 +275,34 @@ def paginate(lines: Sequence[Line], *, lines_per_page: int = LINES_PER_PAGE, wha
         short = all_pages.pop()
         all_pages[-1] = all_pages[-1] + short
     numbered = list(enumerate(all_pages, 1))
+    if excerpt_from is not None:
+        return Deposit(
+            total_pages=len(all_pages), pages=_excerpt(numbered, excerpt_from), lines_per_page=lines_per_page
+        )
     if len(numbered) > 2 * PAGES_EACH_END:
         numbered = numbered[:PAGES_EACH_END] + numbered[-PAGES_EACH_END:]
     return Deposit(total_pages=len(all_pages), pages=numbered, lines_per_page=lines_per_page)
+
+
+def _excerpt(numbered: list[tuple[int, list[Line]]], start: int) -> list[tuple[int, list[Line]]]:
+    total = len(numbered)
+    if total <= 2 * PAGES_EACH_END:
+        raise _refuse(
+            "excerpt_not_allowed",
+            f"源程序共 {total} 页，不足 {2 * PAGES_EACH_END + 1} 页的应全部交存，"
+            "不适用“前 10 页加连续 50 页”的例外交存。",
+            f"The source has {total} pages; up to {2 * PAGES_EACH_END} pages it is deposited whole, so the exceptional "
+            "deposit of the first 10 pages plus 50 consecutive pages does not apply.",
+        )
+    last_start = total - EXCERPT_PAGES + 1
+    if not (EXCERPT_HEAD_PAGES < start <= last_start):
+        raise _refuse(
+            "excerpt_range",
+            f"连续 50 页的起始页须在第 {EXCERPT_HEAD_PAGES + 1} 页至第 {last_start} 页之间（源程序共 {total} 页）。",
+            f"The 50 consecutive pages must start between page {EXCERPT_HEAD_PAGES + 1} and page {last_start} "
+            f"(the source has {total} pages).",
+        )
+    return numbered[:EXCERPT_HEAD_PAGES] + numbered[start - 1 : start - 1 + EXCERPT_PAGES]
 
 
 def document_lines(text: str) -> list[Line]:

@@ -278,6 +278,11 @@ class SoftwareApplicationForm(OwnerFields, SoftwareParticulars):
         max_length=500,
         required=False,
     )
+    excerpt_from = forms.IntegerField(
+        label=_("或例外交存：前 10 页加自第几页起的连续 50 页（可选，填起始页码；源程序超过 60 页时适用）"),
+        min_value=11,
+        required=False,
+    )
     ownership_proofs = MultipleFileField(label=_("权属证明（合作、委托、任务或受让合同，可选）"), required=False)
 
 
@@ -296,6 +301,11 @@ class SoftwareCorrectionForm(SoftwareParticulars):
     redactions = forms.CharField(
         label=_("例外交存：需要黑色覆盖的行（可选，如 12-40, 75-90；合计不超过交存源程序的一半）"),
         max_length=500,
+        required=False,
+    )
+    excerpt_from = forms.IntegerField(
+        label=_("或例外交存：前 10 页加自第几页起的连续 50 页（可选，填起始页码；源程序超过 60 页时适用）"),
+        min_value=11,
         required=False,
     )
     note = forms.CharField(label=_("补正说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -820,6 +820,8 @@ class Software(models.Model):
     documentation_pages = models.PositiveIntegerField(_("交存文档页数"))
     exceptional = models.BooleanField(_("例外交存"), default=False)
     redacted_lines = models.JSONField(_("覆盖的行"), default=list, blank=True)  # [[first, last], …] listing lines
+    # Art. 12 (2): the first 10 pages and the 50 consecutive pages from this page were deposited.
+    excerpt_from = models.PositiveIntegerField(_("连续 50 页的起始页"), null=True, blank=True)
     # Winnowing fingerprints of the whole source: [[hash, file index, line], …] and the file paths they index.
     fingerprints = models.JSONField(default=list, blank=True)
     fingerprint_paths = models.JSONField(default=list, blank=True)

@@ -114,6 +114,7 @@ def apply_software(request: HttpRequest) -> HttpResponse:
                 documentation=form.cleaned_data["documentation"],
                 files=files + form.representation_files(),
                 redactions=services.parse_redactions(form.cleaned_data["redactions"]),
+                excerpt_from=form.cleaned_data["excerpt_from"],
                 request=request,
             )
         except ValidationError as exc:
@@ -233,6 +234,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
                     archive=form.cleaned_data["source_archive"],
                     documentation=form.cleaned_data["documentation"],
                     redactions=services.parse_redactions(form.cleaned_data["redactions"]),
+                    excerpt_from=form.cleaned_data["excerpt_from"],
                     user=request.user,
                     request=request,
                 )

@@ -51,6 +51,7 @@ class BuiltDeposit:
     source_pdf: bytes
     documentation_pdf: bytes
     redacted: list[list[int]] = field(default_factory=list)
+    excerpt_from: int | None = None
     fingerprints: list[list[int]] = field(default_factory=list)
     fingerprint_paths: list[str] = field(default_factory=list)
 
@@ -69,16 +70,21 @@ def build_deposit(
     archive: UploadedFile[bytes],
     documentation: UploadedFile[bytes],
     redactions: list[tuple[int, int]] | None = None,
+    excerpt_from: int | None = None,
     request: Any = None,
 ) -> BuiltDeposit:
     """Open the uploaded tree and documentation and make the deposit PDFs; refuses (bilingual reason) an unsafe
     archive, a tree without source, a source or documentation under one page, a blacked-out part over half."""
     check_upload(archive, request)
     check_upload(documentation, request)
+    if redactions and excerpt_from is not None:
+        raise ValidationError(
+            _("例外交存只能选一种方式：黑色覆盖部分代码，或前 10 页加连续 50 页。"), code="two_exceptions"
+        )
     try:
         files = deposit.read_archive(_read(archive), limits=software_reads.limits())
         listing = deposit.source_listing(files)
-        source = deposit.paginate(listing)
+        source = deposit.paginate(listing, excerpt_from=excerpt_from)
         covered = deposit.check_redactions(source, redactions or [])
         docs = deposit.paginate(
             deposit.document_lines(deposit.decode_document(_read(documentation))),
@@ -104,6 +110,7 @@ def build_deposit(
         source_pdf=source_pdf,
         documentation_pdf=documentation_pdf,
         redacted=[list(r) for r in (redactions or [])],
+        excerpt_from=excerpt_from,
         fingerprints=prints,
         fingerprint_paths=paths,
     )
@@ -164,6 +171,7 @@ def create_software_application(
     documentation: UploadedFile[bytes],
     files: list[SampleInput] | None = None,
     redactions: list[tuple[int, int]] | None = None,
+    excerpt_from: int | None = None,
     request: Any = None,
 ) -> Work:
     """A software application (draft) with its deposit built from the uploads; nothing stored when refused.
@@ -181,6 +189,7 @@ def create_software_application(
         archive=archive,
         documentation=documentation,
         redactions=redactions,
+        excerpt_from=excerpt_from,
         request=request,
     )
     uploads = [
@@ -199,8 +208,9 @@ def create_software_application(
             source_pages=built.source.total_pages,
             deposited_pages=len(built.source.pages),
             documentation_pages=len(built.documentation.pages),
-            exceptional=bool(built.redacted),
+            exceptional=bool(built.redacted) or built.excerpt_from is not None,
             redacted_lines=built.redacted,
+            excerpt_from=built.excerpt_from,
             fingerprints=built.fingerprints,
             fingerprint_paths=built.fingerprint_paths,
         )
@@ -245,6 +255,7 @@ def deposit_replacement(
     archive: UploadedFile[bytes],
     documentation: UploadedFile[bytes],
     redactions: list[tuple[int, int]] | None = None,
+    excerpt_from: int | None = None,
     user: Any,
     request: Any = None,
 ) -> Replacement:
@@ -260,6 +271,7 @@ def deposit_replacement(
         archive=archive,
         documentation=documentation,
         redactions=redactions,
+        excerpt_from=excerpt_from,
         request=request,
     )
     checked = _check_files(
@@ -282,8 +294,9 @@ def deposit_replacement(
         row.source_pages = built.source.total_pages
         row.deposited_pages = len(built.source.pages)
         row.documentation_pages = len(built.documentation.pages)
-        row.exceptional = bool(built.redacted)
+        row.exceptional = bool(built.redacted) or built.excerpt_from is not None
         row.redacted_lines = built.redacted
+        row.excerpt_from = built.excerpt_from
         row.fingerprints = built.fingerprints
         row.fingerprint_paths = built.fingerprint_paths
         row.save()

@@ -115,6 +115,35 @@ def test_a_long_source_deposits_its_first_and_last_thirty_pages(artist, tmp_path
     assert f"第{software.source_pages - 29}页/共{software.source_pages}页" in pages[30]
 
 
+def test_an_exceptional_deposit_of_the_first_ten_and_fifty_consecutive_pages_is_built_and_shown(artist, client):
+    from .factories import software_fields, software_particulars, source_zip
+
+    work = services.create_software_application(
+        user=artist,
+        fields=software_fields(),
+        software=software_particulars(),
+        owners=[],
+        archive=source_zip(1, functions=700),
+        documentation=manual(),
+        excerpt_from=21,
+    )
+    software = work.software
+    assert software.exceptional and software.excerpt_from == 21 and software.deposited_pages == 60
+    client.force_login(artist)
+    assert "前 10 页及第 21–70 页" in client.get(f"/registry/works/{work.pk}/").content.decode()
+    with pytest.raises(ValidationError, match="只能选一种方式"):
+        services.create_software_application(
+            user=artist,
+            fields=software_fields(title="另一个系统"),
+            software=software_particulars(),
+            owners=[],
+            archive=source_zip(2, functions=700),
+            documentation=manual(),
+            excerpt_from=21,
+            redactions=[(1, 10)],
+        )
+
+
 def test_a_version_its_owner_already_registered_is_refused(artist, registrar):
     registered(software_application(artist), registrar)
     with pytest.raises(ValidationError, match="同一版本不能重复登记"):
