@@ -180,7 +180,7 @@ def create_work(
 
 class SoftwareApplicationIn(Schema):
     """The JSON part of a multipart software application (CPCC R11); `source_archive` (zip or tar.gz) and
-    `documentation` (text or Markdown) are the files the platform builds the deposit from. `redactions` are the
+    `documentation` (PDF, text or Markdown) are the files the platform builds the deposit from. `redactions` are the
     deposited lines to black out for an exceptional deposit, as [first, last] pairs;
     `excerpt_from` the other exceptional deposit: the first 10 pages and the 50 consecutive pages from that page."""
 

@@ -272,7 +272,7 @@ class SoftwareApplicationForm(OwnerFields, SoftwareParticulars):
     deposit from them) and, for an exceptional deposit, the lines to black out."""
 
     source_archive = forms.FileField(label=_("源程序（zip 或 tar.gz 压缩包）"))
-    documentation = forms.FileField(label=_("软件文档（纯文本或 Markdown，如用户手册）"))
+    documentation = forms.FileField(label=_("软件文档（PDF、纯文本或 Markdown，如用户手册）"))
     redactions = forms.CharField(
         label=_("例外交存：需要黑色覆盖的行（可选，如 12-40, 75-90；合计不超过交存源程序的一半）"),
         max_length=500,
@@ -297,7 +297,7 @@ class SoftwareCorrectionForm(SoftwareParticulars):
     source_archive = forms.FileField(
         label=_("重新上传源程序（可选；须同时上传文档，平台重新生成鉴别材料）"), required=False
     )
-    documentation = forms.FileField(label=_("重新上传软件文档（纯文本或 Markdown）"), required=False)
+    documentation = forms.FileField(label=_("重新上传软件文档（PDF、纯文本或 Markdown）"), required=False)
     redactions = forms.CharField(
         label=_("例外交存：需要黑色覆盖的行（可选，如 12-40, 75-90；合计不超过交存源程序的一半）"),
         max_length=500,

@@ -47,7 +47,7 @@ class BuiltDeposit:
     tree_files: int
     source_lines: int
     source: deposit.Deposit
-    documentation: deposit.Deposit
+    documentation_pages: int
     source_pdf: bytes
     documentation_pdf: bytes
     redacted: list[list[int]] = field(default_factory=list)
@@ -86,19 +86,27 @@ def build_deposit(
         listing = deposit.source_listing(files)
         source = deposit.paginate(listing, excerpt_from=excerpt_from)
         covered = deposit.check_redactions(source, redactions or [])
-        docs = deposit.paginate(
-            deposit.document_lines(deposit.decode_document(_read(documentation))),
-            lines_per_page=deposit.DOC_LINES_PER_PAGE,
-            what="documentation",
-        )
+        today = timezone.localdate()
+        font = settings.ARTRIGHTS_CJK_FONT
+        doc_heading = deposit.Heading(name, version, "文档")
+        manual = _read(documentation)
+        if deposit.is_pdf(manual):
+            pdf_doc = deposit.pdf_documentation(manual)
+            documentation_pages = len(pdf_doc.page_numbers)
+            documentation_pdf = deposit.render_pdf_documentation(pdf_doc, doc_heading, made_on=today, font=font)
+        else:
+            docs = deposit.paginate(
+                deposit.document_lines(deposit.decode_document(manual)),
+                lines_per_page=deposit.DOC_LINES_PER_PAGE,
+                what="documentation",
+            )
+            documentation_pages = len(docs.pages)
+            documentation_pdf = deposit.render_deposit(docs, doc_heading, made_on=today, font=font)
     except BilingualError as exc:
         raise as_validation_error(exc) from None
-    today = timezone.localdate()
-    font = settings.ARTRIGHTS_CJK_FONT
     source_pdf = deposit.render_deposit(
         source, deposit.Heading(name, version, "源程序"), made_on=today, redacted=covered, font=font
     )
-    documentation_pdf = deposit.render_deposit(docs, deposit.Heading(name, version, "文档"), made_on=today, font=font)
     sources = [f for f in files if f.is_source]
     prints, paths = software_reads.fingerprints_of(sources)
     return BuiltDeposit(
@@ -106,7 +114,7 @@ def build_deposit(
         tree_files=len(files),
         source_lines=sum(1 for line in listing if line.number),
         source=source,
-        documentation=docs,
+        documentation_pages=documentation_pages,
         source_pdf=source_pdf,
         documentation_pdf=documentation_pdf,
         redacted=[list(r) for r in (redactions or [])],
@@ -207,7 +215,7 @@ def create_software_application(
             tree_files=built.tree_files,
             source_pages=built.source.total_pages,
             deposited_pages=len(built.source.pages),
-            documentation_pages=len(built.documentation.pages),
+            documentation_pages=built.documentation_pages,
             exceptional=bool(built.redacted) or built.excerpt_from is not None,
             redacted_lines=built.redacted,
             excerpt_from=built.excerpt_from,
@@ -293,7 +301,7 @@ def deposit_replacement(
         row.tree_files = built.tree_files
         row.source_pages = built.source.total_pages
         row.deposited_pages = len(built.source.pages)
-        row.documentation_pages = len(built.documentation.pages)
+        row.documentation_pages = built.documentation_pages
         row.exceptional = bool(built.redacted) or built.excerpt_from is not None
         row.redacted_lines = built.redacted
         row.excerpt_from = built.excerpt_from

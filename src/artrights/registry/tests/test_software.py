@@ -257,6 +257,54 @@ def test_an_exceptional_deposit_blacks_out_the_lines_and_leaves_no_text_behind(a
     assert "step_11_39" in text
 
 
+def manual_pdf(pages: int) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_font("helvetica", size=14)
+    for n in range(1, pages + 1):
+        pdf.add_page()
+        pdf.cell(0, 10, f"Manual page {n}: click Stock to open screen {n}.")
+    return bytes(pdf.output())
+
+
+def test_a_pdf_documentation_deposits_its_first_and_last_thirty_pages_headed_and_numbered(artist, tmp_path):
+    from .factories import software_fields, software_particulars, source_zip
+
+    work = services.create_software_application(
+        user=artist,
+        fields=software_fields(),
+        software=software_particulars(),
+        owners=[],
+        archive=source_zip(13),
+        documentation=upload(manual_pdf(75), "用户手册.pdf", "application/pdf"),
+    )
+    assert work.software.documentation_pages == 60
+    pages = [p for p in pdf_text(file_of(work, FileRole.DOCUMENTATION), tmp_path).split("\f") if p.strip()]
+    assert len(pages) == 60
+    assert "Manualpage30:" in pages[29] and "第30页/共75页" in pages[29]
+    assert "Manualpage46:" in pages[30] and "第46页/共75页" in pages[30]
+    assert "大芬油画库存管理系统" in pages[0]
+
+
+def test_a_damaged_pdf_documentation_is_refused_and_nothing_is_stored(artist):
+    from .factories import software_fields, software_particulars, source_zip
+
+    before = Work.objects.count()
+    with pytest.raises(ValidationError, match="无法读取"):
+        services.create_software_application(
+            user=artist,
+            fields=software_fields(),
+            software=software_particulars(),
+            owners=[],
+            archive=source_zip(14),
+            documentation=upload(
+                b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer <<>>\n%%EOF", "m.pdf", "application/pdf"
+            ),
+        )
+    assert Work.objects.count() == before
+
+
 def test_blacking_out_more_than_half_is_refused(artist):
     from .factories import software_fields, software_particulars, source_zip
 
