@@ -366,7 +366,8 @@ def _reference_draw(pool, plan, seed):
 
 
 def _reference_team(seed, target, qualified, conflicts, need):
-    team, j = [], 0
+    team: list[str] = []
+    j = 0
     limit = (2**64 // len(qualified)) * len(qualified)
     while len(team) < need:
         v = int.from_bytes(
@@ -408,10 +409,10 @@ def test_the_vectorised_draw_equals_the_draw_read_one_target_at_a_time(rows, see
     )
     drawn, _ = draw.draw_targets(draw.normalise_pool(pool), plan, seed)
     assert drawn == _reference_draw(pool, plan, seed)
-    people = [
+    people: list[dict[str, Any]] = [
         {"id": f"EI{j}", "qualified": True, "conflicts": [t["id"] for t in pool[j::5]]} for j in range(inspectors + 1)
     ]
-    conflicts = {p["id"]: set(p["conflicts"]) for p in people}
+    conflicts: dict[str, set[str]] = {p["id"]: set(p["conflicts"]) for p in people}
     try:
         got, _ = draw.assign_inspectors(drawn, people, plan, seed)
     except draw.TooFewInspectors:
