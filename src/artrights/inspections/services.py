@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from artrights.accounts.access import require
 from artrights.accounts.models import Role
 from artrights.core import audit
+from artrights.core.errors import BilingualError
+from artrights.core.messages import in_user_language
 from artrights.core.selectors import working_calendar
 from artrights.core.services import notify
 from artrights.core.validators import validate_plain_text
@@ -51,6 +54,16 @@ from .models import (
 from .notifications import ASSIGNED
 
 RESULT_WORKING_DAYS = 20  # D10: from the check to publication
+
+
+@dataclass(frozen=True)
+class InLanguage:
+    """A framework-free refusal as a parameter of a gettext message: it reads in the language active when shown."""
+
+    error: BilingualError
+
+    def __str__(self) -> str:
+        return in_user_language(self.error)
 
 
 def refused(code: str, message: Any, /, **params: Any) -> ValidationError:
@@ -203,7 +216,7 @@ def parse_ratio_lines(text: str) -> dict[str, str]:
         try:
             drawing.parse_ratio(ratio)
         except drawing.DrawError as exc:
-            raise refused("ratio", _("第 %(n)d 行：%(reason)s"), n=number, reason=exc.message_zh) from None
+            raise refused("ratio", _("第 %(n)d 行：%(reason)s"), n=number, reason=InLanguage(exc)) from None
         table[stratum] = ratio
     return table
 
@@ -235,19 +248,17 @@ def create_plan(
     scope = {k: sorted({v.strip() for v in vs if v.strip()}) for k, vs in (directed or {}).items()}
     scope = {k: v for k, v in scope.items() if v}
     ratios = parse_ratio_lines(ratio_lines)
-    try:
-        drawing.DrawPlan(
-            "check",
-            ratios,
-            timezone.localdate().isoformat(),
-            directed=scope,
-            recent_window_days=recent_window_days,
-            recent_weight=recent_weight,
-            inspectors_per_target=inspectors_per_target,
-            specialty=specialty or None,
-        )
-    except drawing.DrawError as exc:
-        raise refused("plan", _("%(reason)s"), reason=exc.message_zh) from None
+    # Checked as the draw will read it; a DrawError says what is wrong in both languages.
+    drawing.DrawPlan(
+        "check",
+        ratios,
+        timezone.localdate().isoformat(),
+        directed=scope,
+        recent_window_days=recent_window_days,
+        recent_weight=recent_weight,
+        inspectors_per_target=inspectors_per_target,
+        specialty=specialty or None,
+    )
     with transaction.atomic():
         plan = Plan.objects.create(
             number=_next_plan_number(year),
