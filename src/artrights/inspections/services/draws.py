@@ -57,18 +57,19 @@ def commit(*, user: Any, plan: Plan, reason: str = "", keep_secret: bool = False
         pool = pool_of()
         if not pool:
             raise refused("empty_pool", _("检查对象名录库为空，先从信用主体生成名录。"))
-        rules = draw_plan(plan, timezone.localdate())
+        now = timezone.now()
+        # The recency window counts back from the commitment's day: the committed plan is the plan drawn.
+        rules = draw_plan(plan, timezone.localtime(now).date())
         missing = sorted({drawing.stratum_of(t) for t in pool if rules.selects(t)} - set(rules.ratios))
         if missing:
             raise drawing.UnknownStratum(missing[0])
         pool_hash = drawing.pool_snapshot_hash(pool)
         secret = drawing.new_secret()
         attempt = plan.draws.count() + 1
-        now = timezone.now()
         statement = statements.base(StatementType.INSPECTION_COMMIT, f"{plan.number}#{attempt}", now)
         statement.update(
             {
-                "plan": {**rules.to_json(), "reference_date": None},
+                "plan": rules.to_json(),
                 "items": sorted(plan.items.values_list("code", flat=True)),
                 "attempt": attempt,
                 "pool_hash": pool_hash,
@@ -144,7 +145,7 @@ def execute(*, user: Any, plan: Plan, public_value: str = "", public_source: str
         found = Draw.objects.select_for_update().get(pk=found.pk)
         now = timezone.now()
         record = drawing.run_draw(
-            plan=draw_plan(plan, found.committed_at.date()),
+            plan=draw_plan(plan, timezone.localtime(found.committed_at).date()),
             pool=pool_of(),
             inspectors=inspectors_of(),
             secret=secret,

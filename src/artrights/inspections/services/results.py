@@ -17,12 +17,15 @@ from artrights.proofs.statements import StatementType
 
 from .. import statements
 from ..models import (
+    PLAN_FLOW,
     RESULT_FLOW,
     VIOLATIONS,
     Assignment,
     Outcome,
+    Plan,
     Pool,
     Result,
+    ResultStatus,
 )
 from ._common import RESULT_WORKING_DAYS, _text, refused
 
@@ -100,4 +103,18 @@ def review_result(*, user: Any, result: Result, publish: bool, opinion: str = ""
             target.save(update_fields=["last_checked", "pool", "updated_at"])
         result.save()
         audit.record("inspections.publish_result" if publish else "inspections.return_result", result, actor=user)
+        if publish:
+            _complete_when_all_published(result)
     return result
+
+
+def _complete_when_all_published(result: Result) -> None:
+    """The plan is completed once every target of its standing draw has a published result (§4.3)."""
+    draw = result.draw
+    drawn = draw.assignments.values("target").distinct().count()
+    published = draw.results.filter(status=ResultStatus.PUBLISHED).count()
+    plan = Plan.objects.select_for_update().get(pk=draw.plan_id)
+    if published >= drawn and PLAN_FLOW.can(plan, "complete"):
+        PLAN_FLOW.apply(plan, "complete")
+        plan.save(update_fields=["status"])
+        audit.record("inspections.complete_plan", plan)

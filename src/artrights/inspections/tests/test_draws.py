@@ -42,6 +42,8 @@ def test_the_commitment_is_in_the_log_before_the_draw_and_the_draw_reveals_a_sec
     assert f"{committed.commit_log_index}" in found.public_source and found.public_value.count("\n") >= 3
     assert drawing.verify_draw(found.record) == []
     assert found.record["pool_hash"] == committed.pool_hash and found.sealed_secret == ""
+    # The committed plan is the plan drawn: anyone can match the record to the log entry made before the draw.
+    assert statement["plan"] == found.record["plan"]
 
 
 def test_the_key_pool_is_drawn_in_full_and_each_target_gets_two_inspectors_without_a_conflict(supervisor, world):

@@ -133,3 +133,23 @@ def test_an_inspector_may_not_declare_a_conflict_for_someone_else(world):
     one, other = world["inspectors"][:2]
     with pytest.raises(PermissionDenied):
         services.declare_conflict(user=one.user, inspector=other, code=world["subjects"][0].code, reason="x")
+
+
+def test_the_plan_is_completed_once_every_drawn_target_has_a_published_result(supervisor, drawn):
+    from artrights.inspections.models import Plan
+
+    targets = {
+        a.target_id: a for a in Assignment.objects.filter(draw=drawn, active=True).select_related("inspector__user")
+    }
+    for n, assignment in enumerate(targets.values()):
+        result = services.enter_result(
+            user=assignment.inspector.user,
+            assignment=assignment,
+            check_date=timezone.localdate(),
+            outcome="no_problem",
+            findings="未发现问题。",
+        )
+        assert Plan.objects.get(pk=drawn.plan_id).status == "drawn"
+        services.review_result(user=supervisor, result=result, publish=True)
+        expected = "completed" if n == len(targets) - 1 else "drawn"
+        assert Plan.objects.get(pk=drawn.plan_id).status == expected
