@@ -92,3 +92,30 @@ def test_outsiders_are_turned_away_from_the_supervisor_pages(client, people, sup
 def test_someone_outside_the_inspector_directory_has_no_task_page(client, people):
     client.force_login(people["artist"])
     assert client.get("/inspections/mine/").status_code == 403
+
+
+def test_a_result_past_its_20_working_days_is_flagged_overdue_on_the_desk(client, supervisor, world):
+    import datetime as dt
+
+    found = factories.drawn(supervisor)
+    assignment = Assignment.objects.filter(draw=found).select_related("inspector__user").first()
+    result = services.enter_result(
+        user=assignment.inspector.user,
+        assignment=assignment,
+        check_date=timezone.localdate(),
+        outcome="no_problem",
+        findings="未发现问题。",
+    )
+    client.force_login(supervisor)
+    assert 'data-testid="overdue"' not in client.get("/inspections/desk/").content.decode()
+    Result.objects.filter(pk=result.pk).update(publish_due=timezone.localdate() - dt.timedelta(days=1))
+    page = client.get("/inspections/desk/").content.decode()
+    assert 'data-testid="overdue"' in page and "已逾期" in page
+
+
+def test_each_drawn_inspector_is_told_in_their_inbox(supervisor, world):
+    from artrights.core.models import Notification
+
+    found = factories.drawn(supervisor)
+    told = set(Notification.objects.filter(kind="inspections.assigned").values_list("recipient", flat=True))
+    assert told == set(Assignment.objects.filter(draw=found).values_list("inspector__user", flat=True))
