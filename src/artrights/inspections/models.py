@@ -166,13 +166,14 @@ class PlanStatus(models.TextChoices):
 
 
 PS = PlanStatus
-# DOMAIN.md §4.3: PLANNED -> POOL_FROZEN -> DRAWN ... COMPLETED. A second draw commits again from DRAWN (a new
-# attempt, in the log with its reason); a refused draw leaves the plan committed.
+# DOMAIN.md §4.3: PLANNED -> POOL_FROZEN -> DRAWN ... COMPLETED. A second draw commits again (a new attempt, in the
+# log with its reason); a refused draw leaves the plan committed.
 PLAN_FLOW = Workflow(
     [
         Transition.of("commit", PS.PLANNED, PS.COMMITTED),
         Transition.of("draw", PS.COMMITTED, PS.DRAWN),
-        Transition.of("redraw", PS.DRAWN, PS.COMMITTED),
+        # A new attempt: after a draw, or when a commitment can no longer be drawn (the directories changed).
+        Transition.of("redraw", (PS.COMMITTED, PS.DRAWN), PS.COMMITTED),
         Transition.of("complete", PS.DRAWN, PS.COMPLETED),
     ]
 )
@@ -234,6 +235,8 @@ class Draw(models.Model):
     pool_hash = models.CharField(_("名录快照哈希"), max_length=64)
     pool_size = models.PositiveIntegerField(_("名录对象数"))
     commitment = models.CharField(_("随机秘密承诺值"), max_length=64)
+    # The inspector directory is frozen with the pool: nobody can steer the assignment after the seed is known.
+    inspectors_hash = models.CharField(_("检查人员名录哈希"), max_length=64)
     # Kept by the platform until the draw reveals it; empty when the committer keeps it (entered at the draw).
     sealed_secret = models.CharField(max_length=64, blank=True)
     commit_log_index = models.BigIntegerField(_("承诺的公开日志序号"))

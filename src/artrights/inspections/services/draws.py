@@ -75,6 +75,7 @@ def commit(*, user: Any, plan: Plan, reason: str = "", keep_secret: bool = False
                 "pool_hash": pool_hash,
                 "pool_size": len(pool),
                 "commitment": drawing.commitment(secret),
+                "inspectors_hash": statements.sha256_of(inspectors_of()),
                 "reason": reason,
             }
         )
@@ -89,6 +90,7 @@ def commit(*, user: Any, plan: Plan, reason: str = "", keep_secret: bool = False
             pool_hash=pool_hash,
             pool_size=len(pool),
             commitment=drawing.commitment(secret),
+            inspectors_hash=statement["inspectors_hash"],
             sealed_secret="" if keep_secret else secret.hex(),
             commit_log_index=statements.append(statement),
             committed_by=user,
@@ -144,10 +146,16 @@ def execute(*, user: Any, plan: Plan, public_value: str = "", public_source: str
         plan = _locked_plan(plan)
         found = Draw.objects.select_for_update().get(pk=found.pk)
         now = timezone.now()
+        inspectors = inspectors_of()
+        if statements.sha256_of(inspectors) != found.inspectors_hash:
+            raise refused(
+                "inspectors_changed",
+                _("检查人员名录（资格、专业领域、利害关系申报）在承诺之后发生了变化，不得抽取；请重新承诺。"),
+            )
         record = drawing.run_draw(
             plan=draw_plan(plan, timezone.localtime(found.committed_at).date()),
             pool=pool_of(),
-            inspectors=inspectors_of(),
+            inspectors=inspectors,
             secret=secret,
             public_value=public_value,
             public_source=public_source,

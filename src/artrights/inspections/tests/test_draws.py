@@ -150,3 +150,22 @@ def test_a_directed_draw_only_takes_the_chosen_sector(supervisor, world):
     services.update_target(user=supervisor, target=target, sector="publishing", region="", entity_class="enterprise")
     found = factories.drawn(supervisor, directed={"sector": ["publishing"]}, ratio_lines="general/B/2 = 1")
     assert found.record["drawn"] == [target.draw_id]
+
+
+def test_an_inspector_directory_changed_after_the_commitment_is_refused_and_a_new_commitment_needs_a_reason(
+    supervisor, world
+):
+    plan = factories.plan(supervisor)
+    first, _ = services.commit(user=supervisor, plan=plan)
+    services.declare_conflict(
+        user=supervisor, inspector=world["inspectors"][1], code=world["subjects"][4].code, reason="曾为该企业提供咨询"
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.execute(user=supervisor, plan=plan)
+    assert "检查人员名录" in str(exc.value)
+    assert Draw.objects.get().status == "committed" and not Assignment.objects.exists()
+    with pytest.raises(ValidationError):
+        services.commit(user=supervisor, plan=plan)  # a new attempt says why
+    second, _ = services.commit(user=supervisor, plan=plan, reason="承诺后新增利害关系申报")
+    assert statement_at(second.commit_log_index)["refers_to"] == {"log_index": first.commit_log_index}
+    assert services.execute(user=supervisor, plan=plan).attempt == 2
