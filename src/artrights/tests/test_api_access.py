@@ -22,6 +22,7 @@ from artrights.accounts.services import issue_token
 from artrights.core.models import Notification
 from artrights.credit.tests import factories as credit_factories
 from artrights.evidence.tests import factories as evidence_factories
+from artrights.inspections.tests import factories as inspection_factories
 from artrights.matching import services as matching
 from artrights.matching.models import UrlCheck
 from artrights.registry import services as registry
@@ -286,6 +287,13 @@ OPERATIONS: dict[tuple[str, str], Row] = {
     ),
     # Supervisors hand the feeds on; partner departments pull them.
     ("GET", "/api/credit/feed/{kind}"): Row([case(PARTNERS | {"supervisor"}, "/api/credit/feed/listings")]),
+    # inspections: draws, their records and published results are public; an inspector reads their own tasks
+    ("GET", "/api/inspections/draws"): public("/api/inspections/draws"),
+    ("GET", "/api/inspections/draws/{draw_id}/record"): public(
+        lambda w: f"/api/inspections/draws/{inspection_factories.some_draw().pk}/record"
+    ),
+    ("GET", "/api/inspections/results"): public("/api/inspections/results"),
+    ("GET", "/api/inspections/tasks"): Row([case(EVERYONE, "/api/inspections/tasks")]),
 }
 
 
