@@ -61,6 +61,9 @@ class StatementType(StrEnum):
     CREDIT_REMOVAL = "artrights/credit-removal@v1"
     CREDIT_GRADE = "artrights/credit-grade@v1"
     AUDIT_ANCHOR = "artrights/audit-anchor@v1"
+    # A mediation agreement that took effect: the SHA-256 of its canonical text, its case and source, and every
+    # signature (capacity, time, the signer as a commitment); the parties are commitments.
+    MEDIATION_AGREEMENT = "artrights/mediation-agreement@v1"
 
 
 STATEMENT_TYPES = tuple(t.value for t in StatementType)
@@ -79,6 +82,7 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {
     StatementType.CREDIT_CHANGE: ("信用信息变更 ", "credit change of "),
     StatementType.CREDIT_REMOVAL: ("信用信息移除 ", "credit removal of "),
     StatementType.CREDIT_GRADE: ("信用评价 ", "credit grade "),
+    StatementType.MEDIATION_AGREEMENT: ("调解协议 ", "mediation agreement "),
 }
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
