@@ -329,7 +329,7 @@ def _take_effect(case: Case, agreement: Agreement, *, actor: Any) -> None:
     now = timezone.now()
     CASE_FLOW.apply(case, "take_effect")
     agreement.status, agreement.effective_at = AgreementStatus.EFFECTIVE, now
-    effective_on = timezone.localdate(now)
+    effective_on = timezone.localdate()
     agreement.confirmation_due = calendar_due(effective_on, int(settings.ARTRIGHTS_MEDIATION_CONFIRMATION_WINDOW))
     agreement.content_json = json.dumps(content_value(agreement), ensure_ascii=False, indent=2, sort_keys=True)
     statement = _statement(agreement, now)
