@@ -181,7 +181,7 @@ class Stats:
 
 def statistics(user: Any) -> Stats:
     """Cases by source, by state (outcome), and the mean duration from application to the end, per source."""
-    cases = list(cases_for(user).only("source", "status", "applied_on", "ended_on"))
+    cases = list(cases_for(user).select_related(None).only("source", "status", "applied_on", "ended_on"))
     sources = dict(Source.choices)
     states = dict(CaseStatus.choices)
     by_source = Counter(c.source for c in cases)
