@@ -102,11 +102,15 @@ def test_the_mediator_desk_lists_cases_and_takes_a_conflict_declaration(client, 
     client.force_login(mediator.user)
     page = client.get("/mediation/desk/").content.decode()
     assert case.number in page and "确认接受指派并签收案件" in page
-    client.post("/mediation/desk/", {"name": "王某", "id_number": "440304198801010015", "ground": "relative", "note": ""})
+    client.post(
+        "/mediation/desk/", {"name": "王某", "id_number": "440304198801010015", "ground": "relative", "note": ""}
+    )
     assert Conflict.objects.filter(mediator=mediator).count() == 1
 
 
-def test_the_staff_pages_show_intake_roster_confirmations_and_statistics(client, applicant, respondent, admin, mediator):
+def test_the_staff_pages_show_intake_roster_confirmations_and_statistics(
+    client, applicant, respondent, admin, mediator
+):
     case = factories.mediating(applicant, respondent, admin, mediator)
     agree(case, applicant, respondent, admin, mediator)
     factories.applied(applicant, admin.organisation)
