@@ -181,7 +181,7 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Any:
     response={200: CaseOut, 404: ErrorOut, 422: ErrorOut},
     summary="One move on a case (the case page's table: accept, answer, choose, appoint, confirm, recusal, …)",
 )
-def act(request: HttpRequest, number: str, action: str, payload: dict[str, Any] = Body(...)) -> Any:
+def act(request: HttpRequest, number: str, action: str, payload: Body[dict[str, Any]]) -> Any:
     found = selectors.case_for(request.user, number)
     spec = ACTIONS.get(action)
     if spec is None:
@@ -189,7 +189,7 @@ def act(request: HttpRequest, number: str, action: str, payload: dict[str, Any] 
     form = spec.form(payload)
     if not form.is_valid():
         return Status(422, ErrorOut(detail=form.errors.as_text()))
-    extra = {k: payload[k] for k in ("confirmation", "obligation") if k in payload}
+    extra: dict[str, Any] = {k: payload[k] for k in ("confirmation", "obligation") if k in payload}
     try:
         spec.run(request.user, found, form.cleaned_data, extra)
     except (ValidationError, BilingualError) as exc:
