@@ -334,12 +334,18 @@ class CaseParty(models.Model):
         return getattr(self.party, "account", None)
 
     def acts_for(self, user: object) -> bool:
-        """True when ``user`` is this party's own account or its agent."""
+        """True when ``user`` is this party's own account, its agent, or (an organisation party) a member of the
+        organisation with the party's unified social credit code."""
         pk = getattr(user, "pk", None)
         if pk is None:
             return False
         account = getattr(self.party, "account", None)
-        return bool((account is not None and account.pk == pk) or self.agent_id == pk)
+        if (account is not None and account.pk == pk) or self.agent_id == pk:
+            return True
+        organisation = getattr(user, "organisation", None)
+        return bool(
+            self.party.id_type == "uscc" and organisation is not None and organisation.uscc == self.party.id_number
+        )
 
 
 class Claim(models.Model):

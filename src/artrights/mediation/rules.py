@@ -148,6 +148,9 @@ def _cases(user: Any, qs: QuerySet[Case]) -> QuerySet[Case]:
     party = getattr(user, "party", None)
     if party is not None:
         wanted |= Q(parties__party=party)
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None:
+        wanted |= Q(parties__party__id_type="uscc", parties__party__id_number=organisation.uscc)
     if user.role == Role.MEDIATION_ADMIN and user.organisation_id:
         wanted |= Q(organisation_id=user.organisation_id)
     mediator = getattr(user, "mediator", None) if user.role == Role.MEDIATOR else None

@@ -95,6 +95,10 @@ def party_people(case: Case, side: str | None = None) -> list[Any]:
             continue
         account = getattr(p.party, "account", None)
         people += [u for u in (account, p.agent) if u is not None]
+        if p.party.id_type == "uscc":
+            people += list(
+                get_user_model()._default_manager.filter(organisation__uscc=p.party.id_number, is_active=True)
+            )
     return people
 
 
