@@ -179,31 +179,48 @@ class Stats:
     success_rate: float | None
 
 
+OUTCOMES = {
+    "open": _("进行中"),
+    "agreement": _("达成协议"),
+    "failed": _("调解不成"),
+    "withdrawn": _("撤回"),
+    "refused": _("未进入调解（不予受理或被申请人不同意）"),
+}
+
+
+def outcome(case: Case, agreed: set[int]) -> str:
+    """What became of a case, whatever court step followed: agreement, failure, withdrawal, no mediation, open."""
+    if case.pk in agreed:
+        return "agreement"
+    if case.status in OPEN_STATES:
+        return "open"
+    if case.status == CaseStatus.WITHDRAWN:
+        return "withdrawn"
+    if case.status in (CaseStatus.REJECTED, CaseStatus.ENDED):
+        return "refused"
+    return "failed"
+
+
 def statistics(user: Any) -> Stats:
-    """Cases by source, by state (outcome), and the mean duration from application to the end, per source."""
+    """Cases by source, by outcome, and the mean duration from application to the end, per source."""
     cases = list(cases_for(user).select_related(None).only("source", "status", "applied_on", "ended_on"))
+    agreed = set(
+        Agreement.objects.filter(case__in=[c.pk for c in cases], status=AgreementStatus.EFFECTIVE).values_list(
+            "case_id", flat=True
+        )
+    )
     sources = dict(Source.choices)
-    states = dict(CaseStatus.choices)
     by_source = Counter(c.source for c in cases)
-    by_outcome = Counter(c.status for c in cases)
+    by_outcome = Counter(outcome(c, agreed) for c in cases)
     spans: dict[str, list[int]] = {}
     for c in cases:
         if c.ended_on is not None:
             spans.setdefault(c.source, []).append((c.ended_on - c.applied_on).days)
-    agreed = sum(
-        by_outcome[s]
-        for s in (
-            CaseStatus.AGREEMENT_EFFECTIVE,
-            CaseStatus.FILED_WITH_COURT,
-            CaseStatus.COURT_MEDIATION_DOC,
-            CaseStatus.SUIT_WITHDRAWN,
-        )
-    )
-    failed = sum(by_outcome[s] for s in (CaseStatus.FAILED, CaseStatus.TRANSFERRED_TO_COURT, CaseStatus.TRIAL_RESUMED))
+    done = by_outcome["agreement"] + by_outcome["failed"]
     return Stats(
         total=len(cases),
         by_source=[(str(sources[k]), v) for k, v in sorted(by_source.items())],
-        by_outcome=[(str(states[k]), v) for k, v in sorted(by_outcome.items())],
+        by_outcome=[(str(OUTCOMES[k]), by_outcome[k]) for k in OUTCOMES if by_outcome[k]],
         average_days={str(sources[k]): round(sum(v) / len(v), 1) for k, v in sorted(spans.items())},
-        success_rate=round(agreed / (agreed + failed), 3) if agreed + failed else None,
+        success_rate=round(by_outcome["agreement"] / done, 3) if done else None,
     )

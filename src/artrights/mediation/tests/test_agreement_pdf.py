@@ -79,3 +79,70 @@ def test_the_referral_of_a_failed_delegated_case_is_a_signed_document(respondent
     verdict = verify_pdf(case.referral_pdf.read(), platform_trust())
     assert verdict.ok, verdict.summary()
     assert verdict.document is not None and verdict.document.refers_to == case.number
+
+
+def test_a_pdf_signed_with_other_agreement_text_than_the_log_recorded_fails_the_agreement_check(signed):
+    """Even a PDF the platform's key signed fails when its agreement text does not hash to the logged digest."""
+    import dataclasses
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from artrights.core import public_url
+    from artrights.ledger import flows
+    from artrights.ledger.keys import log_origin
+    from artrights.mediation.agreement_pdf import AgreementDocument, render_agreement
+    from artrights.proofs.bundle import dump_bundle
+    from artrights.proofs.canonical import canonical
+    from artrights.proofs.statements import Openings
+    from artrights.registry.certificate_pdf import sign_pdf
+    from artrights.registry.keys import signing_identity
+    from artrights.timestamps import services as timestamps
+
+    text = json.loads(signed.content_json)
+    text["terms"] = "被申请人赔偿 1 元。"
+    doc = AgreementDocument(
+        number=signed.number,
+        case_number=signed.case.number,
+        organisation="x",
+        mediator="x",
+        source="x",
+        court="",
+        parties=[],
+        facts="x",
+        terms=text["terms"],
+        obligations=[],
+        signatures=[],
+        effective_on=timezone.localdate(),
+        sha256=signed.sha256,
+        content_json=canonical(text),
+        verify_url=public_url.absolute("/verify/"),
+        log_origin=log_origin(),
+        log_index=signed.log_index,
+        bundle_json=dump_bundle(flows.issue_bundle(index=signed.log_index, openings=Openings(None, ()))),
+    )
+    identity = signing_identity()
+    forged = sign_pdf(
+        render_agreement(doc, font=settings.ARTRIGHTS_CJK_FONT), identity.key, identity.chain, timestamps.answer
+    )
+    verdict = verify_pdf(forged, platform_trust())
+    assert not verdict.ok and verdict.failed_check == "agreement"
+    assert "pdf_signature" in verdict.passed and "timestamp" in verdict.passed
+    honest = verify_pdf(
+        *render_and_sign(dataclasses.replace(doc, content_json=canonical(json.loads(signed.content_json))))
+    )
+    assert honest.ok, honest.summary()
+
+
+def render_and_sign(doc):
+    from django.conf import settings
+
+    from artrights.mediation.agreement_pdf import render_agreement
+    from artrights.registry.certificate_pdf import sign_pdf
+    from artrights.registry.keys import signing_identity
+    from artrights.timestamps import services as timestamps
+
+    identity = signing_identity()
+    return sign_pdf(
+        render_agreement(doc, font=settings.ARTRIGHTS_CJK_FONT), identity.key, identity.chain, timestamps.answer
+    ), platform_trust()

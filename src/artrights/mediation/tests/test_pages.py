@@ -119,7 +119,7 @@ def test_the_staff_pages_show_intake_roster_confirmations_and_statistics(
     assert mediator.name in client.get("/mediation/mediators/").content.decode()
     assert case.agreement.number in client.get("/mediation/confirmations/").content.decode()
     stats = client.get("/mediation/statistics/").content.decode()
-    assert "当事人申请" in stats and "调解协议已生效" in stats
+    assert "当事人申请" in stats and "达成协议" in stats and "进行中" in stats
 
 
 def test_staff_pages_are_closed_to_others(client, applicant, mediator):
@@ -128,3 +128,18 @@ def test_staff_pages_are_closed_to_others(client, applicant, mediator):
         assert client.get(url).status_code == 403, url
     client.logout()
     assert client.get("/mediation/").status_code == 302
+
+
+def test_statistics_count_outcomes_whatever_court_step_followed(applicant, respondent, admin, mediator):
+    from artrights.mediation import selectors, services
+
+    settled = factories.mediating(applicant, respondent, admin, mediator)
+    agree(settled, applicant, respondent, admin, mediator)
+    services.record_court_step(user=admin, case=settled, step="close")
+    failed = factories.mediating(applicant, respondent, admin, mediator)
+    services.fail(user=mediator.user, case=failed, reason="big_gap")
+    services.withdraw(user=applicant, case=factories.applied(applicant, admin.organisation))
+    stats = selectors.statistics(admin)
+    assert dict(stats.by_outcome) == {"达成协议": 1, "调解不成": 1, "撤回": 1}
+    assert stats.success_rate == 0.5 and stats.total == 3
+    assert dict(stats.by_source) == {"当事人申请": 3}
