@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +42,6 @@ from ..models import (
 from ._common import (
     admins_of,
     calendar_due,
-    case_url,
     clean_text,
     locked,
     mediator_people,
@@ -234,7 +234,7 @@ def refer_infringement(case: Case) -> list[CreditReferral]:
             kind=N.CREDIT_REFERRAL.key,
             subject=referral,
             params={"number": case.number, "respondent": p.party.name, "behaviour": referral.behaviour_code},
-            url=case_url(case),
+            url=reverse("mediation:referrals"),  # supervisors are no party to the case: their desk lists it
         )
     return made
 

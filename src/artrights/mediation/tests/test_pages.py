@@ -143,3 +143,23 @@ def test_statistics_count_outcomes_whatever_court_step_followed(applicant, respo
     assert dict(stats.by_outcome) == {"达成协议": 1, "调解不成": 1, "撤回": 1}
     assert stats.success_rate == 0.5 and stats.total == 3
     assert dict(stats.by_source) == {"当事人申请": 3}
+
+
+def test_a_supervisor_records_a_referral_from_the_referrals_desk(
+    client, applicant, respondent, admin, mediator, people
+):
+    from artrights.core.models import Notification
+    from artrights.credit.models import CreditRecord
+
+    case = factories.mediating(applicant, respondent, admin, mediator)
+    agree(case, applicant, respondent, admin, mediator, infringement_confirmed=True)
+    supervisor = people["supervisor"]
+    notice = Notification.objects.get(recipient=supervisor, kind="mediation.credit_referral")
+    client.force_login(supervisor)
+    page = client.get(notice.url).content.decode()
+    assert case.number in page and "吴路人" in page
+    referral = case.credit_referrals.get()
+    client.post("/mediation/referrals/", {"referral": referral.pk})
+    referral.refresh_from_db()
+    assert CreditRecord.objects.get(number=referral.credit_record_number).decision_no == case.agreement.number
+    assert "没有待录入的移送" in client.get("/mediation/referrals/").content.decode()
