@@ -111,6 +111,8 @@ def _staff_dues(user: Any, case: Case) -> list[Due]:
             found.append(Due(case, _("指定调解员"), case.appointment_due, True))
         elif case.status == CaseStatus.RECUSAL_PENDING:
             found.append(Due(case, _("决定回避申请"), None, True))
+        elif case.status in (CaseStatus.AGREEMENT_EFFECTIVE, CaseStatus.FAILED):
+            found.append(Due(case, _("法院衔接或结案"), None, True))
         for c in JudicialConfirmation.objects.filter(agreement__case=case):
             if c.status == ConfirmationStatus.APPLIED:
                 found.append(Due(case, _("登记法院是否受理司法确认"), c.acceptance_due, False))
@@ -128,7 +130,7 @@ def due_for(user: Any) -> list[Due]:
     """Everything due from ``user`` across their cases, the earliest first (undated last)."""
     cases = (
         cases_for(user)
-        .filter(Q(status__in=OPEN_STATES) | Q(status=CaseStatus.AGREEMENT_EFFECTIVE))
+        .filter(Q(status__in=OPEN_STATES) | Q(status__in=(CaseStatus.AGREEMENT_EFFECTIVE, CaseStatus.FAILED)))
         .prefetch_related("parties__party")
     )
     found: list[Due] = []

@@ -243,3 +243,15 @@ def test_confirmed_infringement_becomes_a_credit_record_and_a_second_one_a_repea
     assert again.repeat and again.behaviour_code == "CR_REPEAT_INFRINGE"
     services.record_credit(user=supervisor, referral=again)
     assert CreditRecord.objects.filter(subject=record.subject).count() == 2
+
+
+def test_the_staff_see_a_failed_or_settled_case_waiting_for_its_court_step_until_it_is_recorded(
+    respondent, admin, mediator
+):
+    from artrights.mediation import selectors
+
+    case = _court_case(admin, respondent, mediator, Source.COURT_DELEGATED)
+    services.fail(user=mediator.user, case=case, reason="big_gap")
+    assert [str(d.what) for d in selectors.due_for(admin) if d.case.pk == case.pk] == ["法院衔接或结案"]
+    services.record_court_step(user=admin, case=case, step="transfer_to_court")
+    assert [d for d in selectors.due_for(admin) if d.case.pk == case.pk] == []
