@@ -383,6 +383,8 @@ def qualified(case: Case) -> list[Mediator]:
 
 
 def _check(mediator: Mediator, case: Case) -> None:
+    """Refuse a mediator who may not take ``case``, judged on the roster as it is now (not a copy read earlier)."""
+    mediator.refresh_from_db()
     problem = why_unqualified(mediator, case)
     if problem:
         raise refused("mediator", _("%(reason)s"), reason=problem)

@@ -188,3 +188,34 @@ def test_an_effective_agreement_cannot_be_changed(applicant, respondent, admin, 
     agree(case, applicant, respondent, admin, mediator)
     with pytest.raises(ValidationError):
         _draft(case, mediator, terms="另行约定")
+
+
+def test_a_suspended_mediator_is_neither_appointed_nor_drawn_and_a_court_case_needs_its_roster(
+    applicant, respondent, admin, mediator, second_mediator
+):
+    services.update(
+        user=admin,
+        mediator=mediator,
+        specialties=mediator.specialties,
+        court_rosters=mediator.court_rosters,
+        status="suspended",
+    )
+    case = factories.consented(applicant, respondent, admin)
+    with pytest.raises(ValidationError) as refused:
+        services.appoint(user=admin, case=case, mediator=mediator)
+    assert "不在册" in error_messages(refused.value)[0]
+    assert services.qualified(case) == [second_mediator]
+    court_case = services.answer(
+        user=respondent,
+        case=services.decide_acceptance(
+            user=admin, case=factories.registered(admin, "court_delegated", court="深圳市福田区人民法院"), accept=True
+        ),
+        consent=True,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.appoint(user=admin, case=court_case, mediator=second_mediator)
+    assert "深圳市福田区人民法院" in error_messages(refused.value)[0]
+    with pytest.raises(ValidationError):
+        services.appoint(user=admin, case=court_case)  # nobody on that court's roster: nobody to draw
+    court_case.refresh_from_db()
+    assert court_case.status == CaseStatus.CONSENTED and court_case.mediator is None
