@@ -224,6 +224,16 @@ BEHAVIOURS = [
         "",
         True,
     ),
+    (
+        "CR_MEDIATION_INFRINGE",
+        "在调解中确认侵犯著作权并达成生效调解协议",
+        "Copyright infringement the respondent confirmed in an effective mediation agreement",
+        "local",
+        "《广东省版权条例》第三十八条；人民调解协议（《人民调解法》第三十一条）",
+        "minor",
+        "",
+        True,
+    ),
 ]
 
 ALL_LISTS = ["cnipa_dishonest", "national_joint_ip", "gd_serious", "sz_serious", "abnormal_operation"]

@@ -33,7 +33,8 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("检查疑似侵权图片"), _("上传疑似侵权的图片或网页，查找与您已登记作品的相似之处。"), "matching:check"),
         Card(_("监测网页"), _("平台定期抓取您关注的网页，发现复制品时提示您。"), "matching:watch"),
         Card(_("固化电子证据"), _("对侵权网页进行取证，生成带可信时间戳的证据包。"), "evidence:index"),
-        Card(_("申请调解"), _("就版权纠纷申请调解，跟踪案件进度。")),
+        Card(_("申请调解"), _("就版权纠纷申请调解，跟踪案件进度。"), "mediation:apply"),
+        Card(_("我的调解案件"), _("查看案件进度、待您答复或签名的事项和期限。"), "mediation:index"),
         Card(_("许可与交易"), _("发布许可要约，签订许可或转让合同并备案。")),
     ],
     Role.AGENCY: [
@@ -51,14 +52,15 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("检查疑似侵权图片"), _("上传疑似侵权的图片或网页，查找与您已登记作品的相似之处。"), "matching:check"),
     ],
     Role.MEDIATOR: [
-        Card(_("我的调解案件"), _("查看指派给您的案件、期限和调解记录。")),
-        Card(_("回避申报"), _("申报与案件当事人的利害关系。")),
+        Card(_("我的调解案件"), _("查看指派给您的案件、期限和调解记录。"), "mediation:desk"),
+        Card(_("回避申报"), _("申报与案件当事人的利害关系。"), "mediation:desk"),
         Card(_("固化电子证据"), _("为调解案件截取网页或固化当事人提交的文件。"), "evidence:index"),
     ],
     Role.MEDIATION_ADMIN: [
-        Card(_("案件受理"), _("受理调解申请，指派调解员，处理回避。")),
-        Card(_("调解员名册"), _("管理调解员、专长和培训记录。")),
-        Card(_("司法确认"), _("跟踪调解协议的司法确认申请。")),
+        Card(_("案件受理"), _("受理调解申请，指派调解员，处理回避。"), "mediation:intake"),
+        Card(_("调解员名册"), _("管理调解员、专长和培训记录。"), "mediation:roster"),
+        Card(_("司法确认"), _("跟踪调解协议的司法确认申请。"), "mediation:confirmations"),
+        Card(_("案件统计"), _("按来源、结果和办理天数统计调解案件。"), "mediation:statistics"),
         Card(_("固化电子证据"), _("为调解案件截取网页或固化当事人提交的文件。"), "evidence:index"),
     ],
     Role.SUPERVISOR: [
@@ -66,6 +68,7 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("机构信用评价"), _("对代理机构进行信用评价和分级。"), "credit:agencies"),
         Card(_("双随机抽查"), _("制定抽查计划，执行可验证的随机抽取，公示结果。"), "inspections:desk"),
         Card(_("电子证据"), _("查看权利人固化的电子证据，核验证据包，固化执法中发现的侵权网页。"), "evidence:index"),
+        Card(_("调解确认的侵权"), _("把在调解中确认的侵权录入信用记录。"), "mediation:referrals"),
     ],
     Role.INSPECTOR: [
         Card(_("我的检查任务"), _("查看分配给您的检查对象，录入检查结果。"), "inspections:mine"),

@@ -67,6 +67,9 @@ class StatementType(StrEnum):
     INSPECTION_RECUSAL = "artrights/inspection-recusal@v1"
     INSPECTION_RESULT = "artrights/inspection-result@v1"
     AUDIT_ANCHOR = "artrights/audit-anchor@v1"
+    # A mediation agreement that took effect: the SHA-256 of its canonical text, its case and source, and every
+    # signature (capacity, time, the signer as a commitment); the parties are commitments.
+    MEDIATION_AGREEMENT = "artrights/mediation-agreement@v1"
 
 
 STATEMENT_TYPES = tuple(t.value for t in StatementType)
@@ -89,6 +92,7 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {
     StatementType.INSPECTION_DRAW: ("抽查抽取 ", "draw of "),
     StatementType.INSPECTION_RECUSAL: ("检查人员回避 ", "recusal in "),
     StatementType.INSPECTION_RESULT: ("抽查结果 ", "inspection result "),
+    StatementType.MEDIATION_AGREEMENT: ("调解协议 ", "mediation agreement "),
 }
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")

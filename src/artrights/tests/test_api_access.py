@@ -25,6 +25,7 @@ from artrights.evidence.tests import factories as evidence_factories
 from artrights.inspections.tests import factories as inspection_factories
 from artrights.matching import services as matching
 from artrights.matching.models import UrlCheck
+from artrights.mediation.tests import factories as mediation_factories
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import (
     OWNER,
@@ -61,6 +62,7 @@ class World:
     notification: Any
     evidence: Any
     listing: Any
+    mediation_case: Any
 
 
 Body = Callable[[World], dict[str, Any]]
@@ -294,6 +296,33 @@ OPERATIONS: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/inspections/results"): public("/api/inspections/results"),
     ("GET", "/api/inspections/tasks"): Row([case(EVERYONE, "/api/inspections/tasks")]),
+    # mediation: the owner applied; an empty summary, and a withdrawal reason with a hidden character, are refused
+    # by the business check once access let the request through
+    ("GET", "/api/mediation/cases"): Row([case(EVERYONE, "/api/mediation/cases")]),
+    ("GET", "/api/mediation/cases/{number}"): Row(
+        [case({"owner", "admin"}, lambda w: f"/api/mediation/cases/{w.mediation_case.number}")]
+    ),
+    ("POST", "/api/mediation/cases"): Row(
+        [
+            case(
+                {"owner", "admin"},
+                "/api/mediation/cases",
+                json=lambda w: {"dispute_type": "infringement", "summary": " ", "respondents": [], "claims": []},
+            )
+        ]
+    ),
+    ("POST", "/api/mediation/cases/{number}/actions/{action}"): Row(
+        [
+            case(
+                {"owner", "admin"},
+                lambda w: f"/api/mediation/cases/{w.mediation_case.number}/actions/withdraw",
+                json=lambda w: {"reason": "\u202e"},
+            )
+        ]
+    ),
+    ("GET", "/api/mediation/dues"): Row([case(EVERYONE, "/api/mediation/dues")]),
+    ("GET", "/api/mediation/mediators"): Row([case(EVERYONE, "/api/mediation/mediators")]),
+    ("GET", "/api/mediation/statistics"): Row([case(EVERYONE, "/api/mediation/statistics")]),
 }
 
 
@@ -322,6 +351,7 @@ def world(artist, make_user) -> World:
     evidence = evidence_factories.sealed_files(artist)
     supervisor = make_user("api-credit-supervisor", "supervisor")
     listing = credit_factories.listed(supervisor, credit_factories.subject(supervisor))
+    mediation_case = mediation_factories.applied(artist, mediation_factories.mediation_org())
     return World(
         filed=filed,
         draft=draft,
@@ -331,6 +361,7 @@ def world(artist, make_user) -> World:
         notification=notification,
         evidence=evidence,
         listing=listing,
+        mediation_case=mediation_case,
     )
 
 

@@ -19,6 +19,7 @@ from artrights.core.services import PartyInput
 from artrights.credit import demo as credit_demo
 from artrights.evidence import demo as evidence_demo
 from artrights.inspections import demo as inspections_demo
+from artrights.mediation import demo as mediation_demo
 from artrights.registry import demo as registry_demo
 
 DEMO_ORGS = [
@@ -142,6 +143,7 @@ class Command(BaseCommand):
             # After the registry's: a listing bars the agency it lists from filing for clients.
             subjects = credit_demo.load(users, held_owner=registry_demo.COPIER)
             draw = inspections_demo.load(users, subjects)
+            cases = mediation_demo.load(users, works, evidence)
         lines = [_banner(url)]
         lines += [f"  {role:<24} {username:<22} {password}" for username, role, password in created]
         text = "\n".join(lines) + "\n"
@@ -157,3 +159,4 @@ class Command(BaseCommand):
             f"双随机抽查 / spot-check draw: {draw.number}，{draw.pool_size} 个对象中抽中 {draw.drawn_count} 个"
             f"（/inspections/ 公开，可下载抽取记录离线核验）"
         )
+        self.stdout.write(f"调解案件 / mediation cases: {len(cases)}（待受理、调解中、协议生效、移送法院、征询中）")
