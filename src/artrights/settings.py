@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "artrights.matching",
     "artrights.evidence",
     "artrights.credit",
+    "artrights.funding",
 ]
 
 MIDDLEWARE = [
