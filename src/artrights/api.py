@@ -25,6 +25,7 @@ from artrights.core.messages import in_user_language
 from artrights.core.statemachine import TransitionNotAllowed
 from artrights.credit.api import router as credit_router
 from artrights.evidence.api import router as evidence_router
+from artrights.funding.api import router as funding_router
 from artrights.ledger.api import router as ledger_router
 from artrights.matching.api import router as matching_router
 from artrights.registry.api import router as registry_router
@@ -95,3 +96,4 @@ api.add_router("/registry", registry_router)
 api.add_router("/matching", matching_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/credit", credit_router)
+api.add_router("/funding", funding_router)

@@ -50,7 +50,11 @@ class ProgrammeForm(forms.Form):
     def __init__(self, *args: Any, programme: Programme | None = None, **kwargs: Any) -> None:
         if programme is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                **{f: getattr(programme, f) for f in self.base_fields if f not in ("class_amounts", "required_documents")},
+                **{
+                    f: getattr(programme, f)
+                    for f in self.base_fields
+                    if f not in ("class_amounts", "required_documents")
+                },
                 "class_amounts": "\n".join(f"{k}={v}" for k, v in programme.class_amounts.items()),
                 "required_documents": "\n".join(programme.required_documents),
             }

@@ -19,8 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core.models import AppendOnlyModel
-from artrights.credit.models import ListType
 from artrights.core.statemachine import Transition, Workflow
+from artrights.credit.models import ListType
 
 CENT = Decimal("0.01")
 
@@ -194,15 +194,11 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    status = models.CharField(
-        _("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
-    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     submitted_at = models.DateTimeField(_("提交时间"))
     review_due = models.DateField(_("审核期限"), db_index=True)
     claimed_total = models.DecimalField(_("申请金额（元）"), max_digits=12, decimal_places=2)
-    approved_total = models.DecimalField(
-        _("核定金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
+    approved_total = models.DecimalField(_("核定金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("审核人"),
@@ -327,7 +323,9 @@ class CreditCheck(AppendOnlyModel):
     blocked = models.BooleanField(_("受限制"))
     # [{entry, list_type, measures: [{code, text, text_en}]}]
     findings = models.JSONField(_("核查结果"), default=list)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("核查时间"), db_index=True)
 
     class Meta:

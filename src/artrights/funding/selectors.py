@@ -38,8 +38,11 @@ MEDIATION_ENDED = (
 )
 
 
+MEDIATION_APP = "artrights.mediation"
+
+
 def mediation_installed() -> bool:
-    return apps.is_installed("artrights.mediation")
+    return apps.is_installed(MEDIATION_APP)
 
 
 def offered_kinds() -> list[tuple[str, str]]:
@@ -110,9 +113,7 @@ def owners_for(user: Any) -> QuerySet[Party]:
 def taken_keys(keys: list[str]) -> tuple[set[str], set[str]]:
     """Of ``keys``: those already granted (in any programme), and those in an application awaiting review."""
     granted = set(Item.objects.filter(claim__in=keys).values_list("claim", flat=True))
-    pending = set(
-        Item.objects.filter(key__in=keys, application__status=Status.SUBMITTED).values_list("key", flat=True)
-    )
+    pending = set(Item.objects.filter(key__in=keys, application__status=Status.SUBMITTED).values_list("key", flat=True))
     return {k for k in granted if k}, pending
 
 
@@ -138,9 +139,7 @@ def candidates(user: Any, programme: Programme, applicant: Party) -> list[Candid
             if programme.registered_until and day > programme.registered_until:
                 continue
             kind = ItemKind.SOFTWARE_REGISTRATION if work.kind == Kind.SOFTWARE else ItemKind.WORK_REGISTRATION
-            found.append(
-                Candidate(kind, work_key(work), work.number or "", work.title, day, work.work_type, work=work)
-            )
+            found.append(Candidate(kind, work_key(work), work.number or "", work.title, day, work.work_type, work=work))
     if programme.covers(ItemKind.MEDIATION_CASE):
         found += mediation_candidates(programme, applicant)
     granted, pending = taken_keys([c.key for c in found])
@@ -151,7 +150,8 @@ def mediation_candidates(programme: Programme, applicant: Party) -> list[Candida
     """A mediation organisation's ended cases in the programme's date window (only with the mediation app)."""
     if not mediation_installed():
         return []
-    case_model = apps.get_model("mediation", "Case")
+    # Looked up by name: the mediation app is not a dependency (funding works without it).
+    case_model: Any = apps.get_model(MEDIATION_APP.rsplit(".", 1)[-1], "Case")
     cases = case_model.objects.filter(
         organisation__party=applicant, status__in=MEDIATION_ENDED, ended_on__isnull=False
     ).order_by("ended_on", "pk")
@@ -218,8 +218,10 @@ def review_queue() -> list[Due]:
 
 
 def awaiting_payment() -> QuerySet[Application]:
-    return Application.objects.filter(status__in=GRANTED).select_related("programme", "applicant").order_by(
-        "decided_at", "pk"
+    return (
+        Application.objects.filter(status__in=GRANTED)
+        .select_related("programme", "applicant")
+        .order_by("decided_at", "pk")
     )
 
 

@@ -28,8 +28,8 @@ from artrights.core import audit
 from artrights.core.models import Party
 from artrights.core.selectors import working_calendar
 from artrights.core.services import notify, store_file
-from artrights.credit.services.subjects import clean_text
 from artrights.credit.models import EntryStatus, ListEntry, Measure, MeasureAction, MeasureDomain, MeasureReport
+from artrights.credit.services.subjects import clean_text
 from artrights.registry.models import WorkType
 
 from . import selectors
@@ -133,7 +133,11 @@ def _check_programme(programme: Programme) -> None:
         raise refused("budget", _("项目预算和每个申请人每年上限须大于零。"))
     if programme.closes_on < programme.opens_on:
         raise refused("window", _("申报截止日期不能早于开始日期。"))
-    if programme.registered_from and programme.registered_until and programme.registered_until < programme.registered_from:
+    if (
+        programme.registered_from
+        and programme.registered_until
+        and programme.registered_until < programme.registered_from
+    ):
         raise refused("registered_window", _("登记日期止不能早于登记日期起。"))
     if not 1 <= programme.review_days <= 60:
         raise refused("review_days", _("审核期限须在 1 到 60 个工作日之间。"))
@@ -150,7 +154,9 @@ def create_programme(*, user: Any, fields: dict[str, Any]) -> Programme:
     organisation = getattr(user, "organisation", None)
     if organisation is None or organisation.kind != OrganisationKind.DEPARTMENT:
         raise refused("department", _("设立资助项目的人员须属于政府部门（惩戒措施以该部门的名义反馈）。"))
-    programme = Programme(department=organisation, created_by=user, **{k: fields[k] for k in PROGRAMME_FIELDS if k in fields})
+    programme = Programme(
+        department=organisation, created_by=user, **{k: fields[k] for k in PROGRAMME_FIELDS if k in fields}
+    )
     programme.code = clean_text(programme.code, _("项目编号"), limit=40)
     programme.name = clean_text(programme.name, _("项目名称"), limit=200)
     if Programme.objects.filter(code=programme.code).exists():
@@ -357,7 +363,11 @@ def _plan_items(
             raise refused("not_covered", _("本项目不资助培训宣传活动。"))
         title = clean_text(training.title, _("活动名称"), limit=150)
         if training.held_on > today():
-            raise refused("future_event", _("活动日期 %(date)s 晚于今天：活动举办后才能申请资助。"), date=training.held_on.isoformat())
+            raise refused(
+                "future_event",
+                _("活动日期 %(date)s 晚于今天：活动举办后才能申请资助。"),
+                date=training.held_on.isoformat(),
+            )
         key = f"training:{applicant.pk}:{training.held_on.isoformat()}:{title}"
         if Item.objects.filter(Q(claim=key) | Q(key=key, application__status=Status.SUBMITTED)).exists():
             raise refused("subsidised", _("%(item)s 已获得过资助或在另一份待审核的申请中。"), item=title)
@@ -436,14 +446,20 @@ def apply(
             closes=programme.closes_on.isoformat(),
         )
     if not selectors.owners_for(user).filter(pk=applicant.pk).exists():
-        raise refused("applicant", _("您不能以 %(name)s 的名义申请（只能为本人、本机构或代理的权利人申请）。"), name=applicant.name)
+        raise refused(
+            "applicant",
+            _("您不能以 %(name)s 的名义申请（只能为本人、本机构或代理的权利人申请）。"),
+            name=applicant.name,
+        )
     if programme.local_only and not _in_city(programme, applicant):
         raise refused("not_local", _("本项目只资助在%(city)s登记的申请人。"), city=programme.city_name)
     files = documents or {}
     missing = [name for name in programme.required_documents if files.get(name) is None]
     if missing:
         raise refused("documents", _("缺少须提交的材料：%(names)s"), names="、".join(missing))
-    items = _plan_items(user=user, programme=programme, applicant=applicant, keys=keys, fees=fees or {}, training=training)
+    items = _plan_items(
+        user=user, programme=programme, applicant=applicant, keys=keys, fees=fees or {}, training=training
+    )
     claimed = sum((i.claimed for i in items), ZERO)
     _check_amounts(programme, applicant, claimed, day)
     # A restricted applicant is refused here; the check and the measure reported back to the credit lists are
@@ -455,7 +471,10 @@ def apply(
                 user=user, programme=programme, applicant=applicant, stage=CheckStage.APPLY, restrictions=restrictions
             )
             _report_refusal(
-                check, department=programme.department, by=programme.created_by, what=f"{programme.code} 资助申请不予受理"
+                check,
+                department=programme.department,
+                by=programme.created_by,
+                what=f"{programme.code} 资助申请不予受理",
             )
             audit.record("funding.refused_on_credit", check.row, changes={"findings": check.row.findings})
         raise _credit_refusal(check)
@@ -480,12 +499,22 @@ def apply(
                 application=application, name=name, stored_file=store_file(owner=user, upload=files[name])
             )
         check = check_credit(
-            user=user, programme=programme, applicant=applicant, stage=CheckStage.APPLY, application=application, restrictions=[]
+            user=user,
+            programme=programme,
+            applicant=applicant,
+            stage=CheckStage.APPLY,
+            application=application,
+            restrictions=[],
         )
         audit.record(
             "funding.applied",
             application,
-            changes={"programme": programme.code, "items": [i.key for i in items], "claimed": str(claimed), "credit_check": check.row.pk},
+            changes={
+                "programme": programme.code,
+                "items": [i.key for i in items],
+                "claimed": str(claimed),
+                "credit_check": check.row.pk,
+            },
         )
     return application
 
@@ -550,7 +579,9 @@ def approve(
             )
         raise refused(
             "credit",
-            _("申请人在限制财政资金资助的名单中（%(findings)s），不能予以资助，请以“申请人受联合惩戒措施限制”为由不予资助。"),
+            _(
+                "申请人在限制财政资金资助的名单中（%(findings)s），不能予以资助，请以“申请人受联合惩戒措施限制”为由不予资助。"
+            ),
             findings=check.row.summary(),
         )
     with transaction.atomic():
@@ -593,11 +624,18 @@ def approve(
         remaining = selectors.budget_line(programme).remaining
         if granted > remaining:
             raise refused(
-                "budget", _("核定金额 %(granted)s 元超过项目剩余预算 %(remaining)s 元。"), granted=str(granted), remaining=str(remaining)
+                "budget",
+                _("核定金额 %(granted)s 元超过项目剩余预算 %(remaining)s 元。"),
+                granted=str(granted),
+                remaining=str(remaining),
             )
         taken = set(Item.objects.filter(claim__in=[i.key for i in items if i.approved]).values_list("claim", flat=True))
         if taken:
-            raise refused("subsidised", _("%(item)s 已获得过资助，同一事项不能重复资助。"), item="、".join(_item_name(k) for k in sorted(t for t in taken if t)))
+            raise refused(
+                "subsidised",
+                _("%(item)s 已获得过资助，同一事项不能重复资助。"),
+                item="、".join(_item_name(k) for k in sorted(t for t in taken if t)),
+            )
         try:
             with transaction.atomic():
                 for item in items:
@@ -646,13 +684,22 @@ def refuse(*, user: Any, application: Application, ground: str, note: str) -> Ap
     programme = application.programme
     if ground == RefusalGround.CREDIT:
         check = check_credit(
-            user=user, programme=programme, applicant=application.applicant, stage=CheckStage.APPROVE, application=application
+            user=user,
+            programme=programme,
+            applicant=application.applicant,
+            stage=CheckStage.APPROVE,
+            application=application,
         )
         if not check.blocked:
             raise refused("not_listed", _("申请人现在不在限制财政资金资助的名单中，不能以信用理由不予资助。"))
         named = check.row.summary()
         note = f"{named}。{note}" if note else named
-        _report_refusal(check, department=programme.department, by=user, what=f"{programme.code} 资助申请 {application.number} 不予资助")
+        _report_refusal(
+            check,
+            department=programme.department,
+            by=user,
+            what=f"{programme.code} 资助申请 {application.number} 不予资助",
+        )
     APPLICATION_FLOW.apply(application, "refuse")
     application.refusal_ground = ground
     application.decision_note = note[:2000]
@@ -679,7 +726,10 @@ def pay(*, user: Any, application: Application, amount: Any, paid_on: dt.date, v
     value = money(amount, _("拨付金额"))
     if value != application.approved_total:
         raise refused(
-            "amount", _("拨付金额 %(amount)s 元与核定金额 %(approved)s 元不符。"), amount=str(value), approved=str(application.approved_total)
+            "amount",
+            _("拨付金额 %(amount)s 元与核定金额 %(approved)s 元不符。"),
+            amount=str(value),
+            approved=str(application.approved_total),
         )
     voucher = clean_text(voucher_no, _("凭证号"), limit=60)
     if paid_on > today():

@@ -121,6 +121,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """A decision, a payment or a withdrawal on the application's page; the page is shown again on refusal."""
     found = selectors.application_for(request.user, number)
     form: forms.Form
+    done: Any
     if action == "approve":
         form = ApproveForm(request.POST, application=found)
         assert isinstance(form, ApproveForm)
@@ -140,7 +141,9 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     elif action == "refuse":
         form = RefuseForm(request.POST)
         done = _run(
-            request, form, lambda d: services.refuse(user=request.user, application=found, ground=d["ground"], note=d["note"])
+            request,
+            form,
+            lambda d: services.refuse(user=request.user, application=found, ground=d["ground"], note=d["note"]),
         )
         said = _("已决定不予资助，并已通知申请人。")
     elif action == "pay":
@@ -149,7 +152,11 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             request,
             form,
             lambda d: services.pay(
-                user=request.user, application=found, amount=d["amount"], paid_on=d["paid_on"], voucher_no=d["voucher_no"]
+                user=request.user,
+                application=found,
+                amount=d["amount"],
+                paid_on=d["paid_on"],
+                voucher_no=d["voucher_no"],
             ),
         )
         said = _("已登记拨付，并已通知申请人。")
