@@ -19,7 +19,7 @@ from artrights.core.selectors import working_calendar
 from artrights.registry.models import Kind, PartyRole, Work, WorkParty
 from artrights.registry.models import Status as WorkStatus
 
-from .models import GRANTED, Application, Item, ItemKind, Payment, Programme, Status
+from .models import CENT, GRANTED, Application, Item, ItemKind, Payment, Programme, Status
 from .rules import own_party_ids
 
 ZERO = Decimal(0)
@@ -39,6 +39,11 @@ MEDIATION_ENDED = (
 
 
 MEDIATION_APP = "artrights.mediation"
+
+
+def money(total: Decimal | None) -> Decimal:
+    """A sum as yuan with two decimals (SQLite gives sums back without their scale)."""
+    return (total or ZERO).quantize(CENT)
 
 
 def mediation_installed() -> bool:
@@ -175,7 +180,7 @@ def year_granted(programme: Programme, applicant: Party, year: int, *, excluding
     )
     if excluding is not None:
         rows = rows.exclude(pk=excluding)
-    return rows.aggregate(total=Sum("approved_total"))["total"] or ZERO
+    return money(rows.aggregate(total=Sum("approved_total"))["total"])
 
 
 # --- applications --------------------------------------------------------------------------------------------
@@ -244,7 +249,7 @@ def budget_line(programme: Programme) -> BudgetLine:
         total=Sum("approved_total")
     )["total"]
     paid = Payment.objects.filter(application__programme=programme).aggregate(total=Sum("amount"))["total"]
-    return BudgetLine(programme, committed or ZERO, paid or ZERO)
+    return BudgetLine(programme, money(committed), money(paid))
 
 
 def budget() -> list[BudgetLine]:
@@ -266,5 +271,5 @@ def paid_per_month(months: int = 12) -> list[tuple[str, Decimal]]:
     for back in range(months - 1, -1, -1):
         year, month = divmod(day.year * 12 + day.month - 1 - back, 12)
         total = Payment.objects.filter(paid_on__year=year, paid_on__month=month + 1).aggregate(total=Sum("amount"))
-        found.append((f"{year}-{month + 1:02d}", total["total"] or ZERO))
+        found.append((f"{year}-{month + 1:02d}", money(total["total"])))
     return found

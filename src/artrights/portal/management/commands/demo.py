@@ -18,6 +18,7 @@ from artrights.core.public_url import public_url
 from artrights.core.services import PartyInput
 from artrights.credit import demo as credit_demo
 from artrights.evidence import demo as evidence_demo
+from artrights.funding import demo as funding_demo
 from artrights.registry import demo as registry_demo
 
 DEMO_ORGS = [
@@ -140,6 +141,7 @@ class Command(BaseCommand):
             evidence = evidence_demo.load(users, works)
             # After the registry's: a listing bars the agency it lists from filing for clients.
             subjects = credit_demo.load(users, held_owner=registry_demo.COPIER)
+            subsidies = funding_demo.load(users, works)
         lines = [_banner(url)]
         lines += [f"  {role:<24} {username:<22} {password}" for username, role, password in created]
         text = "\n".join(lines) + "\n"
@@ -151,3 +153,4 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"演示证据 / demo evidence: {len(evidence)}（比对结果固化、上传文件固化，均已封存）")
         self.stdout.write(f"信用主体 / credit subjects: {len(subjects)}（在列的机构和个人、分级的代理机构）")
+        self.stdout.write(f"资助申请 / subsidy applications: {len(subsidies)}（已拨付、待审核、不予资助）")
