@@ -142,7 +142,7 @@ class ApproveForm(forms.Form):
             self.fields[f"note_{item.pk}"] = forms.CharField(
                 label=_("%(item)s 核定说明") % {"item": item.reference}, required=False, max_length=300
             )
-        self.order_fields([*[f"amount_{i.pk}" for i in self.items], "note"])
+        self.order_fields([name for i in self.items for name in (f"amount_{i.pk}", f"note_{i.pk}")] + ["note"])
 
     def amounts(self) -> dict[int, Any]:
         return {i.pk: self.cleaned_data[f"amount_{i.pk}"] for i in self.items}

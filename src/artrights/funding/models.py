@@ -97,6 +97,10 @@ class Programme(models.Model):
     def kind_labels(self) -> list[str]:
         return [str(ItemKind(k).label) for k in self.item_kinds if k in ItemKind.values]
 
+    @property
+    def kinds_text(self) -> str:
+        return (", " if in_english() else "、").join(self.kind_labels())
+
     def amount_for(self, *, work_type: str = "", fee: Decimal | None = None) -> Decimal:
         """What the programme pays for one item (0: nothing)."""
         if self.amount_rule == AmountRule.PER_ITEM:
@@ -341,9 +345,11 @@ class CreditCheck(AppendOnlyModel):
         english = in_english()
         parts = []
         for finding in self.findings:
-            measures = "、".join(
+            measures = (", " if english else "、").join(
                 f"{m['code']} {m['text_en'] if english else m['text']}" for m in finding.get("measures", [])
             )
             listed = ListType(finding["list_type"]).label if finding["list_type"] in ListType.values else ""
-            parts.append(f"{listed} {finding['entry']}（{measures}）")
-        return "；".join(parts)
+            parts.append(
+                f"{listed} {finding['entry']} ({measures})" if english else f"{listed} {finding['entry']}（{measures}）"
+            )
+        return ("; " if english else "；").join(parts)
