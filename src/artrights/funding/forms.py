@@ -111,6 +111,12 @@ class ApplyForm(forms.Form):
             self.fields[f"doc_{n}"] = forms.FileField(label=name, required=False)
         self.order_fields(["items"])
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("event_title")) != bool(data.get("event_date")):
+            raise forms.ValidationError(_("申请资助培训宣传活动的，请同时填写活动名称和活动日期。"))
+        return data
+
     def fees(self) -> dict[str, Any]:
         return {
             c.key: self.cleaned_data.get(f"fee_{n}")

@@ -149,3 +149,30 @@ def test_the_fund_pages_read_in_english(client, owner, fund_admin, programme, wo
         for path in paths:
             leftover = [c for c in CJK.findall(_main(client.get(path).content.decode())) if c not in names]
             assert leftover == [], (path, "".join(leftover))
+
+
+def test_a_training_event_without_its_date_is_refused_on_the_page(client, owner, programme, works):
+    client.force_login(owner)
+    response = client.post(
+        f"/funding/programmes/{programme.code}/apply/",
+        {"owner": owner.party.pk, "event_title": "版权保护讲座", "doc_0": factories.form()},
+    )
+    assert "请同时填写活动名称和活动日期" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_a_training_event_is_applied_for_from_the_page(client, owner, programme):
+    client.force_login(owner)
+    held = timezone.localdate() - dt.timedelta(days=3)
+    response = client.post(
+        f"/funding/programmes/{programme.code}/apply/",
+        {
+            "owner": owner.party.pk,
+            "event_title": "版权保护讲座",
+            "event_date": held.isoformat(),
+            "doc_0": factories.form(),
+        },
+    )
+    assert response.status_code == 302
+    item = Application.objects.get().items.get()
+    assert (item.kind, item.reference, item.dated) == ("training_event", "版权保护讲座", held)
