@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "artrights.credit",
     "artrights.inspections",
     "artrights.mediation",
+    "artrights.funding",
 ]
 
 MIDDLEWARE = [

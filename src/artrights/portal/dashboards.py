@@ -36,6 +36,7 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("申请调解"), _("就版权纠纷申请调解，跟踪案件进度。"), "mediation:apply"),
         Card(_("我的调解案件"), _("查看案件进度、待您答复或签名的事项和期限。"), "mediation:index"),
         Card(_("许可与交易"), _("发布许可要约，签订许可或转让合同并备案。")),
+        Card(_("申请资助"), _("为已登记的作品和软件申请市专项资金资助，查看审核和拨付进度。"), "funding:index"),
     ],
     Role.AGENCY: [
         Card(_("代理申请"), _("代委托人提交作品登记和合同备案。"), "registry:apply"),
@@ -44,6 +45,7 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("固化电子证据"), _("为委托人截取侵权网页、固化已有文件，生成可离线核验的证据包。"), "evidence:index"),
         Card(_("委托人"), _("查看本机构代理的著作权人、为其办理的申请和授权委托书。"), "registry:clients"),
         Card(_("本机构信用"), _("查看本机构的信用评价与等级。"), "credit:mine"),
+        Card(_("代理资助申请"), _("为委托人已登记的作品申请市专项资金资助。"), "funding:index"),
     ],
     Role.REGISTRAR: [
         Card(_("待审核申请"), _("审核登记申请，发出补正通知，核发登记号。"), "registry:review_queue"),
@@ -62,6 +64,7 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("司法确认"), _("跟踪调解协议的司法确认申请。"), "mediation:confirmations"),
         Card(_("案件统计"), _("按来源、结果和办理天数统计调解案件。"), "mediation:statistics"),
         Card(_("固化电子证据"), _("为调解案件截取网页或固化当事人提交的文件。"), "evidence:index"),
+        Card(_("申请调解资助"), _("为本组织已结案的调解案件和培训宣传活动申请市专项资金资助。"), "funding:index"),
     ],
     Role.SUPERVISOR: [
         Card(_("信用记录"), _("录入失信行为记录，管理名单和惩戒措施。"), "credit:desk"),
@@ -69,6 +72,8 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("双随机抽查"), _("制定抽查计划，执行可验证的随机抽取，公示结果。"), "inspections:desk"),
         Card(_("电子证据"), _("查看权利人固化的电子证据，核验证据包，固化执法中发现的侵权网页。"), "evidence:index"),
         Card(_("调解确认的侵权"), _("把在调解中确认的侵权录入信用记录。"), "mediation:referrals"),
+        Card(_("资助申请审核"), _("审核专项资金资助申请，核定金额，登记拨付。"), "funding:queue"),
+        Card(_("资助项目与预算"), _("设立资助项目，查看已核定、已拨付和剩余预算，导出拨付明细。"), "funding:budget"),
     ],
     Role.INSPECTOR: [
         Card(_("我的检查任务"), _("查看分配给您的检查对象，录入检查结果。"), "inspections:mine"),

@@ -10,6 +10,7 @@ file that is no image, an empty reason, an action the work's state does not allo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ CHECKERS = frozenset(EVERYONE - {"partner"})
 FIXERS = frozenset({"owner", "artist", "agency", "supervisor", "inspector", "mediator", "mediation_admin", "admin"})
 EVIDENCE_READERS = frozenset({"owner", "supervisor", "inspector", "admin"})
 PARTNERS = frozenset({"partner", "admin"})  # staff of a partner department (a government department)
+FUND_ADMINS = frozenset({"supervisor", "admin"})  # the fund's administrators (funding/rules.py)
 REFUSED = (401, 403, 404)
 
 
@@ -63,6 +65,8 @@ class World:
     evidence: Any
     listing: Any
     mediation_case: Any
+    funding_open: Any = None  # the owner's application awaiting review
+    funding_granted: Any = None  # the owner's application granted, not yet paid
 
 
 Body = Callable[[World], dict[str, Any]]
@@ -99,6 +103,25 @@ def _not_an_image(w: World) -> SimpleUploadedFile:
 
 _APPLICATION = json.dumps({**work_fields(), "completed_on": "2026-03-01"})
 _SOFTWARE = json.dumps({**software_particulars(), **software_fields(), "completed_on": "2026-06-01"})
+_PROGRAMME = {
+    "code": "SZ-API",
+    "name": "接口测试项目",
+    "item_kinds": ["work_registration"],
+    "amount_rule": "per_item",
+    "amount": "1000",
+    "cap_per_applicant_year": "3000",
+    "budget": "100000",
+    "local_only": False,
+    "opens_on": "2026-01-01",
+    "closes_on": "2099-12-31",
+    "required_documents": ["资助申请表"],
+}
+
+
+def _code(w: World) -> str:
+    return str(w.funding_open.programme.code)
+
+
 _COUNTERPARTY = {"name": "示例银行", "id_type": "uscc", "id_number": "91350100M000100Y43", "kind": "organisation"}
 
 OPERATIONS: dict[tuple[str, str], Row] = {
@@ -323,6 +346,65 @@ OPERATIONS: dict[tuple[str, str], Row] = {
     ("GET", "/api/mediation/dues"): Row([case(EVERYONE, "/api/mediation/dues")]),
     ("GET", "/api/mediation/mediators"): Row([case(EVERYONE, "/api/mediation/mediators")]),
     ("GET", "/api/mediation/statistics"): Row([case(EVERYONE, "/api/mediation/statistics")]),
+    # funding: the fund's administrators are the supervisors; owners apply for what they own
+    ("GET", "/api/funding/programmes"): Row([case(EVERYONE, "/api/funding/programmes")]),
+    ("POST", "/api/funding/programmes"): Row(
+        # Nothing to pay for: refused by the business check.
+        [case(FUND_ADMINS, "/api/funding/programmes", json=lambda w: {**_PROGRAMME, "item_kinds": []})]
+    ),
+    ("GET", "/api/funding/programmes/{code}/candidates"): Row(
+        # Only the owner may apply in the owner's name (the platform's administrator has no such party).
+        [case({"owner"}, lambda w: f"/api/funding/programmes/{_code(w)}/candidates?owner={w.filed.applicant.party_id}")]
+    ),
+    ("POST", "/api/funding/programmes/{code}/applications"): Row(
+        # The required document missing: refused by the business check.
+        [
+            case(
+                {"owner"},
+                lambda w: f"/api/funding/programmes/{_code(w)}/applications",
+                files=lambda w: {"owner": str(w.filed.applicant.party_id), "items": "registry.work:0"},
+            )
+        ]
+    ),
+    ("GET", "/api/funding/applications"): Row([case(EVERYONE, "/api/funding/applications")]),
+    ("GET", "/api/funding/applications/{number}"): Row(
+        [case(FUND_ADMINS | {"owner"}, lambda w: f"/api/funding/applications/{w.funding_open.number}")]
+    ),
+    ("POST", "/api/funding/applications/{number}/approve"): Row(
+        # No amount for the item: refused by the business check.
+        [
+            case(
+                FUND_ADMINS,
+                lambda w: f"/api/funding/applications/{w.funding_open.number}/approve",
+                json=lambda w: {"amounts": {}},
+            )
+        ]
+    ),
+    ("POST", "/api/funding/applications/{number}/refuse"): Row(
+        # No reason given: refused by the business check.
+        [
+            case(
+                FUND_ADMINS,
+                lambda w: f"/api/funding/applications/{w.funding_open.number}/refuse",
+                json=lambda w: {"ground": "other", "note": ""},
+            )
+        ]
+    ),
+    ("POST", "/api/funding/applications/{number}/pay"): Row(
+        # Not the approved amount: refused by the business check.
+        [
+            case(
+                FUND_ADMINS,
+                lambda w: f"/api/funding/applications/{w.funding_granted.number}/pay",
+                json=lambda w: {"amount": "1.00", "paid_on": "2026-01-05", "voucher_no": "PZ-API-1"},
+            )
+        ]
+    ),
+    ("POST", "/api/funding/applications/{number}/withdraw"): Row(
+        # Already decided: only the platform's administrator gets past access, to the workflow's refusal.
+        [case({"admin"}, lambda w: f"/api/funding/applications/{w.funding_granted.number}/withdraw")]
+    ),
+    ("GET", "/api/funding/budget"): Row([case(FUND_ADMINS, "/api/funding/budget")]),
 }
 
 
@@ -352,6 +434,7 @@ def world(artist, make_user) -> World:
     supervisor = make_user("api-credit-supervisor", "supervisor")
     listing = credit_factories.listed(supervisor, credit_factories.subject(supervisor))
     mediation_case = mediation_factories.applied(artist, mediation_factories.mediation_org())
+    funding_open, funding_granted = _funding(artist, make_user)
     return World(
         filed=filed,
         draft=draft,
@@ -362,7 +445,31 @@ def world(artist, make_user) -> World:
         evidence=evidence,
         listing=listing,
         mediation_case=mediation_case,
+        funding_open=funding_open,
+        funding_granted=funding_granted,
     )
+
+
+def _funding(artist: Any, make_user: Any) -> tuple[Any, Any]:
+    """A programme of the fund, and two of the owner's registered works applied for: one awaiting review, one
+    granted."""
+    from artrights.accounts.models import OrganisationKind
+    from artrights.accounts.tests.factories import organisation
+    from artrights.funding import services as funding
+    from artrights.funding.tests import factories as funding_factories
+
+    registrar = make_user("api-funding-registrar", "registrar")
+    admin = make_user(
+        "api-funding-admin", "supervisor", organisation=organisation(OrganisationKind.DEPARTMENT, "资金主管部门")
+    )
+    programme = funding.create_programme(
+        user=admin, fields={**_PROGRAMME, "opens_on": dt.date(2026, 1, 1), "closes_on": dt.date(2099, 12, 31)}
+    )
+    works = [funding_factories.registered_work(artist, registrar, seed=s) for s in (71, 72)]
+    waiting = funding_factories.application(artist, programme, works[:1])
+    granted = funding_factories.application(artist, programme, works[1:])
+    item = granted.items.get()
+    return waiting, funding.approve(user=admin, application=granted, amounts={item.pk: item.claimed})
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from artrights.credit import demo as credit_demo
 from artrights.evidence import demo as evidence_demo
 from artrights.inspections import demo as inspections_demo
 from artrights.mediation import demo as mediation_demo
+from artrights.funding import demo as funding_demo
 from artrights.registry import demo as registry_demo
 
 DEMO_ORGS = [
@@ -144,6 +145,7 @@ class Command(BaseCommand):
             subjects = credit_demo.load(users, held_owner=registry_demo.COPIER)
             draw = inspections_demo.load(users, subjects)
             cases = mediation_demo.load(users, works, evidence)
+            subsidies = funding_demo.load(users, works)
         lines = [_banner(url)]
         lines += [f"  {role:<24} {username:<22} {password}" for username, role, password in created]
         text = "\n".join(lines) + "\n"
@@ -160,3 +162,4 @@ class Command(BaseCommand):
             f"（/inspections/ 公开，可下载抽取记录离线核验）"
         )
         self.stdout.write(f"调解案件 / mediation cases: {len(cases)}（待受理、调解中、协议生效、移送法院、征询中）")
+        self.stdout.write(f"资助申请 / subsidy applications: {len(subsidies)}（已拨付、待审核、不予资助）")
