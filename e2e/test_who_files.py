@@ -118,6 +118,19 @@ def test_an_agency_files_for_a_painter_with_the_power_of_attorney_named_on_the_r
     page.get_by_test_id("action-submit").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("work-status").inner_text() == "已提交"
+    page.goto(f"{live_server.url}/registry/clients/")
+    clients = page.get_by_test_id("clients").inner_text()
+    assert "林画家" in clients and "林画家授权委托书.pdf" in clients and "大芬村的早晨" in clients
+    screenshot("agency-clients-zh")
+    page.set_viewport_size(PHONE)
+    _no_sideways_scrolling(page)
+    screenshot("agency-clients-phone")
+    page.set_viewport_size(DESKTOP)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.reload()
+    assert "Power of attorney" in page.get_by_test_id("clients").inner_text()
+    screenshot("agency-clients-en")
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
     page.get_by_test_id("logout").click()
     page.wait_for_load_state()
 

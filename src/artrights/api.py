@@ -25,9 +25,12 @@ from artrights.core.messages import in_user_language
 from artrights.core.statemachine import TransitionNotAllowed
 from artrights.credit.api import router as credit_router
 from artrights.evidence.api import router as evidence_router
+from artrights.funding.api import router as funding_router
+from artrights.inspections.api import router as inspections_router
 from artrights.ledger.api import router as ledger_router
 from artrights.licensing.api import router as licensing_router
 from artrights.matching.api import router as matching_router
+from artrights.mediation.api import router as mediation_router
 from artrights.registry.api import router as registry_router
 
 
@@ -97,3 +100,6 @@ api.add_router("/matching", matching_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/credit", credit_router)
 api.add_router("/licensing", licensing_router)
+api.add_router("/inspections", inspections_router)
+api.add_router("/mediation", mediation_router)
+api.add_router("/funding", funding_router)

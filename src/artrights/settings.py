@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "artrights.evidence",
     "artrights.credit",
     "artrights.licensing",
+    "artrights.inspections",
+    "artrights.mediation",
+    "artrights.funding",
 ]
 
 MIDDLEWARE = [
@@ -363,6 +366,30 @@ ARTRIGHTS_CREDIT_GRADE_FLOORS = (
     env.int("ARTRIGHTS_CREDIT_GRADE_C", default=60),
 )
 ARTRIGHTS_CREDIT_A_PLUS_BONUS = env.int("ARTRIGHTS_CREDIT_A_PLUS_BONUS", default=5)
+
+# Mediation (DOMAIN.md §5.1). Working-day clocks: deciding on acceptance (M22; administrative referrals M21),
+# consulting the respondent (M22; online M19), the parties' joint choice and the appointment of a mediator, and the
+# mediator's confirmation (M19). Calendar-day clocks from when the mediator signs for the file (M18, M21): court
+# delegation before filing, entrustment after filing (ordinary / simple procedure), every other source; the window
+# for judicial confirmation from the agreement's taking effect (M8) and the court's clocks (M10).
+ARTRIGHTS_MEDIATION_ACCEPT_DAYS = env.int("ARTRIGHTS_MEDIATION_ACCEPT_DAYS", default=3)
+ARTRIGHTS_MEDIATION_ADMIN_ACCEPT_DAYS = env.int("ARTRIGHTS_MEDIATION_ADMIN_ACCEPT_DAYS", default=5)
+ARTRIGHTS_MEDIATION_CONSENT_DAYS = env.int("ARTRIGHTS_MEDIATION_CONSENT_DAYS", default=10)
+ARTRIGHTS_MEDIATION_ONLINE_CONSENT_DAYS = env.int("ARTRIGHTS_MEDIATION_ONLINE_CONSENT_DAYS", default=3)
+ARTRIGHTS_MEDIATION_CHOICE_DAYS = env.int("ARTRIGHTS_MEDIATION_CHOICE_DAYS", default=2)
+ARTRIGHTS_MEDIATION_APPOINT_DAYS = env.int("ARTRIGHTS_MEDIATION_APPOINT_DAYS", default=3)
+ARTRIGHTS_MEDIATION_CONFIRM_DAYS = env.int("ARTRIGHTS_MEDIATION_CONFIRM_DAYS", default=3)
+ARTRIGHTS_MEDIATION_PERIOD_DELEGATED = env.int("ARTRIGHTS_MEDIATION_PERIOD_DELEGATED", default=30)
+ARTRIGHTS_MEDIATION_PERIOD_ORDINARY = env.int("ARTRIGHTS_MEDIATION_PERIOD_ORDINARY", default=15)
+ARTRIGHTS_MEDIATION_PERIOD_SIMPLE = env.int("ARTRIGHTS_MEDIATION_PERIOD_SIMPLE", default=7)
+ARTRIGHTS_MEDIATION_PERIOD_DEFAULT = env.int("ARTRIGHTS_MEDIATION_PERIOD_DEFAULT", default=30)
+ARTRIGHTS_MEDIATION_CONFIRMATION_WINDOW = env.int("ARTRIGHTS_MEDIATION_CONFIRMATION_WINDOW", default=30)
+ARTRIGHTS_MEDIATION_COURT_ACCEPT_DAYS = env.int("ARTRIGHTS_MEDIATION_COURT_ACCEPT_DAYS", default=3)
+ARTRIGHTS_MEDIATION_COURT_DECIDE_DAYS = env.int("ARTRIGHTS_MEDIATION_COURT_DECIDE_DAYS", default=15)
+# The credit behaviours an infringement confirmed in mediation is recorded as: the first, and a repeat by the
+# same respondent.
+ARTRIGHTS_MEDIATION_CREDIT_BEHAVIOUR = env("ARTRIGHTS_MEDIATION_CREDIT_BEHAVIOUR", default="CR_MEDIATION_INFRINGE")
+ARTRIGHTS_MEDIATION_REPEAT_BEHAVIOUR = env("ARTRIGHTS_MEDIATION_REPEAT_BEHAVIOUR", default="CR_REPEAT_INFRINGE")
 
 # Notifications (core.services.notify): e-mail through Django's mail settings. Development prints each e-mail in
 # the worker's terminal, so `make run` needs no mail server; production sends through SMTP. Tests use locmem.

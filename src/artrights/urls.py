@@ -22,6 +22,9 @@ urlpatterns = [
     path("evidence/", include("artrights.evidence.urls")),
     path("credit/", include("artrights.credit.urls")),
     path("licensing/", include("artrights.licensing.urls")),
+    path("inspections/", include("artrights.inspections.urls")),
+    path("mediation/", include("artrights.mediation.urls")),
+    path("funding/", include("artrights.funding.urls")),
     # Django's language switch, wrapped so that it also sets a signed-in user's language for e-mail and SMS.
     path("i18n/setlang/", portal_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

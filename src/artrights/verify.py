@@ -58,6 +58,7 @@ from typing import Any
 from artrights.proofs import draw, evidence
 from artrights.proofs.bundle import BundleFormatError, load_bundle
 from artrights.proofs.documents import DOCUMENT_ATTACHMENT, DocumentInfo
+from artrights.proofs.statements import StatementType
 from artrights.proofs.trust import Trust
 from artrights.proofs.verification import (
     ROLE_LABELS,
@@ -354,7 +355,44 @@ def verify_pdf(data: bytes, trust: Trust, *, file_bytes: bytes | None = None, op
     verdict = verify_bundle(bundle, trust=trust, file_bytes=file_bytes, openings=openings)
     verdict.passed.insert(0, "pdf_signature")
     verdict.warnings.extend(warnings)
+    if verdict.ok and verdict.statement_type == StatementType.MEDIATION_AGREEMENT:
+        try:
+            _check_agreement_text(reader, verdict)
+        except VerificationFailure as failure:
+            return verdict.fail(failure)
+        verdict.passed.append(AGREEMENT_CHECK)
     return verdict
+
+
+AGREEMENT_ATTACHMENT = "agreement.json"  # a mediation agreement's text, whose SHA-256 its statement records
+AGREEMENT_CHECK = "agreement"
+
+
+def _check_agreement_text(reader: Any, verdict: Verdict) -> None:
+    """``agreement``: the signed agreement PDF carries the agreement's canonical text, and its SHA-256 is the one
+    the public statement recorded when every party, the mediator and the organisation had signed it."""
+    import hashlib
+
+    from artrights.proofs.canonical import canonical
+
+    text = _attachment(reader, AGREEMENT_ATTACHMENT)
+    if text is None:
+        raise VerificationFailure(
+            AGREEMENT_CHECK, f"调解协议书中没有附带 {AGREEMENT_ATTACHMENT}", f"the PDF embeds no {AGREEMENT_ATTACHMENT}"
+        )
+    try:
+        digest = hashlib.sha256(canonical(load_bundle(text, what=AGREEMENT_ATTACHMENT))).hexdigest()
+    except ValueError as exc:
+        raise VerificationFailure(
+            AGREEMENT_CHECK, "调解协议文本格式不正确", f"the embedded {AGREEMENT_ATTACHMENT} is malformed: {exc}"
+        ) from None
+    recorded = (verdict.bundle or {}).get("statement", {}).get("agreement", {})
+    if not isinstance(recorded, dict) or digest != recorded.get("sha256"):
+        raise VerificationFailure(
+            AGREEMENT_CHECK,
+            "调解协议文本与公开日志记录的协议摘要不符（协议在签名后被改动）",
+            "the agreement text does not hash to the digest its public statement recorded",
+        )
 
 
 # --------------------------------------------------------------------------------------------

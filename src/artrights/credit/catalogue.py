@@ -15,6 +15,31 @@ CNIPA = "《知识产权信用管理规定》（国家知识产权局，2022）"
 MEMO = "发改财金〔2018〕1702号联合惩戒备忘录"
 GD = "《广东省知识产权保护条例》第四十九条、《广东省版权条例》第三十九条"
 
+CNIPA_EN = "CNIPA Provisions on IP Credit Management (2022)"
+GD_EN = "Guangdong IP Protection Regulation Art 49; Guangdong Copyright Regulation Art 39"
+# The English of the default catalogue's citations and departments, shown to English readers (the Chinese text
+# stays the official one; a row an administrator adds has its English typed in the back office).
+ENGLISH = {
+    CNIPA: CNIPA_EN,
+    f"{CNIPA}第九条": f"{CNIPA_EN}, Art 9",
+    MEMO: "Joint punishment memorandum, NDRC Caijin [2018] No. 1702",
+    GD: GD_EN,
+    "《广东省版权条例》第三十八条": "Guangdong Copyright Regulation Art 38",
+    "《深圳经济特区社会信用条例》第七十条 [I]": "Shenzhen Special Economic Zone Social Credit Regulation Art 70 [I]",
+    "《深圳经济特区社会信用条例》第六十五条、第七十条 [I]": (
+        "Shenzhen Special Economic Zone Social Credit Regulation Arts 65 and 70 [I]"
+    ),
+    "国家知识产权局": "CNIPA",
+    "金融监管总局等": "National Financial Regulatory Administration and others",
+    "深圳市版权登记服务中心（本平台）": "Shenzhen copyright registration service centre (this platform)",
+    "财政部": "Ministry of Finance",
+    "中国人民银行": "People's Bank of China",
+    "中国证监会": "China Securities Regulatory Commission",
+    "国家发展改革委": "National Development and Reform Commission",
+    "广东省各级人民政府": "People's governments of Guangdong at every level",
+    "财政部、国家发展改革委等": "Ministry of Finance, National Development and Reform Commission and others",
+}
+
 # code, name, English, source, basis, default severity, list, repairable
 BEHAVIOURS = [
     (
@@ -196,6 +221,16 @@ BEHAVIOURS = [
         "local",
         "《广东省版权条例》第三十八条",
         "general",
+        "",
+        True,
+    ),
+    (
+        "CR_MEDIATION_INFRINGE",
+        "在调解中确认侵犯著作权并达成生效调解协议",
+        "Copyright infringement the respondent confirmed in an effective mediation agreement",
+        "local",
+        "《广东省版权条例》第三十八条；人民调解协议（《人民调解法》第三十一条）",
+        "minor",
         "",
         True,
     ),
@@ -524,6 +559,7 @@ def seed(apps: Any) -> None:
                 "name_en": name_en,
                 "source": source,
                 "legal_basis": basis,
+                "legal_basis_en": ENGLISH.get(basis, ""),
                 "default_severity": severity,
                 "list_type": list_type,
                 "repairable": repairable,
@@ -542,7 +578,9 @@ def seed(apps: Any) -> None:
                 "text": text,
                 "text_en": text_en,
                 "implementing_dept": dept,
+                "implementing_dept_en": ENGLISH.get(dept, ""),
                 "legal_basis": basis,
+                "legal_basis_en": ENGLISH.get(basis, ""),
                 "domain": domain,
                 "list_types": lists,
                 "bars_agency_filing": bars,
@@ -571,6 +609,22 @@ def seed(apps: Any) -> None:
 
 
 def _missing(model: Any, rows: list[dict[str, Any]]) -> None:
-    """Insert the rows whose code is not there yet."""
+    """Insert the rows whose code is not there yet, with the fields the model has at that migration (an early
+    migration's model lacks the columns later ones add)."""
     present = set(model.objects.values_list("code", flat=True))
-    model.objects.bulk_create([model(**row) for row in rows if row["code"] not in present])
+    fields = {f.name for f in model._meta.get_fields()}
+    model.objects.bulk_create(
+        [model(**{k: v for k, v in row.items() if k in fields}) for row in rows if row["code"] not in present]
+    )
+
+
+def fill_english(apps: Any) -> None:
+    """Give the rows that still carry a default citation or department its English (migration 0004)."""
+    for name, pairs in (
+        ("Behaviour", [("legal_basis", "legal_basis_en")]),
+        ("Measure", [("legal_basis", "legal_basis_en"), ("implementing_dept", "implementing_dept_en")]),
+    ):
+        model = apps.get_model("credit", name)
+        for chinese, english in pairs:
+            for text, translated in ENGLISH.items():
+                model.objects.filter(**{chinese: text, english: ""}).update(**{english: translated})

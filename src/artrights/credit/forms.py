@@ -103,6 +103,11 @@ class ExtendListingForm(forms.Form):
         self.fields["record"].queryset = rows  # type: ignore[attr-defined]
 
 
+class EscalateForm(forms.Form):
+    source_dept = forms.CharField(label=_("认定部门"), max_length=200)
+    decision_no = forms.CharField(label=_("认定决定文书号"), max_length=100)
+
+
 class RemoveForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("移出原因"),

@@ -124,6 +124,7 @@ class Behaviour(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=300)
     source = models.CharField(_("目录来源"), max_length=20, choices=CatalogueSource.choices)
     legal_basis = models.CharField(_("依据"), max_length=300)
+    legal_basis_en = models.CharField(_("英文依据"), max_length=400, blank=True)
     default_severity = models.CharField(_("默认严重程度"), max_length=10, choices=Severity.choices)
     disclosure = models.CharField(_("公开属性"), max_length=20, choices=Disclosure.choices, default=Disclosure.PUBLIC)
     share_scope = models.CharField(
@@ -151,6 +152,11 @@ class Behaviour(models.Model):
     def label(self) -> str:
         return self.name_en if in_english() else self.name
 
+    @property
+    def basis_label(self) -> str:
+        """The legal basis in the reader's language; the Chinese citation when no English one is kept."""
+        return self.legal_basis_en if in_english() and self.legal_basis_en else self.legal_basis
+
     def clean(self) -> None:
         if not BEHAVIOUR_CODE_RE.match(self.code):
             raise ValidationError({"code": _("行为代码只能由大写字母、数字和下划线组成，以字母开头。")})
@@ -174,7 +180,9 @@ class Measure(models.Model):
     text = models.CharField(_("措施内容"), max_length=300)
     text_en = models.CharField(_("英文内容"), max_length=400)
     implementing_dept = models.CharField(_("实施部门"), max_length=200)
+    implementing_dept_en = models.CharField(_("英文实施部门"), max_length=300, blank=True)
     legal_basis = models.CharField(_("依据"), max_length=300)
+    legal_basis_en = models.CharField(_("英文依据"), max_length=400, blank=True)
     domain = models.CharField(_("领域"), max_length=20, choices=MeasureDomain.choices)
     list_types = models.JSONField(_("适用名单"), default=list)
     # The platform's own measure: a listed agency may not file registrations or filings for clients.
@@ -192,6 +200,14 @@ class Measure(models.Model):
     @property
     def label(self) -> str:
         return self.text_en if in_english() else self.text
+
+    @property
+    def basis_label(self) -> str:
+        return self.legal_basis_en if in_english() and self.legal_basis_en else self.legal_basis
+
+    @property
+    def dept_label(self) -> str:
+        return self.implementing_dept_en if in_english() and self.implementing_dept_en else self.implementing_dept
 
     def clean(self) -> None:
         unknown = [t for t in self.list_types if t not in ListType.values]
@@ -484,6 +500,8 @@ class ListEntry(models.Model):
     notice_sent_at = models.DateTimeField(_("列入告知时间"), null=True, blank=True)
     log_index = models.BigIntegerField(_("公开日志序号"), null=True, blank=True)
     openings = models.JSONField(default=dict, blank=True)
+    # When the supervisors were told an abnormal-operation listing is due to move to the serious list (once).
+    escalation_noticed_on = models.DateField(_("转列严重失信提示日期"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.PROTECT
     )

@@ -121,3 +121,14 @@ REPAIR_DECIDED = register(
         essential=True,
     )
 )
+ESCALATION_DUE = register(
+    Kind(
+        "credit.escalation_due",
+        label=_("经营异常满三年待转列严重失信名单"),
+        title=_("%(name)s 列入经营异常名录已满三年（%(number)s）"),
+        body=_(
+            "该机构自 %(listed_on)s 列入经营异常名录，至今仍未履行义务。请核实后录入认定决定，"
+            "提出列入严重失信名单，当事人有权陈述申辩。"
+        ),
+    )
+)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,10 +26,12 @@ from .models import (
     Evaluation,
     Indicator,
     ListEntry,
+    ListType,
     Objection,
     PartnerQuery,
     RecordStatus,
     Repair,
+    add_months,
 )
 from .rules import codes_of
 
@@ -239,6 +241,31 @@ def proposals_due() -> list[Due]:
 def listings_ending(within_days: int = 60) -> QuerySet[ListEntry]:
     until = timezone.localdate() + dt.timedelta(days=within_days)
     return public_entries().filter(planned_exit_on__lte=until).order_by("planned_exit_on", "pk")
+
+
+# S23 Art 17: three years on the abnormal-operation list with the obligation unmet.
+ESCALATION_MONTHS = 36
+
+
+def escalations_due(on: dt.date | None = None) -> QuerySet[ListEntry]:
+    """Agencies on the abnormal-operation list for three years or more, not yet proposed for or on the
+    joint-punishment list."""
+    day = on or timezone.localdate()
+    serious = ListEntry.objects.filter(
+        subject=OuterRef("subject"),
+        list_type=ListType.NATIONAL_JOINT_IP,
+        status__in=(EntryStatus.PROPOSED, EntryStatus.LISTED),
+    )
+    return (
+        ListEntry.objects.filter(
+            list_type=ListType.ABNORMAL_OPERATION,
+            status=EntryStatus.LISTED,
+            listed_on__lte=add_months(day, -ESCALATION_MONTHS),
+        )
+        .exclude(Exists(serious))
+        .select_related("subject")
+        .order_by("listed_on", "pk")
+    )
 
 
 def live_entries() -> QuerySet[ListEntry]:

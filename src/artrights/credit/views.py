@@ -27,6 +27,7 @@ from .forms import (
     DecideListingForm,
     DecideObjectionForm,
     DecideRepairForm,
+    EscalateForm,
     EvidenceForm,
     ExtendListingForm,
     MeasureReportForm,
@@ -117,6 +118,9 @@ def entry(request: HttpRequest, number: str) -> HttpResponse:
         "can_extend": found.status == "listed" and can(user, "extend", found),
         "can_remove": found.status == "listed" and can(user, "remove", found),
         "can_report": can(user, "report_measure", found),
+        "escalation_due": selectors.escalations_due().filter(pk=found.pk).exists()
+        and can(user, "propose_listing", found.subject),
+        "escalate_form": EscalateForm(),
         "can_repair": can(user, "ask_repair", found),
         "decide_form": DecideListingForm(),
         "extend_form": ExtendListingForm(entry=found),
@@ -157,6 +161,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "objections": selectors.objections_due(),
         "repairs": selectors.repairs_due(),
         "proposals": selectors.proposals_due(),
+        "escalations": selectors.escalations_due(),
         "ending": selectors.listings_ending(),
         "entries": selectors.live_entries()[:50],
         "records": selectors.recent_records(),
@@ -323,6 +328,11 @@ ENTRY_MOVES: dict[str, Move] = {
         lambda r, o: RemoveForm(r.POST),
         lambda u, o, d: services.remove_listing(user=u, entry=o, reason=d["reason"], note=d["note"]),
         gettext_lazy("已移出名单。"),
+    ),
+    "escalate": (
+        lambda r, o: EscalateForm(r.POST),
+        lambda u, o, d: services.escalate(user=u, entry=o, source_dept=d["source_dept"], decision_no=d["decision_no"]),
+        gettext_lazy("已录入认定并告知拟列入严重失信名单。"),
     ),
     "measures": (
         lambda r, o: MeasureReportForm(r.POST, entry=o),

@@ -17,6 +17,7 @@ reference fingerprints bigger.
 
 from __future__ import annotations
 
+import math
 import os
 import struct
 from dataclasses import dataclass, field
@@ -429,6 +430,7 @@ def extract(image: Image.Image | np.ndarray | bytes | str | os.PathLike[str], *,
     keypoints and rotated/mirrored/trimmed hashes (the reference side stays small)."""
     if isinstance(image, bytes | str | os.PathLike):
         image = load_image(image)
+    image = _within_prepared_side(image)
     gray = _gray(image)
     h, w = gray.shape
     vocab = get_vocabulary()
@@ -465,6 +467,18 @@ def extract(image: Image.Image | np.ndarray | bytes | str | os.PathLike[str], *,
 
 
 THUMB_SIDE = 384
+# Nothing in a fingerprint looks finer than the 1,024-pixel working side: a larger picture is first reduced by an
+# integer factor to at most twice that (a box filter, as cheap in memory as the decoded picture itself), so a
+# 79-megapixel upload is never held as full-size arrays. All coordinates are then those of the reduced picture,
+# which every consumer normalises by the fingerprint's width and height.
+PREPARED_SIDE = 2 * _MAX_SIDE
+
+
+def _within_prepared_side(image: Image.Image | np.ndarray) -> Image.Image | np.ndarray:
+    if not isinstance(image, Image.Image) or max(image.size) <= PREPARED_SIDE:
+        return image
+    factor = math.ceil(max(image.size) / PREPARED_SIDE)
+    return image.reduce(factor)
 
 
 def query_thumb(gray: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """What the registry did in a year, counted from every app's own tables: the public statistics dashboard, its CSV
 exports and the yearly report (page and ``artrights report YEAR``).
 
-A capability whose app is not installed yet (mediation, inspections) is *absent*, never 0: its series says so and
+A capability whose app is not installed on a platform is *absent*, never 0: its series says so and
 the pages show "—" with a note. Counts are per calendar month of the year, in the platform's time zone; each is
 one scan of the year's rows with twelve range counts; a year's counts are reused for
 ``ARTRIGHTS_STATISTICS_CACHE_SECONDS`` (the pages say so), so a million registrations are counted once per period,
@@ -113,7 +113,9 @@ def yearly(year: int) -> list[Series]:
             _model("evidence.EvidenceRecord", "sealed_at", sealed_at__isnull=False),
             year,
         ),
-        _monthly("mediation_cases", _("调解案件"), "mediation", _model("mediation.MediationCase", "created_at"), year),
+        _monthly(
+            "mediation_cases", _("调解案件（受理申请）"), "mediation", _model("mediation.Case", "applied_on"), year
+        ),
         _monthly(
             "credit_records",
             _("信用记录"),
@@ -128,7 +130,20 @@ def yearly(year: int) -> list[Series]:
             _model("credit.ListEntry", "listed_on", listed_on__isnull=False),
             year,
         ),
-        _monthly("inspections", _("双随机抽查"), "inspections", _model("inspections.Draw", "drawn_at"), year),
+        _monthly(
+            "inspections",
+            _("双随机抽查（抽取）"),
+            "inspections",
+            _model("inspections.Draw", "drawn_at", drawn_at__isnull=False),
+            year,
+        ),
+        _monthly(
+            "inspection_results",
+            _("抽查结果公示"),
+            "inspections",
+            _model("inspections.Result", "published_at", published_at__isnull=False),
+            year,
+        ),
         _monthly(
             "licences",
             _("许可合同备案"),
@@ -143,6 +158,7 @@ def yearly(year: int) -> list[Series]:
             _model("licensing.Trade", "settled_on", settled_on__isnull=False),
             year,
         ),
+        _monthly("subsidies", _("资助拨付（笔）"), "funding", _model("funding.Payment", "paid_on"), year),
     ]
 
 
@@ -173,10 +189,69 @@ def registrations_by_type(year: int) -> Series:
     )
 
 
+# Mediation cases that ended in the year, by outcome and by how long they took (DOMAIN.md §5): the states a case
+# rests in once the mediation itself is over, and working-time buckets in calendar days from application.
+DURATION_BUCKETS = ((15, _("15 日以内")), (30, _("16–30 日")), (60, _("31–60 日")), (None, _("60 日以上")))
+
+
+def _ended_cases(year: int) -> QuerySet[Any]:
+    from artrights.mediation.models import Case
+
+    return Case.objects.filter(ended_on__gte=dt.date(year, 1, 1), ended_on__lt=dt.date(year + 1, 1, 1))
+
+
+def mediation_by_outcome(year: int) -> Series:
+    if not _installed("mediation"):
+        return Series("mediation_outcomes", _("调解案件（按结果）"), available=False)
+    from artrights.mediation.models import CaseStatus
+
+    labels = dict(CaseStatus.choices)
+
+    def count() -> list[tuple[str, int]]:
+        rows = _ended_cases(year).values("status").annotate(n=Count("pk")).order_by("-n", "status")
+        return [(r["status"], r["n"]) for r in rows]
+
+    rows = cache.get_or_set(
+        f"artrights:statistics:mediation_outcomes:{year}", count, settings.ARTRIGHTS_STATISTICS_CACHE_SECONDS
+    )
+    return Series(
+        "mediation_outcomes",
+        _("调解案件（按结果，当年结束的）"),
+        available=True,
+        categories=tuple((str(labels.get(code, code)), n) for code, n in rows or []),
+    )
+
+
+def mediation_by_duration(year: int) -> Series:
+    if not _installed("mediation"):
+        return Series("mediation_durations", _("调解案件（按办理天数）"), available=False)
+
+    def count() -> list[int]:
+        counts = [0] * len(DURATION_BUCKETS)
+        for applied, ended in _ended_cases(year).values_list("applied_on", "ended_on"):
+            days = (ended - applied).days
+            index = next(i for i, (limit, _label) in enumerate(DURATION_BUCKETS) if limit is None or days <= limit)
+            counts[index] += 1
+        return counts
+
+    counts = cache.get_or_set(
+        f"artrights:statistics:mediation_durations:{year}", count, settings.ARTRIGHTS_STATISTICS_CACHE_SECONDS
+    )
+    return Series(
+        "mediation_durations",
+        _("调解案件（按办理天数，自申请至结束）"),
+        available=True,
+        categories=tuple((str(label), n) for (_limit, label), n in zip(DURATION_BUCKETS, counts or [], strict=False)),
+    )
+
+
+def categorical(year: int) -> list[Series]:
+    """The series counted by category rather than by month."""
+    return [registrations_by_type(year), mediation_by_outcome(year), mediation_by_duration(year)]
+
+
 def series(year: int, key: str) -> Series | None:
-    if key == "by_type":
-        return registrations_by_type(year)
-    return next((s for s in yearly(year) if s.key == key), None)
+    return next((s for s in [*yearly(year), *categorical(year)] if s.key == key), None)
 
 
 # The founding document's figures (2020): what the yearly report lists first, in its order.

@@ -245,12 +245,12 @@ def _year(request: HttpRequest) -> int:
 def statistics(request: HttpRequest) -> HttpResponse:
     """The registry's public statistics: every series of a year by month, drawn here as SVG, each with its table."""
     from .charts import bar_chart
-    from .statistics import registrations_by_type, yearly, years_shown
+    from .statistics import categorical, yearly, years_shown
 
     year = _year(request)
     months = [str(m) for m in range(1, 13)]
     panels = []
-    for found in [*yearly(year), registrations_by_type(year)]:
+    for found in [*yearly(year), *categorical(year)]:
         labels = months if found.months else [c for c, _n in found.categories]
         values = list(found.months) if found.months else [n for _c, n in found.categories]
         chart = bar_chart(labels, values, title=str(found.label)) if found.available and values else ""

@@ -36,6 +36,7 @@ class DocumentType(StrEnum):
     CORRECTION_NOTICE = "correction_notice"
     REFUSAL_DECISION = "refusal_decision"
     FILING_REFUSAL_DECISION = "filing_refusal_decision"  # a held digital filing refused
+    MEDIATION_REFERRAL = "mediation_referral"  # a failed mediation's materials for the court
 
 
 # The document's own name (its heading), in Chinese and English.
@@ -44,6 +45,7 @@ DOCUMENT_LABELS: dict[str, tuple[str, str]] = {
     DocumentType.CORRECTION_NOTICE: ("补正通知书", "correction notice"),
     DocumentType.REFUSAL_DECISION: ("不予登记决定书", "decision to refuse registration"),
     DocumentType.FILING_REFUSAL_DECISION: ("不予备案决定书", "decision to refuse filing"),
+    DocumentType.MEDIATION_REFERRAL: ("调解不成移送函", "referral of a failed mediation to the court"),
 }
 
 

@@ -60,7 +60,16 @@ class StatementType(StrEnum):
     CREDIT_CHANGE = "artrights/credit-change@v1"
     CREDIT_REMOVAL = "artrights/credit-removal@v1"
     CREDIT_GRADE = "artrights/credit-grade@v1"
+    # "Double random" supervision: a draw's commitment (plan, frozen pool hash, commitment to the secret), the draw
+    # (secret revealed, public value, result hash), a recusal that redrew a slot, and a published result.
+    INSPECTION_COMMIT = "artrights/inspection-commit@v1"
+    INSPECTION_DRAW = "artrights/inspection-draw@v1"
+    INSPECTION_RECUSAL = "artrights/inspection-recusal@v1"
+    INSPECTION_RESULT = "artrights/inspection-result@v1"
     AUDIT_ANCHOR = "artrights/audit-anchor@v1"
+    # A mediation agreement that took effect: the SHA-256 of its canonical text, its case and source, and every
+    # signature (capacity, time, the signer as a commitment); the parties are commitments.
+    MEDIATION_AGREEMENT = "artrights/mediation-agreement@v1"
 
 
 STATEMENT_TYPES = tuple(t.value for t in StatementType)
@@ -79,6 +88,11 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {
     StatementType.CREDIT_CHANGE: ("信用信息变更 ", "credit change of "),
     StatementType.CREDIT_REMOVAL: ("信用信息移除 ", "credit removal of "),
     StatementType.CREDIT_GRADE: ("信用评价 ", "credit grade "),
+    StatementType.INSPECTION_COMMIT: ("抽查抽取承诺 ", "draw commitment of "),
+    StatementType.INSPECTION_DRAW: ("抽查抽取 ", "draw of "),
+    StatementType.INSPECTION_RECUSAL: ("检查人员回避 ", "recusal in "),
+    StatementType.INSPECTION_RESULT: ("抽查结果 ", "inspection result "),
+    StatementType.MEDIATION_AGREEMENT: ("调解协议 ", "mediation agreement "),
 }
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")

@@ -44,6 +44,8 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
     "pledgor": ("出质人", "pledgor"),
     "pledgee": ("质权人", "pledgee"),
     "requester": ("申请人", "requester"),
+    "applicant": ("申请人", "applicant"),
+    "respondent": ("被申请人", "respondent"),
 }
 # A TSA answers within seconds; minutes of slack cover clocks that disagree a little.
 CLOCK_TOLERANCE = dt.timedelta(minutes=10)

@@ -180,8 +180,9 @@ def create_work(
 
 class SoftwareApplicationIn(Schema):
     """The JSON part of a multipart software application (CPCC R11); `source_archive` (zip or tar.gz) and
-    `documentation` (text or Markdown) are the files the platform builds the deposit from. `redactions` are the
-    deposited lines to black out for an exceptional deposit, as [first, last] pairs."""
+    `documentation` (PDF, text or Markdown) are the files the platform builds the deposit from. `redactions` are the
+    deposited lines to black out for an exceptional deposit, as [first, last] pairs;
+    `excerpt_from` the other exceptional deposit: the first 10 pages and the 50 consecutive pages from that page."""
 
     title: str
     version: str
@@ -201,6 +202,7 @@ class SoftwareApplicationIn(Schema):
     rights_desc: str = ""
     owners: list[OwnerIn] = []
     redactions: list[tuple[int, int]] = []
+    excerpt_from: int | None = None
 
 
 @router.post(
@@ -217,7 +219,7 @@ def create_software(
     power_of_attorney: File[list[UploadedFile] | None] = None,
 ) -> Status[Work]:
     parsed = _parse(data, SoftwareApplicationIn)
-    particulars = parsed.dict(exclude={"owners", "redactions"})
+    particulars = parsed.dict(exclude={"owners", "redactions", "excerpt_from"})
     software = {name: particulars.pop(name) for name in services.SOFTWARE_FIELDS}
     proofs = [services.SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in ownership_proofs or []]
     work = services.create_software_application(
@@ -229,6 +231,7 @@ def create_software(
         documentation=documentation,
         files=proofs + _power_of_attorney(power_of_attorney),
         redactions=[(first, last) for first, last in parsed.redactions],
+        excerpt_from=parsed.excerpt_from,
         request=request,
     )
     return Status(201, work)

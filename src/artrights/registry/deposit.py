@@ -31,12 +31,15 @@ from typing import IO
 
 from artrights.core.errors import BilingualError
 
-from .certificate_pdf import GREY, INK, new_pdf
+from .certificate_pdf import GREY, INK, find_cjk_font, new_pdf
 
 LINES_PER_PAGE = 50  # source (Art. 10: at least 50 lines a page)
 DOC_LINES_PER_PAGE = 30  # documentation (at least 30 lines a page)
 PAGES_EACH_END = 30
 MAX_REDACTED_SHARE = 0.5  # Art. 12 (1): the covered part may not exceed half of the deposited source
+# Art. 12 (2): the first 10 consecutive pages of source, plus any 50 consecutive pages of it.
+EXCERPT_HEAD_PAGES = 10
+EXCERPT_PAGES = 50
 _CHUNK = 64 * 1024
 
 # Files whose text counts as source code; anything else in the tree is hashed but not deposited.
@@ -248,9 +251,16 @@ class Deposit:
         return sum(len(lines) for _n, lines in self.pages)
 
 
-def paginate(lines: Sequence[Line], *, lines_per_page: int = LINES_PER_PAGE, what: str = "source") -> Deposit:
+def paginate(
+    lines: Sequence[Line],
+    *,
+    lines_per_page: int = LINES_PER_PAGE,
+    what: str = "source",
+    excerpt_from: int | None = None,
+) -> Deposit:
     """Pages of ``lines_per_page`` lines; the first and last ``PAGES_EACH_END`` of them, or all under 60 pages.
-    A listing shorter than one full page is refused (the deposit must hold at least one page)."""
+    A listing shorter than one full page is refused (the deposit must hold at least one page). ``excerpt_from``:
+    the exceptional deposit of Art. 12 (2), the first 10 pages and the 50 consecutive pages from that page."""
     if len(lines) < lines_per_page:
         zh, en = ("源程序", "source") if what == "source" else ("文档", "documentation")
         raise _refuse(
@@ -265,9 +275,34 @@ def paginate(lines: Sequence[Line], *, lines_per_page: int = LINES_PER_PAGE, wha
         short = all_pages.pop()
         all_pages[-1] = all_pages[-1] + short
     numbered = list(enumerate(all_pages, 1))
+    if excerpt_from is not None:
+        return Deposit(
+            total_pages=len(all_pages), pages=_excerpt(numbered, excerpt_from), lines_per_page=lines_per_page
+        )
     if len(numbered) > 2 * PAGES_EACH_END:
         numbered = numbered[:PAGES_EACH_END] + numbered[-PAGES_EACH_END:]
     return Deposit(total_pages=len(all_pages), pages=numbered, lines_per_page=lines_per_page)
+
+
+def _excerpt(numbered: list[tuple[int, list[Line]]], start: int) -> list[tuple[int, list[Line]]]:
+    total = len(numbered)
+    if total <= 2 * PAGES_EACH_END:
+        raise _refuse(
+            "excerpt_not_allowed",
+            f"源程序共 {total} 页，不足 {2 * PAGES_EACH_END + 1} 页的应全部交存，"
+            "不适用“前 10 页加连续 50 页”的例外交存。",
+            f"The source has {total} pages; up to {2 * PAGES_EACH_END} pages it is deposited whole, so the exceptional "
+            "deposit of the first 10 pages plus 50 consecutive pages does not apply.",
+        )
+    last_start = total - EXCERPT_PAGES + 1
+    if not (EXCERPT_HEAD_PAGES < start <= last_start):
+        raise _refuse(
+            "excerpt_range",
+            f"连续 50 页的起始页须在第 {EXCERPT_HEAD_PAGES + 1} 页至第 {last_start} 页之间（源程序共 {total} 页）。",
+            f"The 50 consecutive pages must start between page {EXCERPT_HEAD_PAGES + 1} and page {last_start} "
+            f"(the source has {total} pages).",
+        )
+    return numbered[:EXCERPT_HEAD_PAGES] + numbered[start - 1 : start - 1 + EXCERPT_PAGES]
 
 
 def document_lines(text: str) -> list[Line]:
@@ -287,10 +322,107 @@ def decode_document(data: bytes) -> str:
     if text is None:
         raise _refuse(
             "documentation_not_text",
-            "软件文档须为纯文本或 Markdown 文件（UTF-8 或 GB18030 编码）。",
-            "The documentation must be a plain-text or Markdown file (UTF-8 or GB18030).",
+            "软件文档须为 PDF、纯文本或 Markdown 文件（UTF-8 或 GB18030 编码）。",
+            "The documentation must be a PDF, plain-text or Markdown file (UTF-8 or GB18030).",
         )
     return text
+
+
+def is_pdf(data: bytes) -> bool:
+    return data[:1024].lstrip().startswith(b"%PDF-")
+
+
+MAX_DOC_PDF_PAGES = 3000
+HEADER_BAND = 0.05  # of the page height, freed at the top of each documentation page for its heading
+
+
+@dataclass(frozen=True)
+class PdfDocumentation:
+    """A documentation the applicant gave as a PDF: its pages are deposited as they are, headed and numbered."""
+
+    data: bytes
+    total_pages: int
+    page_numbers: list[int]
+
+
+def pdf_documentation(data: bytes) -> PdfDocumentation:
+    """The pages of a PDF documentation to deposit: the first and last 30, or all of a document of 60 or fewer.
+    Refuses a PDF that cannot be read, is encrypted or has no page."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    unreadable = _refuse(
+        "documentation_pdf_unreadable",
+        "软件文档 PDF 无法读取（已损坏或已加密），请上传未加密的 PDF。",
+        "The documentation PDF cannot be read (damaged or encrypted); upload an unencrypted PDF.",
+    )
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise unreadable
+        total = len(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError):
+        raise unreadable from None
+    if total < 1:
+        raise unreadable
+    if total > MAX_DOC_PDF_PAGES:
+        raise _refuse(
+            "documentation_pdf_too_long",
+            f"软件文档 PDF 有 {total} 页，超过 {MAX_DOC_PDF_PAGES} 页的上限。",
+            f"The documentation PDF has {total} pages, over the limit of {MAX_DOC_PDF_PAGES}.",
+        )
+    numbers = list(range(1, total + 1))
+    if total > 2 * PAGES_EACH_END:
+        numbers = numbers[:PAGES_EACH_END] + numbers[-PAGES_EACH_END:]
+    return PdfDocumentation(data=data, total_pages=total, page_numbers=numbers)
+
+
+def render_pdf_documentation(doc: PdfDocumentation, heading: Heading, *, made_on: dt.date, font: str = "") -> bytes:
+    """The documentation deposit from a PDF: each chosen page shrunk a little to free a band at its top, where the
+    software's name, version and ``第 n 页 / 共 N 页`` are printed, as on a deposit built from text."""
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.errors import PyPdfError
+
+    reader = PdfReader(io.BytesIO(doc.data), strict=False)
+    pages = [reader.pages[n - 1] for n in doc.page_numbers]
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in pages]
+    face = find_cjk_font("regular", configured=font)
+    headings = FPDF(unit="pt")
+    headings.set_auto_page_break(False)
+    headings.set_creation_date(dt.datetime.combine(made_on, dt.time(), tzinfo=dt.UTC))
+    headings.add_font("cjk", style="", fname=str(face.path), collection_font_number=face.index)
+    for number, (width, height) in zip(doc.page_numbers, sizes, strict=True):
+        headings.add_page(format=(width, height))
+        band = height * HEADER_BAND
+        size = max(6.0, min(10.0, band * 0.45))
+        headings.set_text_color(*INK)
+        headings.set_font("cjk", "", size)
+        headings.set_xy(width * 0.06, band * 0.2)
+        headings.cell(width * 0.6, band * 0.6, f"{heading.name} {heading.version}  {heading.kind}")
+        headings.set_xy(width * 0.6, band * 0.2)
+        headings.cell(width * 0.34, band * 0.6, f"第 {number} 页 / 共 {doc.total_pages} 页", align="R")
+        headings.set_draw_color(*GREY)
+        headings.set_line_width(0.5)
+        headings.line(width * 0.06, band, width * 0.94, band)
+    overlays = PdfReader(io.BytesIO(bytes(headings.output()))).pages
+    writer = PdfWriter()
+    try:
+        for page, overlay, (width, _height) in zip(pages, overlays, sizes, strict=True):
+            scale = 1 - HEADER_BAND
+            added = writer.add_page(page)  # pypdf changes a page's contents only once a writer holds it
+            added.add_transformation(Transformation().scale(scale, scale).translate(width * (1 - scale) / 2, 0))
+            added.merge_page(overlay)
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError):
+        raise _refuse(
+            "documentation_pdf_unreadable",
+            "软件文档 PDF 无法读取（已损坏或已加密），请上传未加密的 PDF。",
+            "The documentation PDF cannot be read (damaged or encrypted); upload an unencrypted PDF.",
+        ) from None
+    writer.add_metadata({"/Title": f"{heading.name} {heading.version} {heading.kind}", "/Creator": "ArtRights"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 _WRAP = 100  # characters a deposited line shows; the rest of a longer line is marked with …

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core.models import IdType, PartyKind
@@ -271,10 +272,15 @@ class SoftwareApplicationForm(OwnerFields, SoftwareParticulars):
     deposit from them) and, for an exceptional deposit, the lines to black out."""
 
     source_archive = forms.FileField(label=_("源程序（zip 或 tar.gz 压缩包）"))
-    documentation = forms.FileField(label=_("软件文档（纯文本或 Markdown，如用户手册）"))
+    documentation = forms.FileField(label=_("软件文档（PDF、纯文本或 Markdown，如用户手册）"))
     redactions = forms.CharField(
         label=_("例外交存：需要黑色覆盖的行（可选，如 12-40, 75-90；合计不超过交存源程序的一半）"),
         max_length=500,
+        required=False,
+    )
+    excerpt_from = forms.IntegerField(
+        label=_("或例外交存：前 10 页加自第几页起的连续 50 页（可选，填起始页码；源程序超过 60 页时适用）"),
+        min_value=11,
         required=False,
     )
     ownership_proofs = MultipleFileField(label=_("权属证明（合作、委托、任务或受让合同，可选）"), required=False)
@@ -288,7 +294,30 @@ class SoftwareCorrectionForm(SoftwareParticulars):
     withdraw_files = forms.MultipleChoiceField(
         label=_("撤下的材料（保留在记录中）"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    source_archive = forms.FileField(
+        label=_("重新上传源程序（可选；须同时上传文档，平台重新生成鉴别材料）"), required=False
+    )
+    documentation = forms.FileField(label=_("重新上传软件文档（PDF、纯文本或 Markdown）"), required=False)
+    redactions = forms.CharField(
+        label=_("例外交存：需要黑色覆盖的行（可选，如 12-40, 75-90；合计不超过交存源程序的一半）"),
+        max_length=500,
+        required=False,
+    )
+    excerpt_from = forms.IntegerField(
+        label=_("或例外交存：前 10 页加自第几页起的连续 50 页（可选，填起始页码；源程序超过 60 页时适用）"),
+        min_value=11,
+        required=False,
+    )
     note = forms.CharField(label=_("补正说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("source_archive")) != bool(data.get("documentation")):
+            raise ValidationError(_("重新生成鉴别材料须同时上传源程序和软件文档。"), code="deposit_incomplete")
+        return data
+
+    def replaces_deposit(self) -> bool:
+        return bool(self.cleaned_data.get("source_archive"))
 
     def __init__(self, *args: Any, work: Any, **kwargs: Any) -> None:
         software = work.software

@@ -336,7 +336,7 @@ class Work(models.Model):
     )
     decision_reason = models.TextField(_("决定理由"), blank=True)
     decision_ground = models.CharField(_("依据"), max_length=30, blank=True)
-    registered_at = models.DateTimeField(_("登记日期"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("登记日期"), null=True, blank=True, db_index=True)
     log_index = models.BigIntegerField(_("日志序号"), null=True, blank=True)
     # Salts that open the commitments in the public log; only the holder's certificate carries them.
     commitment_salts = models.JSONField(default=dict, blank=True)
@@ -820,6 +820,8 @@ class Software(models.Model):
     documentation_pages = models.PositiveIntegerField(_("交存文档页数"))
     exceptional = models.BooleanField(_("例外交存"), default=False)
     redacted_lines = models.JSONField(_("覆盖的行"), default=list, blank=True)  # [[first, last], …] listing lines
+    # Art. 12 (2): the first 10 pages and the 50 consecutive pages from this page were deposited.
+    excerpt_from = models.PositiveIntegerField(_("连续 50 页的起始页"), null=True, blank=True)
     # Winnowing fingerprints of the whole source: [[hash, file index, line], …] and the file paths they index.
     fingerprints = models.JSONField(default=list, blank=True)
     fingerprint_paths = models.JSONField(default=list, blank=True)
@@ -831,3 +833,22 @@ class Software(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work.title} {self.version}"
+
+    def index_fingerprints(self) -> None:
+        """Write the distinct hashes of ``fingerprints`` to the index screening looks candidates up in."""
+        hashes = {int(f[0]) for f in self.fingerprints}
+        SoftwareHash.objects.bulk_create([SoftwareHash(software=self, value=h) for h in sorted(hashes)])
+
+
+class SoftwareHash(models.Model):
+    """One distinct winnowing hash of a software's source: screening finds the software that share an
+    application's hashes by looking them up here, instead of reading every registered software's fingerprints."""
+
+    software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="hashes")
+    value = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["software", "value"], name="registry_software_hash_once")]
+
+    def __str__(self) -> str:
+        return f"{self.software_id}:{self.value:x}"

@@ -47,6 +47,12 @@ def _apply(user: Any, work: None) -> bool:
     return user.role in (Role.ARTIST, Role.AGENCY)
 
 
+@rule(Work, "view_clients")
+def _view_clients(user: Any, work: None) -> bool:
+    """An agency's members see the owners it represents (its clients) and their powers of attorney."""
+    return user.role == Role.AGENCY and user.organisation_id is not None
+
+
 @rule(Work, "submit")
 def _submit(user: Any, work: Work) -> bool:
     return _is_applicant_side(user, work)

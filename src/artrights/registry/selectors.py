@@ -16,7 +16,7 @@ from artrights.accounts.access import visible_to
 from artrights.accounts.models import Role, User
 from artrights.core.identifiers import normalise
 from artrights.core.images import ImageRejected, open_image
-from artrights.core.models import AuditEvent
+from artrights.core.models import AuditEvent, Party
 from artrights.core.selectors import working_calendar
 from artrights.core.signals import Standing, standing_of
 
@@ -48,6 +48,53 @@ def works_for(user: Any, *, status: str | None = None) -> QuerySet[Work]:
             raise ValidationError(_("未知的状态：%(status)s") % {"status": status}, code="unknown_status")
         works = works.filter(status=status)
     return works
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """An owner an agency represents: what it filed for them and the latest power of attorney they signed."""
+
+    party: Party
+    works: int
+    registered: int
+    pending: int
+    latest: Work
+    power_of_attorney: WorkFile | None
+
+
+def clients_of(organisation: Any) -> list[ClientRow]:
+    """The owners named in the applications ``organisation`` filed as agent, the most recently served first."""
+    links = (
+        WorkParty.objects.filter(work__agent=organisation, role=PartyRole.OWNER)
+        .select_related("party", "work")
+        .order_by("-work__created_at", "-work_id")
+    )
+    grouped: dict[int, list[Work]] = {}
+    parties: dict[int, Party] = {}
+    for link in links:
+        grouped.setdefault(link.party_id, []).append(link.work)
+        parties[link.party_id] = link.party
+    powers: dict[int, WorkFile] = {}
+    for wf in (
+        WorkFile.objects.filter(work__agent=organisation, role=FileRole.POWER_OF_ATTORNEY)
+        .select_related("stored_file")
+        .order_by("-work__created_at", "-work_id")
+    ):
+        powers.setdefault(wf.work_id, wf)
+    rows = []
+    for party_id, works in grouped.items():
+        power = next((powers[w.pk] for w in works if w.pk in powers), None)
+        rows.append(
+            ClientRow(
+                party=parties[party_id],
+                works=len(works),
+                registered=sum(1 for w in works if w.status in (Status.REGISTERED, Status.FILED)),
+                pending=sum(1 for w in works if w.status in QUEUE_STATUSES),
+                latest=works[0],
+                power_of_attorney=power,
+            )
+        )
+    return rows
 
 
 QUEUE_STATUSES = (

@@ -8,14 +8,16 @@ shows the matching passages).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count
 
 from . import deposit, winnowing
-from .models import FileRole, Kind, Software, Status, Work
+from .models import FileRole, Kind, Software, SoftwareHash, Status, Work
 
 LIVE = (
     Status.SUBMITTED,
@@ -65,7 +67,8 @@ def similar_software(work: Work) -> Iterator[SimilarSoftware]:
         return
     mine = [winnowing.Fingerprint.from_json(f) for f in mine_sw.fingerprints]
     others = (
-        Software.objects.filter(work__kind=Kind.SOFTWARE, work__status__in=LIVE)
+        Software.objects.filter(pk__in=_candidates(mine_sw, {f.hash for f in mine}))
+        .filter(work__kind=Kind.SOFTWARE, work__status__in=LIVE)
         .exclude(work=work)
         .select_related("work")
         .order_by("work__submitted_at", "work_id")
@@ -84,6 +87,30 @@ def similar_software(work: Work) -> Iterator[SimilarSoftware]:
             score=1.0 if same_tree else result.score,
             passages=_side_by_side(result.passages, mine_text, source_files(other.work)),
         )
+
+
+LOOKUP_CHUNK = 500  # hashes per query: under every database's limit of bound parameters
+
+
+def _candidates(mine: Software, hashes: set[int]) -> set[int]:
+    """The software whose code can reach the similarity threshold against ``hashes`` (the score is the shared
+    distinct hashes over the smaller set, so the index gives it exactly), and any with the same tree."""
+    shared: Counter[int] = Counter()
+    ordered = sorted(hashes)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
+        rows = SoftwareHash.objects.filter(value__in=chunk).exclude(software=mine).values_list("software", flat=True)
+        shared.update(rows)
+    sizes = dict(
+        SoftwareHash.objects.filter(software__in=list(shared))
+        .values("software")
+        .annotate(n=Count("pk"))
+        .values_list("software", "n")
+    )
+    threshold = settings.ARTRIGHTS_SOFTWARE_SIMILARITY
+    found = {pk for pk, n in shared.items() if n >= threshold * min(len(hashes), sizes.get(pk, 0))}
+    found.update(Software.objects.filter(tree_sha256=mine.tree_sha256).exclude(pk=mine.pk).values_list("pk", flat=True))
+    return found
 
 
 def _excerpt(files: list[deposit.SourceFile], index: int, first: int, last: int) -> dict[str, Any]:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("works/<int:pk>/pledges/", views.register_pledge, name="register_pledge"),
     path("works/<int:pk>/reissue/", views.reissue, name="reissue"),
     path("works/<int:pk>/change/", views.change, name="change"),
+    path("clients/", views.clients, name="clients"),
     path("pledges/", views.pledges, name="pledges"),
     path("pledges/<int:pledge_id>/consents/", views.consent, name="consent"),
     path("search/", views.public_search, name="public_search"),

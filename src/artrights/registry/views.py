@@ -47,6 +47,14 @@ def my_works(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/my_works.html", {"page": page, "statuses": Status.choices, "status": status})
 
 
+@login_required
+def clients(request: HttpRequest) -> HttpResponse:
+    """The owners an agency represents, what it filed for each and the power of attorney on file."""
+    require(request.user, "view_clients", Work)
+    rows = selectors.clients_of(request.user.organisation)  # type: ignore[union-attr]
+    return render(request, "registry/clients.html", {"clients": rows})
+
+
 def _representing(request: HttpRequest) -> bool:
     return not files_for_self(request.user)
 
@@ -106,6 +114,7 @@ def apply_software(request: HttpRequest) -> HttpResponse:
                 documentation=form.cleaned_data["documentation"],
                 files=files + form.representation_files(),
                 redactions=services.parse_redactions(form.cleaned_data["redactions"]),
+                excerpt_from=form.cleaned_data["excerpt_from"],
                 request=request,
             )
         except ValidationError as exc:
@@ -218,6 +227,17 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, request.FILES or None, work=work)
     if request.method == "POST" and form.is_valid():
         try:
+            replace = None
+            if isinstance(form, SoftwareCorrectionForm) and form.replaces_deposit():
+                replace = services.deposit_replacement(
+                    work=work,
+                    archive=form.cleaned_data["source_archive"],
+                    documentation=form.cleaned_data["documentation"],
+                    redactions=services.parse_redactions(form.cleaned_data["redactions"]),
+                    excerpt_from=form.cleaned_data["excerpt_from"],
+                    user=request.user,
+                    request=request,
+                )
             services.correct(
                 work=work,
                 user=request.user,
@@ -226,6 +246,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
                 withdraw_files=[int(pk) for pk in form.cleaned_data["withdraw_files"]],
                 note=form.cleaned_data["note"],
                 request=request,
+                replace=replace,
             )
         except ValidationError as exc:
             for message in error_messages(exc):

@@ -24,9 +24,11 @@ from artrights.accounts.services import issue_token
 from artrights.core.models import Notification
 from artrights.credit.tests import factories as credit_factories
 from artrights.evidence.tests import factories as evidence_factories
+from artrights.inspections.tests import factories as inspection_factories
 from artrights.licensing import services as licensing
 from artrights.matching import services as matching
 from artrights.matching.models import UrlCheck
+from artrights.mediation.tests import factories as mediation_factories
 from artrights.registry import services as registry
 from artrights.registry.tests.factories import (
     OWNER,
@@ -50,6 +52,7 @@ PARTNERS = frozenset({"partner", "admin"})  # staff of a partner department (a g
 TRADERS = frozenset({"owner", "artist", "agency", "admin"})  # who licenses, buys and sells
 BUYERS = frozenset(TRADERS - {"owner"})  # anyone trading but the seller or licensor
 CONTRACT_READERS = frozenset({"owner", "registrar", "supervisor", "admin"})
+FUND_ADMINS = frozenset({"supervisor", "admin"})  # the fund's administrators (funding/rules.py)
 REFUSED = (401, 403, 404)
 
 
@@ -69,6 +72,9 @@ class World:
     offer: Any = None
     contract: Any = None
     auction: Any = None
+    mediation_case: Any
+    funding_open: Any = None  # the owner's application awaiting review
+    funding_granted: Any = None  # the owner's application granted, not yet paid
 
 
 Body = Callable[[World], dict[str, Any]]
@@ -105,6 +111,25 @@ def _not_an_image(w: World) -> SimpleUploadedFile:
 
 _APPLICATION = json.dumps({**work_fields(), "completed_on": "2026-03-01"})
 _SOFTWARE = json.dumps({**software_particulars(), **software_fields(), "completed_on": "2026-06-01"})
+_PROGRAMME = {
+    "code": "SZ-API",
+    "name": "接口测试项目",
+    "item_kinds": ["work_registration"],
+    "amount_rule": "per_item",
+    "amount": "1000",
+    "cap_per_applicant_year": "3000",
+    "budget": "100000",
+    "local_only": False,
+    "opens_on": "2026-01-01",
+    "closes_on": "2099-12-31",
+    "required_documents": ["资助申请表"],
+}
+
+
+def _code(w: World) -> str:
+    return str(w.funding_open.programme.code)
+
+
 _COUNTERPARTY = {"name": "示例银行", "id_type": "uscc", "id_number": "91350100M000100Y43", "kind": "organisation"}
 
 OPERATIONS: dict[tuple[str, str], Row] = {
@@ -355,6 +380,99 @@ OPERATIONS: dict[tuple[str, str], Row] = {
         # Below the starting price: refused by the business check.
         [case(BUYERS, lambda w: f"/api/licensing/listings/{w.auction.number}/bids", json=lambda w: {"amount": "1"})]
     ),
+    # inspections: draws, their records and published results are public; an inspector reads their own tasks
+    ("GET", "/api/inspections/draws"): public("/api/inspections/draws"),
+    ("GET", "/api/inspections/draws/{draw_id}/record"): public(
+        lambda w: f"/api/inspections/draws/{inspection_factories.some_draw().pk}/record"
+    ),
+    ("GET", "/api/inspections/results"): public("/api/inspections/results"),
+    ("GET", "/api/inspections/tasks"): Row([case(EVERYONE, "/api/inspections/tasks")]),
+    # mediation: the owner applied; an empty summary, and a withdrawal reason with a hidden character, are refused
+    # by the business check once access let the request through
+    ("GET", "/api/mediation/cases"): Row([case(EVERYONE, "/api/mediation/cases")]),
+    ("GET", "/api/mediation/cases/{number}"): Row(
+        [case({"owner", "admin"}, lambda w: f"/api/mediation/cases/{w.mediation_case.number}")]
+    ),
+    ("POST", "/api/mediation/cases"): Row(
+        [
+            case(
+                {"owner", "admin"},
+                "/api/mediation/cases",
+                json=lambda w: {"dispute_type": "infringement", "summary": " ", "respondents": [], "claims": []},
+            )
+        ]
+    ),
+    ("POST", "/api/mediation/cases/{number}/actions/{action}"): Row(
+        [
+            case(
+                {"owner", "admin"},
+                lambda w: f"/api/mediation/cases/{w.mediation_case.number}/actions/withdraw",
+                json=lambda w: {"reason": "\u202e"},
+            )
+        ]
+    ),
+    ("GET", "/api/mediation/dues"): Row([case(EVERYONE, "/api/mediation/dues")]),
+    ("GET", "/api/mediation/mediators"): Row([case(EVERYONE, "/api/mediation/mediators")]),
+    ("GET", "/api/mediation/statistics"): Row([case(EVERYONE, "/api/mediation/statistics")]),
+    # funding: the fund's administrators are the supervisors; owners apply for what they own
+    ("GET", "/api/funding/programmes"): Row([case(EVERYONE, "/api/funding/programmes")]),
+    ("POST", "/api/funding/programmes"): Row(
+        # Nothing to pay for: refused by the business check.
+        [case(FUND_ADMINS, "/api/funding/programmes", json=lambda w: {**_PROGRAMME, "item_kinds": []})]
+    ),
+    ("GET", "/api/funding/programmes/{code}/candidates"): Row(
+        # Only the owner may apply in the owner's name (the platform's administrator has no such party).
+        [case({"owner"}, lambda w: f"/api/funding/programmes/{_code(w)}/candidates?owner={w.filed.applicant.party_id}")]
+    ),
+    ("POST", "/api/funding/programmes/{code}/applications"): Row(
+        # The required document missing: refused by the business check.
+        [
+            case(
+                {"owner"},
+                lambda w: f"/api/funding/programmes/{_code(w)}/applications",
+                files=lambda w: {"owner": str(w.filed.applicant.party_id), "items": "registry.work:0"},
+            )
+        ]
+    ),
+    ("GET", "/api/funding/applications"): Row([case(EVERYONE, "/api/funding/applications")]),
+    ("GET", "/api/funding/applications/{number}"): Row(
+        [case(FUND_ADMINS | {"owner"}, lambda w: f"/api/funding/applications/{w.funding_open.number}")]
+    ),
+    ("POST", "/api/funding/applications/{number}/approve"): Row(
+        # No amount for the item: refused by the business check.
+        [
+            case(
+                FUND_ADMINS,
+                lambda w: f"/api/funding/applications/{w.funding_open.number}/approve",
+                json=lambda w: {"amounts": {}},
+            )
+        ]
+    ),
+    ("POST", "/api/funding/applications/{number}/refuse"): Row(
+        # No reason given: refused by the business check.
+        [
+            case(
+                FUND_ADMINS,
+                lambda w: f"/api/funding/applications/{w.funding_open.number}/refuse",
+                json=lambda w: {"ground": "other", "note": ""},
+            )
+        ]
+    ),
+    ("POST", "/api/funding/applications/{number}/pay"): Row(
+        # Not the approved amount: refused by the business check.
+        [
+            case(
+                FUND_ADMINS,
+                lambda w: f"/api/funding/applications/{w.funding_granted.number}/pay",
+                json=lambda w: {"amount": "1.00", "paid_on": "2026-01-05", "voucher_no": "PZ-API-1"},
+            )
+        ]
+    ),
+    ("POST", "/api/funding/applications/{number}/withdraw"): Row(
+        # Already decided: only the platform's administrator gets past access, to the workflow's refusal.
+        [case({"admin"}, lambda w: f"/api/funding/applications/{w.funding_granted.number}/withdraw")]
+    ),
+    ("GET", "/api/funding/budget"): Row([case(FUND_ADMINS, "/api/funding/budget")]),
 }
 
 
@@ -389,6 +507,8 @@ def world(artist, make_user) -> World:
     auction = licensing.create_listing(
         user=artist, work=filed, rights=["network"], method="auction", price=Decimal(5000)
     )
+    mediation_case = mediation_factories.applied(artist, mediation_factories.mediation_org())
+    funding_open, funding_granted = _funding(artist, make_user)
     return World(
         offer=offer,
         contract=contract,
@@ -401,7 +521,32 @@ def world(artist, make_user) -> World:
         notification=notification,
         evidence=evidence,
         listing=listing,
+        mediation_case=mediation_case,
+        funding_open=funding_open,
+        funding_granted=funding_granted,
     )
+
+
+def _funding(artist: Any, make_user: Any) -> tuple[Any, Any]:
+    """A programme of the fund, and two of the owner's registered works applied for: one awaiting review, one
+    granted."""
+    from artrights.accounts.models import OrganisationKind
+    from artrights.accounts.tests.factories import organisation
+    from artrights.funding import services as funding
+    from artrights.funding.tests import factories as funding_factories
+
+    registrar = make_user("api-funding-registrar", "registrar")
+    admin = make_user(
+        "api-funding-admin", "supervisor", organisation=organisation(OrganisationKind.DEPARTMENT, "资金主管部门")
+    )
+    programme = funding.create_programme(
+        user=admin, fields={**_PROGRAMME, "opens_on": dt.date(2026, 1, 1), "closes_on": dt.date(2099, 12, 31)}
+    )
+    works = [funding_factories.registered_work(artist, registrar, seed=s) for s in (71, 72)]
+    waiting = funding_factories.application(artist, programme, works[:1])
+    granted = funding_factories.application(artist, programme, works[1:])
+    item = granted.items.get()
+    return waiting, funding.approve(user=admin, application=granted, amounts={item.pk: item.claimed})
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.db import transaction
 from ..models import CreditSubject
 from ._common import today
 from .cases import ask_repair, decide_objection, decide_repair, extend_objection, extend_repair, file_objection
+from .escalation import escalate
 from .grades import add_evidence, recompute, withdraw_evidence
 from .lists import decide_listing, extend_listing, propose_listing, remove_listing
 from .partners import query_status, report_measure
@@ -26,6 +27,7 @@ __all__ = [
     "decide_listing",
     "decide_objection",
     "decide_repair",
+    "escalate",
     "extend_listing",
     "extend_objection",
     "extend_repair",
@@ -46,10 +48,15 @@ __all__ = [
 def sweep(on: dt.date | None = None) -> dict[str, int]:
     """What time does by itself: records past their longest publicity period stop being published, listings past
     their period end, and agency grades follow (material older than its indicator's window stops counting)."""
-    from . import lists, records
+    from . import escalation, lists, records
 
     day = on or today()
-    done = {"records": records.expire_due(day), "listings": lists.expire_due(day), "grades": 0}
+    done = {
+        "records": records.expire_due(day),
+        "listings": lists.expire_due(day),
+        "escalations": escalation.notify_due(day),
+        "grades": 0,
+    }
     for subject in CreditSubject.objects.filter(is_agency=True).iterator():
         with transaction.atomic():
             latest = subject.evaluations.order_by("-at", "-pk").first()

@@ -161,3 +161,51 @@ def test_measure_reports_are_append_only(supervisor, people, agency):
     with pytest.raises(ValidationError):
         MeasureReport.objects.filter(pk=report.pk).update(note="改过")
     assert ListEntry.objects.get(pk=entry.pk).reports.count() == 1
+
+
+def test_an_agency_three_years_on_the_abnormal_operation_list_is_put_to_the_supervisors_once(
+    supervisor, people, agency
+):
+    entry = factories.listed(supervisor, agency, list_type="abnormal_operation", behaviour="AGENCY_ABNORMAL")
+    today = timezone.localdate()
+    factories.listed_since(entry, add_months(today, -35))
+    assert services.sweep()["escalations"] == 0
+    factories.listed_since(entry, add_months(today, -36))
+    assert services.sweep()["escalations"] == 1 and services.sweep()["escalations"] == 0
+    note = supervisor.notifications.get(kind="credit.escalation_due")
+    assert entry.number in note.title and "经营异常名录" in note.body
+
+
+def test_a_supervisor_escalates_a_lasting_abnormal_listing_to_a_proposed_serious_listing(supervisor, people, agency):
+    entry = factories.listed(supervisor, agency, list_type="abnormal_operation", behaviour="AGENCY_ABNORMAL")
+    with pytest.raises(ValidationError, match="满三年"):
+        services.escalate(
+            user=supervisor, entry=entry, source_dept="深圳市市场监督管理局", decision_no="深市监异〔2029〕1号"
+        )
+    assert not agency.records.filter(behaviour__code="AGENCY_SERIOUS").exists()
+    entry = factories.listed_since(entry, add_months(timezone.localdate(), -37))
+    proposed = services.escalate(
+        user=supervisor, entry=entry, source_dept="深圳市市场监督管理局", decision_no="深市监异〔2029〕1号"
+    )
+    assert proposed.status == EntryStatus.PROPOSED and proposed.list_type == "national_joint_ip"
+    assert proposed.records.get().behaviour.code == "AGENCY_SERIOUS"
+    assert people["agency"].notifications.filter(kind="credit.listing_proposed").exists()
+    with pytest.raises(ValidationError):  # already proposed: not twice
+        services.escalate(
+            user=supervisor, entry=entry, source_dept="深圳市市场监督管理局", decision_no="深市监异〔2029〕2号"
+        )
+    assert agency.records.filter(behaviour__code="AGENCY_SERIOUS").count() == 1
+
+
+def test_the_desk_and_the_entry_page_offer_the_escalation_when_it_is_due(client, supervisor, agency):
+    entry = factories.listed(supervisor, agency, list_type="abnormal_operation", behaviour="AGENCY_ABNORMAL")
+    entry = factories.listed_since(entry, add_months(timezone.localdate(), -36))
+    client.force_login(supervisor)
+    assert entry.number in client.get("/credit/desk/").content.decode().split('data-testid="escalations-due"')[1]
+    response = client.post(
+        f"/credit/lists/{entry.number}/escalate/",
+        {"source_dept": "深圳市市场监督管理局", "decision_no": "深市监异〔2029〕3号"},
+    )
+    assert response.status_code == 302
+    assert ListEntry.objects.get(subject=agency, list_type="national_joint_ip").status == EntryStatus.PROPOSED
+    assert 'data-testid="escalations-due"' not in client.get("/credit/desk/").content.decode()

@@ -47,6 +47,14 @@ def test_the_public_query_in_english(client, supervisor):
     )
 
 
+def test_a_records_legal_basis_is_cited_in_the_readers_language(client, supervisor):
+    record = factories.record(supervisor, factories.subject(supervisor, name="深圳市依据引用有限公司"))
+    assert "《知识产权信用管理规定》" in client.get(f"/credit/records/{record.number}/").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/credit/records/{record.number}/").content.decode()
+    assert "CNIPA Provisions on IP Credit Management (2022)" in page and "《知识产权信用管理规定》" not in page
+
+
 def test_a_supervisor_registers_a_subject_records_conduct_and_proposes_a_listing_through_the_pages(client, supervisor):
     client.force_login(supervisor)
     code = factories.uscc()

@@ -132,7 +132,7 @@ def test_the_periodic_task_runs_the_sweep(supervisor):
     from artrights.credit.tasks import sweep_task
 
     factories.record(supervisor, factories.subject(supervisor))
-    assert sweep_task.call_local() == {"records": 0, "listings": 0, "grades": 0}
+    assert sweep_task.call_local() == {"records": 0, "listings": 0, "escalations": 0, "grades": 0}
 
 
 def test_the_same_decision_is_not_recorded_twice_for_a_subject(supervisor):

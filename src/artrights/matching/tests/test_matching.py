@@ -61,6 +61,14 @@ def test_an_exact_copy_is_the_top_match_with_a_high_score(index: MatchIndex) -> 
     assert all(m.score < res[0].score for m in res[1:])
 
 
+def test_a_huge_upload_of_a_registered_work_is_found_and_fingerprinted_at_a_reduced_size(index: MatchIndex) -> None:
+    huge = artwork(5).resize((480 * 6, 360 * 6), Image.Resampling.BICUBIC)  # 2,880 px: over twice the working side
+    fp = extract(huge, query=True)
+    assert (fp.width, fp.height) == (1440, 1080)  # reduced by 2, the smallest factor that fits 2,048
+    res = index.search(fp)
+    assert res[0].ref_id == "art5" and res[0].score > 0.9
+
+
 def test_a_cropped_and_rotated_copy_is_found_with_its_region(index: MatchIndex) -> None:
     crop = artwork(5).crop((60, 40, 420, 320))  # keeps 58 % of the area
     rotated, m = _rotate(crop, 12.0)

@@ -40,24 +40,51 @@ def test_a_registration_and_a_filed_licence_are_counted_in_their_month(artist, o
     month = timezone.localdate().month
     assert found["registrations"].months[month - 1] == 1 and found["registrations"].total == 1
     assert found["licences"].total == 1 and found["contract_filings"].total == 1
+    assert found["mediation_cases"].available is True and found["mediation_cases"].total == 0
+
+
+def without(monkeypatch, *absent):
+    """A platform where the named apps are not installed."""
+    real = statistics._installed
+    monkeypatch.setattr(statistics, "_installed", lambda app: app not in absent and real(app))
+
+
+def test_a_capability_a_platform_does_not_run_is_absent_not_zero(monkeypatch, year):
+    without(monkeypatch, "mediation", "inspections")
+    found = {s.key: s for s in [*statistics.yearly(year), *statistics.categorical(year)]}
     assert found["mediation_cases"].available is False and found["mediation_cases"].total is None
-    assert found["inspections"].available is False
+    assert found["mediation_outcomes"].available is False and found["inspections"].available is False
+    assert found["registrations"].available is True
 
 
-def test_the_dashboard_draws_svg_and_shows_absent_capabilities_as_absent(client, artist, registrar, year):
+def test_an_ended_mediation_case_is_counted_by_its_outcome_and_duration(artist, outsider, year):
+    from artrights.mediation import services as mediation
+    from artrights.mediation.tests import factories as mediation_factories
+
+    admin = mediation_factories.staff(mediation_factories.mediation_org(), name="张管理")
+    mediation.answer(user=outsider, case=mediation_factories.accepted(artist, admin), consent=False)
+    found = {s.key: s for s in statistics.categorical(year)}
+    assert found["mediation_outcomes"].total == 1 and "终止" in found["mediation_outcomes"].categories[0][0]
+    assert dict(found["mediation_durations"].categories)["15 日以内"] == 1
+    assert {s.key: s for s in statistics.yearly(year)}["mediation_cases"].total == 1
+
+
+def test_the_dashboard_draws_svg_and_shows_absent_capabilities_as_absent(client, artist, registrar, year, monkeypatch):
     factories.registered(artist, registrar)
+    without(monkeypatch, "mediation")
     text = client.get("/statistics/").content.decode()
     assert "<svg" in text and "<script" not in text.split("<main>")[1]
     mediation = text.split('data-testid="series-mediation_cases"')[1].split("</section>")[0]
     assert 'data-testid="absent"' in mediation and "<svg" not in mediation
 
 
-def test_a_series_exports_to_csv_and_an_absent_one_says_absent(client, artist, registrar, year):
+def test_a_series_exports_to_csv_and_an_absent_one_says_absent(client, artist, registrar, year, monkeypatch):
     factories.registered(artist, registrar)
     rows = list(
         csv.reader(io.StringIO(client.get(f"/statistics/registrations.csv?year={year}").content.decode("utf-8-sig")))
     )
     assert rows[0] == ["series", "year", "month", "count"] and sum(int(r[3]) for r in rows[1:]) == 1
+    without(monkeypatch, "inspections")
     absent = list(csv.reader(io.StringIO(client.get("/statistics/inspections.csv").content.decode("utf-8-sig"))))
     assert absent[1][2] == "absent"
     assert client.get("/statistics/nothing.csv").status_code == 404
@@ -75,9 +102,8 @@ def test_artrights_report_writes_a_pdf_with_the_years_figures(tmp_path, artist, 
     out = tmp_path / "report.pdf"
     call_command("report", str(year), "--out", str(out))
     assert out.read_bytes().startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=False).stdout
-    if text:  # poppler is installed where the PDF tests run
-        assert "作品登记" in text and "未开通" in text
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "作品登记" in text and "调解案件" in text and "资助拨付" in text
 
 
 def test_a_bar_chart_escapes_its_labels_and_scales_to_a_round_top():

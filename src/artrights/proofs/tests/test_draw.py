@@ -345,3 +345,78 @@ def test_the_draw_is_a_subset_of_the_pool_with_the_right_size_per_stratum(
     got = Counter(draw.stratum_of(t) for t in snapshot if t["id"] in set(drawn))
     for key, n in sizes.items():
         assert got[key] == draw.quota(draw.parse_ratio(plan.ratios[key]), n) == summary[key]["drawn"]
+
+
+def _reference_draw(pool, plan, seed):
+    """The module docstring read literally, one target at a time: what the vectorised draw must equal."""
+    snapshot = sorted(pool, key=lambda t: t["id"])
+    groups: dict[str, list] = {}
+    for t in snapshot:
+        if all(t.get(name) in allowed for name, allowed in plan.directed.items()):
+            groups.setdefault(draw.stratum_of(t), []).append(t)
+    drawn = []
+    for key, members in sorted(groups.items()):
+        k = draw.quota(draw.parse_ratio(plan.ratios[key]), len(members))
+        keyed = []
+        for t in members:
+            u = int.from_bytes(hashlib.sha256(seed + b"T" + t["id"].encode()).digest()[:8], "big")
+            keyed.append((u * 1000 // plan.weight(t), t["id"]))
+        drawn += [ident for _, ident in sorted(keyed)[:k]]
+    return sorted(drawn)
+
+
+def _reference_team(seed, target, qualified, conflicts, need):
+    team: list[str] = []
+    j = 0
+    limit = (2**64 // len(qualified)) * len(qualified)
+    while len(team) < need:
+        v = int.from_bytes(
+            hashlib.sha256(seed + b"I" + draw._field(target.encode()) + j.to_bytes(4, "big")).digest()[:8], "big"
+        )
+        j += 1
+        if v < limit:
+            c = qualified[v % len(qualified)]
+            if c not in team and target not in conflicts[c]:
+                team.append(c)
+    return team
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from("ABCD"), st.sampled_from(["1", "2"]), st.booleans(), st.sampled_from(["x", "y"])),
+        min_size=1,
+        max_size=80,
+    ),
+    seed=st.binary(min_size=32, max_size=32),
+    inspectors=st.integers(min_value=2, max_value=6),
+    directed=st.booleans(),
+)
+def test_the_vectorised_draw_equals_the_draw_read_one_target_at_a_time(rows, seed, inspectors, directed) -> None:
+    pool = [
+        {
+            "id": f"S{(i * 7919) % 1000:04d}-{i}",
+            "credit_grade": g,
+            "risk_level": r,
+            "pool": "general",
+            "last_checked": "2026-10-01" if recent else None,
+            "sector": sector,
+        }
+        for i, (g, r, recent, sector) in enumerate(rows)
+    ]
+    plan = draw.DrawPlan(
+        "P", draw.default_ratio_table(pool), "2026-11-30", directed={"sector": ["x"]} if directed else {}
+    )
+    drawn, _ = draw.draw_targets(draw.normalise_pool(pool), plan, seed)
+    assert drawn == _reference_draw(pool, plan, seed)
+    people: list[dict[str, Any]] = [
+        {"id": f"EI{j}", "qualified": True, "conflicts": [t["id"] for t in pool[j::5]]} for j in range(inspectors + 1)
+    ]
+    conflicts: dict[str, set[str]] = {p["id"]: set(p["conflicts"]) for p in people}
+    try:
+        got, _ = draw.assign_inspectors(drawn, people, plan, seed)
+    except draw.TooFewInspectors:
+        assert any(sum(t not in c for c in conflicts.values()) < 2 for t in drawn)
+        return
+    ids = sorted(conflicts)
+    assert got == {t: _reference_team(seed, t, ids, conflicts, 2) for t in drawn}

@@ -35,7 +35,13 @@ from .review import (
     revoke,
     start_review,
 )
-from .software import SOFTWARE_FIELDS, clear_hold, create_software_application, parse_redactions
+from .software import (
+    SOFTWARE_FIELDS,
+    clear_hold,
+    create_software_application,
+    deposit_replacement,
+    parse_redactions,
+)
 
 __all__ = [
     "CHANGEABLE_FIELDS",
@@ -53,6 +59,7 @@ __all__ = [
     "create_application",
     "create_software_application",
     "deem_overdue_corrections",
+    "deposit_replacement",
     "file_contract",
     "file_digital_work",
     "first_owner",

@@ -288,10 +288,13 @@ def correct(
     withdraw_files: list[int] | None = None,
     note: str = "",
     request: Any = None,
+    replace: Replacement | None = None,
 ) -> Work:
     """The applicant answers the correction notice before its deadline: changed fields, added materials, materials
     taken back (kept as superseded, never deleted) and an explanation. The review clock restarts (DOMAIN.md §1.6)
-    and the registrar sees exactly what changed. An answer that changes and explains nothing is refused."""
+    and the registrar sees exactly what changed. An answer that changes and explains nothing is refused.
+    ``replace``: materials the platform made for the applicant and now remakes (a software's deposit), run in the
+    same transaction."""
     require(user, "correct", work)
     fields, files, withdraw_files = dict(fields or {}), list(files or []), list(withdraw_files or [])
     software_fields = {k: v for k, v in fields.items() if work.kind == Kind.SOFTWARE and k in SOFTWARE_CHANGEABLE}
@@ -314,6 +317,10 @@ def correct(
             )
             removed = _withdraw_files(work, withdraw_files)
             added = _store_files(work, checked, user=user, request=request, saved=saved)
+            if replace is not None:
+                remade = replace(work, saved)
+                added, removed = added + remade.added, removed + remade.removed
+                changes.update(remade.changes)
             if not (changes or removed or added or note.strip()):
                 raise ValidationError(
                     _("补正没有修改任何内容，也没有说明：请按补正通知修改、补充材料或写明说明。"),
@@ -333,6 +340,19 @@ def correct(
     except Exception:
         _delete_blobs(saved)
         raise
+
+
+@dataclass
+class Remade:
+    """What a :data:`Replacement` did: materials stored, materials superseded, particulars changed."""
+
+    added: list[WorkFile]
+    removed: list[WorkFile]
+    changes: dict[str, list[Any]]
+
+
+# Called with the locked work and the list of blob names to delete should the transaction fail.
+Replacement = Callable[[Work, list[str]], Remade]
 
 
 def _open_correction(work: Work) -> Correction:

@@ -32,7 +32,7 @@ from .. import deposit, screening
 from .. import software as software_reads
 from ..models import FileRole, Kind, PartyRole, Resolution, Software, Work, WorkType
 from ._common import SOFTWARE_CHANGEABLE, _locked, _transition
-from .applications import SampleInput, create_application
+from .applications import Remade, Replacement, SampleInput, _check_files, _store_files, create_application
 
 # Particulars the software register keeps on its own row (the rest are the work's): the version and those a
 # correction or change may set.
@@ -47,10 +47,11 @@ class BuiltDeposit:
     tree_files: int
     source_lines: int
     source: deposit.Deposit
-    documentation: deposit.Deposit
+    documentation_pages: int
     source_pdf: bytes
     documentation_pdf: bytes
     redacted: list[list[int]] = field(default_factory=list)
+    excerpt_from: int | None = None
     fingerprints: list[list[int]] = field(default_factory=list)
     fingerprint_paths: list[str] = field(default_factory=list)
 
@@ -69,30 +70,43 @@ def build_deposit(
     archive: UploadedFile[bytes],
     documentation: UploadedFile[bytes],
     redactions: list[tuple[int, int]] | None = None,
+    excerpt_from: int | None = None,
     request: Any = None,
 ) -> BuiltDeposit:
     """Open the uploaded tree and documentation and make the deposit PDFs; refuses (bilingual reason) an unsafe
     archive, a tree without source, a source or documentation under one page, a blacked-out part over half."""
     check_upload(archive, request)
     check_upload(documentation, request)
+    if redactions and excerpt_from is not None:
+        raise ValidationError(
+            _("例外交存只能选一种方式：黑色覆盖部分代码，或前 10 页加连续 50 页。"), code="two_exceptions"
+        )
     try:
         files = deposit.read_archive(_read(archive), limits=software_reads.limits())
         listing = deposit.source_listing(files)
-        source = deposit.paginate(listing)
+        source = deposit.paginate(listing, excerpt_from=excerpt_from)
         covered = deposit.check_redactions(source, redactions or [])
-        docs = deposit.paginate(
-            deposit.document_lines(deposit.decode_document(_read(documentation))),
-            lines_per_page=deposit.DOC_LINES_PER_PAGE,
-            what="documentation",
-        )
+        today = timezone.localdate()
+        font = settings.ARTRIGHTS_CJK_FONT
+        doc_heading = deposit.Heading(name, version, "文档")
+        manual = _read(documentation)
+        if deposit.is_pdf(manual):
+            pdf_doc = deposit.pdf_documentation(manual)
+            documentation_pages = len(pdf_doc.page_numbers)
+            documentation_pdf = deposit.render_pdf_documentation(pdf_doc, doc_heading, made_on=today, font=font)
+        else:
+            docs = deposit.paginate(
+                deposit.document_lines(deposit.decode_document(manual)),
+                lines_per_page=deposit.DOC_LINES_PER_PAGE,
+                what="documentation",
+            )
+            documentation_pages = len(docs.pages)
+            documentation_pdf = deposit.render_deposit(docs, doc_heading, made_on=today, font=font)
     except BilingualError as exc:
         raise as_validation_error(exc) from None
-    today = timezone.localdate()
-    font = settings.ARTRIGHTS_CJK_FONT
     source_pdf = deposit.render_deposit(
         source, deposit.Heading(name, version, "源程序"), made_on=today, redacted=covered, font=font
     )
-    documentation_pdf = deposit.render_deposit(docs, deposit.Heading(name, version, "文档"), made_on=today, font=font)
     sources = [f for f in files if f.is_source]
     prints, paths = software_reads.fingerprints_of(sources)
     return BuiltDeposit(
@@ -100,10 +114,11 @@ def build_deposit(
         tree_files=len(files),
         source_lines=sum(1 for line in listing if line.number),
         source=source,
-        documentation=docs,
+        documentation_pages=documentation_pages,
         source_pdf=source_pdf,
         documentation_pdf=documentation_pdf,
         redacted=[list(r) for r in (redactions or [])],
+        excerpt_from=excerpt_from,
         fingerprints=prints,
         fingerprint_paths=paths,
     )
@@ -164,6 +179,7 @@ def create_software_application(
     documentation: UploadedFile[bytes],
     files: list[SampleInput] | None = None,
     redactions: list[tuple[int, int]] | None = None,
+    excerpt_from: int | None = None,
     request: Any = None,
 ) -> Work:
     """A software application (draft) with its deposit built from the uploads; nothing stored when refused.
@@ -181,15 +197,11 @@ def create_software_application(
         archive=archive,
         documentation=documentation,
         redactions=redactions,
+        excerpt_from=excerpt_from,
         request=request,
     )
-    stem = f"{fields.get('title', '')}-{version}"[:80]
     uploads = [
-        SampleInput(SimpleUploadedFile(f"{stem}-源程序.pdf", built.source_pdf, "application/pdf")),
-        SampleInput(
-            SimpleUploadedFile(f"{stem}-文档.pdf", built.documentation_pdf, "application/pdf"), FileRole.DOCUMENTATION
-        ),
-        SampleInput(archive, FileRole.SOURCE_ARCHIVE),
+        *deposit_files(built, name=str(fields.get("title", "")), version=version, archive=archive),
         *(files or []),
     ]
 
@@ -203,9 +215,10 @@ def create_software_application(
             tree_files=built.tree_files,
             source_pages=built.source.total_pages,
             deposited_pages=len(built.source.pages),
-            documentation_pages=len(built.documentation.pages),
-            exceptional=bool(built.redacted),
+            documentation_pages=built.documentation_pages,
+            exceptional=bool(built.redacted) or built.excerpt_from is not None,
             redacted_lines=built.redacted,
+            excerpt_from=built.excerpt_from,
             fingerprints=built.fingerprints,
             fingerprint_paths=built.fingerprint_paths,
         )
@@ -214,6 +227,7 @@ def create_software_application(
         except ValidationError as exc:
             raise with_field_labels(exc, Software) from None
         row.save()
+        row.index_fingerprints()
         work.software = row
 
     return create_application(
@@ -225,6 +239,82 @@ def create_software_application(
         request=request,
         attach=attach,
     )
+
+
+def deposit_files(built: BuiltDeposit, *, name: str, version: str, archive: UploadedFile[bytes]) -> list[SampleInput]:
+    """The deposit's materials as the application keeps them: the source PDF (the sample), the documentation
+    PDF and the uploaded archive."""
+    stem = f"{name}-{version}"[:80]
+    return [
+        SampleInput(SimpleUploadedFile(f"{stem}-源程序.pdf", built.source_pdf, "application/pdf")),
+        SampleInput(
+            SimpleUploadedFile(f"{stem}-文档.pdf", built.documentation_pdf, "application/pdf"), FileRole.DOCUMENTATION
+        ),
+        SampleInput(archive, FileRole.SOURCE_ARCHIVE),
+    ]
+
+
+DEPOSIT_ROLES = (FileRole.SAMPLE, FileRole.DOCUMENTATION, FileRole.SOURCE_ARCHIVE)
+
+
+def deposit_replacement(
+    *,
+    work: Work,
+    archive: UploadedFile[bytes],
+    documentation: UploadedFile[bytes],
+    redactions: list[tuple[int, int]] | None = None,
+    excerpt_from: int | None = None,
+    user: Any,
+    request: Any = None,
+) -> Replacement:
+    """A correction that uploads the source tree and documentation again: the deposit is rebuilt now (refused
+    before anything changes), and the returned step, run in the correction's transaction, supersedes the old
+    deposit, keeps the new one, and updates the tree's hash and fingerprints the registration will commit."""
+    if work.kind != Kind.SOFTWARE:
+        raise ValidationError(_("只有计算机软件登记申请有鉴别材料。"), code="not_software")
+    software = work.software
+    built = build_deposit(
+        name=work.title,
+        version=software.version,
+        archive=archive,
+        documentation=documentation,
+        redactions=redactions,
+        excerpt_from=excerpt_from,
+        request=request,
+    )
+    checked = _check_files(
+        deposit_files(built, name=work.title, version=software.version, archive=archive),
+        pictures=False,
+        request=request,
+    )
+
+    def replace(locked: Work, saved: list[str]) -> Remade:
+        removed = list(locked.workfile_set.filter(role__in=DEPOSIT_ROLES).select_related("stored_file"))
+        for wf in removed:
+            wf.role = FileRole.SUPERSEDED
+            wf.save(update_fields=["role"])
+        added = _store_files(locked, checked, user=user, request=request, saved=saved)
+        row = Software.objects.select_for_update().get(work=locked)
+        before = row.tree_sha256
+        row.source_lines = built.source_lines
+        row.tree_sha256 = built.tree_sha256
+        row.tree_files = built.tree_files
+        row.source_pages = built.source.total_pages
+        row.deposited_pages = len(built.source.pages)
+        row.documentation_pages = built.documentation_pages
+        row.exceptional = bool(built.redacted) or built.excerpt_from is not None
+        row.redacted_lines = built.redacted
+        row.excerpt_from = built.excerpt_from
+        row.fingerprints = built.fingerprints
+        row.fingerprint_paths = built.fingerprint_paths
+        row.save()
+        row.hashes.all().delete()
+        row.index_fingerprints()
+        locked.software = row
+        changes = {"tree_sha256": [before, built.tree_sha256]} if before != built.tree_sha256 else {}
+        return Remade(added=added, removed=removed, changes=changes)
+
+    return replace
 
 
 def clear_hold(*, work: Work, registrar: Any, screening_note: str) -> Work:

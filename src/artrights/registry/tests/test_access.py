@@ -24,6 +24,7 @@ WORK_TABLE = {
     SEES: APPLICANT_SIDE | {"registrar", "supervisor", "admin"},
     "view": APPLICANT_SIDE | {"registrar", "supervisor", "admin"},
     "apply": {"applicant", "colleague", "artist", "agency", "admin"},
+    "view_clients": {"applicant", "colleague", "agency", "admin"},
     "submit": APPLICANT_SIDE | {"admin"},
     "withdraw": APPLICANT_SIDE | {"admin"},
     "correct": APPLICANT_SIDE | {"admin"},
@@ -79,17 +80,17 @@ def filed_work(actors):
 def test_who_may_do_what_with_a_submitted_work_matches_the_table(actors, filed_work):
     assert filed_work.agent_id == actors["applicant"].organisation_id
     submitted = services.submit(work=filed_work, user=actors["applicant"])
-    assert access_mismatches(WORK_TABLE, actors=actors, target=submitted, model_verbs={"apply"}) == []
+    assert access_mismatches(WORK_TABLE, actors=actors, target=submitted, model_verbs={"apply", "view_clients"}) == []
 
 
 def test_who_may_do_what_with_a_draft_matches_the_table(actors, filed_work):
     assert filed_work.status == "draft"
-    assert access_mismatches(DRAFT_TABLE, actors=actors, target=filed_work, model_verbs={"apply"}) == []
+    assert access_mismatches(DRAFT_TABLE, actors=actors, target=filed_work, model_verbs={"apply", "view_clients"}) == []
 
 
 def test_a_draft_withdrawn_before_submission_never_reaches_the_registry(actors, filed_work):
     withdrawn = services.withdraw(work=filed_work, user=actors["applicant"])
-    assert access_mismatches(DRAFT_TABLE, actors=actors, target=withdrawn, model_verbs={"apply"}) == []
+    assert access_mismatches(DRAFT_TABLE, actors=actors, target=withdrawn, model_verbs={"apply", "view_clients"}) == []
 
 
 def test_registry_staff_cannot_open_or_list_someone_elses_draft(client, actors, filed_work):
@@ -122,12 +123,12 @@ def test_who_may_see_and_answer_a_pledge_matches_the_table(actors, make_user):
 
 def test_the_table_test_fails_when_a_rule_and_the_table_disagree(actors, filed_work):
     wrong = {**DRAFT_TABLE, "revoke": DRAFT_TABLE["revoke"] | {"artist"}}
-    assert access_mismatches(wrong, actors=actors, target=filed_work, model_verbs={"apply"}) == [
+    assert access_mismatches(wrong, actors=actors, target=filed_work, model_verbs={"apply", "view_clients"}) == [
         "artist may not revoke, the table says the opposite"
     ]
     missing = {k: v for k, v in DRAFT_TABLE.items() if k != "change"}
     assert "verb 'change' has no row in the table" in access_mismatches(
-        missing, actors=actors, target=filed_work, model_verbs={"apply"}
+        missing, actors=actors, target=filed_work, model_verbs={"apply", "view_clients"}
     )
 
 

@@ -117,6 +117,27 @@ def test_a_short_source_is_deposited_whole():
     assert deposit.paginate(lines).page_numbers == list(range(1, 13))
 
 
+def test_the_other_exceptional_deposit_takes_the_first_ten_pages_and_fifty_consecutive_ones():
+    lines = [deposit.Line("a.py", n, f"x = {n}") for n in range(1, 50 * 100 + 1)]
+    built = deposit.paginate(lines, excerpt_from=31)
+    assert built.total_pages == 100 and built.page_numbers == list(range(1, 11)) + list(range(31, 81))
+
+
+@pytest.mark.parametrize("start", [5, 10, 52, 200])
+def test_fifty_pages_that_do_not_fit_after_the_first_ten_are_refused(start):
+    lines = [deposit.Line("a.py", n, f"x = {n}") for n in range(1, 50 * 100 + 1)]
+    with pytest.raises(BilingualError) as caught:
+        deposit.paginate(lines, excerpt_from=start)
+    assert caught.value.code == "excerpt_range" and "第 11 页至第 51 页" in caught.value.message_zh
+
+
+def test_a_source_of_sixty_pages_or_fewer_is_deposited_whole_not_in_excerpt():
+    lines = [deposit.Line("a.py", n, f"x = {n}") for n in range(1, 50 * 60 + 1)]
+    with pytest.raises(BilingualError) as caught:
+        deposit.paginate(lines, excerpt_from=11)
+    assert caught.value.code == "excerpt_not_allowed" and "deposited whole" in caught.value.message_en
+
+
 def test_renaming_and_reformatting_code_keeps_its_fingerprints():
     original = program_source(3)
     disguised = original.replace("total", "acc").replace("value", "v").replace("    ", "\t") + "\n# trailing note\n"

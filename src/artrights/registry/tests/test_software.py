@@ -115,6 +115,35 @@ def test_a_long_source_deposits_its_first_and_last_thirty_pages(artist, tmp_path
     assert f"第{software.source_pages - 29}页/共{software.source_pages}页" in pages[30]
 
 
+def test_an_exceptional_deposit_of_the_first_ten_and_fifty_consecutive_pages_is_built_and_shown(artist, client):
+    from .factories import software_fields, software_particulars, source_zip
+
+    work = services.create_software_application(
+        user=artist,
+        fields=software_fields(),
+        software=software_particulars(),
+        owners=[],
+        archive=source_zip(1, functions=700),
+        documentation=manual(),
+        excerpt_from=21,
+    )
+    software = work.software
+    assert software.exceptional and software.excerpt_from == 21 and software.deposited_pages == 60
+    client.force_login(artist)
+    assert "前 10 页及第 21–70 页" in client.get(f"/registry/works/{work.pk}/").content.decode()
+    with pytest.raises(ValidationError, match="只能选一种方式"):
+        services.create_software_application(
+            user=artist,
+            fields=software_fields(title="另一个系统"),
+            software=software_particulars(),
+            owners=[],
+            archive=source_zip(2, functions=700),
+            documentation=manual(),
+            excerpt_from=21,
+            redactions=[(1, 10)],
+        )
+
+
 def test_a_version_its_owner_already_registered_is_refused(artist, registrar):
     registered(software_application(artist), registrar)
     with pytest.raises(ValidationError, match="同一版本不能重复登记"):
@@ -228,6 +257,54 @@ def test_an_exceptional_deposit_blacks_out_the_lines_and_leaves_no_text_behind(a
     assert "step_11_39" in text
 
 
+def manual_pdf(pages: int) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_font("helvetica", size=14)
+    for n in range(1, pages + 1):
+        pdf.add_page()
+        pdf.cell(0, 10, f"Manual page {n}: click Stock to open screen {n}.")
+    return bytes(pdf.output())
+
+
+def test_a_pdf_documentation_deposits_its_first_and_last_thirty_pages_headed_and_numbered(artist, tmp_path):
+    from .factories import software_fields, software_particulars, source_zip
+
+    work = services.create_software_application(
+        user=artist,
+        fields=software_fields(),
+        software=software_particulars(),
+        owners=[],
+        archive=source_zip(13),
+        documentation=upload(manual_pdf(75), "用户手册.pdf", "application/pdf"),
+    )
+    assert work.software.documentation_pages == 60
+    pages = [p for p in pdf_text(file_of(work, FileRole.DOCUMENTATION), tmp_path).split("\f") if p.strip()]
+    assert len(pages) == 60
+    assert "Manualpage30:" in pages[29] and "第30页/共75页" in pages[29]
+    assert "Manualpage46:" in pages[30] and "第46页/共75页" in pages[30]
+    assert "大芬油画库存管理系统" in pages[0]
+
+
+def test_a_damaged_pdf_documentation_is_refused_and_nothing_is_stored(artist):
+    from .factories import software_fields, software_particulars, source_zip
+
+    before = Work.objects.count()
+    with pytest.raises(ValidationError, match="无法读取"):
+        services.create_software_application(
+            user=artist,
+            fields=software_fields(),
+            software=software_particulars(),
+            owners=[],
+            archive=source_zip(14),
+            documentation=upload(
+                b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer <<>>\n%%EOF", "m.pdf", "application/pdf"
+            ),
+        )
+    assert Work.objects.count() == before
+
+
 def test_blacking_out_more_than_half_is_refused(artist):
     from .factories import software_fields, software_particulars, source_zip
 
@@ -336,3 +413,76 @@ def test_a_software_grant_committed_runs_the_registers_after_commit_work_without
         services.register(work=work, registrar=registrar)
     work.refresh_from_db()
     assert work.certificates.count() == 1 and work.certificate_due_since is None
+
+
+def test_screening_reads_only_the_software_that_share_code_with_the_application(artist, outsider, registrar):
+    from artrights.registry import software as software_reads
+    from artrights.registry.models import SoftwareHash
+
+    from .factories import script_source, software_fields, software_particulars, zip_tree
+
+    copied = registered(software_application(artist, seed=11), registrar)
+    unrelated = services.create_software_application(
+        user=artist,
+        fields=software_fields(title="无关的脚本"),
+        software=software_particulars(languages="JavaScript"),
+        owners=[],
+        archive=upload(zip_tree({"web/handlers.js": script_source(12)}), "web.zip", "application/zip"),
+        documentation=manual(),
+    )
+    assert SoftwareHash.objects.filter(software=unrelated.software).exists()
+    copy = software_application(outsider, seed=11, title="抄来的系统")
+    candidates = software_reads._candidates(copy.software, {int(f[0]) for f in copy.software.fingerprints})
+    assert candidates == {copied.software.pk}
+    assert [s.work.pk for s in software_reads.similar_software(copy)] == [copied.pk]
+
+
+def test_a_correction_replaces_the_source_tree_and_the_deposit_is_rebuilt_and_screened_again(
+    artist, outsider, registrar, client
+):
+    from artrights.registry.models import SoftwareHash
+
+    from .factories import script_source, software_fields, software_particulars, source_zip, zip_tree
+
+    theirs = registered(software_application(outsider, seed=21), registrar)
+    work = services.create_software_application(
+        user=artist,
+        fields=software_fields(),
+        software=software_particulars(),
+        owners=[],
+        archive=upload(zip_tree({"web/handlers.js": script_source(22)}), "web.zip", "application/zip"),
+        documentation=manual(),
+    )
+    services.submit(work=work, user=artist)
+    services.accept(work=work, registrar=registrar)
+    services.start_review(work=work, registrar=registrar)
+    services.request_correction(work=work, registrar=registrar, notice="源程序不是申请登记的版本，请重新提交。")
+    old_tree, old_pdf = work.software.tree_sha256, work.workfile_set.get(role=FileRole.SAMPLE).stored_file.sha256
+    client.force_login(artist)
+    data = {
+        "title": work.title,
+        "completed_on": "2026-06-01",
+        "publish_status": "unpublished",
+        "obtain_mode": "original",
+        "rights": ["publication", "authorship", "alteration", "reproduction", "distribution", "network"],
+        **{k: v for k, v in software_particulars().items() if k != "version"},
+        "note": "已换成 V1.0 的源程序。",
+    }
+    half = client.post(f"/registry/works/{work.pk}/correct/", {**data, "source_archive": source_zip(23)})
+    assert half.status_code == 200 and "须同时上传源程序和软件文档" in half.content.decode()
+    assert Work.objects.get(pk=work.pk).status == Status.CORRECTION_REQUIRED
+    response = client.post(
+        f"/registry/works/{work.pk}/correct/", {**data, "source_archive": source_zip(21), "documentation": manual()}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    work = Work.objects.get(pk=work.pk)
+    assert work.software.tree_sha256 != old_tree
+    assert work.corrections.get().changes["tree_sha256"] == [old_tree, work.software.tree_sha256]
+    sample = work.workfile_set.get(role=FileRole.SAMPLE)
+    assert sample.stored_file.sha256 != old_pdf
+    assert work.workfile_set.filter(role=FileRole.SUPERSEDED).count() == 3  # source PDF, documentation, archive
+    assert SoftwareHash.objects.filter(software=work.software).count() == len(
+        {f[0] for f in work.software.fingerprints}
+    )
+    # The new tree is another owner's registered code: screening holds it and names theirs.
+    assert work.duplicate_warnings.get().earlier == theirs

@@ -18,7 +18,10 @@ from artrights.core.public_url import public_url
 from artrights.core.services import PartyInput
 from artrights.credit import demo as credit_demo
 from artrights.evidence import demo as evidence_demo
+from artrights.funding import demo as funding_demo
+from artrights.inspections import demo as inspections_demo
 from artrights.licensing import demo as licensing_demo
+from artrights.mediation import demo as mediation_demo
 from artrights.registry import demo as registry_demo
 
 DEMO_ORGS = [
@@ -142,6 +145,9 @@ class Command(BaseCommand):
             # After the registry's: a listing bars the agency it lists from filing for clients.
             subjects = credit_demo.load(users, held_owner=registry_demo.COPIER)
             contracts = licensing_demo.load(users, works)
+            draw = inspections_demo.load(users, subjects)
+            cases = mediation_demo.load(users, works, evidence)
+            subsidies = funding_demo.load(users, works)
         lines = [_banner(url)]
         lines += [f"  {role:<24} {username:<22} {password}" for username, role, password in created]
         text = "\n".join(lines) + "\n"
@@ -157,3 +163,9 @@ class Command(BaseCommand):
             f"许可与交易 / licensing: {len(contracts)} 份合同"
             "（提成许可及其许可使用费报告、待签署的独占许可、成交后备案的转让）"
         )
+        self.stdout.write(
+            f"双随机抽查 / spot-check draw: {draw.number}，{draw.pool_size} 个对象中抽中 {draw.drawn_count} 个"
+            f"（/inspections/ 公开，可下载抽取记录离线核验）"
+        )
+        self.stdout.write(f"调解案件 / mediation cases: {len(cases)}（待受理、调解中、协议生效、移送法院、征询中）")
+        self.stdout.write(f"资助申请 / subsidy applications: {len(subsidies)}（已拨付、待审核、不予资助）")

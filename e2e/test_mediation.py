@@ -1,0 +1,157 @@
+"""Mediation in the browser: a rights holder applies, the organisation accepts and appoints, the respondent agrees,
+the mediator signs for the file, writes the agreement and everyone signs it; the mediator's desk with its conflict
+declaration, the organisation's intake, roster, judicial confirmation and statistics. Every page in Chinese, in
+English and at phone width."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _three_ways(page, screenshot, name):
+    """The page as it is (Chinese), in English, and at phone width without sideways scrolling; back to Chinese."""
+    screenshot(f"mediation-{name}-zh")
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    screenshot(f"mediation-{name}-en")
+    page.set_viewport_size(PHONE)
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".slice(0, 3).map(e => e.tagName + '.' + e.className + ':' + (e.textContent || '').slice(0, 40))"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (name, wide)
+    screenshot(f"mediation-{name}-phone")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def as_user(page, login):
+    """Sign in as ``username`` after clearing whoever was signed in."""
+
+    def switch(username):
+        page.context.clear_cookies()
+        login(username)
+
+    return switch
+
+
+@pytest.fixture
+def cast(make_user):
+    from artrights.mediation.tests import factories
+    from artrights.testing import LIN, WU
+
+    org = factories.mediation_org("深圳市版权纠纷调解委员会")
+    admin = factories.staff(org, name="张管理")
+    return {
+        "org": org,
+        "applicant": make_user("med-applicant", "artist", display_name="林画家", identity=LIN),
+        "respondent": make_user("med-respondent", "artist", display_name="吴路人", identity=WU),
+        "admin": admin,
+        "mediator": factories.mediator(admin, name="李调解"),
+    }
+
+
+def test_a_case_from_application_to_an_agreement_everyone_signed(live_server, page, screenshot, as_user, cast):
+    from artrights.mediation import services
+    from artrights.mediation.models import Case, CaseStatus
+    from artrights.testing import WU
+
+    base = live_server.url
+    as_user("med-applicant")
+    page.goto(f"{base}/dashboard/")
+    page.get_by_role("link", name="申请调解").first.click()
+    page.wait_for_load_state()
+    _three_ways(page, screenshot, "apply")
+    page.select_option("select[name=dispute_type]", "infringement")
+    page.fill("textarea[name=summary]", "被申请人在网店销售印有我的油画的装饰画。")
+    page.fill("input[name=claim]", "停止销售并赔偿损失")
+    page.fill("input[name=amount]", "20000")
+    page.fill("input[name=respondent_name]", WU["name"])
+    page.select_option("select[name=respondent_id_type]", WU["id_type"])
+    page.fill("input[name=respondent_id_number]", WU["id_number"])
+    page.get_by_test_id("submit").click()
+    page.wait_for_load_state()
+    case = Case.objects.get()
+    assert page.get_by_test_id("case-status").inner_text() == "已申请"
+
+    as_user(cast["admin"].username)
+    page.goto(f"{base}/mediation/intake/")
+    assert case.number in page.get_by_test_id("dues").inner_text()
+    _three_ways(page, screenshot, "intake")
+    page.goto(f"{base}/mediation/cases/{case.number}/")
+    page.get_by_test_id("action-accept").locator("summary").click()
+    page.select_option("select[name=accept]", "1")
+    page.get_by_test_id("do-accept").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("case-status").inner_text() == "已受理，征询被申请人"
+
+    as_user("med-respondent")
+    page.goto(f"{base}/mediation/")
+    assert "答复是否同意调解" in page.get_by_test_id("dues").inner_text()
+    page.goto(f"{base}/mediation/cases/{case.number}/")
+    page.get_by_test_id("action-answer").locator("summary").click()
+    page.select_option("select[name=consent]", "1")
+    page.get_by_test_id("do-answer").click()
+    page.wait_for_load_state()
+
+    case = services.appoint(user=cast["admin"], case=Case.objects.get(), mediator=cast["mediator"])
+    as_user(cast["mediator"].user.username)
+    page.goto(f"{base}/dashboard/")
+    page.get_by_role("link", name="我的调解案件").click()
+    page.wait_for_load_state()
+    assert "确认接受指派并签收案件" in page.get_by_test_id("dues").inner_text()
+    page.get_by_test_id("conflict-form").locator("input[name=name]").fill("陈某")
+    page.get_by_test_id("conflict-form").locator("input[name=id_number]").fill("440304198801010015")
+    page.get_by_test_id("declare").click()
+    page.wait_for_load_state()
+    assert "陈某" in page.get_by_test_id("conflicts").inner_text()
+    _three_ways(page, screenshot, "desk")
+    page.goto(f"{base}/mediation/cases/{case.number}/")
+    page.get_by_test_id("action-confirm").locator("summary").click()
+    page.select_option("select[name=accept]", "1")
+    page.get_by_test_id("do-confirm").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("case-status").inner_text() == "调解中"
+    page.get_by_test_id("action-agreement").locator("summary").click()
+    page.fill("textarea[name=facts]", "被申请人销售复制品 30 件。")
+    page.fill("textarea[name=terms]", "被申请人停止销售并赔偿 8000 元。")
+    page.get_by_test_id("do-agreement").click()
+    page.wait_for_load_state()
+    assert page.dialogs and "签名都将失效" in page.dialogs[-1]
+    case.refresh_from_db()
+    digest = case.agreement.sha256
+    assert digest in page.get_by_test_id("agreement-hash").inner_text()
+
+    for username in ("med-applicant", "med-respondent"):
+        as_user(username)
+        page.goto(f"{base}/mediation/cases/{case.number}/")
+        page.get_by_test_id("sign-party").click()
+        page.wait_for_load_state()
+    _three_ways(page, screenshot, "case-signing")
+    as_user(cast["mediator"].user.username)
+    page.goto(f"{base}/mediation/cases/{case.number}/")
+    page.get_by_test_id("sign-mediator").click()
+    page.wait_for_load_state()
+    as_user(cast["admin"].username)
+    page.goto(f"{base}/mediation/cases/{case.number}/")
+    page.get_by_test_id("sign-organisation").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("case-status").inner_text() == "调解协议已生效"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AGREEMENT_EFFECTIVE
+    _three_ways(page, screenshot, "case-effective")
+
+    for url, name in (
+        ("/mediation/mediators/", "roster"),
+        ("/mediation/confirmations/", "confirmations"),
+        ("/mediation/statistics/", "statistics"),
+    ):
+        page.goto(f"{base}{url}")
+        _three_ways(page, screenshot, name)
