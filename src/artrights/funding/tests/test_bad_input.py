@@ -151,6 +151,7 @@ def test_a_programme_with_impossible_rules_is_refused(fund_admin):
         factories.programme(fund_admin, amount_rule="fee_share", fee_share_percent=0)
     with pytest.raises(ValidationError, match="未知的作品类别"):
         factories.programme(fund_admin, amount_rule="per_class", class_amounts={"PAINTING": "100"})
-    with pytest.raises(ValidationError, match="资助的对象"):
-        factories.programme(fund_admin, item_kinds=["mediation_case"])  # no mediation app installed here
+    for kinds in ([], ["lottery_ticket"]):
+        with pytest.raises(ValidationError, match="资助的对象"):
+            factories.programme(fund_admin, item_kinds=kinds)
     assert not Programme.objects.exists()
