@@ -72,7 +72,7 @@ class World:
     offer: Any = None
     contract: Any = None
     auction: Any = None
-    mediation_case: Any
+    mediation_case: Any = None
     funding_open: Any = None  # the owner's application awaiting review
     funding_granted: Any = None  # the owner's application granted, not yet paid
 
