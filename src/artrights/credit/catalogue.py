@@ -30,6 +30,12 @@ ENGLISH = {
         "Shenzhen Special Economic Zone Social Credit Regulation Arts 65 and 70 [I]"
     ),
     "国家知识产权局": "CNIPA",
+    "《广东省版权条例》第三十八条；人民调解协议（《人民调解法》第三十一条）": (
+        "Guangdong Copyright Regulation Art 38; people's mediation agreement (People's Mediation Law Art 31)"
+    ),
+    "国办发〔2015〕58号（抽查结果与社会信用体系相衔接）[I]": (
+        "General Office of the State Council [2015] No. 58 (spot-check results linked to the credit system) [I]"
+    ),
     "金融监管总局等": "National Financial Regulatory Administration and others",
     "深圳市版权登记服务中心（本平台）": "Shenzhen copyright registration service centre (this platform)",
     "财政部": "Ministry of Finance",
@@ -231,6 +237,16 @@ BEHAVIOURS = [
         "local",
         "《广东省版权条例》第三十八条；人民调解协议（《人民调解法》第三十一条）",
         "minor",
+        "",
+        True,
+    ),
+    (
+        "SPOT_CHECK_PENALTY",
+        "“双随机、一公开”抽查中发现著作权违法行为，经立案查处受到行政处罚",
+        "A copyright violation found in a random inspection and punished after a case was opened",
+        "local",
+        "国办发〔2015〕58号（抽查结果与社会信用体系相衔接）[I]",
+        "general",
         "",
         True,
     ),

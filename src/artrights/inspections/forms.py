@@ -112,3 +112,7 @@ class ResultForm(forms.Form):
 
 class ReviewForm(forms.Form):
     opinion = forms.CharField(label=_("审核意见（退回时必填）"), required=False, max_length=500)
+    penalty_decision_no = forms.CharField(
+        label=_("行政处罚决定书文号（立案查处且已作出处罚时填写，公示时录入信用记录）"), required=False, max_length=100
+    )
+    penalty_dept = forms.CharField(label=_("作出处罚的部门"), required=False, max_length=200)

@@ -356,6 +356,8 @@ class Result(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    # The credit record the published penalty became (credit app), when a penalty decision was given.
+    credit_record_number = models.CharField(_("信用记录编号"), max_length=20, blank=True)
     log_index = models.BigIntegerField(_("公开日志序号"), null=True, blank=True)
 
     class Meta:

@@ -191,7 +191,14 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     publish = request.POST.get("decision") == "publish"
 
     def run(d: dict[str, Any]) -> Result:
-        return services.review_result(user=request.user, result=result, publish=publish, opinion=d["opinion"])
+        return services.review_result(
+            user=request.user,
+            result=result,
+            publish=publish,
+            opinion=d["opinion"],
+            penalty_decision_no=d["penalty_decision_no"],
+            penalty_dept=d["penalty_dept"],
+        )
 
     _act(request, ReviewForm(request.POST), run, _("检查结果已公示。") if publish else _("已退回检查人员。"))
     return redirect("inspections:desk")

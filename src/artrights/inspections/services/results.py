@@ -71,11 +71,33 @@ def enter_result(
     return result
 
 
-def review_result(*, user: Any, result: Result, publish: bool, opinion: str = "") -> Result:
+# The credit catalogue's behaviour a published spot-check penalty is recorded as (§4.1 D5/D10: results link to the
+# credit system).
+PENALTY_BEHAVIOUR = "SPOT_CHECK_PENALTY"
+
+
+def review_result(
+    *,
+    user: Any,
+    result: Result,
+    publish: bool,
+    opinion: str = "",
+    penalty_decision_no: str = "",
+    penalty_dept: str = "",
+) -> Result:
     """Publish a result (public page, public log; the target's last check and, on a violation, the key pool), or
-    return it to the inspector with the reason."""
+    return it to the inspector with the reason. A result of a case opened (立案查处) whose penalty decision is
+    given becomes the target's credit record in the same transaction."""
     require(user, "review", result)
     opinion = _text(opinion, _("审核意见"), limit=500, required=not publish)
+    penalty_decision_no = _text(penalty_decision_no, _("行政处罚决定书文号"), limit=100, required=False)
+    penalty_dept = _text(penalty_dept, _("作出处罚的部门"), limit=200, required=False)
+    if penalty_decision_no and not publish:
+        raise refused("penalty_on_return", _("退回的检查结果不能录入信用记录。"))
+    if penalty_decision_no and result.outcome != Outcome.CASE:
+        raise refused("penalty_outcome", _("只有“立案查处”的检查结果可以依处罚决定录入信用记录。"))
+    if penalty_decision_no and not penalty_dept:
+        raise refused("penalty_dept", _("请填写作出处罚的部门。"))
     with transaction.atomic():
         result = Result.objects.select_for_update().select_related("target").get(pk=result.pk)
         RESULT_FLOW.apply(result, "publish" if publish else "return")
@@ -102,10 +124,30 @@ def review_result(*, user: Any, result: Result, publish: bool, opinion: str = ""
                 target.pool = Pool.KEY  # D11: a violation puts the entity in the key pool
             target.save(update_fields=["last_checked", "pool", "updated_at"])
         result.save()
+        if publish and penalty_decision_no:
+            _record_penalty(user, result, decision_no=penalty_decision_no, dept=penalty_dept)
         audit.record("inspections.publish_result" if publish else "inspections.return_result", result, actor=user)
         if publish:
             _complete_when_all_published(result)
     return result
+
+
+def _record_penalty(user: Any, result: Result, *, decision_no: str, dept: str) -> None:
+    from artrights.credit import services as credit
+
+    record = credit.record_conduct(
+        user=user,
+        subject=result.target.subject,
+        data=credit.RecordInput(
+            behaviour_code=PENALTY_BEHAVIOUR,
+            source_dept=dept,
+            decision_no=decision_no,
+            decided_on=timezone.localdate(),
+            facts=str(_("抽查 %(draw)s：%(findings)s")) % {"draw": result.draw.number, "findings": result.findings},
+        ),
+    )
+    result.credit_record_number = record.number
+    result.save(update_fields=["credit_record_number"])
 
 
 def _complete_when_all_published(result: Result) -> None:

@@ -153,3 +153,49 @@ def test_the_plan_is_completed_once_every_drawn_target_has_a_published_result(su
         services.review_result(user=supervisor, result=result, publish=True)
         expected = "completed" if n == len(targets) - 1 else "drawn"
         assert Plan.objects.get(pk=drawn.plan_id).status == expected
+
+
+def test_a_published_case_with_its_penalty_decision_becomes_the_targets_credit_record(supervisor, drawn):
+    from artrights.credit.models import CreditRecord
+
+    assignment = _first(drawn)
+    result = services.enter_result(
+        user=assignment.inspector.user,
+        assignment=assignment,
+        check_date=timezone.localdate(),
+        outcome="case",
+        findings="销售未经许可复制的油画复制品 40 件。",
+        follow_up="立案查处",
+    )
+    with pytest.raises(ValidationError, match="作出处罚的部门"):
+        services.review_result(user=supervisor, result=result, publish=True, penalty_decision_no="深市监罚〔2026〕88号")
+    assert (
+        Result.objects.get().status == "pending_audit"
+        and not CreditRecord.objects.filter(behaviour__code="SPOT_CHECK_PENALTY").exists()
+    )
+    published = services.review_result(
+        user=supervisor,
+        result=result,
+        publish=True,
+        penalty_decision_no="深市监罚〔2026〕88号",
+        penalty_dept="深圳市市场监督管理局",
+    )
+    record = CreditRecord.objects.get(number=published.credit_record_number)
+    assert record.subject == assignment.target.subject and record.behaviour.code == "SPOT_CHECK_PENALTY"
+    assert record.decision_no == "深市监罚〔2026〕88号" and record.status == "published"
+
+
+def test_a_penalty_decision_is_refused_for_a_result_that_opened_no_case(supervisor, drawn):
+    assignment = _first(drawn)
+    result = services.enter_result(
+        user=assignment.inspector.user,
+        assignment=assignment,
+        check_date=timezone.localdate(),
+        outcome="no_problem",
+        findings="未发现问题。",
+    )
+    with pytest.raises(ValidationError, match="立案查处"):
+        services.review_result(
+            user=supervisor, result=result, publish=True, penalty_decision_no="深市监罚〔2026〕89号", penalty_dept="x"
+        )
+    assert Result.objects.get().status == "pending_audit"
