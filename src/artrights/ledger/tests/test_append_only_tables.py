@@ -57,11 +57,16 @@ def rows(make_user):
 
 
 def test_the_table_list_covers_every_append_only_model():
-    # Credit's tables are tried in its own test module, with the rows only credit's factories make.
+    # Credit's, funding's and mediation's tables are tried in their own test modules, with the rows only their
+    # factories make.
     from artrights.credit.tests.test_append_only import COLUMNS as CREDIT_TABLES
+    from artrights.funding.tests.test_append_only import COLUMNS as FUNDING_TABLES
+    from artrights.mediation.tests.test_append_only import COLUMNS as MEDIATION_TABLES
 
     models = [m for m in apps.get_models() if issubclass(m, AppendOnlyModel)]
-    assert sorted(m._meta.db_table for m in models) == sorted([*TABLES, *CREDIT_TABLES])
+    assert sorted(m._meta.db_table for m in models) == sorted(
+        [*TABLES, *CREDIT_TABLES, *FUNDING_TABLES, *MEDIATION_TABLES]
+    )
 
 
 @pytest.mark.parametrize("table", TABLES)
