@@ -95,6 +95,11 @@ class MatchIndex:
     def ref_ids(self) -> list[str]:
         return list(self._pos)
 
+    def size_of(self, ref_id: str) -> tuple[float, float]:
+        """(width, height) of a reference's fingerprinted picture (the frame its homographies map from)."""
+        w, h = self._wh[self._pos[ref_id]]
+        return float(w), float(h)
+
     def memory_bytes(self) -> int:
         n = self._postings.nbytes()
         n += self._alive.nbytes + self._wh.nbytes + self._hashes.nbytes

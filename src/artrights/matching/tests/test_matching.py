@@ -357,3 +357,24 @@ def test_the_engine_modules_import_neither_django_nor_ninja_nor_huey() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_match_folders_writes_the_evidence_of_every_row_beside_the_predictions(tmp_path: Path) -> None:
+    refs, queries = tmp_path / "refs", tmp_path / "queries"
+    refs.mkdir()
+    queries.mkdir()
+    for i in range(2):
+        artwork(i).save(refs / f"R{i}.jpg", quality=92)
+    artwork(1).crop((0, 0, 240, 360)).save(queries / "Q1.jpg", quality=85)
+    out, evidence = tmp_path / "preds.csv", tmp_path / "evidence.csv"
+    match_folders(refs, queries, out, progress=False, workers=1, evidence_csv=evidence)
+    preds = list(csv.DictReader(open(out)))
+    rows = list(csv.DictReader(open(evidence)))
+    assert [(r["query_id"], r["reference_id"], r["score"]) for r in rows] == [
+        (r["query_id"], r["reference_id"], r["score"]) for r in preds
+    ]
+    best = max(rows, key=lambda r: float(r["score"]))
+    assert best["reference_id"] == "R1" and int(float(best["inliers"])) > 10
+    # the query shows the left half of the reference and nothing else
+    assert float(best["query_area"]) > 0.9
+    assert 0.4 < float(best["reference_area"]) < 0.6
