@@ -87,12 +87,18 @@ def run_set(S: Any, data: Path, out: Path, a: argparse.Namespace) -> dict[str, A
     return m
 
 
+def weakest_family(m: dict[str, Any]) -> tuple[str, float]:
+    """The family with the lowest µAP among those with copies (a family of non-copies only has no µAP)."""
+    fams = [(f, b["uAP"]) for f, b in m["by_family"].items() if b["n_copies"]]
+    return min(fams, key=lambda fb: fb[1]) if fams else ("-", 0.0)
+
+
 def set_line(name: str, m: dict[str, Any]) -> str:
-    weakest = min(m["by_family"].items(), key=lambda kv: kv[1]["uAP"])
+    weakest = weakest_family(m)
     oc = m["overconfidence"]
     return (
         f"| {name} | {m['n_refs']}/{m['n_queries']} | {m['uAP']:.3f} | {f3(m['recall_at_p90'])} | "
-        f"{m['recall_at_rank1']:.3f} | {weakest[0]} {weakest[1]['uAP']:.3f} | {oc['wrong_ge_0.999']} | "
+        f"{m['recall_at_rank1']:.3f} | {weakest[0]} {weakest[1]:.3f} | {oc['wrong_ge_0.999']} | "
         f"{oc['at_1.0']} | {oc['tied']} | {m['wall_s']:.0f} |"
     )
 
@@ -161,7 +167,7 @@ def main() -> None:
         print(set_line(name, m), flush=True)
     if len(sets) > 1:
         r90 = [m["recall_at_p90"] or 0.0 for m in metrics.values()]
-        weakest = [min(f["uAP"] for f in m["by_family"].values()) for m in metrics.values()]
+        weakest = [weakest_family(m)[1] for m in metrics.values()]
         print(
             f"\nspread over {len(sets)} sets (min / median / max): "
             f"µAP {spread([m['uAP'] for m in metrics.values()])}; recall@P90 {spread(r90)}; "
