@@ -109,15 +109,18 @@ def spread(values: list[float]) -> str:
 
 
 def family_table(metrics: dict[str, dict[str, Any]]) -> None:
+    """µAP per family and set; each cell gives the family's copies in that set ('-': none, so no µAP)."""
     names = list(metrics)
-    first = metrics[names[0]]
-    print("\nµAP within each family (its copies + its non-matching queries)\n")
-    print("| family | queries (copies) | " + " | ".join(names) + " |")
-    print("|---|---|" + "---|" * len(names))
-    for fa in sorted(first["by_family"]):
-        b0 = first["by_family"][fa]
-        cells = [f3(metrics[n]["by_family"].get(fa, {}).get("uAP")) for n in names]
-        print(f"| {fa} | {b0['n_queries']} ({b0['n_copies']}) | " + " | ".join(cells) + " |")
+    families = sorted({fa for m in metrics.values() for fa in m["by_family"]})
+    print("\nµAP within each family (its copies + its non-matching queries; copies in brackets)\n")
+    print("| family | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for fa in families:
+        cells = []
+        for n in names:
+            b = metrics[n]["by_family"].get(fa)
+            cells.append(f"{b['uAP']:.3f} ({b['n_copies']})" if b and b["n_copies"] else "-")
+        print(f"| {fa} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
