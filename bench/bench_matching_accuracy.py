@@ -73,6 +73,7 @@ def run_set(S: Any, data: Path, out: Path, a: argparse.Namespace) -> dict[str, A
         workers=a.workers,
         max_keypoints_per_ref=a.keypoints_per_ref,
         evidence_csv=out / "evidence_engine.csv",
+        explain_away=a.explain_away,
     )
     rows = _read_rows(preds)
     m: dict[str, Any] = S.evaluate(gt, rows)
@@ -138,6 +139,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--families", action="store_true", help="also print µAP per family and set")
     ap.add_argument("--progress", action="store_true", help="progress bars")
+    ap.add_argument("--explain-away", action="store_true", help="count only the inliers no stronger candidate explains")
     ap.add_argument(
         "--keypoints-per-ref",
         type=int,
@@ -155,7 +157,7 @@ def main() -> None:
         names = [str(d) for d in sets]
     print(
         f"{os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, "
-        f"{a.workers} workers, {a.keypoints_per_ref} keypoints per reference",
+        f"{a.workers} workers, {a.keypoints_per_ref} keypoints per reference, explain away: {a.explain_away}",
         flush=True,
     )
     print(

@@ -102,13 +102,15 @@ def match_folders(
     min_score: float = 0.0,
     max_keypoints_per_ref: int = MAX_REF_KEYPOINTS,
     evidence_csv: str | Path | None = None,
+    explain_away: bool = False,
 ) -> int:
     """Index every image of ``references_dir``, search every image of ``queries_dir`` and write
     ``query_id,reference_id,score`` rows (ids = file names without extension).  Returns the
     number of rows written.  ``evidence_csv``: also write what each row rests on
-    (:data:`EVIDENCE_COLUMNS`), to fit a calibration offline."""
+    (:data:`EVIDENCE_COLUMNS`), to fit a calibration offline.  ``explain_away``: see
+    :class:`~artrights.matching.index.MatchIndex`."""
     global _INDEX
-    index = MatchIndex(max_keypoints_per_ref=max_keypoints_per_ref)
+    index = MatchIndex(max_keypoints_per_ref=max_keypoints_per_ref, explain_away=explain_away)
     for ref_id, fp in fingerprint_folder(references_dir, progress=progress, workers=workers):
         index.add(ref_id, fp)
     index._merge()  # one merge before forking so workers share the pages read-only

@@ -8,9 +8,9 @@ mapping to a probability p.  Combined as independent evidence, they give the tot
 and a wrong pair could not be told from a right one.  The score is a logistic calibration of
 ``log L`` (:data:`CALIBRATION`), fitted on development sets the reported sets do not use
 (``bench/bench_matching_accuracy.py``): it is monotone in ``L``, so distinct evidence keeps its
-order, and it stays well below 1.0.  It uses nothing about other references (no idf, no rank
-normalisation), so a score means the same in every query, index size and shard, and results from
-shards merge by sorting (:func:`merge_results`).
+order, and it stays well below 1.0.  It uses no idf and no rank normalisation; the only thing about
+other references is the index's optional explaining away of inliers a stronger candidate already
+accounts for (:mod:`~artrights.matching.index`), so results from shards merge by sorting (:func:`merge_results`).
 """
 
 from __future__ import annotations

@@ -398,3 +398,27 @@ def test_the_calibrated_score_is_a_probability_that_does_not_overflow() -> None:
     assert 0.0 <= calibrated(0.0) < 1e-6
     assert calibrated(1e-300) >= 0.0 and calibrated(1e300) <= 1.0
     assert calibrated(0.5) < calibrated(1.0) < calibrated(2.0)
+
+
+def _halves(left: Image.Image, right: Image.Image) -> Image.Image:
+    im = left.copy()
+    im.paste(right.crop((240, 0, 480, 360)), (240, 0))
+    return im
+
+
+def test_a_work_that_only_shares_an_element_with_the_query_rests_on_what_is_its_own() -> None:
+    # two registered works share their left half (a frame, a background, a logo); the query copies the first
+    shared = artwork(61)
+    first, second = _halves(shared, artwork(62)), _halves(shared, artwork(63))
+    query = extract(first.resize((400, 300)), query=True)
+    alone = MatchIndex(explain_away=True)
+    alone.add("second", extract(second))
+    both = MatchIndex(explain_away=True)
+    both.add("first", extract(first))
+    both.add("second", extract(second))
+    found = {m.ref_id: m for m in both.search(query, k=5)}
+    second_alone = alone.search(query, k=5)[0]
+    assert max(found.values(), key=lambda m: m.score).ref_id == "first"
+    # alone, the shared half makes the second work look like a copy; beside the first, that half is explained
+    assert found["second"].inliers < second_alone.inliers / 2
+    assert found["second"].score < second_alone.score
