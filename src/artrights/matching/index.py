@@ -14,7 +14,7 @@ Search has three stages:
    independent evidence.  With ``explain_away`` (off by default), candidates are scored strongest
    first and a candidate's inliers count only for the query keypoints that no stronger candidate
    explains: a work that shares only a frame, a background or a logo with the query rests on what
-   is its own (µAP +0.001 to +0.010 on four development sets).  It also lowers a registered
+   is its own (µAP +0.001 to +0.010 on five development sets).  It also lowers a registered
    original found beside its registered copy, which the report's priority rule needs at full
    strength, hence off.  That is the one place where other references matter; across shards,
    results merge by sorting and a shared element is explained away only within each shard.
