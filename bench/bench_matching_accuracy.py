@@ -1,14 +1,17 @@
-"""Accuracy of the copy-detection engine on the DISC21-style development set (prints a table).
+"""Accuracy of the copy-detection engine on DISC21-style development sets (prints tables).
 
-Runs ``match_folders`` over <data>/references and <data>/queries, scores the predictions with
-the benchmark's own ``score.py`` (imported from --bench, not copied), and runs the benchmark's
-``baselines.py`` (pHash, PDQ, PDQ-dihedral) with --baseline-python, which needs imagehash and
-pdqhash (the builder's venv has them).
+Runs ``match_folders`` over <data>/references and <data>/queries of every ``--data`` set, scores
+the predictions with the benchmark's own ``score.py`` (imported from --bench, not copied), and
+prints one line per set (µAP, recall@P90, R@1, the weakest family, wrong pairs scored >= 0.999 and
+pairs tied at the top score) and the spread over the sets (min / median / max): several sets built
+from disjoint sources say more than the best of them.  With one set and --baseline-python it also
+runs the benchmark's ``baselines.py`` (pHash, PDQ, PDQ-dihedral; needs imagehash and pdqhash, which
+the builder's venv has) and prints the per-family table.
 
 Usage:
-  python bench/bench_matching_accuracy.py --data /work/benchdata \
+  python bench/bench_matching_accuracy.py --data /work/benchdata [--data /work/benchsets/games ...] \
       [--bench /work/shared/bench] [--baseline-python /work/benchenv/bin/python] [--out DIR] \
-      [--keypoints-per-ref 200]
+      [--keypoints-per-ref 200] [--families]
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,17 +40,106 @@ def _read_rows(path: Path) -> list[tuple[str, str, float]]:
     return rows
 
 
+def f3(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def overconfidence(gt: dict[str, str], rows: list[tuple[str, str, float]]) -> dict[str, int]:
+    """Wrong pairs scored at or above 0.999 and 0.99999, pairs scored exactly 1.0, and pairs whose
+    score equals another pair's (ties the scorer breaks against the method)."""
+    wrong = [s for q, r, s in rows if gt.get(q, "") != r]
+    scores = [s for _, _, s in rows]
+    return {
+        "wrong_ge_0.999": sum(s >= 0.999 for s in wrong),
+        "wrong_ge_0.99999": sum(s >= 0.99999 for s in wrong),
+        "at_1.0": sum(s >= 1.0 for s in scores),
+        "tied": len(scores) - len(set(scores)),
+    }
+
+
+def run_set(S: Any, data: Path, out: Path, a: argparse.Namespace) -> dict[str, Any]:
+    """Match one development set and score it; the metrics, with the per-family breakdown."""
+    gt = S.read_gt(str(data / "gt.csv"))
+    fam = S.read_families(str(data / "queries_meta.csv"))
+    out.mkdir(parents=True, exist_ok=True)
+    preds = out / "preds_engine.csv"
+    t0 = time.time()
+    c0 = time.process_time()
+    match_folders(
+        data / "references",
+        data / "queries",
+        preds,
+        progress=a.progress,
+        workers=a.workers,
+        max_keypoints_per_ref=a.keypoints_per_ref,
+        evidence_csv=out / "evidence_engine.csv",
+        explain_away=a.explain_away,
+    )
+    rows = _read_rows(preds)
+    m: dict[str, Any] = S.evaluate(gt, rows)
+    m["by_family"] = S.family_breakdown(gt, rows, fam, m["threshold_at_p90"])
+    m["overconfidence"] = overconfidence(gt, rows)
+    m["wall_s"] = time.time() - t0
+    m["main_cpu_s"] = time.process_time() - c0
+    m["n_refs"] = sum(1 for _ in (data / "references").iterdir())
+    m["n_queries"] = len(gt)
+    with open(out / "metrics_engine.json", "w") as f:
+        json.dump(m, f, indent=1)
+    return m
+
+
+def weakest_family(m: dict[str, Any]) -> tuple[str, float]:
+    """The family with the lowest µAP among those with copies (a family of non-copies only has no µAP)."""
+    fams = [(f, b["uAP"]) for f, b in m["by_family"].items() if b["n_copies"]]
+    return min(fams, key=lambda fb: fb[1]) if fams else ("-", 0.0)
+
+
+def set_line(name: str, m: dict[str, Any]) -> str:
+    weakest = weakest_family(m)
+    oc = m["overconfidence"]
+    return (
+        f"| {name} | {m['n_refs']}/{m['n_queries']} | {m['uAP']:.3f} | {f3(m['recall_at_p90'])} | "
+        f"{m['recall_at_rank1']:.3f} | {weakest[0]} {weakest[1]:.3f} | {oc['wrong_ge_0.999']} | "
+        f"{oc['at_1.0']} | {oc['tied']} | {m['wall_s']:.0f} |"
+    )
+
+
+def spread(values: list[float]) -> str:
+    v = sorted(values)
+    return f"{v[0]:.3f} / {statistics.median(v):.3f} / {v[-1]:.3f}"
+
+
+def family_table(metrics: dict[str, dict[str, Any]]) -> None:
+    """µAP per family and set; each cell gives the family's copies in that set ('-': none, so no µAP)."""
+    names = list(metrics)
+    families = sorted({fa for m in metrics.values() for fa in m["by_family"]})
+    print("\nµAP within each family (its copies + its non-matching queries; copies in brackets)\n")
+    print("| family | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for fa in families:
+        cells = []
+        for n in names:
+            b = metrics[n]["by_family"].get(fa)
+            cells.append(f"{b['uAP']:.3f} ({b['n_copies']})" if b and b["n_copies"] else "-")
+        print(f"| {fa} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", required=True, help="folder written by build_dev.py")
+    ap.add_argument(
+        "--data", required=True, action="append", help="folder written by build_dev.py (repeat for several sets)"
+    )
     ap.add_argument("--bench", default="/work/shared/bench", help="folder with score.py and baselines.py")
     ap.add_argument(
         "--baseline-python",
         default="/work/benchenv/bin/python",
-        help="python with imagehash+pdqhash for baselines.py ('' to skip baselines)",
+        help="python with imagehash+pdqhash for baselines.py ('' to skip baselines; only with one --data)",
     )
-    ap.add_argument("--out", default="", help="keep predictions here (default: a temp folder)")
+    ap.add_argument("--out", default="", help="keep predictions here, one subfolder per set (default: a temp folder)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--families", action="store_true", help="also print µAP per family and set")
+    ap.add_argument("--progress", action="store_true", help="progress bars")
+    ap.add_argument("--explain-away", action="store_true", help="count only the inliers no stronger candidate explains")
     ap.add_argument(
         "--keypoints-per-ref",
         type=int,
@@ -58,69 +151,54 @@ def main() -> None:
     import score as S  # the benchmark's scorer, imported rather than copied
 
     out = Path(a.out or tempfile.mkdtemp(prefix="artrights-acc-"))
-    out.mkdir(parents=True, exist_ok=True)
-    data = Path(a.data)
-    gt = S.read_gt(str(data / "gt.csv"))
-    fam = S.read_families(str(data / "queries_meta.csv"))
-
-    metrics: dict[str, dict[str, Any]] = {}
-    t0 = time.time()
-    preds = out / "preds_engine.csv"
-    match_folders(
-        data / "references",
-        data / "queries",
-        preds,
-        progress=True,
-        workers=a.workers,
-        max_keypoints_per_ref=a.keypoints_per_ref,
-    )
-    t_engine = time.time() - t0
-    rows = _read_rows(preds)
-    m = S.evaluate(gt, rows)
-    m["by_family"] = S.family_breakdown(gt, rows, fam, m["threshold_at_p90"])
-    metrics["engine"] = m
+    sets = [Path(d) for d in a.data]
+    names = [d.name or str(d) for d in sets]
+    if len(set(names)) != len(names):
+        names = [str(d) for d in sets]
     print(
-        S.summary_line("engine", m),
-        f"({t_engine:.0f}s wall, {a.workers} workers, {a.keypoints_per_ref} keypoints per reference)",
+        f"{os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, "
+        f"{a.workers} workers, {a.keypoints_per_ref} keypoints per reference, explain away: {a.explain_away}",
         flush=True,
     )
+    print(
+        "\n| set | refs/queries | µAP | recall@P90 | R@1 | weakest family (µAP) | wrong >= 0.999 | at 1.0 | tied "
+        "| wall s |\n|---|---|---|---|---|---|---|---|---|---|",
+        flush=True,
+    )
+    metrics: dict[str, dict[str, Any]] = {}
+    for name, data in zip(names, sets, strict=True):
+        m = run_set(S, data, out / name.replace("/", "_"), a)
+        metrics[name] = m
+        print(set_line(name, m), flush=True)
+    if len(sets) > 1:
+        r90 = [m["recall_at_p90"] or 0.0 for m in metrics.values()]
+        weakest = [weakest_family(m)[1] for m in metrics.values()]
+        print(
+            f"\nspread over {len(sets)} sets (min / median / max): "
+            f"µAP {spread([m['uAP'] for m in metrics.values()])}; recall@P90 {spread(r90)}; "
+            f"R@1 {spread([m['recall_at_rank1'] for m in metrics.values()])}; weakest family µAP {spread(weakest)}"
+        )
+    if a.families:
+        family_table(metrics)
 
-    if a.baseline_python and os.path.exists(a.baseline_python):
+    if len(sets) == 1 and a.baseline_python and os.path.exists(a.baseline_python):
+        sub = out / names[0].replace("/", "_")
         subprocess.run(
-            [a.baseline_python, os.path.join(a.bench, "baselines.py"), "--data", str(data), "--out", str(out)],
+            [a.baseline_python, os.path.join(a.bench, "baselines.py"), "--data", str(sets[0]), "--out", str(sub)],
             check=True,
             cwd=a.bench,
             stdout=subprocess.DEVNULL,
         )
-        with open(out / "metrics.json") as f:
-            metrics.update(json.load(f)["metrics"])
-    else:
-        print("(baselines skipped: no python with imagehash/pdqhash)")
-
-    def f3(x: float | None) -> str:
-        return "n/a" if x is None else f"{x:.3f}"
-
-    names = list(metrics)
-    print("\n| method | µAP | recall@P90 | R@1 | R@10 |\n|---|---|---|---|---|")
-    for n in names:
-        v = metrics[n]
-        print(
-            f"| {n} | {v['uAP']:.3f} | {f3(v['recall_at_p90'])} | {v['recall_at_rank1']:.3f} | "
-            f"{v['recall_at_rank10']:.3f} |"
-        )
-    print("\nµAP within each family (its copies + its non-matching queries)\n")
-    print("| family | queries (copies) | " + " | ".join(names) + " |")
-    print("|---|---|" + "---|" * len(names))
-    for fa in sorted(metrics["engine"]["by_family"]):
-        b0 = metrics["engine"]["by_family"][fa]
-        print(
-            f"| {fa} | {b0['n_queries']} ({b0['n_copies']}) | "
-            + " | ".join(f3(metrics[n]["by_family"][fa]["uAP"]) for n in names)
-            + " |"
-        )
-    print(f"\npredictions and metrics in {out}")
-    with open(out / "metrics_engine.json", "w") as f:
-        json.dump(metrics["engine"], f, indent=1)
+        with open(sub / "metrics.json") as f:
+            both = {"engine": metrics[names[0]], **json.load(f)["metrics"]}
+        print("\n| method | µAP | recall@P90 | R@1 | R@10 |\n|---|---|---|---|---|")
+        for n, v in both.items():
+            print(
+                f"| {n} | {v['uAP']:.3f} | {f3(v['recall_at_p90'])} | {v['recall_at_rank1']:.3f} | "
+                f"{v['recall_at_rank10']:.3f} |"
+            )
+        family_table(both)
+    print(f"\npredictions, evidence and metrics in {out}")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,10 @@ from tqdm import tqdm
 
 from artrights.core.images import ImageRejected, load_image
 from artrights.matching.fingerprint import Fingerprint, extract
-from artrights.matching.index import MAX_REF_KEYPOINTS, MatchIndex
+from artrights.matching.index import MAX_REF_KEYPOINTS, Match, MatchIndex
+from artrights.matching.scoring import matched_areas, polygon_area
 
-__all__ = ["IMAGE_SUFFIXES", "fingerprint_folder", "match_folders"]
+__all__ = ["EVIDENCE_COLUMNS", "IMAGE_SUFFIXES", "fingerprint_folder", "match_folders"]
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 
@@ -33,14 +34,38 @@ def _fp_job(args: tuple[str, bool]) -> tuple[str, bytes | None, str | None]:
         return path, None, exc.code
 
 
-def _search_job(args: tuple[str, int, float]) -> tuple[str, list[tuple[str, float]], str | None]:
+EVIDENCE_COLUMNS = [
+    "query_id",
+    "reference_id",
+    "score",
+    "inliers",
+    "hash_distance",
+    "region_distance",
+    "query_area",
+    "reference_area",
+]
+
+
+def _evidence(m: Match, fp: Fingerprint, ref_size: tuple[float, float]) -> tuple[float, ...]:
+    """What a match rests on, for offline calibration: its score, inliers, hash distances, and the
+    fractions of the query and of the reference that the homography says are matched (0 without one)."""
+    qa = ra = 0.0
+    if m.homography is not None:
+        in_q, in_r = matched_areas(m.homography, ref_size, (fp.width, fp.height))
+        qa = polygon_area(in_q) / max(1.0, float(fp.width * fp.height))
+        ra = polygon_area(in_r) / max(1.0, float(ref_size[0] * ref_size[1]))
+    return (m.score, m.inliers, m.hash_distance, m.region_distance, qa, ra)
+
+
+def _search_job(args: tuple[str, int, float]) -> tuple[str, list[tuple[str, tuple[float, ...]]], str | None]:
     path, k, min_score = args
     assert _INDEX is not None
     try:
         fp = extract(load_image(path), query=True)
     except ImageRejected as exc:
         return path, [], exc.code
-    return path, [(m.ref_id, m.score) for m in _INDEX.search(fp, k=k, min_score=min_score)], None
+    found = _INDEX.search(fp, k=k, min_score=min_score)
+    return path, [(m.ref_id, _evidence(m, fp, _INDEX.size_of(m.ref_id))) for m in found], None
 
 
 def _pool(workers: int) -> mp.pool.Pool | None:
@@ -76,12 +101,16 @@ def match_folders(
     k: int = 10,
     min_score: float = 0.0,
     max_keypoints_per_ref: int = MAX_REF_KEYPOINTS,
+    evidence_csv: str | Path | None = None,
+    explain_away: bool = False,
 ) -> int:
     """Index every image of ``references_dir``, search every image of ``queries_dir`` and write
     ``query_id,reference_id,score`` rows (ids = file names without extension).  Returns the
-    number of rows written."""
+    number of rows written.  ``evidence_csv``: also write what each row rests on
+    (:data:`EVIDENCE_COLUMNS`), to fit a calibration offline.  ``explain_away``: see
+    :class:`~artrights.matching.index.MatchIndex`."""
     global _INDEX
-    index = MatchIndex(max_keypoints_per_ref=max_keypoints_per_ref)
+    index = MatchIndex(max_keypoints_per_ref=max_keypoints_per_ref, explain_away=explain_away)
     for ref_id, fp in fingerprint_folder(references_dir, progress=progress, workers=workers):
         index.add(ref_id, fp)
     index._merge()  # one merge before forking so workers share the pages read-only
@@ -92,14 +121,21 @@ def match_folders(
     try:
         it = pool.imap(_search_job, jobs, chunksize=2) if pool else map(_search_job, jobs)
         tmp = Path(str(out_csv) + ".part")
+        ev = open(evidence_csv, "w", newline="") if evidence_csv else None
         with open(tmp, "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["query_id", "reference_id", "score"])
+            if ev:
+                csv.writer(ev).writerow(EVIDENCE_COLUMNS)
             for path, matches, _err in tqdm(it, total=len(jobs), disable=not progress, desc="search"):
-                for ref_id, score in matches:
+                for ref_id, evidence in matches:
                     # full precision: strong matches differ only far behind the decimal point
-                    w.writerow([Path(path).stem, ref_id, repr(float(score))])
+                    w.writerow([Path(path).stem, ref_id, repr(float(evidence[0]))])
+                    if ev:
+                        csv.writer(ev).writerow([Path(path).stem, ref_id, *(repr(float(x)) for x in evidence)])
                     rows += 1
+        if ev:
+            ev.close()
         os.replace(tmp, out_csv)
     finally:
         if pool:

@@ -11,9 +11,13 @@ Search has three stages:
    the query.
 3. **calibrated score** (:mod:`~artrights.matching.scoring`) - a fixed logistic mapping of the
    inlier count (local evidence) and of the hash distance (global evidence), combined as
-   independent evidence.  It uses nothing about other references (no idf, no rank
-   normalisation), so a score means the same in every query, index size and shard, and results
-   from shards merge by sorting.
+   independent evidence.  With ``explain_away`` (off by default), candidates are scored strongest
+   first and a candidate's inliers count only for the query keypoints that no stronger candidate
+   explains: a work that shares only a frame, a background or a logo with the query rests on what
+   is its own (µAP +0.001 to +0.010 on five development sets).  It also lowers a registered
+   original found beside its registered copy, which the report's priority rule needs at full
+   strength, hence off.  That is the one place where other references matter; across shards,
+   results merge by sorting and a shared element is explained away only within each shard.
 
 This module keeps the references (ids, sizes, hashes, embeddings) and their postings
 (:mod:`~artrights.matching.postings`), and runs the stages.
@@ -37,25 +41,30 @@ import numpy as np
 from artrights.matching.candidates import embedding_probabilities, gather, hash_distances, winning_pairs
 from artrights.matching.fingerprint import Fingerprint
 from artrights.matching.postings import Postings, stop_mask
-from artrights.matching.scoring import GLOBAL_MID, Match, combined_score, match_region, merge_results
+from artrights.matching.scoring import GLOBAL_MID, Match, combined_score, evidence, match_region, merge_results
 from artrights.matching.verification import RANSAC_SEED, verify
 
 __all__ = ["Match", "MatchIndex", "merge_results"]
 
 MAX_REF_KEYPOINTS = 512
 
-# What local verification found for a reference: (inliers, homography or None, region hash distance).
-Verified = tuple[int, np.ndarray | None, int]
+# What local verification found for a reference: (inliers, homography or None, region hash distance,
+# the query keypoints that are inliers).
+Verified = tuple[int, np.ndarray | None, int, np.ndarray]
+_NOT_VERIFIED: Verified = (0, None, 256, np.zeros(0, np.int64))
 
 
 class MatchIndex:
     """In-memory index; ``add``/``remove`` are incremental (new postings go to a small sorted
     delta segment that is merged into the main one when it grows past a fraction of it)."""
 
-    def __init__(self, *, max_keypoints_per_ref: int = MAX_REF_KEYPOINTS) -> None:
+    def __init__(self, *, max_keypoints_per_ref: int = MAX_REF_KEYPOINTS, explain_away: bool = False) -> None:
         # Fingerprints list keypoints strongest first, so keeping a prefix keeps the best ones;
         # this is the knob that trades recall for memory (16-18 bytes per keypoint).
         self.max_keypoints_per_ref = max_keypoints_per_ref
+        # Off by default: it also lowers a registered original found beside its registered copy
+        # (see the module docstring), which the report's priority rule relies on.
+        self.explain_away = explain_away
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}
         self._alive = np.zeros(0, bool)
@@ -94,6 +103,11 @@ class MatchIndex:
     @property
     def ref_ids(self) -> list[str]:
         return list(self._pos)
+
+    def size_of(self, ref_id: str) -> tuple[float, float]:
+        """(width, height) of a reference's fingerprinted picture (the frame its homographies map from)."""
+        w, h = self._wh[self._pos[ref_id]]
+        return float(w), float(h)
 
     def memory_bytes(self) -> int:
         n = self._postings.nbytes()
@@ -217,9 +231,21 @@ class MatchIndex:
 
         embedded = embedding_probabilities(fp, self._emb, alive)
         cand = set(int(c) for c in g_cand) | set(local) | set(embedded)
+
+        def strength(c: int) -> float:
+            inl, _, vdist, _ = local.get(c, _NOT_VERIFIED)
+            return evidence(inl, int(dist[c]), vdist, embedded.get(c, 0.0))
+
+        # Explaining away: strongest candidate first, a candidate's inliers count only for the query
+        # keypoints that no stronger candidate explains.  Works that share a frame, a background or a
+        # logo with the query then rest on what is theirs alone, not on the shared element.
+        explained = np.zeros(len(fp.xy), bool)
         results: list[Match] = []
-        for c in cand:
-            inl, H, vdist = local.get(c, (0, None, 256))
+        for c in sorted(cand, key=lambda c: (-strength(c), c)):
+            inl, H, vdist, kq = local.get(c, _NOT_VERIFIED)
+            if self.explain_away and inl and len(kq):
+                inl = round(inl * float(np.mean(~explained[kq])))
+                explained[kq] = True
             score = combined_score(inl, int(dist[c]), vdist, embedded.get(c, 0.0))
             if score < min_score:
                 continue
@@ -261,7 +287,7 @@ class MatchIndex:
         new references).  Scores do not depend on the other references, so
         ``merge_results`` over the shards equals searching the whole index."""
         self._merge()
-        shards = [MatchIndex() for _ in range(n)]
+        shards = [MatchIndex(explain_away=self.explain_away) for _ in range(n)]
         for s in shards:
             s._grow(len(self) // n + 1)
         cell = self._postings.cell_of_main()

@@ -1,10 +1,16 @@
 """Calibrated scores of the match index and the matches it reports (framework-free).
 
-A score is a fixed logistic mapping of the inlier count (local evidence), of the global hash
-distance and of the region hash distance (global evidence) and, with a learned descriptor, of the
-embedding similarity, combined as independent evidence.  It uses nothing about other references
-(no idf, no rank normalisation), so a score means the same in every query, index size and shard,
-and results from shards merge by sorting (:func:`merge_results`).
+Each piece of evidence - the inlier count (local), the global hash distance and the region hash
+distance (global) and, with a learned descriptor, the embedding similarity - is a fixed logistic
+mapping to a probability p.  Combined as independent evidence, they give the total evidence
+``L = -sum(log(1 - p))``, computed in the log domain so that it never rounds: the old
+``1 - prod(1 - p)`` reached exactly 1.0 for a few dozen inliers, so strong matches tied at the top
+and a wrong pair could not be told from a right one.  The score is a logistic calibration of
+``log L`` (:data:`CALIBRATION`), fitted on development sets the reported sets do not use
+(``bench/bench_matching_accuracy.py``): it is monotone in ``L``, so distinct evidence keeps its
+order, and it stays well below 1.0.  It uses no idf and no rank normalisation; the only thing about
+other references is the index's optional explaining away of inliers a stronger candidate already
+accounts for (:mod:`~artrights.matching.index`), so results from shards merge by sorting (:func:`merge_results`).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ __all__ = [
     "Match",
     "clip_to_image",
     "combined_score",
+    "evidence",
     "global_probability",
     "local_probability",
     "match_region",
@@ -37,6 +44,9 @@ Point = tuple[float, float]
 # Fixed calibration (fitted once on background images, see bench/bench_matching_accuracy.py).
 LOCAL_MID, LOCAL_SLOPE = 12.0, 6.0  # inliers at which p = 0.5, and steepness
 GLOBAL_MID, GLOBAL_SLOPE = 62.0, 0.25  # hash distance (of 256) at p = 0.5, steepness
+# score = sigmoid(slope * log(L) + offset), L the total evidence; fitted by logistic regression on the
+# evidence of the stellarium and pysiogame development sets (bench/bench_matching_accuracy.py).
+CALIBRATION = (0.968, 0.039)
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,9 @@ class Match:
 
 
 def _sigmoid(x: float) -> float:
+    if x < 0:  # exp(-x) would overflow for x below about -709
+        e = math.exp(x)
+        return e / (1.0 + e)
     return 1.0 / (1.0 + math.exp(-x))
 
 
@@ -68,12 +81,29 @@ def global_probability(distance: int) -> float:
     return _sigmoid(GLOBAL_SLOPE * (GLOBAL_MID - distance))
 
 
+def _softplus(x: float) -> float:
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def evidence(inliers: int, hash_distance: int, region_distance: int, embedded: float) -> float:
+    """Total evidence ``-log(1 - p)`` of independent pieces of evidence, each ``-log(1 - p_i)`` computed
+    without forming ``1 - p_i`` (which rounds to 0 for strong evidence)."""
+    local = math.log1p((inliers / LOCAL_MID) ** LOCAL_SLOPE) if inliers > 0 else 0.0
+    glob = _softplus(GLOBAL_SLOPE * (GLOBAL_MID - hash_distance))
+    region = _softplus(GLOBAL_SLOPE * (GLOBAL_MID - region_distance))
+    emb = -math.log1p(-min(embedded, 1.0 - 1e-12)) if embedded > 0 else 0.0
+    return local + glob + region + emb
+
+
+def calibrated(total_evidence: float) -> float:
+    """The calibrated probability for a total evidence (:data:`CALIBRATION`); strictly increasing."""
+    slope, offset = CALIBRATION
+    return _sigmoid(slope * math.log(max(total_evidence, 1e-300)) + offset)
+
+
 def combined_score(inliers: int, hash_distance: int, region_distance: int, embedded: float) -> float:
-    """Probability that the reference is in the query, from independent pieces of evidence."""
-    pl = local_probability(inliers)
-    pg = global_probability(hash_distance)
-    pv = global_probability(region_distance)
-    return 1.0 - (1.0 - pl) * (1.0 - pg) * (1.0 - pv) * (1.0 - embedded)
+    """Calibrated probability that the reference is in the query, from independent pieces of evidence."""
+    return calibrated(evidence(inliers, hash_distance, region_distance, embedded))
 
 
 def match_region(

@@ -55,8 +55,10 @@ def watched_pages(user: Any) -> QuerySet[WatchedPage]:
 # smaller one) are copies of one another when their scores are equal at the precision a reader weighs
 # (EQUAL_SCORE apart) or both make the work as good as certain (CERTAIN): then the scores say nothing about
 # which was copied from which, and the earliest registration among them comes first (see report_matches).
+# Scores are calibrated probabilities that never reach 1.0 (matching/scoring.py): a score of 0.9 or more was
+# right at least 9 times in 10 on the development sets, and an identical file scores about 0.98.
 EQUAL_SCORE = 0.01
-CERTAIN = 0.95
+CERTAIN = 0.9
 SAME_PLACE = 0.5
 
 

@@ -35,8 +35,9 @@ def verify(
     ref_size: np.ndarray,
     ref_hash: np.ndarray,
     mirrored: bool,
-) -> tuple[int, np.ndarray | None, int]:
-    """(inliers, homography reference->query or None, region hash distance) of one candidate.
+) -> tuple[int, np.ndarray | None, int, np.ndarray]:
+    """(inliers, homography reference->query or None, region hash distance, the query keypoints that
+    are inliers) of one candidate.
 
     ``ref_xy`` (quantised, 1/65535 of the side) and ``ref_sa`` are the reference keypoints of its
     matches, ``qi`` the query keypoints they matched; ``ref_size``: the reference's (w, h),
@@ -44,7 +45,7 @@ def verify(
     wh = np.maximum(ref_size - 1, 1)
     src = ref_xy.astype(np.float32) / 65535.0 * wh
     dst = fp.xy[qi]
-    inl, H = _ransac(src, dst, ref_sa, fp.size_angle[qi], fp.width, fp.height, mirrored=mirrored, ref_width=wh[0])
+    inl, H, mask = _ransac(src, dst, ref_sa, fp.size_angle[qi], fp.width, fp.height, mirrored=mirrored, ref_width=wh[0])
     vdist = 256
     if fp.thumb is not None and REGION_CHECK:
         hyps = [H] if H is not None else []
@@ -60,7 +61,7 @@ def verify(
                 vdist = dv
                 if H is None:
                     H = hyp
-    return inl, H, vdist
+    return inl, H, vdist, np.unique(qi[mask]) if mask is not None else np.zeros(0, np.int64)
 
 
 def region_hash_distance(fp: Fingerprint, H: np.ndarray, ref_size: np.ndarray, ref_hash: np.ndarray) -> int:
@@ -92,11 +93,11 @@ def _ransac(
     *,
     mirrored: bool,
     ref_width: float,
-) -> tuple[int, np.ndarray | None]:
+) -> tuple[int, np.ndarray | None, np.ndarray | None]:
     """Number of geometrically consistent matches of the best plausible homography
-    reference->query (0 if none), and the homography."""
+    reference->query (0 if none), the homography, and which matches are its inliers."""
     if len(src) < MIN_MATCHES:
-        return 0, None
+        return 0, None, None
     thr = max(4.0, RANSAC_THR * math.hypot(qw, qh))
     # USAC rejects samples whose homography reverses orientation, so a mirrored copy is fitted
     # against the mirrored reference and the mirror is folded back in afterwards.
@@ -106,22 +107,22 @@ def _ransac(
         fitted[:, 0] = ref_width - fitted[:, 0]
     H, mask = cv2.findHomography(fitted, dst, cv2.USAC_MAGSAC, thr, maxIters=2000, confidence=0.995)
     if H is None or mask is None:
-        return 0, None
+        return 0, None, None
     H = H @ flip
     inl = mask.reshape(-1).astype(bool)
     if not _plausible(H, src[inl], mirrored):
-        return 0, None
+        return 0, None, None
     # A homography with 8 degrees of freedom fits a handful of random matches by position
     # alone; a true match must also agree in orientation and scale with the homography's local
     # Jacobian.  This check is what separates weak true copies from coincidences.
     inl &= _shape_consistent(H, src, src_sa, dst_sa, mirrored)
     if inl.sum() < 4:
-        return 0, None
+        return 0, None, None
     # Several query keypoints may hit one reference keypoint (repeated texture): count each
     # reference point once so a single blob cannot fake many inliers.
     n = len(np.unique(np.round(src[inl] / 2.0), axis=0))
     n_q = len(np.unique(np.round(dst[inl] / 2.0), axis=0))
-    return int(min(n, n_q)), H
+    return int(min(n, n_q)), H, inl
 
 
 def _similarity(

@@ -121,7 +121,7 @@ def test_embedding_evidence_alone_finds_a_reference_and_other_models_embeddings_
     )
     query = extract(artwork(4).resize((300, 225)), query=True)
     found = idx.search(query)
-    assert found and found[0].ref_id == "plain-colour-field" and found[0].score > 0.9
+    assert found and found[0].ref_id == "plain-colour-field" and found[0].score > 0.75
     assert found[0].inliers == 0 and found[0].homography is None
 
     use_descriptor(None)  # without the model the same index has no evidence for it

@@ -73,7 +73,7 @@ def test_a_cropped_and_rotated_copy_is_found_with_its_region(index: MatchIndex) 
     crop = artwork(5).crop((60, 40, 420, 320))  # keeps 58 % of the area
     rotated, m = _rotate(crop, 12.0)
     res = index.search(extract(rotated, query=True))
-    assert res[0].ref_id == "art5" and res[0].score > 0.9
+    assert res[0].ref_id == "art5" and res[0].score > 0.8
     assert res[0].homography is not None
     # The reference corner (60, 40) sits at the crop origin; check the homography maps a
     # reference point to where the rotation put it.
@@ -154,7 +154,7 @@ def test_a_featureless_picture_in_one_panel_of_a_collage_is_found_by_its_panel(t
         panel = gradient if n == 4 else artwork(300 + n)
         page.paste(panel.resize((280, 280)), (px, py))
     res = idx.search(extract(page, query=True))
-    assert res and res[0].ref_id == "gradient" and res[0].score > 0.9
+    assert res and res[0].ref_id == "gradient" and res[0].score > 0.8
     xs = [p[0] for p in res[0].region]
     ys = [p[1] for p in res[0].region]
     assert abs(min(xs) - 320) < 6 and abs(max(xs) - 600) < 6
@@ -180,7 +180,7 @@ def test_a_faded_low_contrast_crop_is_still_found(index: MatchIndex) -> None:
     crop = np.asarray(artwork(1).crop((100, 50, 400, 300)), np.float32)
     faded = Image.fromarray((crop * 0.3 + 90).astype(np.uint8))  # a third of the contrast, greyed
     res = index.search(extract(faded, query=True))
-    assert res[0].ref_id == "art1" and res[0].score > 0.9 and res[0].homography is not None
+    assert res[0].ref_id == "art1" and res[0].score > 0.8 and res[0].homography is not None
 
 
 def test_an_unrelated_image_gets_no_confident_match(index: MatchIndex) -> None:
@@ -317,7 +317,7 @@ def test_match_folders_writes_disc21_predictions(tmp_path: Path) -> None:
     for r in rows:
         if float(r["score"]) > best.get(r["query_id"], ("", -1.0))[1]:
             best[r["query_id"]] = (r["reference_id"], float(r["score"]))
-    assert best["Q1"][0] == "R1" and best["Q1"][1] > 0.9
+    assert best["Q1"][0] == "R1" and best["Q1"][1] > 0.8
     assert best.get("Q2", ("", 0.0))[1] < 0.5
     assert "broken" not in best
 
@@ -357,3 +357,68 @@ def test_the_engine_modules_import_neither_django_nor_ninja_nor_huey() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_match_folders_writes_the_evidence_of_every_row_beside_the_predictions(tmp_path: Path) -> None:
+    refs, queries = tmp_path / "refs", tmp_path / "queries"
+    refs.mkdir()
+    queries.mkdir()
+    for i in range(2):
+        artwork(i).save(refs / f"R{i}.jpg", quality=92)
+    artwork(1).crop((0, 0, 240, 360)).save(queries / "Q1.jpg", quality=85)
+    out, evidence = tmp_path / "preds.csv", tmp_path / "evidence.csv"
+    match_folders(refs, queries, out, progress=False, workers=1, evidence_csv=evidence)
+    preds = list(csv.DictReader(open(out)))
+    rows = list(csv.DictReader(open(evidence)))
+    assert [(r["query_id"], r["reference_id"], r["score"]) for r in rows] == [
+        (r["query_id"], r["reference_id"], r["score"]) for r in preds
+    ]
+    best = max(rows, key=lambda r: float(r["score"]))
+    assert best["reference_id"] == "R1" and int(float(best["inliers"])) > 10
+    # the query shows the left half of the reference and nothing else
+    assert float(best["query_area"]) > 0.9
+    assert 0.4 < float(best["reference_area"]) < 0.6
+
+
+def test_scores_of_strong_matches_stay_below_one_and_keep_their_order() -> None:
+    from artrights.matching.scoring import combined_score
+
+    # 30 to 300 inliers with exact global hashes: the old noisy-OR rounded all of them to 1.0
+    scores = [combined_score(n, 0, 0, 0.0) for n in (30, 60, 120, 300)]
+    assert all(s < 1.0 for s in scores)
+    assert scores == sorted(scores) and len(set(scores)) == len(scores)
+    # and every piece of evidence moves the score the same way
+    assert combined_score(20, 256, 40, 0.0) > combined_score(20, 256, 90, 0.0) > combined_score(10, 256, 90, 0.0)
+    assert combined_score(0, 256, 256, 0.0) < 0.01
+
+
+def test_the_calibrated_score_is_a_probability_that_does_not_overflow() -> None:
+    from artrights.matching.scoring import calibrated
+
+    assert 0.0 <= calibrated(0.0) < 1e-6
+    assert calibrated(1e-300) >= 0.0 and calibrated(1e300) <= 1.0
+    assert calibrated(0.5) < calibrated(1.0) < calibrated(2.0)
+
+
+def _halves(left: Image.Image, right: Image.Image) -> Image.Image:
+    im = left.copy()
+    im.paste(right.crop((240, 0, 480, 360)), (240, 0))
+    return im
+
+
+def test_a_work_that_only_shares_an_element_with_the_query_rests_on_what_is_its_own() -> None:
+    # two registered works share their left half (a frame, a background, a logo); the query copies the first
+    shared = artwork(61)
+    first, second = _halves(shared, artwork(62)), _halves(shared, artwork(63))
+    query = extract(first.resize((400, 300)), query=True)
+    alone = MatchIndex(explain_away=True)
+    alone.add("second", extract(second))
+    both = MatchIndex(explain_away=True)
+    both.add("first", extract(first))
+    both.add("second", extract(second))
+    found = {m.ref_id: m for m in both.search(query, k=5)}
+    second_alone = alone.search(query, k=5)[0]
+    assert max(found.values(), key=lambda m: m.score).ref_id == "first"
+    # alone, the shared half makes the second work look like a copy; beside the first, that half is explained
+    assert found["second"].inliers < second_alone.inliers / 2
+    assert found["second"].score < second_alone.score
