@@ -125,7 +125,7 @@ def yearly(year: int) -> list[Series]:
         ),
         _monthly(
             "credit_listings",
-            _("列入名单"),
+            _("列入信用名单（次）"),
             "credit",
             _model("credit.ListEntry", "listed_on", listed_on__isnull=False),
             year,
