@@ -111,7 +111,7 @@ def triage(*, user: Any, request: ServiceRequest, handler: Any = None) -> Servic
         request.handler = chosen
         request.save(update_fields=["status", "handler"])
         audit.record("onestop.triage", request, actor=user, changes={"handler": chosen.pk})
-        _tell_requester(request, str(_("已受理，承办人：%(name)s") % {"name": chosen.get_full_name() or chosen}))
+        _tell_requester(request, str(_("已受理，承办人：%(name)s") % {"name": str(chosen)}))
     return request
 
 
