@@ -28,6 +28,11 @@ def _workstations(user: Any, qs: QuerySet[Workstation]) -> QuerySet[Workstation]
     return qs  # the list of workstations is public
 
 
+@rule(Workstation, "set_up")
+def _set_up(user: Any, workstation: None) -> bool:
+    return False  # the platform's administrator (who may do everything) sets up workstations and their staff
+
+
 @rule(Workstation, "serve")
 def _serve(user: Any, workstation: Workstation) -> bool:
     return is_staff_of(user, workstation.pk)

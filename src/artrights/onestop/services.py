@@ -8,6 +8,7 @@ nothing. Deadlines count working days on the platform's working calendar (holida
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from artrights.accounts.access import require
+from artrights.accounts.models import Organisation, OrganisationKind
 from artrights.core import audit
 from artrights.core.selectors import working_calendar
 from artrights.core.services import notify
@@ -64,6 +66,25 @@ def _tell_requester(request: ServiceRequest, note: str) -> None:
         params={"number": request.pk, "station": request.workstation.name, "note": note},
         url=reverse("onestop:request", args=[request.pk]),
     )
+
+
+def set_up_workstation(
+    *, user: Any, organisation: Organisation, name: str, sector: str, address: str = "", staff: Sequence[Any] = ()
+) -> Workstation:
+    """Open a workstation in an association (an organisation of kind workstation) with its staff."""
+    require(user, "set_up", Workstation)
+    if organisation.kind != OrganisationKind.WORKSTATION:
+        raise ValidationError(
+            {"organisation": _("主办机构须是登记为知识产权保护工作站的协会。")}, code="not_workstation"
+        )
+    title = _text(name, "name", _("工作站名称"))
+    with transaction.atomic():
+        station = Workstation.objects.create(
+            organisation=organisation, name=title, sector=_text(sector, "sector", _("服务行业")), address=address
+        )
+        station.staff.add(*staff)
+        audit.record("onestop.set_up", station, actor=user, changes={"staff": [s.pk for s in staff]})
+    return station
 
 
 def submit_request(
