@@ -9,6 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from artrights.core.statemachine import Transition, Workflow
 
@@ -68,7 +69,7 @@ class Status(models.TextChoices):
     TRIAGED = "triaged", _("已分派")
     IN_PROGRESS = "in_progress", _("办理中")
     REFERRED = "referred", _("已转办")
-    CLOSED = "closed", _("已办结")
+    CLOSED = "closed", pgettext_lazy("服务请求", "已办结")
 
 
 OPEN_STATES = (Status.NEW, Status.TRIAGED, Status.IN_PROGRESS, Status.REFERRED)
