@@ -1,11 +1,14 @@
 """The one-stop service's part of the demo data (``artrights demo``): the Dafen art-industry association's
 workstation with the mediation administrator on its staff, and requests of the demo artist and agency in several
-states: new, in progress with a note, and closed with a rating."""
+states: new, in progress with a note, and closed with a rating; a training event the artist signed up for."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from django.utils import timezone
 
 from artrights.accounts.models import Organisation, OrganisationKind, Role
 from artrights.registry.models import Work
@@ -57,4 +60,13 @@ def load(users: Mapping[str, Any], works: Sequence[Work]) -> list[ServiceRequest
         type="training_signup",
         description="想参加工作站下个月的版权登记与维权培训。",
     )
+    training = services.schedule_training(
+        user=clerk,
+        workstation=station,
+        topic="美术作品版权登记与维权实务",
+        starts_at=timezone.now().replace(hour=6, minute=30, second=0, microsecond=0) + dt.timedelta(days=14),
+        place="大芬美术馆二楼报告厅",
+        capacity=40,
+    )
+    services.sign_up(user=artist, event=training)
     return [closed, working, waiting]

@@ -32,3 +32,12 @@ class CloseForm(forms.Form):
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("满意度评分"), choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int)
     comment = forms.CharField(label=_("评价意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TrainingForm(forms.Form):
+    topic = forms.CharField(label=_("培训主题"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    place = forms.CharField(label=_("地点"), max_length=300)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=1000)

@@ -156,3 +156,57 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class TrainingEvent(models.Model):
+    """A training event of a workstation, with a number of places people sign up for."""
+
+    workstation = models.ForeignKey(
+        Workstation, verbose_name=_("工作站"), on_delete=models.PROTECT, related_name="trainings"
+    )
+    topic = models.CharField(_("培训主题"), max_length=200)
+    starts_at = models.DateTimeField(_("开始时间"))
+    place = models.CharField(_("地点"), max_length=300)
+    capacity = models.PositiveIntegerField(_("名额"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("培训活动")
+        verbose_name_plural = _("培训活动")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    @property
+    def taken(self) -> int:
+        return self.signups.filter(cancelled_at__isnull=True).count()
+
+
+class Signup(models.Model):
+    """A person's place at a training event; cancelled before it starts, attendance recorded by the staff."""
+
+    event = models.ForeignKey(
+        TrainingEvent, verbose_name=_("培训活动"), on_delete=models.PROTECT, related_name="signups"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("报名人"), on_delete=models.PROTECT, related_name="onestop_signups"
+    )
+    signed_up_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    attended = models.BooleanField(_("已出席"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("培训报名")
+        verbose_name_plural = _("培训报名")
+        ordering = ["signed_up_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"], condition=models.Q(cancelled_at__isnull=True), name="onestop_one_place_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.event}"

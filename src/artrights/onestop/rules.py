@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from artrights.accounts.access import rule, visible
 from artrights.accounts.models import Role
 
-from .models import OPEN_STATES, ServiceRequest, Status, Workstation
+from .models import OPEN_STATES, ServiceRequest, Signup, Status, TrainingEvent, Workstation
 
 REQUESTER_ROLES = (Role.ARTIST, Role.AGENCY)
 
@@ -63,3 +63,34 @@ def _requests(user: Any, qs: QuerySet[ServiceRequest]) -> QuerySet[ServiceReques
     if not user.is_authenticated:
         return qs.none()
     return qs.filter(Q(requester=user) | Q(workstation__staff=user)).distinct()
+
+
+# Training ---------------------------------------------------------------------------------------------------
+
+
+@visible(TrainingEvent)
+def _events(user: Any, qs: QuerySet[TrainingEvent]) -> QuerySet[TrainingEvent]:
+    return qs  # training events are announced to the public
+
+
+@rule(TrainingEvent, "sign_up")
+def _sign_up(user: Any, event: TrainingEvent) -> bool:
+    return getattr(user, "role", None) in REQUESTER_ROLES
+
+
+@rule(TrainingEvent, "run")
+def _run(user: Any, event: TrainingEvent) -> bool:
+    """Schedule the event, read who signed up and record attendance: the workstation's staff."""
+    return is_staff_of(user, event.workstation_id)
+
+
+@rule(Signup, "cancel")
+def _cancel(user: Any, signup: Signup) -> bool:
+    return signup.person_id == user.pk and signup.cancelled_at is None and signup.attended is None
+
+
+@visible(Signup)
+def _signups(user: Any, qs: QuerySet[Signup]) -> QuerySet[Signup]:
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(Q(person=user) | Q(event__workstation__staff=user)).distinct()

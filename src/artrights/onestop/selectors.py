@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from artrights.accounts.access import visible_to
 
-from .models import OPEN_STATES, Note, ServiceRequest, Workstation
+from .models import OPEN_STATES, Note, ServiceRequest, Signup, TrainingEvent, Workstation
 
 
 def workstations() -> QuerySet[Workstation]:
@@ -47,3 +48,31 @@ def notes_for(user: Any, request: ServiceRequest) -> QuerySet[Note]:
     if stations_of(user).filter(pk=request.workstation_id).exists():
         return notes
     return notes.filter(for_requester=True)
+
+
+def upcoming_trainings() -> QuerySet[TrainingEvent]:
+    """Training events of the active workstations that have not started, the soonest first."""
+    return TrainingEvent.objects.filter(workstation__is_active=True, starts_at__gt=timezone.now()).select_related(
+        "workstation"
+    )
+
+
+def trainings_run_by(user: Any) -> QuerySet[TrainingEvent]:
+    """The training events of the workstations ``user`` works at, the newest first."""
+    return (
+        TrainingEvent.objects.filter(workstation__in=stations_of(user))
+        .select_related("workstation")
+        .prefetch_related("signups__person")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def my_signups(user: Any) -> QuerySet[Signup]:
+    """The places ``user`` holds at training events."""
+    return Signup.objects.filter(person=user, cancelled_at__isnull=True).select_related("event__workstation")
+
+
+def signed_up_event_ids(user: Any) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(my_signups(user).values_list("event_id", flat=True))

@@ -33,6 +33,8 @@ from .models import (
     Note,
     RequestType,
     ServiceRequest,
+    Signup,
+    TrainingEvent,
     Workstation,
 )
 
@@ -244,3 +246,72 @@ def flag_overdue(*, on: dt.date | None = None) -> int:
                 )
             flagged += 1
     return flagged
+
+
+# Training ---------------------------------------------------------------------------------------------------
+
+
+def schedule_training(
+    *, user: Any, workstation: Workstation, topic: str, starts_at: dt.datetime, place: str, capacity: int
+) -> TrainingEvent:
+    """Announce a training event of the workstation with its places."""
+    require(user, "serve", workstation)
+    title = _text(topic, "topic", _("培训主题"))
+    where = _text(place, "place", _("地点"))
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("培训开始时间须晚于现在。")}, code="past")
+    if not 1 <= capacity <= 1000:
+        raise ValidationError({"capacity": _("名额须在 1 到 1000 之间。")}, code="bad_capacity")
+    with transaction.atomic():
+        event = TrainingEvent.objects.create(
+            workstation=workstation, topic=title, starts_at=starts_at, place=where, capacity=capacity, created_by=user
+        )
+        audit.record("onestop.training", event, actor=user, changes={"capacity": capacity})
+    return event
+
+
+def sign_up(*, user: Any, event: TrainingEvent) -> Signup:
+    """Take a place at a training event that has not started and still has one."""
+    require(user, "sign_up", event)
+    if event.starts_at <= timezone.now():
+        raise ValidationError(_("培训已经开始，不能再报名。"), code="started")
+    with transaction.atomic():
+        locked = TrainingEvent.objects.select_for_update().get(pk=event.pk)
+        if locked.signups.filter(person=user, cancelled_at__isnull=True).exists():
+            raise ValidationError(_("您已报名这次培训。"), code="signed_up")
+        if locked.taken >= locked.capacity:
+            raise ValidationError(_("这次培训的名额已满。"), code="full")
+        signup = Signup.objects.create(event=locked, person=user)
+        audit.record("onestop.sign_up", signup, actor=user)
+    return signup
+
+
+def cancel_signup(*, user: Any, signup: Signup) -> Signup:
+    """Give a place back before the event starts."""
+    require(user, "cancel", signup)
+    if signup.event.starts_at <= timezone.now():
+        raise ValidationError(_("培训已经开始，不能取消报名。"), code="started")
+    with transaction.atomic():
+        signup = Signup.objects.select_for_update().get(pk=signup.pk)
+        signup.cancelled_at = timezone.now()
+        signup.save(update_fields=["cancelled_at"])
+        audit.record("onestop.cancel_signup", signup, actor=user)
+    return signup
+
+
+def record_attendance(*, user: Any, event: TrainingEvent, present: Sequence[int]) -> int:
+    """The staff record who came (the signups whose ids are in ``present``) once the event has started."""
+    require(user, "run", event)
+    if event.starts_at > timezone.now():
+        raise ValidationError(_("培训开始后才能登记出席情况。"), code="not_started")
+    came = set(present)
+    with transaction.atomic():
+        signups = list(Signup.objects.select_for_update().filter(event=event, cancelled_at__isnull=True))
+        unknown = came - {s.pk for s in signups}
+        if unknown:
+            raise ValidationError(_("出席名单中有未报名这次培训的人。"), code="unknown")
+        for signup in signups:
+            signup.attended = signup.pk in came
+            signup.save(update_fields=["attended"])
+        audit.record("onestop.attendance", event, actor=user, changes={"present": sorted(came)})
+    return len(came)

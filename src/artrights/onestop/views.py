@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,8 +22,8 @@ from artrights.core.errors import BilingualError
 from artrights.core.messages import error_messages
 
 from . import selectors, services
-from .forms import CloseForm, NoteForm, RateForm, RequestForm
-from .models import CHECKED_TYPES, REQUEST_FLOW, ServiceRequest
+from .forms import CloseForm, NoteForm, RateForm, RequestForm, TrainingForm
+from .models import CHECKED_TYPES, REQUEST_FLOW, ServiceRequest, TrainingEvent
 
 
 def _run(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any]) -> bool:
@@ -40,7 +41,16 @@ def _run(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any
 
 def index(request: HttpRequest) -> HttpResponse:
     """The workstations serving the public (no sign-in needed)."""
-    return render(request, "onestop/index.html", {"workstations": selectors.workstations()})
+    return render(
+        request,
+        "onestop/index.html",
+        {
+            "workstations": selectors.workstations(),
+            "trainings": selectors.upcoming_trainings(),
+            "signed_up": selectors.signed_up_event_ids(request.user),
+            "may_sign_up": can(request.user, "sign_up", TrainingEvent),
+        },
+    )
 
 
 @login_required
@@ -51,6 +61,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "requests": selectors.my_requests(request.user)[:200],
             "can_submit": can(request.user, "submit", ServiceRequest),
+            "signups": selectors.my_signups(request.user),
             "today": services.today(),
         },
     )
@@ -150,8 +161,66 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def desk(request: HttpRequest) -> HttpResponse:
     """The staff's desk: the open requests of their workstations, the nearest deadline first."""
     stations = list(selectors.stations_of(request.user))
-    return render(
+    form = TrainingForm(request.POST or None)
+    if stations and _run(
         request,
-        "onestop/desk.html",
-        {"stations": stations, "queue": selectors.queue(request.user), "today": services.today()},
+        form,
+        lambda d: services.schedule_training(
+            user=request.user,
+            workstation=stations[0],
+            topic=d["topic"],
+            starts_at=d["starts_at"],
+            place=d["place"],
+            capacity=d["capacity"],
+        ),
+    ):
+        messages.success(request, _("培训活动已发布。"))
+        return redirect("onestop:desk")
+    context = {
+        "stations": stations,
+        "queue": selectors.queue(request.user),
+        "today": services.today(),
+        "trainings": selectors.trainings_run_by(request.user)[:50],
+        "training_form": form,
+        "now": timezone.now(),
+    }
+    return render(request, "onestop/desk.html", context)
+
+
+def _refusal(request: HttpRequest, act: Callable[[], Any], done: str) -> None:
+    try:
+        act()
+    except (ValidationError, BilingualError) as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+
+
+@login_required
+@require_POST
+def sign_up(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(selectors.upcoming_trainings(), pk=pk)
+    _refusal(request, lambda: services.sign_up(user=request.user, event=event), _("已报名。"))
+    return redirect("onestop:index")
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    signup = get_visible_or_404(request.user, selectors.my_signups(request.user), pk=pk)
+    _refusal(request, lambda: services.cancel_signup(user=request.user, signup=signup), _("已取消报名。"))
+    return redirect("onestop:mine")
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(selectors.trainings_run_by(request.user), pk=pk)
+    present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+    _refusal(
+        request,
+        lambda: services.record_attendance(user=request.user, event=event, present=present),
+        _("出席情况已登记。"),
     )
+    return redirect("onestop:desk")

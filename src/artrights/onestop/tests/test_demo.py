@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from artrights.onestop.models import ServiceRequest, Workstation
+from artrights.onestop.models import ServiceRequest, TrainingEvent, Workstation
 
 pytestmark = pytest.mark.django_db
 
@@ -15,3 +15,4 @@ def test_the_demo_has_the_dafen_workstation_and_requests_new_in_progress_and_clo
     assert "大芬" in station.name and station.staff.filter(username="demo-mediation_admin").exists()
     assert sorted(ServiceRequest.objects.values_list("status", flat=True)) == ["closed", "in_progress", "new"]
     assert ServiceRequest.objects.get(status="closed").rating == 5
+    assert TrainingEvent.objects.get().taken == 1

@@ -104,3 +104,36 @@ def test_the_pages_read_in_english(client, painter, clerk, station):
             "".join([station.name, made.description, painter.display_name, clerk.display_name])
         )
         assert not leftovers, (path, sorted(leftovers)[:20])
+
+
+def test_a_painter_signs_up_for_training_on_the_public_page_and_the_staff_record_attendance(
+    client, painter, clerk, station
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from artrights.onestop.models import Signup, TrainingEvent
+
+    client.force_login(clerk)
+    client.post(
+        "/onestop/desk/",
+        {
+            "topic": "油画作品登记实务",
+            "starts_at": (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "place": "大芬美术馆",
+            "capacity": "20",
+        },
+    )
+    event = TrainingEvent.objects.get()
+    client.force_login(painter)
+    assert "油画作品登记实务" in client.get("/onestop/").content.decode()
+    client.post(f"/onestop/training/{event.pk}/sign-up/")
+    assert 'data-testid="signed-up"' in client.get("/onestop/").content.decode()
+    assert "油画作品登记实务" in client.get("/onestop/requests/").content.decode()
+    TrainingEvent.objects.filter(pk=event.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    signup = Signup.objects.get()
+    client.force_login(clerk)
+    client.post(f"/onestop/training/{event.pk}/attendance/", {"present": [str(signup.pk)]})
+    signup.refresh_from_db()
+    assert signup.attended is True
