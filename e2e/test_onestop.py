@@ -109,3 +109,33 @@ def test_a_consultation_from_the_request_to_the_rating(live_server, page, screen
     page.wait_for_load_state()
     assert page.get_by_test_id("rating").inner_text().startswith("5 / 5")
     _three_ways(page, screenshot, "rated")
+
+
+def test_the_staff_announce_a_training_and_a_painter_takes_a_place(live_server, page, screenshot, as_user, station):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from artrights.onestop.models import Signup
+
+    base = live_server.url
+    as_user("station-clerk")
+    page.goto(f"{base}/onestop/desk/")
+    page.get_by_test_id("training-form").locator("xpath=..").locator("summary").click()
+    page.fill("input[name=topic]", "油画作品登记实务")
+    page.fill("input[name=starts_at]", (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=place]", "大芬美术馆报告厅")
+    page.fill("input[name=capacity]", "30")
+    page.get_by_test_id("schedule").click()
+    page.wait_for_load_state()
+    as_user("dafen-painter")
+    page.goto(f"{base}/onestop/")
+    page.get_by_test_id("sign-up").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("places").inner_text() == "1 / 30"
+    _three_ways(page, screenshot, "training")
+    page.goto(f"{base}/onestop/requests/")
+    page.get_by_test_id("cancel-signup").click()
+    page.wait_for_load_state()
+    assert page.dialogs and "确定取消报名吗" in page.dialogs[-1]
+    assert Signup.objects.get().cancelled_at is not None

@@ -37,7 +37,7 @@ class RateForm(forms.Form):
 class TrainingForm(forms.Form):
     topic = forms.CharField(label=_("培训主题"), max_length=200)
     starts_at = forms.DateTimeField(
-        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("开课时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     place = forms.CharField(label=_("地点"), max_length=300)
     capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=1000)

@@ -165,7 +165,7 @@ class TrainingEvent(models.Model):
         Workstation, verbose_name=_("工作站"), on_delete=models.PROTECT, related_name="trainings"
     )
     topic = models.CharField(_("培训主题"), max_length=200)
-    starts_at = models.DateTimeField(_("开始时间"))
+    starts_at = models.DateTimeField(_("开课时间"))
     place = models.CharField(_("地点"), max_length=300)
     capacity = models.PositiveIntegerField(_("名额"))
     created_by = models.ForeignKey(
