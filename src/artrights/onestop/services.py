@@ -57,7 +57,7 @@ def _text(value: str, field: str, label: Any, *, required: bool = True) -> str:
 
 
 def _locked(request: ServiceRequest) -> ServiceRequest:
-    return ServiceRequest.objects.select_for_update().select_related("workstation").get(pk=request.pk)
+    return ServiceRequest.objects.select_for_update(of=("self",)).select_related("workstation").get(pk=request.pk)
 
 
 def _tell_requester(request: ServiceRequest, note: str) -> None:
@@ -221,7 +221,7 @@ def flag_overdue(*, on: dt.date | None = None) -> int:
     flagged = 0
     with transaction.atomic():
         late = (
-            ServiceRequest.objects.select_for_update()
+            ServiceRequest.objects.select_for_update(of=("self",))
             .select_related("workstation", "handler")
             .filter(status__in=OPEN_STATES, deadline__lt=day, overdue_notified_at__isnull=True)
         )
