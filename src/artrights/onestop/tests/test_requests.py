@@ -102,3 +102,13 @@ def test_an_overdue_request_is_flagged_and_its_staff_told_once(painter, clerk, s
     assert Notification.objects.filter(recipient=clerk, kind="onestop.overdue").count() == 1
     request.refresh_from_db()
     assert request.is_overdue(late)
+
+
+def test_the_hourly_task_tells_the_staff_of_a_request_past_its_deadline(painter, clerk, station):
+    from artrights.onestop import tasks
+
+    request = factories.service_request(painter, station)
+    ServiceRequest.objects.filter(pk=request.pk).update(deadline=dt.date(2020, 1, 2))
+    assert tasks.overdue_task.call_local() == 1
+    assert tasks.overdue_task.call_local() == 0
+    assert Notification.objects.filter(recipient=clerk, kind="onestop.overdue").count() == 1
