@@ -31,6 +31,7 @@ from artrights.ledger.api import router as ledger_router
 from artrights.licensing.api import router as licensing_router
 from artrights.matching.api import router as matching_router
 from artrights.mediation.api import router as mediation_router
+from artrights.onestop.api import router as onestop_router
 from artrights.registry.api import router as registry_router
 
 
@@ -103,3 +104,4 @@ api.add_router("/licensing", licensing_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/mediation", mediation_router)
 api.add_router("/funding", funding_router)
+api.add_router("/onestop", onestop_router)

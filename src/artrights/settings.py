@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "artrights.inspections",
     "artrights.mediation",
     "artrights.funding",
+    "artrights.onestop",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("inspections/", include("artrights.inspections.urls")),
     path("mediation/", include("artrights.mediation.urls")),
     path("funding/", include("artrights.funding.urls")),
+    path("onestop/", include("artrights.onestop.urls")),
     # Django's language switch, wrapped so that it also sets a signed-in user's language for e-mail and SMS.
     path("i18n/setlang/", portal_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

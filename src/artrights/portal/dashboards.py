@@ -37,6 +37,11 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("我的调解案件"), _("查看案件进度、待您答复或签名的事项和期限。"), "mediation:index"),
         Card(_("许可与交易"), _("发布许可要约，签订许可或转让合同并备案。"), "licensing:desk"),
         Card(_("申请资助"), _("为已登记的作品和软件申请市专项资金资助，查看审核和拨付进度。"), "funding:index"),
+        Card(
+            _("一站式服务"),
+            _("向大芬等行业协会的保护工作站提交咨询、侵权举报、调解转介等服务请求，查看进度和期限。"),
+            "onestop:mine",
+        ),
     ],
     Role.AGENCY: [
         Card(_("代理申请"), _("代委托人提交作品登记和合同备案。"), "registry:apply"),
@@ -66,6 +71,7 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("案件统计"), _("按来源、结果和办理天数统计调解案件。"), "mediation:statistics"),
         Card(_("固化电子证据"), _("为调解案件截取网页或固化当事人提交的文件。"), "evidence:index"),
         Card(_("申请调解资助"), _("为本组织已结案的调解案件和培训宣传活动申请市专项资金资助。"), "funding:index"),
+        Card(_("工作站服务台"), _("保护工作站的工作人员受理、转办和办结服务请求，查看期限。"), "onestop:desk"),
     ],
     Role.SUPERVISOR: [
         Card(_("信用记录"), _("录入失信行为记录，管理名单和惩戒措施。"), "credit:desk"),

@@ -75,6 +75,8 @@ class World:
     mediation_case: Any = None
     funding_open: Any = None  # the owner's application awaiting review
     funding_granted: Any = None  # the owner's application granted, not yet paid
+    onestop_new: Any = None  # the owner's consultation at a workstation whose staff is the mediation administrator
+    onestop_closed: Any = None  # the owner's request closed, not yet rated
 
 
 Body = Callable[[World], dict[str, Any]]
@@ -473,6 +475,52 @@ OPERATIONS: dict[tuple[str, str], Row] = {
         [case({"admin"}, lambda w: f"/api/funding/applications/{w.funding_granted.number}/withdraw")]
     ),
     ("GET", "/api/funding/budget"): Row([case(FUND_ADMINS, "/api/funding/budget")]),
+    # onestop: requesters bring requests; the workstation's staff (here the mediation administrator) handle them
+    ("GET", "/api/onestop/workstations"): public("/api/onestop/workstations"),
+    ("GET", "/api/onestop/requests"): Row([case(EVERYONE, "/api/onestop/requests")]),
+    ("POST", "/api/onestop/requests"): Row(
+        # No description: refused by the business check.
+        [
+            case(
+                APPLICANTS,
+                "/api/onestop/requests",
+                json=lambda w: {"workstation": w.onestop_new.workstation_id, "type": "consult", "description": " "},
+            )
+        ]
+    ),
+    ("GET", "/api/onestop/requests/{pk}"): Row(
+        [case({"owner", "mediation_admin", "admin"}, lambda w: f"/api/onestop/requests/{w.onestop_new.pk}")]
+    ),
+    ("POST", "/api/onestop/requests/{pk}/actions/{action}"): Row(
+        # A consultation is not routed to the copy check: refused by the business check.
+        [
+            case(
+                {"mediation_admin", "admin"},
+                lambda w: f"/api/onestop/requests/{w.onestop_new.pk}/actions/route",
+                json=lambda w: {},
+            )
+        ]
+    ),
+    ("POST", "/api/onestop/requests/{pk}/notes"): Row(
+        # An empty note: refused by the business check.
+        [
+            case(
+                {"mediation_admin", "admin"},
+                lambda w: f"/api/onestop/requests/{w.onestop_new.pk}/notes",
+                json=lambda w: {"text": " "},
+            )
+        ]
+    ),
+    ("POST", "/api/onestop/requests/{pk}/rate"): Row(
+        # A rating of 0: refused by the business check.
+        [
+            case(
+                {"owner", "admin"},
+                lambda w: f"/api/onestop/requests/{w.onestop_closed.pk}/rate",
+                json=lambda w: {"rating": 0},
+            )
+        ]
+    ),
 }
 
 
@@ -487,7 +535,7 @@ def _schema_operations(client: Any) -> dict[tuple[str, str], bool]:
 
 
 @pytest.fixture
-def world(artist, make_user) -> World:
+def world(artist, make_user, people) -> World:
     filed = registry.file_digital_work(
         user=artist, fields=work_fields(), owners=[OWNER], files=samples(seed=61), issue_now=True
     )
@@ -509,6 +557,7 @@ def world(artist, make_user) -> World:
     )
     mediation_case = mediation_factories.applied(artist, mediation_factories.mediation_org())
     funding_open, funding_granted = _funding(artist, make_user)
+    onestop_new, onestop_closed = _onestop(artist, people["mediation_admin"])
     return World(
         offer=offer,
         contract=contract,
@@ -524,7 +573,21 @@ def world(artist, make_user) -> World:
         mediation_case=mediation_case,
         funding_open=funding_open,
         funding_granted=funding_granted,
+        onestop_new=onestop_new,
+        onestop_closed=onestop_closed,
     )
+
+
+def _onestop(artist: Any, clerk: Any) -> tuple[Any, Any]:
+    """A workstation whose staff is the mediation administrator, with two of the owner's consultations: one new,
+    one closed."""
+    from artrights.onestop import services as onestop
+    from artrights.onestop.tests import factories as onestop_factories
+
+    station = onestop_factories.workstation(clerk)
+    new = onestop_factories.service_request(artist, station)
+    done = onestop.close(user=clerk, request=onestop_factories.service_request(artist, station), outcome="已解答。")
+    return new, done
 
 
 def _funding(artist: Any, make_user: Any) -> tuple[Any, Any]:

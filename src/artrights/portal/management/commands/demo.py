@@ -22,6 +22,7 @@ from artrights.funding import demo as funding_demo
 from artrights.inspections import demo as inspections_demo
 from artrights.licensing import demo as licensing_demo
 from artrights.mediation import demo as mediation_demo
+from artrights.onestop import demo as onestop_demo
 from artrights.registry import demo as registry_demo
 
 DEMO_ORGS = [
@@ -148,6 +149,7 @@ class Command(BaseCommand):
             draw = inspections_demo.load(users, subjects)
             cases = mediation_demo.load(users, works, evidence)
             subsidies = funding_demo.load(users, works)
+            requests = onestop_demo.load(users, works)
         lines = [_banner(url)]
         lines += [f"  {role:<24} {username:<22} {password}" for username, role, password in created]
         text = "\n".join(lines) + "\n"
@@ -169,3 +171,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"调解案件 / mediation cases: {len(cases)}（待受理、调解中、协议生效、移送法院、征询中）")
         self.stdout.write(f"资助申请 / subsidy applications: {len(subsidies)}（已拨付、待审核、不予资助）")
+        self.stdout.write(
+            f"一站式服务 / one-stop service requests: {len(requests)}（大芬工作站：已办结并评价、办理中、待受理）"
+        )
