@@ -84,7 +84,9 @@ def _check_tsa_eku(cert: x509.Certificate) -> None:
 
 
 # What asn1crypto raises on malformed input (IndexError: an empty SEQUENCE OF indexed at [0]).
-_ASN1_ERRORS = (ValueError, TypeError, IndexError, OverflowError)
+# AttributeError too: asn1crypto builds a damaged field as whatever universal type its tag names, and reading
+# ``.native`` of some (an ObjectDescriptor in a TSTInfo, found by the fuzz test) fails that way.
+_ASN1_ERRORS = (ValueError, TypeError, IndexError, OverflowError, AttributeError)
 
 
 def _parse_token(blob: bytes) -> bytes:
