@@ -139,3 +139,72 @@ def test_the_staff_announce_a_training_and_a_painter_takes_a_place(live_server, 
     page.wait_for_load_state()
     assert page.dialogs and "确定取消报名吗" in page.dialogs[-1]
     assert Signup.objects.get().cancelled_at is not None
+
+
+def test_the_staff_forward_a_mediation_referral_and_fill_in_a_registration_draft_for_the_painter(
+    live_server, page, screenshot, as_user, make_user
+):
+    from artrights.mediation.tests import factories as mediation_factories
+    from artrights.onestop import services
+    from artrights.onestop.tests import factories
+    from artrights.registry.tests import factories as registry_factories
+    from artrights.testing import LIN
+
+    clerk = make_user("station-clerk", "mediation_admin", display_name="黄站员")
+    painter = make_user("dafen-painter", "artist", display_name="林画家", identity=LIN)
+    station = factories.workstation(clerk)
+    committee = mediation_factories.mediation_org("深圳市版权纠纷调解委员会")
+    referral = factories.service_request(
+        painter, station, type="mediation_referral", description="画廊出售我的油画复制品，协商未果。"
+    )
+    helped = factories.service_request(painter, station, type="registration_assist", description="请协助登记。")
+    for request in (referral, helped):
+        services.triage(user=clerk, request=request)
+    base = live_server.url
+
+    as_user("station-clerk")
+    page.goto(f"{base}/onestop/requests/{referral.pk}/")
+    page.get_by_test_id("refer").click()
+    page.wait_for_load_state()
+    _three_ways(page, screenshot, "refer")
+    page.select_option("select[name=organisation]", str(committee.pk))
+    page.fill("input[name=claim]", "停止销售复制品并赔偿损失")
+    page.fill("input[name=amount]", "8000")
+    page.fill("input[name=respondent_name]", "吴路人")
+    page.fill("input[name=respondent_id_number]", "440304198801010015")
+    page.get_by_test_id("submit").click()
+    page.wait_for_load_state()
+    assert page.dialogs and "确定转送吗" in page.dialogs[-1]
+    assert page.get_by_test_id("request-status").inner_text() == "已转办"
+    case_number = page.get_by_test_id("case").inner_text()
+    assert case_number.startswith("TJ")
+
+    page.goto(f"{base}/onestop/requests/{helped.pk}/")
+    page.get_by_test_id("prepare-draft").click()
+    page.wait_for_load_state()
+    _three_ways(page, screenshot, "draft")
+    form = registry_factories.application_form(seed=83)
+    page.fill("input[name=title]", "大芬村的黄昏")
+    page.select_option("select[name=work_type]", form["work_type"])
+    page.fill("textarea[name=authors]", form["authors"])
+    page.fill("input[name=completed_on]", form["completed_on"])
+    page.fill("textarea[name=description]", "布面油画，描绘大芬村黄昏时的巷口。")
+    page.set_input_files(
+        "input[name=samples]",
+        files=[{"name": "黄昏.png", "mimeType": "image/png", "buffer": registry_factories.artwork_png(83)}],
+    )
+    page.get_by_test_id("submit").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("request-status").inner_text() == "已转办", page.content()[:3000]
+
+    as_user("dafen-painter")
+    page.goto(f"{base}/onestop/requests/{helped.pk}/")
+    assert "大芬村的黄昏" in page.get_by_test_id("draft").inner_text()
+    _three_ways(page, screenshot, "draft-for-requester")
+    page.get_by_test_id("draft").get_by_role("link").click()
+    page.wait_for_load_state()
+    assert "大芬村的黄昏" in page.content()
+    page.goto(f"{base}/onestop/requests/{referral.pk}/")
+    page.get_by_test_id("case").get_by_role("link").click()
+    page.wait_for_load_state()
+    assert case_number.split(" ")[0] in page.content()

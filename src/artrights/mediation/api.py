@@ -16,7 +16,7 @@ from artrights.core.services import PartyInput
 
 from . import selectors, services
 from .actions import ACTIONS
-from .models import Agreement, Case, Mediator
+from .models import Agreement, Case, Mediator, Source
 
 router = Router(tags=["mediation"])
 
@@ -107,6 +107,23 @@ class ApplyIn(Schema):
     match_report_ids: list[int] = []
     evidence_ids: list[int] = []
 
+    def case_input(self, source: str = Source.PARTY_APPLICATION) -> services.CaseInput:
+        """The application as the services take it; the signed-in party applies."""
+        return services.CaseInput(
+            source=source,
+            dispute_type=self.dispute_type,
+            summary=self.summary,
+            respondents=[
+                PartyInput(name=p.name, id_type=p.id_type, id_number=p.id_number, kind=p.kind) for p in self.respondents
+            ],
+            claims=self.claims,
+            organisation_id=self.organisation_id,
+            online=self.online,
+            work_ids=self.work_ids,
+            match_report_ids=self.match_report_ids,
+            evidence_ids=self.evidence_ids,
+        )
+
 
 class ErrorOut(Schema):
     detail: str
@@ -157,19 +174,7 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Any:
     from artrights.accounts.access import require
 
     require(request.user, "apply", Case)
-    data = services.CaseInput(
-        dispute_type=payload.dispute_type,
-        summary=payload.summary,
-        respondents=[
-            PartyInput(name=p.name, id_type=p.id_type, id_number=p.id_number, kind=p.kind) for p in payload.respondents
-        ],
-        claims=payload.claims,
-        organisation_id=payload.organisation_id,
-        online=payload.online,
-        work_ids=payload.work_ids,
-        match_report_ids=payload.match_report_ids,
-        evidence_ids=payload.evidence_ids,
-    )
+    data = payload.case_input()
     try:
         return Status(201, services.open_case(user=request.user, data=data))
     except (ValidationError, BilingualError) as exc:

@@ -27,7 +27,7 @@ from . import services
 from .models import Capacity, Case
 
 COURT = "深圳市龙岗区人民法院"
-_GALLERY = PartyInput(
+GALLERY = PartyInput(
     name="深圳市大芬示例画廊有限公司",
     id_type="uscc",
     id_number=compose_uscc("9", "1", "440307", "MA5D7K08"),
@@ -172,7 +172,7 @@ def load(users: Mapping[str, Any], works: Sequence[Work], evidence: Sequence[Evi
                 dispute_type="infringement",
                 summary="法院立案后委托调解的著作权侵权纠纷。",
                 applicants=[artist_party],
-                respondents=[_GALLERY],
+                respondents=[GALLERY],
                 claims=[("赔偿损失", "50000")],
                 court=COURT,
                 court_case_no="（2026）粤0307民初8801号",

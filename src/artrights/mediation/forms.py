@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from artrights.accounts.models import Organisation, OrganisationKind
 from artrights.core.models import IdType, PartyKind
+from artrights.core.services import PartyInput
 
 from .models import (
     Capacity,
@@ -21,6 +22,7 @@ from .models import (
     Source,
     Specialty,
 )
+from .services import CaseInput
 
 TEXT = forms.Textarea(attrs={"rows": 4})
 
@@ -57,6 +59,36 @@ class ApplyForm(forms.Form):
                 out.append(int(part))
         return out
 
+    def applicants(self) -> list[PartyInput]:
+        return []  # the signed-in party applies
+
+    def case_input(self, source: str) -> CaseInput:
+        """The case as the services take it (call after ``is_valid()``)."""
+        d = self.cleaned_data
+        respondent = PartyInput(
+            name=d["respondent_name"],
+            id_type=d["respondent_id_type"],
+            id_number=d["respondent_id_number"],
+            kind=d["respondent_kind"],
+        )
+        return CaseInput(
+            source=source,
+            dispute_type=d["dispute_type"],
+            summary=d["summary"],
+            respondents=[respondent],
+            applicants=self.applicants(),
+            claims=[(d["claim"], d["amount"])],
+            online=d["online"],
+            organisation_id=d["organisation"].pk if d.get("organisation") else None,
+            court=d.get("court", ""),
+            court_case_no=d.get("court_case_no", ""),
+            procedure=d.get("procedure", ""),
+            referring_body=d.get("referring_body", ""),
+            work_ids=self.ids("work_ids"),
+            evidence_ids=self.ids("evidence_ids"),
+            match_report_ids=self.ids("match_report_ids"),
+        )
+
 
 class RegisterForm(ApplyForm):
     source = forms.ChoiceField(label=_("来源"), choices=[c for c in Source.choices if c[0] != Source.PARTY_APPLICATION])
@@ -72,6 +104,17 @@ class RegisterForm(ApplyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["organisation"]
+
+    def applicants(self) -> list[PartyInput]:
+        d = self.cleaned_data
+        return [
+            PartyInput(
+                name=d["applicant_name"],
+                id_type=d["applicant_id_type"],
+                id_number=d["applicant_id_number"],
+                kind=d["applicant_kind"],
+            )
+        ]
 
 
 class ReasonForm(forms.Form):

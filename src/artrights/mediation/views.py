@@ -19,7 +19,6 @@ from artrights.accounts.access import can, require
 from artrights.accounts.models import Role
 from artrights.core.errors import BilingualError
 from artrights.core.messages import error_messages, form_error_messages
-from artrights.core.services import PartyInput
 
 from . import selectors, services
 from .actions import ACTIONS
@@ -65,49 +64,10 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_input(form: ApplyForm, source: str, request: HttpRequest) -> services.CaseInput:
-    d = form.cleaned_data
-    respondent = PartyInput(
-        name=d["respondent_name"],
-        id_type=d["respondent_id_type"],
-        id_number=d["respondent_id_number"],
-        kind=d["respondent_kind"],
-    )
-    applicants = []
-    if isinstance(form, RegisterForm):
-        applicants = [
-            PartyInput(
-                name=d["applicant_name"],
-                id_type=d["applicant_id_type"],
-                id_number=d["applicant_id_number"],
-                kind=d["applicant_kind"],
-            )
-        ]
-    return services.CaseInput(
-        source=source,
-        dispute_type=d["dispute_type"],
-        summary=d["summary"],
-        respondents=[respondent],
-        applicants=applicants,
-        claims=[(d["claim"], d["amount"])],
-        online=d["online"],
-        organisation_id=d["organisation"].pk if d.get("organisation") else None,
-        court=d.get("court", ""),
-        court_case_no=d.get("court_case_no", ""),
-        procedure=d.get("procedure", ""),
-        referring_body=d.get("referring_body", ""),
-        work_ids=form.ids("work_ids"),
-        evidence_ids=form.ids("evidence_ids"),
-        match_report_ids=form.ids("match_report_ids"),
-    )
-
-
 def _open(request: HttpRequest, form: ApplyForm, source: str, template: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.open_case(
-                user=request.user, data=_case_input(form, form.cleaned_data.get("source", source), request)
-            )
+            case = services.open_case(user=request.user, data=form.case_input(form.cleaned_data.get("source", source)))
         except (ValidationError, BilingualError) as exc:
             _refusal(request, form, exc)
         else:

@@ -8,12 +8,16 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from artrights.accounts.access import get_visible_or_404
+from artrights.mediation.api import ApplyIn
+from artrights.mediation.models import Source
+from artrights.registry.api import application_parts
 
 from . import selectors, services
-from .models import ServiceRequest
+from .models import ServiceRequest, Signup, TrainingEvent
 
 router = Router(tags=["onestop"])
 
@@ -35,6 +39,19 @@ class RequestOut(Schema):
     status: str
     deadline: dt.date
     handler_id: int | None
+    url_check_id: int | None = Field(description="the copy check it was routed to")
+    evidence_number: str | None = Field(description="the web capture it was routed to")
+    case_number: str | None = Field(description="the mediation case it was forwarded as")
+    draft_id: int | None = Field(description="the registration draft prepared in the requester's name")
+
+    @staticmethod
+    def resolve_evidence_number(obj: ServiceRequest) -> str | None:
+        return obj.evidence.number if obj.evidence_id else None  # type: ignore[union-attr]
+
+    @staticmethod
+    def resolve_case_number(obj: ServiceRequest) -> str | None:
+        return obj.case.number if obj.case_id else None  # type: ignore[union-attr]
+
     outcome: str
     rating: int | None
     rating_comment: str
@@ -51,6 +68,43 @@ class RequestIn(Schema):
 
 class ActionIn(Schema):
     outcome: str = Field("", max_length=4000, description="the outcome, for close")
+    capture: bool = Field(True, description="route: also capture the page as evidence (an infringement report)")
+
+
+class TrainingOut(Schema):
+    id: int
+    workstation: str = Field(alias="workstation.name")
+    topic: str
+    starts_at: dt.datetime
+    place: str
+    capacity: int
+    taken: int
+
+
+class TrainingIn(Schema):
+    workstation: int
+    topic: str = Field(max_length=200)
+    starts_at: dt.datetime
+    place: str = Field(max_length=300)
+    capacity: int
+
+
+class SignupOut(Schema):
+    id: int
+    event_id: int
+    topic: str = Field(alias="event.topic")
+    person: str
+    signed_up_at: dt.datetime
+    cancelled_at: dt.datetime | None
+    attended: bool | None
+
+    @staticmethod
+    def resolve_person(obj: Signup) -> str:
+        return str(obj.person)
+
+
+class AttendanceIn(Schema):
+    present: list[int] = Field(description="the ids of the signups who came")
 
 
 class NoteIn(Schema):
@@ -94,7 +148,7 @@ def detail(request: HttpRequest, pk: int) -> ServiceRequest:
 @router.post(
     "/requests/{pk}/actions/{action}",
     response=RequestOut,
-    summary="Triage, start, route (to the copy check) or close a request (the workstation's staff)",
+    summary="Triage, start, route (to the copy check and the web capture) or close a request (the workstation's staff)",
 )
 def act(request: HttpRequest, pk: int, action: str, payload: ActionIn) -> ServiceRequest:
     found = _request(request, pk)
@@ -104,7 +158,7 @@ def act(request: HttpRequest, pk: int, action: str, payload: ActionIn) -> Servic
     if action == "start":
         return services.start(user=user, request=found)
     if action == "route":
-        return services.route(user=user, request=found)
+        return services.route(user=user, request=found, capture=payload.capture)
     if action == "close":
         return services.close(user=user, request=found, outcome=payload.outcome)
     raise Http404
@@ -121,3 +175,84 @@ def note(request: HttpRequest, pk: int, payload: NoteIn) -> Status[ServiceReques
 def rate(request: HttpRequest, pk: int, payload: RateIn) -> ServiceRequest:
     found = _request(request, pk)
     return services.rate(user=request.user, request=found, rating=payload.rating, comment=payload.comment)
+
+
+@router.post(
+    "/requests/{pk}/refer",
+    response=RequestOut,
+    summary="Forward a mediation referral: a case in which the requester applies, the workstation refers",
+)
+def refer(request: HttpRequest, pk: int, payload: ApplyIn) -> ServiceRequest:
+    found = _request(request, pk)
+    return services.refer_to_mediation(user=request.user, request=found, data=payload.case_input(Source.WORKSTATION))
+
+
+@router.post(
+    "/requests/{pk}/draft",
+    response=RequestOut,
+    summary="Registration help: a draft application in the requester's name (multipart like POST /registry/works)",
+)
+def draft(
+    request: HttpRequest,
+    pk: int,
+    data: Form[str],
+    samples: File[list[UploadedFile]],
+    power_of_attorney: File[list[UploadedFile] | None] = None,
+) -> ServiceRequest:
+    found = _request(request, pk)
+    fields, owners, files = application_parts(data, samples, power_of_attorney)
+    return services.prepare_draft(
+        user=request.user, request=found, fields=fields, owners=owners, files=files, http_request=request
+    )
+
+
+# Training ---------------------------------------------------------------------------------------------------
+
+
+@router.get("/trainings", response=list[TrainingOut], auth=None, summary="Training events that have not started")
+def trainings(request: HttpRequest) -> Any:
+    return selectors.upcoming_trainings()[:200]
+
+
+@router.post("/trainings", response={201: TrainingOut}, summary="Announce a training of the caller's workstation")
+def schedule(request: HttpRequest, payload: TrainingIn) -> Status[TrainingEvent]:
+    station = get_object_or_404(selectors.workstations(), pk=payload.workstation)
+    event = services.schedule_training(
+        user=request.user,
+        workstation=station,
+        topic=payload.topic,
+        starts_at=payload.starts_at,
+        place=payload.place,
+        capacity=payload.capacity,
+    )
+    return Status(201, event)
+
+
+@router.post("/trainings/{pk}/signups", response={201: SignupOut}, summary="Take a place at a training")
+def sign_up(request: HttpRequest, pk: int) -> Status[Signup]:
+    event = get_object_or_404(selectors.upcoming_trainings(), pk=pk)
+    return Status(201, services.sign_up(user=request.user, event=event))
+
+
+@router.get("/trainings/{pk}/signups", response=list[SignupOut], summary="Who signed up (the workstation's staff)")
+def signups(request: HttpRequest, pk: int) -> Any:
+    event = get_object_or_404(selectors.trainings_run_by(request.user), pk=pk)
+    return event.signups.select_related("event", "person")
+
+
+@router.post("/trainings/{pk}/attendance", response=list[SignupOut], summary="Record who came (the staff)")
+def attendance(request: HttpRequest, pk: int, payload: AttendanceIn) -> Any:
+    event = get_object_or_404(selectors.trainings_run_by(request.user), pk=pk)
+    services.record_attendance(user=request.user, event=event, present=payload.present)
+    return event.signups.select_related("event", "person")
+
+
+@router.get("/signups", response=list[SignupOut], summary="The places the caller holds")
+def my_signups(request: HttpRequest) -> Any:
+    return selectors.my_signups(request.user).select_related("person")
+
+
+@router.post("/signups/{pk}/cancel", response=SignupOut, summary="Give a place back before the training starts")
+def cancel(request: HttpRequest, pk: int) -> Signup:
+    signup = get_visible_or_404(request.user, selectors.my_signups(request.user), pk=pk)
+    return services.cancel_signup(user=request.user, signup=signup)

@@ -62,6 +62,16 @@ DEADLINE_DAYS: dict[str, int] = {
 
 # The request types whose routing starts a copy check of the image at the address the requester gave.
 CHECKED_TYPES = (RequestType.INFRINGEMENT_REPORT, RequestType.SIMILARITY_CHECK)
+# The request types whose routing asks for the page at that address to be captured as evidence.
+CAPTURED_TYPES = (RequestType.INFRINGEMENT_REPORT, RequestType.EVIDENCE_FIXATION)
+# Every type the staff can hand on to another service of the platform: a copy check and / or a web capture, a
+# mediation case, or a draft registration application in the requester's name.
+ROUTABLE_TYPES = (
+    *CHECKED_TYPES,
+    RequestType.EVIDENCE_FIXATION,
+    RequestType.MEDIATION_REFERRAL,
+    RequestType.REGISTRATION_ASSIST,
+)
 
 
 class Status(models.TextChoices):
@@ -108,6 +118,30 @@ class ServiceRequest(models.Model):
     url_check = models.ForeignKey(
         "matching.UrlCheck",
         verbose_name=_("网址比对"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evidence = models.ForeignKey(
+        "evidence.EvidenceRecord",
+        verbose_name=_("网页取证"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "mediation.Case",
+        verbose_name=_("调解案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    draft = models.ForeignKey(
+        "registry.Work",
+        verbose_name=_("登记申请草稿"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -197,6 +231,7 @@ class Signup(models.Model):
     signed_up_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     attended = models.BooleanField(_("已出席"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("开课提醒时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("培训报名")

@@ -1,5 +1,6 @@
 """What the one-stop service tells people: the requester of each change of their request, the staff of overdue
-requests (once per request)."""
+requests (once per request), a person of the place they took or gave back at a training and, the day before, of
+the training itself."""
 
 from __future__ import annotations
 
@@ -29,5 +30,31 @@ OVERDUE = register(
         label=_("服务请求逾期提醒"),
         title=_("服务请求 #%(number)s 已逾期"),
         body=_("%(station)s 的服务请求办理期限为 %(deadline)s，已逾期，请尽快办理。"),
+    )
+)
+SIGNED_UP = register(
+    Kind(
+        "onestop.signed_up",
+        label=_("培训报名确认"),
+        title=_("已报名培训：%(topic)s"),
+        body=_(
+            "%(station)s 的培训“%(topic)s”将于 %(starts)s 在 %(place)s 举行。不能参加请提前取消报名，把名额留给他人。"
+        ),
+    )
+)
+SIGNUP_CANCELLED = register(
+    Kind(
+        "onestop.signup_cancelled",
+        label=_("培训报名取消"),
+        title=_("已取消报名：%(topic)s"),
+        body=_("您在 %(station)s 的培训“%(topic)s”（%(starts)s）的名额已取消。"),
+    )
+)
+TRAINING_REMINDER = register(
+    Kind(
+        "onestop.training_reminder",
+        label=_("培训开课提醒"),
+        title=_("明天开课：%(topic)s"),
+        body=_("%(station)s 的培训“%(topic)s”将于 %(starts)s 在 %(place)s 举行。"),
     )
 )

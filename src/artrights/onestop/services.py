@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,11 +22,18 @@ from artrights.accounts.access import require
 from artrights.accounts.models import Organisation, OrganisationKind
 from artrights.core import audit
 from artrights.core.selectors import working_calendar
-from artrights.core.services import notify
+from artrights.core.services import PartyInput, notify
+from artrights.evidence import services as evidence
 from artrights.matching import services as matching
+from artrights.mediation import services as mediation
+from artrights.mediation.models import Source
+from artrights.mediation.services import CaseInput
+from artrights.registry import services as registry
+from artrights.registry.services import SampleInput
 
 from . import notifications as N
 from .models import (
+    CAPTURED_TYPES,
     CHECKED_TYPES,
     DEADLINE_DAYS,
     OPEN_STATES,
@@ -150,19 +158,98 @@ def start(*, user: Any, request: ServiceRequest) -> ServiceRequest:
     return request
 
 
-def route(*, user: Any, request: ServiceRequest) -> ServiceRequest:
-    """Hand an infringement report or a similarity check on to the platform's copy check of the address the
-    requester gave (run by the worker, the report in the requester's name)."""
+def _routable(user: Any, request: ServiceRequest, *types: str) -> ServiceRequest:
+    """The request, locked, once the staff member may hand it on and it is of one of ``types``."""
     require(user, "handle", request)
-    if request.type not in CHECKED_TYPES:
-        raise ValidationError(_("此类请求不能转办到侵权比对，请直接办理。"), code="not_routable")
+    if request.type not in types:
+        raise ValidationError(_("此类请求不能这样转办，请直接办理。"), code="not_routable")
+    request = _locked(request)
+    REQUEST_FLOW.apply(request, "route")
+    return request
+
+
+def route(*, user: Any, request: ServiceRequest, capture: bool = True) -> ServiceRequest:
+    """Hand an infringement report, a similarity check or an evidence fixation on to the platform's services, in
+    the requester's name: a copy check of the image at the address they gave and, for a report or a fixation, a
+    capture of that page as evidence (``capture=False`` leaves the capture out of a report). The worker does both;
+    nothing is started when either is refused."""
+    checks = request.type in CHECKED_TYPES
+    captures = capture and request.type in CAPTURED_TYPES
+    if not checks and not captures:
+        raise ValidationError(_("此类请求不能这样转办，请直接办理。"), code="not_routable")
+    if not request.url:
+        raise ValidationError({"url": _("该请求没有填写网址，无法转办网页取证。")}, code="url_required")
     with transaction.atomic():
-        request = _locked(request)
-        REQUEST_FLOW.apply(request, "route")
-        request.url_check = matching.submit_url_check(user=request.requester, url=request.url)
-        request.save(update_fields=["status", "url_check"])
-        audit.record("onestop.route", request, actor=user, changes={"url_check": request.url_check.pk})
-        _tell_requester(request, str(_("已转办侵权比对，比对报告将出现在您的比对记录中。")))
+        request = _routable(user, request, *CHECKED_TYPES, *CAPTURED_TYPES)
+        told = []
+        if checks:
+            request.url_check = matching.submit_url_check(user=request.requester, url=request.url)
+            told.append(str(_("侵权比对报告将出现在您的比对记录中")))
+        if captures:
+            request.evidence = evidence.request_capture(
+                user=request.requester,
+                url=request.url,
+                description=str(
+                    _("服务请求 #%(number)s：%(text)s") % {"number": request.pk, "text": request.description}
+                )[:1000],
+            )
+            told.append(str(_("网页取证结果将出现在您的电子证据中")))
+        request.save(update_fields=["status", "url_check", "evidence"])
+        audit.record(
+            "onestop.route",
+            request,
+            actor=user,
+            changes={"url_check": request.url_check_id, "evidence": request.evidence_id},
+        )
+        _tell_requester(request, str(_("已转办：%(what)s。")) % {"what": "；".join(told)})
+    return request
+
+
+def refer_to_mediation(*, user: Any, request: ServiceRequest, data: CaseInput) -> ServiceRequest:
+    """Forward a mediation referral to a mediation organisation: a case in which the requester applies, the
+    workstation its referring body, with the respondents and claims the staff took down with the requester."""
+    if request.requester.party is None:
+        raise ValidationError(
+            _("申请人尚未完成实名信息，不能以其名义申请调解。请先请申请人完成实名认证。"), code="identity"
+        )
+    with transaction.atomic():
+        request = _routable(user, request, RequestType.MEDIATION_REFERRAL)
+        forwarded = replace(data, source=Source.WORKSTATION, applicants=(), referring_body=request.workstation.name)
+        with audit.context(via="onestop"):
+            request.case = mediation.open_case(user=request.requester, data=forwarded)
+        request.save(update_fields=["status", "case"])
+        audit.record("onestop.route", request, actor=user, changes={"case": request.case.number})
+        _tell_requester(
+            request,
+            str(_("已转送调解组织，案号 %(number)s，受理期限 %(due)s。"))
+            % {"number": request.case.number, "due": request.case.acceptance_due.isoformat()},
+        )
+    return request
+
+
+def prepare_draft(
+    *,
+    user: Any,
+    request: ServiceRequest,
+    fields: dict[str, Any],
+    owners: list[PartyInput],
+    files: list[SampleInput],
+    http_request: Any = None,
+) -> ServiceRequest:
+    """Fill in a registration application with the requester at the desk: a draft in the requester's name that
+    only they can submit (or withdraw) after checking it."""
+    with transaction.atomic():
+        request = _routable(user, request, RequestType.REGISTRATION_ASSIST)
+        with audit.context(via="onestop"):
+            request.draft = registry.create_application(
+                user=request.requester, fields=fields, owners=owners, files=files, request=http_request
+            )
+        request.save(update_fields=["status", "draft"])
+        audit.record("onestop.route", request, actor=user, changes={"draft": request.draft.pk})
+        _tell_requester(
+            request,
+            str(_("工作站已为您填好登记申请草稿《%(title)s》，请核对后提交。")) % {"title": request.draft.title},
+        )
     return request
 
 
@@ -283,6 +370,7 @@ def sign_up(*, user: Any, event: TrainingEvent) -> Signup:
             raise ValidationError(_("这次培训的名额已满。"), code="full")
         signup = Signup.objects.create(event=locked, person=user)
         audit.record("onestop.sign_up", signup, actor=user)
+        _tell_of_training(signup, N.SIGNED_UP.key)
     return signup
 
 
@@ -296,7 +384,47 @@ def cancel_signup(*, user: Any, signup: Signup) -> Signup:
         signup.cancelled_at = timezone.now()
         signup.save(update_fields=["cancelled_at"])
         audit.record("onestop.cancel_signup", signup, actor=user)
+        _tell_of_training(signup, N.SIGNUP_CANCELLED.key)
     return signup
+
+
+def _tell_of_training(signup: Signup, kind: str) -> None:
+    event = signup.event
+    notify(
+        recipients=[signup.person],
+        kind=kind,
+        subject=event,
+        params={
+            "topic": event.topic,
+            "station": event.workstation.name,
+            "starts": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "place": event.place,
+        },
+        url=reverse("onestop:mine"),
+    )
+
+
+def remind_trainings(*, now: dt.datetime | None = None) -> int:
+    """Tell everyone holding a place at a training that starts within a day, once per place; returns how many."""
+    moment = now or timezone.now()
+    reminded = 0
+    with transaction.atomic():
+        due = (
+            Signup.objects.select_for_update(of=("self",))
+            .select_related("event__workstation", "person")
+            .filter(
+                cancelled_at__isnull=True,
+                reminded_at__isnull=True,
+                event__starts_at__gt=moment,
+                event__starts_at__lte=moment + dt.timedelta(days=1),
+            )
+        )
+        for signup in due:
+            signup.reminded_at = moment
+            signup.save(update_fields=["reminded_at"])
+            _tell_of_training(signup, N.TRAINING_REMINDER.key)
+            reminded += 1
+    return reminded
 
 
 def record_attendance(*, user: Any, event: TrainingEvent, present: Sequence[int]) -> int:

@@ -1,4 +1,5 @@
-"""Background work for the one-stop service: the daily flag of overdue requests."""
+"""Background work for the one-stop service: the hourly flag of overdue requests and reminders of tomorrow's
+trainings."""
 
 from __future__ import annotations
 
@@ -15,3 +16,12 @@ def overdue_task() -> int:
 
     with audit.context(via="worker"):
         return flag_overdue()
+
+
+@db_periodic_task(crontab(minute="45"))
+def training_reminder_task() -> int:
+    """Every hour: whoever holds a place at a training starting within a day is reminded, once."""
+    from .services import remind_trainings
+
+    with audit.context(via="worker"):
+        return remind_trainings()

@@ -20,10 +20,17 @@ from django.views.decorators.http import require_POST
 from artrights.accounts.access import can, get_visible_or_404, require
 from artrights.core.errors import BilingualError
 from artrights.core.messages import error_messages
+from artrights.evidence.services import capture_available
+from artrights.mediation.forms import ApplyForm
+from artrights.mediation.models import Source
+from artrights.registry.forms import ApplicationForm
+from artrights.registry.models import FileRole
+from artrights.registry.services import SampleInput
+from artrights.registry.services.representation import files_for_self
 
 from . import selectors, services
 from .forms import CloseForm, NoteForm, RateForm, RequestForm, TrainingForm
-from .models import CHECKED_TYPES, REQUEST_FLOW, ServiceRequest, TrainingEvent
+from .models import REQUEST_FLOW, ROUTABLE_TYPES, RequestType, ServiceRequest, TrainingEvent
 
 
 def _run(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any]) -> bool:
@@ -99,7 +106,12 @@ def _context(request: HttpRequest, found: ServiceRequest, **given: forms.Form) -
         "handles": handles,
         "can_triage": handles and REQUEST_FLOW.can(found, "triage"),
         "can_start": handles and REQUEST_FLOW.can(found, "start"),
-        "can_route": handles and REQUEST_FLOW.can(found, "route") and found.type in CHECKED_TYPES,
+        "can_route": handles and REQUEST_FLOW.can(found, "route") and found.type in ROUTABLE_TYPES,
+        "offers_capture": found.type == RequestType.INFRINGEMENT_REPORT,
+        "capture_available": capture_available(),
+        "visible_case": found.case if found.case and can(request.user, "view", found.case) else None,
+        "visible_draft": found.draft if found.draft and can(request.user, "view", found.draft) else None,
+        "visible_evidence": (found.evidence if found.evidence and can(request.user, "view", found.evidence) else None),
         "note_form": given.get("note") or NoteForm(),
         "close_form": given.get("close") or CloseForm(),
         "rate_form": (given.get("rate") or RateForm()) if can(request.user, "rate", found) else None,
@@ -121,7 +133,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     simple: dict[str, Callable[[], Any]] = {
         "triage": lambda: services.triage(user=user, request=found),
         "start": lambda: services.start(user=user, request=found),
-        "route": lambda: services.route(user=user, request=found),
+        "route": lambda: services.route(user=user, request=found, capture=request.POST.get("capture") == "on"),
     }
     if action in simple:
         try:
@@ -155,6 +167,62 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("onestop:request", pk=pk)
     found.refresh_from_db()
     return render(request, "onestop/request.html", _context(request, found, **{action: form}), status=400)
+
+
+def _handed_on(request: HttpRequest, pk: int, kind: str) -> ServiceRequest:
+    found = get_visible_or_404(request.user, selectors.visible_requests(request.user), pk=pk)
+    require(request.user, "handle", found)
+    if found.type != kind or not REQUEST_FLOW.can(found, "route"):
+        raise Http404
+    return found
+
+
+@login_required
+def refer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The staff take down the mediation application with the requester and forward it to a mediation
+    organisation: the requester applies, the workstation refers."""
+    found = _handed_on(request, pk, RequestType.MEDIATION_REFERRAL)
+    form = ApplyForm(request.POST or None, initial={"summary": found.description})
+    if _run(
+        request,
+        form,
+        lambda d: services.refer_to_mediation(
+            user=request.user, request=found, data=form.case_input(Source.WORKSTATION)
+        ),
+    ):
+        messages.success(request, _("已转送调解组织。"))
+        return redirect("onestop:request", pk=pk)
+    return render(request, "onestop/refer.html", {"item": found, "form": form})
+
+
+@login_required
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The staff fill in the registration application with the requester; it becomes a draft in the requester's
+    name, which only the requester submits."""
+    found = _handed_on(request, pk, RequestType.REGISTRATION_ASSIST)
+    representing = not files_for_self(found.requester)
+    form = ApplicationForm(request.POST or None, request.FILES or None, representing=representing)
+
+    def prepare(d: dict[str, Any]) -> None:
+        files = [SampleInput(f) for f in d["samples"]]
+        files += [SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in d["ownership_proofs"]]
+        files += form.representation_files()
+        services.prepare_draft(
+            user=request.user,
+            request=found,
+            fields=form.work_fields(),
+            owners=form.owners(),
+            files=files,
+            http_request=request,
+        )
+
+    if _run(request, form, prepare):
+        messages.success(request, _("登记申请草稿已保存在申请人名下，由申请人核对后提交。"))
+        return redirect("onestop:request", pk=pk)
+    if request.method == "POST" and getattr(request, "upload_too_large", False):
+        form.add_error(None, _("上传内容过大，未保存任何内容。"))
+    context = {"item": found, "form": form, "representing": representing}
+    return render(request, "onestop/draft.html", context)
 
 
 @login_required

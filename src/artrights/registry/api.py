@@ -134,6 +134,16 @@ def _fields(data: ApplicationIn) -> dict[str, Any]:
     return data.dict(exclude={"owners"})
 
 
+def application_parts(
+    data: str, samples: list[UploadedFile], power_of_attorney: list[UploadedFile] | None
+) -> tuple[dict[str, Any], list[PartyInput], list[services.SampleInput]]:
+    """The particulars, owners and files of a multipart application, as ``services.create_application`` takes
+    them (also for the one-stop desk, which prepares drafts in a requester's name)."""
+    parsed = _parse(data, ApplicationIn)
+    files = [services.SampleInput(f) for f in samples] + _power_of_attorney(power_of_attorney)
+    return _fields(parsed), _owners(parsed), files
+
+
 @router.get("/works", response=list[WorkOut], summary="Works I may see (mine, or all for registrars)")
 def list_works(request: HttpRequest, status: str | None = None) -> list[Work]:
     return list(selectors.works_for(request.user, status=status)[:200])
@@ -165,15 +175,10 @@ def create_work(
     samples: File[list[UploadedFile]],
     power_of_attorney: File[list[UploadedFile] | None] = None,
 ) -> Status[Work]:
-    parsed = _parse(data, ApplicationIn)
+    fields, owners, files = application_parts(data, samples, power_of_attorney)
     repeated = _seen_before(request)
     work = services.create_application(
-        user=request.user,
-        fields=_fields(parsed),
-        owners=_owners(parsed),
-        files=[services.SampleInput(f) for f in samples] + _power_of_attorney(power_of_attorney),
-        request=request,
-        client_key=_client_key(request),
+        user=request.user, fields=fields, owners=owners, files=files, request=request, client_key=_client_key(request)
     )
     return Status(200 if repeated else 201, work)
 

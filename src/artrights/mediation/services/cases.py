@@ -183,7 +183,11 @@ def period_days(case: Case) -> int:
 def open_case(*, user: Any, data: CaseInput) -> Case:
     """Apply for mediation (a party or its agent), or enter a case a court, workstation or administrative body
     sent (the organisation's staff): the case waits for acceptance, decided within its working-day clock."""
-    own_application = data.source == Source.PARTY_APPLICATION
+    # A party's own application: made here, or brought to a workstation that forwards it (then no applicant is
+    # named, the signed-in party applies and the workstation is the referring body).
+    own_application = data.source == Source.PARTY_APPLICATION or (
+        data.source == Source.WORKSTATION and not data.applicants
+    )
     require(user, "apply" if own_application else "register", Case)
     _check_source(data)
     summary = clean_text(data.summary, _("纠纷概要"), limit=4000)

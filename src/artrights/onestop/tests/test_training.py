@@ -77,3 +77,36 @@ def test_who_may_sign_up_run_the_event_and_cancel_a_place_matches_the_table(peop
     table = {SEES: {"own", "staff", "admin"}, "cancel": {"own", "admin"}}
     assert access_mismatches(table, actors=actors, target=signup) == []
     assert Signup.objects.count() == 1
+
+
+def test_a_person_is_told_of_the_place_they_took_and_gave_back(painter, event):
+    from artrights.core.models import Notification
+
+    signup = services.sign_up(user=painter, event=event)
+    confirmed = Notification.objects.get(recipient=painter, kind="onestop.signed_up")
+    assert event.topic in confirmed.title and event.place in confirmed.body
+    services.cancel_signup(user=painter, signup=signup)
+    assert Notification.objects.filter(recipient=painter, kind="onestop.signup_cancelled").count() == 1
+
+
+def test_those_holding_a_place_are_reminded_once_the_day_before_and_those_who_cancelled_are_not(
+    painter, outsider, clerk, station
+):
+    from artrights.core.models import Notification
+
+    event = services.schedule_training(
+        user=clerk,
+        workstation=station,
+        topic="版权许可合同实务",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        place="大芬美术馆",
+        capacity=10,
+    )
+    services.sign_up(user=painter, event=event)
+    services.cancel_signup(user=outsider, signup=services.sign_up(user=outsider, event=event))
+    assert services.remind_trainings() == 0  # three days ahead: not yet
+    day_before = event.starts_at - dt.timedelta(hours=20)
+    assert services.remind_trainings(now=day_before) == 1
+    assert services.remind_trainings(now=day_before + dt.timedelta(hours=1)) == 0  # once
+    assert Notification.objects.filter(recipient=painter, kind="onestop.training_reminder").count() == 1
+    assert not Notification.objects.filter(recipient=outsider, kind="onestop.training_reminder").exists()

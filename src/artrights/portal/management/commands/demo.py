@@ -172,5 +172,6 @@ class Command(BaseCommand):
         self.stdout.write(f"调解案件 / mediation cases: {len(cases)}（待受理、调解中、协议生效、移送法院、征询中）")
         self.stdout.write(f"资助申请 / subsidy applications: {len(subsidies)}（已拨付、待审核、不予资助）")
         self.stdout.write(
-            f"一站式服务 / one-stop service requests: {len(requests)}（大芬工作站：已办结并评价、办理中、待受理）"
+            f"一站式服务 / one-stop service requests: {len(requests)}"
+            "（大芬工作站：已办结并评价、办理中、待受理、转送调解、协助填写登记草稿）"
         )
