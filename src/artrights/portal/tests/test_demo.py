@@ -17,12 +17,13 @@ def test_the_demo_loads_one_account_per_role_once(capsys):
     call_command("demo")
     assert "已存在" in capsys.readouterr().out
     assert User.objects.filter(username__startswith="demo-").count() == len(Role)
-    # The demo rights holder can file in their own name at once, and the registry has work at every step.
+    # The demo rights holder can file in their own name at once, and the registry has work at every step (the
+    # draft is the one the Dafen workstation filled in with the artist, waiting for them to check and submit).
     assert User.objects.get(username="demo-artist").real_name_verified
     from artrights.registry.models import Work
 
     assert sorted(Work.objects.values_list("status", flat=True)) == sorted(
-        ["filed", "registered", "correction_required", "submitted", "held", "registered"]
+        ["filed", "registered", "correction_required", "submitted", "held", "registered", "draft"]
     )
     assert Work.objects.get(kind="software").software.certificate_number  # a registered computer software
     held = Work.objects.get(status="held")
