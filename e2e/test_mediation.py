@@ -155,3 +155,35 @@ def test_a_case_from_application_to_an_agreement_everyone_signed(live_server, pa
     ):
         page.goto(f"{base}{url}")
         _three_ways(page, screenshot, name)
+
+
+def test_a_court_liaison_delegates_a_case_from_the_dashboard_and_follows_it(
+    live_server, page, screenshot, as_user, cast
+):
+    from artrights.mediation.models import Case
+    from artrights.mediation.tests import factories
+
+    judge = factories.court_liaison("深圳市南山区人民法院")
+    base = live_server.url
+    as_user(judge.username)
+    page.goto(f"{base}/dashboard/")
+    _three_ways(page, screenshot, "court-dashboard")
+    page.get_by_role("link", name="委派或委托调解").first.click()
+    page.wait_for_load_state()
+    _three_ways(page, screenshot, "delegate")
+    page.select_option("select[name=source]", "court_delegated")
+    page.select_option("select[name=organisation]", str(cast["org"].pk))
+    page.fill("textarea[name=summary]", "被告在网店销售原告油画的复制品。")
+    page.fill("input[name=claim]", "停止侵权并赔偿损失")
+    page.fill("input[name=applicant_name]", "林画家")
+    page.fill("input[name=applicant_id_number]", "11010519491231002X")
+    page.fill("input[name=respondent_name]", "吴路人")
+    page.fill("input[name=respondent_id_number]", "440304198801010015")
+    page.get_by_test_id("submit").click()
+    page.wait_for_load_state()
+    assert page.dialogs and "确定提交吗" in page.dialogs[-1]
+    case = Case.objects.get()
+    assert case.court == "深圳市南山区人民法院" and case.number in page.content()
+    page.goto(f"{base}/mediation/")
+    assert case.number in page.content()
+    _three_ways(page, screenshot, "court-cases")

@@ -25,6 +25,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("监管人员")
     INSPECTOR = "inspector", _("执法检查人员")
     PARTNER = "partner", _("联合惩戒成员单位")
+    COURT = "court", _("法院诉调对接人员")
     ADMIN = "admin", _("系统管理员")
 
 
@@ -33,6 +34,7 @@ class OrganisationKind(models.TextChoices):
     WORKSTATION = "workstation", _("知识产权保护工作站")
     DEPARTMENT = "department", _("政府部门")
     MEDIATION_ORG = "mediation_org", _("调解组织")
+    COURT = "court", _("人民法院")
 
 
 class Organisation(models.Model):

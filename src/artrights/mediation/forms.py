@@ -12,6 +12,7 @@ from artrights.core.models import IdType, PartyKind
 from artrights.core.services import PartyInput
 
 from .models import (
+    COURT_SOURCES,
     Capacity,
     ConflictGround,
     DisputeType,
@@ -115,6 +116,28 @@ class RegisterForm(ApplyForm):
                 kind=d["applicant_kind"],
             )
         ]
+
+
+class DelegateForm(RegisterForm):
+    """A court's liaison staff send a case of their court to a mediation organisation: 委派 before filing, 委托
+    after (the court is the liaison's own)."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("调解组织"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.MEDIATION_ORG, is_active=True),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        forms.Form.__init__(self, *args, **kwargs)
+        for name in ("court", "referring_body"):
+            del self.fields[name]
+        source = self.fields["source"]
+        assert isinstance(source, forms.ChoiceField)
+        source.choices = [c for c in Source.choices if c[0] in COURT_SOURCES]
+        self.order_fields(
+            ["source", "organisation", "court_case_no", "procedure", "dispute_type", "summary", "claim", "amount"]
+            + [f"applicant_{part}" for part in ("name", "kind", "id_type", "id_number")]
+        )
 
 
 class ReasonForm(forms.Form):

@@ -2,8 +2,10 @@
 
 A party acts through its own account (the verified identity of the party) or its agent. The mediator of a case
 runs it; the mediation administrators of the case's organisation accept cases, appoint mediators, decide recusals
-and record what the courts do. Supervisors record the credit referrals an effective agreement produced. Nobody
-else sees a case: its parties, claims and minutes are private (M5, M13).
+and record what the courts do. A court's liaison staff (诉调对接) delegate (委派) and entrust (委托) cases to a
+mediation organisation, see the cases of their court (the one that sent the case or that is asked for judicial
+confirmation) and record what their court did. Supervisors record the credit referrals an effective agreement
+produced. Nobody else sees a case: its parties, claims and minutes are private (M5, M13).
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from artrights.accounts.access import rule, visible
-from artrights.accounts.models import Role
+from artrights.accounts.models import OrganisationKind, Role
 
 from .models import (
     OPEN_STATES,
     Case,
     CaseStatus,
     CreditReferral,
+    JudicialConfirmation,
     Mediator,
     MediatorStatus,
     ReferralStatus,
@@ -38,6 +41,22 @@ def is_case_admin(user: Any, case: Case) -> bool:
 def is_case_mediator(user: Any, case: Case) -> bool:
     mediator = getattr(user, "mediator", None) if user.role == Role.MEDIATOR else None
     return mediator is not None and case.mediator_id == mediator.pk
+
+
+def court_name(user: Any) -> str:
+    """The court a liaison account works for ("" for everyone else)."""
+    organisation = getattr(user, "organisation", None) if getattr(user, "role", None) == Role.COURT else None
+    if organisation is None or not organisation.is_active or organisation.kind != OrganisationKind.COURT:
+        return ""
+    return str(organisation.name)
+
+
+def is_case_court(user: Any, case: Case) -> bool:
+    """The court that sent the case, or that the parties asked for its judicial confirmation."""
+    court = court_name(user)
+    if not court:
+        return False
+    return case.court == court or JudicialConfirmation.objects.filter(agreement__case=case, court=court).exists()
 
 
 def party_of(user: Any, case: Case, side: str | None = None) -> bool:
@@ -60,9 +79,17 @@ def _register(user: Any, case: None) -> bool:
     return bool(user.role == Role.MEDIATION_ADMIN and user.organisation_id)
 
 
+@rule(Case, "delegate")
+def _delegate(user: Any, case: None) -> bool:
+    """A court's liaison staff send a case to a mediation organisation before filing (委派) or after (委托)."""
+    return bool(court_name(user))
+
+
 @rule(Case, "view")
 def _view(user: Any, case: Case) -> bool:
-    return is_case_admin(user, case) or is_case_mediator(user, case) or party_of(user, case)
+    return (
+        is_case_admin(user, case) or is_case_mediator(user, case) or party_of(user, case) or is_case_court(user, case)
+    )
 
 
 @rule(Case, "accept")
@@ -132,8 +159,8 @@ def _withdraw(user: Any, case: Case) -> bool:
 @rule(Case, "court")
 def _court(user: Any, case: Case) -> bool:
     """What courts do with the case (filing, 调解书, transfer, trial resumed, judicial confirmation) is recorded
-    by the organisation's staff."""
-    return is_case_admin(user, case)
+    by the organisation's staff or by the court's own liaison staff."""
+    return is_case_admin(user, case) or is_case_court(user, case)
 
 
 @rule(Case, "performance")
@@ -156,6 +183,9 @@ def _cases(user: Any, qs: QuerySet[Case]) -> QuerySet[Case]:
     mediator = getattr(user, "mediator", None) if user.role == Role.MEDIATOR else None
     if mediator is not None:
         wanted |= Q(mediator=mediator)
+    court = court_name(user)
+    if court:
+        wanted |= Q(court=court) | Q(agreement__confirmations__court=court)
     return qs.filter(wanted).distinct()
 
 

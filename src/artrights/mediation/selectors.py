@@ -33,7 +33,7 @@ from .models import (
     Side,
     Source,
 )
-from .rules import is_case_admin, is_case_mediator
+from .rules import court_name, is_case_admin, is_case_mediator
 
 
 def cases_for(user: Any) -> QuerySet[Case]:
@@ -102,6 +102,22 @@ def _party_dues(user: Any, case: Case) -> list[Due]:
     return found
 
 
+def _court_dues(user: Any, case: Case) -> list[Due]:
+    """What a court's liaison staff are asked: receive the outcome of a case their court sent, and decide the
+    judicial confirmation applications made to their court."""
+    found: list[Due] = []
+    court = court_name(user)
+    if court:
+        if case.court == court and case.status in (CaseStatus.AGREEMENT_EFFECTIVE, CaseStatus.FAILED):
+            found.append(Due(case, _("接收调解结果（备案、出具调解书、立案或恢复审理）"), None, False))
+        for c in JudicialConfirmation.objects.filter(agreement__case=case, court=court):
+            if c.status == ConfirmationStatus.APPLIED:
+                found.append(Due(case, _("决定是否受理司法确认申请"), c.acceptance_due, False))
+            elif c.status == ConfirmationStatus.ACCEPTED:
+                found.append(Due(case, _("作出司法确认决定"), c.decision_due, False))
+    return found
+
+
 def _staff_dues(user: Any, case: Case) -> list[Due]:
     found: list[Due] = []
     if is_case_admin(user, case):
@@ -118,6 +134,7 @@ def _staff_dues(user: Any, case: Case) -> list[Due]:
                 found.append(Due(case, _("登记法院是否受理司法确认"), c.acceptance_due, False))
             elif c.status == ConfirmationStatus.ACCEPTED:
                 found.append(Due(case, _("登记法院的司法确认决定"), c.decision_due, False))
+    found += _court_dues(user, case)
     if is_case_mediator(user, case):
         if case.status == CaseStatus.MEDIATOR_ASSIGNED:
             found.append(Due(case, _("确认接受指派并签收案件"), case.confirmation_due, True))
@@ -130,7 +147,13 @@ def due_for(user: Any) -> list[Due]:
     """Everything due from ``user`` across their cases, the earliest first (undated last)."""
     cases = (
         cases_for(user)
-        .filter(Q(status__in=OPEN_STATES) | Q(status__in=(CaseStatus.AGREEMENT_EFFECTIVE, CaseStatus.FAILED)))
+        .filter(
+            Q(status__in=OPEN_STATES)
+            | Q(status__in=(CaseStatus.AGREEMENT_EFFECTIVE, CaseStatus.FAILED))
+            # a filed agreement still waits for the court's judicial confirmation
+            | Q(agreement__confirmations__status__in=(ConfirmationStatus.APPLIED, ConfirmationStatus.ACCEPTED))
+        )
+        .distinct()
         .prefetch_related("parties__party")
     )
     found: list[Due] = []

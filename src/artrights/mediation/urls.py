@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("apply/", views.apply, name="apply"),
     path("register/", views.register, name="register"),
+    path("delegate/", views.delegate, name="delegate"),
     path("desk/", views.desk, name="desk"),
     path("intake/", views.intake, name="intake"),
     path("mediators/", views.roster, name="roster"),

@@ -22,7 +22,7 @@ from artrights.core.messages import error_messages, form_error_messages
 
 from . import selectors, services
 from .actions import ACTIONS
-from .forms import ApplyForm, ConflictForm, MediatorForm, MediatorStatusForm, RegisterForm
+from .forms import ApplyForm, ConflictForm, DelegateForm, MediatorForm, MediatorStatusForm, RegisterForm
 from .models import (
     Agreement,
     AgreementStatus,
@@ -33,6 +33,7 @@ from .models import (
     Mediator,
     Source,
 )
+from .rules import court_name
 from .services.agreements import obligation_line
 
 
@@ -60,6 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "dues": selectors.due_for(request.user),
             "can_apply": can(request.user, "apply", Case),
             "can_register": can(request.user, "register", Case),
+            "can_delegate": can(request.user, "delegate", Case),
         },
     )
 
@@ -81,6 +83,13 @@ def apply(request: HttpRequest) -> HttpResponse:
     """申请调解: a verified rights holder applies in their own name."""
     require(request.user, "apply", Case)
     return _open(request, ApplyForm(request.POST or None), Source.PARTY_APPLICATION, "mediation/apply.html")
+
+
+@login_required
+def delegate(request: HttpRequest) -> HttpResponse:
+    """委派 / 委托: a court's liaison staff send a case of their court to a mediation organisation."""
+    require(request.user, "delegate", Case)
+    return _open(request, DelegateForm(request.POST or None), "", "mediation/delegate.html")
 
 
 @login_required
@@ -313,8 +322,10 @@ def mediator_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def confirmations(request: HttpRequest) -> HttpResponse:
-    """司法确认: effective agreements, their 30-day windows and the court's clocks."""
-    _admin_only(request)
+    """司法确认: effective agreements, their 30-day windows and the court's clocks (the organisation's staff, and a
+    court's liaison staff for the agreements of their court)."""
+    if not court_name(request.user):
+        _admin_only(request)
     return render(request, "mediation/confirmations.html", {"agreements": selectors.confirmations_for(request.user)})
 
 

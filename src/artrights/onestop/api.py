@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from artrights.accounts.access import get_visible_or_404
+from artrights.accounts.access import can, get_visible_or_404, require
 from artrights.mediation.api import ApplyIn
 from artrights.mediation.models import Source
 from artrights.registry.api import application_parts
@@ -200,6 +200,7 @@ def draft(
     power_of_attorney: File[list[UploadedFile] | None] = None,
 ) -> ServiceRequest:
     found = _request(request, pk)
+    require(request.user, "handle", found)  # before reading the upload: outsiders learn nothing from its errors
     fields, owners, files = application_parts(data, samples, power_of_attorney)
     return services.prepare_draft(
         user=request.user, request=found, fields=fields, owners=owners, files=files, http_request=request
@@ -234,15 +235,23 @@ def sign_up(request: HttpRequest, pk: int) -> Status[Signup]:
     return Status(201, services.sign_up(user=request.user, event=event))
 
 
+def _run_by(request: HttpRequest, pk: int) -> TrainingEvent:
+    """A training the caller runs (its workstation's staff); anyone else learns nothing of who signed up."""
+    event = get_object_or_404(TrainingEvent, pk=pk)
+    if not can(request.user, "run", event):
+        raise Http404
+    return event
+
+
 @router.get("/trainings/{pk}/signups", response=list[SignupOut], summary="Who signed up (the workstation's staff)")
 def signups(request: HttpRequest, pk: int) -> Any:
-    event = get_object_or_404(selectors.trainings_run_by(request.user), pk=pk)
+    event = _run_by(request, pk)
     return event.signups.select_related("event", "person")
 
 
 @router.post("/trainings/{pk}/attendance", response=list[SignupOut], summary="Record who came (the staff)")
 def attendance(request: HttpRequest, pk: int, payload: AttendanceIn) -> Any:
-    event = get_object_or_404(selectors.trainings_run_by(request.user), pk=pk)
+    event = _run_by(request, pk)
     services.record_attendance(user=request.user, event=event, present=payload.present)
     return event.signups.select_related("event", "person")
 

@@ -173,6 +173,7 @@ def route(*, user: Any, request: ServiceRequest, capture: bool = True) -> Servic
     the requester's name: a copy check of the image at the address they gave and, for a report or a fixation, a
     capture of that page as evidence (``capture=False`` leaves the capture out of a report). The worker does both;
     nothing is started when either is refused."""
+    require(user, "handle", request)
     checks = request.type in CHECKED_TYPES
     captures = capture and request.type in CAPTURED_TYPES
     if not checks and not captures:
@@ -208,6 +209,7 @@ def route(*, user: Any, request: ServiceRequest, capture: bool = True) -> Servic
 def refer_to_mediation(*, user: Any, request: ServiceRequest, data: CaseInput) -> ServiceRequest:
     """Forward a mediation referral to a mediation organisation: a case in which the requester applies, the
     workstation its referring body, with the respondents and claims the staff took down with the requester."""
+    require(user, "handle", request)
     if request.requester.party is None:
         raise ValidationError(
             _("申请人尚未完成实名信息，不能以其名义申请调解。请先请申请人完成实名认证。"), code="identity"

@@ -93,6 +93,11 @@ ROLE_CARDS: dict[str, list[Card]] = {
         Card(_("措施反馈"), _("报送已实施的联合惩戒措施。"), "credit:partner"),
         Card(_("API令牌"), _("管理用于系统对接的API令牌。"), "portal:tokens"),
     ],
+    Role.COURT: [
+        Card(_("委派或委托调解"), _("立案前委派、立案后委托，把案件交给在册的调解组织。"), "mediation:delegate"),
+        Card(_("本院案件"), _("本院委派、委托的案件的进度、期限和调解结果，调解不成的移送材料。"), "mediation:index"),
+        Card(_("司法确认"), _("当事人向本院申请确认的调解协议：登记受理和确认决定。"), "mediation:confirmations"),
+    ],
     Role.ADMIN: [
         Card(_("用户与机构"), _("管理用户、角色和机构。"), "admin:accounts_user_changelist"),
         Card(_("审计日志"), _("查看平台上每一次写操作的记录。"), "admin:core_auditevent_changelist"),

@@ -42,10 +42,21 @@ from artrights.testing import WU, bearer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-ROLES = {"artist", "agency", "registrar", "mediator", "mediation_admin", "supervisor", "inspector", "partner", "admin"}
+ROLES = {
+    "artist",
+    "agency",
+    "registrar",
+    "mediator",
+    "mediation_admin",
+    "supervisor",
+    "inspector",
+    "partner",
+    "court",
+    "admin",
+}
 EVERYONE = frozenset(ROLES | {"owner"})  # every signed-in user; "owner" is the verified artist who owns the objects
 APPLICANTS = frozenset({"owner", "artist", "agency", "admin"})
-CHECKERS = frozenset(EVERYONE - {"partner"})
+CHECKERS = frozenset(EVERYONE - {"partner", "court"})
 FIXERS = frozenset({"owner", "artist", "agency", "supervisor", "inspector", "mediator", "mediation_admin", "admin"})
 EVIDENCE_READERS = frozenset({"owner", "supervisor", "inspector", "admin"})
 PARTNERS = frozenset({"partner", "admin"})  # staff of a partner department (a government department)
@@ -77,6 +88,8 @@ class World:
     funding_granted: Any = None  # the owner's application granted, not yet paid
     onestop_new: Any = None  # the owner's consultation at a workstation whose staff is the mediation administrator
     onestop_closed: Any = None  # the owner's request closed, not yet rated
+    training_full: Any = None  # an upcoming training of that workstation, its one place taken by the licensee
+    owners_started_signup: Any = None  # the owner's place at a training of that workstation that has started
 
 
 Body = Callable[[World], dict[str, Any]]
@@ -511,6 +524,70 @@ OPERATIONS: dict[tuple[str, str], Row] = {
             )
         ]
     ),
+    ("POST", "/api/onestop/requests/{pk}/refer"): Row(
+        # A consultation is no mediation referral: refused by the business check.
+        [
+            case(
+                {"mediation_admin", "admin"},
+                lambda w: f"/api/onestop/requests/{w.onestop_new.pk}/refer",
+                json=lambda w: {
+                    "dispute_type": "infringement",
+                    "summary": "x",
+                    "respondents": [{"name": WU["name"], "id_type": WU["id_type"], "id_number": WU["id_number"]}],
+                    "claims": [["停止侵权", ""]],
+                },
+            )
+        ]
+    ),
+    ("POST", "/api/onestop/requests/{pk}/draft"): Row(
+        # A consultation is no registration help (and the file is no picture): refused by the business check.
+        [
+            case(
+                {"mediation_admin", "admin"},
+                lambda w: f"/api/onestop/requests/{w.onestop_new.pk}/draft",
+                files=lambda w: {"data": _APPLICATION, "samples": _not_an_image(w)},
+            )
+        ]
+    ),
+    ("GET", "/api/onestop/trainings"): public("/api/onestop/trainings"),
+    ("POST", "/api/onestop/trainings"): Row(
+        # No places: refused by the business check.
+        [
+            case(
+                {"mediation_admin", "admin"},
+                "/api/onestop/trainings",
+                json=lambda w: {
+                    "workstation": w.onestop_new.workstation_id,
+                    "topic": "登记实务",
+                    "starts_at": "2099-01-01T09:00:00+08:00",
+                    "place": "报告厅",
+                    "capacity": 0,
+                },
+            )
+        ]
+    ),
+    ("POST", "/api/onestop/trainings/{pk}/signups"): Row(
+        # The one place is taken: refused by the business check.
+        [case(APPLICANTS, lambda w: f"/api/onestop/trainings/{w.training_full.pk}/signups")]
+    ),
+    ("GET", "/api/onestop/trainings/{pk}/signups"): Row(
+        [case({"mediation_admin", "admin"}, lambda w: f"/api/onestop/trainings/{w.training_full.pk}/signups")]
+    ),
+    ("POST", "/api/onestop/trainings/{pk}/attendance"): Row(
+        # The training has not started: refused by the business check.
+        [
+            case(
+                {"mediation_admin", "admin"},
+                lambda w: f"/api/onestop/trainings/{w.training_full.pk}/attendance",
+                json=lambda w: {"present": []},
+            )
+        ]
+    ),
+    ("GET", "/api/onestop/signups"): Row([case(EVERYONE, "/api/onestop/signups")]),
+    ("POST", "/api/onestop/signups/{pk}/cancel"): Row(
+        # The training has started: refused by the business check.
+        [case({"owner"}, lambda w: f"/api/onestop/signups/{w.owners_started_signup.pk}/cancel")]
+    ),
     ("POST", "/api/onestop/requests/{pk}/rate"): Row(
         # A rating of 0: refused by the business check.
         [
@@ -558,6 +635,9 @@ def world(artist, make_user, people) -> World:
     mediation_case = mediation_factories.applied(artist, mediation_factories.mediation_org())
     funding_open, funding_granted = _funding(artist, make_user)
     onestop_new, onestop_closed = _onestop(artist, people["mediation_admin"])
+    training_full, owners_started_signup = _trainings(
+        onestop_new.workstation, people["mediation_admin"], artist, licensee
+    )
     return World(
         offer=offer,
         contract=contract,
@@ -575,6 +655,8 @@ def world(artist, make_user, people) -> World:
         funding_granted=funding_granted,
         onestop_new=onestop_new,
         onestop_closed=onestop_closed,
+        training_full=training_full,
+        owners_started_signup=owners_started_signup,
     )
 
 
@@ -588,6 +670,31 @@ def _onestop(artist: Any, clerk: Any) -> tuple[Any, Any]:
     new = onestop_factories.service_request(artist, station)
     done = onestop.close(user=clerk, request=onestop_factories.service_request(artist, station), outcome="已解答。")
     return new, done
+
+
+def _trainings(station: Any, clerk: Any, artist: Any, licensee: Any) -> tuple[Any, Any]:
+    """An upcoming training whose one place the licensee took, and one that has started with the owner's place."""
+    from django.utils import timezone
+
+    from artrights.onestop import services as onestop
+
+    def training(topic: str) -> Any:
+        return onestop.schedule_training(
+            user=clerk,
+            workstation=station,
+            topic=topic,
+            starts_at=timezone.now() + dt.timedelta(days=5),
+            place="报告厅",
+            capacity=1,
+        )
+
+    full = training("名额已满的培训")
+    onestop.sign_up(user=licensee, event=full)
+    started = training("已开课的培训")
+    signup = onestop.sign_up(user=artist, event=started)
+    started.starts_at = timezone.now() - dt.timedelta(hours=1)
+    started.save(update_fields=["starts_at"])
+    return full, signup
 
 
 def _funding(artist: Any, make_user: Any) -> tuple[Any, Any]:

@@ -14,6 +14,7 @@ _AUTHORITY = {
     OrganisationKind.WORKSTATION: ("5", "1"),
     OrganisationKind.DEPARTMENT: ("1", "1"),
     OrganisationKind.MEDIATION_ORG: ("5", "1"),
+    OrganisationKind.COURT: ("1", "1"),
 }
 _serials = itertools.count(1)
 

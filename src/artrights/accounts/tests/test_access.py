@@ -10,8 +10,18 @@ from artrights.testing import SEES, access_mismatches
 
 pytestmark = pytest.mark.django_db
 
-EVERY_ROLE = {"artist", "agency", "registrar", "mediator", "mediation_admin", "supervisor", "inspector", "partner"}
-DEPARTMENT = {"registrar", "mediator", "mediation_admin", "supervisor", "inspector", "partner"}
+EVERY_ROLE = {
+    "artist",
+    "agency",
+    "registrar",
+    "mediator",
+    "mediation_admin",
+    "supervisor",
+    "inspector",
+    "partner",
+    "court",
+}
+DEPARTMENT = {"registrar", "mediator", "mediation_admin", "supervisor", "inspector", "partner", "court"}
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ SIGNED_IN = {
     "supervisor",
     "inspector",
     "partner",
+    "court",
     "admin",
     "own",
     "outsider",

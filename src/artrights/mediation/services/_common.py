@@ -102,6 +102,18 @@ def party_people(case: Case, side: str | None = None) -> list[Any]:
     return people
 
 
+def court_people(case: Case, court: str = "") -> list[Any]:
+    """The liaison accounts of the court that sent the case (or of ``court``, asked for judicial confirmation)."""
+    name = court or case.court
+    if not name:
+        return []
+    return list(
+        get_user_model()._default_manager.filter(
+            role=Role.COURT, organisation__name=name, organisation__is_active=True, is_active=True
+        )
+    )
+
+
 def mediator_people(case: Case) -> list[Any]:
     return [case.mediator.user] if case.mediator_id and case.mediator is not None else []
 

@@ -48,6 +48,7 @@ from ._common import (
     admins_of,
     calendar_due,
     clean_text,
+    court_people,
     locked,
     mediator_people,
     next_number,
@@ -340,7 +341,7 @@ def _take_effect(case: Case, agreement: Agreement, *, actor: Any) -> None:
     audit.record("mediation.agreement_effective", case, actor=actor, changes={"log_index": agreement.log_index})
     tell(
         case,
-        party_people(case) + mediator_people(case) + list(admins_of(case)),
+        party_people(case) + mediator_people(case) + list(admins_of(case)) + court_people(case),
         N.AGREEMENT_EFFECTIVE.key,
         due=agreement.confirmation_due.isoformat(),
     )

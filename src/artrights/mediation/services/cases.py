@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -63,11 +63,13 @@ from ..models import (
     Side,
     Source,
 )
+from ..rules import court_name
 from ._common import (
     add_working_days,
     admins_of,
     calendar_due,
     clean_text,
+    court_people,
     locked,
     mediator_people,
     next_number,
@@ -188,12 +190,16 @@ def open_case(*, user: Any, data: CaseInput) -> Case:
     own_application = data.source == Source.PARTY_APPLICATION or (
         data.source == Source.WORKSTATION and not data.applicants
     )
-    require(user, "apply" if own_application else "register", Case)
+    court = court_name(user)
+    delegated = not own_application and data.source in COURT_SOURCES and bool(court)
+    require(user, "apply" if own_application else "delegate" if delegated else "register", Case)
+    if delegated:
+        data = replace(data, court=court)  # a court's liaison sends the cases of their own court
     _check_source(data)
     summary = clean_text(data.summary, _("纠纷概要"), limit=4000)
     claims = _claims(data.claims)
     works, reports, evidence = _links(user, data)
-    organisation = _organisation(data.organisation_id if own_application else user.organisation_id)
+    organisation = _organisation(data.organisation_id if own_application or delegated else user.organisation_id)
     if not data.respondents:
         raise refused("respondents", _("请填写被申请人。"))
     applicants_in = list(data.applicants)
@@ -285,7 +291,9 @@ def decide_acceptance(*, user: Any, case: Case, accept: bool, reason: str = "") 
     audit.record("mediation.accept" if accept else "mediation.reject", case, actor=user)
     decision = _("已受理") if accept else _("不予受理")
     note = reason if not accept else _("调解组织已受理，正在征询被申请人是否同意调解。")
-    tell(case, party_people(case, Side.APPLICANT), N.CASE_DECIDED.key, decision=decision, note=note)
+    tell(
+        case, party_people(case, Side.APPLICANT) + court_people(case), N.CASE_DECIDED.key, decision=decision, note=note
+    )
     if accept:
         applicant = "、".join(p.party.name for p in case.applicants())
         tell(
@@ -511,6 +519,13 @@ def request_recusal(*, user: Any, case: Case, ground: str, reason: str) -> Recus
     CASE_FLOW.apply(case, "request_recusal")
     assert case.mediator is not None
     by_mediator = case.mediator.user_id == user.pk
+    if not by_mediator and case.recusals.filter(status=RecusalStatus.GRANTED, by_mediator=False).exists():
+        # M19: the parties may have the mediator changed once; still objecting to the replacement is refusing
+        # mediation, which the party records by ending the mediation (end_by_party).
+        raise refused(
+            "changed_once",
+            _("调解员已应当事人申请更换过一次，不能再次更换。对更换后的调解员仍有异议的，视为拒绝调解，可以结束调解。"),
+        )
     recusal = Recusal.objects.create(
         case=case, mediator=case.mediator, ground=ground, reason=reason, requested_by=user, by_mediator=by_mediator
     )
@@ -735,7 +750,7 @@ def end_as_failed(
     label = dict(FailureReason.choices).get(reason, reason)
     tell(
         case,
-        party_people(case) + mediator_people(case) + list(admins_of(case)),
+        party_people(case) + mediator_people(case) + list(admins_of(case)) + court_people(case),
         N.CASE_ENDED.key,
         outcome=case.get_status_display(),
         note=f"{label}。{routes}",
@@ -781,7 +796,7 @@ def withdraw(*, user: Any, case: Case, reason: str = "") -> Case:
     audit.record("mediation.withdraw", case, actor=user)
     tell(
         case,
-        party_people(case) + mediator_people(case) + list(admins_of(case)),
+        party_people(case) + mediator_people(case) + list(admins_of(case)) + court_people(case),
         N.CASE_ENDED.key,
         outcome=case.get_status_display(),
         note=case.end_note or _("申请人撤回了调解申请。"),

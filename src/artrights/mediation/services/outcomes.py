@@ -43,6 +43,7 @@ from ._common import (
     admins_of,
     calendar_due,
     clean_text,
+    court_people,
     locked,
     mediator_people,
     party_people,
@@ -92,7 +93,7 @@ def record_court_step(*, user: Any, case: Case, step: str, note: str = "") -> Ca
     audit.record("mediation.court_step", case, actor=user, changes={"step": step})
     tell(
         case,
-        party_people(case) + mediator_people(case),
+        party_people(case) + mediator_people(case) + list(admins_of(case)) + court_people(case),
         N.COURT_STEP.key,
         step=case.get_status_display(),
         note=note or "—",
@@ -136,7 +137,8 @@ def apply_confirmation(*, user: Any, case: Case, court: str, applied_on: dt.date
         recorded_by=user,
     )
     audit.record("mediation.apply_confirmation", case, actor=user, changes={"court": court})
-    tell(case, party_people(case), N.COURT_STEP.key, step=_("已申请司法确认"), note=court)
+    # The court is asked to accept within its clock: its liaison staff hear of it with the parties.
+    tell(case, party_people(case) + court_people(case, court), N.COURT_STEP.key, step=_("已申请司法确认"), note=court)
     return confirmation
 
 
@@ -165,7 +167,7 @@ def record_confirmation(
     audit.record("mediation.confirmation", case, actor=user, changes={"action": action})
     tell(
         case,
-        party_people(case),
+        party_people(case) + list(admins_of(case)),
         N.COURT_STEP.key,
         step=confirmation.get_status_display(),
         note=confirmation.grounds or confirmation.court_case_no or "—",

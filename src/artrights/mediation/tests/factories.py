@@ -36,6 +36,11 @@ def staff(org: Any, role: str = Role.MEDIATION_ADMIN, name: str = "") -> Any:
     )
 
 
+def court_liaison(court: str) -> Any:
+    """A court's liaison account for mediation (诉调对接)."""
+    return staff(organisation(OrganisationKind.COURT, court), Role.COURT)
+
+
 def mediator(
     admin: Any,
     *,

@@ -17,6 +17,8 @@ def actors(people, applicant, respondent, admin, mediator, second_mediator):
     other_org = factories.mediation_org("另一调解组织")
     return {
         **people,
+        "case_court": factories.court_liaison("深圳市南山区人民法院"),
+        "other_court": factories.court_liaison("深圳市福田区人民法院"),
         "applicant": applicant,
         "respondent": respondent,
         "case_admin": admin,
@@ -35,9 +37,10 @@ def test_who_may_act_on_a_case_in_mediation_matches_the_table(actors, case):
     parties = {"applicant", "respondent", "admin"}
     table = {
         SEES: parties | {"case_admin", "case_mediator"},
-        "view": parties | {"case_admin", "case_mediator"},
+        "view": parties | {"case_admin", "case_mediator"},  # no court sent this case
         "apply": {"applicant", "respondent", "admin"},  # verified rights holders; the role-table artist is not verified
         "register": {"mediation_admin", "case_admin", "other_admin", "admin"},
+        "delegate": {"case_court", "other_court", "admin"},
         "accept": {"case_admin", "admin"},
         "answer": {"respondent", "admin"},
         "choose": parties,
@@ -53,7 +56,34 @@ def test_who_may_act_on_a_case_in_mediation_matches_the_table(actors, case):
         "court": {"case_admin", "admin"},
         "performance": {"case_admin", "case_mediator", "admin"},
     }
-    assert access_mismatches(table, actors=actors, target=case, model_verbs={"apply", "register"}) == []
+    assert access_mismatches(table, actors=actors, target=case, model_verbs={"apply", "register", "delegate"}) == []
+
+
+def test_the_court_that_delegated_a_case_sees_it_and_records_what_it_did_and_no_other_court_does(actors, admin):
+    case = factories.registered(admin)  # 委派 by 深圳市南山区人民法院, waiting for acceptance
+    parties = {"applicant", "respondent", "admin"}
+    table = {
+        SEES: parties | {"case_admin", "case_court"},
+        "view": parties | {"case_admin", "case_court"},
+        "apply": {"applicant", "respondent", "admin"},
+        "register": {"mediation_admin", "case_admin", "other_admin", "admin"},
+        "delegate": {"case_court", "other_court", "admin"},
+        "accept": {"case_admin", "admin"},
+        "answer": {"respondent", "admin"},
+        "choose": parties,
+        "appoint": {"case_admin", "admin"},
+        "confirm": {"admin"},
+        "request_recusal": parties,
+        "decide_recusal": {"case_admin", "admin"},
+        "mediate": {"admin"},
+        "answer_extension": parties,
+        "end": parties,
+        "sign": parties | {"case_admin"},
+        "withdraw": {"applicant", "admin"},
+        "court": {"case_admin", "case_court", "admin"},
+        "performance": {"admin"},  # nothing to perform before acceptance
+    }
+    assert access_mismatches(table, actors=actors, target=case, model_verbs={"apply", "register", "delegate"}) == []
 
 
 def test_who_may_enrol_manage_and_declare_for_a_mediator_matches_the_table(actors, mediator):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from artrights.core.models import Notification
 from artrights.credit.models import CreditRecord
@@ -139,6 +140,26 @@ def test_a_party_refusing_the_replacement_mediator_refuses_mediation(
     case = factories.mediating(applicant, respondent, admin, mediator)
     recusal = services.request_recusal(user=mediator.user, case=case, ground="relative", reason="被申请人是我的表兄")
     services.decide_recusal(user=admin, recusal=recusal, grant=True, decision="调解员自行申报，准予回避")
+    case = services.end_by_party(user=applicant, case=case, reason="不接受更换后的调解员")
+    assert case.status == CaseStatus.FAILED and case.end_reason == FailureReason.REFUSED_REPLACEMENT
+
+
+def test_the_parties_have_the_mediator_changed_once_and_a_second_objection_can_only_end_the_mediation(
+    applicant, respondent, admin, mediator, second_mediator
+):
+    case = factories.mediating(applicant, respondent, admin, mediator)
+    recusal = services.request_recusal(user=respondent, case=case, ground="interest", reason="调解员曾代理申请人")
+    services.decide_recusal(user=admin, recusal=recusal, grant=True, decision="准予回避")
+    case.refresh_from_db()
+    with pytest.raises(ValidationError, match="更换过一次"):
+        services.request_recusal(user=applicant, case=case, ground="other_relation", reason="也不接受新的调解员")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_MEDIATION and case.mediator == second_mediator
+    assert case.recusals.count() == 1
+    # The replacement still has a duty to declare a ground of their own.
+    own = services.request_recusal(user=second_mediator.user, case=case, ground="relative", reason="申请人是我的亲属")
+    assert own.by_mediator
+    services.decide_recusal(user=admin, recusal=own, grant=False, decision="经核实不属于近亲属")
     case = services.end_by_party(user=applicant, case=case, reason="不接受更换后的调解员")
     assert case.status == CaseStatus.FAILED and case.end_reason == FailureReason.REFUSED_REPLACEMENT
 

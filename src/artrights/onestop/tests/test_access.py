@@ -20,6 +20,7 @@ EVERYONE = {
     "supervisor",
     "inspector",
     "partner",
+    "court",
     "admin",
     "own",
     "staff",

@@ -65,7 +65,17 @@ def test_an_event_in_the_past_or_without_places_is_refused(clerk, station):
     assert not TrainingEvent.objects.exists()
 
 
-EVERYONE = {"artist", "agency", "registrar", "mediator", "mediation_admin", "supervisor", "inspector", "partner"}
+EVERYONE = {
+    "artist",
+    "agency",
+    "registrar",
+    "mediator",
+    "mediation_admin",
+    "supervisor",
+    "inspector",
+    "partner",
+    "court",
+}
 EVERYONE |= {"admin", "own", "staff", "outsider"}
 
 

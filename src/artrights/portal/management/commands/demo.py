@@ -50,6 +50,12 @@ DEMO_ORGS = [
         "深圳市版权纠纷调解委员会（示例）",
         compose_uscc("5", "1", "440300", "MJ0D7K04"),
     ),
+    (
+        "court",
+        OrganisationKind.COURT,
+        mediation_demo.COURT,
+        compose_uscc("1", "1", "440307", "00D7K005"),
+    ),
 ]
 ROLE_ORG = {
     Role.AGENCY: "agency",
@@ -59,6 +65,7 @@ ROLE_ORG = {
     Role.PARTNER: "department",
     Role.MEDIATOR: "mediation",
     Role.MEDIATION_ADMIN: "mediation",
+    Role.COURT: "court",
 }
 ROLE_NAMES = {
     Role.ARTIST: "林画家",
@@ -69,6 +76,7 @@ ROLE_NAMES = {
     Role.SUPERVISOR: "赵监管",
     Role.INSPECTOR: "孙检查",
     Role.PARTNER: "周部门",
+    Role.COURT: "何法官",
     Role.ADMIN: "系统管理员",
 }
 
