@@ -118,6 +118,15 @@ class Offer(Terms):
     kind = models.CharField(_("类型"), max_length=20, choices=ContractKind.choices, default=ContractKind.LICENCE)
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="licence_offers")
     licensor = models.ForeignKey("core.Party", verbose_name=_("许可方"), on_delete=models.PROTECT, related_name="+")
+    # An offer to sub-license, made by the licensee of this licence.
+    parent = models.ForeignKey(
+        "Contract",
+        verbose_name=_("原许可合同"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sublicence_offers",
+    )
     term_months = models.PositiveSmallIntegerField(_("许可期限（月）"), default=12)
     note = models.TextField(_("说明"), blank=True, max_length=2000)
     status = models.CharField(_("状态"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.OPEN)
@@ -163,6 +172,15 @@ class Contract(Terms):
     version = models.PositiveIntegerField(_("版本"), default=1)
     work = models.ForeignKey("registry.Work", verbose_name=_("作品"), on_delete=models.PROTECT, related_name="+")
     offer = models.ForeignKey(Offer, null=True, blank=True, on_delete=models.PROTECT, related_name="contracts")
+    # A sub-licence: the licence under which its licensor (that licence's licensee) grants it.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("原许可合同"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sublicences",
+    )
     licensor = models.ForeignKey(
         "core.Party", verbose_name=_("许可方/转让方"), on_delete=models.PROTECT, related_name="+"
     )
@@ -228,7 +246,7 @@ class Contract(Terms):
             "royalty_rate": _money(self.royalty_rate),
             "unit_fee": _money(self.unit_fee),
             "reporting_months": self.reporting_months,
-        }
+        } | ({"sublicence_of": self.parent.number} if self.parent is not None else {})
 
     def grant(self) -> integrity.Grant:
         return integrity.Grant(
@@ -286,6 +304,8 @@ class RoyaltyReport(models.Model):
     units = models.PositiveIntegerField(_("销售件数"), default=0)
     royalty = models.DecimalField(_("提成金额（元）"), max_digits=14, decimal_places=2)
     recouped = models.DecimalField(_("以预付金抵扣（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
+    # Minimum guarantee: what the period's royalty fell short of the period's share of the guarantee.
+    top_up = models.DecimalField(_("保底差额（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
     amount_due = models.DecimalField(_("应付金额（元）"), max_digits=14, decimal_places=2)
     payment_due = models.DateField(_("付款期限"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -377,6 +397,10 @@ class Listing(models.Model):
     method = models.CharField(_("交易方式"), max_length=20, choices=TradingMethod.choices)
     price = models.DecimalField(_("挂牌价/起拍价（元）"), max_digits=14, decimal_places=2)
     disclosure_until = models.DateField(_("信息披露期至"))
+    # An auction's terms: bidding ends after the disclosure; each bidder pays the deposit first (保证金).
+    bidding_ends_at = models.DateTimeField(_("竞价截止时间"), null=True, blank=True)
+    deposit = models.DecimalField(_("竞买保证金（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
+    increment = models.DecimalField(_("加价幅度（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
     status = models.CharField(_("状态"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.PUBLISHED)
     created_at = models.DateTimeField(_("挂牌时间"), auto_now_add=True)
 
@@ -393,6 +417,41 @@ class Listing(models.Model):
 
     def highest_bid(self) -> Bid | None:
         return self.bids.order_by("-amount", "at").first()
+
+    @property
+    def is_auction(self) -> bool:
+        return self.method == TradingMethod.AUCTION
+
+    def bidding_over(self, now: dt.datetime) -> bool:
+        return self.bidding_ends_at is not None and now >= self.bidding_ends_at
+
+
+class DepositStatus(models.TextChoices):
+    HELD = "held", _("已交纳")
+    APPLIED = "applied", _("转作成交价款")
+    TO_RETURN = "to_return", _("待退还")
+
+
+class Deposit(models.Model):
+    """竞买保证金: what a bidder paid into the exchange before bidding, and what becomes of it at the award."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="deposits")
+    bidder = models.ForeignKey("core.Party", verbose_name=_("竞买人"), on_delete=models.PROTECT, related_name="+")
+    bidder_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("交纳日期"))
+    reference = models.CharField(_("付款凭证号"), max_length=60)
+    status = models.CharField(_("状态"), max_length=20, choices=DepositStatus.choices, default=DepositStatus.HELD)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("竞买保证金")
+        verbose_name_plural = _("竞买保证金")
+        ordering = ["recorded_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["listing", "bidder"], name="one_deposit_per_bidder")]
+
+    def __str__(self) -> str:
+        return f"{self.listing} {self.bidder} {self.amount}"
 
 
 class Bid(models.Model):

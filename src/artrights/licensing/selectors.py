@@ -45,6 +45,9 @@ from .models import (
 # Days after a period's end by which the licensee reports it, and after a report by which the royalty is paid.
 REPORT_DAYS = 30
 PAYMENT_DAYS = 30
+# The shortest disclosure a listing is published for before it may match or take bids (DOMAIN.md §6.4: [U]
+# typical ≥20 working days in property exchanges; the exchange's own rule text was not found, §11 item 6).
+DISCLOSURE_DAYS = 20
 # Trading days a bought item is held before it may be sold again (DOMAIN.md §6.4).
 RESALE_TRADING_DAYS = 5
 
@@ -303,6 +306,27 @@ def next_period(contract: Contract) -> Period | None:
     return None
 
 
+def period_starts(contract: Contract) -> list[dt.date]:
+    """Where every reporting period of the licence's whole term begins."""
+    starts: list[dt.date] = []
+    if contract.valid_until is None:
+        return starts
+    start = contract.valid_from
+    while start <= contract.valid_until:
+        starts.append(start)
+        start = add_months(start, max(contract.reporting_months, 1))
+    return starts
+
+
+def guarantee_share(contract: Contract) -> Decimal:
+    """A minimum-guarantee licence's guarantee for one reporting period: the guaranteed sum spread evenly over
+    the term's periods (the same spread the receivable pool shows)."""
+    starts = period_starts(contract)
+    if not starts:
+        return Decimal(0)
+    return (contract.price / len(starts)).quantize(Decimal("0.01"))
+
+
 @dataclass
 class Dues:
     reports_overdue: list[tuple[Contract, Period]] = field(default_factory=list)
@@ -352,6 +376,11 @@ def last_purchase(work: Work, party: Party) -> Trade | None:
     )
 
 
+def disclosure_end(listed_on: dt.date) -> dt.date:
+    """The earliest last day of the disclosure of a listing published on ``listed_on``."""
+    return working_calendar().add_working_days(listed_on, DISCLOSURE_DAYS)
+
+
 def resale_allowed_from(bought_on: dt.date) -> dt.date:
     return working_calendar().add_working_days(bought_on, RESALE_TRADING_DAYS)
 
@@ -398,13 +427,11 @@ def contracted_income(contract: Contract, *, cut_off: dt.date) -> list[tuple[dt.
         if rest > 0:
             found.append((max(contract.valid_from, cut_off), rest))
     elif contract.royalty_model == RoyaltyModel.MINIMUM_GUARANTEE and contract.valid_until is not None:
-        starts, start = [], contract.valid_from
-        while start <= contract.valid_until:
-            starts.append(start)
-            start = add_months(start, max(contract.reporting_months, 1))
-        share = (contract.price / len(starts)).quantize(Decimal("0.01"))
-        for day in starts:
-            if add_months(day, max(contract.reporting_months, 1)) > cut_off:
+        share = guarantee_share(contract)
+        # A reported period's guarantee is in its report's amount due (royalty plus any top-up), counted below.
+        reported = set(contract.royalty_reports.values_list("period_start", flat=True))
+        for day in period_starts(contract):
+            if add_months(day, max(contract.reporting_months, 1)) > cut_off and day not in reported:
                 found.append((max(day, cut_off), share))
     for report in contract.royalty_reports.prefetch_related("payments"):
         if report.outstanding > 0:

@@ -26,6 +26,7 @@ from artrights.credit.tests import factories as credit_factories
 from artrights.evidence.tests import factories as evidence_factories
 from artrights.inspections.tests import factories as inspection_factories
 from artrights.licensing import services as licensing
+from artrights.licensing.tests import factories as licensing_factories
 from artrights.matching import services as matching
 from artrights.matching.models import UrlCheck
 from artrights.mediation.tests import factories as mediation_factories
@@ -552,9 +553,7 @@ def world(artist, make_user, people) -> World:
     licensee = make_user("api-licensee", "artist", identity=WU)
     offer = licensing.create_offer(user=artist, work=filed, rights=["reproduction"], price=Decimal(100))
     contract = licensing.request_licence(user=licensee, offer=offer, valid_from=dt.date(2027, 1, 1))
-    auction = licensing.create_listing(
-        user=artist, work=filed, rights=["network"], method="auction", price=Decimal(5000)
-    )
+    auction = licensing_factories.auction(artist, filed, price=Decimal(5000))
     mediation_case = mediation_factories.applied(artist, mediation_factories.mediation_org())
     funding_open, funding_granted = _funding(artist, make_user)
     onestop_new, onestop_closed = _onestop(artist, people["mediation_admin"])
