@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from artrights.accounts.access import get_visible_or_404, visible_to
+from artrights.accounts.models import Role
 from artrights.core.models import Party
 from artrights.core.selectors import working_calendar
 from artrights.registry.models import (
@@ -31,6 +32,7 @@ from .models import (
     Contract,
     ContractKind,
     ContractStatus,
+    Deposit,
     Financing,
     Listing,
     ListingStatus,
@@ -365,6 +367,41 @@ def published_listings() -> QuerySet[Listing]:
 def listing(number: str) -> Listing:
     """A listing anyone may read (published, matched or withdrawn: the exchange's record is public)."""
     return get_object_or_404(Listing.objects.select_related("work", "seller"), number=number)
+
+
+@dataclass
+class AuctionState:
+    """Where a listing stands for the person reading it: disclosed yet, bidding over, their deposit, the least
+    bid that would be taken now."""
+
+    disclosed: bool
+    bidding_over: bool
+    deposit: Deposit | None
+    next_minimum: Decimal
+    deposits_count: int
+
+
+def auction_state(listing: Listing, user: Any) -> AuctionState:
+    party = acting_party(user)
+    highest = listing.highest_bid()
+    return AuctionState(
+        disclosed=timezone.localdate() > listing.disclosure_until,
+        bidding_over=listing.bidding_over(timezone.now()),
+        deposit=listing.deposits.filter(bidder=party).first() if party is not None else None,
+        next_minimum=listing.price if highest is None else highest.amount + listing.increment,
+        deposits_count=listing.deposits.count(),
+    )
+
+
+def deposits_shown(listing: Listing, user: Any, *, seller: bool) -> QuerySet[Deposit]:
+    """The deposits a reader may see: the seller (and the registry's staff) every bidder's, a bidder their own,
+    anyone else none."""
+    deposits = listing.deposits.select_related("bidder").order_by("recorded_at", "pk")
+    if not getattr(user, "is_authenticated", False):
+        return deposits.none()
+    if seller or user.role in (Role.REGISTRAR, Role.SUPERVISOR):
+        return deposits
+    return deposits.filter(bidder_user=user)
 
 
 def last_purchase(work: Work, party: Party) -> Trade | None:

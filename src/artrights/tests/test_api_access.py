@@ -383,6 +383,20 @@ OPERATIONS: dict[tuple[str, str], Row] = {
         # Below the starting price: refused by the business check.
         [case(BUYERS, lambda w: f"/api/licensing/listings/{w.auction.number}/bids", json=lambda w: {"amount": "1"})]
     ),
+    ("POST", "/api/licensing/listings/{number}/deposits"): Row(
+        # Paid on a day still to come: refused by the business check.
+        [
+            case(
+                BUYERS,
+                lambda w: f"/api/licensing/listings/{w.auction.number}/deposits",
+                json=lambda w: {"paid_on": "2999-01-01", "reference": "BZJ-1"},
+            )
+        ]
+    ),
+    ("POST", "/api/licensing/listings/{number}/award"): Row(
+        # The seller only; the disclosure has not ended: refused by the business check.
+        [case({"owner", "admin"}, lambda w: f"/api/licensing/listings/{w.auction.number}/award")]
+    ),
     # inspections: draws, their records and published results are public; an inspector reads their own tasks
     ("GET", "/api/inspections/draws"): public("/api/inspections/draws"),
     ("GET", "/api/inspections/draws/{draw_id}/record"): public(
