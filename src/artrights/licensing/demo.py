@@ -181,11 +181,11 @@ def _guaranteed(artist: Any, buyer: Any, work: Work) -> Contract:
             parent=contract,
             rights=["distribution"],
             exclusivity="non_exclusive",
-            territory="mainland",
+            territory="cn-44",
             royalty_model="lump_sum",
             price=Decimal("6000"),
             term_months=6,
-            note="转许可：机场门店限时发行半年。",
+            note="转许可：广东省内机场门店限时发行半年。",
         )
     return contract
 

@@ -21,6 +21,9 @@ NON_EXCLUSIVE = "non_exclusive"
 EXCLUSIVE_TIERS = frozenset({SOLE, EXCLUSIVE})
 # A territory that contains every other one.
 WORLDWIDE = "worldwide"
+# Mainland China, and the prefix of the provinces inside it (``cn-`` and the GB/T 2260 province code, ``cn-44``).
+MAINLAND = "mainland"
+PROVINCE_PREFIX = "cn-"
 
 
 @dataclass(frozen=True)
@@ -170,8 +173,13 @@ class Grant:
         return periods_overlap(self.start, self.end, other.start, other.end)
 
 
+def territory_contains(outer: str, inner: str) -> bool:
+    """Worldwide contains everything; the mainland contains its provinces; otherwise only itself."""
+    return outer == inner or outer == WORLDWIDE or (outer == MAINLAND and inner.startswith(PROVINCE_PREFIX))
+
+
 def territories_overlap(a: str, b: str) -> bool:
-    return a == b or WORLDWIDE in (a, b)
+    return territory_contains(a, b) or territory_contains(b, a)
 
 
 def periods_overlap(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
@@ -272,7 +280,7 @@ def check_sublicence(*, parent: Grant, sublicensable: bool, in_force: bool, new:
     outside: list[tuple[str, str]] = []
     if not new.rights <= parent.rights:
         outside.append(("权利种类", "rights"))
-    if not (new.territory == parent.territory or parent.territory == WORLDWIDE):
+    if not territory_contains(parent.territory, new.territory):
         outside.append(("地域范围", "territory"))
     ends_late = parent.end is not None and (new.end is None or new.end > parent.end)
     if new.start < parent.start or ends_late:

@@ -42,11 +42,45 @@ class Exclusivity(models.TextChoices):
 
 
 class Territory(models.TextChoices):
-    MAINLAND = "mainland", _("中国大陆")
+    """Where a licence or a transfer applies. A province (GB/T 2260 code) lies inside the mainland, and every
+    territory inside worldwide (``integrity.territory_contains``)."""
+
+    MAINLAND = integrity.MAINLAND, _("中国大陆")
     HONG_KONG = "hong_kong", _("香港")
     MACAO = "macao", _("澳门")
     TAIWAN = "taiwan", _("台湾")
     WORLDWIDE = integrity.WORLDWIDE, _("全球")
+    BEIJING = "cn-11", _("北京市")
+    TIANJIN = "cn-12", _("天津市")
+    HEBEI = "cn-13", _("河北省")
+    SHANXI = "cn-14", _("山西省")
+    INNER_MONGOLIA = "cn-15", _("内蒙古自治区")
+    LIAONING = "cn-21", _("辽宁省")
+    JILIN = "cn-22", _("吉林省")
+    HEILONGJIANG = "cn-23", _("黑龙江省")
+    SHANGHAI = "cn-31", _("上海市")
+    JIANGSU = "cn-32", _("江苏省")
+    ZHEJIANG = "cn-33", _("浙江省")
+    ANHUI = "cn-34", _("安徽省")
+    FUJIAN = "cn-35", _("福建省")
+    JIANGXI = "cn-36", _("江西省")
+    SHANDONG = "cn-37", _("山东省")
+    HENAN = "cn-41", _("河南省")
+    HUBEI = "cn-42", _("湖北省")
+    HUNAN = "cn-43", _("湖南省")
+    GUANGDONG = "cn-44", _("广东省")
+    GUANGXI = "cn-45", _("广西壮族自治区")
+    HAINAN = "cn-46", _("海南省")
+    CHONGQING = "cn-50", _("重庆市")
+    SICHUAN = "cn-51", _("四川省")
+    GUIZHOU = "cn-52", _("贵州省")
+    YUNNAN = "cn-53", _("云南省")
+    TIBET = "cn-54", _("西藏自治区")
+    SHAANXI = "cn-61", _("陕西省")
+    GANSU = "cn-62", _("甘肃省")
+    QINGHAI = "cn-63", _("青海省")
+    NINGXIA = "cn-64", _("宁夏回族自治区")
+    XINJIANG = "cn-65", _("新疆维吾尔自治区")
 
 
 class RoyaltyModel(models.TextChoices):

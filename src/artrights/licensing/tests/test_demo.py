@@ -22,7 +22,8 @@ def test_the_demo_has_offers_a_running_licence_with_reports_a_waiting_request_an
         Decimal("900.00"),
         Decimal("2500.00"),
     )
-    assert Offer.objects.get(parent=guaranteed).licensor == guaranteed.licensee
+    sub_offer = Offer.objects.get(parent=guaranteed)
+    assert (sub_offer.licensor, sub_offer.territory) == (guaranteed.licensee, "cn-44")
     running = Contract.objects.get(royalty_model="running_royalty")
     assert running.is_filed and running.filing is not None and running.filing.log_index is not None
     reports = list(RoyaltyReport.objects.filter(contract=running))

@@ -136,3 +136,12 @@ def test_only_the_licensee_offers_a_sub_licence_not_the_licensor_or_an_outsider(
         with pytest.raises(PermissionDenied):
             _sub_offer(user, parent)
     assert not Offer.objects.filter(parent=parent).exists()
+
+
+def test_a_mainland_licence_is_sub_licensed_in_one_province_but_a_provincial_one_not_in_the_whole_mainland(
+    artist, buyer, third, work
+):
+    mainland = _licence(artist, buyer, work)
+    assert _sub_offer(buyer, mainland, territory="cn-44").territory == "cn-44"
+    guangdong = _licence(artist, third, work, rights=["distribution"], territory="cn-44")
+    _refused("sublicence_scope", lambda: _sub_offer(third, guangdong, rights=["distribution"]), Offer)
