@@ -28,6 +28,19 @@ def _three_ways(page, screenshot, name):
     page.wait_for_load_state()
 
 
+def _disclosed(listing):
+    """The listing as it stands once its disclosure period has ended (as if listed four weeks before)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from artrights.licensing.models import Listing
+
+    Listing.objects.filter(pk=listing.pk).update(disclosure_until=timezone.localdate() - dt.timedelta(days=1))
+    listing.refresh_from_db()
+    return listing
+
+
 @pytest.fixture
 def work(artist, registrar):
     from artrights.licensing.tests import factories
@@ -97,8 +110,10 @@ def test_a_listing_is_bought_on_the_exchange_and_ends_in_a_transfer(
     from artrights.licensing import services
 
     base = live_server.url
-    listing = services.create_listing(
-        user=artist, work=work, rights=["exhibition"], method="agreement", price=Decimal("80000")
+    listing = _disclosed(
+        services.create_listing(
+            user=artist, work=work, rights=["exhibition"], method="agreement", price=Decimal("80000")
+        )
     )
     login("outsider-wu")
     page.goto(f"{base}/licensing/exchange/")
@@ -114,6 +129,79 @@ def test_a_listing_is_bought_on_the_exchange_and_ends_in_a_transfer(
     page.goto(f"{base}/licensing/exchange/{listing.number}/")
     assert "待签署" in page.get_by_test_id("trade").inner_text()
     _three_ways(page, screenshot, "listing")
+
+
+def test_a_bidder_pays_the_deposit_waits_for_the_disclosure_and_bids_in_an_auction(
+    live_server, page, screenshot, login, artist, outsider, work
+):
+    from artrights.licensing.tests import factories
+
+    base = live_server.url
+    listing = factories.auction(artist, work)
+    login("outsider-wu")
+    page.goto(f"{base}/licensing/exchange/{listing.number}/")
+    assert "5000" in page.get_by_test_id("listing").inner_text()
+    page.get_by_test_id("deposit-form").get_by_label("付款凭证号").fill("BZJ-E2E-1")
+    page.get_by_test_id("register-deposit").click()
+    page.wait_for_load_state()
+    assert "BZJ-E2E-1" in page.get_by_test_id("deposits").inner_text()
+    assert page.get_by_test_id("wait-disclosure").is_visible()
+    _disclosed(listing)
+    page.reload()
+    page.get_by_test_id("bid-form").get_by_label("出价（元）").fill("51000")
+    page.get_by_test_id("place-bid").click()
+    page.wait_for_load_state()
+    assert "51000" in page.get_by_test_id("bids").inner_text()
+    assert "已交纳" in page.get_by_test_id("deposit-status").inner_text()
+    _three_ways(page, screenshot, "auction")
+
+
+def test_a_licensee_sees_the_guarantee_top_up_and_offers_a_sub_licence(
+    live_server, page, screenshot, login, artist, outsider, work
+):
+    import datetime as dt
+
+    from artrights.licensing import services
+    from artrights.licensing.tests import factories
+
+    base = live_server.url
+    contract = factories.signed(
+        factories.contract(
+            artist,
+            outsider,
+            work,
+            start=dt.date(2026, 1, 1),
+            rights=["network"],
+            royalty_model="minimum_guarantee",
+            price=Decimal("8000"),
+            royalty_rate=Decimal("10"),
+            sublicensable=True,
+        ),
+        outsider,
+        artist,
+    )
+    services.report_royalty(user=outsider, contract=contract, period_start=dt.date(2026, 1, 1), revenue=Decimal(6000))
+    login("outsider-wu")
+    page.goto(f"{base}/licensing/contracts/{contract.number}/")
+    assert page.get_by_test_id("top-up").inner_text() == "400.00"
+    page.get_by_test_id("sublicence-details").locator("summary").click()
+    _three_ways(page, screenshot, "contract-guarantee")
+    page.get_by_test_id("sublicence-details").locator("summary").click()
+    form = page.get_by_test_id("sublicence-form")
+    form.get_by_label("地域范围").select_option("worldwide")
+    form.get_by_label("总价/保底/预付金额（元）").fill("1000")
+    page.get_by_test_id("offer-sublicence").click()
+    page.wait_for_load_state()
+    assert "sublicence_scope" in page.content()
+    page.get_by_test_id("sublicence-details").locator("summary").click()
+    page.get_by_test_id("sublicence-form").get_by_label("地域范围").select_option("mainland")
+    page.get_by_test_id("offer-sublicence").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/licensing/")
+    page.goto(f"{base}/licensing/catalogue/")
+    page.get_by_role("link", name=work.title).first.click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("sublicence").is_visible()
 
 
 def test_the_public_statistics_draw_their_charts_for_every_capability(live_server, page, screenshot, artist, work):

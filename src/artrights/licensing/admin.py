@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from artrights.core.admin import ReadOnlyAdmin
 
-from .models import Bid, Contract, Financing, Listing, Offer, RoyaltyPayment, RoyaltyReport, Signature, Trade
+from .models import Bid, Contract, Deposit, Financing, Listing, Offer, RoyaltyPayment, RoyaltyReport, Signature, Trade
 
 # Everything in licensing changes only through the services (signatures, filings, the public log, notifications);
 # the back office reads it.
@@ -42,6 +42,12 @@ class RoyaltyPaymentAdmin(ReadOnlyAdmin[RoyaltyPayment]):
 class ListingAdmin(ReadOnlyAdmin[Listing]):
     list_display = ["number", "work", "method", "price", "status", "created_at"]
     list_filter = ["method", "status"]
+
+
+@admin.register(Deposit)
+class DepositAdmin(ReadOnlyAdmin[Deposit]):
+    list_display = ["listing", "bidder", "amount", "paid_on", "reference", "status"]
+    list_filter = ["status"]
 
 
 @admin.register(Bid)

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from artrights.registry.models import Work
 
 from . import selectors, services
-from .models import Contract, Listing, Offer, RoyaltyReport, Trade
+from .models import Contract, Deposit, Listing, Offer, RoyaltyReport, Trade
 
 router = Router(tags=["licensing"])
 
@@ -37,6 +37,11 @@ class OfferOut(Schema):
     reporting_months: int
     term_months: int
     status: str
+    sublicence: bool
+
+    @staticmethod
+    def resolve_sublicence(obj: Offer) -> bool:
+        return obj.parent_id is not None
 
     @staticmethod
     def resolve_work_number(obj: Offer) -> str:
@@ -52,7 +57,8 @@ class OfferOut(Schema):
 
 
 class OfferIn(Schema):
-    work_id: int
+    work_id: int | None = Field(None, description="the work; left out for a sub-licence offer")
+    parent_number: str = Field("", max_length=40, description="a sub-licence offer: the licence it is granted under")
     kind: str = "licence"
     rights: list[str] = Field(max_length=20)
     exclusivity: str = "non_exclusive"
@@ -107,6 +113,8 @@ class ContractOut(Schema):
     price: Decimal
     royalty_rate: Decimal
     unit_fee: Decimal
+    sublicensable: bool
+    parent_number: str | None = Field(description="a sub-licence: the licence it was granted under")
     sha256: str = Field(description="SHA-256 of the canonical terms; every signature binds it")
     filing_number: str | None
     filing_log_index: int | None
@@ -125,6 +133,10 @@ class ContractOut(Schema):
     @staticmethod
     def resolve_licensee(obj: Contract) -> str:
         return obj.licensee.name
+
+    @staticmethod
+    def resolve_parent_number(obj: Contract) -> str | None:
+        return obj.parent.number if obj.parent is not None else None
 
     @staticmethod
     def resolve_filing_number(obj: Contract) -> str | None:
@@ -160,6 +172,7 @@ class ReportOut(Schema):
     units: int
     royalty: Decimal
     recouped: Decimal
+    top_up: Decimal = Field(description="minimum guarantee: what the royalty fell short of the period's guarantee")
     amount_due: Decimal
     payment_due: dt.date
 
@@ -194,6 +207,9 @@ class ListingOut(Schema):
     method: str
     price: Decimal
     disclosure_until: dt.date
+    bidding_ends_at: dt.datetime | None
+    deposit: Decimal
+    increment: Decimal
     status: str
 
     @staticmethod
@@ -208,6 +224,10 @@ class ListingIn(Schema):
     price: Decimal = Field(max_digits=14, decimal_places=2)
     territory: str = "worldwide"
     share_percent: int = Field(100, description="rights are listed whole: anything but 100 is refused")
+    disclosure_until: dt.date | None = Field(None, description="at least 20 working days away; left out: the least")
+    bidding_ends_at: dt.datetime | None = Field(None, description="an auction: after the disclosure ends")
+    deposit: Decimal = Field(Decimal(0), max_digits=14, decimal_places=2, description="an auction: each bidder's")
+    increment: Decimal = Field(Decimal(0), max_digits=14, decimal_places=2, description="an auction: least raise")
 
 
 class TradeOut(Schema):
@@ -230,6 +250,23 @@ class BidIn(Schema):
     amount: Decimal = Field(max_digits=14, decimal_places=2)
 
 
+class DepositIn(Schema):
+    paid_on: dt.date
+    reference: str = Field(max_length=60)
+
+
+class DepositOut(Schema):
+    listing: str
+    amount: Decimal
+    paid_on: dt.date
+    reference: str
+    status: str
+
+    @staticmethod
+    def resolve_listing(obj: Deposit) -> str:
+        return obj.listing.number
+
+
 @router.get("/catalogue", response=list[OfferOut], auth=None, summary="Open offers on registered works (public)")
 def catalogue(
     request: HttpRequest, work_type: str = "", right: str = "", max_price: Decimal | None = None, q: str = ""
@@ -240,7 +277,11 @@ def catalogue(
 @router.post("/offers", response={201: OfferOut}, summary="Offer rights in a work you hold")
 def create_offer(request: HttpRequest, payload: OfferIn) -> Status[Offer]:
     data = payload.dict()
-    work = get_object_or_404(Work, pk=data.pop("work_id"))
+    work_id, parent_number = data.pop("work_id"), data.pop("parent_number")
+    if parent_number:
+        parent = selectors.contract_for(request.user, parent_number)
+        return Status(201, services.create_offer(user=request.user, parent=parent, **data))
+    work = get_object_or_404(Work, pk=work_id)
     return Status(201, services.create_offer(user=request.user, work=work, **data))
 
 
@@ -312,6 +353,10 @@ def create_listing(request: HttpRequest, payload: ListingIn) -> Status[Listing]:
         price=payload.price,
         territory=payload.territory,
         share_percent=payload.share_percent,
+        disclosure_until=payload.disclosure_until,
+        bidding_ends_at=payload.bidding_ends_at,
+        deposit=payload.deposit,
+        increment=payload.increment,
     )
     return Status(201, listing)
 
@@ -325,3 +370,17 @@ def buy(request: HttpRequest, number: str) -> Status[Trade]:
 def bid(request: HttpRequest, number: str, payload: BidIn) -> Status[dict[str, Any]]:
     placed = services.bid(user=request.user, listing=selectors.listing(number), amount=payload.amount)
     return Status(201, {"listing": number, "amount": str(placed.amount)})
+
+
+@router.post("/listings/{number}/deposits", response={201: DepositOut}, summary="Record your auction deposit")
+def register_deposit(request: HttpRequest, number: str, payload: DepositIn) -> Status[Deposit]:
+    listing = selectors.listing(number)
+    deposit = services.register_deposit(
+        user=request.user, listing=listing, paid_on=payload.paid_on, reference=payload.reference
+    )
+    return Status(201, deposit)
+
+
+@router.post("/listings/{number}/award", response={201: TradeOut}, summary="Award an ended auction (the seller)")
+def award(request: HttpRequest, number: str) -> Status[Trade]:
+    return Status(201, services.close_auction(user=request.user, listing=selectors.listing(number)))

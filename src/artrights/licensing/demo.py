@@ -1,6 +1,8 @@
 """Licensing's part of the demo data (``artrights demo``): offers in the catalogue, a running-royalty licence with
 royalty reports (one paid, one unpaid, one period overdue), a licence request waiting for the artist's signature,
-a trade on the exchange that ended in a filed transfer, and a pledge financed by licence income.
+a minimum-guarantee licence whose first quarter fell short (the top-up due) and the licensee's sub-licence offer,
+a trade on the exchange that ended in a filed transfer, an auction taking bids, and a pledge financed by licence
+income.
 
 Everything goes through the services as the people would do it, so the signatures, the registry's contract
 filings, the public log and the notifications are the real ones. The buyer is the demo agency's company, acting
@@ -14,6 +16,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F
+from django.utils import timezone
+
 from artrights.accounts.models import Role
 from artrights.core.audit import context as audit_context
 from artrights.core.identifiers import compose_uscc
@@ -21,8 +26,8 @@ from artrights.core.services import PartyInput
 from artrights.registry.models import Work
 from artrights.registry.services import filings
 
-from . import services
-from .models import Contract
+from . import selectors, services
+from .models import Contract, Listing
 
 _BANK = PartyInput(
     kind="organisation", name="示例银行深圳分行", id_type="uscc", id_number=compose_uscc("9", "1", "440300", "MA5D7K06")
@@ -103,13 +108,17 @@ def load(users: Mapping[str, Any], works: Sequence[Work]) -> list[Contract]:
             user=buyer, offer=sole_offer, valid_from=dt.date(2027, 1, 1), industry="动画制作"
         )
     waiting = _signed(waiting, buyer)
+    guaranteed = _guaranteed(artist, buyer, dusk)
     with audit_context(actor=artist, via="cli"):
-        listing = services.create_listing(
-            user=artist, work=dawn, rights=["reproduction"], method="agreement", price=Decimal("80000")
+        listing = _disclosed(
+            services.create_listing(
+                user=artist, work=dawn, rights=["reproduction"], method="agreement", price=Decimal("80000")
+            )
         )
     with audit_context(actor=buyer, via="cli"):
         trade = services.buy(user=buyer, listing=listing)
     transfer = _signed(trade.contract, buyer, artist)
+    _auction(artist, buyer, dawn)
     with audit_context(actor=registrar, via="cli"):
         pledge = filings.register_pledge(
             registrar=registrar,
@@ -124,4 +133,83 @@ def load(users: Mapping[str, Any], works: Sequence[Work]) -> list[Contract]:
         services.link_financing(
             user=artist, pledge=pledge, contracts=[running], lender=_BANK.name, loan_amount=Decimal("300000")
         )
-    return [running, waiting, transfer]
+    return [running, waiting, guaranteed, transfer]
+
+
+def _disclosed(listing: Listing) -> Listing:
+    """The demo's listings were published a disclosure period ago (its ending is what lets them trade): move
+    the listing's dates back by the disclosure's length, as if it had been listed then."""
+    back = listing.disclosure_until - timezone.localdate() + dt.timedelta(days=1)
+    Listing.objects.filter(pk=listing.pk).update(
+        created_at=F("created_at") - back,
+        disclosure_until=F("disclosure_until") - back,
+        bidding_ends_at=F("bidding_ends_at") - back,
+    )
+    listing.refresh_from_db()
+    return listing
+
+
+def _guaranteed(artist: Any, buyer: Any, work: Work) -> Contract:
+    """A sub-licensable minimum-guarantee licence whose first quarter fell short of the guarantee (the top-up
+    is due), and the licensee's offer to sub-license part of it for six months."""
+    with audit_context(actor=artist, via="cli"):
+        offer = services.create_offer(
+            user=artist,
+            work=work,
+            rights=["distribution"],
+            exclusivity="exclusive",
+            territory="mainland",
+            sublicensable=True,
+            royalty_model="minimum_guarantee",
+            price=Decimal("20000"),
+            royalty_rate=Decimal("8"),
+            reporting_months=3,
+            term_months=24,
+            note="实体门店发行，按净销售额 8% 提成，两年保底 2 万元（每季度 2,500 元），可转许可。",
+        )
+    with audit_context(actor=buyer, via="cli"):
+        contract = services.request_licence(
+            user=buyer, offer=offer, valid_from=dt.date(2026, 1, 1), industry="文创零售"
+        )
+    contract = _signed(contract, buyer, artist)
+    with audit_context(actor=buyer, via="cli"):
+        services.report_royalty(
+            user=buyer, contract=contract, period_start=dt.date(2026, 1, 1), revenue=Decimal("20000")
+        )
+        services.create_offer(
+            user=buyer,
+            parent=contract,
+            rights=["distribution"],
+            exclusivity="non_exclusive",
+            territory="cn-44",
+            royalty_model="lump_sum",
+            price=Decimal("6000"),
+            term_months=6,
+            note="转许可：广东省内机场门店限时发行半年。",
+        )
+    return contract
+
+
+def _at_five(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(17)))
+
+
+def _auction(artist: Any, buyer: Any, work: Work) -> Listing:
+    """An auction whose disclosure has ended and whose bidding runs a week longer: the agency paid the deposit
+    and bid."""
+    with audit_context(actor=artist, via="cli"):
+        listing = services.create_listing(
+            user=artist,
+            work=work,
+            rights=["network"],
+            method="auction",
+            price=Decimal("60000"),
+            deposit=Decimal("6000"),
+            increment=Decimal("1000"),
+            bidding_ends_at=_at_five(selectors.disclosure_end(timezone.localdate()) + dt.timedelta(days=7)),
+        )
+    listing = _disclosed(listing)
+    with audit_context(actor=buyer, via="cli"):
+        services.register_deposit(user=buyer, listing=listing, paid_on=timezone.localdate(), reference="BZJ-DEMO-0001")
+        services.bid(user=buyer, listing=listing, amount=Decimal("61000"))
+    return listing

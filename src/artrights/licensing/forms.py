@@ -120,10 +120,37 @@ class ListingForm(forms.Form):
     price = forms.DecimalField(
         label=_("挂牌价/起拍价（元）"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
+    disclosure_until = forms.DateField(
+        label=_("信息披露期至"),
+        widget=DATE,
+        required=False,
+        help_text=_("不少于 20 个工作日；留空则按最短期限。披露期满前不能成交或竞价。"),
+    )
+    bidding_ends_at = forms.DateTimeField(
+        label=_("竞价截止时间（拍卖）"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        required=False,
+        help_text=_("须在信息披露期满之后。"),
+    )
+    deposit = _money(_("竞买保证金（元，拍卖）"), required=False, initial=0)
+    increment = _money(_("加价幅度（元，拍卖）"), required=False, initial=0)
 
     def __init__(self, *args: Any, works: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "work", [(w.pk, f"{w.number} {w.title}") for w in works])
+
+
+class DepositForm(forms.Form):
+    paid_on = forms.DateField(label=_("交纳日期"), widget=DATE)
+    reference = forms.CharField(label=_("付款凭证号"), max_length=60)
+
+
+class SublicenceOfferForm(TermsForm):
+    """A licensee's offer to sub-license under its licence: the same terms an offer has, for a term in months."""
+
+    term_months = forms.IntegerField(label=_("许可期限（月）"), initial=6, min_value=1, max_value=600)
+    note = forms.CharField(label=_("说明"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class BidForm(forms.Form):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from artrights.core.errors import BilingualError
 
@@ -20,6 +21,9 @@ NON_EXCLUSIVE = "non_exclusive"
 EXCLUSIVE_TIERS = frozenset({SOLE, EXCLUSIVE})
 # A territory that contains every other one.
 WORLDWIDE = "worldwide"
+# Mainland China, and the prefix of the provinces inside it (``cn-`` and the GB/T 2260 province code, ``cn-44``).
+MAINLAND = "mainland"
+PROVINCE_PREFIX = "cn-"
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,42 @@ NOT_RUNNING = Rule(
     "royalty reports are for filed licences in force with a running or per-unit royalty only",
 )
 
+DISCLOSURE = Rule(
+    "disclosure_period",
+    "挂牌须经不少于 20 个工作日的信息披露期，披露期满前不得成交、竞价或落槌",
+    "a listing is disclosed for at least 20 working days; nothing matches, bids or is awarded before it ends",
+)
+AUCTION_TERMS = Rule(
+    "auction_terms",
+    "拍卖挂牌须写明竞价截止时间（在信息披露期满之后）、竞买保证金和加价幅度",
+    "an auction names its bidding end (after the disclosure period), the bidder's deposit and the minimum increment",
+)
+DEPOSIT_FIRST = Rule(
+    "deposit_before_bidding",
+    "竞买人须先交纳并登记竞买保证金，才能出价",
+    "a bidder's deposit is recorded before the bidder may bid",
+)
+BID_INCREMENT = Rule(
+    "bid_increment",
+    "出价不得低于起拍价，且须比当前最高价至少高出一个加价幅度",
+    "a bid is at least the starting price and above the highest bid by at least the minimum increment",
+)
+BIDDING_CLOSED = Rule(
+    "bidding_window",
+    "竞价截止后不再接受出价；竞价截止前不得落槌",
+    "no bid after the bidding end; no award before it",
+)
+SUBLICENCE_CONSENT = Rule(
+    "sublicence_consent",
+    "被许可方只有在许可合同约定可转许可、且许可已备案并在有效期内时，才能转许可（著作权法实施条例第二十四条）",
+    "a licensee may sub-license only under a filed licence in force that allows sub-licensing",
+)
+SUBLICENCE_SCOPE = Rule(
+    "sublicence_scope",
+    "转许可不得超出原许可的权利种类、地域范围、期限和许可方式",
+    "a sub-licence stays within its licence's rights, territory, term and exclusivity",
+)
+
 RULES = (
     EXCLUSIVE_OVERLAP,
     INSIDE_SOLE,
@@ -91,6 +131,13 @@ RULES = (
     NO_FRACTIONS,
     TRADING_METHOD,
     NOT_RUNNING,
+    DISCLOSURE,
+    AUCTION_TERMS,
+    DEPOSIT_FIRST,
+    BID_INCREMENT,
+    BIDDING_CLOSED,
+    SUBLICENCE_CONSENT,
+    SUBLICENCE_SCOPE,
 )
 
 
@@ -126,8 +173,13 @@ class Grant:
         return periods_overlap(self.start, self.end, other.start, other.end)
 
 
+def territory_contains(outer: str, inner: str) -> bool:
+    """Worldwide contains everything; the mainland contains its provinces; otherwise only itself."""
+    return outer == inner or outer == WORLDWIDE or (outer == MAINLAND and inner.startswith(PROVINCE_PREFIX))
+
+
 def territories_overlap(a: str, b: str) -> bool:
-    return a == b or WORLDWIDE in (a, b)
+    return territory_contains(a, b) or territory_contains(b, a)
 
 
 def periods_overlap(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
@@ -176,3 +228,68 @@ def check_resale(*, bought_on: dt.date | None, selling_on: dt.date, earliest: dt
 def check_whole(share_percent: int) -> None:
     if share_percent != 100:
         raise RuleBroken(NO_FRACTIONS, f"挂牌份额为 {share_percent}%", f"a {share_percent}% share was listed")
+
+
+def check_disclosure_length(*, disclosure_until: dt.date, earliest_end: dt.date) -> None:
+    """A listing's disclosure may be longer than the minimum, never shorter."""
+    if disclosure_until < earliest_end:
+        raise RuleBroken(
+            DISCLOSURE,
+            f"披露期至 {disclosure_until.isoformat()}，最早须至 {earliest_end.isoformat()}",
+            f"disclosed until {disclosure_until.isoformat()}, it must run at least until {earliest_end.isoformat()}",
+        )
+
+
+def check_disclosed(*, disclosure_until: dt.date, on: dt.date) -> None:
+    """Nothing matches, bids or is awarded while the disclosure runs (its last day included)."""
+    if on <= disclosure_until:
+        raise RuleBroken(
+            DISCLOSURE,
+            f"信息披露期至 {disclosure_until.isoformat()}，期满后才能进行",
+            f"the disclosure runs until {disclosure_until.isoformat()}; wait until it ends",
+        )
+
+
+def check_bid(*, amount: Decimal, start_price: Decimal, highest: Decimal | None, increment: Decimal) -> None:
+    """The first bid is at least the starting price; each later one beats the highest by the increment."""
+    floor = start_price if highest is None else highest + increment
+    if amount < floor:
+        raise RuleBroken(
+            BID_INCREMENT,
+            f"出价 {amount} 元，至少须为 {floor} 元",
+            f"a bid of {amount} yuan; it must be at least {floor} yuan",
+        )
+
+
+# How far each tier lets its holder exclude others: a sub-licence never reaches further than its licence.
+TIER_RANK = {NON_EXCLUSIVE: 0, EXCLUSIVE: 1, SOLE: 2}
+
+
+def check_sublicence(*, parent: Grant, sublicensable: bool, in_force: bool, new: Grant) -> None:
+    """A sub-licence needs a licence in force that allows it, and stays inside that licence's scope."""
+    if not sublicensable or not in_force:
+        why = (
+            ("原许可未约定可转许可", "the licence does not allow sub-licensing")
+            if not sublicensable
+            else (
+                "原许可未备案或不在有效期内",
+                "the licence is not filed or not in force",
+            )
+        )
+        raise RuleBroken(SUBLICENCE_CONSENT, f"{parent.label}：{why[0]}", f"{parent.label}: {why[1]}")
+    outside: list[tuple[str, str]] = []
+    if not new.rights <= parent.rights:
+        outside.append(("权利种类", "rights"))
+    if not territory_contains(parent.territory, new.territory):
+        outside.append(("地域范围", "territory"))
+    ends_late = parent.end is not None and (new.end is None or new.end > parent.end)
+    if new.start < parent.start or ends_late:
+        outside.append(("期限", "term"))
+    if TIER_RANK.get(new.exclusivity, 3) > TIER_RANK.get(parent.exclusivity, 0):
+        outside.append(("许可方式", "exclusivity"))
+    if outside:
+        raise RuleBroken(
+            SUBLICENCE_SCOPE,
+            f"超出 {parent.label} 的" + "、".join(zh for zh, _en in outside),
+            f"beyond {parent.label} in " + ", ".join(en for _zh, en in outside),
+        )

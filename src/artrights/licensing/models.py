@@ -42,11 +42,45 @@ class Exclusivity(models.TextChoices):
 
 
 class Territory(models.TextChoices):
-    MAINLAND = "mainland", _("中国大陆")
+    """Where a licence or a transfer applies. A province (GB/T 2260 code) lies inside the mainland, and every
+    territory inside worldwide (``integrity.territory_contains``)."""
+
+    MAINLAND = integrity.MAINLAND, _("中国大陆")
     HONG_KONG = "hong_kong", _("香港")
     MACAO = "macao", _("澳门")
     TAIWAN = "taiwan", _("台湾")
     WORLDWIDE = integrity.WORLDWIDE, _("全球")
+    BEIJING = "cn-11", _("北京市")
+    TIANJIN = "cn-12", _("天津市")
+    HEBEI = "cn-13", _("河北省")
+    SHANXI = "cn-14", _("山西省")
+    INNER_MONGOLIA = "cn-15", _("内蒙古自治区")
+    LIAONING = "cn-21", _("辽宁省")
+    JILIN = "cn-22", _("吉林省")
+    HEILONGJIANG = "cn-23", _("黑龙江省")
+    SHANGHAI = "cn-31", _("上海市")
+    JIANGSU = "cn-32", _("江苏省")
+    ZHEJIANG = "cn-33", _("浙江省")
+    ANHUI = "cn-34", _("安徽省")
+    FUJIAN = "cn-35", _("福建省")
+    JIANGXI = "cn-36", _("江西省")
+    SHANDONG = "cn-37", _("山东省")
+    HENAN = "cn-41", _("河南省")
+    HUBEI = "cn-42", _("湖北省")
+    HUNAN = "cn-43", _("湖南省")
+    GUANGDONG = "cn-44", _("广东省")
+    GUANGXI = "cn-45", _("广西壮族自治区")
+    HAINAN = "cn-46", _("海南省")
+    CHONGQING = "cn-50", _("重庆市")
+    SICHUAN = "cn-51", _("四川省")
+    GUIZHOU = "cn-52", _("贵州省")
+    YUNNAN = "cn-53", _("云南省")
+    TIBET = "cn-54", _("西藏自治区")
+    SHAANXI = "cn-61", _("陕西省")
+    GANSU = "cn-62", _("甘肃省")
+    QINGHAI = "cn-63", _("青海省")
+    NINGXIA = "cn-64", _("宁夏回族自治区")
+    XINJIANG = "cn-65", _("新疆维吾尔自治区")
 
 
 class RoyaltyModel(models.TextChoices):
@@ -118,6 +152,15 @@ class Offer(Terms):
     kind = models.CharField(_("类型"), max_length=20, choices=ContractKind.choices, default=ContractKind.LICENCE)
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="licence_offers")
     licensor = models.ForeignKey("core.Party", verbose_name=_("许可方"), on_delete=models.PROTECT, related_name="+")
+    # An offer to sub-license, made by the licensee of this licence.
+    parent = models.ForeignKey(
+        "Contract",
+        verbose_name=_("原许可合同"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sublicence_offers",
+    )
     term_months = models.PositiveSmallIntegerField(_("许可期限（月）"), default=12)
     note = models.TextField(_("说明"), blank=True, max_length=2000)
     status = models.CharField(_("状态"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.OPEN)
@@ -163,6 +206,15 @@ class Contract(Terms):
     version = models.PositiveIntegerField(_("版本"), default=1)
     work = models.ForeignKey("registry.Work", verbose_name=_("作品"), on_delete=models.PROTECT, related_name="+")
     offer = models.ForeignKey(Offer, null=True, blank=True, on_delete=models.PROTECT, related_name="contracts")
+    # A sub-licence: the licence under which its licensor (that licence's licensee) grants it.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("原许可合同"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sublicences",
+    )
     licensor = models.ForeignKey(
         "core.Party", verbose_name=_("许可方/转让方"), on_delete=models.PROTECT, related_name="+"
     )
@@ -228,7 +280,7 @@ class Contract(Terms):
             "royalty_rate": _money(self.royalty_rate),
             "unit_fee": _money(self.unit_fee),
             "reporting_months": self.reporting_months,
-        }
+        } | ({"sublicence_of": self.parent.number} if self.parent is not None else {})
 
     def grant(self) -> integrity.Grant:
         return integrity.Grant(
@@ -286,6 +338,8 @@ class RoyaltyReport(models.Model):
     units = models.PositiveIntegerField(_("销售件数"), default=0)
     royalty = models.DecimalField(_("提成金额（元）"), max_digits=14, decimal_places=2)
     recouped = models.DecimalField(_("以预付金抵扣（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
+    # Minimum guarantee: what the period's royalty fell short of the period's share of the guarantee.
+    top_up = models.DecimalField(_("保底差额（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
     amount_due = models.DecimalField(_("应付金额（元）"), max_digits=14, decimal_places=2)
     payment_due = models.DateField(_("付款期限"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -377,6 +431,10 @@ class Listing(models.Model):
     method = models.CharField(_("交易方式"), max_length=20, choices=TradingMethod.choices)
     price = models.DecimalField(_("挂牌价/起拍价（元）"), max_digits=14, decimal_places=2)
     disclosure_until = models.DateField(_("信息披露期至"))
+    # An auction's terms: bidding ends after the disclosure; each bidder pays the deposit first (保证金).
+    bidding_ends_at = models.DateTimeField(_("竞价截止时间"), null=True, blank=True)
+    deposit = models.DecimalField(_("竞买保证金（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
+    increment = models.DecimalField(_("加价幅度（元）"), max_digits=14, decimal_places=2, default=Decimal(0))
     status = models.CharField(_("状态"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.PUBLISHED)
     created_at = models.DateTimeField(_("挂牌时间"), auto_now_add=True)
 
@@ -393,6 +451,41 @@ class Listing(models.Model):
 
     def highest_bid(self) -> Bid | None:
         return self.bids.order_by("-amount", "at").first()
+
+    @property
+    def is_auction(self) -> bool:
+        return self.method == TradingMethod.AUCTION
+
+    def bidding_over(self, now: dt.datetime) -> bool:
+        return self.bidding_ends_at is not None and now >= self.bidding_ends_at
+
+
+class DepositStatus(models.TextChoices):
+    HELD = "held", _("已交纳")
+    APPLIED = "applied", _("转作成交价款")
+    TO_RETURN = "to_return", _("待退还")
+
+
+class Deposit(models.Model):
+    """竞买保证金: what a bidder paid into the exchange before bidding, and what becomes of it at the award."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="deposits")
+    bidder = models.ForeignKey("core.Party", verbose_name=_("竞买人"), on_delete=models.PROTECT, related_name="+")
+    bidder_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("交纳日期"))
+    reference = models.CharField(_("付款凭证号"), max_length=60)
+    status = models.CharField(_("状态"), max_length=20, choices=DepositStatus.choices, default=DepositStatus.HELD)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("竞买保证金")
+        verbose_name_plural = _("竞买保证金")
+        ordering = ["recorded_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["listing", "bidder"], name="one_deposit_per_bidder")]
+
+    def __str__(self) -> str:
+        return f"{self.listing} {self.bidder} {self.amount}"
 
 
 class Bid(models.Model):

@@ -1,5 +1,6 @@
 """What licensing tells people: a contract to sign, signatures dropped by a change, a contract filed, a royalty
-report and a payment, a report or payment overdue, a licence asked for, a trade matched."""
+report and a payment, a report or payment overdue, a minimum guarantee short, a licence asked for, a trade
+matched, a deposit to be returned."""
 
 from __future__ import annotations
 
@@ -71,5 +72,21 @@ TRADE_MATCHED = register(
         label=_("挂牌成交"),
         title=_("挂牌 %(listing)s 已成交"),
         body=_("成交价 %(price)s 元。请签署转让合同 %(number)s，签署后备案交割。"),
+    )
+)
+DEPOSIT_TO_RETURN = register(
+    Kind(
+        "licensing.deposit_to_return",
+        label=_("竞买保证金退还"),
+        title=_("挂牌 %(listing)s 的竞买保证金待退还"),
+        body=_("您未竞得该标的（或挂牌已撤销），交纳的 %(amount)s 元保证金应予退还。"),
+    )
+)
+GUARANTEE_SHORTFALL = register(
+    Kind(
+        "licensing.guarantee_shortfall",
+        label=_("保底差额"),
+        title=_("合同 %(number)s 的提成低于保底，差额 %(amount)s 元应付"),
+        body=_("%(start)s 至 %(end)s 的提成未达到保底金额，差额计入应付，付款期限 %(due)s。"),
     )
 )

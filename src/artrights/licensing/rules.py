@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from artrights.accounts.access import rule, visible
 from artrights.accounts.models import Role
 
-from .models import Contract, ContractStatus, Financing, Listing, ListingStatus, Offer, OfferStatus
+from .models import Contract, ContractKind, ContractStatus, Financing, Listing, ListingStatus, Offer, OfferStatus
 
 # Who licenses, buys and sells: rights holders and (for their organisation) agencies.
 TRADERS = (Role.ARTIST, Role.AGENCY)
@@ -75,6 +75,12 @@ def _cancel(user: Any, contract: Contract) -> bool:
 @rule(Contract, "report_royalty")
 def _report(user: Any, contract: Contract) -> bool:
     return bool(contract.licensee_user_id == user.pk)
+
+
+@rule(Contract, "sublicense")
+def _sublicense(user: Any, contract: Contract) -> bool:
+    """Only the licensee offers sub-licences under its licence (whether the licence allows it is a named rule)."""
+    return bool(contract.licensee_user_id == user.pk and contract.kind == ContractKind.LICENCE and user.role in TRADERS)
 
 
 @rule(Contract, "record_payment")

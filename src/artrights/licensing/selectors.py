@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from artrights.accounts.access import get_visible_or_404, visible_to
+from artrights.accounts.models import Role
 from artrights.core.models import Party
 from artrights.core.selectors import working_calendar
 from artrights.registry.models import (
@@ -31,6 +32,7 @@ from .models import (
     Contract,
     ContractKind,
     ContractStatus,
+    Deposit,
     Financing,
     Listing,
     ListingStatus,
@@ -45,6 +47,9 @@ from .models import (
 # Days after a period's end by which the licensee reports it, and after a report by which the royalty is paid.
 REPORT_DAYS = 30
 PAYMENT_DAYS = 30
+# The shortest disclosure a listing is published for before it may match or take bids (DOMAIN.md §6.4: [U]
+# typical ≥20 working days in property exchanges; the exchange's own rule text was not found, §11 item 6).
+DISCLOSURE_DAYS = 20
 # Trading days a bought item is held before it may be sold again (DOMAIN.md §6.4).
 RESALE_TRADING_DAYS = 5
 
@@ -303,6 +308,27 @@ def next_period(contract: Contract) -> Period | None:
     return None
 
 
+def period_starts(contract: Contract) -> list[dt.date]:
+    """Where every reporting period of the licence's whole term begins."""
+    starts: list[dt.date] = []
+    if contract.valid_until is None:
+        return starts
+    start = contract.valid_from
+    while start <= contract.valid_until:
+        starts.append(start)
+        start = add_months(start, max(contract.reporting_months, 1))
+    return starts
+
+
+def guarantee_share(contract: Contract) -> Decimal:
+    """A minimum-guarantee licence's guarantee for one reporting period: the guaranteed sum spread evenly over
+    the term's periods (the same spread the receivable pool shows)."""
+    starts = period_starts(contract)
+    if not starts:
+        return Decimal(0)
+    return (contract.price / len(starts)).quantize(Decimal("0.01"))
+
+
 @dataclass
 class Dues:
     reports_overdue: list[tuple[Contract, Period]] = field(default_factory=list)
@@ -343,6 +369,41 @@ def listing(number: str) -> Listing:
     return get_object_or_404(Listing.objects.select_related("work", "seller"), number=number)
 
 
+@dataclass
+class AuctionState:
+    """Where a listing stands for the person reading it: disclosed yet, bidding over, their deposit, the least
+    bid that would be taken now."""
+
+    disclosed: bool
+    bidding_over: bool
+    deposit: Deposit | None
+    next_minimum: Decimal
+    deposits_count: int
+
+
+def auction_state(listing: Listing, user: Any) -> AuctionState:
+    party = acting_party(user)
+    highest = listing.highest_bid()
+    return AuctionState(
+        disclosed=timezone.localdate() > listing.disclosure_until,
+        bidding_over=listing.bidding_over(timezone.now()),
+        deposit=listing.deposits.filter(bidder=party).first() if party is not None else None,
+        next_minimum=listing.price if highest is None else highest.amount + listing.increment,
+        deposits_count=listing.deposits.count(),
+    )
+
+
+def deposits_shown(listing: Listing, user: Any, *, seller: bool) -> QuerySet[Deposit]:
+    """The deposits a reader may see: the seller (and the registry's staff) every bidder's, a bidder their own,
+    anyone else none."""
+    deposits = listing.deposits.select_related("bidder").order_by("recorded_at", "pk")
+    if not getattr(user, "is_authenticated", False):
+        return deposits.none()
+    if seller or user.role in (Role.REGISTRAR, Role.SUPERVISOR):
+        return deposits
+    return deposits.filter(bidder_user=user)
+
+
 def last_purchase(work: Work, party: Party) -> Trade | None:
     """The latest filed trade in which ``party`` bought rights in ``work``."""
     return (
@@ -350,6 +411,11 @@ def last_purchase(work: Work, party: Party) -> Trade | None:
         .order_by("-settled_on", "-pk")
         .first()
     )
+
+
+def disclosure_end(listed_on: dt.date) -> dt.date:
+    """The earliest last day of the disclosure of a listing published on ``listed_on``."""
+    return working_calendar().add_working_days(listed_on, DISCLOSURE_DAYS)
 
 
 def resale_allowed_from(bought_on: dt.date) -> dt.date:
@@ -398,13 +464,11 @@ def contracted_income(contract: Contract, *, cut_off: dt.date) -> list[tuple[dt.
         if rest > 0:
             found.append((max(contract.valid_from, cut_off), rest))
     elif contract.royalty_model == RoyaltyModel.MINIMUM_GUARANTEE and contract.valid_until is not None:
-        starts, start = [], contract.valid_from
-        while start <= contract.valid_until:
-            starts.append(start)
-            start = add_months(start, max(contract.reporting_months, 1))
-        share = (contract.price / len(starts)).quantize(Decimal("0.01"))
-        for day in starts:
-            if add_months(day, max(contract.reporting_months, 1)) > cut_off:
+        share = guarantee_share(contract)
+        # A reported period's guarantee is in its report's amount due (royalty plus any top-up), counted below.
+        reported = set(contract.royalty_reports.values_list("period_start", flat=True))
+        for day in period_starts(contract):
+            if add_months(day, max(contract.reporting_months, 1)) > cut_off and day not in reported:
                 found.append((max(day, cut_off), share))
     for report in contract.royalty_reports.prefetch_related("payments"):
         if report.outstanding > 0:

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,15 +28,17 @@ from .forms import (
     AmendForm,
     BidForm,
     CatalogueForm,
+    DepositForm,
     FinancingForm,
     ListingForm,
     OfferForm,
     PaymentForm,
     RequestForm,
     RoyaltyReportForm,
+    SublicenceOfferForm,
     terms_of,
 )
-from .models import Contract, ContractKind, Listing, Offer, TradingMethod
+from .models import Contract, ContractKind, Exclusivity, Listing, Offer, RoyaltyModel, TradingMethod
 
 
 def _refused(request: HttpRequest, form: Any, exc: Exception) -> None:
@@ -138,6 +141,10 @@ def exchange(request: HttpRequest) -> HttpResponse:
                     method=data["method"],
                     price=data["price"],
                     territory=data["territory"],
+                    disclosure_until=data["disclosure_until"],
+                    bidding_ends_at=data["bidding_ends_at"],
+                    deposit=data["deposit"] or Decimal(0),
+                    increment=data["increment"] or Decimal(0),
                 )
             except (ValidationError, BilingualError) as exc:
                 _refused(request, form, exc)
@@ -152,14 +159,18 @@ def exchange(request: HttpRequest) -> HttpResponse:
 def listing(request: HttpRequest, number: str) -> HttpResponse:
     found = selectors.listing(number)
     signed_in = request.user.is_authenticated
+    can_close = signed_in and can(request.user, "close", found)
     context = {
         "listing": found,
         "bids": list(found.bids.all()[:20]),
         "bid_form": BidForm(),
+        "deposit_form": DepositForm(initial={"paid_on": timezone.localdate()}),
         "can_buy": signed_in and can(request.user, "buy", found),
-        "can_close": signed_in and can(request.user, "close", found),
+        "can_close": can_close,
         "trade": getattr(found, "trade", None),
         "is_auction": found.method == TradingMethod.AUCTION,
+        "state": selectors.auction_state(found, request.user),
+        "deposits": selectors.deposits_shown(found, request.user, seller=can_close),
     }
     return render(request, "licensing/listing.html", context)
 
@@ -172,7 +183,13 @@ def listing_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         if action == "buy":
             trade = services.buy(user=request.user, listing=found)
             return redirect("licensing:contract", number=trade.contract.number)
-        if action == "bid":
+        if action == "deposit":
+            deposit_form = DepositForm(request.POST)
+            if not deposit_form.is_valid():
+                raise ValidationError(_("请填写交纳日期和付款凭证号。"))
+            services.register_deposit(user=request.user, listing=found, **deposit_form.cleaned_data)
+            messages.success(request, _("保证金已登记，信息披露期满后即可出价。"))
+        elif action == "bid":
             form = BidForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("请填写有效的出价。"))
@@ -256,6 +273,19 @@ def _contract_context(request: HttpRequest, contract: Contract, **forms: Any) ->
         "payment_form": forms.get("payment_form") or PaymentForm(reports=reports),
         "amend_form": forms.get("amend_form") or AmendForm(initial=initial),
         "is_licence": contract.kind == ContractKind.LICENCE,
+        "is_guaranteed": contract.royalty_model == RoyaltyModel.MINIMUM_GUARANTEE,
+        "guarantee_share": selectors.guarantee_share(contract),
+        "can_sublicense": can(user, "sublicense", contract) and contract.sublicensable and contract.is_filed,
+        "sublicence_form": forms.get("sublicence_form")
+        or SublicenceOfferForm(
+            initial={
+                "rights": contract.rights,
+                "territory": contract.territory,
+                "exclusivity": Exclusivity.NON_EXCLUSIVE,
+                "royalty_model": RoyaltyModel.LUMP_SUM,
+            }
+        ),
+        "sublicences": list(contract.sublicences.select_related("licensee")) if contract.is_filed else [],
     }
 
 
@@ -312,6 +342,14 @@ def contract_act(request: HttpRequest, number: str, action: str) -> HttpResponse
                 units=int(request.POST.get("units") or 0),
             )
             messages.success(request, _("许可使用费报告已报送。"))
+        elif action == "sublicense":
+            sub_form = SublicenceOfferForm(request.POST)
+            forms["sublicence_form"] = sub_form
+            if not sub_form.is_valid():
+                raise ValidationError(_("请检查转许可的条款。"))
+            services.create_offer(user=user, parent=found, **terms_of(sub_form.cleaned_data))
+            messages.success(request, _("转许可要约已发布到许可目录。"))
+            return redirect("licensing:desk")
         elif action == "pay":
             reports = list(found.royalty_reports.all())
             payment_form = PaymentForm(request.POST, reports=reports)
@@ -427,8 +465,6 @@ def financing_pool_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pool_pdf(request: HttpRequest) -> HttpResponse:
     """The user's receivable pool as a PDF."""
-    from django.utils import timezone
-
     from .pool_pdf import render_pool
 
     today = timezone.localdate()

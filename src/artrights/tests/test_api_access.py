@@ -26,6 +26,7 @@ from artrights.credit.tests import factories as credit_factories
 from artrights.evidence.tests import factories as evidence_factories
 from artrights.inspections.tests import factories as inspection_factories
 from artrights.licensing import services as licensing
+from artrights.licensing.tests import factories as licensing_factories
 from artrights.matching import services as matching
 from artrights.matching.models import UrlCheck
 from artrights.mediation.tests import factories as mediation_factories
@@ -395,6 +396,20 @@ OPERATIONS: dict[tuple[str, str], Row] = {
         # Below the starting price: refused by the business check.
         [case(BUYERS, lambda w: f"/api/licensing/listings/{w.auction.number}/bids", json=lambda w: {"amount": "1"})]
     ),
+    ("POST", "/api/licensing/listings/{number}/deposits"): Row(
+        # Paid on a day still to come: refused by the business check.
+        [
+            case(
+                BUYERS,
+                lambda w: f"/api/licensing/listings/{w.auction.number}/deposits",
+                json=lambda w: {"paid_on": "2999-01-01", "reference": "BZJ-1"},
+            )
+        ]
+    ),
+    ("POST", "/api/licensing/listings/{number}/award"): Row(
+        # The seller only; the disclosure has not ended: refused by the business check.
+        [case({"owner", "admin"}, lambda w: f"/api/licensing/listings/{w.auction.number}/award")]
+    ),
     # inspections: draws, their records and published results are public; an inspector reads their own tasks
     ("GET", "/api/inspections/draws"): public("/api/inspections/draws"),
     ("GET", "/api/inspections/draws/{draw_id}/record"): public(
@@ -629,9 +644,7 @@ def world(artist, make_user, people) -> World:
     licensee = make_user("api-licensee", "artist", identity=WU)
     offer = licensing.create_offer(user=artist, work=filed, rights=["reproduction"], price=Decimal(100))
     contract = licensing.request_licence(user=licensee, offer=offer, valid_from=dt.date(2027, 1, 1))
-    auction = licensing.create_listing(
-        user=artist, work=filed, rights=["network"], method="auction", price=Decimal(5000)
-    )
+    auction = licensing_factories.auction(artist, filed, price=Decimal(5000))
     mediation_case = mediation_factories.applied(artist, mediation_factories.mediation_org())
     funding_open, funding_granted = _funding(artist, make_user)
     onestop_new, onestop_closed = _onestop(artist, people["mediation_admin"])

@@ -1,7 +1,7 @@
 """Writes for licensing, one module per capability; import them from here."""
 
 from .contracts import amend, cancel, create_contract, file, missing_signers, sign, terms_bytes
-from .exchange import bid, buy, close_auction, create_listing, withdraw_listing
+from .exchange import bid, buy, close_auction, create_listing, register_deposit, withdraw_listing
 from .financing import link_financing
 from .offers import create_offer, request_licence, withdraw_offer
 from .royalties import record_payment, report_royalty, send_reminders
@@ -19,6 +19,7 @@ __all__ = [
     "link_financing",
     "missing_signers",
     "record_payment",
+    "register_deposit",
     "report_royalty",
     "request_licence",
     "send_reminders",

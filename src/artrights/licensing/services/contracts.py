@@ -104,9 +104,15 @@ def _check_integrity(contract: Contract, *, consents: bool = True) -> list[Any]:
     """Every rule of §6.1 the contract must pass now; returns the pledgee consents it uses."""
     work = contract.work
     check_work(work)
-    check_holder(work, contract.licensor, contract.rights)
-    if contract.kind == ContractKind.LICENCE:
-        integrity.check_licence(contract.grant(), selectors.grants_in_force(work, exclude=contract))
+    if contract.parent is not None:
+        check_sublicence(contract.parent, contract.grant(), licensor=contract.licensor)
+        # The licence it is granted under is its licensor's own right, not a rival grant.
+        others = [g for g in selectors.grants_in_force(work, exclude=contract) if g.label != contract.parent.number]
+        integrity.check_licence(contract.grant(), others)
+    else:
+        check_holder(work, contract.licensor, contract.rights)
+        if contract.kind == ContractKind.LICENCE:
+            integrity.check_licence(contract.grant(), selectors.grants_in_force(work, exclude=contract))
     used = []
     if consents:
         for pledge in selectors.live_pledges(work):
@@ -123,8 +129,27 @@ def _check_integrity(contract: Contract, *, consents: bool = True) -> list[Any]:
     return used
 
 
+def check_sublicence(parent: Contract, grant: integrity.Grant, *, licensor: Party) -> None:
+    """A sub-licence: granted by its licence's licensee, under a filed licence in force that allows it, inside
+    that licence's scope (Implementing Regulations Art. 24: otherwise it needs the owner's own licence)."""
+    if parent.kind != ContractKind.LICENCE or parent.licensee_id != licensor.pk:
+        raise integrity.RuleBroken(
+            integrity.SUBLICENCE_CONSENT,
+            f"只有 {parent.number} 的被许可方才能依该许可转许可",
+            f"only the licensee of {parent.number} may sub-license under it",
+        )
+    integrity.check_sublicence(
+        parent=parent.grant(),
+        sublicensable=parent.sublicensable,
+        in_force=parent.is_filed and (parent.valid_until is None or today() <= parent.valid_until),
+        new=grant,
+    )
+
+
 def _joint_owners(contract: Contract) -> list[Party]:
     """The co-owners besides the licensor who must sign (a transfer or an exclusive licence of a joint work)."""
+    if contract.parent_id is not None:
+        return []  # a sub-licence is granted by the licensee alone; the owners consented in its licence
     if contract.kind == ContractKind.LICENCE and contract.exclusivity == Exclusivity.NON_EXCLUSIVE:
         return []
     return [p for p in selectors.co_owners(contract.work, contract.rights) if p.pk != contract.licensor_id]
@@ -141,15 +166,20 @@ def create_contract(
     terms: dict[str, Any],
     offer: Offer | None = None,
     licensee_industry: str = "",
+    parent: Contract | None = None,
 ) -> Contract:
-    """A draft contract between the holder of the rights and the licensee; every §6.1 rule is checked first."""
+    """A draft contract between the holder of the rights (or, for a sub-licence, the licensee of ``parent``) and
+    the licensee; every §6.1 rule is checked first."""
     licensor, licensee = acting_party(licensor_user), acting_party(licensee_user)
     if licensor.pk == licensee.pk:
         raise ValidationError(_("许可方和被许可方不能是同一人。"))
+    if parent is not None and (kind != ContractKind.LICENCE or parent.work_id != work.pk):
+        raise ValidationError(_("转许可只能是同一作品的许可合同。"))
     contract = Contract(
         kind=kind,
         work=work,
         offer=offer,
+        parent=parent,
         licensor=licensor,
         licensee=licensee,
         licensor_user=licensor_user,
@@ -245,6 +275,15 @@ def file(*, user: Any, contract: Contract) -> Contract:
     return contract
 
 
+def _filer(contract: Contract) -> Any:
+    """Who files with the registry: the licensor; for a sub-licence, the holder of the rights at the top of the
+    chain, whose licence allowed the sub-licensing (the registry takes filings from those who hold the work)."""
+    root = contract
+    while root.parent is not None:
+        root = root.parent
+    return root.licensor_user
+
+
 def _file(contract: Contract) -> None:
     signed = {s.party_id for s in selectors.valid_signatures(contract)}
     owners = [str(contract.licensor_id)] + [str(p.pk) for p in contract.co_owners.all()]
@@ -261,7 +300,7 @@ def _file(contract: Contract) -> None:
     if contract.royalty_rate:
         price += _("，提成 %(rate)s%%") % {"rate": contract.royalty_rate}
     filing = filings.file_contract(
-        user=contract.licensor_user,
+        user=_filer(contract),
         contract_type=registry_type(contract),
         works=[contract.work],
         rights=list(contract.rights),

@@ -10,21 +10,29 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from artrights.accounts.access import require
 from artrights.core import audit
-from artrights.core.selectors import working_calendar
 from artrights.core.services import notify
 from artrights.registry.models import Work
 
 from .. import integrity, notifications, selectors
-from ..models import LISTING_FLOW, Bid, ContractKind, Listing, RoyaltyModel, Territory, Trade, TradingMethod
+from ..models import (
+    LISTING_FLOW,
+    Bid,
+    ContractKind,
+    Deposit,
+    DepositStatus,
+    Listing,
+    RoyaltyModel,
+    Territory,
+    Trade,
+    TradingMethod,
+)
 from . import contracts
 from ._common import acting_party, check_holder, check_rights, check_work, next_number, today
-
-# The disclosure period a listing is published for before it may match ([U] typical ≥20 working days).
-DISCLOSURE_DAYS = 20
 
 
 def check_resale(work: Work, seller: Any, *, on: dt.date) -> None:
@@ -47,8 +55,13 @@ def create_listing(
     price: Decimal,
     territory: str = Territory.WORLDWIDE,
     share_percent: int = 100,
+    disclosure_until: dt.date | None = None,
+    bidding_ends_at: dt.datetime | None = None,
+    deposit: Decimal = Decimal(0),
+    increment: Decimal = Decimal(0),
 ) -> Listing:
-    """List the transfer of whole rights in a work for agreement transfer or auction."""
+    """List the transfer of whole rights in a work for agreement transfer or auction, disclosed for at least
+    ``selectors.DISCLOSURE_DAYS`` working days; an auction also names its bidding end, deposit and increment."""
     require(user, "create", Listing)
     if method not in TradingMethod.values:
         raise integrity.RuleBroken(
@@ -64,6 +77,15 @@ def create_listing(
         raise ValidationError(_("挂牌价必须大于零。"))
     if territory not in Territory.values:
         raise ValidationError(_("地域范围无效。"))
+    earliest_end = selectors.disclosure_end(today())
+    disclosure_until = disclosure_until or earliest_end
+    integrity.check_disclosure_length(disclosure_until=disclosure_until, earliest_end=earliest_end)
+    if method == TradingMethod.AUCTION:
+        _check_auction_terms(
+            disclosure_until=disclosure_until, ends_at=bidding_ends_at, deposit=deposit, step=increment
+        )
+    else:
+        bidding_ends_at, deposit, increment = None, Decimal(0), Decimal(0)
     listing = Listing.objects.create(
         number=next_number("listing"),
         work=work,
@@ -73,13 +95,34 @@ def create_listing(
         territory=territory,
         method=method,
         price=price,
-        disclosure_until=working_calendar().add_working_days(today(), DISCLOSURE_DAYS),
+        disclosure_until=disclosure_until,
+        bidding_ends_at=bidding_ends_at,
+        deposit=deposit,
+        increment=increment,
     )
     audit.record("licensing.create_listing", listing, actor=user)
     return listing
 
 
+def _check_auction_terms(
+    *, disclosure_until: dt.date, ends_at: dt.datetime | None, deposit: Decimal, step: Decimal
+) -> None:
+    missing_zh, missing_en = [], []
+    if ends_at is None or timezone.localtime(ends_at).date() <= disclosure_until:
+        missing_zh.append(f"竞价截止时间须在 {disclosure_until.isoformat()} 之后")
+        missing_en.append(f"the bidding must end after {disclosure_until.isoformat()}")
+    if deposit <= 0:
+        missing_zh.append("竞买保证金须大于零")
+        missing_en.append("the deposit must be above zero")
+    if step <= 0:
+        missing_zh.append("加价幅度须大于零")
+        missing_en.append("the increment must be above zero")
+    if missing_zh:
+        raise integrity.RuleBroken(integrity.AUCTION_TERMS, "；".join(missing_zh), "; ".join(missing_en))
+
+
 def _match(listing: Listing, *, buyer_user: Any, price: Decimal, actor: Any) -> Trade:
+    integrity.check_disclosed(disclosure_until=listing.disclosure_until, on=today())
     check_resale(listing.work, listing.seller, on=today())
     LISTING_FLOW.apply(listing, "match")
     listing.save(update_fields=["status"])
@@ -119,7 +162,8 @@ def _match(listing: Listing, *, buyer_user: Any, price: Decimal, actor: Any) -> 
 
 @transaction.atomic
 def buy(*, user: Any, listing: Listing) -> Trade:
-    """协议转让: the buyer accepts the listed price; the trade's transfer contract awaits both signatures."""
+    """协议转让: once the disclosure has ended, the buyer accepts the listed price; the trade's transfer contract
+    awaits both signatures."""
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     require(user, "buy", listing)
     if listing.method != TradingMethod.AGREEMENT:
@@ -128,37 +172,108 @@ def buy(*, user: Any, listing: Listing) -> Trade:
 
 
 @transaction.atomic
+def register_deposit(*, user: Any, listing: Listing, paid_on: dt.date, reference: str) -> Deposit:
+    """竞买登记: the bidder records the deposit paid into the exchange (amount as listed) before the bidding ends."""
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    require(user, "buy", listing)
+    if listing.method != TradingMethod.AUCTION:
+        raise ValidationError(_("协议转让的挂牌不收竞买保证金。"))
+    if listing.bidding_over(timezone.now()):
+        raise integrity.RuleBroken(integrity.BIDDING_CLOSED, "竞价已截止", "the bidding has ended")
+    if paid_on > today():
+        raise ValidationError(_("交纳日期不能晚于今天。"))
+    if not reference.strip():
+        raise ValidationError(_("请填写保证金的付款凭证号。"))
+    bidder = acting_party(user)
+    if listing.deposits.filter(bidder=bidder).exists():
+        raise ValidationError(_("您已登记本挂牌的竞买保证金。"))
+    deposit = Deposit.objects.create(
+        listing=listing,
+        bidder=bidder,
+        bidder_user=user,
+        amount=listing.deposit,
+        paid_on=paid_on,
+        reference=reference.strip()[:60],
+    )
+    audit.record("licensing.register_deposit", deposit, actor=user)
+    return deposit
+
+
+@transaction.atomic
 def bid(*, user: Any, listing: Listing, amount: Decimal) -> Bid:
-    """拍卖: a bid at least the starting price and above the highest bid so far."""
+    """拍卖: after the disclosure and before the bidding ends, a bidder with a deposit bids at least the starting
+    price, and at least the increment above the highest bid so far."""
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     require(user, "buy", listing)
     if listing.method != TradingMethod.AUCTION:
         raise ValidationError(_("协议转让的挂牌不接受竞价。"))
+    integrity.check_disclosed(disclosure_until=listing.disclosure_until, on=today())
+    if listing.bidding_over(timezone.now()):
+        raise integrity.RuleBroken(integrity.BIDDING_CLOSED, "竞价已截止", "the bidding has ended")
+    bidder = acting_party(user)
+    if not listing.deposits.filter(bidder=bidder, status=DepositStatus.HELD).exists():
+        raise integrity.RuleBroken(
+            integrity.DEPOSIT_FIRST,
+            f"须先交纳 {listing.deposit} 元保证金",
+            f"pay the {listing.deposit} yuan deposit first",
+        )
     highest = listing.highest_bid()
-    floor = highest.amount if highest else listing.price
-    if amount < listing.price or (highest is not None and amount <= floor):
-        raise ValidationError(_("出价须不低于起拍价且高于当前最高价 %(floor)s 元。") % {"floor": floor})
-    placed = Bid.objects.create(listing=listing, bidder=acting_party(user), bidder_user=user, amount=amount)
+    integrity.check_bid(
+        amount=amount,
+        start_price=listing.price,
+        highest=highest.amount if highest else None,
+        increment=listing.increment,
+    )
+    placed = Bid.objects.create(listing=listing, bidder=bidder, bidder_user=user, amount=amount)
     audit.record("licensing.bid", placed, actor=user)
     return placed
 
 
+def _settle_deposits(listing: Listing, *, winner: Any | None) -> None:
+    """The winner's deposit becomes part of the price; every other bidder's is to be returned."""
+    for deposit in listing.deposits.filter(status=DepositStatus.HELD).select_related("bidder_user"):
+        deposit.status = (
+            DepositStatus.APPLIED if winner is not None and deposit.bidder_id == winner.pk else DepositStatus.TO_RETURN
+        )
+        deposit.save(update_fields=["status"])
+        if deposit.status == DepositStatus.TO_RETURN:
+            notify(
+                recipients=[deposit.bidder_user],
+                kind=notifications.DEPOSIT_TO_RETURN.key,
+                subject=listing,
+                params={"listing": listing.number, "amount": str(deposit.amount)},
+                url=reverse("licensing:listing", args=[listing.number]),
+            )
+
+
 @transaction.atomic
 def close_auction(*, user: Any, listing: Listing) -> Trade:
-    """The seller closes an auction: the highest bid wins."""
+    """落槌: after the bidding ends the seller awards the auction to the highest bidder."""
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     require(user, "close", listing)
+    if listing.method != TradingMethod.AUCTION:
+        raise ValidationError(_("只有拍卖挂牌才能落槌成交。"))
+    integrity.check_disclosed(disclosure_until=listing.disclosure_until, on=today())
+    if not listing.bidding_over(timezone.now()):
+        ends = timezone.localtime(listing.bidding_ends_at).strftime("%Y-%m-%d %H:%M") if listing.bidding_ends_at else ""
+        raise integrity.RuleBroken(
+            integrity.BIDDING_CLOSED, f"竞价 {ends} 截止，截止后才能落槌", f"the bidding ends {ends}; award after it"
+        )
     highest = listing.highest_bid()
-    if listing.method != TradingMethod.AUCTION or highest is None:
-        raise ValidationError(_("只有已有出价的拍卖才能落槌成交。"))
-    return _match(listing, buyer_user=highest.bidder_user, price=highest.amount, actor=user)
+    if highest is None:
+        raise ValidationError(_("没有出价的拍卖不能落槌成交，请撤牌。"))
+    trade = _match(listing, buyer_user=highest.bidder_user, price=highest.amount, actor=user)
+    _settle_deposits(listing, winner=highest.bidder)
+    return trade
 
 
 @transaction.atomic
 def withdraw_listing(*, user: Any, listing: Listing) -> Listing:
+    """The seller withdraws a listing before it matched; any deposits paid are to be returned."""
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     require(user, "close", listing)
     LISTING_FLOW.apply(listing, "withdraw")
     listing.save(update_fields=["status"])
+    _settle_deposits(listing, winner=None)
     audit.record("licensing.withdraw_listing", listing, actor=user)
     return listing

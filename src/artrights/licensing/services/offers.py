@@ -13,7 +13,7 @@ from artrights.accounts.access import require
 from artrights.core import audit
 from artrights.registry.models import Work
 
-from .. import selectors
+from .. import integrity, selectors
 from ..models import Contract, ContractKind, Exclusivity, Offer, OfferStatus, RoyaltyModel, Territory
 from . import contracts
 from ._common import acting_party, check_holder, check_rights, check_work
@@ -35,13 +35,31 @@ OFFER_FIELDS = (
 
 
 @transaction.atomic
-def create_offer(*, user: Any, work: Work, kind: str = ContractKind.LICENCE, **fields: Any) -> Offer:
-    """Offer rights in a work the user holds; it shows in the catalogue at once."""
+def create_offer(
+    *,
+    user: Any,
+    work: Work | None = None,
+    kind: str = ContractKind.LICENCE,
+    parent: Contract | None = None,
+    **fields: Any,
+) -> Offer:
+    """Offer rights in a work the user holds, or sub-license under a licence the user holds (``parent``); it shows
+    in the catalogue at once."""
     require(user, "create", Offer)
+    if parent is not None:
+        require(user, "sublicense", parent)
+        work = parent.work
+    if work is None:
+        raise ValidationError(_("请选择作品。"))
     party = acting_party(user)
     check_work(work)
     offer = Offer(
-        work=work, kind=kind, offered_by=user, licensor=party, **{k: v for k, v in fields.items() if k in OFFER_FIELDS}
+        work=work,
+        kind=kind,
+        offered_by=user,
+        licensor=party,
+        parent=parent,
+        **{k: v for k, v in fields.items() if k in OFFER_FIELDS},
     )
     offer.rights = check_rights(list(offer.rights))
     if kind not in ContractKind.values or offer.exclusivity not in Exclusivity.values:
@@ -50,7 +68,20 @@ def create_offer(*, user: Any, work: Work, kind: str = ContractKind.LICENCE, **f
         raise ValidationError(_("地域范围或付费方式无效。"))
     if offer.price < 0 or offer.royalty_rate < 0 or offer.unit_fee < 0 or not 1 <= offer.term_months <= 600:
         raise ValidationError(_("价款不能为负数，期限为 1 至 600 个月。"))
-    check_holder(work, party, offer.rights)
+    if parent is not None:
+        if kind != ContractKind.LICENCE:
+            raise ValidationError(_("转许可只能是许可，不能转让。"))
+        # The term is checked when a licensee asks (it depends on the start chosen); the rest is checked now.
+        scope = integrity.Grant(
+            rights=frozenset(offer.rights),
+            exclusivity=offer.exclusivity,
+            territory=offer.territory,
+            start=parent.valid_from,
+            end=parent.valid_until,
+        )
+        contracts.check_sublicence(parent, scope, licensor=party)
+    else:
+        check_holder(work, party, offer.rights)
     offer.full_clean(exclude=["work", "offered_by", "licensor"])
     offer.save()
     audit.record("licensing.create_offer", offer, actor=user)
@@ -80,4 +111,5 @@ def request_licence(*, user: Any, offer: Offer, valid_from: dt.date, industry: s
         terms=contracts.terms_from(valid_from=valid_from, valid_until=valid_until, source=offer),
         offer=offer,
         licensee_industry=industry,
+        parent=offer.parent,
     )

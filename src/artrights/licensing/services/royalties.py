@@ -28,7 +28,8 @@ def _not_running(contract: Contract, why_zh: str, why_en: str) -> integrity.Rule
 def report_royalty(
     *, user: Any, contract: Contract, period_start: dt.date, revenue: Decimal, units: int = 0
 ) -> RoyaltyReport:
-    """The licensee reports one ended period's sales; the royalty due follows from the contract's terms."""
+    """The licensee reports one ended period's sales; the royalty due follows from the contract's terms, plus,
+    under a minimum guarantee, what the royalty fell short of the period's share of the guarantee."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     require(user, "report_royalty", contract)
     if contract.kind != ContractKind.LICENCE or contract.royalty_model not in RUNNING_MODELS:
@@ -49,6 +50,9 @@ def report_royalty(
     if contract.royalty_model == RoyaltyModel.ADVANCE:
         earlier = sum((r.royalty for r in contract.royalty_reports.all()), Decimal(0))
         recouped = min(royalty, max(contract.price - earlier, Decimal(0)))
+    top_up = Decimal(0)
+    if contract.royalty_model == RoyaltyModel.MINIMUM_GUARANTEE:
+        top_up = max(selectors.guarantee_share(contract) - royalty, Decimal(0))
     reported = today()
     try:
         with transaction.atomic():
@@ -60,7 +64,8 @@ def report_royalty(
                 units=units,
                 royalty=royalty,
                 recouped=recouped,
-                amount_due=royalty - recouped,
+                top_up=top_up,
+                amount_due=royalty - recouped + top_up,
                 payment_due=reported + dt.timedelta(days=selectors.PAYMENT_DAYS),
                 reported_by=user,
             )
@@ -80,6 +85,20 @@ def report_royalty(
         },
         url=reverse("licensing:contract", args=[contract.number]),
     )
+    if top_up > 0:
+        notify(
+            recipients=[contract.licensee_user, contract.licensor_user],
+            kind=notifications.GUARANTEE_SHORTFALL.key,
+            subject=contract,
+            params={
+                "number": contract.number,
+                "start": report.period_start.isoformat(),
+                "end": report.period_end.isoformat(),
+                "amount": str(top_up),
+                "due": report.payment_due.isoformat(),
+            },
+            url=reverse("licensing:contract", args=[contract.number]),
+        )
     return report
 
 

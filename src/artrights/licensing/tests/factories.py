@@ -8,7 +8,7 @@ from typing import Any
 
 from artrights.core.services import PartyInput
 from artrights.licensing import services
-from artrights.licensing.models import Contract, Offer
+from artrights.licensing.models import Contract, Listing, Offer
 from artrights.registry import services as registry
 from artrights.registry.models import Work
 from artrights.registry.tests.factories import OTHER_OWNER, OWNER, samples, work_fields
@@ -95,3 +95,41 @@ def pledge(registrar: Any, work: Work, pledgee_user: Any, pledgor: PartyInput = 
         debt_term_end=dt.date(2028, 1, 1),
         pledgee_user=pledgee_user,
     )
+
+
+def disclosure_end() -> dt.date:
+    """The last day of the shortest disclosure a listing made today gets."""
+    from django.utils import timezone
+
+    from artrights.licensing import selectors
+
+    return selectors.disclosure_end(timezone.localdate())
+
+
+def auction(seller: Any, work: Work, **overrides: Any) -> Listing:
+    """An auction of the network right: bidding ends a week after the shortest disclosure, at five in the
+    afternoon; start 50,000 yuan, deposit 5,000, increment 1,000."""
+    from django.utils import timezone
+
+    ends = disclosure_end() + dt.timedelta(days=7)
+    fields: dict[str, Any] = {
+        "rights": ["network"],
+        "method": "auction",
+        "price": Decimal("50000"),
+        "deposit": Decimal("5000"),
+        "increment": Decimal("1000"),
+        "bidding_ends_at": timezone.make_aware(dt.datetime.combine(ends, dt.time(17))),
+    }
+    fields.update(overrides)
+    return services.create_listing(user=seller, work=work, **fields)
+
+
+def deposited(listing: Listing, *bidders: Any) -> Listing:
+    """Each bidder records the deposit paid today."""
+    from django.utils import timezone
+
+    for n, bidder in enumerate(bidders):
+        services.register_deposit(
+            user=bidder, listing=listing, paid_on=timezone.localdate(), reference=f"BZJ-{listing.number}-{n}"
+        )
+    return listing

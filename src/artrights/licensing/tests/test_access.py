@@ -37,6 +37,7 @@ def test_who_may_act_on_a_draft_contract_matches_the_table(actors, draft):
         "cancel": {"licensor", "licensee", "admin"},
         "report_royalty": {"licensee", "admin"},
         "record_payment": {"licensor", "licensee", "admin"},
+        "sublicense": {"licensee", "admin"},
     }
     assert access_mismatches(table, actors=actors, target=draft) == []
 
@@ -51,6 +52,7 @@ def test_a_filed_contract_is_signed_and_amended_by_nobody(actors, artist, buyer,
         "cancel": {"admin"},
         "report_royalty": {"licensee", "admin"},
         "record_payment": {"licensor", "licensee", "admin"},
+        "sublicense": {"licensee", "admin"},
     }
     assert access_mismatches(table, actors=actors, target=filed) == []
 

@@ -26,16 +26,18 @@ def third(make_user):
     )
 
 
-def test_an_auction_goes_to_the_highest_bid_and_ends_in_a_filed_transfer(artist, buyer, third, work):
-    listing = services.create_listing(
-        user=artist, work=work, rights=["reproduction", "network"], method="auction", price=Decimal("50000")
+def test_an_auction_goes_to_the_highest_bid_and_ends_in_a_filed_transfer(artist, buyer, third, work, clock):
+    listing = factories.deposited(
+        factories.auction(artist, work, rights=["reproduction", "network"], increment=Decimal("100")), buyer, third
     )
+    clock.to_day_after(listing.disclosure_until)
     services.bid(user=buyer, listing=listing, amount=Decimal("52000"))
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleBroken):
         services.bid(user=third, listing=listing, amount=Decimal("52000"))
     services.bid(user=third, listing=listing, amount=Decimal("60000"))
     with pytest.raises(ValidationError):
         services.buy(user=buyer, listing=listing)  # an auction is not bought at the listed price
+    clock.now = listing.bidding_ends_at
     trade = services.close_auction(user=artist, listing=listing)
     assert (trade.buyer, trade.price, trade.listing.status) == (third.party, Decimal("60000"), "matched")
     contract = factories.signed(trade.contract, third, artist)

@@ -99,3 +99,58 @@ def test_overdue_reports_and_payments_are_reminded_once(artist, buyer, running, 
     assert {"licensing.report_overdue", "licensing.payment_overdue"} <= kinds
     assert any("逾期" in m.subject for m in mail.outbox)
     assert services.send_reminders() == 0
+
+
+@pytest.fixture
+def guaranteed(artist, buyer, work):
+    """Two years, quarterly, 10% of net sales with 8,000 yuan guaranteed: 1,000 yuan a quarter."""
+    contract = factories.contract(
+        artist,
+        buyer,
+        work,
+        start=START,
+        rights=["network"],
+        royalty_model="minimum_guarantee",
+        price=Decimal("8000"),
+        royalty_rate=Decimal("10"),
+        reporting_months=3,
+    )
+    return factories.signed(contract, buyer, artist)
+
+
+def test_a_quarter_below_the_minimum_guarantee_makes_the_shortfall_due_and_tells_both_sides(artist, buyer, guaranteed):
+    short = services.report_royalty(user=buyer, contract=guaranteed, period_start=START, revenue=Decimal("6000"))
+    assert (short.royalty, short.top_up, short.amount_due) == (Decimal("600.00"), Decimal("400.00"), Decimal("1000.00"))
+    told = Notification.objects.filter(kind="licensing.guarantee_shortfall")
+    assert {n.recipient_id for n in told} == {artist.pk, buyer.pk}
+    assert "400.00" in told.filter(recipient=buyer).get().title
+    above = services.report_royalty(
+        user=buyer, contract=guaranteed, period_start=dt.date(2025, 4, 1), revenue=Decimal("25000")
+    )
+    assert (above.royalty, above.top_up, above.amount_due) == (Decimal("2500.00"), Decimal(0), Decimal("2500.00"))
+    assert told.count() == 2  # nothing new when the royalty reaches the guarantee
+
+
+def test_an_unpaid_guarantee_shortfall_is_overdue_and_reminded_like_any_royalty(
+    buyer, guaranteed, django_capture_on_commit_callbacks
+):
+    from artrights.licensing.models import RoyaltyReport
+
+    short = services.report_royalty(user=buyer, contract=guaranteed, period_start=START, revenue=Decimal(0))
+    assert short.amount_due == Decimal("1000.00")
+    RoyaltyReport.objects.filter(pk=short.pk).update(payment_due=dt.date(2025, 5, 1))  # as if the days had passed
+    overdue = selectors.dues(selectors.running_contracts()).overdue_payments
+    assert [(r.pk, r.outstanding) for r in overdue] == [(short.pk, Decimal("1000.00"))]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_reminders()
+    reminded = Notification.objects.get(recipient=buyer, kind="licensing.payment_overdue")
+    assert "1000.00" in reminded.body
+
+
+def test_the_pool_counts_a_reported_quarter_of_a_guarantee_once(buyer, guaranteed):
+    cut_off = START
+    before = sum(amount for _day, amount in selectors.contracted_income(guaranteed, cut_off=cut_off))
+    assert before == Decimal("8000.00")
+    services.report_royalty(user=buyer, contract=guaranteed, period_start=START, revenue=Decimal("6000"))
+    after = sum(amount for _day, amount in selectors.contracted_income(guaranteed, cut_off=cut_off))
+    assert after == Decimal("8000.00")  # the quarter's 1,000 now comes from its report, not from the spread

@@ -122,10 +122,11 @@ def test_a_non_exclusive_licence_of_a_joint_work_needs_only_the_licensor(artist,
     assert contract.is_filed and contract.co_owners.count() == 0
 
 
-def test_a_resale_before_five_trading_days_is_refused_and_allowed_after(artist, buyer, work, monkeypatch):
+def test_a_resale_before_five_trading_days_is_refused_and_allowed_after(artist, buyer, work, clock):
     listing = services.create_listing(
         user=artist, work=work, rights=list(work.rights), method="agreement", price=Decimal("80000")
     )
+    clock.to_day_after(listing.disclosure_until)
     trade = services.buy(user=buyer, listing=listing)
     factories.signed(trade.contract, buyer, artist)
     trade.refresh_from_db()
@@ -138,15 +139,8 @@ def test_a_resale_before_five_trading_days_is_refused_and_allowed_after(artist, 
         Listing,
     )
     assert trade.settled_on.isoformat() in error.message_zh
-    later = trade.settled_on + dt.timedelta(days=9)
-    monkeypatch.setattr("artrights.licensing.services._common.today", lambda: later)
-    monkeypatch.setattr("artrights.licensing.services.exchange.today", lambda: later)
-    assert (
-        services.create_listing(
-            user=buyer, work=work, rights=["reproduction"], method="auction", price=Decimal("90000")
-        ).status
-        == "published"
-    )
+    clock.travel(days=9)
+    assert factories.auction(buyer, work, rights=["reproduction"], price=Decimal("90000")).status == "published"
 
 
 def test_fractional_shares_and_centralised_trading_are_refused(artist, work):
@@ -192,3 +186,45 @@ def test_a_party_on_a_credit_list_is_flagged_on_the_contract(artist, buyer, work
     )
     contract = factories.contract(artist, buyer, work)
     assert [flag["party"] for flag in contract.credit_flags] == [buyer.party.name]
+
+
+def test_exclusive_licences_in_two_provinces_stand_side_by_side_but_the_mainland_covers_both(
+    artist, buyer, third, work, make_user
+):
+    guangdong = factories.signed(
+        factories.contract(artist, buyer, work, exclusivity="exclusive", territory="cn-44"), buyer, artist
+    )
+    fujian = factories.signed(
+        factories.contract(artist, third, work, exclusivity="exclusive", territory="cn-35"), third, artist
+    )
+    assert guangdong.is_filed and fujian.is_filed
+    assert guangdong.filing.territory == "广东省"
+    fourth = give_identity(
+        make_user("fourth-qian", "artist"),
+        {"name": "钱四", "id_type": "resident_id", "id_number": "110101199003070038"},
+    )
+    error = _refused(
+        "exclusive_overlap",
+        lambda: factories.contract(artist, fourth, work, exclusivity="exclusive", territory="mainland"),
+        Contract,
+    )
+    assert guangdong.number in error.message_zh or fujian.number in error.message_zh
+    assert factories.contract(artist, fourth, work, exclusivity="exclusive", territory="hong_kong").status == "draft"
+
+
+def test_a_plain_licence_in_a_province_falls_inside_a_sole_mainland_licence(artist, buyer, third, work):
+    factories.signed(factories.contract(artist, buyer, work, exclusivity="sole", territory="mainland"), buyer, artist)
+    _refused(
+        "non_exclusive_inside_sole",
+        lambda: factories.contract(artist, third, work, exclusivity="non_exclusive", territory="cn-44"),
+        Contract,
+    )
+
+
+def test_a_province_lies_inside_the_mainland_and_worldwide_but_not_inside_another_province():
+    from artrights.licensing.integrity import territories_overlap, territory_contains
+
+    assert territory_contains("mainland", "cn-44") and territory_contains("worldwide", "cn-44")
+    assert not territory_contains("cn-44", "mainland") and not territory_contains("hong_kong", "cn-44")
+    assert not territories_overlap("cn-44", "cn-35") and territories_overlap("cn-44", "mainland")
+    assert not territories_overlap("cn-44", "hong_kong")
