@@ -139,7 +139,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--families", action="store_true", help="also print µAP per family and set")
     ap.add_argument("--progress", action="store_true", help="progress bars")
-    ap.add_argument("--explain-away", action="store_true", help="count only the inliers no stronger candidate explains")
+    ap.add_argument(
+        "--no-explain-away",
+        dest="explain_away",
+        action="store_false",
+        help="count every inlier, also those a stronger candidate explains (the engine's default explains them away)",
+    )
     ap.add_argument(
         "--keypoints-per-ref",
         type=int,

@@ -102,7 +102,7 @@ def match_folders(
     min_score: float = 0.0,
     max_keypoints_per_ref: int = MAX_REF_KEYPOINTS,
     evidence_csv: str | Path | None = None,
-    explain_away: bool = False,
+    explain_away: bool = True,
 ) -> int:
     """Index every image of ``references_dir``, search every image of ``queries_dir`` and write
     ``query_id,reference_id,score`` rows (ids = file names without extension).  Returns the
