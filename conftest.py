@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -130,3 +133,44 @@ def connections(monkeypatch):  # type: ignore[no-untyped-def]
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     return made
+
+
+_MIGRATE = "import django; django.setup(); from django.core.management import call_command; call_command('migrate')"
+
+
+@pytest.fixture(scope="session")
+def migrated_data_dir(tmp_path_factory, worker_id):  # type: ignore[no-untyped-def]
+    """A data folder whose SQLite database has every migration applied, made once per run and shared by the xdist
+    workers. Tests that start `artrights` processes on a folder of their own copy it (``copy_migrated``) rather
+    than migrating a new database each (a dozen CPU seconds); their processes still run `migrate`, which then
+    finds nothing to do."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the run's folder, above each worker's own
+    template = shared / "migrated-data"
+    with open(shared / "migrated-data.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (template / "artrights.sqlite3").exists():
+            building = shared / "migrated-data.building"
+            shutil.rmtree(building, ignore_errors=True)
+            env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+            env.update({"ARTRIGHTS_DATA_DIR": str(building), "DJANGO_SETTINGS_MODULE": "artrights.settings"})
+            done = subprocess.run(
+                [sys.executable, "-c", _MIGRATE], env=env, capture_output=True, text=True, timeout=600
+            )
+            assert done.returncode == 0, done.stderr
+            building.rename(template)
+    return template
+
+
+@pytest.fixture
+def copy_migrated(migrated_data_dir):  # type: ignore[no-untyped-def]
+    """``copy_migrated(folder)`` fills ``folder`` with a copy of the migrated data folder and returns it."""
+
+    def copy(folder: Path) -> Path:
+        shutil.copytree(migrated_data_dir, folder, dirs_exist_ok=True)
+        return folder
+
+    return copy
