@@ -19,16 +19,53 @@ REPO_ROOT = Path(__file__).resolve().parent
 VECTORS = Path(os.environ.get("ARTRIGHTS_VECTORS", REPO_ROOT.parent / "shared" / "vectors"))
 
 
+_FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # argon2 is slow on purpose; tests need not be
+
+
+def _make_user(username: str, role: str = "artist", *, identity=None, **extra):  # type: ignore[no-untyped-def]
+    """A user; ``identity`` (a dict of PartyInput fields, e.g. testing.LIN) makes them a verified owner."""
+    from artrights.accounts.services import create_user
+    from artrights.testing import give_identity
+
+    user = create_user(username=username, role=role, password=TEST_PASSWORD, **extra)
+    return give_identity(user, identity) if identity else user
+
+
 @pytest.fixture
 def make_user(db):  # type: ignore[no-untyped-def]
-    from artrights.accounts.services import create_user
+    return _make_user
 
-    def make(username: str, role: str = "artist", *, identity=None, **extra):  # type: ignore[no-untyped-def]
-        """A user; ``identity`` (a dict of PartyInput fields, e.g. testing.LIN) makes them a verified owner."""
-        from artrights.testing import give_identity
 
-        user = create_user(username=username, role=role, password=TEST_PASSWORD, **extra)
-        return give_identity(user, identity) if identity else user
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """One transaction around a module's tests, for data that is slow to make and that every test only reads.
+
+    Module-scoped fixtures write it inside ``with module_db():`` and hand the tests primary keys (not instances one
+    test could change in memory for the next). Each test (marked ``django_db``) runs in a savepoint rolled back after
+    it, as Django's ``TestCase.setUpTestData`` shares data, so what one test writes the next does not see; the whole
+    transaction is rolled back after the module's last test. Files written to storage stay, as in any test.
+    """
+    from django.db import connections, transaction
+
+    outer = {alias: transaction.atomic(using=alias) for alias in connections}
+    with django_db_blocker.unblock():
+        for atomic in outer.values():
+            atomic.__enter__()
+    yield django_db_blocker.unblock
+    with django_db_blocker.unblock():
+        for alias, atomic in reversed(outer.items()):
+            transaction.set_rollback(True, using=alias)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_make_user(module_db):  # type: ignore[no-untyped-def]
+    """``make_user`` for module-scoped fixtures (see ``module_db``)."""
+    from django.test import override_settings
+
+    def make(username: str, role: str = "artist", **kwargs):  # type: ignore[no-untyped-def]
+        with module_db(), override_settings(PASSWORD_HASHERS=_FAST_HASHERS):
+            return _make_user(username, role, **kwargs)
 
     return make
 
@@ -82,7 +119,7 @@ def artist_client(client, artist):  # type: ignore[no-untyped-def]
 def _fast_password_hashing(request, settings):  # type: ignore[no-untyped-def]
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
     if "real_password_hashing" not in request.keywords:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = _FAST_HASHERS
 
 
 _DB_FIXTURES = {

@@ -1,8 +1,8 @@
 """`artrights demo`: one account per role, and each app's data made through its services, loaded once.
 
-Loading the demo takes tens of seconds, so it is loaded once for this module (``loaded_demo``) and each test
-reads it inside a savepoint rolled back after it, as Django's ``TestCase.setUpTestData`` shares data; what one
-test changes, the next does not see. The tests of every app's demo data live here for that reason.
+Loading the demo takes tens of seconds, so it is loaded once for this module (``loaded_demo``, in the transaction
+of ``module_db``) and each test reads it inside a savepoint rolled back after it: what one test changes, the next
+does not see. The tests of every app's demo data live here for that reason.
 """
 
 import io
@@ -12,13 +12,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connections, transaction
 
 from artrights.accounts.models import Role, User
 from artrights.portal.management.commands import demo
 
-# One worker loads the demo for all of them (`--dist loadgroup`).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 SERVED = "http://127.0.0.1:8123"
 
@@ -30,19 +28,12 @@ class Loaded:
 
 
 @pytest.fixture(scope="module")
-def loaded_demo(django_db_setup, django_db_blocker):
+def loaded_demo(module_db):
     """The demo loaded by `artrights demo --url SERVED`; its data stays until the module's last test."""
-    outer = {alias: transaction.atomic(using=alias) for alias in connections}
     out = io.StringIO()
-    with django_db_blocker.unblock():
-        for atomic in outer.values():
-            atomic.__enter__()
+    with module_db():
         call_command("demo", url=SERVED, stdout=out)
-    yield Loaded(output=out.getvalue(), accounts=demo.accounts_file().read_text(encoding="utf-8"))
-    with django_db_blocker.unblock():
-        for alias, atomic in reversed(outer.items()):
-            transaction.set_rollback(True, using=alias)
-            atomic.__exit__(None, None, None)
+    return Loaded(output=out.getvalue(), accounts=demo.accounts_file().read_text(encoding="utf-8"))
 
 
 def test_the_demo_loads_one_account_per_role_once(loaded_demo, capsys):
