@@ -24,7 +24,7 @@ test: lint
 	env -u DATABASE_URL $(PYTEST) -n 2 --dist loadgroup
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$DATABASE_URL =="; \
-		$(PYTEST) -n 2 --dist loadgroup -m "uses_db and not browser" src; \
+		$(PYTEST) -n 2 -m "uses_db and not browser" src; \
 	else echo "DATABASE_URL is not set: the PostgreSQL pass is skipped (.ci/run sets it)."; fi
 
 # ruff (lint and formatting) on everything, mypy --strict on the package (pyproject relaxes it for tests).
