@@ -95,18 +95,9 @@ def registrar(make_user):  # type: ignore[no-untyped-def]
 def people(make_user):  # type: ignore[no-untyped-def]
     """One active user per role (the artist is no party to anything), plus the anonymous visitor: the actors
     of every app's role x verb access table."""
-    from artrights.accounts.models import OrganisationKind, Role
-    from artrights.accounts.tests.factories import organisation
-    from artrights.testing import anonymous
+    from artrights.testing import make_people
 
-    department = organisation(OrganisationKind.DEPARTMENT, "示例部门")
-    agency = organisation(OrganisationKind.AGENCY, "示例代理")
-    found = {}
-    for role in Role:
-        organisation = agency if role == Role.AGENCY else department if role != Role.ARTIST else None
-        found[role.value] = make_user(f"role-{role.value}", role.value, organisation=organisation)
-    found["anonymous"] = anonymous()
-    return found
+    return make_people(make_user)
 
 
 @pytest.fixture
