@@ -123,8 +123,11 @@ _DB_FIXTURES = {
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """Mark every test that touches the database, so `make test` can rerun exactly those on PostgreSQL."""
+    """Mark every test that touches the database, so `make test` can rerun exactly those on PostgreSQL; not one
+    that brings its own (``own_database``: a SQLite file of its own), which would only repeat itself there."""
     for item in items:
+        if item.get_closest_marker("own_database"):
+            continue
         fixtures = set(getattr(item, "fixturenames", ()))
         if item.get_closest_marker("django_db") or fixtures & _DB_FIXTURES or "make_user" in fixtures:
             item.add_marker(pytest.mark.uses_db)

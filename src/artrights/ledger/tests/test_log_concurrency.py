@@ -86,6 +86,7 @@ SQLITE_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.slow
+@pytest.mark.own_database
 def test_concurrent_appenders_in_threads_get_consecutive_indices_on_a_sqlite_file(tmp_path, copy_migrated):
     copy_migrated(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
