@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,16 +19,53 @@ REPO_ROOT = Path(__file__).resolve().parent
 VECTORS = Path(os.environ.get("ARTRIGHTS_VECTORS", REPO_ROOT.parent / "shared" / "vectors"))
 
 
+_FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # argon2 is slow on purpose; tests need not be
+
+
+def _make_user(username: str, role: str = "artist", *, identity=None, **extra):  # type: ignore[no-untyped-def]
+    """A user; ``identity`` (a dict of PartyInput fields, e.g. testing.LIN) makes them a verified owner."""
+    from artrights.accounts.services import create_user
+    from artrights.testing import give_identity
+
+    user = create_user(username=username, role=role, password=TEST_PASSWORD, **extra)
+    return give_identity(user, identity) if identity else user
+
+
 @pytest.fixture
 def make_user(db):  # type: ignore[no-untyped-def]
-    from artrights.accounts.services import create_user
+    return _make_user
 
-    def make(username: str, role: str = "artist", *, identity=None, **extra):  # type: ignore[no-untyped-def]
-        """A user; ``identity`` (a dict of PartyInput fields, e.g. testing.LIN) makes them a verified owner."""
-        from artrights.testing import give_identity
 
-        user = create_user(username=username, role=role, password=TEST_PASSWORD, **extra)
-        return give_identity(user, identity) if identity else user
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """One transaction around a module's tests, for data that is slow to make and that every test only reads.
+
+    Module-scoped fixtures write it inside ``with module_db():`` and hand the tests primary keys (not instances one
+    test could change in memory for the next). Each test (marked ``django_db``) runs in a savepoint rolled back after
+    it, as Django's ``TestCase.setUpTestData`` shares data, so what one test writes the next does not see; the whole
+    transaction is rolled back after the module's last test. Files written to storage stay, as in any test.
+    """
+    from django.db import connections, transaction
+
+    outer = {alias: transaction.atomic(using=alias) for alias in connections}
+    with django_db_blocker.unblock():
+        for atomic in outer.values():
+            atomic.__enter__()
+    yield django_db_blocker.unblock
+    with django_db_blocker.unblock():
+        for alias, atomic in reversed(outer.items()):
+            transaction.set_rollback(True, using=alias)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_make_user(module_db):  # type: ignore[no-untyped-def]
+    """``make_user`` for module-scoped fixtures (see ``module_db``)."""
+    from django.test import override_settings
+
+    def make(username: str, role: str = "artist", **kwargs):  # type: ignore[no-untyped-def]
+        with module_db(), override_settings(PASSWORD_HASHERS=_FAST_HASHERS):
+            return _make_user(username, role, **kwargs)
 
     return make
 
@@ -55,18 +95,9 @@ def registrar(make_user):  # type: ignore[no-untyped-def]
 def people(make_user):  # type: ignore[no-untyped-def]
     """One active user per role (the artist is no party to anything), plus the anonymous visitor: the actors
     of every app's role x verb access table."""
-    from artrights.accounts.models import OrganisationKind, Role
-    from artrights.accounts.tests.factories import organisation
-    from artrights.testing import anonymous
+    from artrights.testing import make_people
 
-    department = organisation(OrganisationKind.DEPARTMENT, "示例部门")
-    agency = organisation(OrganisationKind.AGENCY, "示例代理")
-    found = {}
-    for role in Role:
-        organisation = agency if role == Role.AGENCY else department if role != Role.ARTIST else None
-        found[role.value] = make_user(f"role-{role.value}", role.value, organisation=organisation)
-    found["anonymous"] = anonymous()
-    return found
+    return make_people(make_user)
 
 
 @pytest.fixture
@@ -79,7 +110,7 @@ def artist_client(client, artist):  # type: ignore[no-untyped-def]
 def _fast_password_hashing(request, settings):  # type: ignore[no-untyped-def]
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
     if "real_password_hashing" not in request.keywords:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = _FAST_HASHERS
 
 
 _DB_FIXTURES = {
@@ -92,8 +123,11 @@ _DB_FIXTURES = {
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """Mark every test that touches the database, so `make test` can rerun exactly those on PostgreSQL."""
+    """Mark every test that touches the database, so `make test` can rerun exactly those on PostgreSQL; not one
+    that brings its own (``own_database``: a SQLite file of its own), which would only repeat itself there."""
     for item in items:
+        if item.get_closest_marker("own_database"):
+            continue
         fixtures = set(getattr(item, "fixturenames", ()))
         if item.get_closest_marker("django_db") or fixtures & _DB_FIXTURES or "make_user" in fixtures:
             item.add_marker(pytest.mark.uses_db)
@@ -130,3 +164,44 @@ def connections(monkeypatch):  # type: ignore[no-untyped-def]
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     return made
+
+
+_MIGRATE = "import django; django.setup(); from django.core.management import call_command; call_command('migrate')"
+
+
+@pytest.fixture(scope="session")
+def migrated_data_dir(tmp_path_factory, worker_id):  # type: ignore[no-untyped-def]
+    """A data folder whose SQLite database has every migration applied, made once per run and shared by the xdist
+    workers. Tests that start `artrights` processes on a folder of their own copy it (``copy_migrated``) rather
+    than migrating a new database each (a dozen CPU seconds); their processes still run `migrate`, which then
+    finds nothing to do."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the run's folder, above each worker's own
+    template = shared / "migrated-data"
+    with open(shared / "migrated-data.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (template / "artrights.sqlite3").exists():
+            building = shared / "migrated-data.building"
+            shutil.rmtree(building, ignore_errors=True)
+            env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+            env.update({"ARTRIGHTS_DATA_DIR": str(building), "DJANGO_SETTINGS_MODULE": "artrights.settings"})
+            done = subprocess.run(
+                [sys.executable, "-c", _MIGRATE], env=env, capture_output=True, text=True, timeout=600
+            )
+            assert done.returncode == 0, done.stderr
+            building.rename(template)
+    return template
+
+
+@pytest.fixture
+def copy_migrated(migrated_data_dir):  # type: ignore[no-untyped-def]
+    """``copy_migrated(folder)`` fills ``folder`` with a copy of the migrated data folder and returns it."""
+
+    def copy(folder: Path) -> Path:
+        shutil.copytree(migrated_data_dir, folder, dirs_exist_ok=True)
+        return folder
+
+    return copy

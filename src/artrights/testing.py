@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -55,6 +55,30 @@ def bearer(raw_token: str) -> dict[str, str]:
 
 def anonymous() -> AnonymousUser:
     return AnonymousUser()
+
+
+def make_people(make_user: Callable[..., Any]) -> dict[str, Any]:
+    """One active user per role (the artist is no party to anything), plus the anonymous visitor: the actors
+    of every app's role x verb access table (the ``people`` fixture). ``make_user`` is the fixture of that name."""
+    from artrights.accounts.models import OrganisationKind, Role
+    from artrights.accounts.tests.factories import organisation
+
+    department = organisation(OrganisationKind.DEPARTMENT, "示例部门")
+    agency = organisation(OrganisationKind.AGENCY, "示例代理")
+    found: dict[str, Any] = {}
+    for role in Role:
+        organisation_of = agency if role == Role.AGENCY else department if role != Role.ARTIST else None
+        found[role.value] = make_user(f"role-{role.value}", role.value, organisation=organisation_of)
+    found["anonymous"] = anonymous()
+    return found
+
+
+def fresh(instance: Any) -> Any:
+    """``instance`` read again from the database when it is a saved model instance, else itself: a test gets its
+    own copy of an object a module-scoped fixture made, not one an earlier test changed in memory."""
+    if isinstance(instance, models.Model) and instance.pk is not None:
+        return type(instance)._default_manager.get(pk=instance.pk)
+    return instance
 
 
 def access_mismatches(

@@ -51,11 +51,11 @@ import logging
 import os
 import re
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from artrights.proofs import draw, evidence
 from artrights.proofs.bundle import BundleFormatError, load_bundle
 from artrights.proofs.documents import DOCUMENT_ATTACHMENT, DocumentInfo
 from artrights.proofs.statements import StatementType
@@ -68,6 +68,12 @@ from artrights.proofs.verification import (
     opened_parties,
     verify_bundle,
 )
+
+if TYPE_CHECKING:
+    from artrights.proofs import evidence
+
+# The draw (numpy) and evidence (zipfile, gzip) modules are imported where a draw record or a package is checked:
+# a cold `artrights verify certificate.pdf` needs neither.
 
 __all__ = ["Trust", "Verdict", "main", "verify_bytes", "verify_image", "verify_package", "verify_path", "verify_pdf"]
 
@@ -237,8 +243,58 @@ def _signature_timestamp_time(signature: Any) -> dt.datetime | None:
     return None
 
 
+_PYHANKO_SIGN = "pyhanko.sign"
+_pyhanko_sign_lock = threading.RLock()
+
+
+def _defer_signing_side() -> None:
+    """Let ``pyhanko.sign.validation`` be imported without pyHanko's signing side.
+
+    The package ``pyhanko.sign`` runs ``from .signers import ...`` in its ``__init__``, which loads the PDF signer,
+    the HTTP time-stamp client and aiohttp: most of a cold ``artrights verify``, for code that only signs. So the
+    package is registered with its ``__init__`` not yet run: its submodules import as usual, and the first other
+    name asked of the package (``pyhanko.sign.PdfSigner``, ``from pyhanko.sign import *``) runs the real
+    ``__init__`` first, so a process that signs after verifying sees the whole package. Once the package is
+    imported (the web application has signed something) this does nothing.
+    """
+    if _PYHANKO_SIGN in sys.modules:
+        return
+    import importlib
+    import importlib.util
+
+    with _pyhanko_sign_lock:
+        if _PYHANKO_SIGN in sys.modules:
+            return
+        import pyhanko
+
+        spec = importlib.util.find_spec(_PYHANKO_SIGN)
+        if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+            return  # not the package this was written for: import it the ordinary way
+        package = importlib.util.module_from_spec(spec)
+        loader = spec.loader
+        running: list[bool] = []  # the real __init__ has started (it may ask the package for names itself)
+
+        def complete(name: str) -> Any:
+            if importlib.util.find_spec(f"{_PYHANKO_SIGN}.{name}") is not None:
+                return importlib.import_module(f"{_PYHANKO_SIGN}.{name}")  # what `from pyhanko.sign import x` does
+            with _pyhanko_sign_lock:  # another thread asking meanwhile waits until the names exist
+                if "__getattr__" in package.__dict__ and not running:
+                    running.append(True)
+                    loader.exec_module(package)
+                    del package.__dict__["__getattr__"]
+            try:
+                return package.__dict__[name]
+            except KeyError:
+                raise AttributeError(f"module {_PYHANKO_SIGN!r} has no attribute {name!r}") from None
+
+        package.__dict__["__getattr__"] = complete
+        sys.modules[_PYHANKO_SIGN] = package
+        pyhanko.sign = package  # type: ignore[attr-defined]  # as the import system binds a submodule
+
+
 def _check_pdf_signature(data: bytes, trust: Trust) -> tuple[Any, list[str]]:
     """Return the reader of a PDF whose one signature covers and protects it, and the verdict's warnings."""
+    _defer_signing_side()
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -538,6 +594,8 @@ PACKAGE_CHECKS = (
 def verify_package(data: bytes, trust: Trust) -> Verdict:
     """Every check of an evidence package (``proofs.evidence``); the verdict names each one that fails, with the
     file it concerns."""
+    from artrights.proofs import evidence
+
     try:
         package = evidence.read_package(data)
     except evidence.PackageError as exc:
@@ -590,7 +648,7 @@ def _manifest_timestamp(package: evidence.Package, trust: Trust) -> list[evidenc
     """The manifest's own RFC 3161 token, over manifest.json's bytes (what `openssl ts -verify` checks)."""
     from cryptography import x509
 
-    from artrights.proofs import rfc3161
+    from artrights.proofs import evidence, rfc3161
 
     try:
         pems = evidence.tsa_chain_pems(package.files.get(evidence.TSA_CHAIN, b""))
@@ -616,6 +674,8 @@ def _manifest_timestamp(package: evidence.Package, trust: Trust) -> list[evidenc
 
 def _report(package: evidence.Package, trust: Trust, statement: dict[str, Any]) -> list[evidence.Finding]:
     """The report is signed by the platform and embeds the same log statement as proof.json."""
+    from artrights.proofs import evidence
+
     report = verify_pdf(package.files.get(evidence.REPORT, b""), trust)
     if not report.ok:
         return [evidence.Finding("report", evidence.REPORT, report.message_zh, report.message_en)]
@@ -635,6 +695,8 @@ def _report(package: evidence.Package, trust: Trust, statement: dict[str, Any]) 
 
 def verify_draw_record(record: dict[str, Any]) -> Verdict:
     """Re-run a draw record (``artrights-draw/v1``); every difference is one failed check."""
+    from artrights.proofs import draw
+
     findings = draw.verify_draw(record)
     if findings:
         first, *rest = (VerificationFailure(f.check, f.message_zh, f.message_en) for f in findings)
@@ -665,6 +727,8 @@ def verify_bytes(
     # "PDF-" near the start: a damaged header still goes to the PDF checks and fails there.
     if b"PDF-" in data[:8]:
         return verify_pdf(data, trust, file_bytes=file_bytes, openings=openings)
+    from artrights.proofs import draw, evidence
+
     if evidence.is_package(data):
         return verify_package(data, trust)
     if data.lstrip()[:1] == b"{":
@@ -727,9 +791,12 @@ def _draw_record_at(path: str) -> dict[str, Any] | None:
         with open(path, "rb") as f:
             if f.read(64).lstrip()[:1] != b"{":
                 return None
-            return draw.load_record(Path(path).read_bytes())
+            data = Path(path).read_bytes()
     except OSError:
         return None  # the usual reading below reports it
+    from artrights.proofs import draw
+
+    return draw.load_record(data)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

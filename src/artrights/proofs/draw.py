@@ -43,11 +43,15 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from itertools import repeat
 from json.encoder import encode_basestring  # the C escaper json.dumps(ensure_ascii=False) uses
-from typing import Any, cast
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, cast
 
 from artrights.core.errors import BilingualError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy is imported by the functions that run a draw: `artrights verify` reads every JSON file it is given with
+# load_record, and a certificate's bundle needs no numpy.
 
 FORMAT = "artrights-draw/v1"
 ALGORITHM = "artrights-draw-alg/1"
@@ -385,6 +389,8 @@ def draw_targets(pool: Sequence[Mapping[str, Any]], plan: DrawPlan, seed: bytes)
 
 def _selected(cols: Columns, plan: DrawPlan) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Which targets a directed plan keeps (all of them for an undirected one)."""
+    import numpy as np
+
     keep = np.ones(len(cols["id"]), dtype=bool)
     for name, allowed in plan.directed.items():
         wanted = set(allowed)
@@ -394,11 +400,15 @@ def _selected(cols: Columns, plan: DrawPlan) -> np.ndarray[Any, np.dtype[np.bool
 
 def _sha_u64(prefix: bytes, items: Iterable[bytes], count: int) -> np.ndarray[Any, np.dtype[np.uint64]]:
     """``first 8 bytes of SHA-256(prefix || item)`` as big-endian integers, one per item."""
+    import numpy as np
+
     digests = b"".join(map(operator.methodcaller("digest"), map(hashlib.sha256, map(prefix.__add__, items))))
     return np.frombuffer(digests, dtype=">u8", count=count * 4).reshape(count, 4)[:, 0].astype(np.uint64)
 
 
 def _draw_columns(cols: Columns, plan: DrawPlan, seed: bytes) -> tuple[list[str], dict[str, Any]]:
+    import numpy as np
+
     # The module docstring's rule, vectorised: keys from SHA-256 per target, the k smallest (key, id) per stratum.
     # Targets are sorted by id with unique ids, so a target's position orders it as its id does.
     ids = cols["id"]
@@ -501,6 +511,8 @@ def _first_teams(
     n = len(ids)
     if n < need or not drawn:
         return [None] * len(drawn)
+    import numpy as np
+
     encoded = list(map(str.encode, drawn))
     prefixes = list(map(b"I".__add__, map(bytes.__add__, [len(e).to_bytes(4, "big") for e in encoded], encoded)))
     limit = (_U64 // n) * n

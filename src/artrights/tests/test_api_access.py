@@ -10,6 +10,7 @@ file that is no image, an empty reason, an action the work's state does not allo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -39,7 +40,7 @@ from artrights.registry.tests.factories import (
     software_particulars,
     work_fields,
 )
-from artrights.testing import WU, bearer
+from artrights.testing import LIN, WU, bearer, fresh, make_people
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -626,8 +627,33 @@ def _schema_operations(client: Any) -> dict[tuple[str, str], bool]:
     }
 
 
+@pytest.fixture(scope="module")
+def made_once(module_db: Any, module_make_user: Any) -> tuple[Any, dict[str, Any], World]:
+    """The owner, one user per role and the world, made once for the module (a filing with its certificate, sealed
+    evidence, a match report...: tens of seconds); each test's requests are rolled back after it (``module_db``)."""
+    artist = module_make_user("artist-lin", "artist", display_name="林画家", identity=LIN)
+    with module_db():
+        people = make_people(module_make_user)
+        return artist, people, _world(artist, module_make_user, people)
+
+
 @pytest.fixture
-def world(artist, make_user, people) -> World:
+def artist(made_once: tuple[Any, dict[str, Any], World]) -> Any:
+    return fresh(made_once[0])
+
+
+@pytest.fixture
+def people(made_once: tuple[Any, dict[str, Any], World]) -> dict[str, Any]:
+    return {name: fresh(user) for name, user in made_once[1].items()}
+
+
+@pytest.fixture
+def world(made_once: tuple[Any, dict[str, Any], World]) -> World:
+    made = made_once[2]
+    return dataclasses.replace(made, **{f.name: fresh(getattr(made, f.name)) for f in dataclasses.fields(made)})
+
+
+def _world(artist: Any, make_user: Any, people: dict[str, Any]) -> World:
     filed = registry.file_digital_work(
         user=artist, fields=work_fields(), owners=[OWNER], files=samples(seed=61), issue_now=True
     )

@@ -195,7 +195,9 @@ SQLITE_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_concurrent_writers_in_threads_never_fork_the_chain_on_a_sqlite_file(tmp_path):
+@pytest.mark.own_database
+def test_concurrent_writers_in_threads_never_fork_the_chain_on_a_sqlite_file(tmp_path, copy_migrated):
+    copy_migrated(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update({"ARTRIGHTS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "artrights.settings"})
     done = subprocess.run([sys.executable, "-c", SQLITE_SCRIPT], env=env, capture_output=True, text=True, timeout=300)

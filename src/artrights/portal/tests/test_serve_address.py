@@ -1,11 +1,12 @@
-"""`artrights serve` hands the address it serves to its web and worker processes, and the demo file shows it."""
+"""`artrights serve` hands the address it serves to its web and worker processes (the demo accounts file that
+shows it is tested with the demo data, in test_demo)."""
 
 import signal
 
 import pytest
 from django.core.management import call_command
 
-from artrights.portal.management.commands import demo, serve
+from artrights.portal.management.commands import serve
 
 pytestmark = pytest.mark.django_db
 
@@ -48,15 +49,3 @@ def test_an_operators_public_address_is_passed_on_unchanged_and_printed(children
     assert {env["ARTRIGHTS_PUBLIC_URL"] for _args, env in children} == {"https://copyright.example.cn"}
     assert {env["DEBUG"] for _args, env in children} == {"1"}
     assert "public URL: https://copyright.example.cn/" in capsys.readouterr().out
-
-
-def test_the_demo_accounts_file_follows_the_address_served_now(settings, tmp_path, capsys):
-    settings.DATA_DIR = tmp_path
-    call_command("demo", url="http://127.0.0.1:8123")
-    first = demo.accounts_file().read_text(encoding="utf-8")
-    assert first.startswith("演示账户 / demo accounts (http://127.0.0.1:8123/accounts/login/)")
-    call_command("demo", url="http://127.0.0.1:9001")
-    again = demo.accounts_file().read_text(encoding="utf-8")
-    assert again.startswith("演示账户 / demo accounts (http://127.0.0.1:9001/accounts/login/)")
-    assert again.splitlines()[1:] == first.splitlines()[1:]  # the same accounts and passwords
-    assert "http://127.0.0.1:9001/accounts/login/" in capsys.readouterr().out

@@ -8,7 +8,9 @@ import sys
 import pytest
 
 from artrights.registry import services
+from artrights.registry.models import Work
 from artrights.registry.verification import platform_trust, verify_upload
+from artrights.testing import LIN
 from artrights.verify import verify_bytes
 
 from .factories import OWNER, artwork_png, samples, upload, work_fields
@@ -16,11 +18,20 @@ from .factories import OWNER, artwork_png, samples, upload, work_fields
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def filed_once(module_db, module_make_user):
+    """One digital filing with its certificate, made once (seconds of signing and stamping): the tests only read it."""
+    artist = module_make_user("artist-lin", "artist", display_name="林画家", identity=LIN)
+    with module_db():
+        work = services.file_digital_work(
+            user=artist, fields=work_fields(title="深圳湾夜色"), owners=[OWNER], files=samples(31), issue_now=True
+        )
+    return work.pk
+
+
 @pytest.fixture
-def filed(artist):
-    work = services.file_digital_work(
-        user=artist, fields=work_fields(title="深圳湾夜色"), owners=[OWNER], files=samples(31), issue_now=True
-    )
+def filed(filed_once):
+    work = Work.objects.get(pk=filed_once)
     return work, work.certificates.get()
 
 

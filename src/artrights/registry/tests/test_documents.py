@@ -11,12 +11,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import TestCase
 
+from artrights.accounts.models import User
 from artrights.core.services import PartyInput
 from artrights.registry import documents, services
-from artrights.registry.models import DocumentKind, RegistryDocument
+from artrights.registry.models import DocumentKind, RegistryDocument, Work
 from artrights.registry.verification import platform_trust
-from artrights.testing import WU
+from artrights.testing import LIN, WU
 from artrights.verify import verify_bytes
 
 from .factories import OWNER, samples, upload, work_fields
@@ -39,21 +41,42 @@ def pdf_of(document: RegistryDocument) -> bytes:
         return fh.read()
 
 
-@pytest.fixture
-def accepted(artist, registrar, django_capture_on_commit_callbacks):
-    work = services.create_application(user=artist, fields=work_fields(), owners=[OWNER], files=samples(71))
-    services.submit(work=work, user=artist)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.accept(work=work, registrar=registrar)
-    work.refresh_from_db()
-    return work
+@pytest.fixture(scope="module")
+def made_once(module_db, module_make_user) -> dict[str, int]:
+    """The artist's accepted application (with its receipt) and registered digital filing (with its certificate),
+    made once for the module (seconds of rendering and signing each); every test sees both, and what a test does
+    to them is rolled back after it (``module_db``)."""
+    artist = module_make_user("artist-lin", "artist", display_name="林画家", identity=LIN)
+    registrar = module_make_user("registrar-chen", "registrar", display_name="陈审核")
+    with module_db():
+        work = services.create_application(user=artist, fields=work_fields(), owners=[OWNER], files=samples(71))
+        services.submit(work=work, user=artist)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            services.accept(work=work, registrar=registrar)
+        filed = services.file_digital_work(
+            user=artist, fields=work_fields(title="前海晨雾"), owners=[OWNER], files=samples(72), issue_now=True
+        )
+    return {"artist": artist.pk, "registrar": registrar.pk, "accepted": work.pk, "filed": filed.pk}
 
 
 @pytest.fixture
-def filed(artist):
-    return services.file_digital_work(
-        user=artist, fields=work_fields(title="前海晨雾"), owners=[OWNER], files=samples(72), issue_now=True
-    )
+def artist(made_once: dict[str, int]) -> User:
+    return User.objects.get(pk=made_once["artist"])
+
+
+@pytest.fixture
+def registrar(made_once: dict[str, int]) -> User:
+    return User.objects.get(pk=made_once["registrar"])
+
+
+@pytest.fixture
+def accepted(made_once: dict[str, int]) -> Work:
+    return Work.objects.get(pk=made_once["accepted"])
+
+
+@pytest.fixture
+def filed(made_once: dict[str, int]) -> Work:
+    return Work.objects.get(pk=made_once["filed"])
 
 
 # --- issued after the step, once ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,10 @@ def _python(code: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def test_filings_killed_at_random_moments_end_certified_or_not_at_all_with_no_orphan_files(tmp_path: Path) -> None:
+def test_filings_killed_at_random_moments_end_certified_or_not_at_all_with_no_orphan_files(
+    tmp_path: Path, copy_migrated: Callable[[Path], Path]
+) -> None:
+    copy_migrated(tmp_path / "data")
     env = {
         **os.environ,
         "ARTRIGHTS_DATA_DIR": str(tmp_path / "data"),

@@ -151,6 +151,14 @@ def test_a_version_its_owner_already_registered_is_refused(artist, registrar):
     assert software_application(artist, seed=2, version="V2.0").software.version == "V2.0"
 
 
+def test_a_software_application_can_be_withdrawn_and_its_version_filed_again(artist, registrar):
+    work = software_application(artist, seed=32)
+    services.submit(work=work, user=artist)
+    assert services.withdraw(work=work, user=artist).status == Status.WITHDRAWN
+    again = software_application(artist, seed=33)
+    assert again.software.version == work.software.version
+
+
 def test_another_owner_may_register_the_same_name_and_version(artist, outsider, registrar):
     registered(software_application(artist), registrar)
     theirs = software_application(outsider, seed=3)

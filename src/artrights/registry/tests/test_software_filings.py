@@ -10,11 +10,13 @@ import subprocess
 import pytest
 from django.core.exceptions import ValidationError
 
+from artrights.accounts.models import User
 from artrights.core.services import PartyInput
 from artrights.ledger import selectors as ledger_selectors
 from artrights.registry import services
 from artrights.registry.models import Status, Work
 from artrights.registry.verification import platform_trust
+from artrights.testing import LIN
 from artrights.verify import verify_bytes
 
 from .factories import OWNER, software_application
@@ -23,13 +25,35 @@ pytestmark = pytest.mark.django_db
 BUYER = PartyInput(name="深圳市示例软件有限公司", id_type="uscc", id_number="914403001922038216", kind="organisation")
 
 
+@pytest.fixture(scope="module")
+def registered_once(module_db, module_make_user) -> dict[str, int]:
+    """The artist's software registered with its certificate, made once (deposit, screening, signing) for the
+    module's tests, each of which files, changes or revokes it in its own rolled-back savepoint (``module_db``).
+    A test that needs no registered software belongs in test_software.py: here one always exists."""
+    artist = module_make_user("artist-lin", "artist", display_name="林画家", identity=LIN)
+    registrar = module_make_user("registrar-chen", "registrar", display_name="陈审核")
+    with module_db():
+        work = software_application(artist, seed=31)
+        services.submit(work=work, user=artist)
+        services.accept(work=work, registrar=registrar)
+        services.start_review(work=work, registrar=registrar)
+        work = services.register(work=work, registrar=registrar, issue_now=True)
+    return {"artist": artist.pk, "registrar": registrar.pk, "software": work.pk}
+
+
 @pytest.fixture
-def software(artist, registrar) -> Work:
-    work = software_application(artist, seed=31)
-    services.submit(work=work, user=artist)
-    services.accept(work=work, registrar=registrar)
-    services.start_review(work=work, registrar=registrar)
-    return services.register(work=work, registrar=registrar, issue_now=True)
+def artist(registered_once: dict[str, int]) -> User:
+    return User.objects.get(pk=registered_once["artist"])
+
+
+@pytest.fixture
+def registrar(registered_once: dict[str, int]) -> User:
+    return User.objects.get(pk=registered_once["registrar"])
+
+
+@pytest.fixture
+def software(registered_once: dict[str, int]) -> Work:
+    return Work.objects.get(pk=registered_once["software"])
 
 
 def certificate_text(work: Work, tmp_path) -> str:
@@ -102,14 +126,6 @@ def test_a_revoked_software_registration_is_logged_against_its_number(registrar,
     last = LogEntry.objects.order_by("-index").first()
     statement = ledger_selectors.statement_at(last.index)
     assert statement["type"] == "artrights/revocation@v1" and statement["refers_to"] == [software.number]
-
-
-def test_a_software_application_can_be_withdrawn_and_its_version_filed_again(artist, registrar):
-    work = software_application(artist, seed=32)
-    services.submit(work=work, user=artist)
-    assert services.withdraw(work=work, user=artist).status == Status.WITHDRAWN
-    again = software_application(artist, seed=33)
-    assert again.software.version == work.software.version
 
 
 def test_a_reissued_software_certificate_has_a_new_serial_and_still_verifies(artist, software, tmp_path):

@@ -381,6 +381,47 @@ def test_the_verifier_runs_without_importing_django(files: dict[str, Path]) -> N
     assert result.stdout.count("有效 VALID") == 3
 
 
+def test_a_certificate_verifies_without_loading_the_signing_side_and_the_same_process_can_still_sign(
+    files: dict[str, Path], unsigned: bytes, tmp_path: Path
+) -> None:
+    # A fresh interpreter: verifying a certificate loads neither pyHanko's signers nor aiohttp (the cold
+    # start a court clerk waits for), and a certificate signed afterwards in that process verifies too.
+    (tmp_path / "unsigned.pdf").write_bytes(unsigned)
+    script = (
+        "import sys\n"
+        "from artrights.verify import main, verify_path\n"
+        "from artrights.proofs.trust import Trust\n"
+        "trust = Trust.load(sys.argv[1])\n"
+        "first = main([sys.argv[2], '--trust', sys.argv[1]])\n"
+        "print('LOADED', sorted(m for m in ('aiohttp', 'pyhanko.sign.signers', 'pyhanko.sign.timestamps') "
+        "if m in sys.modules))\n"
+        "from pyhanko.sign import PdfSigner, signers\n"
+        "import pyhanko.sign\n"
+        "print('WHOLE', pyhanko.sign.PdfSigner is signers.PdfSigner, 'sign_pdf' in pyhanko.sign.__all__)\n"
+        "from artrights.proofs.tests.proofkit import Kit\n"
+        "from artrights.registry.certificate_pdf import sign_pdf\n"
+        "kit = Kit.new()\n"
+        "signed = sign_pdf(open(sys.argv[3], 'rb').read(), kit.signing.key, kit.signing.chain, kit.timestamper)\n"
+        "from artrights import verify\n"
+        "reader, warnings = verify._check_pdf_signature(signed, kit.trust)\n"
+        "print('SIGNED AFTER', len(reader.embedded_signatures), warnings)\n"
+        "sys.exit(first)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(files["trust"]), str(files["pdf"]), str(tmp_path / "unsigned.pdf")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "有效 VALID" in result.stdout
+    assert "LOADED []" in result.stdout
+    assert "WHOLE True True" in result.stdout
+    assert "SIGNED AFTER 1 []" in result.stdout
+
+
 def test_a_certificate_stays_valid_after_its_signing_certificate_expires(kit: Kit, unsigned: bytes) -> None:
     # Signed 400 days ago with a certificate that expired 30 days ago: judged at the signature
     # timestamp, as a court would judge it years after issue.

@@ -9,6 +9,7 @@ import pytest
 
 from artrights.registry import services
 from artrights.registry.verification import platform_trust
+from artrights.testing import LIN, fresh
 from artrights.verify import verify_bytes
 
 from .factories import OWNER, artwork_png, samples, upload, work_fields
@@ -17,11 +18,25 @@ pytestmark = pytest.mark.django_db
 CHECK_IDS = ("pdf_signature", "file_hash", "statement", "inclusion_proof", "checkpoint_signature", "timestamp", "c2pa")
 
 
+@pytest.fixture(scope="module")
+def filed_once(module_db, module_make_user):
+    """The artist and their filing with its certificate, made once for the module (``module_db``)."""
+    artist = module_make_user("artist-lin", "artist", display_name="林画家", identity=LIN)
+    with module_db():
+        work = services.file_digital_work(
+            user=artist, fields=work_fields(title="前海晨雾"), owners=[OWNER], files=samples(95), issue_now=True
+        )
+    return artist, work
+
+
 @pytest.fixture
-def certificate_pdf(artist):
-    work = services.file_digital_work(
-        user=artist, fields=work_fields(title="前海晨雾"), owners=[OWNER], files=samples(95), issue_now=True
-    )
+def artist(filed_once):
+    return fresh(filed_once[0])
+
+
+@pytest.fixture
+def certificate_pdf(filed_once):
+    work = fresh(filed_once[1])
     with work.certificates.get().pdf.open("rb") as fh:
         return work, fh.read()
 
