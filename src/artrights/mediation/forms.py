@@ -105,6 +105,12 @@ class RegisterForm(ApplyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["organisation"]
+        # Who applies before whom they apply against, as on the paper form.
+        self.order_fields(
+            ["source", "court", "court_case_no", "procedure", "referring_body", "dispute_type", "summary"]
+            + ["claim", "amount"]
+            + [f"applicant_{part}" for part in ("name", "kind", "id_type", "id_number")]
+        )
 
     def applicants(self) -> list[PartyInput]:
         d = self.cleaned_data
