@@ -24,8 +24,6 @@ from artrights.evidence.services import capture_available
 from artrights.mediation.forms import ApplyForm
 from artrights.mediation.models import Source
 from artrights.registry.forms import ApplicationForm
-from artrights.registry.models import FileRole
-from artrights.registry.services import SampleInput
 from artrights.registry.services.representation import files_for_self
 
 from . import selectors, services
@@ -99,6 +97,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def _context(request: HttpRequest, found: ServiceRequest, **given: forms.Form) -> dict[str, Any]:
     handles = can(request.user, "handle", found)
+    can_route = handles and REQUEST_FLOW.can(found, "route") and found.type in ROUTABLE_TYPES
     return {
         "item": found,
         "notes": selectors.notes_for(request.user, found),
@@ -106,9 +105,9 @@ def _context(request: HttpRequest, found: ServiceRequest, **given: forms.Form) -
         "handles": handles,
         "can_triage": handles and REQUEST_FLOW.can(found, "triage"),
         "can_start": handles and REQUEST_FLOW.can(found, "start"),
-        "can_route": handles and REQUEST_FLOW.can(found, "route") and found.type in ROUTABLE_TYPES,
+        "can_route": can_route,
         "offers_capture": found.type == RequestType.INFRINGEMENT_REPORT,
-        "capture_available": capture_available(),
+        "capture_available": can_route and capture_available(),  # looked up only where a capture is offered
         "visible_case": found.case if found.case and can(request.user, "view", found.case) else None,
         "visible_draft": found.draft if found.draft and can(request.user, "view", found.draft) else None,
         "visible_evidence": (found.evidence if found.evidence and can(request.user, "view", found.evidence) else None),
@@ -203,20 +202,18 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     representing = not files_for_self(found.requester)
     form = ApplicationForm(request.POST or None, request.FILES or None, representing=representing)
 
-    def prepare(d: dict[str, Any]) -> None:
-        files = [SampleInput(f) for f in d["samples"]]
-        files += [SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in d["ownership_proofs"]]
-        files += form.representation_files()
-        services.prepare_draft(
+    if _run(
+        request,
+        form,
+        lambda d: services.prepare_draft(
             user=request.user,
             request=found,
             fields=form.work_fields(),
             owners=form.owners(),
-            files=files,
+            files=form.uploads(),
             http_request=request,
-        )
-
-    if _run(request, form, prepare):
+        ),
+    ):
         messages.success(request, _("登记申请草稿已保存在申请人名下，由申请人核对后提交。"))
         return redirect("onestop:request", pk=pk)
     if request.method == "POST" and getattr(request, "upload_too_large", False):

@@ -163,6 +163,13 @@ class ApplicationForm(OwnerFields, WorkFieldsForm):
     samples = MultipleFileField(label=_("作品样本"))
     ownership_proofs = MultipleFileField(label=_("权属证明（可选）"), required=False)
 
+    def uploads(self) -> list[SampleInput]:
+        """Every uploaded file with the role it plays: samples, ownership proofs, the power of attorney."""
+        d = self.cleaned_data
+        files = [SampleInput(f) for f in d["samples"]]
+        files += [SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in d["ownership_proofs"]]
+        return files + self.representation_files()
+
 
 class CorrectionForm(WorkFieldsForm):
     """The applicant's answer to a correction notice: the particulars as they should be, materials added or taken

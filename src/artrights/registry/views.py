@@ -74,15 +74,12 @@ def apply(request: HttpRequest) -> HttpResponse:
     require(request.user, "apply", Work)
     form = ApplicationForm(request.POST or None, request.FILES or None, representing=_representing(request))
     if request.method == "POST" and form.is_valid():
-        files = [services.SampleInput(f) for f in form.cleaned_data["samples"]]
-        files += [services.SampleInput(f, FileRole.OWNERSHIP_PROOF) for f in form.cleaned_data["ownership_proofs"]]
-        files += form.representation_files()
         try:
             work = services.create_application(
                 user=request.user,
                 fields=form.work_fields(),
                 owners=form.owners(),
-                files=files,
+                files=form.uploads(),
                 request=request,
             )
         except ValidationError as exc:
