@@ -74,11 +74,15 @@ def test_a_report_marks_a_cropped_copy_on_both_images(live_server, page, screens
     wx0, wy0, wx1, wy1 = _box(page.get_by_test_id("work-area"))
     assert abs(wx0 - 220) < 10 and abs(wy0 - 140) < 10 and abs(wx1 - 540) < 10 and abs(wy1 - 420) < 10
     assert page.get_by_test_id("registered-at").inner_text() != "—"
+    # why it was found: the agreeing keypoints spread over most of the textured cells of the matched area
+    agreeing, _, textured, _ = page.get_by_test_id("regions").inner_text().split(maxsplit=4)[:4]
+    assert int(textured) >= 20 and int(agreeing) > 0.5 * int(textured)
     screenshot("match-report-crop-zh")
 
     page.get_by_test_id("lang-switch").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("match-label").inner_text() == "Near copy"
+    assert " of " in page.get_by_test_id("regions").inner_text()
     screenshot("match-report-crop-en")
 
     page.set_viewport_size(PHONE)

@@ -25,6 +25,8 @@ class MatchOut(Schema):
     label: str | None = Field(None, description="identical_file, identical_picture or near_copy")
     label_text: str = Field("", description="the label in the request's language")
     inliers: int
+    regions: int = Field(0, description="inner cells of the matched area (6 x 6) holding agreeing keypoints")
+    textured_regions: int = Field(0, description="inner cells of the matched area holding any keypoint")
     query_area: list[list[float]] = Field(description="the matched part of the suspect image, in its pixels")
     work_area: list[list[float]] = Field([], description="the part of the work found, in the sample's pixels")
     work_size: list[int] | None = Field(None, description="the matched sample's width and height")

@@ -39,22 +39,34 @@ EVIDENCE_COLUMNS = [
     "reference_id",
     "score",
     "inliers",
+    "weighted_inliers",
     "hash_distance",
     "region_distance",
+    "area_explained",
     "query_area",
     "reference_area",
 ]
 
 
 def _evidence(m: Match, fp: Fingerprint, ref_size: tuple[float, float]) -> tuple[float, ...]:
-    """What a match rests on, for offline calibration: its score, inliers, hash distances, and the
-    fractions of the query and of the reference that the homography says are matched (0 without one)."""
+    """What a match rests on, for offline calibration: its score, inliers (as counted and as weighed),
+    hash distances, the explained area, and the fractions of the query and of the reference that the
+    homography says are matched (0 without one)."""
     qa = ra = 0.0
     if m.homography is not None:
         in_q, in_r = matched_areas(m.homography, ref_size, (fp.width, fp.height))
         qa = polygon_area(in_q) / max(1.0, float(fp.width * fp.height))
         ra = polygon_area(in_r) / max(1.0, float(ref_size[0] * ref_size[1]))
-    return (m.score, m.inliers, m.hash_distance, m.region_distance, qa, ra)
+    return (
+        m.score,
+        m.inliers,
+        m.weighted_inliers,
+        m.hash_distance,
+        m.region_distance,
+        m.area_explained,
+        qa,
+        ra,
+    )
 
 
 def _search_job(args: tuple[str, int, float]) -> tuple[str, list[tuple[str, tuple[float, ...]]], str | None]:

@@ -9,18 +9,21 @@ Search has three stages:
 2. **verification** (:mod:`~artrights.matching.verification`) - for the best-voted references,
    RANSAC fits a homography between matched keypoints; the inliers give the matched region in
    the query.
-3. **calibrated score** (:mod:`~artrights.matching.scoring`) - a fixed logistic mapping of the
-   inlier count (local evidence) and of the hash distance (global evidence), combined as
-   independent evidence.  With ``explain_away`` (on by default), candidates are scored strongest
-   first and a candidate's inliers count only for the query keypoints that no stronger candidate
-   explains: a work that shares only a frame, a background or a logo with the query rests on what
-   is its own.  A candidate whose inliers cover the inside of a stronger one's matched area is a
-   registered copy of it (or its original), not a work sharing an element, and keeps its evidence:
-   the report's priority rule needs both at full strength.  On three development sets from
-   disjoint sources: µAP 0.966 -> 0.967, 0.945 -> 0.948, 0.983 -> 0.983; recall@P90 on the
-   default set 0.938 -> 0.948 (the exemption's constants were set from the priority tests, not
-   from these sets).  That is the one place where other references matter; across shards,
-   results merge by sorting and a shared element is explained away only within each shard.
+3. **calibrated score** (:mod:`~artrights.matching.scoring`) - a fixed logistic calibration of the
+   agreeing keypoints (local evidence), of the hash distances (global evidence) and of the area of the
+   match they explain.  With ``explain_away`` (on by default), candidates are scored strongest first
+   and a candidate's inliers count only for the query keypoints that no stronger candidate explains:
+   a work that shares only a frame, a background or a logo with the query rests on what is its own.
+   A candidate whose inliers cover the inside of a stronger one's matched area is a registered copy
+   of it (or its original), not a work sharing an element, and keeps its evidence: the report's
+   priority rule needs both at full strength.  On three development sets from disjoint sources:
+   µAP 0.966 -> 0.967, 0.945 -> 0.948, 0.983 -> 0.983; recall@P90 on the default set 0.938 -> 0.948
+   (the exemption's constants were set from the priority tests, not from these sets).  The remaining
+   inliers are weighed by document frequency: one that many references share (within
+   :data:`SHARED_HAMMING` bits) counts less, so an element common to many works - however strong the
+   candidate that explains it - does not make a copy.  Those are the places where other references
+   matter; across shards, results merge by sorting, and shared elements are explained away and
+   counted within each shard.
 
 This module keeps the references (ids, sizes, hashes, embeddings) and their postings
 (:mod:`~artrights.matching.postings`), and runs the stages.
@@ -41,10 +44,19 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from artrights.matching.candidates import embedding_probabilities, gather, hash_distances, winning_pairs
+from artrights.matching.candidates import Pairs, embedding_probabilities, gather, hash_distances, winning_pairs
 from artrights.matching.fingerprint import Fingerprint
 from artrights.matching.postings import Postings, stop_mask
-from artrights.matching.scoring import GLOBAL_MID, Match, combined_score, evidence, match_region, merge_results
+from artrights.matching.scoring import (
+    GLOBAL_MID,
+    Match,
+    combined_score,
+    evidence,
+    explained_cells,
+    match_region,
+    matched_areas,
+    merge_results,
+)
 from artrights.matching.verification import RANSAC_SEED, verify
 
 __all__ = ["Match", "MatchIndex", "merge_results"]
@@ -61,6 +73,12 @@ Verified = tuple[int, np.ndarray | None, int, np.ndarray]
 # frame, border or logo covers the ring or a corner of that area, not its inside.
 DUPLICATE_COVER = 0.5
 DUPLICATE_GRID = 8
+# A query keypoint is shared by the references that hold a keypoint within this Hamming distance of it
+# (of 64 bits): random codes come that close about 3 times in 100,000, so even at a million references
+# (some 8,000 postings per probed cell) chance adds well under one reference, while a copied element
+# comes within a few bits.  An inlier then counts 1 / (n - 1) for n > 2 such references: a registered
+# copy and its original (n = 2) keep their full weight.
+SHARED_HAMMING = 16
 
 
 def _spans_the_same_work(xy: np.ndarray, stronger: np.ndarray, weaker: np.ndarray) -> bool:
@@ -239,7 +257,12 @@ class MatchIndex:
         self._postings = self._postings.renumbered(remap, cell)
 
     # ---------------------------------------------------------------- search
-    def search(self, fp: Fingerprint, *, k: int = 10, min_score: float = 0.0) -> list[Match]:
+    def search(
+        self, fp: Fingerprint, *, k: int = 10, min_score: float = 0.0, shared_by: np.ndarray | None = None
+    ) -> list[Match]:
+        """The ``k`` best references found in the query, best first.  ``shared_by``: per query keypoint,
+        how many references share it, summed over every shard (:meth:`shared_counts`) when this index
+        is one shard of many; by default, those of this index."""
         if len(self) == 0:
             return []
         # RANSAC draws from OpenCV's process-wide generator: reseeding makes a query's answer
@@ -254,7 +277,9 @@ class MatchIndex:
         g_cand = np.flatnonzero(dist <= GLOBAL_MID + 24)
 
         # --- local features
-        local = self._local_matches(fp, alive)
+        local, counted = self._local_matches(fp, alive)
+        if shared_by is None:
+            shared_by = counted
 
         embedded = embedding_probabilities(fp, self._emb, alive)
         cand = set(int(c) for c in g_cand) | set(local) | set(embedded)
@@ -272,6 +297,7 @@ class MatchIndex:
         results: list[Match] = []
         for c in sorted(cand, key=lambda c: (-strength(c), c)):
             inl, H, vdist, kq = local.get(c, _NOT_VERIFIED)
+            own = kq
             if self.explain_away and inl and len(kq):
                 owners = explained_by[kq]
                 shared = owners >= 0
@@ -279,26 +305,50 @@ class MatchIndex:
                     if _spans_the_same_work(fp.xy, local[int(owner)][3], kq):
                         shared &= owners != owner
                 inl = round(inl * float(np.mean(~shared)))
+                own = kq[~shared]
                 explained_by[kq[owners < 0]] = c
-            score = combined_score(inl, int(dist[c]), vdist, embedded.get(c, 0.0))
+            # Document frequency: a keypoint that many registered works share (a common frame, logo or
+            # style element) says little about which of them is in the query.
+            weighted = inl * float(np.mean(1.0 / np.maximum(1.0, shared_by[own] - 1.0))) if len(own) else float(inl)
+            regions = textured = 0
+            if H is not None and len(kq):
+                regions, textured = explained_cells(fp, kq, matched_areas(H, self._wh[c], (fp.width, fp.height))[0])
+            area = regions / textured if textured else 0.0
+            score = combined_score(weighted, int(dist[c]), vdist, embedded.get(c, 0.0), area)
             if score < min_score:
                 continue
             region = match_region(fp, H, self._wh[c], int(best_variant[c]) if dist[c] < 256 else None)
             hom = None if H is None else H.tolist()
-            results.append(Match(self._ids[c], float(score), region, hom, int(inl), int(dist[c]), int(vdist)))
+            results.append(
+                Match(
+                    self._ids[c],
+                    float(score),
+                    region,
+                    hom,
+                    int(inl),
+                    int(dist[c]),
+                    int(vdist),
+                    weighted_inliers=round(weighted, 3),
+                    regions=regions,
+                    textured_regions=textured,
+                )
+            )
         results.sort(key=lambda m: (-m.score, m.ref_id))
         return results[:k]
 
-    def _local_matches(self, fp: Fingerprint, alive: np.ndarray) -> dict[int, Verified]:
+    def _local_matches(self, fp: Fingerprint, alive: np.ndarray) -> tuple[dict[int, Verified], np.ndarray]:
         """Reference number -> what verification found, for the references whose keypoints won
-        the vote (best of both orientations of the query)."""
+        the vote (best of both orientations of the query); and, per query keypoint, how many
+        references have a nearly identical keypoint (:data:`SHARED_HAMMING`)."""
+        shared_by = np.zeros(len(fp), np.float64)
         if not len(fp):
-            return {}
+            return {}, shared_by
         pairs = gather(fp, self._postings.segments())
         if len(pairs.qi):
             pairs = pairs.take(alive[pairs.ref])
         if not len(pairs.qi):
-            return {}
+            return {}, shared_by
+        shared_by += _shared_counts(pairs, len(fp))
         out: dict[int, Verified] = {}
         for c, mirrored, s in winning_pairs(fp, pairs):
             found = verify(
@@ -313,13 +363,24 @@ class MatchIndex:
             prev = out.get(c)
             if prev is None or (found[0], -found[2]) > (prev[0], -prev[2]):
                 out[c] = found
-        return out
+        return out, shared_by
 
     # ---------------------------------------------------------------- shards & persistence
+    def shared_counts(self, fp: Fingerprint) -> np.ndarray:
+        """Per query keypoint, how many references of this index hold a nearly identical keypoint
+        (:data:`SHARED_HAMMING`); summed over shards, it is what the whole index would count."""
+        alive = self._alive[: len(self._ids)]
+        if not len(fp) or not len(self._ids):
+            return np.zeros(len(fp), np.float64)
+        pairs = gather(fp, self._postings.segments())
+        return _shared_counts(pairs.take(alive[pairs.ref]), len(fp)) if len(pairs.qi) else np.zeros(len(fp))
+
     def shard(self, n: int) -> list[MatchIndex]:
         """Split into ``n`` indexes by a stable hash of ref_id (use :func:`shard_of` to route
-        new references).  Scores do not depend on the other references, so
-        ``merge_results`` over the shards equals searching the whole index."""
+        new references).  A score depends on other references only through the shared keypoints
+        (pass the sum of every shard's :meth:`shared_counts`) and through explaining away, which
+        stays within a shard; ``merge_results`` over the shards then equals searching the whole
+        index unless a stronger candidate in another shard explains a candidate's keypoints."""
         self._merge()
         shards = [MatchIndex(explain_away=self.explain_away) for _ in range(n)]
         for s in shards:
@@ -382,6 +443,13 @@ class MatchIndex:
         idx._pos = {r: i for i, r in enumerate(ids) if idx._alive[i]}
         idx._n_dead = n - len(idx._pos)
         return idx
+
+
+def _shared_counts(pairs: Pairs, n_keypoints: int) -> np.ndarray:
+    """Per query keypoint, the number of distinct references among its pairs within SHARED_HAMMING."""
+    close = pairs.dist <= SHARED_HAMMING
+    couples = np.unique(pairs.qi[close].astype(np.int64) << 32 | pairs.ref[close].astype(np.int64))
+    return np.bincount(couples >> 32, minlength=n_keypoints).astype(np.float64)
 
 
 def shard_of(ref_id: str, n: int) -> int:

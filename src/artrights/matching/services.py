@@ -234,6 +234,9 @@ class FoundWork:
     inliers: int
     work_file_id: int | None = None  # the sample whose fingerprint matched
     work_size: tuple[int, int] | None = None  # that sample's size in pixels: the frame of the homography
+    # the inner cells of the matched area holding agreeing keypoints, of those holding any (Match.regions)
+    regions: int = 0
+    textured_regions: int = 0
 
 
 def search(
@@ -256,7 +259,15 @@ def search(
             continue
         ref = Fingerprint.from_bytes(bytes(rf.data))
         found[rf.work_id] = FoundWork(
-            rf.work, m.score, m.region, m.homography, m.inliers, rf.work_file_id, (ref.width, ref.height)
+            rf.work,
+            m.score,
+            m.region,
+            m.homography,
+            m.inliers,
+            rf.work_file_id,
+            (ref.width, ref.height),
+            m.regions,
+            m.textured_regions,
         )
     return list(found.values())[:k]
 
@@ -359,6 +370,8 @@ def _describe_matches(found: list[FoundWork], image: Image.Image, sha256: str) -
                 "region": [[round(x, 1), round(y, 1)] for x, y in f.region],
                 "homography": f.homography,
                 "inliers": f.inliers,
+                "regions": f.regions,
+                "textured_regions": f.textured_regions,
                 "label": label.value,
                 "work_file_id": f.work_file_id,
                 "work_size": list(work_size),

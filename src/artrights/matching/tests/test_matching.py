@@ -73,7 +73,7 @@ def test_a_cropped_and_rotated_copy_is_found_with_its_region(index: MatchIndex) 
     crop = artwork(5).crop((60, 40, 420, 320))  # keeps 58 % of the area
     rotated, m = _rotate(crop, 12.0)
     res = index.search(extract(rotated, query=True))
-    assert res[0].ref_id == "art5" and res[0].score > 0.8
+    assert res[0].ref_id == "art5" and res[0].score > 0.5  # reported at the check threshold
     assert res[0].homography is not None
     # The reference corner (60, 40) sits at the crop origin; check the homography maps a
     # reference point to where the rotation put it.
@@ -114,7 +114,7 @@ def test_a_mirrored_and_cropped_copy_is_matched_by_keypoints_with_the_mirror_in_
     # Cropping defeats the whole-image hash, so only the keypoint fit can find this copy.
     copy = artwork(7).crop((150, 60, 470, 330)).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     res = index.search(extract(copy, query=True))
-    assert res[0].ref_id == "art7" and res[0].score > 0.9
+    assert res[0].ref_id == "art7" and res[0].score > 0.7
     assert res[0].inliers >= 30
     h = np.array(res[0].homography)
     got = h @ np.array([300.0, 200.0, 1.0])
@@ -180,7 +180,7 @@ def test_a_faded_low_contrast_crop_is_still_found(index: MatchIndex) -> None:
     crop = np.asarray(artwork(1).crop((100, 50, 400, 300)), np.float32)
     faded = Image.fromarray((crop * 0.3 + 90).astype(np.uint8))  # a third of the contrast, greyed
     res = index.search(extract(faded, query=True))
-    assert res[0].ref_id == "art1" and res[0].score > 0.8 and res[0].homography is not None
+    assert res[0].ref_id == "art1" and res[0].score > 0.5 and res[0].homography is not None
 
 
 def test_an_unrelated_image_gets_no_confident_match(index: MatchIndex) -> None:
@@ -296,7 +296,9 @@ def test_shards_merge_to_the_same_results_as_the_whole_index(index: MatchIndex) 
         assert all(shard_of(r, 3) == shards.index(s) for r in s.ref_ids)
     q = extract(artwork(4).crop((0, 0, 300, 300)), query=True)
     whole = index.search(q, k=5)
-    merged = merge_results([s.search(q, k=5) for s in shards], k=5)
+    # every shard weighs the query's keypoints by how many references of all shards share them
+    shared_by = sum(s.shared_counts(q) for s in shards)
+    merged = merge_results([s.search(q, k=5, shared_by=shared_by) for s in shards], k=5)
     assert [(m.ref_id, round(m.score, 9)) for m in whole] == [(m.ref_id, round(m.score, 9)) for m in merged]
 
 
@@ -317,7 +319,7 @@ def test_match_folders_writes_disc21_predictions(tmp_path: Path) -> None:
     for r in rows:
         if float(r["score"]) > best.get(r["query_id"], ("", -1.0))[1]:
             best[r["query_id"]] = (r["reference_id"], float(r["score"]))
-    assert best["Q1"][0] == "R1" and best["Q1"][1] > 0.8
+    assert best["Q1"][0] == "R1" and best["Q1"][1] > 0.5
     assert best.get("Q2", ("", 0.0))[1] < 0.5
     assert "broken" not in best
 
@@ -393,11 +395,20 @@ def test_scores_of_strong_matches_stay_below_one_and_keep_their_order() -> None:
 
 
 def test_the_calibrated_score_is_a_probability_that_does_not_overflow() -> None:
-    from artrights.matching.scoring import calibrated
+    from artrights.matching.scoring import calibrated, score_features
 
-    assert 0.0 <= calibrated(0.0) < 1e-6
-    assert calibrated(1e-300) >= 0.0 and calibrated(1e300) <= 1.0
-    assert calibrated(0.5) < calibrated(1.0) < calibrated(2.0)
+    nothing = calibrated(score_features(0, 256, 256, 0.0))
+    assert 0.0 <= nothing < 0.01
+    assert 0.0 <= calibrated((-1e300, 0.0, 0.0, 0.0)) and calibrated((1e300, 1e300, 1e300, 1.0)) <= 1.0
+    weak, strong = score_features(8, 256, 90, 0.2), score_features(80, 40, 30, 0.8)
+    assert nothing < calibrated(weak) < calibrated(strong) < 1.0
+
+
+def test_the_area_a_match_explains_raises_its_score_at_the_same_keypoint_count() -> None:
+    from artrights.matching.scoring import combined_score
+
+    # 60 agreeing keypoints spread over the picture, or bunched on a frame, a border or a logo
+    assert combined_score(60, 256, 90, 0.0, 0.8) > combined_score(60, 256, 90, 0.0, 0.1)
 
 
 def _halves(left: Image.Image, right: Image.Image) -> Image.Image:
@@ -422,3 +433,42 @@ def test_a_work_that_only_shares_an_element_with_the_query_rests_on_what_is_its_
     # alone, the shared half makes the second work look like a copy; beside the first, that half is explained
     assert found["second"].inliers < second_alone.inliers / 2
     assert found["second"].score < second_alone.score
+
+
+def _framed(picture: Image.Image, frame: Image.Image, border: int = 70) -> Image.Image:
+    """``picture`` inside a busy decorative ``frame``, as game portraits and prints share one."""
+    out = frame.resize((480 + 2 * border, 360 + 2 * border))
+    out.paste(picture, (border, border))
+    return out
+
+
+def test_a_different_picture_in_the_same_frame_is_not_reported_as_a_copy() -> None:
+    frame = artwork(70, 620, 500)
+    index = MatchIndex()
+    index.add("framed", extract(_framed(artwork(71), frame)))
+    stranger = index.search(extract(_framed(artwork(72), frame).resize((560, 448)), query=True), k=1)
+    copy = index.search(extract(_framed(artwork(71), frame).resize((560, 448)), query=True), k=1)[0]
+    # the frame alone matches with many keypoints, all on the ring around the picture
+    assert not stranger or (stranger[0].score < 0.5 and stranger[0].area_explained < 0.3)
+    assert copy.score > 0.9 and copy.area_explained > 0.6
+    assert copy.textured_regions >= 30  # the inner 6 x 6 cells of a busy picture
+
+
+def test_an_element_that_many_registered_works_share_counts_less_than_one_only_one_work_holds() -> None:
+    logo = artwork(90, 160, 160)
+
+    def with_logo(picture: Image.Image) -> Image.Image:
+        out = picture.copy()
+        out.paste(logo, (0, 0))
+        return out
+
+    query = extract(with_logo(artwork(99)), query=True)  # an unrelated picture bearing the same logo
+    one, many = MatchIndex(), MatchIndex()
+    one.add("w0", extract(with_logo(artwork(80))))
+    for i in range(6):
+        many.add(f"w{i}", extract(with_logo(artwork(80 + i))))
+    [alone] = one.search(query, k=1)
+    best = many.search(query, k=1)[0]
+    assert alone.inliers > 10 and alone.weighted_inliers == alone.inliers
+    assert best.weighted_inliers < 0.75 * best.inliers
+    assert best.score < alone.score < 0.5
