@@ -1,5 +1,5 @@
-"""A match report for a cropped copy, and the watch page with a failed check, as a rights holder sees them
-(Chinese, English, and a phone's width)."""
+"""A match report for a cropped copy, and the watch page with a failed check, as a rights holder sees them; a
+near-copy application as its registrar sees it (Chinese, English, and a phone's width)."""
 
 import http.server
 import io
@@ -12,7 +12,7 @@ from artrights.matching import services as matching
 from artrights.matching.models import UrlCheck
 from artrights.matching.tests import factories
 from artrights.registry import services as registry
-from artrights.registry.tests.factories import OWNER, artwork_png, upload, work_fields
+from artrights.registry.tests.factories import OTHER_OWNER, OWNER, artwork_png, upload, work_fields
 from artrights.testing import LIN, WU, allow_fetching
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -88,6 +88,46 @@ def test_a_report_marks_a_cropped_copy_on_both_images(live_server, page, screens
     page.set_viewport_size(PHONE)
     page.reload()
     screenshot("match-report-crop-phone")
+    _no_sideways_scrolling(page)
+
+
+def test_a_registrar_sees_why_an_application_was_found_to_copy_a_registered_work(
+    live_server, page, screenshot, make_user, login
+):
+    owner = make_user("e2e-painter", "artist", identity=LIN)
+    copier = make_user("e2e-copier", "artist", identity=WU)
+    registrar = make_user("e2e-registrar", "registrar")
+    original = _registered(owner, 305, "大鹏湾晨雾")
+    # the copier cuts most of the painting out, brightens it and puts it on a product page
+    painting = Image.open(io.BytesIO(artwork_png(305, (640, 480)))).convert("RGB").crop((40, 30, 600, 450))
+    page_image = Image.new("RGB", (900, 700), (240, 238, 230))
+    page_image.paste(painting.resize((504, 378)), (60, 90))
+    data = io.BytesIO()
+    page_image.save(data, "JPEG", quality=85)
+    copy = registry.create_application(
+        user=copier,
+        fields=work_fields(title="晨雾海湾"),
+        owners=[OTHER_OWNER],
+        files=[registry.SampleInput(upload(data.getvalue(), "product.jpg", "image/jpeg"))],
+    )
+    registry.submit(work=copy, user=copier)
+
+    login(registrar.username)
+    page.goto(f"{live_server.url}/registry/works/{copy.pk}/")
+    warning = page.get_by_test_id("duplicate-warning")
+    assert original.number in warning.inner_text()
+    why = page.get_by_test_id("why").inner_text()
+    assert "几何吻合的特征点" in why and "匹配部分占本申请样本" in why
+    screenshot("registrar-near-copy-why-zh")
+
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert "keypoints" in page.get_by_test_id("why").inner_text()
+    screenshot("registrar-near-copy-why-en")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    screenshot("registrar-near-copy-why-phone")
     _no_sideways_scrolling(page)
 
 

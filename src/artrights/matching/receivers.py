@@ -27,13 +27,14 @@ def drop_work(sender: Any, work: Work, **kwargs: Any) -> None:
     ReferenceFingerprint.objects.filter(work=work, active=True).update(active=False, deactivated_at=timezone.now())
 
 
-def find_near_copies(sender: Any, work: Work, **kwargs: Any) -> list[tuple[Work, float]]:
+def find_near_copies(sender: Any, work: Work, **kwargs: Any) -> list[tuple[Work, float, dict[str, Any]]]:
     """Answer the registry's screening: granted works and pending applications whose samples appear in ``work``'s
-    samples. The application itself joins the index, so the applications after it are screened against it."""
-    from .services import fingerprint_work, search
+    samples, with what each finding rests on. The application itself joins the index, so the applications after
+    it are screened against it."""
+    from .services import fingerprint_work, search, why_found
 
     fingerprint_work(work)
-    found: list[tuple[Work, float]] = []
+    found: list[tuple[Work, float, dict[str, Any]]] = []
     samples = work.workfile_set.filter(role=FileRole.SAMPLE).exclude(iscc="").select_related("stored_file")
     for wf in samples:
         with wf.stored_file.file.open("rb") as fh:
@@ -42,5 +43,8 @@ def find_near_copies(sender: Any, work: Work, **kwargs: Any) -> list[tuple[Work,
             fingerprint = extract(load_image(data), query=True)
         except ImageRejected:
             continue
-        found += [(m.work, m.score) for m in search(fingerprint, exclude_work=work.pk, statuses=LIVE)]
+        size = (fingerprint.width, fingerprint.height)
+        found += [
+            (m.work, m.score, why_found(m, size)) for m in search(fingerprint, exclude_work=work.pk, statuses=LIVE)
+        ]
     return found

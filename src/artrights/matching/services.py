@@ -272,6 +272,22 @@ def search(
     return list(found.values())[:k]
 
 
+def why_found(found: FoundWork, query_size: tuple[int, int]) -> dict[str, Any]:
+    """What a finding rests on, for a registrar screening an application (``query_size``: the application's
+    sample): agreeing keypoints, the regions of the matched area they cover, and the share of each picture
+    the match covers (without a homography the match is of the whole picture)."""
+    why: dict[str, Any] = {
+        "inliers": found.inliers,
+        "regions": found.regions,
+        "textured_regions": found.textured_regions,
+    }
+    if found.homography is not None and found.work_size:
+        in_query, in_work = matched_areas(found.homography, found.work_size, query_size)
+        why["application_percent"] = round(100 * polygon_area(in_query) / (query_size[0] * query_size[1]), 1)
+        why["earlier_percent"] = round(100 * polygon_area(in_work) / (found.work_size[0] * found.work_size[1]), 1)
+    return why
+
+
 # Checking suspect images -------------------------------------------------------------------------------
 
 

@@ -554,6 +554,9 @@ class DuplicateWarning(models.Model):
     resolution_note = models.TextField(_("核查说明"), blank=True)
     # Software: the matching passages of both sources, side by side ([{"mine": {path, first, lines}, "theirs": …}]).
     passages = models.JSONField(_("相同的代码段"), default=list, blank=True)
+    # Pictures: what the engine's finding rests on (agreeing keypoints, the regions they cover, the share of each
+    # sample matched), so the registrar sees why, not only a score.
+    why = models.JSONField(_("比对依据"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("重复登记提示")

@@ -36,6 +36,7 @@ class DuplicateMatch:
     score: float
     method: str
     passages: list[dict[str, Any]] = field(default_factory=list)
+    why: dict[str, Any] = field(default_factory=dict)
 
 
 def find_matches(work: Work) -> Iterator[DuplicateMatch]:
@@ -61,10 +62,10 @@ def find_matches(work: Work) -> Iterator[DuplicateMatch]:
                 )
         return
     for _receiver, response in near_copy_search.send(sender=Work, work=work):
-        for earlier, score in cast(Iterable[tuple[Work, float]], response or ()):
+        for earlier, score, why in cast(Iterable[tuple[Work, float, dict[str, Any]]], response or ()):
             if earlier.pk not in seen and earlier.pk != work.pk and earlier.status in LIVE:
                 seen.add(earlier.pk)
-                yield DuplicateMatch(work=earlier, score=score, method="matcher")
+                yield DuplicateMatch(work=earlier, score=score, method="matcher", why=why)
 
 
 def _owner_keys(work: Work) -> set[tuple[str, str]]:
@@ -84,14 +85,17 @@ def screen(work: Work, *, stage: str) -> list[DuplicateWarning]:
                 "same_owner": bool(owners & _owner_keys(match.work)),
                 "stage": stage,
                 "passages": match.passages,
+                "why": match.why,
             },
         )
         upgraded = match.method == "sha256" and warning.method != "sha256"
-        if not created and (match.score > warning.score or upgraded):
+        higher = match.score > warning.score
+        if not created and (higher or upgraded):
             warning.score = max(warning.score, match.score)
             warning.method = "sha256" if "sha256" in (match.method, warning.method) else match.method
             warning.passages = match.passages or warning.passages
-            warning.save(update_fields=["score", "method", "passages"])
+            warning.why = match.why if higher else warning.why
+            warning.save(update_fields=["score", "method", "passages", "why"])
     return list(blocking(work))
 
 

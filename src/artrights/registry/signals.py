@@ -7,8 +7,10 @@
 - ``work_event`` (sender=Work, work=<Work>, event=<str>, actor=<User|None>, subject=<model|None>): after commit,
   each step a work takes (see ``events.py`` for the names); notifications and documents follow it.
 - ``near_copy_search`` (sender=Work, work=<Work>): sent while an application is screened for duplicates; each
-  receiver returns an iterable of ``(Work, score)``: granted works and pending applications it found in the
-  application's samples (the copy-detection engine answers with cropped, recoloured or photographed copies).
+  receiver returns an iterable of ``(Work, score, why)``: granted works and pending applications it found in the
+  application's samples (the copy-detection engine answers with cropped, recoloured or photographed copies), and
+  what the finding rests on, for the registrar (a dict: ``inliers``, ``regions``, ``textured_regions``,
+  ``application_percent``, ``earlier_percent``; any may be missing).
   With no receiver connected, only exact copies (same file hash) are found.
 """
 

@@ -122,6 +122,25 @@ def test_a_near_copy_application_warns_the_registrar(register, outsider):
     assert warning.earlier_id == original.pk and warning.method == "matcher" and not warning.same_owner
 
 
+def test_the_registrar_sees_what_a_near_copy_finding_rests_on(register, outsider, registrar, client):
+    register(69)
+    copy = registry.create_application(
+        user=outsider,
+        fields=work_fields(title="换了背景"),
+        owners=[OTHER_OWNER],
+        files=[registry.SampleInput(upload(copy_of(69), "copy.jpg", "image/jpeg"))],
+    )
+    registry.submit(work=copy, user=outsider)  # in the registry's hands: its registrars review it
+    why = copy.duplicate_warnings.get().why
+    # the copy sits on a product photo: it covers part of the application's sample and most of the work
+    assert why["inliers"] > 10 and 0 < why["regions"] <= why["textured_regions"]
+    assert why["application_percent"] < 80 and why["earlier_percent"] > 70
+    client.force_login(registrar)
+    page = client.get(f"/registry/works/{copy.pk}/").content.decode()
+    assert f"几何吻合的特征点 {why['inliers']} 个" in page
+    assert f"匹配部分占本申请样本 {why['application_percent']}%" in page
+
+
 def test_a_near_copy_of_a_pending_application_is_flagged_and_not_shown_to_the_public(
     artist, outsider, django_capture_on_commit_callbacks
 ):
