@@ -8,6 +8,18 @@ from disjoint sources say more than the best of them.  With one set and --baseli
 runs the benchmark's ``baselines.py`` (pHash, PDQ, PDQ-dihedral; needs imagehash and pdqhash, which
 the builder's venv has) and prints the per-family table.
 
+Development sets (each from its own sources; see the closing notes for the figures):
+  default    ../shared/bench/build_dev.py --out /work/benchdata (all 23 of the builder's packages, seed 777)
+  games      build_dev.py --only widelands-data,freedroidrpg-data,megaglest-data,ardentryst,fillets-ng-data,
+             freeorion-data,planetblupi-common --seed 11 --n-ref 220 --n-pos 110 --n-neg 110
+  pysio      build_dev.py --only pysiogame,stellarium-data,tuxtype-data,pingus-data,frozen-bubble-data --seed 13
+             --n-ref 300 --n-pos 150 --n-neg 150
+  walls      build_dev.py --only (the other 11 packages: wallpapers, photos, renders) --seed 17 --n-ref 110
+             --n-pos 55 --n-neg 55
+  portraits, scenes: bench/build_more_sets.py (nine Debian packages the builder does not use; its docstring)
+The score's calibration is fitted on the default set (bench/fit_calibration.py); portraits and scenes share no
+source with it.
+
 Usage:
   python bench/bench_matching_accuracy.py --data /work/benchdata [--data /work/benchsets/games ...] \
       [--bench /work/shared/bench] [--baseline-python /work/benchenv/bin/python] [--out DIR] \
