@@ -343,9 +343,7 @@ class MatchIndex:
         shared_by = np.zeros(len(fp), np.float64)
         if not len(fp):
             return {}, shared_by
-        pairs = gather(fp, self._postings.segments())
-        if len(pairs.qi):
-            pairs = pairs.take(alive[pairs.ref])
+        pairs = self._live_pairs(fp, alive)
         if not len(pairs.qi):
             return {}, shared_by
         shared_by += _shared_counts(pairs, len(fp))
@@ -369,11 +367,14 @@ class MatchIndex:
     def shared_counts(self, fp: Fingerprint) -> np.ndarray:
         """Per query keypoint, how many references of this index hold a nearly identical keypoint
         (:data:`SHARED_HAMMING`); summed over shards, it is what the whole index would count."""
-        alive = self._alive[: len(self._ids)]
         if not len(fp) or not len(self._ids):
             return np.zeros(len(fp), np.float64)
+        return _shared_counts(self._live_pairs(fp, self._alive[: len(self._ids)]), len(fp))
+
+    def _live_pairs(self, fp: Fingerprint, alive: np.ndarray) -> Pairs:
+        """The query's (keypoint, posting) pairs with references that are still in the index."""
         pairs = gather(fp, self._postings.segments())
-        return _shared_counts(pairs.take(alive[pairs.ref]), len(fp)) if len(pairs.qi) else np.zeros(len(fp))
+        return pairs.take(alive[pairs.ref]) if len(pairs.qi) else pairs
 
     def shard(self, n: int) -> list[MatchIndex]:
         """Split into ``n`` indexes by a stable hash of ref_id (use :func:`shard_of` to route

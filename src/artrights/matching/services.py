@@ -282,10 +282,26 @@ def why_found(found: FoundWork, query_size: tuple[int, int]) -> dict[str, Any]:
         "textured_regions": found.textured_regions,
     }
     if found.homography is not None and found.work_size:
-        in_query, in_work = matched_areas(found.homography, found.work_size, query_size)
-        why["application_percent"] = round(100 * polygon_area(in_query) / (query_size[0] * query_size[1]), 1)
-        why["earlier_percent"] = round(100 * polygon_area(in_work) / (found.work_size[0] * found.work_size[1]), 1)
+        _, _, query_share, work_share = _matched_shares(found.homography, found.work_size, query_size)
+        why["application_percent"] = round(100 * query_share, 1)
+        why["earlier_percent"] = round(100 * work_share, 1)
     return why
+
+
+Polygon = list[tuple[float, float]]
+
+
+def _matched_shares(
+    homography: list[list[float]], work_size: tuple[int, int], query_size: tuple[int, int]
+) -> tuple[Polygon, Polygon, float, float]:
+    """The matched area on each picture (clipped to it) and the share of each picture it covers."""
+    in_query, in_work = matched_areas(homography, work_size, query_size)
+    return (
+        in_query,
+        in_work,
+        polygon_area(in_query) / (query_size[0] * query_size[1]),
+        polygon_area(in_work) / (work_size[0] * work_size[1]),
+    )
 
 
 # Checking suspect images -------------------------------------------------------------------------------
@@ -360,14 +376,13 @@ def _describe_matches(found: list[FoundWork], image: Image.Image, sha256: str) -
     for f in found:
         work_size = f.work_size or query_size
         if f.homography is not None:
-            in_query, in_work = matched_areas(f.homography, work_size, query_size)
+            in_query, in_work, query_share, work_share = _matched_shares(f.homography, work_size, query_size)
             inverse = np.linalg.inv(np.asarray(f.homography)).tolist()
         else:  # a match of the whole picture (global hash or embedding): the region holds all of the work
             in_query = clip_to_image(f.region, *query_size)
             in_work = [(0.0, 0.0), (work_size[0], 0.0), (work_size[0], work_size[1]), (0.0, work_size[1])]
             inverse = None
-        query_share = polygon_area(in_query) / (query_size[0] * query_size[1])
-        work_share = polygon_area(in_work) / (work_size[0] * work_size[1])
+            query_share, work_share = polygon_area(in_query) / (query_size[0] * query_size[1]), 1.0
         difference = None
         if f.work.pk in same_file:
             label = MatchKind.IDENTICAL_FILE
