@@ -390,6 +390,11 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> floa
     return inter / union if union else 0.0
 
 
+# A query's first hashes are of the whole picture in its 8 rotations and mirrors; the rest are of the
+# parts laid out on it (the borderless part, collage panels), each as is and mirrored.
+WHOLE_QUERY_HASHES = 8
+
+
 def global_hashes(gray: np.ndarray, query: bool) -> tuple[np.ndarray, np.ndarray]:
     """DCT hashes and, per hash, the box of the image it covers (x0, y0, x1, y1).  A reference
     has one; a query also has its 8 rotations/mirrors and the hashes (and mirrors) of its
@@ -400,7 +405,7 @@ def global_hashes(gray: np.ndarray, query: bool) -> tuple[np.ndarray, np.ndarray
     if not query:
         return dct_hash(t)[None], np.array([full], np.int32)
     variants, boxes = [], []
-    for k in range(4):
+    for k in range(WHOLE_QUERY_HASHES // 2):
         r = np.rot90(t, k)
         variants.append(dct_hash(np.ascontiguousarray(r)))
         variants.append(dct_hash(np.ascontiguousarray(r[:, ::-1])))

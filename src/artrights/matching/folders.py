@@ -54,7 +54,7 @@ def _evidence(m: Match, fp: Fingerprint, ref_size: tuple[float, float]) -> tuple
     homography says are matched (0 without one)."""
     qa = ra = 0.0
     if m.homography is not None:
-        in_q, in_r = matched_areas(m.homography, ref_size, (fp.width, fp.height))
+        in_q, in_r = matched_areas(m.homography, ref_size, (fp.width, fp.height), m.panel)
         qa = polygon_area(in_q) / max(1.0, float(fp.width * fp.height))
         ra = polygon_area(in_r) / max(1.0, float(ref_size[0] * ref_size[1]))
     return (

@@ -56,6 +56,7 @@ from artrights.matching.scoring import (
     match_region,
     matched_areas,
     merge_results,
+    picture_holding,
 )
 from artrights.matching.verification import RANSAC_SEED, verify
 
@@ -311,8 +312,11 @@ class MatchIndex:
             # style element) says little about which of them is in the query.
             weighted = inl * float(np.mean(1.0 / np.maximum(1.0, shared_by[own] - 1.0))) if len(own) else float(inl)
             regions = textured = 0
+            panel = None
             if H is not None and len(kq):
-                regions, textured = explained_cells(fp, kq, matched_areas(H, self._wh[c], (fp.width, fp.height))[0])
+                panel = picture_holding(fp, kq)
+                in_query = matched_areas(H, self._wh[c], (fp.width, fp.height), panel)[0]
+                regions, textured = explained_cells(fp, kq, in_query)
             area = regions / textured if textured else 0.0
             score = combined_score(weighted, int(dist[c]), vdist, embedded.get(c, 0.0), area)
             if score < min_score:
@@ -331,6 +335,7 @@ class MatchIndex:
                     weighted_inliers=round(weighted, 3),
                     regions=regions,
                     textured_regions=textured,
+                    panel=panel,
                 )
             )
         results.sort(key=lambda m: (-m.score, m.ref_id))

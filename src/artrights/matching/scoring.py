@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from artrights.matching.fingerprint import Fingerprint
+from artrights.matching.fingerprint import WHOLE_QUERY_HASHES, Fingerprint
 
 __all__ = [
     "GLOBAL_MID",
@@ -46,6 +46,7 @@ __all__ = [
     "matched_areas",
     "merge_results",
     "picture_difference",
+    "picture_holding",
     "polygon_area",
     "score_features",
     "without_geometry",
@@ -86,6 +87,9 @@ class Match:
     weighted_inliers: float = 0.0
     regions: int = 0
     textured_regions: int = 0
+    # The picture on the query page that shows the work (a collage panel, the picture of a shop page, the
+    # borderless part), x0, y0, x1, y1 in query pixels; None when it is the whole query.
+    panel: tuple[float, float, float, float] | None = None
 
     @property
     def area_explained(self) -> float:
@@ -221,8 +225,27 @@ def match_region(
     return [(0.0, 0.0), (qw, 0.0), (qw, qh), (0.0, qh)]
 
 
+def picture_holding(fp: Fingerprint, inliers: np.ndarray) -> tuple[float, float, float, float] | None:
+    """The smallest picture laid out on the query page (the borderless part, a collage panel, the picture of a
+    shop page: the boxes the query's layout hashes cover) that holds at least 90 % of the agreeing keypoints
+    ``inliers``; None when only the whole query does.  A crop pasted onto a larger page is seen only inside
+    its picture: the homography would place the rest of the work on the page around it."""
+    if fp.hash_boxes is None or len(fp.hash_boxes) <= WHOLE_QUERY_HASHES or not len(inliers):
+        return None
+    xy = fp.xy[inliers].astype(np.float64)
+    best: tuple[float, float, float, float] | None = None
+    for x0, y0, x1, y1 in (tuple(float(v) for v in box) for box in fp.hash_boxes[WHOLE_QUERY_HASHES:]):
+        holds = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+        if holds.mean() >= 0.9 and (best is None or (x1 - x0) * (y1 - y0) < (best[2] - best[0]) * (best[3] - best[1])):
+            best = (x0, y0, x1, y1)
+    return best
+
+
 def matched_areas(
-    homography: Sequence[Sequence[float]] | np.ndarray, ref_size: Sequence[float], query_size: Sequence[float]
+    homography: Sequence[Sequence[float]] | np.ndarray,
+    ref_size: Sequence[float],
+    query_size: Sequence[float],
+    panel: Sequence[float] | None = None,
 ) -> tuple[list[Point], list[Point]]:
     """What of each image the match covers: (the part of the query that shows the reference, in query
     pixels; the part of the reference shown in the query, in reference pixels).
@@ -231,7 +254,8 @@ def matched_areas(
     Here that polygon is clipped to the query, and the clipped area is mapped back through the inverse
     homography, so both areas lie inside their images.  Before mapping, the reference is cut at the
     homography's horizon (where its denominator changes sign): points beyond it would be drawn on the far
-    side of the query.  Both polygons are empty when the areas do not overlap."""
+    side of the query.  ``panel`` (x0, y0, x1, y1; :func:`picture_holding`) narrows the query to the
+    picture that shows the work.  Both polygons are empty when the areas do not overlap."""
     H = np.asarray(homography, np.float64)
     w, h = (float(v) for v in ref_size)
     qw, qh = (float(v) for v in query_size)
@@ -247,6 +271,10 @@ def matched_areas(
     scale = max(abs(a) * w, abs(b) * h, abs(c), 1e-12)
     ahead = _clip([(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)], a, b, c - 1e-6 * scale)
     in_query = clip_to_image(_project(H, ahead), qw, qh)
+    if panel is not None:
+        x0, y0, x1, y1 = (float(v) for v in panel)
+        for a, b, c in ((1.0, 0.0, -x0), (-1.0, 0.0, x1), (0.0, 1.0, -y0), (0.0, -1.0, y1)):
+            in_query = _clip(in_query, a, b, c)
     if polygon_area(in_query) <= 0.0:
         return [], []
     in_ref = clip_to_image(_project(inverse, in_query), w, h)

@@ -237,6 +237,7 @@ class FoundWork:
     # the inner cells of the matched area holding agreeing keypoints, of those holding any (Match.regions)
     regions: int = 0
     textured_regions: int = 0
+    panel: tuple[float, float, float, float] | None = None  # the picture on the query page showing it (Match.panel)
 
 
 def search(
@@ -268,6 +269,7 @@ def search(
             (ref.width, ref.height),
             m.regions,
             m.textured_regions,
+            m.panel,
         )
     return list(found.values())[:k]
 
@@ -282,7 +284,7 @@ def why_found(found: FoundWork, query_size: tuple[int, int]) -> dict[str, Any]:
         "textured_regions": found.textured_regions,
     }
     if found.homography is not None and found.work_size:
-        _, _, query_share, work_share = _matched_shares(found.homography, found.work_size, query_size)
+        _, _, query_share, work_share = _matched_shares(found.homography, found.work_size, query_size, found.panel)
         why["application_percent"] = round(100 * query_share, 1)
         why["earlier_percent"] = round(100 * work_share, 1)
     return why
@@ -292,10 +294,14 @@ Polygon = list[tuple[float, float]]
 
 
 def _matched_shares(
-    homography: list[list[float]], work_size: tuple[int, int], query_size: tuple[int, int]
+    homography: list[list[float]],
+    work_size: tuple[int, int],
+    query_size: tuple[int, int],
+    panel: tuple[float, float, float, float] | None,
 ) -> tuple[Polygon, Polygon, float, float]:
-    """The matched area on each picture (clipped to it) and the share of each picture it covers."""
-    in_query, in_work = matched_areas(homography, work_size, query_size)
+    """The matched area on each picture (clipped to it, and on the query to the picture ``panel`` of its page
+    that shows the work) and the share of each picture it covers."""
+    in_query, in_work = matched_areas(homography, work_size, query_size, panel)
     return (
         in_query,
         in_work,
@@ -376,7 +382,7 @@ def _describe_matches(found: list[FoundWork], image: Image.Image, sha256: str) -
     for f in found:
         work_size = f.work_size or query_size
         if f.homography is not None:
-            in_query, in_work, query_share, work_share = _matched_shares(f.homography, work_size, query_size)
+            in_query, in_work, query_share, work_share = _matched_shares(f.homography, work_size, query_size, f.panel)
             inverse = np.linalg.inv(np.asarray(f.homography)).tolist()
         else:  # a match of the whole picture (global hash or embedding): the region holds all of the work
             in_query = clip_to_image(f.region, *query_size)

@@ -16,6 +16,7 @@ from artrights.matching.fingerprint import Fingerprint, extract, mirror_features
 from artrights.matching.folders import match_folders
 from artrights.matching.index import MatchIndex, merge_results, shard_of
 from artrights.matching.postings import stop_mask
+from artrights.matching.scoring import matched_areas, polygon_area
 
 
 def artwork(seed: int, w: int = 480, h: int = 360) -> Image.Image:
@@ -138,6 +139,20 @@ def test_a_copy_embedded_in_a_larger_page_is_found_with_the_region_around_it(ind
     ys = [p[1] for p in res[0].region]
     assert abs(min(xs) - 150) < 10 and abs(max(xs) - 510) < 10
     assert abs(min(ys) - 300) < 10 and abs(max(ys) - 570) < 10
+
+
+def test_a_crop_pasted_on_a_page_covers_only_the_part_of_the_work_it_shows(index: MatchIndex) -> None:
+    # 360 of 480 by 270 of 360 pixels: 56 % of the painting, pasted at 1.2x onto a plain shop page.
+    page = Image.new("RGB", (1000, 800), (240, 240, 235))
+    page.paste(artwork(5).crop((60, 45, 420, 315)).resize((432, 324)), (300, 240))
+    fp = extract(page, query=True)
+    top = index.search(fp)[0]
+    assert top.ref_id == "art5" and top.homography is not None and top.panel is not None
+    in_page, in_work = matched_areas(top.homography, (480, 360), (fp.width, fp.height), top.panel)
+    assert polygon_area(in_work) / (480 * 360) == pytest.approx(0.5625, abs=0.04)
+    assert polygon_area(in_page) / (1000 * 800) == pytest.approx(432 * 324 / 800_000, abs=0.01)
+    # without the picture the homography would place the whole painting on the page around the crop
+    assert polygon_area(matched_areas(top.homography, (480, 360), (fp.width, fp.height))[1]) / (480 * 360) > 0.95
 
 
 def test_a_featureless_picture_in_one_panel_of_a_collage_is_found_by_its_panel(tmp_path: Path) -> None:
