@@ -177,7 +177,7 @@ def test_a_featureless_picture_in_one_panel_of_a_collage_is_found_by_its_panel(t
 
 
 def test_the_picture_of_a_social_media_post_is_cut_from_its_header_across_a_narrow_gap() -> None:
-    from artrights.matching.fingerprint import _smoothed, layout_cells
+    from artrights.matching.fingerprint import layout_cells
 
     post = Image.new("RGB", (780, 1024), (255, 255, 255))
     draw = ImageDraw.Draw(post)
@@ -185,10 +185,21 @@ def test_the_picture_of_a_social_media_post_is_cut_from_its_header_across_a_narr
     draw.rectangle((80, 30, 300, 52), fill=(30, 30, 30))  # the account name
     post.paste(artwork(7).resize((780, 780)), (0, 84))  # 12 px below the header: 8 flat rows once smoothed
     draw.rectangle((10, 880, 400, 900), fill=(30, 30, 30))  # likes and caption
-    cells = layout_cells(_smoothed(np.asarray(post.convert("L"))))
+    cells = layout_cells(np.asarray(post.convert("L")))
     assert any(
         abs(x0) <= 3 and abs(y0 - 84) <= 3 and abs(x1 - 780) <= 3 and abs(y1 - 864) <= 3 for x0, y0, x1, y1 in cells
     ), cells
+
+
+def test_the_panels_of_a_collage_with_a_3_px_gutter_are_cut_apart() -> None:
+    from artrights.matching.fingerprint import layout_cells
+
+    collage = Image.new("RGB", (341, 679), (215, 210, 230))
+    collage.paste(artwork(8, 335, 335), (3, 3))
+    collage.paste(artwork(9, 335, 335), (3, 341))
+    cells = layout_cells(np.asarray(collage.convert("L")))
+    for top in (3, 341):
+        assert any(x0 <= 3 and abs(y0 - top) <= 2 and abs(y1 - top - 335) <= 2 for x0, y0, _, y1 in cells), cells
 
 
 def test_a_faded_low_contrast_crop_is_still_found(index: MatchIndex) -> None:
