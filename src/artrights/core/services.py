@@ -163,6 +163,7 @@ def notify(
     subject: models.Model | None = None,
     params: Mapping[str, Any] | None = None,
     url: str = "",
+    actor: Any = None,
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox in the caller's transaction; e-mail and SMS go after the commit.
 
@@ -170,6 +171,10 @@ def notify(
     reads it (text and numbers only); ``url`` is the path where the recipient acts on it. Everyone gets the inbox
     row; a copy goes by e-mail to those with an address, and by SMS to those with a verified phone when the
     platform has an SMS backend, unless they turned copies of this kind off (essential kinds cannot be).
+
+    ``actor`` is the person whose act this reports: they are left out (no inbox row, no e-mail, no SMS), because
+    one does not need telling what one just did, and a notice of one's own step buries the ones that need an
+    answer. ``None`` (the worker, the clock, an act someone must hear of whoever did it) leaves everyone in.
     """
     spec = notifying.get(kind)
     stored = notifying.checked_params(spec, params or {})
@@ -177,7 +182,7 @@ def notify(
         raise ValueError(f"notification {kind}: the link must be a path on this site, not {url!r}")
     with_sms = sms.configured()
     rows: list[Notification] = []
-    seen: set[Any] = set()
+    seen: set[Any] = {actor.pk} if actor is not None else set()
     with transaction.atomic():
         for user in recipients:
             if user is None or user.pk in seen:

@@ -130,6 +130,37 @@ def test_each_recipient_gets_one_inbox_row_about_the_subject(reader, artist, exa
     }
 
 
+def test_the_person_who_acted_is_not_notified_of_their_own_step_but_everyone_else_is_with_their_copies(
+    reader, make_user, example_kind, sms_outbox, django_capture_on_commit_callbacks
+):
+    other = make_user("reader-ma", "artist", display_name="马读者", email="ma@example.cn")
+    for person, phone in ((reader, "13800138000"), (other, "13900139000")):
+        person.phone = person.verified_phone = phone
+        person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = _example([reader, other], actor=reader)
+    assert [r.recipient for r in rows] == [other]
+    assert not Notification.objects.filter(recipient=reader).exists()
+    assert not Delivery.objects.filter(notification__recipient=reader).exists()
+    assert [m.to for m in mail.outbox] == [["ma@example.cn"]]
+    assert [t.to for t in sms_outbox] == ["13900139000"]
+
+
+def test_an_actor_who_is_not_among_the_recipients_changes_nothing(reader, registrar, example_kind):
+    rows = _example([reader], actor=registrar)
+    assert [r.recipient for r in rows] == [reader]
+
+
+def test_without_an_actor_everyone_named_is_notified_and_gets_the_copies(
+    reader, make_user, example_kind, django_capture_on_commit_callbacks
+):
+    other = make_user("reader-ma", "artist", display_name="马读者", email="ma@example.cn")
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = _example([reader, other], actor=None)
+    assert [r.recipient for r in rows] == [reader, other]
+    assert sorted(m.to[0] for m in mail.outbox) == ["he@example.cn", "ma@example.cn"]
+
+
 def test_e_mail_leaves_only_after_the_commit_in_the_recipients_language(reader, django_capture_on_commit_callbacks):
     reader.language = "en"
     reader.save()
