@@ -122,11 +122,16 @@ def case_url(case: Case) -> str:
     return reverse("mediation:case", args=[case.number])
 
 
-def tell(case: Case, recipients: Any, kind: str, **params: Any) -> None:
+def tell(case: Case, recipients: Any, kind: str, *, actor: Any, **params: Any) -> None:
+    """Notify ``recipients`` of a step of ``case``, leaving out ``actor``, who took it.
+
+    ``actor`` is required so that every step says who acted: ``None`` for what time did by itself, and for a call
+    to act that the actor must answer like everyone else (the joint outcome of several people's acts)."""
     notify(
         recipients=recipients,
         kind=kind,
         subject=case,
         params={"number": case.number, **{k: str(v) for k, v in params.items()}},
         url=case_url(case),
+        actor=actor,
     )

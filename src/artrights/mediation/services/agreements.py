@@ -189,10 +189,14 @@ def draft(
     params = {"version": agreement.version, "digest": new[:16]}
     if had_signatures:
         tell(
-            case, party_people(case) + mediator_people(case) + list(admins_of(case)), N.SIGNATURES_DROPPED.key, **params
+            case,
+            party_people(case) + mediator_people(case) + list(admins_of(case)),
+            N.SIGNATURES_DROPPED.key,
+            actor=user,
+            **params,
         )
     else:
-        tell(case, party_people(case), N.AGREEMENT_TO_SIGN.key, **params)
+        tell(case, party_people(case), N.AGREEMENT_TO_SIGN.key, actor=user, **params)
     return agreement
 
 
@@ -344,6 +348,9 @@ def _take_effect(case: Case, agreement: Agreement, *, actor: Any) -> None:
         party_people(case) + mediator_people(case) + list(admins_of(case)) + court_people(case),
         N.AGREEMENT_EFFECTIVE.key,
         due=agreement.confirmation_due.isoformat(),
+        # Everyone signed, the last signer among them: they too hear that it took effect, with the deadline for
+        # judicial confirmation, as each signer gets the completed agreement.
+        actor=None,
     )
     if agreement.infringement_confirmed:
         refer_infringement(case)

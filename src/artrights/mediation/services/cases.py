@@ -255,6 +255,7 @@ def open_case(*, user: Any, data: CaseInput) -> Case:
             N.CASE_RECEIVED.key,
             source=case.get_source_display(),
             due=case.acceptance_due.isoformat(),
+            actor=user,
         )
     return case
 
@@ -292,7 +293,12 @@ def decide_acceptance(*, user: Any, case: Case, accept: bool, reason: str = "") 
     decision = _("已受理") if accept else _("不予受理")
     note = reason if not accept else _("调解组织已受理，正在征询被申请人是否同意调解。")
     tell(
-        case, party_people(case, Side.APPLICANT) + court_people(case), N.CASE_DECIDED.key, decision=decision, note=note
+        case,
+        party_people(case, Side.APPLICANT) + court_people(case),
+        N.CASE_DECIDED.key,
+        decision=decision,
+        note=note,
+        actor=user,
     )
     if accept:
         applicant = "、".join(p.party.name for p in case.applicants())
@@ -302,6 +308,7 @@ def decide_acceptance(*, user: Any, case: Case, accept: bool, reason: str = "") 
             N.CONSENT_ASKED.key,
             applicant=applicant,
             due=case.consent_due.isoformat() if case.consent_due else "",
+            actor=user,
         )
     return case
 
@@ -341,10 +348,16 @@ def answer(*, user: Any, case: Case, consent: bool) -> Case:
             N.CASE_ENDED.key,
             outcome=case.get_status_display(),
             note=_("被申请人不同意调解，调解不予进行。您可以通过仲裁、行政或诉讼途径解决纠纷。"),
+            actor=user,
         )
     elif case.status == CaseStatus.CONSENTED:
         tell(
-            case, party_people(case), N.CHOOSE_MEDIATOR.key, due=case.choice_due.isoformat() if case.choice_due else ""
+            case,
+            party_people(case),
+            N.CHOOSE_MEDIATOR.key,
+            due=case.choice_due.isoformat() if case.choice_due else "",
+            # a call to act with its deadline, not news of the consent: the respondent who consented chooses too
+            actor=None,
         )
     return case
 
@@ -417,6 +430,9 @@ def _assign(case: Case, mediator: Mediator, *, by_choice: bool, actor: Any) -> N
         N.MEDIATOR_ASSIGNED.key,
         mediator=mediator.name,
         due=case.confirmation_due.isoformat(),
+        # Chosen jointly, the last party to choose hears the outcome with the others: their choice alone did not
+        # make it.
+        actor=None if by_choice else actor,
     )
 
 
@@ -483,6 +499,7 @@ def confirm(*, user: Any, case: Case, accept: bool, reason: str = "") -> Case:
             N.MEDIATION_STARTED.key,
             mediator=case.mediator.name if case.mediator else "",
             due=case.mediation_due.isoformat(),
+            actor=user,
         )
         return case
     reason = clean_text(reason, _("不接受的理由"))
@@ -501,6 +518,7 @@ def confirm(*, user: Any, case: Case, accept: bool, reason: str = "") -> Case:
         N.CASE_DECIDED.key,
         decision=_("调解员不接受指派"),
         note=reason,
+        actor=user,
     )
     return case
 
@@ -537,6 +555,7 @@ def request_recusal(*, user: Any, case: Case, ground: str, reason: str) -> Recus
         N.RECUSAL_REQUESTED.key,
         mediator=case.mediator.name,
         ground=recusal.get_ground_display(),
+        actor=user,
     )
     return recusal
 
@@ -580,6 +599,7 @@ def decide_recusal(
         N.RECUSAL_DECIDED.key,
         decision=recusal.get_status_display(),
         note=note,
+        actor=user,
     )
     return recusal
 
@@ -633,6 +653,7 @@ def propose_extension(*, user: Any, case: Case, days: int, reason: str) -> Exten
         days=extension.days,
         reason=extension.reason,
         due=case.mediation_due.isoformat() if case.mediation_due else "",
+        actor=user,
     )
     return extension
 
@@ -662,6 +683,7 @@ def answer_extension(*, user: Any, extension: Extension, consent: bool) -> Exten
             N.EXTENSION_DECIDED.key,
             decision=_("当事人不同意延长调解期限"),
             due=case.mediation_due.isoformat() if case.mediation_due else "",
+            actor=user,
         )
     audit.record("mediation.answer_extension", case, actor=user, changes={"consent": consent})
     return extension
@@ -701,6 +723,7 @@ def grant_extension(*, user: Any, extension: Extension) -> Case:
         N.EXTENSION_DECIDED.key,
         decision=_("调解期限已延长"),
         due=case.mediation_due.isoformat(),
+        actor=user,
     )
     return case
 
@@ -754,6 +777,7 @@ def end_as_failed(
         N.CASE_ENDED.key,
         outcome=case.get_status_display(),
         note=f"{label}。{routes}",
+        actor=actor,
     )
     return case
 
@@ -800,5 +824,6 @@ def withdraw(*, user: Any, case: Case, reason: str = "") -> Case:
         N.CASE_ENDED.key,
         outcome=case.get_status_display(),
         note=case.end_note or _("申请人撤回了调解申请。"),
+        actor=user,
     )
     return case

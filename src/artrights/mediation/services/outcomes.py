@@ -97,6 +97,7 @@ def record_court_step(*, user: Any, case: Case, step: str, note: str = "") -> Ca
         N.COURT_STEP.key,
         step=case.get_status_display(),
         note=note or "—",
+        actor=user,
     )
     return case
 
@@ -138,7 +139,14 @@ def apply_confirmation(*, user: Any, case: Case, court: str, applied_on: dt.date
     )
     audit.record("mediation.apply_confirmation", case, actor=user, changes={"court": court})
     # The court is asked to accept within its clock: its liaison staff hear of it with the parties.
-    tell(case, party_people(case) + court_people(case, court), N.COURT_STEP.key, step=_("已申请司法确认"), note=court)
+    tell(
+        case,
+        party_people(case) + court_people(case, court),
+        N.COURT_STEP.key,
+        step=_("已申请司法确认"),
+        note=court,
+        actor=user,
+    )
     return confirmation
 
 
@@ -171,6 +179,7 @@ def record_confirmation(
         N.COURT_STEP.key,
         step=confirmation.get_status_display(),
         note=confirmation.grounds or confirmation.court_case_no or "—",
+        actor=user,
     )
     return confirmation
 
@@ -355,7 +364,7 @@ def _flag(case: Case, step: str, due: dt.date, recipients: list[Any]) -> bool:
         return False
     case.overdue_step = step
     case.save(update_fields=["overdue_step"])
-    tell(case, recipients, N.OVERDUE.key, step=STEP_LABELS[step], due=due.isoformat())
+    tell(case, recipients, N.OVERDUE.key, step=STEP_LABELS[step], due=due.isoformat(), actor=None)
     return True
 
 
@@ -387,6 +396,7 @@ def sweep(on: dt.date | None = None) -> dict[str, int]:
                 N.CASE_ENDED.key,
                 outcome=case.get_status_display(),
                 note=case.end_note,
+                actor=None,
             )
             done["ended"] += 1
     for case in Case.objects.filter(status=CaseStatus.CONSENTED, appointment_due__lt=day).exclude(
@@ -426,6 +436,7 @@ def sweep(on: dt.date | None = None) -> dict[str, int]:
                 N.OBLIGATION_BREACHED.key,
                 obligation=str(obligation),
                 due=obligation.due.isoformat(),
+                actor=None,
             )
             done["breached"] += 1
     late = JudicialConfirmation.objects.filter(
