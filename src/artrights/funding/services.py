@@ -541,9 +541,10 @@ def _recipients(application: Application) -> list[Any]:
     return list(users)
 
 
-def _tell(application: Application, outcome: str) -> None:
+def _tell(application: Application, outcome: str, *, actor: Any) -> None:
     notify(
         recipients=_recipients(application),
+        actor=actor,
         kind=DECIDED.key,
         subject=application,
         params={
@@ -668,7 +669,7 @@ def approve(
                 "rules": application.decision_rules,
             },
         )
-        _tell(application, str(application.get_status_display()))
+        _tell(application, str(application.get_status_display()), actor=user)
     return application
 
 
@@ -713,7 +714,7 @@ def refuse(*, user: Any, application: Application, ground: str, note: str) -> Ap
         application,
         changes={"ground": ground, "note": application.decision_note, "rules": application.decision_rules},
     )
-    _tell(application, str(application.get_status_display()))
+    _tell(application, str(application.get_status_display()), actor=user)
     return application
 
 
@@ -757,6 +758,7 @@ def pay(*, user: Any, application: Application, amount: Any, paid_on: dt.date, v
     )
     notify(
         recipients=_recipients(application),
+        actor=user,
         kind=PAID.key,
         subject=application,
         params={"number": application.number, "amount": str(value), "date": paid_on.isoformat(), "voucher": voucher},

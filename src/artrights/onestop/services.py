@@ -68,9 +68,10 @@ def _locked(request: ServiceRequest) -> ServiceRequest:
     return ServiceRequest.objects.select_for_update(of=("self",)).select_related("workstation").get(pk=request.pk)
 
 
-def _tell_requester(request: ServiceRequest, note: str) -> None:
+def _tell_requester(request: ServiceRequest, note: str, *, actor: Any) -> None:
     notify(
         recipients=[request.requester],
+        actor=actor,
         kind=N.STATUS_CHANGED.key,
         subject=request,
         params={"number": request.pk, "station": request.workstation.name, "note": note},
@@ -122,6 +123,7 @@ def submit_request(
         if staff:
             notify(
                 recipients=staff,
+                actor=user,
                 kind=N.RECEIVED.key,
                 subject=request,
                 params={"number": request.pk, "station": workstation.name, "deadline": deadline.isoformat()},
@@ -142,7 +144,7 @@ def triage(*, user: Any, request: ServiceRequest, handler: Any = None) -> Servic
         request.handler = chosen
         request.save(update_fields=["status", "handler"])
         audit.record("onestop.triage", request, actor=user, changes={"handler": chosen.pk})
-        _tell_requester(request, str(_("已受理，承办人：%(name)s") % {"name": str(chosen)}))
+        _tell_requester(request, str(_("已受理，承办人：%(name)s") % {"name": str(chosen)}), actor=user)
     return request
 
 
@@ -154,7 +156,7 @@ def start(*, user: Any, request: ServiceRequest) -> ServiceRequest:
         REQUEST_FLOW.apply(request, "start")
         request.save(update_fields=["status"])
         audit.record("onestop.start", request, actor=user)
-        _tell_requester(request, str(_("开始办理。")))
+        _tell_requester(request, str(_("开始办理。")), actor=user)
     return request
 
 
@@ -202,7 +204,7 @@ def route(*, user: Any, request: ServiceRequest, capture: bool = True) -> Servic
             actor=user,
             changes={"url_check": request.url_check_id, "evidence": request.evidence_id},
         )
-        _tell_requester(request, str(_("已转办：%(what)s。")) % {"what": "；".join(told)})
+        _tell_requester(request, str(_("已转办：%(what)s。")) % {"what": "；".join(told)}, actor=user)
     return request
 
 
@@ -225,6 +227,7 @@ def refer_to_mediation(*, user: Any, request: ServiceRequest, data: CaseInput) -
             request,
             str(_("已转送调解组织，案号 %(number)s，受理期限 %(due)s。"))
             % {"number": request.case.number, "due": request.case.acceptance_due.isoformat()},
+            actor=user,
         )
     return request
 
@@ -251,6 +254,7 @@ def prepare_draft(
         _tell_requester(
             request,
             str(_("工作站已为您填好登记申请草稿《%(title)s》，请核对后提交。")) % {"title": request.draft.title},
+            actor=user,
         )
     return request
 
@@ -264,7 +268,7 @@ def add_note(*, user: Any, request: ServiceRequest, text: str, for_requester: bo
         note = Note.objects.create(request=request, author=user, text=body, for_requester=for_requester)
         audit.record("onestop.note", request, actor=user, changes={"for_requester": for_requester})
         if for_requester:
-            _tell_requester(request, body)
+            _tell_requester(request, body, actor=user)
     return note
 
 
@@ -279,7 +283,7 @@ def close(*, user: Any, request: ServiceRequest, outcome: str) -> ServiceRequest
         request.closed_at = timezone.now()
         request.save(update_fields=["status", "outcome", "closed_at"])
         audit.record("onestop.close", request, actor=user)
-        _tell_requester(request, result)
+        _tell_requester(request, result, actor=user)
     return request
 
 

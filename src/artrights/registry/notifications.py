@@ -150,56 +150,57 @@ def _due(work: Work) -> str:
     return work.review_due.isoformat() if work.review_due else "—"
 
 
-def _send(kind: Kind, recipients: Iterable[Any], work: Work, **params: str) -> None:
+def _send(kind: Kind, recipients: Iterable[Any], work: Work, *, actor: Any, **params: str) -> None:
     notify(
         recipients=recipients,
         kind=kind.key,
         subject=work,
         params={**_basics(work), **params},
         url=reverse("registry:detail", args=[work.pk]),
+        actor=actor,
     )
 
 
-def _corrected(work: Work) -> None:
+def _corrected(work: Work, actor: Any) -> None:
     latest = work.corrections.exclude(answered_at=None).order_by("-round").first()
     asked_by = latest.requested_by if isinstance(latest, Correction) and latest.requested_by else None
     recipients = [asked_by] if asked_by is not None else list(_registrars())
-    _send(CORRECTED, recipients, work, due=_due(work))
+    _send(CORRECTED, recipients, work, actor=actor, due=_due(work))
 
 
-def _pledge(work: Work, kind: Kind, subject: Any) -> None:
+def _pledge(work: Work, kind: Kind, subject: Any, actor: Any) -> None:
     pledge = subject if isinstance(subject, Pledge) else None
     recipients = _applicant_side(work) + ([pledge.pledgee_user] if pledge and pledge.pledgee_user else [])
-    _send(kind, recipients, work, pledge=pledge.number if pledge else "—")
+    _send(kind, recipients, work, actor=actor, pledge=pledge.number if pledge else "—")
 
 
-def _dispatch(work: Work, event: str, subject: Any) -> None:
+def _dispatch(work: Work, event: str, subject: Any, actor: Any) -> None:
     if event == "accept":
-        _send(ACCEPTED, _applicant_side(work), work, due=_due(work))
+        _send(ACCEPTED, _applicant_side(work), work, actor=actor, due=_due(work))
     elif event == "request_correction":
         due = work.correction_due.isoformat() if work.correction_due else "—"
-        _send(CORRECTION_REQUESTED, _applicant_side(work), work, notice=work.correction_notice, due=due)
+        _send(CORRECTION_REQUESTED, _applicant_side(work), work, actor=actor, notice=work.correction_notice, due=due)
     elif event == "correct":
-        _corrected(work)
+        _corrected(work, actor)
     elif event == "hold":
-        _send(HELD, [*_applicant_side(work), *_registrars()], work)
+        _send(HELD, [*_applicant_side(work), *_registrars()], work, actor=actor)
     elif event in ("register", "file", "release"):
-        _send(GRANTED, _applicant_side(work), work)
+        _send(GRANTED, _applicant_side(work), work, actor=actor)
     elif event == "certificate_issued":
-        _send(CERTIFICATE_READY, _applicant_side(work), work)
+        _send(CERTIFICATE_READY, _applicant_side(work), work, actor=actor)
     elif event in ("refuse", "revoke"):
         kind = REFUSED if event == "refuse" else REVOKED
         ground = str(dict(_grounds(event)).get(work.decision_ground, work.decision_ground))
-        _send(kind, _applicant_side(work), work, ground=ground, reason=work.decision_reason)
+        _send(kind, _applicant_side(work), work, actor=actor, ground=ground, reason=work.decision_reason)
     elif event == "deem_withdrawn":
         due = work.correction_due.isoformat() if work.correction_due else "—"
-        _send(DEEMED_WITHDRAWN, _applicant_side(work), work, due=due)
+        _send(DEEMED_WITHDRAWN, _applicant_side(work), work, actor=actor, due=due)
     elif event == "change":
-        _send(CHANGED, _applicant_side(work), work)
+        _send(CHANGED, _applicant_side(work), work, actor=actor)
     elif event == "contract_filed":
-        _send(CONTRACT_FILED, _applicant_side(work), work, filing=getattr(subject, "number", "—"))
+        _send(CONTRACT_FILED, _applicant_side(work), work, actor=actor, filing=getattr(subject, "number", "—"))
     elif event in ("pledge_registered", "pledge_cancelled"):
-        _pledge(work, PLEDGE_REGISTERED if event == "pledge_registered" else PLEDGE_CANCELLED, subject)
+        _pledge(work, PLEDGE_REGISTERED if event == "pledge_registered" else PLEDGE_CANCELLED, subject, actor)
 
 
 def _grounds(event: str) -> Any:
@@ -208,9 +209,15 @@ def _grounds(event: str) -> Any:
     return (RefusalGround if event == "refuse" else RevocationGround).choices
 
 
-def on_work_event(sender: Any, work: Work, event: str, subject: Any = None, **kwargs: Any) -> None:
-    """``work_event`` receiver: tell the people concerned; a failure is logged, never undoes the committed step."""
+# Steps announced with the applicant as actor that the applicant did not take: the screening held or filed the work
+# they submitted, and licensing files a signed contract in the rights holder's name. The applicant hears of them.
+NOT_THE_ACTORS_DOING = frozenset({"hold", "file", "contract_filed"})
+
+
+def on_work_event(sender: Any, work: Work, event: str, subject: Any = None, actor: Any = None, **kwargs: Any) -> None:
+    """``work_event`` receiver: tell the people concerned but the one who took the step; a failure is logged,
+    never undoes the committed step."""
     try:
-        _dispatch(Work.objects.get(pk=work.pk), event, subject)
+        _dispatch(Work.objects.get(pk=work.pk), event, subject, None if event in NOT_THE_ACTORS_DOING else actor)
     except Exception:
         logger.exception("notifications for %s of work %s failed", event, work.pk)

@@ -93,6 +93,7 @@ def file_objection(*, user: Any, record: CreditRecord, ground: str, text: str) -
     audit.record("credit.object", objection, actor=user, changes={"record": record.number})
     notify(
         recipients=supervisors(),
+        actor=user,
         kind=OBJECTION_RECEIVED.key,
         subject=objection,
         params={
@@ -106,10 +107,11 @@ def file_objection(*, user: Any, record: CreditRecord, ground: str, text: str) -
     return objection
 
 
-def _tell_applicant(case: Objection | Repair, kind: str, url_name: str) -> None:
+def _tell_applicant(case: Objection | Repair, kind: str, url_name: str, *, actor: Any) -> None:
     """The applicant hears how their objection or repair was decided, and why."""
     notify(
         recipients=[case.applicant],
+        actor=actor,
         kind=kind,
         subject=case,
         params={"number": case.number, "decision": case.decision},
@@ -230,7 +232,7 @@ def decide_objection(
     objection.save()
     annotate(record, kind=AnnotationKind.OUTCOME, text=f"{objection.number}：{decision}", actor=user)
     audit.record("credit.decide_objection", objection, actor=user, changes={"outcome": outcome})
-    _tell_applicant(objection, OBJECTION_DECIDED.key, "credit:objection")
+    _tell_applicant(objection, OBJECTION_DECIDED.key, "credit:objection", actor=user)
     regrade(record.subject, reason=f"objection {objection.number}")
     return objection
 
@@ -303,6 +305,7 @@ def ask_repair(
         audit.record("credit.ask_repair", repair, actor=user, changes={"target": target.number})
         notify(
             recipients=supervisors(),
+            actor=user,
             kind=REPAIR_RECEIVED.key,
             subject=repair,
             params={"number": repair.number, "due": repair.decision_due.isoformat()},
@@ -348,6 +351,6 @@ def decide_repair(*, user: Any, repair: Repair, approve: bool, decision: str) ->
     repair.decided_by, repair.decided_at = user, timezone.now()
     repair.save()
     audit.record("credit.decide_repair", repair, actor=user, changes={"approved": approve})
-    _tell_applicant(repair, REPAIR_DECIDED.key, "credit:repair")
+    _tell_applicant(repair, REPAIR_DECIDED.key, "credit:repair", actor=user)
     regrade(repair.subject, reason=f"repair {repair.number}")
     return repair

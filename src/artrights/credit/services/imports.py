@@ -220,13 +220,13 @@ def _write_batch(rows: list[_Row], *, user: Any, source: str) -> tuple[int, int]
                 "records": [numbers[0], numbers[-1]] if numbers else [],
             },
         )
-        _tell_subjects(records)
+        _tell_subjects(records, actor=user)
         for subject in {r.subject.pk: r.subject for r in records if r.subject.is_agency}.values():
             recompute(subject=subject, reason="import")
     return len(new), len(records)
 
 
-def _tell_subjects(records: list[CreditRecord]) -> None:
+def _tell_subjects(records: list[CreditRecord], *, actor: Any) -> None:
     """The subjects with accounts on the platform hear of their published records, as when entered by hand."""
     codes = {r.subject.code for r in records}
     users = list(
@@ -244,7 +244,7 @@ def _tell_subjects(records: list[CreditRecord]) -> None:
             or (u.party and u.party.id_number == record.subject.code)
         ]
         if recipients:
-            tell_published(record, recipients)
+            tell_published(record, recipients, actor=actor)
 
 
 def read_rows(handle: io.TextIOBase | Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:

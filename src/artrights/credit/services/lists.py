@@ -135,6 +135,7 @@ def propose_listing(
         audit.record("credit.propose_listing", entry, actor=user, changes={"records": [r.number for r in records]})
         notify(
             recipients=subject_users(subject),
+            actor=user,
             kind=LISTING_PROPOSED.key,
             subject=entry,
             params={
@@ -188,7 +189,9 @@ def decide_listing(*, user: Any, entry: ListEntry, list_it: bool, note: str = ""
         params.update(until=entry.planned_exit_on.isoformat(), months=period.repair_wait)
     else:
         kind = LISTED_UNTIL_MET.key
-    notify(recipients=subject_users(entry.subject), kind=kind, subject=entry, params=params, url=_url(entry))
+    notify(
+        recipients=subject_users(entry.subject), actor=user, kind=kind, subject=entry, params=params, url=_url(entry)
+    )
     regrade(entry.subject, reason=f"list {entry.number}")
     return entry
 
@@ -241,6 +244,7 @@ def extend_listing(*, user: Any, entry: ListEntry, record: CreditRecord) -> List
     )
     notify(
         recipients=subject_users(entry.subject),
+        actor=user,
         kind=LISTING_EXTENDED.key,
         subject=entry,
         params={"number": entry.number, "until": entry.planned_exit_on.isoformat(), "record": record.number},
@@ -268,8 +272,13 @@ def end_entry(entry: ListEntry, *, action: str, reason: str, actor: Any, note: s
     statements.append(statements.removal_statement(entry, reason=reason, ended_on=entry.ended_on))
     audit.record(f"credit.{action}_listing", entry, actor=actor, changes={"reason": reason, "note": note})
     params = {"number": entry.number, "date": entry.ended_on.isoformat()}
-    notify(recipients=subject_users(entry.subject), kind=DELISTED.key, subject=entry, params=params, url=_url(entry))
-    notify(recipients=_measure_reporters(entry), kind=MEASURES_STOP.key, subject=entry, params=params, url=_url(entry))
+    url = _url(entry)
+    notify(
+        recipients=subject_users(entry.subject), actor=actor, kind=DELISTED.key, subject=entry, params=params, url=url
+    )
+    notify(
+        recipients=_measure_reporters(entry), actor=actor, kind=MEASURES_STOP.key, subject=entry, params=params, url=url
+    )
     regrade(entry.subject, reason=f"{action} {entry.number}")
     return entry
 

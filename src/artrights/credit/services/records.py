@@ -147,15 +147,16 @@ def publish_now(record: CreditRecord, *, actor: Any) -> CreditRecord:
     record.log_index = statements.append(statements.record_statement(record))
     record.save()
     audit.record("credit.publish", record, actor=actor, changes={"log_index": record.log_index})
-    tell_published(record, subject_users(record.subject))
+    tell_published(record, subject_users(record.subject), actor=actor)
     regrade(record.subject, reason=f"publish {record.number}")
     return record
 
 
-def tell_published(record: CreditRecord, recipients: Iterable[Any]) -> None:
+def tell_published(record: CreditRecord, recipients: Iterable[Any], *, actor: Any) -> None:
     """The subject's accounts hear that ``record`` is published, with the periods and their rights."""
     notify(
         recipients=recipients,
+        actor=actor,
         kind=RECORD_PUBLISHED.key,
         subject=record,
         params={
@@ -209,6 +210,7 @@ def end_record(
         end_entries_resting_on(record, reason=exit_reason, actor=actor)
     notify(
         recipients=subject_users(record.subject),
+        actor=actor,
         kind=RECORD_ENDED.key,
         subject=record,
         params={"number": record.number, "date": record.ended_on.isoformat()},

@@ -199,9 +199,9 @@ def create_contract(
     contract.pledge_consents.set(consents)
     contract.co_owners.set(_joint_owners(contract))
     audit.record("licensing.create_contract", contract, actor=user)
-    others = [licensor_user, licensee_user]
     notify(
-        recipients=[u for u in others if u.pk != user.pk],
+        recipients=[licensor_user, licensee_user],
+        actor=user,
         kind=notifications.TO_SIGN.key,
         subject=contract,
         params={"number": contract.number, "title": work.title, "kind": str(contract.get_kind_display())},
@@ -356,7 +356,8 @@ def amend(*, user: Any, contract: Contract, terms: dict[str, Any]) -> Contract:
     )
     if dropped:
         notify(
-            recipients=[u for u in (contract.licensor_user, contract.licensee_user) if u.pk != user.pk],
+            recipients=[contract.licensor_user, contract.licensee_user],
+            actor=user,
             kind=notifications.SIGNATURES_DROPPED.key,
             subject=contract,
             params={"number": contract.number, "version": contract.version},

@@ -152,6 +152,7 @@ def _match(listing: Listing, *, buyer_user: Any, price: Decimal, actor: Any) -> 
     audit.record("licensing.match", trade, actor=actor)
     notify(
         recipients=[listing.seller_user, buyer_user],
+        actor=actor,
         kind=notifications.TRADE_MATCHED.key,
         subject=trade,
         params={"listing": listing.number, "price": str(price), "number": contract.number},

@@ -74,6 +74,7 @@ def report_royalty(
     audit.record("licensing.report_royalty", report, actor=user)
     notify(
         recipients=[contract.licensor_user],
+        actor=user,
         kind=notifications.ROYALTY_REPORTED.key,
         subject=contract,
         params={
@@ -127,7 +128,8 @@ def record_payment(
     )
     audit.record("licensing.record_payment", payment, actor=user)
     notify(
-        recipients=[u for u in (contract.licensor_user, contract.licensee_user) if u.pk != user.pk],
+        recipients=[contract.licensor_user, contract.licensee_user],
+        actor=user,
         kind=notifications.PAYMENT_RECORDED.key,
         subject=contract,
         params={"number": contract.number, "amount": str(amount), "date": paid_on.isoformat()},

@@ -42,6 +42,18 @@ def test_the_staff_hear_of_a_new_request_and_the_requester_follows_each_step(pai
     assert (request.rating, request.rating_comment) == (5, "处理及时。")
 
 
+def test_staff_who_bring_a_request_of_their_own_to_their_workstation_are_not_told_of_their_own_steps(painter, clerk):
+    # A painter who also works at the association's workstation brings their own request there.
+    station = factories.workstation(clerk, painter)
+    request = factories.service_request(painter, station)
+    assert list(Notification.objects.filter(kind="onestop.received").values_list("recipient", flat=True)) == [clerk.pk]
+    services.triage(user=painter, request=request)
+    services.add_note(user=painter, request=request, text="已联系销售平台。")
+    assert not Notification.objects.filter(recipient=painter).exists()
+    services.close(user=clerk, request=request, outcome="平台已下架侵权商品。")  # a colleague's step is news
+    assert Notification.objects.filter(recipient=painter, kind="onestop.status_changed").count() == 1
+
+
 def test_an_infringement_report_routed_by_the_staff_starts_a_copy_check_in_the_requesters_name(painter, clerk, station):
     request = factories.service_request(
         painter, station, type="infringement_report", url="https://shop.example.com/item/123.jpg"
