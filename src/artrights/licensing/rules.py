@@ -126,7 +126,7 @@ def _close(user: Any, listing: Listing) -> bool:
 
 
 @rule(Deposit, "return")
-def _return_deposit(user: Any, deposit: Deposit) -> bool:
+def _return_deposit(user: Any, deposit: Deposit | None) -> bool:
     """The exchange's staff, who hold the deposits paid in, record that one went back to its bidder (the
     service says why a deposit in another state cannot be returned)."""
     return user.role in STAFF
