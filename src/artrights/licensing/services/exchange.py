@@ -306,10 +306,11 @@ def lapse_unsold_auctions() -> int:
 def return_deposit(*, user: Any, deposit: Deposit, returned_on: dt.date, reference: str) -> Deposit:
     """The exchange records that a deposit to be returned was paid back to its bidder, with the transfer's or
     receipt's reference; it cannot be recorded twice or undone."""
-    deposit = Deposit.objects.select_for_update().select_related("listing", "bidder_user").get(pk=deposit.pk)
-    listing = deposit.listing
+    # The listing first, as the sweep locks it, so both cannot lapse the same auction.
+    listing = Listing.objects.select_for_update().get(pk=deposit.listing_id)
+    deposit = Deposit.objects.select_for_update().select_related("bidder_user").get(pk=deposit.pk)
     if deposit.status == DepositStatus.HELD and listing.ended_unsold(timezone.now()):
-        _lapse(listing)  # the auction is over without a bid: its deposits are free whoever looks first
+        _lapse(listing)  # ended without a bid: the staff need not wait for the sweep to free the deposits
         deposit.refresh_from_db()
     require(user, "return", deposit)
     if deposit.status == DepositStatus.HELD:
