@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -207,7 +207,8 @@ def listing_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             services.withdraw_listing(user=request.user, listing=found)
             messages.success(request, _("已撤牌。"))
         elif action == "return-deposit":
-            deposit = get_object_or_404(Deposit, listing=found, pk=request.POST.get("deposit") or 0)
+            raw = request.POST.get("deposit", "")
+            deposit = get_object_or_404(Deposit, listing=found, pk=int(raw) if raw.isdigit() else 0)
             return_form = DepositReturnForm(request.POST)
             if not return_form.is_valid():
                 raise ValidationError(_("请填写退还日期和退款凭证号。"))
@@ -215,7 +216,7 @@ def listing_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             messages.success(request, _("已登记保证金退还，竞买人已收到通知。"))
         else:
             raise Http404
-    except (ValidationError, BilingualError, PermissionDenied) as exc:
+    except (ValidationError, BilingualError) as exc:
         _refused(request, None, exc)
     return redirect("licensing:listing", number=found.number)
 

@@ -133,7 +133,7 @@ def request_licence(*, user: Any, offer: Offer, valid_from: dt.date, industry: s
 @transaction.atomic
 def close_ended_sublicence_offers() -> int:
     """Close every open sub-licence offer whose licence is no longer in force, with the reason the offerer sees
-    on their desk, and tell the offerer; run each morning and whenever a licence ends."""
+    on their desk, and tell the offerer (the periodic task runs it, so expiry by date is caught too)."""
     day = today()
     closed = 0
     for offer in selectors.ended_sublicence_offers(day).select_for_update(of=("self",)):

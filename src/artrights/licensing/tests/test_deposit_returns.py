@@ -204,18 +204,20 @@ def test_the_listing_page_asks_the_staff_to_confirm_a_return_and_shows_the_bidde
 
 
 def test_an_outsider_posting_a_return_on_the_page_is_refused_and_nothing_changes(
-    client, artist, buyer, third, work, clock
+    client, artist, buyer, third, work, registrar, clock
 ):
     listing = _awarded(artist, buyer, third, work, clock)
     deposit = Deposit.objects.get(listing=listing, bidder=buyer.party)
-    client.force_login(third)
-    response = client.post(
-        f"/licensing/exchange/{listing.number}/do/return-deposit/",
-        {"deposit": deposit.pk, "returned_on": timezone.localdate().isoformat(), "reference": "TK-X"},
-        follow=True,
-    )
-    assert "您没有权限执行此操作" in response.content.decode()
-    assert 'data-testid="return-form"' not in response.content.decode()
+    url = f"/licensing/exchange/{listing.number}/do/return-deposit/"
+    body = {"deposit": deposit.pk, "returned_on": timezone.localdate().isoformat(), "reference": "TK-X"}
+    for someone in (third, buyer, artist):
+        client.force_login(someone)
+        assert 'data-testid="return-form"' not in client.get(f"/licensing/exchange/{listing.number}/").content.decode()
+        assert client.post(url, body).status_code == 403
+    client.force_login(registrar)
+    assert client.post(url, body | {"deposit": "not-a-number"}).status_code == 404
+    response = client.post(url, body | {"reference": ""}, follow=True)
+    assert "请填写退还日期和退款凭证号" in response.content.decode()
     assert _state(deposit) == ("to_return", None, "", None)
 
 
