@@ -217,3 +217,48 @@ def test_the_public_statistics_draw_their_charts_for_every_capability(live_serve
     page.wait_for_load_state()
     assert "作品登记" in page.get_by_test_id("headline").inner_text()
     _three_ways(page, screenshot, "yearly-report")
+
+
+def test_the_exchange_staff_record_a_losers_deposit_as_returned_and_the_bidder_sees_the_reference(
+    live_server, page, screenshot, login, artist, outsider, registrar, make_user, work
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from artrights.licensing import services
+    from artrights.licensing.models import Listing
+    from artrights.licensing.tests import factories
+    from artrights.testing import give_identity
+
+    third = give_identity(
+        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
+    )
+    listing = _disclosed(factories.deposited(factories.auction(artist, work), outsider, third))
+    services.bid(user=outsider, listing=listing, amount=Decimal("50000"))
+    services.bid(user=third, listing=listing, amount=Decimal("58000"))
+    # The bidding ended a minute ago; the seller awards the auction to the third bidder.
+    Listing.objects.filter(pk=listing.pk).update(bidding_ends_at=timezone.now() - dt.timedelta(minutes=1))
+    services.close_auction(user=artist, listing=Listing.objects.get(pk=listing.pk))
+
+    base = live_server.url
+    login("registrar-chen")
+    page.goto(f"{base}/licensing/exchange/{listing.number}/")
+    row = page.get_by_test_id("deposit-row").filter(has_text="吴路人")
+    assert "待退还" in row.get_by_test_id("deposit-status").inner_text()
+    row.get_by_test_id("return-details").locator("summary").click()
+    row.get_by_test_id("return-form").get_by_label("退款凭证号（银行流水号或收据号）").fill("TK-E2E-20261130")
+    screenshot("licensing-deposit-return-form-zh")
+    row.get_by_test_id("return-deposit").click()
+    page.wait_for_load_state()
+    assert any("登记后不能撤销" in question for question in page.dialogs)
+    row = page.get_by_test_id("deposit-row").filter(has_text="吴路人")
+    assert "已退还" in row.get_by_test_id("deposit-status").inner_text()
+    assert page.get_by_test_id("return-form").count() == 0  # the winner's deposit is part of the price
+
+    page.context.clear_cookies()
+    login("outsider-wu")
+    page.goto(f"{base}/licensing/exchange/{listing.number}/")
+    mine = page.get_by_test_id("deposits").inner_text()
+    assert "已退还" in mine and "TK-E2E-20261130" in mine and "周三" not in mine
+    _three_ways(page, screenshot, "deposit-returned")

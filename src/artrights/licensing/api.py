@@ -256,11 +256,14 @@ class DepositIn(Schema):
 
 
 class DepositOut(Schema):
+    id: int
     listing: str
     amount: Decimal
     paid_on: dt.date
     reference: str
     status: str
+    returned_on: dt.date | None = Field(description="when the exchange paid a returned deposit back")
+    return_reference: str = Field(description="the bank transfer or receipt number of the return")
 
     @staticmethod
     def resolve_listing(obj: Deposit) -> str:
@@ -379,6 +382,23 @@ def register_deposit(request: HttpRequest, number: str, payload: DepositIn) -> S
         user=request.user, listing=listing, paid_on=payload.paid_on, reference=payload.reference
     )
     return Status(201, deposit)
+
+
+class DepositReturnIn(Schema):
+    returned_on: dt.date
+    reference: str = Field(max_length=60, description="the bank transfer's or receipt's number")
+
+
+@router.post(
+    "/listings/{number}/deposits/{deposit_id}/return",
+    response=DepositOut,
+    summary="Record that a deposit to be returned went back to its bidder (the exchange's staff)",
+)
+def return_deposit(request: HttpRequest, number: str, deposit_id: int, payload: DepositReturnIn) -> Deposit:
+    deposit = get_object_or_404(Deposit, listing=selectors.listing(number), pk=deposit_id)
+    return services.return_deposit(
+        user=request.user, deposit=deposit, returned_on=payload.returned_on, reference=payload.reference
+    )
 
 
 @router.post("/listings/{number}/award", response={201: TradeOut}, summary="Award an ended auction (the seller)")

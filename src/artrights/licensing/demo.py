@@ -1,8 +1,8 @@
 """Licensing's part of the demo data (``artrights demo``): offers in the catalogue, a running-royalty licence with
 royalty reports (one paid, one unpaid, one period overdue), a licence request waiting for the artist's signature,
 a minimum-guarantee licence whose first quarter fell short (the top-up due) and the licensee's sub-licence offer,
-a trade on the exchange that ended in a filed transfer, an auction taking bids, and a pledge financed by licence
-income.
+a trade on the exchange that ended in a filed transfer, an auction taking bids, an auction that ended without a
+bid (流拍) whose deposit the registrar recorded as returned, and a pledge financed by licence income.
 
 Everything goes through the services as the people would do it, so the signatures, the registry's contract
 filings, the public log and the notifications are the real ones. The buyer is the demo agency's company, acting
@@ -119,6 +119,7 @@ def load(users: Mapping[str, Any], works: Sequence[Work]) -> list[Contract]:
         trade = services.buy(user=buyer, listing=listing)
     transfer = _signed(trade.contract, buyer, artist)
     _auction(artist, buyer, dawn)
+    _unsold_auction(artist, buyer, registrar, dawn)
     with audit_context(actor=registrar, via="cli"):
         pledge = filings.register_pledge(
             registrar=registrar,
@@ -212,4 +213,33 @@ def _auction(artist: Any, buyer: Any, work: Work) -> Listing:
     with audit_context(actor=buyer, via="cli"):
         services.register_deposit(user=buyer, listing=listing, paid_on=timezone.localdate(), reference="BZJ-DEMO-0001")
         services.bid(user=buyer, listing=listing, amount=Decimal("61000"))
+    return listing
+
+
+def _unsold_auction(artist: Any, buyer: Any, registrar: Any, work: Work) -> Listing:
+    """An auction of the exhibition right whose bidding ended yesterday without a bid: the agency's deposit was
+    to be returned, and the registrar (for the exchange) recorded the refund with its bank reference."""
+    with audit_context(actor=artist, via="cli"):
+        listing = services.create_listing(
+            user=artist,
+            work=work,
+            rights=["exhibition"],
+            method="auction",
+            price=Decimal("30000"),
+            deposit=Decimal("3000"),
+            increment=Decimal("500"),
+            bidding_ends_at=_at_five(selectors.disclosure_end(timezone.localdate()) + dt.timedelta(days=7)),
+        )
+    listing = _disclosed(listing)
+    with audit_context(actor=buyer, via="cli"):
+        deposit = services.register_deposit(
+            user=buyer, listing=listing, paid_on=timezone.localdate(), reference="BZJ-DEMO-0002"
+        )
+    # Nobody bid before the bidding closed, which the demo places yesterday afternoon.
+    Listing.objects.filter(pk=listing.pk).update(bidding_ends_at=_at_five(timezone.localdate() - dt.timedelta(days=1)))
+    with audit_context(actor=registrar, via="cli"):
+        services.return_deposit(
+            user=registrar, deposit=deposit, returned_on=timezone.localdate(), reference="TK-DEMO-0002"
+        )
+    listing.refresh_from_db()
     return listing

@@ -146,6 +146,11 @@ class DepositForm(forms.Form):
     reference = forms.CharField(label=_("付款凭证号"), max_length=60)
 
 
+class DepositReturnForm(forms.Form):
+    returned_on = forms.DateField(label=_("退还日期"), widget=DATE)
+    reference = forms.CharField(label=_("退款凭证号（银行流水号或收据号）"), max_length=60)
+
+
 class SublicenceOfferForm(TermsForm):
     """A licensee's offer to sub-license under its licence: the same terms an offer has, for a term in months."""
 

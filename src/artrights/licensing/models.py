@@ -143,6 +143,21 @@ class Terms(models.Model):
 class OfferStatus(models.TextChoices):
     OPEN = "open", _("开放中")
     WITHDRAWN = "withdrawn", _("已撤回")
+    CLOSED = "closed", _("已关闭")
+
+
+class OfferClosedReason(models.TextChoices):
+    PARENT_EXPIRED = "parent_expired", _("原许可合同已到期")
+    PARENT_ENDED = "parent_ended", _("原许可合同已终止")
+
+
+OFFER_FLOW = Workflow(
+    [
+        Transition.of("withdraw", OfferStatus.OPEN, OfferStatus.WITHDRAWN),
+        # A sub-licence offer ends with the licence it is granted under (nothing is left to sub-license).
+        Transition.of("close", OfferStatus.OPEN, OfferStatus.CLOSED),
+    ]
+)
 
 
 class Offer(Terms):
@@ -164,6 +179,7 @@ class Offer(Terms):
     term_months = models.PositiveSmallIntegerField(_("许可期限（月）"), default=12)
     note = models.TextField(_("说明"), blank=True, max_length=2000)
     status = models.CharField(_("状态"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    closed_reason = models.CharField(_("关闭原因"), max_length=20, choices=OfferClosedReason.choices, blank=True)
     created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
 
     class Meta:
@@ -409,12 +425,15 @@ class ListingStatus(models.TextChoices):
     PUBLISHED = "published", _("挂牌中")
     MATCHED = "matched", _("已成交")
     WITHDRAWN = "withdrawn", _("已撤牌")
+    UNSOLD = "unsold", _("流拍")
 
 
 LISTING_FLOW = Workflow(
     [
         Transition.of("match", ListingStatus.PUBLISHED, ListingStatus.MATCHED),
         Transition.of("withdraw", ListingStatus.PUBLISHED, ListingStatus.WITHDRAWN),
+        # An auction whose bidding ended without a single bid: nobody can win it any more.
+        Transition.of("lapse", ListingStatus.PUBLISHED, ListingStatus.UNSOLD),
     ]
 )
 
@@ -459,11 +478,31 @@ class Listing(models.Model):
     def bidding_over(self, now: dt.datetime) -> bool:
         return self.bidding_ends_at is not None and now >= self.bidding_ends_at
 
+    def ended_unsold(self, now: dt.datetime) -> bool:
+        """A published auction whose bidding is over without any bid (流拍)."""
+        return (
+            self.is_auction
+            and self.status == ListingStatus.PUBLISHED
+            and self.bidding_over(now)
+            and not self.bids.exists()
+        )
+
 
 class DepositStatus(models.TextChoices):
     HELD = "held", _("已交纳")
     APPLIED = "applied", _("转作成交价款")
     TO_RETURN = "to_return", _("待退还")
+    RETURNED = "returned", _("已退还")
+
+
+DEPOSIT_FLOW = Workflow(
+    [
+        Transition.of("apply", DepositStatus.HELD, DepositStatus.APPLIED),
+        Transition.of("release", DepositStatus.HELD, DepositStatus.TO_RETURN),
+        # Recorded once the exchange has paid the money back; it cannot be undone.
+        Transition.of("return", DepositStatus.TO_RETURN, DepositStatus.RETURNED),
+    ]
+)
 
 
 class Deposit(models.Model):
@@ -477,6 +516,12 @@ class Deposit(models.Model):
     reference = models.CharField(_("付款凭证号"), max_length=60)
     status = models.CharField(_("状态"), max_length=20, choices=DepositStatus.choices, default=DepositStatus.HELD)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    returned_on = models.DateField(_("退还日期"), null=True, blank=True)
+    return_reference = models.CharField(_("退款凭证号"), max_length=60, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("退还登记时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("竞买保证金")
@@ -486,6 +531,10 @@ class Deposit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing} {self.bidder} {self.amount}"
+
+    @property
+    def returnable(self) -> bool:
+        return DEPOSIT_FLOW.can(self, "return")
 
 
 class Bid(models.Model):

@@ -1,6 +1,6 @@
 """What licensing tells people: a contract to sign, signatures dropped by a change, a contract filed, a royalty
 report and a payment, a report or payment overdue, a minimum guarantee short, a licence asked for, a trade
-matched, a deposit to be returned."""
+matched, a deposit to be returned and returned, a sub-licence offer closed with its licence."""
 
 from __future__ import annotations
 
@@ -80,6 +80,22 @@ DEPOSIT_TO_RETURN = register(
         label=_("竞买保证金退还"),
         title=_("挂牌 %(listing)s 的竞买保证金待退还"),
         body=_("您未竞得该标的（或挂牌已撤销），交纳的 %(amount)s 元保证金应予退还。"),
+    )
+)
+DEPOSIT_RETURNED = register(
+    Kind(
+        "licensing.deposit_returned",
+        label=_("竞买保证金已退还"),
+        title=_("挂牌 %(listing)s 的竞买保证金已退还"),
+        body=_("%(amount)s 元保证金已于 %(date)s 退还，退款凭证号 %(reference)s。"),
+    )
+)
+SUBLICENCE_OFFER_CLOSED = register(
+    Kind(
+        "licensing.sublicence_offer_closed",
+        label=_("转许可要约已关闭"),
+        title=_("《%(title)s》的转许可要约已关闭"),
+        body=_("原许可合同 %(number)s 已到期或终止，依其发布的转许可要约已从许可目录撤下，不能再被申请。"),
     )
 )
 GUARANTEE_SHORTFALL = register(

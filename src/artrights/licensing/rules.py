@@ -13,7 +13,17 @@ from django.db.models import Q, QuerySet
 from artrights.accounts.access import rule, visible
 from artrights.accounts.models import Role
 
-from .models import Contract, ContractKind, ContractStatus, Financing, Listing, ListingStatus, Offer, OfferStatus
+from .models import (
+    Contract,
+    ContractKind,
+    ContractStatus,
+    Deposit,
+    Financing,
+    Listing,
+    ListingStatus,
+    Offer,
+    OfferStatus,
+)
 
 # Who licenses, buys and sells: rights holders and (for their organisation) agencies.
 TRADERS = (Role.ARTIST, Role.AGENCY)
@@ -113,6 +123,13 @@ def _buy(user: Any, listing: Listing) -> bool:
 def _close(user: Any, listing: Listing) -> bool:
     """The seller ends an auction (to its highest bidder) or withdraws the listing."""
     return listing.seller_user_id == user.pk and listing.status == ListingStatus.PUBLISHED
+
+
+@rule(Deposit, "return")
+def _return_deposit(user: Any, deposit: Deposit | None) -> bool:
+    """The exchange's staff, who hold the deposits paid in, record that one went back to its bidder (the
+    service says why a deposit in another state cannot be returned)."""
+    return user.role in STAFF
 
 
 @rule(Financing, "create")

@@ -71,13 +71,39 @@ def acting_party(user: Any) -> Party | None:
 # --- the catalogue -----------------------------------------------------------------------------------------
 
 
+def offerable(day: dt.date | None = None) -> QuerySet[Offer]:
+    """The offers anyone may take up on ``day`` (today): open, on a granted work, and a sub-licence offer only
+    while the licence it is granted under is filed and within its term. Catalogue, API and requests share it."""
+    day = day or timezone.localdate()
+    parent_in_force = Q(
+        parent__status=ContractStatus.FILED,
+        parent__valid_from__lte=day,
+    ) & (Q(parent__valid_until__isnull=True) | Q(parent__valid_until__gte=day))
+    return Offer.objects.filter(
+        Q(parent__isnull=True) | parent_in_force,
+        status=OfferStatus.OPEN,
+        work__status__in=[Status.REGISTERED, Status.FILED],
+    )
+
+
+def is_offerable(offer: Offer) -> bool:
+    return offerable().filter(pk=offer.pk).exists()
+
+
+def ended_sublicence_offers(day: dt.date | None = None) -> QuerySet[Offer]:
+    """Open sub-licence offers whose licence is no longer in force (expired, terminated or otherwise ended)."""
+    return (
+        Offer.objects.filter(status=OfferStatus.OPEN, parent__isnull=False)
+        .exclude(pk__in=offerable(day).values("pk"))
+        .select_related("parent", "work", "offered_by")
+    )
+
+
 def catalogue(
     *, work_type: str = "", right: str = "", max_price: Decimal | None = None, query: str = ""
 ) -> QuerySet[Offer]:
-    """Open offers on granted works, filtered by work type, a right and a highest price."""
-    offers = Offer.objects.filter(
-        status=OfferStatus.OPEN, work__status__in=[Status.REGISTERED, Status.FILED]
-    ).select_related("work")
+    """Offers open to take up, filtered by work type, a right and a highest price."""
+    offers = offerable().select_related("work")
     if work_type:
         offers = offers.filter(work__work_type=work_type)
     if right:
@@ -96,7 +122,7 @@ def open_offer(pk: int) -> Offer:
 
 
 def offers_of(user: Any) -> QuerySet[Offer]:
-    return Offer.objects.filter(offered_by=user).select_related("work").order_by("-created_at")
+    return Offer.objects.filter(offered_by=user).select_related("work", "parent").order_by("-created_at")
 
 
 # --- a work's title ----------------------------------------------------------------------------------------

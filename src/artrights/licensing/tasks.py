@@ -1,4 +1,5 @@
-"""Background work for licensing: reminders of overdue royalty reports and payments, as a thin wrapper."""
+"""Background work for licensing, as thin wrappers: reminders of overdue royalty reports and payments; lapsing
+auctions without bids and closing sub-licence offers whose licence ended."""
 
 from __future__ import annotations
 
@@ -15,3 +16,13 @@ def royalty_reminders_task() -> int:
 
     with audit.context(via="worker"):
         return send_reminders()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def ended_auctions_and_licences_task() -> tuple[int, int]:
+    """Every ten minutes: auctions whose bidding ended without a bid lapse (their deposits are to be returned),
+    and sub-licence offers whose licence expired or ended leave the catalogue."""
+    from .services import close_ended_sublicence_offers, lapse_unsold_auctions
+
+    with audit.context(via="worker"):
+        return lapse_unsold_auctions(), close_ended_sublicence_offers()

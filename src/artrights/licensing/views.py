@@ -29,6 +29,7 @@ from .forms import (
     BidForm,
     CatalogueForm,
     DepositForm,
+    DepositReturnForm,
     FinancingForm,
     ListingForm,
     OfferForm,
@@ -38,7 +39,7 @@ from .forms import (
     SublicenceOfferForm,
     terms_of,
 )
-from .models import Contract, ContractKind, Exclusivity, Listing, Offer, RoyaltyModel, TradingMethod
+from .models import Contract, ContractKind, Deposit, Exclusivity, Listing, Offer, RoyaltyModel, TradingMethod
 
 
 def _refused(request: HttpRequest, form: Any, exc: Exception) -> None:
@@ -170,7 +171,11 @@ def listing(request: HttpRequest, number: str) -> HttpResponse:
         "trade": getattr(found, "trade", None),
         "is_auction": found.method == TradingMethod.AUCTION,
         "state": selectors.auction_state(found, request.user),
-        "deposits": selectors.deposits_shown(found, request.user, seller=can_close),
+        "deposits": selectors.deposits_shown(
+            found, request.user, seller=signed_in and found.seller_user_id == request.user.pk
+        ),
+        "can_return": signed_in and can(request.user, "return", Deposit),
+        "return_form": DepositReturnForm(initial={"returned_on": timezone.localdate()}),
     }
     return render(request, "licensing/listing.html", context)
 
@@ -201,6 +206,14 @@ def listing_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         elif action == "withdraw":
             services.withdraw_listing(user=request.user, listing=found)
             messages.success(request, _("已撤牌。"))
+        elif action == "return-deposit":
+            raw = request.POST.get("deposit", "")
+            deposit = get_object_or_404(Deposit, listing=found, pk=int(raw) if raw.isdigit() else 0)
+            return_form = DepositReturnForm(request.POST)
+            if not return_form.is_valid():
+                raise ValidationError(_("请填写退还日期和退款凭证号。"))
+            services.return_deposit(user=request.user, deposit=deposit, **return_form.cleaned_data)
+            messages.success(request, _("已登记保证金退还，竞买人已收到通知。"))
         else:
             raise Http404
     except (ValidationError, BilingualError) as exc:

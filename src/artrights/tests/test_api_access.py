@@ -407,6 +407,17 @@ OPERATIONS: dict[tuple[str, str], Row] = {
             )
         ]
     ),
+    ("POST", "/api/licensing/listings/{number}/deposits/{deposit_id}/return"): Row(
+        # The exchange's staff only; the auction is still running, so the deposit is held: refused by the business
+        # check.
+        [
+            case(
+                {"registrar", "supervisor", "admin"},
+                lambda w: f"/api/licensing/listings/{w.auction.number}/deposits/{w.auction.deposits.get().pk}/return",
+                json=lambda w: {"returned_on": "2026-01-05", "reference": "TK-1"},
+            )
+        ]
+    ),
     ("POST", "/api/licensing/listings/{number}/award"): Row(
         # The seller only; the disclosure has not ended: refused by the business check.
         [case({"owner", "admin"}, lambda w: f"/api/licensing/listings/{w.auction.number}/award")]
@@ -670,7 +681,7 @@ def _world(artist: Any, make_user: Any, people: dict[str, Any]) -> World:
     licensee = make_user("api-licensee", "artist", identity=WU)
     offer = licensing.create_offer(user=artist, work=filed, rights=["reproduction"], price=Decimal(100))
     contract = licensing.request_licence(user=licensee, offer=offer, valid_from=dt.date(2027, 1, 1))
-    auction = licensing_factories.auction(artist, filed, price=Decimal(5000))
+    auction = licensing_factories.deposited(licensing_factories.auction(artist, filed, price=Decimal(5000)), licensee)
     mediation_case = mediation_factories.applied(artist, mediation_factories.mediation_org())
     funding_open, funding_granted = _funding(artist, make_user)
     onestop_new, onestop_closed = _onestop(artist, people["mediation_admin"])

@@ -1,9 +1,18 @@
 """Writes for licensing, one module per capability; import them from here."""
 
 from .contracts import amend, cancel, create_contract, file, missing_signers, sign, terms_bytes
-from .exchange import bid, buy, close_auction, create_listing, register_deposit, withdraw_listing
+from .exchange import (
+    bid,
+    buy,
+    close_auction,
+    create_listing,
+    lapse_unsold_auctions,
+    register_deposit,
+    return_deposit,
+    withdraw_listing,
+)
 from .financing import link_financing
-from .offers import create_offer, request_licence, withdraw_offer
+from .offers import close_ended_sublicence_offers, create_offer, request_licence, withdraw_offer
 from .royalties import record_payment, report_royalty, send_reminders
 
 __all__ = [
@@ -12,16 +21,19 @@ __all__ = [
     "buy",
     "cancel",
     "close_auction",
+    "close_ended_sublicence_offers",
     "create_contract",
     "create_listing",
     "create_offer",
     "file",
+    "lapse_unsold_auctions",
     "link_financing",
     "missing_signers",
     "record_payment",
     "register_deposit",
     "report_royalty",
     "request_licence",
+    "return_deposit",
     "send_reminders",
     "sign",
     "terms_bytes",

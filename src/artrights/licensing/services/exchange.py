@@ -20,6 +20,7 @@ from artrights.registry.models import Work
 
 from .. import integrity, notifications, selectors
 from ..models import (
+    DEPOSIT_FLOW,
     LISTING_FLOW,
     Bid,
     ContractKind,
@@ -233,11 +234,10 @@ def bid(*, user: Any, listing: Listing, amount: Decimal) -> Bid:
 def _settle_deposits(listing: Listing, *, winner: Any | None) -> None:
     """The winner's deposit becomes part of the price; every other bidder's is to be returned."""
     for deposit in listing.deposits.filter(status=DepositStatus.HELD).select_related("bidder_user"):
-        deposit.status = (
-            DepositStatus.APPLIED if winner is not None and deposit.bidder_id == winner.pk else DepositStatus.TO_RETURN
-        )
+        won = winner is not None and deposit.bidder_id == winner.pk
+        DEPOSIT_FLOW.apply(deposit, "apply" if won else "release")
         deposit.save(update_fields=["status"])
-        if deposit.status == DepositStatus.TO_RETURN:
+        if not won:
             notify(
                 recipients=[deposit.bidder_user],
                 kind=notifications.DEPOSIT_TO_RETURN.key,
@@ -262,7 +262,7 @@ def close_auction(*, user: Any, listing: Listing) -> Trade:
         )
     highest = listing.highest_bid()
     if highest is None:
-        raise ValidationError(_("没有出价的拍卖不能落槌成交，请撤牌。"))
+        raise ValidationError(_("没有出价的拍卖不能落槌成交；竞价截止后即为流拍，保证金转为待退还。"))
     trade = _match(listing, buyer_user=highest.bidder_user, price=highest.amount, actor=user)
     _settle_deposits(listing, winner=highest.bidder)
     return trade
@@ -278,3 +278,80 @@ def withdraw_listing(*, user: Any, listing: Listing) -> Listing:
     _settle_deposits(listing, winner=None)
     audit.record("licensing.withdraw_listing", listing, actor=user)
     return listing
+
+
+def _lapse(listing: Listing) -> None:
+    LISTING_FLOW.apply(listing, "lapse")
+    listing.save(update_fields=["status"])
+    _settle_deposits(listing, winner=None)
+    audit.record("licensing.lapse_auction", listing)
+
+
+@transaction.atomic
+def lapse_unsold_auctions() -> int:
+    """流拍: every published auction whose bidding ended without a bid is closed and its deposits are to be
+    returned, without waiting for the seller (the bidders' money must not stay held for nothing)."""
+    now = timezone.now()
+    lapsed = 0
+    candidates = Listing.objects.select_for_update().filter(
+        method=TradingMethod.AUCTION, status="published", bidding_ends_at__lte=now
+    )
+    for listing in candidates:
+        if listing.ended_unsold(now):
+            _lapse(listing)
+            lapsed += 1
+    return lapsed
+
+
+@transaction.atomic
+def return_deposit(*, user: Any, deposit: Deposit, returned_on: dt.date, reference: str) -> Deposit:
+    """The exchange records that a deposit to be returned was paid back to its bidder, with the transfer's or
+    receipt's reference; it cannot be recorded twice or undone."""
+    # The listing first, as the sweep locks it, so both cannot lapse the same auction.
+    listing = Listing.objects.select_for_update().get(pk=deposit.listing_id)
+    deposit = Deposit.objects.select_for_update().select_related("bidder_user").get(pk=deposit.pk)
+    if deposit.status == DepositStatus.HELD and listing.ended_unsold(timezone.now()):
+        _lapse(listing)  # ended without a bid: the staff need not wait for the sweep to free the deposits
+        deposit.refresh_from_db()
+    require(user, "return", deposit)
+    if deposit.status == DepositStatus.HELD:
+        raise ValidationError(_("竞价尚未结束，保证金仍为竞买所需，不能退还。"))
+    if deposit.status == DepositStatus.APPLIED:
+        raise ValidationError(_("竞得人的保证金已转作成交价款，不能退还。"))
+    if deposit.status == DepositStatus.RETURNED:
+        raise ValidationError(
+            _("这笔保证金已于 %(date)s 退还（凭证号 %(reference)s），不能重复登记。")
+            % {
+                "date": deposit.returned_on.isoformat() if deposit.returned_on else "",
+                "reference": deposit.return_reference,
+            }
+        )
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError(_("请填写退款的银行转账流水号或收据号。"))
+    if len(reference) > 60:
+        raise ValidationError(_("退款凭证号不超过 60 个字符。"))
+    if returned_on > today():
+        raise ValidationError(_("退还日期不能晚于今天。"))
+    if returned_on < deposit.paid_on:
+        raise ValidationError(_("退还日期不能早于保证金的交纳日期。"))
+    DEPOSIT_FLOW.apply(deposit, "return")
+    deposit.returned_on = returned_on
+    deposit.return_reference = reference
+    deposit.returned_by = user
+    deposit.returned_at = timezone.now()
+    deposit.save(update_fields=["status", "returned_on", "return_reference", "returned_by", "returned_at"])
+    audit.record("licensing.return_deposit", deposit, actor=user, changes={"reference": reference})
+    notify(
+        recipients=[deposit.bidder_user],
+        kind=notifications.DEPOSIT_RETURNED.key,
+        subject=listing,
+        params={
+            "listing": listing.number,
+            "amount": str(deposit.amount),
+            "date": returned_on.isoformat(),
+            "reference": reference,
+        },
+        url=reverse("licensing:listing", args=[listing.number]),
+    )
+    return deposit

@@ -7,16 +7,28 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from artrights.accounts.access import require
 from artrights.core import audit
+from artrights.core.services import notify
 from artrights.registry.models import Work
 
-from .. import integrity, selectors
-from ..models import Contract, ContractKind, Exclusivity, Offer, OfferStatus, RoyaltyModel, Territory
+from .. import integrity, notifications, selectors
+from ..models import (
+    OFFER_FLOW,
+    Contract,
+    ContractKind,
+    ContractStatus,
+    Exclusivity,
+    Offer,
+    OfferClosedReason,
+    RoyaltyModel,
+    Territory,
+)
 from . import contracts
-from ._common import acting_party, check_holder, check_rights, check_work
+from ._common import acting_party, check_holder, check_rights, check_work, today
 
 OFFER_FIELDS = (
     "rights",
@@ -91,7 +103,7 @@ def create_offer(
 @transaction.atomic
 def withdraw_offer(*, user: Any, offer: Offer) -> Offer:
     require(user, "withdraw", offer)
-    offer.status = OfferStatus.WITHDRAWN
+    OFFER_FLOW.apply(offer, "withdraw")
     offer.save(update_fields=["status"])
     audit.record("licensing.withdraw_offer", offer, actor=user)
     return offer
@@ -101,6 +113,9 @@ def withdraw_offer(*, user: Any, offer: Offer) -> Offer:
 def request_licence(*, user: Any, offer: Offer, valid_from: dt.date, industry: str = "") -> Contract:
     """A buyer asks for a licence on the offer's terms from ``valid_from``: a draft contract both sides sign."""
     require(user, "request", offer)
+    check_work(offer.work)  # a revoked work is named as such, before the offer's own state
+    if not selectors.is_offerable(offer):
+        raise ValidationError(_("该要约已不再有效（转许可所依据的许可合同已到期或终止），不能申请。"))
     valid_until = selectors.add_months(valid_from, offer.term_months) - dt.timedelta(days=1)
     return contracts.create_contract(
         user=user,
@@ -113,3 +128,30 @@ def request_licence(*, user: Any, offer: Offer, valid_from: dt.date, industry: s
         licensee_industry=industry,
         parent=offer.parent,
     )
+
+
+@transaction.atomic
+def close_ended_sublicence_offers() -> int:
+    """Close every open sub-licence offer whose licence is no longer in force, with the reason the offerer sees
+    on their desk, and tell the offerer (the periodic task runs it, so expiry by date is caught too)."""
+    day = today()
+    closed = 0
+    for offer in selectors.ended_sublicence_offers(day).select_for_update(of=("self",)):
+        parent = offer.parent
+        assert parent is not None  # the selector keeps sub-licence offers only
+        expired = parent.status == ContractStatus.FILED and parent.valid_until is not None and parent.valid_until < day
+        if parent.status == ContractStatus.FILED and not expired:
+            continue  # filed but not started yet: it will be in force, so the offer stays
+        OFFER_FLOW.apply(offer, "close")
+        offer.closed_reason = OfferClosedReason.PARENT_EXPIRED if expired else OfferClosedReason.PARENT_ENDED
+        offer.save(update_fields=["status", "closed_reason"])
+        audit.record("licensing.close_offer", offer, changes={"reason": offer.closed_reason, "parent": parent.number})
+        notify(
+            recipients=[offer.offered_by],
+            kind=notifications.SUBLICENCE_OFFER_CLOSED.key,
+            subject=offer,
+            params={"title": offer.work.title, "number": parent.number},
+            url=reverse("licensing:desk"),
+        )
+        closed += 1
+    return closed

@@ -75,6 +75,12 @@ def test_who_may_list_buy_and_close_matches_the_table(actors, artist, work):
     assert access_mismatches(table, actors=actors, target=listing, model_verbs={"create"}) == []
 
 
+def test_only_the_exchange_staff_may_record_a_deposits_return(actors, artist, buyer, work):
+    listing = factories.deposited(factories.auction(artist, work), buyer)
+    deposit = listing.deposits.get()
+    assert access_mismatches({"return": STAFF}, actors=actors, target=deposit) == []
+
+
 def test_who_sees_a_financing_matches_the_table(actors, artist, buyer, registrar, work):
     licence = factories.signed(factories.contract(artist, buyer, work), buyer, artist)
     pledge = factories.pledge(registrar, work, buyer)  # the licensee's bank account holds the pledge here

@@ -114,6 +114,8 @@ def test_the_demo_has_offers_a_running_licence_with_reports_a_waiting_request_an
     auction = Listing.objects.get(method="auction", status="published")
     assert auction.disclosure_until < timezone.localdate() < timezone.localtime(auction.bidding_ends_at).date()
     assert auction.highest_bid().amount == Decimal("61000") and auction.deposits.get().status == "held"
+    unsold = Listing.objects.get(method="auction", status="unsold")
+    assert (unsold.deposits.get().status, unsold.deposits.get().return_reference) == ("returned", "TK-DEMO-0002")
     assert trade.status == "filed" and trade.contract.filing.contract_type == "transfer"
     assert list(Financing.objects.get().contracts.all()) == [running]
     page = client.get(f"/licensing/works/{trade.listing.work.number}/")
