@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
@@ -96,7 +97,8 @@ def test_an_inspector_enters_a_result_and_withdraws_from_another_target(live_ser
     assert page.get_by_test_id("task").count() == len(mine)
     _three_ways(page, screenshot, "tasks")
     first = page.get_by_test_id("task").first
-    first.locator("input[name=check_date]").fill(found.drawn_at.date().isoformat())
+    # the day of the draw where the platform stands (Asia/Shanghai): its UTC date is the day before after 16:00 UTC
+    first.locator("input[name=check_date]").fill(timezone.localtime(found.drawn_at).date().isoformat())
     first.locator("select[name=outcome]").select_option("rectify")
     first.locator("textarea[name=findings]").fill("店内 2 幅复制品未取得许可，已责令下架。")
     first.get_by_test_id("enter-result").click()

@@ -195,21 +195,26 @@ def _at_five(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(17)))
 
 
-def _auction(artist: Any, buyer: Any, work: Work) -> Listing:
-    """An auction whose disclosure has ended and whose bidding runs a week longer: the agency paid the deposit
-    and bid."""
+def _disclosed_auction(artist: Any, work: Work, right: str, price: Decimal) -> Listing:
+    """An auction of one right whose disclosure has ended and whose bidding runs a week longer; the deposit is a
+    tenth of the starting price."""
     with audit_context(actor=artist, via="cli"):
         listing = services.create_listing(
             user=artist,
             work=work,
-            rights=["network"],
+            rights=[right],
             method="auction",
-            price=Decimal("60000"),
-            deposit=Decimal("6000"),
-            increment=Decimal("1000"),
+            price=price,
+            deposit=price / 10,
+            increment=Decimal("1000") if price >= Decimal("50000") else Decimal("500"),
             bidding_ends_at=_at_five(selectors.disclosure_end(timezone.localdate()) + dt.timedelta(days=7)),
         )
-    listing = _disclosed(listing)
+    return _disclosed(listing)
+
+
+def _auction(artist: Any, buyer: Any, work: Work) -> Listing:
+    """An auction of the network right, still open for bids: the agency paid the deposit and bid."""
+    listing = _disclosed_auction(artist, work, "network", Decimal("60000"))
     with audit_context(actor=buyer, via="cli"):
         services.register_deposit(user=buyer, listing=listing, paid_on=timezone.localdate(), reference="BZJ-DEMO-0001")
         services.bid(user=buyer, listing=listing, amount=Decimal("61000"))
@@ -219,18 +224,7 @@ def _auction(artist: Any, buyer: Any, work: Work) -> Listing:
 def _unsold_auction(artist: Any, buyer: Any, registrar: Any, work: Work) -> Listing:
     """An auction of the exhibition right whose bidding ended yesterday without a bid: the agency's deposit was
     to be returned, and the registrar (for the exchange) recorded the refund with its bank reference."""
-    with audit_context(actor=artist, via="cli"):
-        listing = services.create_listing(
-            user=artist,
-            work=work,
-            rights=["exhibition"],
-            method="auction",
-            price=Decimal("30000"),
-            deposit=Decimal("3000"),
-            increment=Decimal("500"),
-            bidding_ends_at=_at_five(selectors.disclosure_end(timezone.localdate()) + dt.timedelta(days=7)),
-        )
-    listing = _disclosed(listing)
+    listing = _disclosed_auction(artist, work, "exhibition", Decimal("30000"))
     with audit_context(actor=buyer, via="cli"):
         deposit = services.register_deposit(
             user=buyer, listing=listing, paid_on=timezone.localdate(), reference="BZJ-DEMO-0002"
