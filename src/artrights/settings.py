@@ -223,6 +223,9 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": env("HUEY_NAME", default="artrights"),
         "filename": env("HUEY_SQLITE_PATH", default=str(DATA_DIR / "huey.sqlite3")),
+        # How long an enqueue waits for the queue file's lock (huey's default is 5 s): the worker writes results
+        # and every minute's periodic tasks into the same file, and on a loaded machine 5 s was not always enough.
+        "timeout": 30,
         "immediate": HUEY_IMMEDIATE,
         "consumer": _huey_consumer,
     }
