@@ -357,14 +357,14 @@ def _runs(flags: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     return spans
 
 
-def layout_cells(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+def layout_cells(gray: np.ndarray, smooth: np.ndarray | None = None) -> list[tuple[int, int, int, int]]:
     """Boxes of the pictures laid out on a page (a greyscale picture): the panels of a collage, the
     picture of a social-media post or of a shop page, separated by flat gutters (a recursive XY cut).
     A copy pasted into one panel cannot be found by hashing the whole page, but hashing the panel
-    finds it."""
+    finds it.  ``smooth``: the :func:`_smoothed` picture, when the caller has it already."""
     h, w = gray.shape
     raw = gray.astype(np.float32)
-    g = _smoothed(gray)
+    g = _smoothed(gray) if smooth is None else smooth
     # Gutters have the page's background colour, which its outer edge shows; a flat strip of
     # another tone is part of a picture (a sky, a dark margin of the artwork itself).  The edge is
     # read unblurred: blurring mixes a collage's 3 px outer gutter with the pictures inside it.
@@ -450,7 +450,7 @@ def global_hashes(gray: np.ndarray, query: bool) -> tuple[np.ndarray, np.ndarray
     )
     smooth = _smoothed(small)
     trimmed = _trim_box(smooth)
-    parts = ([trimmed] if trimmed else []) + [b for b in layout_cells(small) if b != trimmed]
+    parts = ([trimmed] if trimmed else []) + [b for b in layout_cells(small, smooth) if b != trimmed]
     for box in parts:
         x0, y0, x1, y1 = (min(round(v / scale), side) for v, side in zip(box, (w, h, w, h), strict=True))
         tt = _thumb(gray[y0:y1, x0:x1])
