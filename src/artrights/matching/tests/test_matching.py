@@ -243,6 +243,39 @@ def test_a_photographed_copy_of_clip_art_is_found_although_the_drawing_has_few_k
         assert top.ref_id == f"drawing{seed}" and top.score > 0.5
 
 
+def _soft_painting(seed: int, w: int = 640, h: int = 420) -> Image.Image:
+    """A misty painting: a few large colour washes blurred together, with nothing sharp for keypoints to hold."""
+    rng = np.random.default_rng(seed)
+    im = Image.new("RGB", (w, h), tuple(int(c) for c in rng.integers(150, 256, 3)))
+    d = ImageDraw.Draw(im)
+    for _ in range(6):
+        cx, cy, r = int(rng.integers(0, w)), int(rng.integers(0, h)), int(rng.integers(60, 180))
+        d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=tuple(int(c) for c in rng.integers(0, 200, 3)))
+    return Image.fromarray(cv2.GaussianBlur(np.asarray(im), (0, 0), 25))
+
+
+def _mounted(im: Image.Image, mount: tuple[int, int, int] = (200, 90, 40)) -> Image.Image:
+    """The picture in a wide solid mount, as a framed print."""
+    w, h = im.size
+    framed = Image.new("RGB", (w + 120, h + 90), mount)
+    framed.paste(im, (60, 45))
+    return framed
+
+
+def test_a_soft_painting_photographed_at_an_angle_in_its_mount_is_found_by_its_outline() -> None:
+    # A blurred painting gives a copy at an angle almost no agreeing keypoints; the query's picture outline,
+    # warped back upright and stripped of its mount, hashes like the painting itself.
+    idx = MatchIndex()
+    for seed in range(12):
+        idx.add(f"painting{seed}", extract(_soft_painting(seed)))
+    for seed in (3, 7):
+        photo = _photographed(_mounted(_soft_painting(seed)), seed)
+        top = idx.search(extract(photo, query=True))[0]
+        assert top.ref_id == f"painting{seed}" and top.score > 0.5
+    stranger = _photographed(_mounted(_soft_painting(99)), 99)
+    assert idx.search(extract(stranger, query=True), min_score=0.5) == []
+
+
 def test_a_faded_low_contrast_crop_is_still_found(index: MatchIndex) -> None:
     crop = np.asarray(artwork(1).crop((100, 50, 400, 300)), np.float32)
     faded = Image.fromarray((crop * 0.3 + 90).astype(np.uint8))  # a third of the contrast, greyed
