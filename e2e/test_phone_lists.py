@@ -201,7 +201,9 @@ def test_the_public_credit_records_read_as_cards_on_a_phone(live_server, page, s
     screenshot("phone-list-credit-records-en")
 
 
-def test_a_list_htmx_swaps_in_later_is_labelled_too_and_a_table_without_headings_stays_a_table(live_server, page):
+def test_a_list_htmx_swaps_in_later_is_labelled_too_a_table_without_headings_stays_a_table_and_a_queue_stacks(
+    live_server, page
+):
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/credit/")
     # As a panel polling for its result would bring it: a list with an empty cell and a row across all columns.
@@ -210,7 +212,9 @@ def test_a_list_htmx_swaps_in_later_is_labelled_too_and_a_table_without_headings
         <table class="list" data-testid="swapped"><thead><tr><th>编号</th><th>备注</th><th>操作</th></tr></thead>
         <tbody><tr><td>A-1</td><td> </td><td><button type="button">撤回</button></td></tr>
         <tr><td colspan="3">没有更多记录。</td></tr></tbody></table>
-        <table class="list" data-testid="plain"><tbody><tr><th>决定日期</th><td>2026-12-01</td></tr></tbody></table>`,
+        <table class="list" data-testid="plain"><tbody><tr><th>决定日期</th><td>2026-12-01</td></tr></tbody></table>
+        <table class="list queue" data-testid="clocks"><tbody>
+        <tr><th>申请日期</th><td>2026-12-01</td><th>受理期限</th><td>2026-12-04</td></tr></tbody></table>`,
         {swapStyle: "beforeend"})"""
     )
     swapped = page.get_by_test_id("swapped")
@@ -223,3 +227,9 @@ def test_a_list_htmx_swaps_in_later_is_labelled_too_and_a_table_without_headings
     plain = page.get_by_test_id("plain").evaluate(_CELLS)[0]
     assert round(plain[0]["top"]) == round(plain[1]["top"]) and plain[0]["left"] < plain[1]["left"]
     assert all(cell["label"] in ("none", "normal") for cell in plain)
+    # A queue without a heading row (the headings in its rows) still stacks, each heading above its value.
+    clocks = page.get_by_test_id("clocks").evaluate(_CELLS)[0]
+    for above, below in itertools.pairwise(clocks):
+        assert below["top"] >= above["bottom"] - 1 and abs(below["left"] - above["left"]) < 1
+    assert clocks[1]["lines"] == 1 and clocks[3]["lines"] == 1
+    _no_sideways_scrolling(page)
