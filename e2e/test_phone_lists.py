@@ -33,7 +33,8 @@ _CELLS = """(table) => {
     const box = cell.getBoundingClientRect();
     const before = getComputedStyle(cell, "::before");
     return {
-      text: cell.innerText.trim(), label: before.content, labelShown: before.display !== "none",
+      // what the label shows, without its alternative text for screen readers (after " / ")
+      text: cell.innerText.trim(), label: before.content.replace(/ \\/ ""$/, ""), labelShown: before.display !== "none",
       top: box.top, bottom: box.bottom, left: box.left, right: box.right, lines: lines(cell),
     };
   }));
@@ -49,6 +50,10 @@ def _cards(page, table, labels):
     each after its column's label (``labels``, in the page's language). Returns the rows' cells."""
     _no_sideways_scrolling(page)
     assert not table.locator("thead").is_visible()
+    # Shown as blocks, it is still a table to a screen reader: the roles its elements have are written out.
+    assert table.get_attribute("role") == "table"
+    assert table.locator("tbody > tr").first.get_attribute("role") == "row"
+    assert table.locator("thead th").first.get_attribute("role") == "columnheader"
     rows = table.evaluate(_CELLS)
     assert rows
     for cells in rows:

@@ -6,6 +6,9 @@
 // differently on a card); a cell spanning columns that do not share one heading gets none, and so does a column
 // without a heading. Cells with nothing to show are marked data-empty, which the cards show as a dash.
 // Tables without a <thead> (facts tables with a heading in each row) are left as they are.
+// A table shown as blocks loses its table semantics in some screen readers (Safari's), so a labelled table also
+// gets the ARIA roles its elements already have; the CSS labels are silent to them (content: ... / ""), as the
+// column heading is announced with each cell anyway.
 (function () {
   "use strict";
 
@@ -27,9 +30,24 @@
     return cell.textContent.trim() === "" && !cell.querySelector("img, svg, input, select, textarea, button, canvas");
   }
 
+  function keepRoles(table) {
+    table.setAttribute("role", "table");
+    [table.tHead].concat(Array.prototype.slice.call(table.tBodies)).forEach(function (group) {
+      group.setAttribute("role", "rowgroup");
+      Array.prototype.forEach.call(group.rows, function (row) {
+        row.setAttribute("role", "row");
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var header = cell.tagName === "TH";
+          cell.setAttribute("role", group === table.tHead ? "columnheader" : header ? "rowheader" : "cell");
+        });
+      });
+    });
+  }
+
   function label(table) {
     var columns = headings(table);
     if (!columns) return;
+    keepRoles(table);
     for (var b = 0; b < table.tBodies.length; b++) {
       var rows = table.tBodies[b].rows;
       for (var r = 0; r < rows.length; r++) {
