@@ -93,6 +93,13 @@ def _sublicense(user: Any, contract: Contract) -> bool:
     return bool(contract.licensee_user_id == user.pk and contract.kind == ContractKind.LICENCE and user.role in TRADERS)
 
 
+@rule(Contract, "terminate")
+def _terminate(user: Any, contract: Contract) -> bool:
+    """Either side of a licence ends it early on a stated ground (the licensor or the licensee, by their own
+    account); the service says why a contract that is not a filed licence in its term cannot be terminated."""
+    return _is_side(user, contract)
+
+
 @rule(Contract, "record_payment")
 def _pay(user: Any, contract: Contract) -> bool:
     return _is_side(user, contract)

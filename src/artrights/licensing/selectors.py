@@ -611,6 +611,7 @@ class TitleLink:
     log_index: int | None
     contract_sha256: str
     in_force: bool = False
+    terminated_on: dt.date | None = None  # a licence signed in the platform that one side ended early
 
 
 def title_chain(work: Work) -> tuple[list[TitleLink], list[TitleLink]]:
@@ -638,8 +639,12 @@ def title_chain(work: Work) -> tuple[list[TitleLink], list[TitleLink]]:
     licences: list[TitleLink] = []
     today = timezone.localdate()
     for filing in (
-        ContractFiling.objects.filter(works=work).select_related("assignor", "assignee").order_by("filed_at", "pk")
+        ContractFiling.objects.filter(works=work)
+        .select_related("assignor", "assignee", "licensing_contract")
+        .order_by("filed_at", "pk")
     ):
+        contract = getattr(filing, "licensing_contract", None)
+        terminated_on = contract.terminated_on if contract is not None else None
         link = TitleLink(
             kind=filing.contract_type,
             label=str(filing.get_contract_type_display()),
@@ -652,7 +657,10 @@ def title_chain(work: Work) -> tuple[list[TitleLink], list[TitleLink]]:
             valid_until=filing.valid_until,
             log_index=filing.log_index,
             contract_sha256=filing.contract_sha256,
-            in_force=filing.valid_from <= today and (filing.valid_until is None or today <= filing.valid_until),
+            in_force=terminated_on is None
+            and filing.valid_from <= today
+            and (filing.valid_until is None or today <= filing.valid_until),
+            terminated_on=terminated_on,
         )
         (chain if filing.contract_type == ContractType.TRANSFER else licences).append(link)
     return chain, licences
