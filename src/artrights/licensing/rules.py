@@ -56,6 +56,13 @@ def _withdraw_offer(user: Any, offer: Offer) -> bool:
     return offer.offered_by_id == user.pk and offer.status == OfferStatus.OPEN
 
 
+@rule(Offer, "view")
+def _view_offer(user: Any, offer: Offer) -> bool:
+    """An offer that left the catalogue (withdrawn, or closed with its licence) is read by its offerer and the
+    staff, with why it left; the offers in the catalogue are public (``selectors.offerable``, one rule)."""
+    return offer.offered_by_id == user.pk or user.role in STAFF
+
+
 @rule(Offer, "request")
 def _request(user: Any, offer: Offer) -> bool:
     """A buyer asks for a licence on the offer's terms: anyone who trades, but not the licensor."""

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from artrights.accounts.access import get_visible_or_404, visible_to
+from artrights.accounts.access import can, get_visible_or_404, visible_to
 from artrights.accounts.models import Role
 from artrights.core.models import Party
 from artrights.core.selectors import working_calendar
@@ -119,6 +119,17 @@ def catalogue(
 def open_offer(pk: int) -> Offer:
     """An offer anyone may read: open, on a work that is still granted."""
     return get_object_or_404(catalogue(), pk=pk)
+
+
+def offer_for(user: Any, pk: int) -> Offer:
+    """An offer's page: anyone reads an offer in the catalogue (``offerable``); one that left it (withdrawn, or
+    closed with its licence) only those who may ``view`` it, its offerer and the staff; the rest get 404."""
+    from django.http import Http404
+
+    found = get_object_or_404(Offer.objects.select_related("work", "parent", "offered_by"), pk=pk)
+    if is_offerable(found) or (user.is_authenticated and can(user, "view", found)):
+        return found
+    raise Http404
 
 
 def offers_of(user: Any) -> QuerySet[Offer]:

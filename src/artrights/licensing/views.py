@@ -67,7 +67,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def offer(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.open_offer(pk)
+    found = selectors.offer_for(request.user, pk)
+    listed = selectors.is_offerable(found)
     form = RequestForm(request.POST or None)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -88,7 +89,8 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "offer": found,
         "form": form,
-        "can_request": request.user.is_authenticated and can(request.user, "request", found),
+        "listed": listed,
+        "can_request": listed and request.user.is_authenticated and can(request.user, "request", found),
         "can_withdraw": request.user.is_authenticated and can(request.user, "withdraw", found),
     }
     return render(request, "licensing/offer.html", context)
