@@ -124,6 +124,7 @@ class ContractOut(Schema):
     terminated_on: dt.date | None = Field(description="a terminated licence: the day it ended")
     termination_ground: str = Field(description="mutual, breach, frustration or other; empty unless terminated")
     termination_reason: str
+    termination_log_index: int | None = Field(description="the public log entry of the termination")
 
     @staticmethod
     def resolve_work_number(obj: Contract) -> str:

@@ -275,6 +275,7 @@ class Contract(Terms):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     terminated_at = models.DateTimeField(_("终止登记时间"), null=True, blank=True)
+    termination_log_index = models.BigIntegerField(_("终止的日志序号"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("许可/转让合同")

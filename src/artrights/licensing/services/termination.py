@@ -1,10 +1,12 @@
 """Ending a filed licence before its term: one side records the day it ended, the ground and the reason.
 
-The licence then stops counting as a grant (``selectors.grants_in_force`` reads only filed contracts), the
-royalty reminders stop with it, the open sub-licence offers under it close through the one rule that closes
-offers whose licence ended (``offers.close_ended_sublicence_offers``), and the other side is told. The
-registry's contract filing stays as it was filed (the registry records no end of a filing); the work's public
-title page shows the licence as terminated from licensing's record.
+The termination is appended to the public log (``artrights/contract-termination@v1``: the contract filing it
+ends, the day, the ground and the terms hash; no party, no reason text). The licence then stops counting as a
+grant (``selectors.grants_in_force`` reads only filed contracts), the royalty reminders stop with it, the open
+sub-licence offers under it close through the one rule that closes offers whose licence ended
+(``offers.close_ended_sublicence_offers``), and the other side is told. The registry's contract filing stays as
+it was filed (the registry records no end of a filing); the log entry refers to it, and the work's public title
+page shows the licence as terminated from licensing's record.
 
 The termination day is a day that has come: from the licence's start (or from its filing, for a licence filed
 ahead of its start) to today. A notice of termination for a day still to come is not recorded here: the side
@@ -25,6 +27,9 @@ from django.utils.translation import gettext as _
 from artrights.accounts.access import require
 from artrights.core import audit
 from artrights.core.services import notify
+from artrights.ledger import services as ledger
+from artrights.ledger.keys import log_origin
+from artrights.proofs.statements import StatementType, check_statement
 
 from .. import notifications
 from ..models import CONTRACT_FLOW, Contract, ContractKind, ContractStatus, TerminationGround
@@ -55,6 +60,24 @@ def check_terminable(contract: Contract, *, day: dt.date) -> None:
         raise ValidationError(_("本许可已于 %(date)s 期满，无需终止。") % {"date": contract.valid_until.isoformat()})
 
 
+def termination_statement(contract: Contract) -> dict[str, Any]:
+    """The public record of a termination: which filing ended, on which day, on which ground; no personal data."""
+    filing = contract.filing
+    assert filing is not None  # a filed licence has its filing
+    return check_statement(
+        {
+            "type": StatementType.CONTRACT_TERMINATION,
+            "registry": log_origin(),
+            "number": filing.number,
+            "registered_at": timezone.now().isoformat(),
+            "terminated_on": contract.terminated_on.isoformat() if contract.terminated_on else None,
+            "ground": contract.termination_ground,
+            "contract_sha256": contract.sha256,
+            "refers_to": [filing.number],
+        }
+    )
+
+
 @transaction.atomic
 def terminate_contract(*, user: Any, contract: Contract, on_date: dt.date, ground: str, reason: str) -> Contract:
     """The licensor or the licensee ends a filed licence on ``on_date`` (from its start to today) on a ground,
@@ -81,6 +104,9 @@ def terminate_contract(*, user: Any, contract: Contract, on_date: dt.date, groun
     contract.termination_reason = reason
     contract.terminated_by = user
     contract.terminated_at = timezone.now()
+    contract.termination_log_index = ledger.append(
+        kind=StatementType.CONTRACT_TERMINATION, statement=termination_statement(contract)
+    ).index
     contract.save(
         update_fields=[
             "status",
@@ -89,6 +115,7 @@ def terminate_contract(*, user: Any, contract: Contract, on_date: dt.date, groun
             "termination_reason",
             "terminated_by",
             "terminated_at",
+            "termination_log_index",
         ]
     )
     audit.record(

@@ -5,6 +5,7 @@ Nobody else may end it, and a draft, an expired or an already terminated contrac
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from artrights.core.models import AuditEvent, Notification
+from artrights.ledger.selectors import statement_at
 from artrights.licensing import integrity, selectors, services
 from artrights.licensing.models import Contract, Offer
 from artrights.licensing.tests import factories
@@ -66,8 +68,19 @@ def test_the_licensee_terminates_a_filed_licence_and_the_licensor_is_told(artist
         assert licence.number in notice.title and buyer.party.name in notice.body and day.isoformat() in notice.body
     event = AuditEvent.objects.get(action="licensing.terminate")
     assert event.changes["reason"] == REASON and event.changes["terminated_on"] == day.isoformat()
-    # The registry's filing stays as filed; the licence's record says it ended.
+    # The registry's filing stays as filed; the public log says it ended, without naming anyone.
     assert licence.filing is not None and licence.filing.valid_until == licence.valid_until
+    assert licence.termination_log_index is not None
+    logged = statement_at(licence.termination_log_index)
+    assert logged["type"] == "artrights/contract-termination@v1" and logged["refers_to"] == [licence.filing.number]
+    assert (logged["terminated_on"], logged["ground"], logged["contract_sha256"]) == (
+        day.isoformat(),
+        "breach",
+        licence.sha256,
+    )
+    assert REASON not in json.dumps(logged, ensure_ascii=False) and buyer.party.name not in json.dumps(
+        logged, ensure_ascii=False
+    )
 
 
 def test_the_licensor_terminates_by_agreement_and_the_exclusive_scope_is_free_for_a_new_licence(
@@ -194,7 +207,7 @@ def test_the_contract_page_asks_a_side_to_confirm_and_then_shows_the_date_and_re
     response = client.post(f"{url}do/terminate/", {"on_date": day.isoformat(), "ground": "breach", "reason": REASON})
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert "已终止" in page and f"本合同已于 {day.isoformat()} 终止" in page and REASON in page
+    assert "本合同已终止" in page and f'data-testid="termination-date">{day.isoformat()}<' in page and REASON in page
     assert "对方违约" in page and 'data-testid="terminate-form"' not in page
     client.force_login(artist)
     page = client.get(url).content.decode()
