@@ -262,3 +262,42 @@ def test_the_exchange_staff_record_a_losers_deposit_as_returned_and_the_bidder_s
     mine = page.get_by_test_id("deposits").inner_text()
     assert "已退还" in mine and "TK-E2E-20261130" in mine and "周三" not in mine
     _three_ways(page, screenshot, "deposit-returned")
+
+
+def test_the_licensee_terminates_a_licence_on_its_page_after_confirming_and_the_licensor_reads_why(
+    live_server, page, screenshot, login, artist, outsider, work
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from artrights.licensing.models import Contract
+    from artrights.licensing.tests import factories
+
+    start = timezone.localdate() - dt.timedelta(days=60)
+    licence = factories.signed(
+        factories.contract(artist, outsider, work, start=start, rights=["reproduction"], licensee_industry="出版"),
+        outsider,
+        artist,
+    )
+    base = live_server.url
+    login("outsider-wu")
+    page.goto(f"{base}/licensing/contracts/{licence.number}/")
+    page.get_by_test_id("terminate-details").locator("summary").click()
+    form = page.get_by_test_id("terminate-form")
+    form.get_by_label("终止事由").select_option("breach")
+    form.get_by_label("终止理由").fill("许可方交付的作品高清文件与登记作品不符，经书面催告十五日内仍未更正。")
+    screenshot("licensing-contract-terminate-form-zh")
+    page.get_by_test_id("terminate").click()
+    page.wait_for_load_state()
+    assert any("终止后不能撤销" in question for question in page.dialogs)
+    assert Contract.objects.get(pk=licence.pk).status == "terminated"
+    assert "已终止" in page.get_by_test_id("contract-status").inner_text()
+    assert page.get_by_test_id("terminate-form").count() == 0
+
+    page.context.clear_cookies()
+    login("artist-lin")
+    page.goto(f"{base}/licensing/contracts/{licence.number}/")
+    notice = page.get_by_test_id("termination").inner_text()
+    assert timezone.localdate().isoformat() in notice and "经书面催告" in notice and "吴路人" in notice
+    _three_ways(page, screenshot, "contract-terminated")

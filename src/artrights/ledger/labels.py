@@ -13,6 +13,7 @@ STATEMENT_LABELS: dict[str, Promise] = {
     StatementType.DIGITAL_FILING: pgettext_lazy("声明类型", "数字作品备案"),
     StatementType.SOFTWARE_REGISTRATION: pgettext_lazy("声明类型", "计算机软件著作权登记"),
     StatementType.CONTRACT_FILING: pgettext_lazy("声明类型", "著作权合同备案"),
+    StatementType.CONTRACT_TERMINATION: pgettext_lazy("声明类型", "著作权合同终止"),
     StatementType.PLEDGE: pgettext_lazy("声明类型", "著作权质权登记"),
     StatementType.CHANGE: pgettext_lazy("声明类型", "变更登记"),
     StatementType.REVOCATION: pgettext_lazy("声明类型", "撤销登记"),

@@ -18,7 +18,7 @@ class OfferAdmin(ReadOnlyAdmin[Offer]):
 
 @admin.register(Contract)
 class ContractAdmin(ReadOnlyAdmin[Contract]):
-    list_display = ["number", "kind", "work", "licensor", "licensee", "status", "version", "filed_at"]
+    list_display = ["number", "kind", "work", "licensor", "licensee", "status", "version", "filed_at", "terminated_on"]
     list_filter = ["kind", "status", "exclusivity", "royalty_model"]
     search_fields = ["number", "work__title", "work__number"]
 

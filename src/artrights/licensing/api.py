@@ -121,6 +121,10 @@ class ContractOut(Schema):
     missing_signers: list[str]
     credit_flags: list[dict[str, str]]
     signatures: list[SignatureOut]
+    terminated_on: dt.date | None = Field(description="a terminated licence: the day it ended")
+    termination_ground: str = Field(description="mutual, breach, frustration or other; empty unless terminated")
+    termination_reason: str
+    termination_log_index: int | None = Field(description="the public log entry of the termination")
 
     @staticmethod
     def resolve_work_number(obj: Contract) -> str:
@@ -159,6 +163,12 @@ class SignIn(Schema):
     sha256: str = Field(max_length=64, description="the hash of the version the signer read")
 
 
+class TerminateIn(Schema):
+    on_date: dt.date = Field(description="the day the licence ended: from its start (or filing) to today")
+    ground: str = Field(max_length=20, description="mutual, breach, frustration or other")
+    reason: str = Field(max_length=1000)
+
+
 class ReportIn(Schema):
     period_start: dt.date
     revenue: Decimal = Field(Decimal(0), max_digits=14, decimal_places=2)
@@ -188,6 +198,7 @@ class LinkOut(Schema):
     valid_until: dt.date | None
     log_index: int | None
     contract_sha256: str
+    terminated_on: dt.date | None = Field(None, description="a licence one side ended early: the day it ended")
 
 
 class TitleOut(Schema):
@@ -311,6 +322,18 @@ def get_contract(request: HttpRequest, number: str) -> Contract:
 def sign(request: HttpRequest, number: str, payload: SignIn) -> Contract:
     contract = selectors.contract_for(request.user, number)
     return services.sign(user=request.user, contract=contract, sha256=payload.sha256)
+
+
+@router.post(
+    "/contracts/{number}/terminate",
+    response=ContractOut,
+    summary="End a filed licence before its term (its licensor or licensee), with the ground and the reason",
+)
+def terminate(request: HttpRequest, number: str, payload: TerminateIn) -> Contract:
+    contract = selectors.contract_for(request.user, number)
+    return services.terminate_contract(
+        user=request.user, contract=contract, on_date=payload.on_date, ground=payload.ground, reason=payload.reason
+    )
 
 
 @router.post("/contracts/{number}/royalty-reports", response={201: ReportOut}, summary="Report a period's sales")

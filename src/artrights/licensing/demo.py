@@ -2,7 +2,8 @@
 royalty reports (one paid, one unpaid, one period overdue), a licence request waiting for the artist's signature,
 a minimum-guarantee licence whose first quarter fell short (the top-up due) and the licensee's sub-licence offer,
 a trade on the exchange that ended in a filed transfer, an auction taking bids, an auction that ended without a
-bid (流拍) whose deposit the registrar recorded as returned, and a pledge financed by licence income.
+bid (流拍) whose deposit the registrar recorded as returned, a sub-licensable exhibition licence the artist
+terminated for non-payment (its sub-licence offer closed with it), and a pledge financed by licence income.
 
 Everything goes through the services as the people would do it, so the signatures, the registry's contract
 filings, the public log and the notifications are the real ones. The buyer is the demo agency's company, acting
@@ -120,6 +121,7 @@ def load(users: Mapping[str, Any], works: Sequence[Work]) -> list[Contract]:
     transfer = _signed(trade.contract, buyer, artist)
     _auction(artist, buyer, dawn)
     _unsold_auction(artist, buyer, registrar, dawn)
+    terminated = _terminated(artist, buyer, dusk)
     with audit_context(actor=registrar, via="cli"):
         pledge = filings.register_pledge(
             registrar=registrar,
@@ -134,7 +136,7 @@ def load(users: Mapping[str, Any], works: Sequence[Work]) -> list[Contract]:
         services.link_financing(
             user=artist, pledge=pledge, contracts=[running], lender=_BANK.name, loan_amount=Decimal("300000")
         )
-    return [running, waiting, guaranteed, transfer]
+    return [running, waiting, guaranteed, transfer, terminated]
 
 
 def _disclosed(listing: Listing) -> Listing:
@@ -237,3 +239,53 @@ def _unsold_auction(artist: Any, buyer: Any, registrar: Any, work: Work) -> List
         )
     listing.refresh_from_db()
     return listing
+
+
+def _terminated(artist: Any, buyer: Any, work: Work) -> Contract:
+    """An exclusive, sub-licensable exhibition licence begun five months ago, under which the agency offered a
+    sub-licence; the agency never paid the licence fee, and the artist terminated it three days ago (the
+    sub-licence offer closed with it, and the agency's desk shows why)."""
+    start = timezone.localdate() - dt.timedelta(days=150)
+    with audit_context(actor=buyer, via="cli"):
+        contract = services.create_contract(
+            user=buyer,
+            work=work,
+            kind="licence",
+            licensor_user=artist,
+            licensee_user=buyer,
+            terms={
+                "rights": ["exhibition"],
+                "exclusivity": "exclusive",
+                "territory": "mainland",
+                "sublicensable": True,
+                "royalty_model": "lump_sum",
+                "price": Decimal("30000"),
+                "valid_from": start,
+                "valid_until": selectors.add_months(start, 12) - dt.timedelta(days=1),
+                "media": "美术馆、商业综合体巡回展",
+            },
+            licensee_industry="展览策划",
+        )
+    contract = _signed(contract, buyer, artist)
+    with audit_context(actor=buyer, via="cli"):
+        services.create_offer(
+            user=buyer,
+            parent=contract,
+            rights=["exhibition"],
+            exclusivity="non_exclusive",
+            territory="cn-44",
+            royalty_model="lump_sum",
+            price=Decimal("8000"),
+            term_months=3,
+            note="转许可：广东省内商场快闪展三个月。",
+        )
+    due = start + dt.timedelta(days=30)
+    with audit_context(actor=artist, via="cli"):
+        return services.terminate_contract(
+            user=artist,
+            contract=contract,
+            on_date=timezone.localdate() - dt.timedelta(days=3),
+            ground="breach",
+            reason=f"被许可方未按约定于 {due.isoformat()} 前支付许可费 30,000 元，经两次书面催告仍未支付，"
+            "许可方依合同第八条解除合同。",
+        )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from artrights.registry.models import ECONOMIC_RIGHTS, WORK_TYPES, Right
 
-from .models import ContractKind, Exclusivity, RoyaltyModel, Territory, TradingMethod
+from .models import ContractKind, Exclusivity, RoyaltyModel, TerminationGround, Territory, TradingMethod
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RIGHT_CHOICES = [(value, label) for value, label in Right.choices if value in ECONOMIC_RIGHTS]
@@ -149,6 +149,17 @@ class DepositForm(forms.Form):
 class DepositReturnForm(forms.Form):
     returned_on = forms.DateField(label=_("退还日期"), widget=DATE)
     reference = forms.CharField(label=_("退款凭证号（银行流水号或收据号）"), max_length=60)
+
+
+class TerminationForm(forms.Form):
+    on_date = forms.DateField(label=_("终止日"), widget=DATE)
+    ground = forms.ChoiceField(label=_("终止事由"), choices=TerminationGround.choices)
+    reason = forms.CharField(
+        label=_("终止理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("如协商一致的约定、对方违约的事实；对方当事人将收到通知。"),
+    )
 
 
 class SublicenceOfferForm(TermsForm):

@@ -198,6 +198,15 @@ class ContractStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+class TerminationGround(models.TextChoices):
+    """Why a filed licence ended before its term (Civil Code Arts 562–563)."""
+
+    MUTUAL = "mutual", _("双方协商一致解除")
+    BREACH = "breach", _("对方违约，依法或依约解除")
+    FRUSTRATION = "frustration", _("不可抗力致使合同目的不能实现")
+    OTHER = "other", _("其他法定或约定的解除事由")
+
+
 CONTRACT_FLOW = Workflow(
     [
         Transition.of("amend", ContractStatus.DRAFT, ContractStatus.DRAFT),
@@ -258,6 +267,15 @@ class Contract(Terms):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     filed_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
+    # A filed licence ended early by one of its sides: the day it ended, why, and who recorded it when.
+    terminated_on = models.DateField(_("终止日"), null=True, blank=True)
+    termination_ground = models.CharField(_("终止事由"), max_length=20, choices=TerminationGround.choices, blank=True)
+    termination_reason = models.TextField(_("终止说明"), max_length=1000, blank=True)
+    terminated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    terminated_at = models.DateTimeField(_("终止登记时间"), null=True, blank=True)
+    termination_log_index = models.BigIntegerField(_("终止的日志序号"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("许可/转让合同")

@@ -1,6 +1,7 @@
 """What licensing tells people: a contract to sign, signatures dropped by a change, a contract filed, a royalty
 report and a payment, a report or payment overdue, a minimum guarantee short, a licence asked for, a trade
-matched, a deposit to be returned and returned, a sub-licence offer closed with its licence."""
+matched, a deposit to be returned and returned, a sub-licence offer closed with its licence, a licence terminated
+by the other side."""
 
 from __future__ import annotations
 
@@ -96,6 +97,15 @@ SUBLICENCE_OFFER_CLOSED = register(
         label=_("转许可要约已关闭"),
         title=_("《%(title)s》的转许可要约已关闭"),
         body=_("原许可合同 %(number)s 已到期或终止，依其发布的转许可要约已从许可目录撤下，不能再被申请。"),
+    )
+)
+TERMINATED = register(
+    Kind(
+        "licensing.terminated",
+        label=_("许可合同终止"),
+        title=_("合同 %(number)s 已终止"),
+        body=_("《%(title)s》的许可合同由 %(party)s 终止，终止日 %(date)s。说明：%(reason)s"),
+        essential=True,  # the licence no longer covers any use after that day
     )
 )
 GUARANTEE_SHORTFALL = register(

@@ -56,6 +56,13 @@ def _withdraw_offer(user: Any, offer: Offer) -> bool:
     return offer.offered_by_id == user.pk and offer.status == OfferStatus.OPEN
 
 
+@rule(Offer, "view")
+def _view_offer(user: Any, offer: Offer) -> bool:
+    """An offer that left the catalogue (withdrawn, or closed with its licence) is read by its offerer and the
+    staff, with why it left; the offers in the catalogue are public (``selectors.offerable``, one rule)."""
+    return offer.offered_by_id == user.pk or user.role in STAFF
+
+
 @rule(Offer, "request")
 def _request(user: Any, offer: Offer) -> bool:
     """A buyer asks for a licence on the offer's terms: anyone who trades, but not the licensor."""
@@ -91,6 +98,13 @@ def _report(user: Any, contract: Contract) -> bool:
 def _sublicense(user: Any, contract: Contract) -> bool:
     """Only the licensee offers sub-licences under its licence (whether the licence allows it is a named rule)."""
     return bool(contract.licensee_user_id == user.pk and contract.kind == ContractKind.LICENCE and user.role in TRADERS)
+
+
+@rule(Contract, "terminate")
+def _terminate(user: Any, contract: Contract) -> bool:
+    """Either side of a licence ends it early on a stated ground (the licensor or the licensee, by their own
+    account); the service says why a contract that is not a filed licence in its term cannot be terminated."""
+    return _is_side(user, contract)
 
 
 @rule(Contract, "record_payment")

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from artrights.accounts.access import get_visible_or_404, visible_to
+from artrights.accounts.access import can, get_visible_or_404, visible_to
 from artrights.accounts.models import Role
 from artrights.core.models import Party
 from artrights.core.selectors import working_calendar
@@ -119,6 +119,17 @@ def catalogue(
 def open_offer(pk: int) -> Offer:
     """An offer anyone may read: open, on a work that is still granted."""
     return get_object_or_404(catalogue(), pk=pk)
+
+
+def offer_for(user: Any, pk: int) -> Offer:
+    """An offer's page: anyone reads an offer in the catalogue (``offerable``); one that left it (withdrawn, or
+    closed with its licence) only those who may ``view`` it, its offerer and the staff; the rest get 404."""
+    from django.http import Http404
+
+    found = get_object_or_404(Offer.objects.select_related("work", "parent", "offered_by"), pk=pk)
+    if is_offerable(found) or (user.is_authenticated and can(user, "view", found)):
+        return found
+    raise Http404
 
 
 def offers_of(user: Any) -> QuerySet[Offer]:
@@ -611,6 +622,7 @@ class TitleLink:
     log_index: int | None
     contract_sha256: str
     in_force: bool = False
+    terminated_on: dt.date | None = None  # a licence signed in the platform that one side ended early
 
 
 def title_chain(work: Work) -> tuple[list[TitleLink], list[TitleLink]]:
@@ -638,8 +650,12 @@ def title_chain(work: Work) -> tuple[list[TitleLink], list[TitleLink]]:
     licences: list[TitleLink] = []
     today = timezone.localdate()
     for filing in (
-        ContractFiling.objects.filter(works=work).select_related("assignor", "assignee").order_by("filed_at", "pk")
+        ContractFiling.objects.filter(works=work)
+        .select_related("assignor", "assignee", "licensing_contract")
+        .order_by("filed_at", "pk")
     ):
+        contract = getattr(filing, "licensing_contract", None)
+        terminated_on = contract.terminated_on if contract is not None else None
         link = TitleLink(
             kind=filing.contract_type,
             label=str(filing.get_contract_type_display()),
@@ -652,7 +668,10 @@ def title_chain(work: Work) -> tuple[list[TitleLink], list[TitleLink]]:
             valid_until=filing.valid_until,
             log_index=filing.log_index,
             contract_sha256=filing.contract_sha256,
-            in_force=filing.valid_from <= today and (filing.valid_until is None or today <= filing.valid_until),
+            in_force=terminated_on is None
+            and filing.valid_from <= today
+            and (filing.valid_until is None or today <= filing.valid_until),
+            terminated_on=terminated_on,
         )
         (chain if filing.contract_type == ContractType.TRANSFER else licences).append(link)
     return chain, licences

@@ -37,6 +37,7 @@ from .forms import (
     RequestForm,
     RoyaltyReportForm,
     SublicenceOfferForm,
+    TerminationForm,
     terms_of,
 )
 from .models import Contract, ContractKind, Deposit, Exclusivity, Listing, Offer, RoyaltyModel, TradingMethod
@@ -66,7 +67,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def offer(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.open_offer(pk)
+    found = selectors.offer_for(request.user, pk)
+    listed = selectors.is_offerable(found)
     form = RequestForm(request.POST or None)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -87,7 +89,8 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "offer": found,
         "form": form,
-        "can_request": request.user.is_authenticated and can(request.user, "request", found),
+        "listed": listed,
+        "can_request": listed and request.user.is_authenticated and can(request.user, "request", found),
         "can_withdraw": request.user.is_authenticated and can(request.user, "withdraw", found),
     }
     return render(request, "licensing/offer.html", context)
@@ -265,6 +268,17 @@ def withdraw_offer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("licensing:desk")
 
 
+def _terminable(user: Any, contract: Contract) -> bool:
+    """Whether the page offers ``user`` the termination form: a side of a filed licence still in its term."""
+    if not can(user, "terminate", contract):
+        return False
+    try:
+        services.termination.check_terminable(contract, day=timezone.localdate())
+    except ValidationError:
+        return False
+    return True
+
+
 def _contract_context(request: HttpRequest, contract: Contract, **forms: Any) -> dict[str, Any]:
     periods = [p for p in selectors.periods(contract) if p.report is None]
     reports = list(contract.royalty_reports.prefetch_related("payments"))
@@ -298,7 +312,16 @@ def _contract_context(request: HttpRequest, contract: Contract, **forms: Any) ->
                 "royalty_model": RoyaltyModel.LUMP_SUM,
             }
         ),
-        "sublicences": list(contract.sublicences.select_related("licensee")) if contract.is_filed else [],
+        "sublicences": list(contract.sublicences.select_related("licensee"))
+        if contract.is_filed or contract.terminated_on
+        else [],
+        "can_terminate": _terminable(user, contract),
+        "termination_form": forms.get("termination_form") or TerminationForm(initial={"on_date": timezone.localdate()}),
+        "terminated_by_side": (
+            contract.licensor.name if contract.terminated_by_id == contract.licensor_user_id else contract.licensee.name
+        )
+        if contract.terminated_by_id
+        else "",
     }
 
 
@@ -315,6 +338,14 @@ def contract_terms(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(services.terms_bytes(found), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{found.number}-v{found.version}.json"'
     return response
+
+
+def _terminate(request: HttpRequest, contract: Contract, forms: dict[str, Any]) -> None:
+    form = forms["termination_form"] = TerminationForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("请填写终止日、终止事由和终止理由。"))
+    services.terminate_contract(user=request.user, contract=contract, **form.cleaned_data)
+    messages.success(request, _("合同已终止，对方当事人已收到通知。"))
 
 
 @login_required
@@ -363,6 +394,8 @@ def contract_act(request: HttpRequest, number: str, action: str) -> HttpResponse
             services.create_offer(user=user, parent=found, **terms_of(sub_form.cleaned_data))
             messages.success(request, _("转许可要约已发布到许可目录。"))
             return redirect("licensing:desk")
+        elif action == "terminate":
+            _terminate(request, found, forms)
         elif action == "pay":
             reports = list(found.royalty_reports.all())
             payment_form = PaymentForm(request.POST, reports=reports)

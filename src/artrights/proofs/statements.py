@@ -48,6 +48,8 @@ class StatementType(StrEnum):
     DIGITAL_FILING = "artrights/digital-filing@v1"
     SOFTWARE_REGISTRATION = "artrights/software-registration@v1"
     CONTRACT_FILING = "artrights/contract-filing@v1"
+    # A licence filed as a contract filing that one side ended early: the filing, the day, the ground (no parties).
+    CONTRACT_TERMINATION = "artrights/contract-termination@v1"
     PLEDGE = "artrights/pledge@v1"
     CHANGE = "artrights/change@v1"
     REVOCATION = "artrights/revocation@v1"
@@ -78,6 +80,7 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {
     StatementType.DIGITAL_FILING: ("数字作品备案 ", "digital filing "),
     StatementType.SOFTWARE_REGISTRATION: ("计算机软件著作权登记 ", "software registration "),
     StatementType.CONTRACT_FILING: ("合同备案 ", "contract filing "),
+    StatementType.CONTRACT_TERMINATION: ("合同终止 ", "contract termination "),
     StatementType.PLEDGE: ("质权登记 ", "pledge "),
     StatementType.CHANGE: ("变更登记 ", "change of "),
     StatementType.REVOCATION: ("撤销登记 ", "revocation of "),

@@ -210,8 +210,9 @@ def _grounds(event: str) -> Any:
 
 
 # Steps announced with the applicant as actor that the applicant did not take: the screening held or filed the work
-# they submitted, and licensing files a signed contract in the rights holder's name. The applicant hears of them.
-NOT_THE_ACTORS_DOING = frozenset({"hold", "file", "contract_filed"})
+# they submitted. The applicant hears of them. (Licensing's filing of a contract signed in the platform is announced
+# with no actor: ``file_contract(on_behalf=True)``.)
+NOT_THE_ACTORS_DOING = frozenset({"hold", "file"})
 
 
 def on_work_event(sender: Any, work: Work, event: str, subject: Any = None, actor: Any = None, **kwargs: Any) -> None:

@@ -370,6 +370,16 @@ OPERATIONS: dict[tuple[str, str], Row] = {
             )
         ]
     ),
+    ("POST", "/api/licensing/contracts/{number}/terminate"): Row(
+        # Either side (the owner is the licensor); a draft is not filed: refused by the business check.
+        [
+            case(
+                {"owner", "admin"},
+                lambda w: f"/api/licensing/contracts/{w.contract.number}/terminate",
+                json=lambda w: {"on_date": "2026-01-05", "ground": "mutual", "reason": "协商一致"},
+            )
+        ]
+    ),
     ("POST", "/api/licensing/contracts/{number}/royalty-reports"): Row(
         # Only the licensee reports (the owner is the licensor); a draft is not running.
         [

@@ -14,6 +14,7 @@ from .exchange import (
 from .financing import link_financing
 from .offers import close_ended_sublicence_offers, create_offer, request_licence, withdraw_offer
 from .royalties import record_payment, report_royalty, send_reminders
+from .termination import terminate_contract
 
 __all__ = [
     "amend",
@@ -36,6 +37,7 @@ __all__ = [
     "return_deposit",
     "send_reminders",
     "sign",
+    "terminate_contract",
     "terms_bytes",
     "withdraw_listing",
     "withdraw_offer",

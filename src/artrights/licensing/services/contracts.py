@@ -312,6 +312,7 @@ def _file(contract: Contract) -> None:
         price_terms=price[:300],
         contract_file=SimpleUploadedFile(f"{contract.number}.json", terms_bytes(contract), "application/json"),
         pledge_consents=consents,
+        on_behalf=True,  # in the holder's name: the holder is told, as everyone concerned is
     )
     contract.filing = filing
     contract.filed_at = timezone.now()

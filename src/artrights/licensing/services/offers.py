@@ -131,27 +131,39 @@ def request_licence(*, user: Any, offer: Offer, valid_from: dt.date, industry: s
 
 
 @transaction.atomic
-def close_ended_sublicence_offers() -> int:
-    """Close every open sub-licence offer whose licence is no longer in force, with the reason the offerer sees
-    on their desk, and tell the offerer (the periodic task runs it, so expiry by date is caught too)."""
+def close_ended_sublicence_offers(*, parent: Contract | None = None, actor: Any = None) -> int:
+    """Close every open sub-licence offer whose licence is no longer in force (only those under ``parent`` when
+    given), with the reason the offerer sees on their desk and the offer's page, and tell the offerer unless they
+    are the ``actor`` who ended the licence (the periodic task runs it, so expiry by date is caught too)."""
     day = today()
     closed = 0
-    for offer in selectors.ended_sublicence_offers(day).select_for_update(of=("self",)):
-        parent = offer.parent
-        assert parent is not None  # the selector keeps sub-licence offers only
-        expired = parent.status == ContractStatus.FILED and parent.valid_until is not None and parent.valid_until < day
-        if parent.status == ContractStatus.FILED and not expired:
+    offers = selectors.ended_sublicence_offers(day)
+    if parent is not None:
+        offers = offers.filter(parent=parent)
+    for offer in offers.select_for_update(of=("self",)):
+        licence = offer.parent
+        assert licence is not None  # the selector keeps sub-licence offers only
+        expired = (
+            licence.status == ContractStatus.FILED and licence.valid_until is not None and licence.valid_until < day
+        )
+        if licence.status == ContractStatus.FILED and not expired:
             continue  # filed but not started yet: it will be in force, so the offer stays
         OFFER_FLOW.apply(offer, "close")
         offer.closed_reason = OfferClosedReason.PARENT_EXPIRED if expired else OfferClosedReason.PARENT_ENDED
         offer.save(update_fields=["status", "closed_reason"])
-        audit.record("licensing.close_offer", offer, changes={"reason": offer.closed_reason, "parent": parent.number})
+        audit.record(
+            "licensing.close_offer",
+            offer,
+            actor=actor,
+            changes={"reason": offer.closed_reason, "parent": licence.number},
+        )
         notify(
             recipients=[offer.offered_by],
+            actor=actor,
             kind=notifications.SUBLICENCE_OFFER_CLOSED.key,
             subject=offer,
-            params={"title": offer.work.title, "number": parent.number},
-            url=reverse("licensing:desk"),
+            params={"title": offer.work.title, "number": licence.number},
+            url=reverse("licensing:offer", args=[offer.pk]),
         )
         closed += 1
     return closed

@@ -1,4 +1,4 @@
-"""Who may offer, ask, sign, amend, report, trade and finance; outsiders learn nothing of a contract."""
+"""Who may offer, ask, sign, amend, report, terminate, trade and finance; outsiders learn nothing of a contract."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def test_who_may_act_on_a_draft_contract_matches_the_table(actors, draft):
         "report_royalty": {"licensee", "admin"},
         "record_payment": {"licensor", "licensee", "admin"},
         "sublicense": {"licensee", "admin"},
+        "terminate": {"licensor", "licensee", "admin"},
     }
     assert access_mismatches(table, actors=actors, target=draft) == []
 
@@ -53,6 +54,8 @@ def test_a_filed_contract_is_signed_and_amended_by_nobody(actors, artist, buyer,
         "report_royalty": {"licensee", "admin"},
         "record_payment": {"licensor", "licensee", "admin"},
         "sublicense": {"licensee", "admin"},
+        # Either side ends a filed licence early; the staff read it but do not end the parties' contract.
+        "terminate": {"licensor", "licensee", "admin"},
     }
     assert access_mismatches(table, actors=actors, target=filed) == []
 
@@ -63,6 +66,7 @@ def test_who_may_offer_ask_and_withdraw_matches_the_table(actors, artist, work):
         "create": TRADERS,
         "withdraw": {"licensor", "admin"},
         "request": {"licensee", "artist", "agency", "admin"},
+        "view": {"licensor"} | STAFF,  # once it left the catalogue; the catalogue's offers are public
     }
     assert access_mismatches(table, actors=actors, target=offer, model_verbs={"create"}) == []
 
@@ -106,7 +110,7 @@ def test_an_outsider_gets_404_on_every_page_of_someone_elses_contract(client, ou
         f"/api/licensing/contracts/{number}",
     ):
         assert client.get(url).status_code == 404, url
-    for action in ("sign", "amend", "cancel", "report", "pay", "file"):
+    for action in ("sign", "amend", "cancel", "report", "pay", "file", "terminate"):
         assert client.post(f"/licensing/contracts/{number}/do/{action}/").status_code == 404, action
     assert Contract.objects.get(pk=contract.pk).signatures.count() == 0
 

@@ -94,3 +94,15 @@ def test_the_new_owner_licenses_the_work_it_bought_and_the_old_one_cannot(artist
         factories.contract(artist, third, work)
     contract = factories.signed(factories.contract(buyer, third, work), third, buyer)
     assert contract.is_filed and ContractFiling.objects.filter(pk=contract.filing.pk, assignor=buyer.party).exists()
+
+
+def test_the_holder_who_signs_last_is_still_told_that_the_registry_filed_the_contract(
+    artist, buyer, work, django_capture_on_commit_callbacks
+):
+    from artrights.core.models import Notification
+
+    contract = factories.contract(artist, buyer, work)
+    factories.signed(contract, buyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.signed(contract, artist)  # the last signature files it with the registry, in the holder's name
+    assert Notification.objects.filter(recipient=artist, kind="registry.contract_filed").count() == 1

@@ -142,3 +142,36 @@ def test_when_a_licence_expires_or_is_terminated_its_open_sub_licence_offers_are
     client.force_login(buyer)
     desk = client.get("/licensing/").content.decode()
     assert "已关闭" in desk and "原许可合同已到期" in desk and expiring.number in desk
+
+
+def test_a_closed_sub_licence_offer_shows_its_offerer_and_the_staff_why_it_closed_and_stays_hidden_from_others(
+    client, artist, buyer, third, work, registrar
+):
+    parent = _licence(artist, buyer, work)
+    offer = _sub_offer(buyer, parent)
+    services.terminate_contract(
+        user=artist, contract=parent, on_date=timezone.localdate(), ground="breach", reason="未按期付款"
+    )
+    assert Offer.objects.get(pk=offer.pk).status == "closed"
+    url = f"/licensing/offers/{offer.pk}/"
+    assert _listed(client, offer) == (False, False, 404)  # the public catalogue, its API and the page hide it
+    client.force_login(buyer)
+    assert url in client.get("/licensing/").content.decode()  # the desk links to it...
+    response = client.get(url)
+    assert response.status_code == 200  # ...and the link works for its offerer
+    page = response.content.decode()
+    assert 'data-testid="offer-closed"' in page and "已关闭" in page and "原许可合同已终止" in page
+    assert parent.number in page and f"{timezone.localdate().isoformat()} 终止" in page
+    assert 'data-testid="request-form"' not in page and 'data-testid="withdraw-offer"' not in page
+    client.force_login(registrar)
+    assert "原许可合同已终止" in client.get(url).content.decode()
+    client.force_login(third)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"valid_from": timezone.localdate().isoformat()}).status_code == 404
+    assert _listed(client, offer)[:2] == (False, False)
+
+
+def test_an_open_offer_in_the_catalogue_shows_no_closing_notice(client, artist, work):
+    offer = factories.offer(artist, work)
+    page = client.get(f"/licensing/offers/{offer.pk}/").content.decode()
+    assert 'data-testid="offer-closed"' not in page

@@ -118,6 +118,10 @@ def test_the_demo_has_offers_a_running_licence_with_reports_a_waiting_request_an
     assert (unsold.deposits.get().status, unsold.deposits.get().return_reference) == ("returned", "TK-DEMO-0002")
     assert trade.status == "filed" and trade.contract.filing.contract_type == "transfer"
     assert list(Financing.objects.get().contracts.all()) == [running]
+    terminated = Contract.objects.get(status="terminated")
+    assert (terminated.termination_ground, terminated.terminated_by.role) == ("breach", "artist")
+    closed = Offer.objects.get(parent=terminated)
+    assert (closed.status, closed.closed_reason) == ("closed", "parent_ended")
     page = client.get(f"/licensing/works/{trade.listing.work.number}/")
     assert trade.contract.filing.number in page.content.decode()
 

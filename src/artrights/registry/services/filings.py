@@ -59,8 +59,13 @@ def file_contract(
     price_terms: str = "",
     contract_file: UploadedFile[bytes] | None = None,
     pledge_consents: list[PledgeConsent] | None = None,
+    on_behalf: bool = False,
 ) -> ContractFiling:
-    """Record a transfer or licence contract. A pledged work needs the pledgee's recorded consent."""
+    """Record a transfer or licence contract. A pledged work needs the pledgee's recorded consent.
+
+    ``on_behalf``: the platform files a contract its parties signed in it (licensing) in ``user``'s name; ``user``
+    took no step and is told like everyone concerned. A filing by hand tells everyone but the ``user`` who made it.
+    """
     if contract_type not in ContractType.values:
         raise ValidationError(_("未知的合同类型。"))
     works = _granted_works(works)
@@ -110,7 +115,7 @@ def file_contract(
     filing.save(update_fields=["log_index", "commitment_salts"])
     audit.record("registry.file_contract", filing, actor=user)
     for work in works:
-        events.announce(work, "contract_filed", actor=user, subject=filing)
+        events.announce(work, "contract_filed", actor=None if on_behalf else user, subject=filing)
     return filing
 
 

@@ -122,3 +122,44 @@ def test_contracts_need_registered_works(artist):
     work = services.create_application(user=artist, fields=work_fields(), owners=[OWNER], files=samples(22))
     with pytest.raises(ValidationError):
         _licence(artist, work)
+
+
+def _told_of_filing(user):
+    from artrights.core.models import Notification
+
+    return Notification.objects.filter(recipient=user, kind="registry.contract_filed").count()
+
+
+def test_an_applicant_who_files_a_contract_by_hand_is_not_told_of_their_own_filing(
+    artist, registered, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _licence(artist, registered)
+    assert _told_of_filing(artist) == 0
+
+
+def test_a_registrar_who_files_an_applicants_contract_by_hand_tells_the_applicant_and_not_themselves(
+    artist, registrar, registered, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _licence(registrar, registered)
+    assert (_told_of_filing(artist), _told_of_filing(registrar)) == (1, 0)
+
+
+def test_a_contract_the_platform_files_on_the_holders_behalf_tells_the_holder(
+    artist, registered, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.file_contract(
+            user=artist,
+            contract_type="non_exclusive_licence",
+            works=[registered],
+            rights=["reproduction"],
+            territory="中国大陆",
+            valid_from=dt.date(2026, 12, 1),
+            valid_until=dt.date(2027, 11, 30),
+            assignor=OWNER,
+            assignee=LICENSEE,
+            on_behalf=True,
+        )
+    assert _told_of_filing(artist) == 1
