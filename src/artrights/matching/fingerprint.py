@@ -451,6 +451,27 @@ def _edges(picture: np.ndarray) -> np.ndarray:
     return thick
 
 
+def _foreground(smooth: np.ndarray) -> list[np.ndarray]:
+    """The points of the largest part of a page that stands out from the colour of its edge (a picture on a
+    wall or on a plain page), whose outline edges can miss where the picture is as dark as the wall; none when
+    the edge itself is busy."""
+    h, w = smooth.shape[:2]
+    picture = smooth if smooth.ndim == 3 else smooth[:, :, None]
+    edge = np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
+    background = np.median(edge, axis=0)
+    noise = float(np.median(np.abs(edge - background), axis=0).max())
+    mask = (np.abs(picture - background).max(axis=2) > max(24.0, 4 * noise)).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n <= 1:
+        return []
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    if stats[largest, cv2.CC_STAT_AREA] < 0.1 * w * h:
+        return []
+    ys, xs = np.nonzero(labels == largest)
+    return [np.column_stack([xs, ys]).astype(np.int32)]
+
+
 def picture_quads(smooth: np.ndarray) -> list[np.ndarray]:
     """Corners (4 x 2, clockwise from the top-left) of the pictures a page shows at an angle: a painting
     photographed on a wall, a print on a tilted product, a picture rotated on a page.  They are the convex
@@ -462,7 +483,7 @@ def picture_quads(smooth: np.ndarray) -> list[np.ndarray]:
     h, w = smooth.shape[:2]
     contours, _ = cv2.findContours(_edges(smooth), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     found: list[tuple[float, np.ndarray]] = []
-    for contour in contours:
+    for contour in [*contours, *_foreground(smooth)]:
         hull = cv2.convexHull(contour)
         area = float(cv2.contourArea(hull))
         if area < 0.1 * w * h:

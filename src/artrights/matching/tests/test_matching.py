@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from artrights.matching.fingerprint import Fingerprint, extract, mirror_features, rootsift_features
+from artrights.matching.fingerprint import Fingerprint, extract, mirror_features, picture_quads, rootsift_features
 from artrights.matching.folders import match_folders
 from artrights.matching.index import MatchIndex, merge_results, shard_of
 from artrights.matching.postings import stop_mask
@@ -274,6 +274,24 @@ def test_a_soft_painting_photographed_at_an_angle_in_its_mount_is_found_by_its_o
         assert top.ref_id == f"painting{seed}" and top.score > 0.5
     stranger = _photographed(_mounted(_soft_painting(99)), 99)
     assert idx.search(extract(stranger, query=True), min_score=0.5) == []
+
+
+def test_the_outline_of_a_picture_photographed_out_of_focus_is_found_where_its_edges_are_too_soft() -> None:
+    # Blurred this much, the picture's border has no edge strong enough to trace; it still stands out from
+    # the plain wall by its colour.
+    picture = np.asarray(_mounted(_soft_painting(5), mount=(30, 60, 150)))
+    h, w = picture.shape[:2]
+    wall = np.full((h + 300, w + 400, 3), (170, 165, 150), np.uint8)
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    seen = np.array([[260, 110], [w + 170, 180], [w + 230, h + 210], [150, h + 150]], np.float32)
+    warp = cv2.getPerspectiveTransform(corners, seen)
+    inside = cv2.warpPerspective(np.full((h, w), 255, np.uint8), warp, wall.shape[1::-1]) > 0
+    wall[inside] = cv2.warpPerspective(picture, warp, wall.shape[1::-1])[inside]
+    photo = cv2.GaussianBlur(wall, (0, 0), 7)
+    scale = 1024 / max(photo.shape[:2])
+    small = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    quads = picture_quads(cv2.GaussianBlur(small.astype(np.float32), (0, 0), 1.5))
+    assert quads and np.abs(quads[0] / scale - seen).max() < 0.03 * max(photo.shape[:2])
 
 
 def test_a_faded_low_contrast_crop_is_still_found(index: MatchIndex) -> None:
