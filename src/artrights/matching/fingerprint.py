@@ -91,8 +91,10 @@ class Fingerprint:
     # Queries only, not serialised: a small greyscale copy used to re-check a local match by
     # hashing the matched region rectified into the reference's frame.
     thumb: np.ndarray | None = field(default=None, repr=False, compare=False)
-    # Queries only, not serialised: the box (x0, y0, x1, y1) of the query each hash covers.
+    # Queries only, not serialised: the box (x0, y0, x1, y1) of the query each hash covers, and its outline
+    # (4 corners clockwise from the top-left: the box's own, or those of a picture seen at an angle).
     hash_boxes: np.ndarray | None = field(default=None, repr=False, compare=False)
+    hash_outlines: np.ndarray | None = field(default=None, repr=False, compare=False)
     # (m, d) float16 embeddings from the operator's learned descriptor, if one is configured
     # (a reference: the image; a query: the image and its mirror).
     embedding: np.ndarray | None = field(default=None, repr=False, compare=False)
@@ -503,31 +505,40 @@ def picture_quads(smooth: np.ndarray) -> list[np.ndarray]:
     return [q for _, q in found[:MAX_PICTURE_QUADS]]
 
 
-def _rectified(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """The picture inside ``quad`` warped back to an upright square (the reference's hash ignores its aspect)."""
+def _rectified(gray: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The picture inside ``quad`` warped back to an upright square (the reference's hash ignores its aspect),
+    and the homography from the square back onto the page."""
     side = RECTIFIED_SIDE - 1
     square = np.array([[0, 0], [side, 0], [side, side], [0, side]], np.float32)
     warp = cv2.getPerspectiveTransform(quad.astype(np.float32), square)
     upright: np.ndarray = cv2.warpPerspective(gray, warp, (RECTIFIED_SIDE, RECTIFIED_SIDE), flags=cv2.INTER_LINEAR)
-    return upright
+    return upright, np.linalg.inv(warp)
 
 
-def global_hashes(gray: np.ndarray, query: bool, colour: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """DCT hashes and, per hash, the box of the image it covers (x0, y0, x1, y1).  A reference
-    has one; a query also has its 8 rotations/mirrors and the hashes (and mirrors) of its
-    borderless part, of the pictures laid out on it and of those it shows at an angle, upright
+def _box_outline(box: tuple[int, int, int, int]) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
+def global_hashes(
+    gray: np.ndarray, query: bool, colour: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """DCT hashes and, per hash, the box of the image it covers (x0, y0, x1, y1) and its outline (4 x 2
+    corners).  A reference has one; a query also has its 8 rotations/mirrors and the hashes (and mirrors)
+    of its borderless part, of the pictures laid out on it and of those it shows at an angle, upright
     (their outlines are found in ``colour``, the RGB picture, when given)."""
     h, w = gray.shape
     full = (0, 0, w, h)
     t = _thumb(gray)
     if not query:
-        return dct_hash(t)[None], np.array([full], np.int32)
-    variants, boxes = [], []
+        return dct_hash(t)[None], np.array([full], np.int32), _box_outline(full)[None]
+    variants, boxes, outlines = [], [], []
     for k in range(WHOLE_QUERY_HASHES // 2):
         r = np.rot90(t, k)
         variants.append(dct_hash(np.ascontiguousarray(r)))
         variants.append(dct_hash(np.ascontiguousarray(r[:, ::-1])))
         boxes += [full, full]
+        outlines += [_box_outline(full)] * 2
     # The page layout is read at most at query working size: a 20,000-pixel poster has no
     # gutter that a 1,024-pixel copy of it would not show, and blurring it whole costs seconds.
     scale = min(1.0, _MAX_SIDE / max(h, w))
@@ -542,27 +553,36 @@ def global_hashes(gray: np.ndarray, query: bool, colour: np.ndarray | None = Non
     thumbs = []
     for box in parts:
         x0, y0, x1, y1 = (min(round(v / scale), side) for v, side in zip(box, (w, h, w, h), strict=True))
-        thumbs.append(((x0, y0, x1, y1), _thumb(gray[y0:y1, x0:x1])))
+        thumbs.append(((x0, y0, x1, y1), _box_outline((x0, y0, x1, y1)), _thumb(gray[y0:y1, x0:x1])))
     # A picture seen at an angle is hashed upright, and so is the part of it inside a mount or a border
     # (a padded painting photographed on a wall).
-    outlines = smooth
+    edge_picture = smooth
     if colour is not None and colour.ndim == 3:
         small_colour = colour if scale == 1.0 else cv2.resize(colour, small.shape[::-1], interpolation=cv2.INTER_AREA)
-        outlines = _smoothed(small_colour)
-    for quad in picture_quads(outlines):
-        upright = _rectified(small, quad)
-        x0, y0 = np.floor(quad.min(0) / scale)
-        x1, y1 = np.ceil(quad.max(0) / scale)
-        box = (max(0, int(x0)), max(0, int(y0)), min(w, int(x1)), min(h, int(y1)))
-        thumbs.append((box, _thumb(upright)))
+        edge_picture = _smoothed(small_colour)
+    for quad in picture_quads(edge_picture):
+        upright, to_page = _rectified(small, quad)
+        thumbs.append((_bounding_box(quad / scale, w, h), quad / scale, _thumb(upright)))
         inner = _trim_box(_smoothed(upright))
         if inner:
-            thumbs.append((box, _thumb(upright[inner[1] : inner[3], inner[0] : inner[2]])))
-    for box, tt in thumbs:
+            # the part inside the mount, mapped back onto the page
+            corners = cv2.perspectiveTransform(_box_outline(inner).reshape(-1, 1, 2), to_page).reshape(4, 2) / scale
+            thumbs.append(
+                (_bounding_box(corners, w, h), corners, _thumb(upright[inner[1] : inner[3], inner[0] : inner[2]]))
+            )
+    for box, outline, tt in thumbs:
         variants.append(dct_hash(tt))
         variants.append(dct_hash(np.ascontiguousarray(tt[:, ::-1])))
         boxes += [box] * 2
-    return np.stack(variants), np.array(boxes, np.int32)
+        outlines += [np.asarray(outline, np.float32)] * 2
+    return np.stack(variants), np.array(boxes, np.int32), np.stack(outlines)
+
+
+def _bounding_box(corners: np.ndarray, w: int, h: int) -> tuple[int, int, int, int]:
+    """The box (x0, y0, x1, y1) around ``corners``, inside a ``w`` x ``h`` picture."""
+    x0, y0 = np.floor(corners.min(0))
+    x1, y1 = np.ceil(corners.max(0))
+    return max(0, int(x0)), max(0, int(y0)), min(w, int(x1)), min(h, int(y1))
 
 
 def extract(image: Image.Image | np.ndarray | bytes | str | os.PathLike[str], *, query: bool = False) -> Fingerprint:
@@ -585,7 +605,7 @@ def extract(image: Image.Image | np.ndarray | bytes | str | os.PathLike[str], *,
     desc = vocab.project(rs) if len(rs) else np.zeros((0, 64), np.int8)
     descriptor = active_descriptor()
     rgb = to_rgb_array(image) if isinstance(image, Image.Image) else np.asarray(image)
-    hashes, hash_boxes = global_hashes(gray, query, rgb)
+    hashes, hash_boxes, hash_outlines = global_hashes(gray, query, rgb)
     embedding = None
     if descriptor is not None:
         views = [rgb, rgb[:, ::-1]] if query else [rgb]
@@ -602,6 +622,7 @@ def extract(image: Image.Image | np.ndarray | bytes | str | os.PathLike[str], *,
         vocab_version=vocab.version,
         thumb=query_thumb(gray) if query else None,
         hash_boxes=hash_boxes if query else None,
+        hash_outlines=hash_outlines if query else None,
         embedding=embedding,
     )
 

@@ -210,17 +210,16 @@ def match_region(
     fp: Fingerprint, homography: np.ndarray | None, ref_size: np.ndarray, hash_variant: int | None
 ) -> list[tuple[float, float]]:
     """Where the reference is in the query: its corners mapped by the homography; without one,
-    the box the matching query hash covers (``hash_variant``, None if no hash matched); else the
-    whole query."""
+    the outline of the part whose hash matched (``hash_variant``, None if no hash matched: a box, or
+    a picture seen at an angle); else the whole query."""
     if homography is not None:
         w, h = ref_size
         corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64).reshape(-1, 1, 2)
         reg = cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
         return [(float(x), float(y)) for x, y in reg]
-    if fp.hash_boxes is not None and hash_variant is not None:
-        # a global-only match covers the part of the query whose hash matched
-        x0, y0, x1, y1 = (float(v) for v in fp.hash_boxes[hash_variant])
-        return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    if fp.hash_outlines is not None and hash_variant is not None:
+        # a global-only match covers the part of the query whose hash matched: a box, or a picture at an angle
+        return [(float(x), float(y)) for x, y in fp.hash_outlines[hash_variant]]
     qw, qh = float(fp.width), float(fp.height)
     return [(0.0, 0.0), (qw, 0.0), (qw, qh), (0.0, qh)]
 
