@@ -205,6 +205,8 @@ class TerminationGround(models.TextChoices):
     BREACH = "breach", _("对方违约，依法或依约解除")
     FRUSTRATION = "frustration", _("不可抗力致使合同目的不能实现")
     OTHER = "other", _("其他法定或约定的解除事由")
+    # Not chosen by a side: a sub-licence ends with the licence it was granted under (Art. 24 Implementing Regs).
+    PARENT_TERMINATED = "parent_terminated", _("上级许可已终止")
 
 
 CONTRACT_FLOW = Workflow(
