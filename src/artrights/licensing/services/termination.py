@@ -4,9 +4,12 @@ The termination is appended to the public log (``artrights/contract-termination@
 ends, the day, the ground and the terms hash; no party, no reason text). The licence then stops counting as a
 grant (``selectors.grants_in_force`` reads only filed contracts), the royalty reminders stop with it, the open
 sub-licence offers under it close through the one rule that closes offers whose licence ended
-(``offers.close_ended_sublicence_offers``), and the other side is told. The registry's contract filing stays as
-it was filed (the registry records no end of a filing); the log entry refers to it, and the work's public title
-page shows the licence as terminated from licensing's record.
+(``offers.close_ended_sublicence_offers``), and the other side is told. A sub-licence cannot outlive the licence
+it was granted under: each filed one under it ends on the same day through the same recording (its own log
+entry, ground ``parent_terminated``), and so on down; one still to be signed is cancelled. The royalties earned
+up to the termination day are still reported and paid (``royalties``), the reminders no longer sent.
+The registry's contract filing stays as it was filed (the registry records no end of a filing); the log entry
+refers to it, and the work's public title page shows the licence as terminated from licensing's record.
 
 The termination day is a day that has come: from the licence's start (or from its filing, for a licence filed
 ahead of its start) to today. A notice of termination for a day still to come is not recorded here: the side
