@@ -153,7 +153,10 @@ class DepositReturnForm(forms.Form):
 
 class TerminationForm(forms.Form):
     on_date = forms.DateField(label=_("终止日"), widget=DATE)
-    ground = forms.ChoiceField(label=_("终止事由"), choices=TerminationGround.choices)
+    ground = forms.ChoiceField(
+        label=_("终止事由"),
+        choices=[c for c in TerminationGround.choices if c[0] != TerminationGround.PARENT_TERMINATED],
+    )
     reason = forms.CharField(
         label=_("终止理由"),
         max_length=1000,

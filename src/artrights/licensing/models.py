@@ -205,6 +205,8 @@ class TerminationGround(models.TextChoices):
     BREACH = "breach", _("对方违约，依法或依约解除")
     FRUSTRATION = "frustration", _("不可抗力致使合同目的不能实现")
     OTHER = "other", _("其他法定或约定的解除事由")
+    # Not chosen by a side: a sub-licence ends with the licence it was granted under (Art. 24 Implementing Regs).
+    PARENT_TERMINATED = "parent_terminated", _("上级许可已终止")
 
 
 CONTRACT_FLOW = Workflow(
@@ -288,6 +290,19 @@ class Contract(Terms):
     @property
     def is_filed(self) -> bool:
         return self.status == ContractStatus.FILED
+
+    @property
+    def royalty_end(self) -> dt.date | None:
+        """The last day royalties are earned: the end of the term, or the termination day when it ended early."""
+        if self.terminated_on is not None:
+            return min(self.terminated_on, self.valid_until) if self.valid_until else self.terminated_on
+        return self.valid_until
+
+    @property
+    def takes_royalties(self) -> bool:
+        """Reports and payments are recorded on a filed licence, and on a terminated one for the time before its
+        termination (what was earned until then is still owed)."""
+        return self.status in (ContractStatus.FILED, ContractStatus.TERMINATED)
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.is_filed and self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

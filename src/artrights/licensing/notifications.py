@@ -108,6 +108,29 @@ TERMINATED = register(
         essential=True,  # the licence no longer covers any use after that day
     )
 )
+SUBLICENCE_TERMINATED = register(
+    Kind(
+        "licensing.sublicence_terminated",
+        label=_("转许可随原许可终止"),
+        title=_("转许可合同 %(number)s 已随原许可终止"),
+        body=_(
+            "《%(title)s》的原许可合同 %(parent)s 于 %(date)s 终止，依其授予的转许可合同 %(number)s 同日终止，"
+            "此后不再许可使用。"
+        ),
+        essential=True,  # the sub-licence no longer covers any use after that day
+    )
+)
+SUBLICENCE_CANCELLED = register(
+    Kind(
+        "licensing.sublicence_cancelled",
+        label=_("待签转许可已取消"),
+        title=_("待签署的转许可合同 %(number)s 已取消"),
+        body=_(
+            "《%(title)s》的原许可合同 %(parent)s 于 %(date)s 终止，依其拟订的转许可合同 %(number)s 不能再签署，"
+            "已取消。"
+        ),
+    )
+)
 GUARANTEE_SHORTFALL = register(
     Kind(
         "licensing.guarantee_shortfall",

@@ -319,17 +319,19 @@ class Period:
 
 
 def periods(contract: Contract, *, until: dt.date | None = None) -> list[Period]:
-    """The reporting periods of a running-royalty licence that have ended by ``until`` (today)."""
-    if contract.royalty_model not in RUNNING_MODELS or not contract.is_filed:
+    """The reporting periods of a running-royalty licence that have ended by ``until`` (today); a terminated
+    licence's periods stop at its termination day, the last one cut short there."""
+    if contract.royalty_model not in RUNNING_MODELS or not contract.takes_royalties:
         return []
     until = until or timezone.localdate()
     reports = {r.period_start: r for r in contract.royalty_reports.all()}
     found, start = [], contract.valid_from
     step = max(contract.reporting_months, 1)
-    while start <= until and (contract.valid_until is None or start <= contract.valid_until):
+    last = contract.royalty_end
+    while start <= until and (last is None or start <= last):
         end = add_months(start, step) - dt.timedelta(days=1)
-        if contract.valid_until is not None:
-            end = min(end, contract.valid_until)
+        if last is not None:
+            end = min(end, last)
         if end > until:
             break
         found.append(Period(start, end, end + dt.timedelta(days=REPORT_DAYS), reports.get(start)))

@@ -34,8 +34,15 @@ def report_royalty(
     require(user, "report_royalty", contract)
     if contract.kind != ContractKind.LICENCE or contract.royalty_model not in RUNNING_MODELS:
         raise _not_running(contract, "不是按销售提成或按件计酬的许可", "not a running or per-unit royalty licence")
-    if not contract.is_filed:
-        raise _not_running(contract, "合同尚未备案或已终止", "the contract is not filed or has ended")
+    if not contract.takes_royalties:
+        raise _not_running(contract, "合同尚未备案或已取消", "the contract is not filed or was cancelled")
+    if contract.terminated_on is not None and period_start > contract.terminated_on:
+        raise _not_running(
+            contract,
+            f"合同已于 {contract.terminated_on.isoformat()} 终止，只能报送终止日及之前的期间",
+            f"the contract was terminated on {contract.terminated_on.isoformat()}; only periods up to that day "
+            "can be reported",
+        )
     if period_start < contract.valid_from or (contract.valid_until and period_start > contract.valid_until):
         raise _not_running(contract, "报告期间不在许可期限内", "the period is outside the licence term")
     if revenue < 0 or units < 0:
@@ -115,7 +122,7 @@ def record_payment(
 ) -> RoyaltyPayment:
     """A payment against a report (or, without one, the lump sum, advance or guarantee)."""
     require(user, "record_payment", contract)
-    if not contract.is_filed:
+    if not contract.takes_royalties:
         raise ValidationError(_("合同备案后才能记录付款。"))
     if amount <= 0:
         raise ValidationError(_("付款金额必须大于零。"))
@@ -123,6 +130,12 @@ def record_payment(
         raise ValidationError(_("付款日期不能晚于今天。"))
     if report is not None and report.contract_id != contract.pk:
         raise ValidationError(_("该报告不属于本合同。"))
+    if contract.terminated_on is not None and report is None and paid_on > contract.terminated_on:
+        # What was reported for the time before the termination is still paid afterwards, against its report.
+        raise ValidationError(
+            _("合同已于 %(date)s 终止：终止日之后的付款请对应终止前期间的销售报告记录。")
+            % {"date": contract.terminated_on.isoformat()}
+        )
     payment = RoyaltyPayment.objects.create(
         contract=contract, report=report, amount=amount, paid_on=paid_on, reference=reference[:60], recorded_by=user
     )

@@ -4,9 +4,12 @@ The termination is appended to the public log (``artrights/contract-termination@
 ends, the day, the ground and the terms hash; no party, no reason text). The licence then stops counting as a
 grant (``selectors.grants_in_force`` reads only filed contracts), the royalty reminders stop with it, the open
 sub-licence offers under it close through the one rule that closes offers whose licence ended
-(``offers.close_ended_sublicence_offers``), and the other side is told. The registry's contract filing stays as
-it was filed (the registry records no end of a filing); the log entry refers to it, and the work's public title
-page shows the licence as terminated from licensing's record.
+(``offers.close_ended_sublicence_offers``), and the other side is told. A sub-licence cannot outlive the licence
+it was granted under: each filed one under it ends on the same day through the same recording (its own log
+entry, ground ``parent_terminated``), and so on down; one still to be signed is cancelled. The royalties earned
+up to the termination day are still reported and paid (``royalties``), the reminders no longer sent.
+The registry's contract filing stays as it was filed (the registry records no end of a filing); the log entry
+refers to it, and the work's public title page shows the licence as terminated from licensing's record.
 
 The termination day is a day that has come: from the licence's start (or from its filing, for a licence filed
 ahead of its start) to today. A notice of termination for a day still to come is not recorded here: the side
@@ -81,12 +84,13 @@ def termination_statement(contract: Contract) -> dict[str, Any]:
 @transaction.atomic
 def terminate_contract(*, user: Any, contract: Contract, on_date: dt.date, ground: str, reason: str) -> Contract:
     """The licensor or the licensee ends a filed licence on ``on_date`` (from its start to today) on a ground,
-    with the reason; its open sub-licence offers close and the other side is told."""
+    with the reason; its open sub-licence offers close, the sub-licences granted under it end (or, not yet
+    signed, are cancelled) on the same day, and the other side is told."""
     contract = Contract.objects.select_for_update().select_related("work").get(pk=contract.pk)
     require(user, "terminate", contract)
     day = today()
     check_terminable(contract, day=day)
-    if ground not in TerminationGround.values:
+    if ground not in TerminationGround.values or ground == TerminationGround.PARENT_TERMINATED:
         raise ValidationError(_("请选择终止事由。"))
     reason = reason.strip()
     if not reason:
@@ -98,6 +102,28 @@ def terminate_contract(*, user: Any, contract: Contract, on_date: dt.date, groun
     earliest = earliest_termination(contract)
     if on_date < earliest:
         raise ValidationError(_("终止日不能早于合同的起始日期 %(date)s。") % {"date": earliest.isoformat()})
+    _record_termination(contract, user=user, on_date=on_date, ground=ground, reason=reason)
+    party = contract.licensor if user.pk == contract.licensor_user_id else contract.licensee
+    notify(
+        recipients=[contract.licensor_user, contract.licensee_user],
+        actor=user,
+        kind=notifications.TERMINATED.key,
+        subject=contract,
+        params={
+            "number": contract.number,
+            "title": contract.work.title,
+            "party": party.name,
+            "date": on_date.isoformat(),
+            "reason": reason,
+        },
+        url=reverse("licensing:contract", args=[contract.number]),
+    )
+    return contract
+
+
+def _record_termination(contract: Contract, *, user: Any, on_date: dt.date, ground: str, reason: str) -> None:
+    """What every termination records, in the caller's transaction: the contract's end, the public log entry, the
+    audit event, its open sub-licence offers closed and, in turn, the sub-licences granted under it ended."""
     CONTRACT_FLOW.apply(contract, "terminate")
     contract.terminated_on = on_date
     contract.termination_ground = ground
@@ -125,19 +151,39 @@ def terminate_contract(*, user: Any, contract: Contract, on_date: dt.date, groun
         changes={"terminated_on": on_date.isoformat(), "ground": ground, "reason": reason},
     )
     offers.close_ended_sublicence_offers(parent=contract, actor=user)
-    party = contract.licensor if user.pk == contract.licensor_user_id else contract.licensee
-    notify(
-        recipients=[contract.licensor_user, contract.licensee_user],
-        actor=user,
-        kind=notifications.TERMINATED.key,
-        subject=contract,
-        params={
-            "number": contract.number,
-            "title": contract.work.title,
-            "party": party.name,
-            "date": on_date.isoformat(),
-            "reason": reason,
-        },
-        url=reverse("licensing:contract", args=[contract.number]),
+    _end_sublicences(contract, user=user, on_date=on_date)
+
+
+def _end_sublicences(parent: Contract, *, user: Any, on_date: dt.date) -> None:
+    """A sub-licence cannot outlive the licence it was granted under: each filed one under ``parent`` ends on the
+    same day (and its own sub-licences with it), each draft is cancelled, and their two sides are told. A
+    sub-licence whose own term ran out before that day had already ended and is left as it was."""
+    subs = (
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("work", "licensor_user", "licensee_user")
+        .filter(parent=parent, status__in=[ContractStatus.FILED, ContractStatus.DRAFT])
+        .order_by("pk")
     )
-    return contract
+    params = {"parent": parent.number, "date": on_date.isoformat()}
+    for sub in subs:
+        if sub.status == ContractStatus.DRAFT:
+            CONTRACT_FLOW.apply(sub, "cancel")
+            sub.save(update_fields=["status"])
+            audit.record("licensing.cancel", sub, actor=user, changes={"parent_terminated": parent.number})
+            kind = notifications.SUBLICENCE_CANCELLED.key
+        elif sub.valid_until is not None and sub.valid_until < on_date:
+            continue
+        else:
+            reason = f"原许可合同 {parent.number} 于 {on_date.isoformat()} 终止，依其授予的本转许可合同同日终止。"
+            _record_termination(
+                sub, user=user, on_date=on_date, ground=TerminationGround.PARENT_TERMINATED, reason=reason
+            )
+            kind = notifications.SUBLICENCE_TERMINATED.key
+        notify(
+            recipients=[sub.licensor_user, sub.licensee_user],
+            actor=user,
+            kind=kind,
+            subject=sub,
+            params=params | {"number": sub.number, "title": sub.work.title},
+            url=reverse("licensing:contract", args=[sub.number]),
+        )
