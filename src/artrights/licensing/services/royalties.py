@@ -130,12 +130,8 @@ def record_payment(
         raise ValidationError(_("付款日期不能晚于今天。"))
     if report is not None and report.contract_id != contract.pk:
         raise ValidationError(_("该报告不属于本合同。"))
-    if contract.terminated_on is not None and report is None and paid_on > contract.terminated_on:
-        # What was reported for the time before the termination is still paid afterwards, against its report.
-        raise ValidationError(
-            _("合同已于 %(date)s 终止：终止日之后的付款请对应终止前期间的销售报告记录。")
-            % {"date": contract.terminated_on.isoformat()}
-        )
+    # A terminated licence still takes payments on any day: what was owed for the time before the termination (a
+    # royalty report, an unpaid lump sum) is often settled after it, and refusing the record loses real money.
     payment = RoyaltyPayment.objects.create(
         contract=contract, report=report, amount=amount, paid_on=paid_on, reference=reference[:60], recorded_by=user
     )
