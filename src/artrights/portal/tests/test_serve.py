@@ -62,8 +62,15 @@ class _Output:
     def text(self) -> str:
         return "".join(list(self.lines))
 
-    def finish(self, proc) -> str:
-        proc.wait(timeout=60)
+    def finish(self, proc, timeout=60) -> str:
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # Say what the platform printed before it hung (it failed once this way on a loaded machine).
+            proc.kill()
+            proc.wait()
+            self._reader.join(timeout=10)
+            raise AssertionError(f"serve did not stop within {timeout} s; what it printed:\n{self.text}") from None
         self._reader.join(timeout=10)
         return self.text
 
