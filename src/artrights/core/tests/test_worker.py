@@ -34,6 +34,12 @@ def test_a_task_enqueued_by_the_web_process_is_finished_by_a_separate_worker(tmp
         # A queue name of its own, so parallel runs never pick up each other's tasks.
         "HUEY_NAME": f"artrights-test-{uuid.uuid4().hex[:8]}",
     }
+    if queue == "sqlite":
+        # `serve` creates the queue file (its own django.setup()) before it starts the web process and the worker;
+        # so does this test, rather than have both processes create it at once.
+        from huey import SqliteHuey
+
+        SqliteHuey(env["HUEY_NAME"], filename=env["HUEY_SQLITE_PATH"], timeout=30).storage.close()
     consumer = subprocess.Popen(
         [sys.executable, "-m", "artrights.cli", "run_huey", "--workers", "1"],
         env=env,
@@ -41,6 +47,9 @@ def test_a_task_enqueued_by_the_web_process_is_finished_by_a_separate_worker(tmp
         stderr=subprocess.STDOUT,
     )
     producer_code = (
+        # The queue is imported before django.setup(), which would hide its error behind "issubclass() arg 1 must be
+        # a class" (the producer failed that way twice, under full-suite load, cause unknown).
+        "import huey.contrib.djhuey;"
         "import django, json, sys; django.setup();"
         "from artrights.core.tasks import worker_probe;"
         "print(json.dumps(worker_probe(sys.argv[1]).get(blocking=True, timeout=60)))"
