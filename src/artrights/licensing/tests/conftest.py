@@ -8,11 +8,20 @@ import datetime as dt
 import pytest
 
 from artrights.licensing.tests import factories
+from artrights.testing import give_identity
 
 
 @pytest.fixture
 def buyer(outsider):
     return outsider
+
+
+@pytest.fixture
+def third(make_user):
+    """A third person with a verified identity: another buyer, bidder or sub-licensee (周三)."""
+    return give_identity(
+        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
+    )
 
 
 @pytest.fixture

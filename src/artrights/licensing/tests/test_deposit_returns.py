@@ -16,16 +16,8 @@ from artrights.core.models import AuditEvent, Notification
 from artrights.licensing import services
 from artrights.licensing.models import Deposit, Listing
 from artrights.licensing.tests import factories
-from artrights.testing import give_identity
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def third(make_user):
-    return give_identity(
-        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
-    )
 
 
 @pytest.fixture

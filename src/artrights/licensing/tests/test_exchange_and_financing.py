@@ -14,16 +14,8 @@ from artrights.licensing import selectors, services
 from artrights.licensing.integrity import RuleBroken
 from artrights.licensing.tests import factories
 from artrights.registry.models import ContractType
-from artrights.testing import give_identity
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def third(make_user):
-    return give_identity(
-        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
-    )
 
 
 def test_an_auction_goes_to_the_highest_bid_and_ends_in_a_filed_transfer(artist, buyer, third, work, clock):

@@ -17,20 +17,12 @@ from artrights.licensing import selectors, services
 from artrights.licensing.integrity import RuleBroken
 from artrights.licensing.models import Reminder, RoyaltyPayment, RoyaltyReport
 from artrights.licensing.tests import factories
-from artrights.testing import give_identity
 
 pytestmark = pytest.mark.django_db
 
 START = dt.date(2025, 1, 1)
 ENDED = dt.date(2025, 5, 15)  # in the second quarter
 REASON = "被许可方停止经营，双方协商一致解除许可。"
-
-
-@pytest.fixture
-def third(make_user):
-    return give_identity(
-        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
-    )
 
 
 @pytest.fixture

@@ -32,13 +32,6 @@ def _refused(rule: str, act, *counted):
     return caught.value
 
 
-@pytest.fixture
-def third(make_user):
-    return give_identity(
-        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
-    )
-
-
 def test_two_exclusive_licences_of_the_same_right_territory_and_period_are_refused(artist, buyer, third, work):
     factories.signed(factories.contract(artist, buyer, work, exclusivity="exclusive"), buyer, artist)
     error = _refused(

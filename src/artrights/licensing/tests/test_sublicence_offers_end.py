@@ -15,16 +15,8 @@ from artrights.core.models import AuditEvent, Notification
 from artrights.licensing import selectors, services
 from artrights.licensing.models import CONTRACT_FLOW, Contract, Offer
 from artrights.licensing.tests import factories
-from artrights.testing import give_identity
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def third(make_user):
-    return give_identity(
-        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
-    )
 
 
 def _licence(artist, buyer, work, *, days: int = 730, rights=("reproduction", "network")) -> Contract:

@@ -26,13 +26,6 @@ REASON = "双方协商一致，自终止日起解除许可。"
 
 
 @pytest.fixture
-def third(make_user):
-    return give_identity(
-        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
-    )
-
-
-@pytest.fixture
 def fourth(make_user):
     return give_identity(
         make_user("fourth-wu", "artist"), {"name": "吴四", "id_type": "resident_id", "id_number": "110101198805050026"}

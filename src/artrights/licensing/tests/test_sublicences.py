@@ -20,13 +20,6 @@ from artrights.testing import give_identity
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def third(make_user):
-    return give_identity(
-        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
-    )
-
-
 def _licence(artist, buyer, work, **terms):
     """An exclusive mainland licence of reproduction and the network right, begun a month ago for two years."""
     start = timezone.localdate() - dt.timedelta(days=30)

@@ -17,18 +17,10 @@ from artrights.ledger.selectors import statement_at
 from artrights.licensing import integrity, selectors, services
 from artrights.licensing.models import Contract, Offer
 from artrights.licensing.tests import factories
-from artrights.testing import give_identity
 
 pytestmark = pytest.mark.django_db
 
 REASON = "被许可方连续两期未报送销售报告，经书面催告后仍未履行。"
-
-
-@pytest.fixture
-def third(make_user):
-    return give_identity(
-        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
-    )
 
 
 def _licence(artist, buyer, work, *, started_days_ago: int = 30, days: int = 730, **terms) -> Contract:
