@@ -604,10 +604,13 @@ def extract(image: Image.Image | np.ndarray | bytes | str | os.PathLike[str], *,
     mirrored = np.concatenate([np.full(len(p[0]), i == 1) for i, p in enumerate(parts)]).astype(bool)
     desc = vocab.project(rs) if len(rs) else np.zeros((0, 64), np.int8)
     descriptor = active_descriptor()
-    rgb = to_rgb_array(image) if isinstance(image, Image.Image) else np.asarray(image)
+    # Colour is read only where it is used: a query's outlines and a learned descriptor (not a reference's hash).
+    rgb: np.ndarray | None = None
+    if query or descriptor is not None:
+        rgb = to_rgb_array(image) if isinstance(image, Image.Image) else np.asarray(image)
     hashes, hash_boxes, hash_outlines = global_hashes(gray, query, rgb)
     embedding = None
-    if descriptor is not None:
+    if descriptor is not None and rgb is not None:
         views = [rgb, rgb[:, ::-1]] if query else [rgb]
         embedding = np.stack([descriptor.embed(v) for v in views]).astype(np.float16)
     return Fingerprint(
