@@ -46,7 +46,7 @@ import numpy as np
 
 from artrights.matching.candidates import Pairs, embedding_probabilities, gather, hash_distances, winning_pairs
 from artrights.matching.fingerprint import Fingerprint
-from artrights.matching.postings import Postings, stop_mask
+from artrights.matching.postings import Postings, return_freed_memory, stop_mask
 from artrights.matching.scoring import (
     GLOBAL_MID,
     Match,
@@ -264,6 +264,15 @@ class MatchIndex:
         """The ``k`` best references found in the query, best first.  ``shared_by``: per query keypoint,
         how many references share it, summed over every shard (:meth:`shared_counts`) when this index
         is one shard of many; by default, those of this index."""
+        try:
+            return self._search(fp, k=k, min_score=min_score, shared_by=shared_by)
+        finally:
+            # A query's fingerprint and its pairs leave tens to hundreds of MB of freed pages on the C heap;
+            # a process serving a million references then held 4.2 GB for its 3.5 GB index.  Trimming
+            # takes under 10 ms.
+            return_freed_memory()
+
+    def _search(self, fp: Fingerprint, *, k: int, min_score: float, shared_by: np.ndarray | None) -> list[Match]:
         if len(self) == 0:
             return []
         # RANSAC draws from OpenCV's process-wide generator: reseeding makes a query's answer

@@ -15,7 +15,8 @@ Keypoints in stop cells are not indexed at all (:func:`stop_mask`): no search pr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ctypes
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -26,6 +27,9 @@ from artrights.matching.vocabulary import get_vocabulary
 __all__ = ["N_CELLS", "Postings", "Segment", "stop_mask"]
 
 N_CELLS = 256 * 256
+# Postings moved at a time while merging (the only memory a merge needs beyond the index and the delta).
+MERGE_CHUNK = 1 << 20
+_NO_ROWS = np.zeros(0, np.uint8)
 
 
 class Segment(NamedTuple):
@@ -102,30 +106,42 @@ class Postings:
         """Move the delta segment into the main one."""
         if not self._dcell:
             return
-        # Only the delta is sorted; the main segment, already in cell order, is moved across in one
-        # sequential pass per field.  Delta postings land after the main postings of their cell, in the
-        # order they were added (what a stable sort of main + delta would give).  One field at a time:
-        # a million references then need the index's size plus one field while merging.
+        # Only the delta is sorted.  Each main field grows in place (a large array is remapped, not
+        # copied) and its postings move towards the end, last chunk first, to their new rows; the delta
+        # rows then fill the gaps.  Delta postings land after the main postings of their cell, in the
+        # order they were added (what a stable sort of main + delta would give).  A million references
+        # then need the index's size plus the delta while merging, not a second copy of a field.
         dcell = np.concatenate(self._dcell)
         self._dcell = []
         dorder = np.argsort(dcell, kind="stable")
         dcell = dcell[dorder]
         n_main, n_delta = len(self.ref), len(dcell)
-        dest = self.off[dcell + 1] + np.arange(n_delta)
-        from_main = np.ones(n_main + n_delta, bool)
-        from_main[dest] = False
-        self.off[1:] += np.cumsum(np.bincount(dcell, minlength=N_CELLS))
+        old_off = self.off
+        # the delta postings in the cells before each cell: how far that cell's main postings move
+        before = np.zeros(N_CELLS + 1, np.int64)
+        np.cumsum(np.bincount(dcell, minlength=N_CELLS), out=before[1:])
+        dest = old_off[dcell + 1] + np.arange(n_delta)
         del dcell
+        self.off = old_off + before  # a new array: a running search may hold the old one
         for main, delta in (("ref", "_dref"), ("code", "_dcode"), ("xy", "_dxy"), ("sa", "_dsa")):
             part = np.concatenate(getattr(self, delta))[dorder]
             setattr(self, delta, [])
-            old = getattr(self, main)
-            merged = np.empty((n_main + n_delta, *old.shape[1:]), old.dtype)
-            merged[from_main] = old
-            merged[dest] = part
-            setattr(self, main, merged)
-            del old, part, merged
+            field = _grown(self._take(main), n_main + n_delta)
+            setattr(self, main, field)
+            for stop in range(n_main, 0, -MERGE_CHUNK):
+                rows = np.arange(max(0, stop - MERGE_CHUNK), stop)
+                # rows only move towards the end, so a chunk lands on rows already read
+                field[rows + before[np.searchsorted(old_off, rows, side="right") - 1]] = field[rows].copy()
+            field[dest] = part
+            del part, field
         self._delta, self._delta_size = None, 0
+        return_freed_memory()
+
+    def _take(self, name: str) -> np.ndarray:
+        """The field ``name``, no longer held by self (so that :func:`_grown` can grow it in place)."""
+        field: np.ndarray = getattr(self, name)
+        setattr(self, name, _NO_ROWS)
+        return field
 
     def segments(self) -> list[Segment]:
         """What a search probes: the main segment, and the delta sorted by cell if there is one."""
@@ -170,6 +186,41 @@ class Postings:
     @classmethod
     def from_arrays(cls, z: Mapping[str, np.ndarray]) -> Postings:
         return cls.from_main(z["off"], z["pref"], z["pcode"], z["pxy"], z["psa"])
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS)."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # the symbols the process already has
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+def return_freed_memory() -> None:
+    """Give the pages a merge freed back to the system.  Each added reference leaves a few small delta
+    arrays on the C heap, and glibc keeps their pages after the merge frees them: a process that had
+    loaded 200,000 references held 1.02 GB for a 0.70 GB index, 0.79 GB once trimmed."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _grown(field: np.ndarray, rows: int) -> np.ndarray:
+    """``field`` with ``rows`` rows (the added rows are zeros), grown in place when the caller's reference
+    is the only one left; otherwise (another array or a running search holds it) a grown copy."""
+    shape = (rows, *field.shape[1:])
+    if field.flags.owndata and field.flags.c_contiguous:
+        # ndarray.resize refuses (ValueError) while anything but this argument holds the field
+        try:
+            field.resize(shape, refcheck=True)
+            return field
+        except ValueError:
+            pass
+    grown = np.zeros(shape, field.dtype)
+    grown[: len(field)] = field
+    return grown
 
 
 def _cell_order(cell: np.ndarray) -> np.ndarray:

@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
+from artrights.matching import postings as postings_module
 from artrights.matching.fingerprint import Fingerprint, extract, mirror_features, picture_quads, rootsift_features
 from artrights.matching.folders import match_folders
 from artrights.matching.index import MatchIndex, merge_results, shard_of
-from artrights.matching.postings import stop_mask
+from artrights.matching.postings import Postings, stop_mask
 from artrights.matching.scoring import matched_areas, polygon_area
 
 
@@ -353,7 +354,12 @@ def test_the_keypoint_budget_of_a_reference_goes_to_keypoints_a_search_can_reach
     assert idx.search(extract(artwork(9), query=True))[0].ref_id == "art9"
 
 
-def test_an_index_merged_step_by_step_holds_the_same_postings_in_the_same_order_as_one_merged_once() -> None:
+@pytest.mark.parametrize("chunk", [1 << 20, 7])
+def test_an_index_merged_step_by_step_holds_the_same_postings_in_the_same_order_as_one_merged_once(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 7: a merge moves the main postings in many chunks, as it does at a million references
+    monkeypatch.setattr(postings_module, "MERGE_CHUNK", chunk)
     rng = np.random.default_rng(3)
 
     def postings(i: int) -> tuple:
@@ -386,6 +392,31 @@ def test_an_index_merged_step_by_step_holds_the_same_postings_in_the_same_order_
     for cell in (17, 65535):
         refs_in_cell = merged_once.ref[cell_of == cell]
         assert list(refs_in_cell) == sorted(refs_in_cell)
+
+
+def test_a_merge_leaves_the_postings_a_running_search_holds_as_they_were() -> None:
+    # A merge grows each field in place; one that a search is still reading must be copied instead.
+    rng = np.random.default_rng(5)
+    postings = Postings()
+
+    def add(ref: int, n: int) -> None:
+        postings.append(
+            ref,
+            rng.integers(0, 50, n).astype(np.int32),
+            rng.integers(0, 2**63, n, dtype=np.int64).astype(np.uint64),
+            rng.integers(0, 65536, (n, 2), dtype=np.uint16),
+            rng.integers(0, 256, (n, 2), dtype=np.uint8),
+        )
+
+    add(0, 300)
+    postings.merge()
+    held = postings.main()
+    snapshot = [a.copy() for a in held]
+    add(1, 200)
+    postings.merge()
+    for before, now in zip(snapshot, held, strict=True):
+        assert np.array_equal(before, now)
+    assert len(postings.ref) == 500 and sorted(set(postings.ref.tolist())) == [0, 1]
 
 
 def test_a_query_fingerprint_cannot_be_added_as_a_reference() -> None:
