@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 START = dt.date(2025, 1, 1)
 ENDED = dt.date(2025, 5, 15)  # in the second quarter
-REASON = "被许可方停止经营，双方协商一致解除许可。"
+REASON = "被许可方停止经营，许可方依合同第九条解除许可。"
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def terminated(artist, buyer, work):
         reporting_months=3,
     )
     contract = factories.signed(contract, buyer, artist)
-    return services.terminate_contract(user=artist, contract=contract, on_date=ENDED, ground="mutual", reason=REASON)
+    return services.terminate_contract(user=artist, contract=contract, on_date=ENDED, ground="other", reason=REASON)
 
 
 def test_a_licensee_still_reports_royalties_for_the_months_before_the_termination(artist, buyer, terminated):
@@ -94,7 +94,7 @@ def test_the_royalty_reminders_stay_stopped_after_the_termination(artist, buyer,
     )
     contract = factories.signed(contract, buyer, artist)
     assert selectors.dues(selectors.running_contracts()).reports_overdue  # filed, it would be reminded
-    services.terminate_contract(user=artist, contract=contract, on_date=ENDED, ground="mutual", reason=REASON)
+    services.terminate_contract(user=artist, contract=contract, on_date=ENDED, ground="other", reason=REASON)
     assert services.send_reminders() == 0
     assert not Reminder.objects.exists()
     assert not Notification.objects.filter(kind__in=["licensing.report_overdue", "licensing.payment_overdue"]).exists()

@@ -22,7 +22,7 @@ from artrights.testing import give_identity
 
 pytestmark = pytest.mark.django_db
 
-REASON = "双方协商一致，自终止日起解除许可。"
+REASON = "被许可方未按约定支付许可费，经催告仍未支付，许可方解除许可。"
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def _sub(licensor, licensee, parent, *, sign: bool = True, days_ago: int = 10, *
 
 def _terminate(user, contract, on_date=None) -> Contract:
     day = on_date or timezone.localdate() - dt.timedelta(days=1)
-    return services.terminate_contract(user=user, contract=contract, on_date=day, ground="mutual", reason=REASON)
+    return services.terminate_contract(user=user, contract=contract, on_date=day, ground="breach", reason=REASON)
 
 
 def _told(kind: str) -> list[int]:
