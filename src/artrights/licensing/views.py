@@ -322,6 +322,7 @@ def _contract_context(request: HttpRequest, contract: Contract, **forms: Any) ->
         "is_licence": contract.kind == ContractKind.LICENCE,
         "is_guaranteed": contract.royalty_model == RoyaltyModel.MINIMUM_GUARANTEE,
         "guarantee_share": selectors.guarantee_share(contract),
+        "cut_short": selectors.cut_short_period(contract),
         "can_sublicense": can(user, "sublicense", contract) and contract.sublicensable and contract.is_filed,
         "sublicence_form": forms.get("sublicence_form")
         or SublicenceOfferForm(
