@@ -142,11 +142,18 @@ class ContractOut(Schema):
     signatures: list[SignatureOut]
     terminated_on: dt.date | None = Field(description="a terminated licence: the day it ended")
     termination_ground: str = Field(description="mutual, breach, frustration or other; empty unless terminated")
-    termination_reason: str
+    termination_reason: str = Field(
+        description="why, in the reader's language: the reason a side gave, or for a sub-licence that ended with "
+        "its licence, a sentence naming that licence"
+    )
     termination_log_index: int | None = Field(description="the public log entry of the termination")
     termination_proposal: ProposalOut | None = Field(
         description="an open proposal to end the licence by mutual agreement, waiting for the other side"
     )
+
+    @staticmethod
+    def resolve_termination_reason(obj: Contract) -> str:
+        return obj.termination_reason_text()
 
     @staticmethod
     def resolve_termination_proposal(obj: Contract) -> TerminationProposal | None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core.statemachine import Transition, Workflow
@@ -303,6 +304,14 @@ class Contract(Terms):
         """Reports and payments are recorded on a filed licence, and on a terminated one for the time before its
         termination (what was earned until then is still owed)."""
         return self.status in (ContractStatus.FILED, ContractStatus.TERMINATED)
+
+    def termination_reason_text(self) -> str:
+        """Why it was terminated, in the reader's language: the reason a side gave, or, for a sub-licence that
+        ended with the licence it was granted under, a sentence naming that licence (nothing stored to translate)."""
+        if self.termination_ground == TerminationGround.PARENT_TERMINATED:
+            number = self.parent.number if self.parent is not None else ""
+            return gettext("原许可合同 %(number)s 终止，依其授予的本转许可合同同日终止。") % {"number": number}
+        return self.termination_reason
 
     def open_termination_proposal(self) -> TerminationProposal | None:
         """The proposal to end it by mutual agreement still waiting for the other side's answer, if any."""

@@ -358,12 +358,10 @@ def _record_termination(contract: Contract, *, user: Any, on_date: dt.date, grou
             "termination_log_index",
         ]
     )
-    audit.record(
-        "licensing.terminate",
-        contract,
-        actor=user,
-        changes={"terminated_on": on_date.isoformat(), "ground": ground, "reason": reason},
-    )
+    changes = {"terminated_on": on_date.isoformat(), "ground": ground, "reason": reason}
+    if ground == TerminationGround.PARENT_TERMINATED and contract.parent is not None:
+        changes["parent"] = contract.parent.number
+    audit.record("licensing.terminate", contract, actor=user, changes=changes)
     _lapse_proposals(contract, user=user)
     offers.close_ended_sublicence_offers(parent=contract, actor=user)
     _end_sublicences(contract, user=user, on_date=on_date)
@@ -389,10 +387,9 @@ def _end_sublicences(parent: Contract, *, user: Any, on_date: dt.date) -> None:
         elif sub.valid_until is not None and sub.valid_until < on_date:
             continue
         else:
-            reason = f"原许可合同 {parent.number} 于 {on_date.isoformat()} 终止，依其授予的本转许可合同同日终止。"
-            _record_termination(
-                sub, user=user, on_date=on_date, ground=TerminationGround.PARENT_TERMINATED, reason=reason
-            )
+            # No reason text is stored: the page and the API say why in the reader's language, naming the parent
+            # (Contract.termination_reason_text).
+            _record_termination(sub, user=user, on_date=on_date, ground=TerminationGround.PARENT_TERMINATED, reason="")
             kind = notifications.SUBLICENCE_TERMINATED.key
         notify(
             recipients=[sub.licensor_user, sub.licensee_user],
