@@ -309,8 +309,9 @@ def withdraw_termination(*, user: Any, contract: Contract) -> TerminationProposa
     return proposal
 
 
-def _lapse_proposals(contract: Contract, *, user: Any | None) -> None:
-    """The open proposal to end ``contract`` by agreement lapses: the licence ended otherwise."""
+def _lapse_proposals(contract: Contract, *, user: Any | None) -> int:
+    """The open proposal to end ``contract`` by agreement lapses: the licence ended otherwise. Returns how many."""
+    lapsed = 0
     for proposal in TerminationProposal.objects.select_for_update().filter(
         contract=contract, status=ProposalStatus.OPEN
     ):
@@ -318,6 +319,8 @@ def _lapse_proposals(contract: Contract, *, user: Any | None) -> None:
         proposal.answered_at = timezone.now()
         proposal.save(update_fields=["status", "answered_at"])
         audit.record("licensing.lapse_termination_proposal", proposal, actor=user)
+        lapsed += 1
+    return lapsed
 
 
 def lapse_ended_proposals() -> int:
@@ -329,8 +332,7 @@ def lapse_ended_proposals() -> int:
         TerminationProposal.objects.filter(ended, status=ProposalStatus.OPEN).values_list("contract_id", flat=True)
     ):
         with transaction.atomic():
-            _lapse_proposals(Contract.objects.get(pk=contract_id), user=None)
-            count += 1
+            count += _lapse_proposals(Contract.objects.get(pk=contract_id), user=None)
     return count
 
 
