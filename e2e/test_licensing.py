@@ -301,3 +301,134 @@ def test_the_licensee_terminates_a_licence_on_its_page_after_confirming_and_the_
     notice = page.get_by_test_id("termination").inner_text()
     assert timezone.localdate().isoformat() in notice and "经书面催告" in notice and "吴路人" in notice
     _three_ways(page, screenshot, "contract-terminated")
+
+
+def test_the_licensor_agrees_on_its_page_to_the_licensees_proposal_to_end_the_licence_by_agreement(
+    live_server, page, screenshot, login, artist, outsider, work
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from artrights.licensing.models import Contract
+    from artrights.licensing.tests import factories
+
+    start = timezone.localdate() - dt.timedelta(days=60)
+    licence = factories.signed(
+        factories.contract(artist, outsider, work, start=start, rights=["reproduction"], licensee_industry="出版"),
+        outsider,
+        artist,
+    )
+    base = live_server.url
+    login("outsider-wu")
+    page.goto(f"{base}/licensing/contracts/{licence.number}/")
+    page.get_by_test_id("propose-details").locator("summary").click()
+    form = page.get_by_test_id("propose-form")
+    form.get_by_label("解除说明").fill("我方出版计划取消，提议协商解除本许可；已付许可费不再退还。")
+    page.get_by_test_id("propose-termination").click()
+    page.wait_for_load_state()
+    assert any("对方当事人将收到通知" in question for question in page.dialogs)
+    assert "已签署并备案" in page.get_by_test_id("contract-status").inner_text()  # nothing ended yet
+    assert page.get_by_test_id("withdraw-termination").is_visible()
+
+    page.context.clear_cookies()
+    login("artist-lin")
+    page.goto(f"{base}/licensing/contracts/{licence.number}/")
+    box = page.get_by_test_id("termination-proposal")
+    assert "吴路人" in box.inner_text() and "出版计划取消" in box.inner_text()
+    assert page.get_by_test_id("agree-termination").is_visible()
+    page.get_by_test_id("decline-details").locator("summary").click()
+    _three_ways(page, screenshot, "contract-proposal")
+    page.get_by_test_id("decline-details").locator("summary").click()
+    page.get_by_test_id("agree-termination").click()
+    page.wait_for_load_state()
+    assert any("不能撤销" in question for question in page.dialogs)
+    assert Contract.objects.get(pk=licence.pk).status == "terminated"
+    notice = page.get_by_test_id("termination").inner_text()
+    assert "双方协商一致解除" in notice and "林画家" in page.get_by_test_id("agreed-by").inner_text()
+    assert page.get_by_test_id("termination-proposal").count() == 0
+
+
+def test_the_sub_licensee_reads_that_its_sub_licence_ended_with_the_licence_above(
+    live_server, page, screenshot, login, artist, outsider, make_user, work
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from artrights.licensing import services
+    from artrights.licensing.tests import factories
+    from artrights.testing import give_identity
+
+    third = give_identity(
+        make_user("third-zhou", "artist"), {"name": "周三", "id_type": "resident_id", "id_number": "110101199003070011"}
+    )
+    start = timezone.localdate() - dt.timedelta(days=90)
+    parent = factories.signed(
+        factories.contract(
+            artist, outsider, work, start=start, rights=["exhibition"], exclusivity="exclusive", sublicensable=True
+        ),
+        outsider,
+        artist,
+    )
+    offer = services.create_offer(
+        user=outsider, parent=parent, rights=["exhibition"], territory="cn-44", price=Decimal("6000"), term_months=3
+    )
+    sub = services.request_licence(user=third, offer=offer, valid_from=timezone.localdate() - dt.timedelta(days=20))
+    sub = factories.signed(sub, third, outsider)
+    day = timezone.localdate() - dt.timedelta(days=2)
+    services.terminate_contract(
+        user=artist, contract=parent, on_date=day, ground="breach", reason="被许可方未按约定支付许可费。"
+    )
+    base = live_server.url
+    login("third-zhou")
+    page.goto(f"{base}/licensing/contracts/{sub.number}/")
+    assert "已终止" in page.get_by_test_id("contract-status").inner_text()
+    assert page.get_by_test_id("terminated-parent").inner_text() == parent.number
+    assert parent.number in page.get_by_test_id("termination-reason").inner_text()
+    assert page.get_by_test_id("termination-date").inner_text() == day.isoformat()
+    _three_ways(page, screenshot, "sublicence-terminated")
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert "was terminated, so this sub-licence" in page.get_by_test_id("termination-reason").inner_text()
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+
+
+def test_the_royalty_reports_of_a_terminated_guarantee_licence_show_the_cut_short_last_period(
+    live_server, page, screenshot, login, artist, outsider, work
+):
+    import datetime as dt
+
+    from artrights.licensing import services
+    from artrights.licensing.tests import factories
+
+    licence = factories.signed(
+        factories.contract(
+            artist,
+            outsider,
+            work,
+            start=dt.date(2025, 1, 1),
+            rights=["network"],
+            royalty_model="minimum_guarantee",
+            price=Decimal("8000"),
+            royalty_rate=Decimal("10"),
+            reporting_months=3,
+        ),
+        outsider,
+        artist,
+    )
+    services.terminate_contract(
+        user=artist, contract=licence, on_date=dt.date(2025, 5, 15), ground="other", reason="被许可方停止经营。"
+    )
+    licence.refresh_from_db()
+    services.report_royalty(user=outsider, contract=licence, period_start=dt.date(2025, 1, 1), revenue=Decimal(2000))
+    services.report_royalty(user=outsider, contract=licence, period_start=dt.date(2025, 4, 1), revenue=Decimal(1000))
+    base = live_server.url
+    login("outsider-wu")
+    page.goto(f"{base}/licensing/contracts/{licence.number}/")
+    tops = page.get_by_test_id("top-up").all_inner_texts()
+    assert tops == ["800.00", "394.51"]
+    assert "494.51" in page.get_by_test_id("cut-short").inner_text()
+    page.get_by_test_id("reports").scroll_into_view_if_needed()
+    screenshot("licensing-contract-terminated-royalties-zh")

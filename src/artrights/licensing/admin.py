@@ -4,7 +4,19 @@ from django.contrib import admin
 
 from artrights.core.admin import ReadOnlyAdmin
 
-from .models import Bid, Contract, Deposit, Financing, Listing, Offer, RoyaltyPayment, RoyaltyReport, Signature, Trade
+from .models import (
+    Bid,
+    Contract,
+    Deposit,
+    Financing,
+    Listing,
+    Offer,
+    RoyaltyPayment,
+    RoyaltyReport,
+    Signature,
+    TerminationProposal,
+    Trade,
+)
 
 # Everything in licensing changes only through the services (signatures, filings, the public log, notifications);
 # the back office reads it.
@@ -21,6 +33,12 @@ class ContractAdmin(ReadOnlyAdmin[Contract]):
     list_display = ["number", "kind", "work", "licensor", "licensee", "status", "version", "filed_at", "terminated_on"]
     list_filter = ["kind", "status", "exclusivity", "royalty_model"]
     search_fields = ["number", "work__title", "work__number"]
+
+
+@admin.register(TerminationProposal)
+class TerminationProposalAdmin(ReadOnlyAdmin[TerminationProposal]):
+    list_display = ["contract", "on_date", "status", "proposed_at", "answered_at"]
+    list_filter = ["status"]
 
 
 @admin.register(Signature)

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from artrights.registry.models import Work
 
 from . import selectors, services
-from .models import Contract, Deposit, Listing, Offer, RoyaltyReport, Trade
+from .models import Contract, Deposit, Listing, Offer, RoyaltyReport, TerminationProposal, Trade
 
 router = Router(tags=["licensing"])
 
@@ -96,6 +96,25 @@ class SignatureOut(Schema):
         return bool(obj.is_valid)
 
 
+class ProposalOut(Schema):
+    contract: str
+    proposed_by: str = Field(description="the side that proposed it: the licensor's or the licensee's name")
+    proposed_at: dt.datetime
+    on_date: dt.date = Field(description="the day the licence would end")
+    reason: str
+    status: str = Field(description="open, agreed, declined, withdrawn or lapsed")
+    answered_at: dt.datetime | None
+    answer: str = Field(description="a decline: why, if the other side said")
+
+    @staticmethod
+    def resolve_contract(obj: TerminationProposal) -> str:
+        return obj.contract.number
+
+    @staticmethod
+    def resolve_proposed_by(obj: TerminationProposal) -> str:
+        return obj.proposer_side()
+
+
 class ContractOut(Schema):
     number: str
     kind: str
@@ -123,8 +142,22 @@ class ContractOut(Schema):
     signatures: list[SignatureOut]
     terminated_on: dt.date | None = Field(description="a terminated licence: the day it ended")
     termination_ground: str = Field(description="mutual, breach, frustration or other; empty unless terminated")
-    termination_reason: str
+    termination_reason: str = Field(
+        description="why, in the reader's language: the reason a side gave, or for a sub-licence that ended with "
+        "its licence, a sentence naming that licence"
+    )
     termination_log_index: int | None = Field(description="the public log entry of the termination")
+    termination_proposal: ProposalOut | None = Field(
+        description="an open proposal to end the licence by mutual agreement, waiting for the other side"
+    )
+
+    @staticmethod
+    def resolve_termination_reason(obj: Contract) -> str:
+        return obj.termination_reason_text()
+
+    @staticmethod
+    def resolve_termination_proposal(obj: Contract) -> TerminationProposal | None:
+        return obj.open_termination_proposal() if obj.is_filed else None
 
     @staticmethod
     def resolve_work_number(obj: Contract) -> str:
@@ -165,8 +198,19 @@ class SignIn(Schema):
 
 class TerminateIn(Schema):
     on_date: dt.date = Field(description="the day the licence ended: from its start (or filing) to today")
-    ground: str = Field(max_length=20, description="mutual, breach, frustration or other")
+    ground: str = Field(
+        max_length=20, description="breach, frustration or other (ending by mutual agreement: termination-proposal)"
+    )
     reason: str = Field(max_length=1000)
+
+
+class ProposeIn(Schema):
+    on_date: dt.date = Field(description="the day the licence would end: from its start (or filing) to today")
+    reason: str = Field(max_length=1000)
+
+
+class DeclineIn(Schema):
+    answer: str = Field("", max_length=1000, description="why, if the side declining wishes to say")
 
 
 class ReportIn(Schema):
@@ -334,6 +378,49 @@ def terminate(request: HttpRequest, number: str, payload: TerminateIn) -> Contra
     return services.terminate_contract(
         user=request.user, contract=contract, on_date=payload.on_date, ground=payload.ground, reason=payload.reason
     )
+
+
+@router.post(
+    "/contracts/{number}/termination-proposal",
+    response={201: ProposalOut},
+    summary="Propose to end a filed licence by mutual agreement (its licensor or licensee); the other side answers",
+)
+def propose_termination(request: HttpRequest, number: str, payload: ProposeIn) -> Status[TerminationProposal]:
+    contract = selectors.contract_for(request.user, number)
+    proposal = services.propose_termination(
+        user=request.user, contract=contract, on_date=payload.on_date, reason=payload.reason
+    )
+    return Status(201, proposal)
+
+
+@router.post(
+    "/contracts/{number}/termination-proposal/agree",
+    response=ContractOut,
+    summary="Agree to the other side's proposal: the licence is terminated on the proposed day",
+)
+def agree_termination(request: HttpRequest, number: str) -> Contract:
+    contract = selectors.contract_for(request.user, number)
+    return services.agree_termination(user=request.user, contract=contract)
+
+
+@router.post(
+    "/contracts/{number}/termination-proposal/decline",
+    response=ProposalOut,
+    summary="Decline the other side's proposal: the licence stays in force",
+)
+def decline_termination(request: HttpRequest, number: str, payload: DeclineIn) -> TerminationProposal:
+    contract = selectors.contract_for(request.user, number)
+    return services.decline_termination(user=request.user, contract=contract, answer=payload.answer)
+
+
+@router.post(
+    "/contracts/{number}/termination-proposal/withdraw",
+    response=ProposalOut,
+    summary="Withdraw your own open proposal",
+)
+def withdraw_termination(request: HttpRequest, number: str) -> TerminationProposal:
+    contract = selectors.contract_for(request.user, number)
+    return services.withdraw_termination(user=request.user, contract=contract)
 
 
 @router.post("/contracts/{number}/royalty-reports", response={201: ReportOut}, summary="Report a period's sales")

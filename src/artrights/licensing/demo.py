@@ -3,7 +3,9 @@ royalty reports (one paid, one unpaid, one period overdue), a licence request wa
 a minimum-guarantee licence whose first quarter fell short (the top-up due) and the licensee's sub-licence offer,
 a trade on the exchange that ended in a filed transfer, an auction taking bids, an auction that ended without a
 bid (流拍) whose deposit the registrar recorded as returned, a sub-licensable exhibition licence the artist
-terminated for non-payment (its sub-licence offer closed with it), and a pledge financed by licence income.
+terminated for non-payment (its sub-licence offer closed with it, and the sub-licence a curator had been granted
+under it ended on the same day), the agency's proposal to end the running-royalty licence by mutual agreement,
+waiting for the artist's answer, and a pledge financed by licence income.
 
 Everything goes through the services as the people would do it, so the signatures, the registry's contract
 filings, the public log and the notifications are the real ones. The buyer is the demo agency's company, acting
@@ -13,6 +15,7 @@ for itself.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -21,8 +24,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from artrights.accounts.models import Role
+from artrights.accounts.services import complete_identity, create_user
 from artrights.core.audit import context as audit_context
-from artrights.core.identifiers import compose_uscc
+from artrights.core.identifiers import compose_uscc, resident_id_check_char
 from artrights.core.services import PartyInput
 from artrights.registry.models import Work
 from artrights.registry.services import filings
@@ -30,6 +34,11 @@ from artrights.registry.services import filings
 from . import selectors, services
 from .models import Contract, Listing
 
+# The curator who took the sub-licence under the terminated exhibition licence: a person with a Futian resident ID.
+_CURATOR_ID_BODY = "44030419880808202"
+_CURATOR = PartyInput(
+    name="黄策展", id_type="resident_id", id_number=_CURATOR_ID_BODY + resident_id_check_char(_CURATOR_ID_BODY)
+)
 _BANK = PartyInput(
     kind="organisation", name="示例银行深圳分行", id_type="uscc", id_number=compose_uscc("9", "1", "440300", "MA5D7K06")
 )
@@ -122,6 +131,16 @@ def load(users: Mapping[str, Any], works: Sequence[Work]) -> list[Contract]:
     _auction(artist, buyer, dawn)
     _unsold_auction(artist, buyer, registrar, dawn)
     terminated = _terminated(artist, buyer, dusk)
+    with audit_context(actor=buyer, via="cli"):
+        # The agency's shops close at the end of the year: it proposes ending the running-royalty licence by
+        # agreement; the artist has not answered yet (the demo artist sees the box on the contract page).
+        services.propose_termination(
+            user=buyer,
+            contract=running,
+            on_date=timezone.localdate(),
+            reason="我方文创门店将于年底整体关闭，提议自今日起协商解除本许可；已报送期间的许可使用费照常结清，"
+            "库存商品于一个月内下架。",
+        )
     with audit_context(actor=registrar, via="cli"):
         pledge = filings.register_pledge(
             registrar=registrar,
@@ -241,10 +260,23 @@ def _unsold_auction(artist: Any, buyer: Any, registrar: Any, work: Work) -> List
     return listing
 
 
+def _curator(buyer: Any) -> Any:
+    """The curator's account (not a demo login: its password is not kept), with a verified identity."""
+    user = create_user(
+        username=f"curator-{buyer.username}",
+        role=Role.ARTIST,
+        password=secrets.token_urlsafe(12),
+        display_name=_CURATOR.name,
+        check_password=False,
+    )
+    return complete_identity(user=user, identity=_CURATOR)
+
+
 def _terminated(artist: Any, buyer: Any, work: Work) -> Contract:
     """An exclusive, sub-licensable exhibition licence begun five months ago, under which the agency offered a
-    sub-licence; the agency never paid the licence fee, and the artist terminated it three days ago (the
-    sub-licence offer closed with it, and the agency's desk shows why)."""
+    sub-licence, and a curator took it for a pop-up show forty days ago; the agency never paid the licence fee,
+    and the artist terminated it three days ago: the sub-licence offer closed with it (the agency's desk shows
+    why) and the curator's sub-licence ended on the same day."""
     start = timezone.localdate() - dt.timedelta(days=150)
     with audit_context(actor=buyer, via="cli"):
         contract = services.create_contract(
@@ -268,7 +300,7 @@ def _terminated(artist: Any, buyer: Any, work: Work) -> Contract:
         )
     contract = _signed(contract, buyer, artist)
     with audit_context(actor=buyer, via="cli"):
-        services.create_offer(
+        offer = services.create_offer(
             user=buyer,
             parent=contract,
             rights=["exhibition"],
@@ -279,6 +311,12 @@ def _terminated(artist: Any, buyer: Any, work: Work) -> Contract:
             term_months=3,
             note="转许可：广东省内商场快闪展三个月。",
         )
+    curator = _curator(buyer)
+    with audit_context(actor=curator, via="cli"):
+        sub = services.request_licence(
+            user=curator, offer=offer, valid_from=timezone.localdate() - dt.timedelta(days=40), industry="展览策划"
+        )
+    _signed(sub, curator, buyer)
     due = start + dt.timedelta(days=30)
     with audit_context(actor=artist, via="cli"):
         return services.terminate_contract(

@@ -152,16 +152,43 @@ class DepositReturnForm(forms.Form):
 
 
 class TerminationForm(forms.Form):
+    """Ending a licence alone, on a ground that gives one side that right (mutual agreement is ProposalForm)."""
+
     on_date = forms.DateField(label=_("终止日"), widget=DATE)
     ground = forms.ChoiceField(
         label=_("终止事由"),
-        choices=[c for c in TerminationGround.choices if c[0] != TerminationGround.PARENT_TERMINATED],
+        choices=[
+            c
+            for c in TerminationGround.choices
+            if c[0] not in (TerminationGround.PARENT_TERMINATED, TerminationGround.MUTUAL)
+        ],
     )
     reason = forms.CharField(
         label=_("终止理由"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("如协商一致的约定、对方违约的事实；对方当事人将收到通知。"),
+        help_text=_("如对方违约的事实、不可抗力的情况；对方当事人将收到通知。"),
+    )
+
+
+class ProposalForm(forms.Form):
+    """A proposal to end a licence by mutual agreement: the day and why; the other side agrees or declines."""
+
+    on_date = forms.DateField(label=_("提议的终止日"), widget=DATE)
+    reason = forms.CharField(
+        label=_("解除说明"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("如双方商定的解除条件、费用的结算；对方当事人将收到通知并在合同页面答复。"),
+    )
+
+
+class DeclineForm(forms.Form):
+    answer = forms.CharField(
+        label=_("拒绝的说明（可选）"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from artrights.core.statemachine import Transition, Workflow
@@ -304,6 +305,18 @@ class Contract(Terms):
         termination (what was earned until then is still owed)."""
         return self.status in (ContractStatus.FILED, ContractStatus.TERMINATED)
 
+    def termination_reason_text(self) -> str:
+        """Why it was terminated, in the reader's language: the reason a side gave, or, for a sub-licence that
+        ended with the licence it was granted under, a sentence naming that licence (nothing stored to translate)."""
+        if self.termination_ground == TerminationGround.PARENT_TERMINATED:
+            number = self.parent.number if self.parent is not None else ""
+            return gettext("原许可合同 %(number)s 终止，依其授予的本转许可合同同日终止。") % {"number": number}
+        return self.termination_reason
+
+    def open_termination_proposal(self) -> TerminationProposal | None:
+        """The proposal to end it by mutual agreement still waiting for the other side's answer, if any."""
+        return self.termination_proposals.filter(status=ProposalStatus.OPEN).select_related("proposed_by").first()
+
     def in_force_on(self, day: dt.date) -> bool:
         return self.is_filed and self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
@@ -340,6 +353,68 @@ class Contract(Terms):
             end=self.valid_until,
             label=self.number,
         )
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", _("待对方答复")
+    AGREED = "agreed", _("对方已同意，合同已终止")
+    DECLINED = "declined", _("对方已拒绝")
+    WITHDRAWN = "withdrawn", _("提出方已撤回")
+    LAPSED = "lapsed", _("合同已另行终止或期满，提议失效")
+
+
+PROPOSAL_FLOW = Workflow(
+    [
+        # The other side agrees: the licence is terminated on the proposed day, in the same transaction.
+        Transition.of("agree", ProposalStatus.OPEN, ProposalStatus.AGREED),
+        Transition.of("decline", ProposalStatus.OPEN, ProposalStatus.DECLINED),
+        Transition.of("withdraw", ProposalStatus.OPEN, ProposalStatus.WITHDRAWN),
+        # The licence ended otherwise (terminated on another ground, with its parent, or its term ran out).
+        Transition.of("lapse", ProposalStatus.OPEN, ProposalStatus.LAPSED),
+    ]
+)
+
+
+class TerminationProposal(models.Model):
+    """One side's proposal to end a filed licence by mutual agreement (Civil Code Art. 562) on a day, with the
+    reason; the licence is terminated only when the other side agrees. One open proposal per licence."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="termination_proposals")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    on_date = models.DateField(_("提议的终止日"))
+    reason = models.TextField(_("解除说明"), max_length=1000)
+    status = models.CharField(_("状态"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
+    # Who answered it (agreed, declined or withdrew) and when; a decline may say why.
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answer = models.TextField(_("答复说明"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("协商解除提议")
+        verbose_name_plural = _("协商解除提议")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=models.Q(status="open"),
+                name="one_open_termination_proposal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} · {self.on_date}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProposalStatus.OPEN
+
+    def proposer_side(self) -> str:
+        """The name of the party that proposed it (the licensor or the licensee)."""
+        contract = self.contract
+        return contract.licensor.name if self.proposed_by_id == contract.licensor_user_id else contract.licensee.name
 
 
 class SignerRole(models.TextChoices):

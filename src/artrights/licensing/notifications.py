@@ -1,7 +1,7 @@
 """What licensing tells people: a contract to sign, signatures dropped by a change, a contract filed, a royalty
 report and a payment, a report or payment overdue, a minimum guarantee short, a licence asked for, a trade
 matched, a deposit to be returned and returned, a sub-licence offer closed with its licence, a licence terminated
-by the other side."""
+by the other side, and a proposal to end a licence by mutual agreement made, agreed to, declined or withdrawn."""
 
 from __future__ import annotations
 
@@ -106,6 +106,43 @@ TERMINATED = register(
         title=_("合同 %(number)s 已终止"),
         body=_("《%(title)s》的许可合同由 %(party)s 终止，终止日 %(date)s。说明：%(reason)s"),
         essential=True,  # the licence no longer covers any use after that day
+    )
+)
+TERMINATION_PROPOSED = register(
+    Kind(
+        "licensing.termination_proposed",
+        label=_("协商解除提议"),
+        title=_("%(party)s 提议协商解除合同 %(number)s"),
+        body=_(
+            "%(party)s 提议《%(title)s》的许可合同自 %(date)s 终止。说明：%(reason)s "
+            "请在合同页面同意或拒绝；您同意之前，合同继续有效。"
+        ),
+        essential=True,  # the other side must answer: agreeing ends the licence
+    )
+)
+TERMINATION_AGREED = register(
+    Kind(
+        "licensing.termination_agreed",
+        label=_("协商解除已达成"),
+        title=_("合同 %(number)s 已协商一致解除"),
+        body=_("%(party)s 同意了您的解除提议，《%(title)s》的许可合同于 %(date)s 终止，此后不再许可使用。"),
+        essential=True,  # the licence no longer covers any use after that day
+    )
+)
+TERMINATION_DECLINED = register(
+    Kind(
+        "licensing.termination_declined",
+        label=_("解除提议被拒绝"),
+        title=_("%(party)s 拒绝了解除合同 %(number)s 的提议"),
+        body=_("自 %(date)s 解除《%(title)s》许可合同的提议未获同意，合同继续有效。对方说明：%(answer)s"),
+    )
+)
+TERMINATION_WITHDRAWN = register(
+    Kind(
+        "licensing.termination_withdrawn",
+        label=_("解除提议已撤回"),
+        title=_("%(party)s 撤回了解除合同 %(number)s 的提议"),
+        body=_("自 %(date)s 解除《%(title)s》许可合同的提议已撤回，无需再答复，合同继续有效。"),
     )
 )
 SUBLICENCE_TERMINATED = register(

@@ -102,9 +102,42 @@ def _sublicense(user: Any, contract: Contract) -> bool:
 
 @rule(Contract, "terminate")
 def _terminate(user: Any, contract: Contract) -> bool:
-    """Either side of a licence ends it early on a stated ground (the licensor or the licensee, by their own
-    account); the service says why a contract that is not a filed licence in its term cannot be terminated."""
+    """Either side of a licence ends it early on a ground that gives it the right alone (breach, force majeure,
+    another legal or agreed ground: Civil Code Art. 563); ending it by agreement is ``propose_termination``.
+    The service says why a contract that is not a filed licence in its term cannot be terminated."""
     return _is_side(user, contract)
+
+
+@rule(Contract, "propose_termination")
+def _propose_termination(user: Any, contract: Contract) -> bool:
+    """Either side proposes to end a licence by mutual agreement (Civil Code Art. 562); it ends only when the
+    other side agrees. The service says why a contract that is not a filed licence in its term cannot be."""
+    return _is_side(user, contract)
+
+
+def _answers(user: Any, contract: Contract) -> bool:
+    """The side that did not propose the open proposal: the one who agrees to it or declines it."""
+    proposal = contract.open_termination_proposal() if contract.status == ContractStatus.FILED else None
+    return proposal is not None and _is_side(user, contract) and proposal.proposed_by_id != user.pk
+
+
+@rule(Contract, "agree_termination")
+def _agree_termination(user: Any, contract: Contract) -> bool:
+    """The other side agrees to the open proposal, and the licence is terminated on the proposed day; never the
+    side that proposed it, nor the staff, who read the contract but do not make the parties' agreement."""
+    return _answers(user, contract)
+
+
+@rule(Contract, "decline_termination")
+def _decline_termination(user: Any, contract: Contract) -> bool:
+    return _answers(user, contract)
+
+
+@rule(Contract, "withdraw_termination")
+def _withdraw_termination(user: Any, contract: Contract) -> bool:
+    """Only the side that proposed it withdraws an open proposal."""
+    proposal = contract.open_termination_proposal() if contract.status == ContractStatus.FILED else None
+    return proposal is not None and proposal.proposed_by_id == user.pk
 
 
 @rule(Contract, "record_payment")

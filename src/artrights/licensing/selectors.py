@@ -359,13 +359,60 @@ def period_starts(contract: Contract) -> list[dt.date]:
     return starts
 
 
-def guarantee_share(contract: Contract) -> Decimal:
+def full_period_end(contract: Contract, start: dt.date) -> dt.date:
+    """The last day of the reporting period beginning on ``start`` as the terms set it: a period's length, or the
+    end of the term when that comes first (a termination does not move it)."""
+    end = add_months(start, max(contract.reporting_months, 1)) - dt.timedelta(days=1)
+    return min(end, contract.valid_until) if contract.valid_until is not None else end
+
+
+def guarantee_share(contract: Contract, period: Period | None = None) -> Decimal:
     """A minimum-guarantee licence's guarantee for one reporting period: the guaranteed sum spread evenly over
-    the term's periods (the same spread the receivable pool shows)."""
+    the term's periods (the same spread the receivable pool shows). A ``period`` a termination cut short owes
+    only the share for the days it ran: the share times the days from its start to the termination day over
+    the days of the whole period."""
     starts = period_starts(contract)
     if not starts:
         return Decimal(0)
-    return (contract.price / len(starts)).quantize(Decimal("0.01"))
+    share = contract.price / len(starts)
+    if period is not None:
+        full = full_period_end(contract, period.start)
+        if period.end < full:
+            share = share * ((period.end - period.start).days + 1) / ((full - period.start).days + 1)
+    return share.quantize(Decimal("0.01"))
+
+
+@dataclass
+class CutShort:
+    """The last reporting period of a terminated licence, ended early by the termination."""
+
+    start: dt.date
+    end: dt.date
+    full_end: dt.date
+    days: int
+    full_days: int
+    guarantee: Decimal  # minimum guarantee: the share owed for the days it ran
+
+
+def cut_short_period(contract: Contract) -> CutShort | None:
+    """The reporting period a termination cut short, if it cut one short (a terminated running-royalty licence
+    whose termination day is not the last day of a period)."""
+    if contract.terminated_on is None:
+        return None
+    last = next((p for p in reversed(periods(contract)) if p.end == contract.terminated_on), None)
+    if last is None:
+        return None
+    full = full_period_end(contract, last.start)
+    if last.end >= full:
+        return None
+    return CutShort(
+        start=last.start,
+        end=last.end,
+        full_end=full,
+        days=(last.end - last.start).days + 1,
+        full_days=(full - last.start).days + 1,
+        guarantee=guarantee_share(contract, last),
+    )
 
 
 @dataclass

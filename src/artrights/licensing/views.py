@@ -28,19 +28,32 @@ from .forms import (
     AmendForm,
     BidForm,
     CatalogueForm,
+    DeclineForm,
     DepositForm,
     DepositReturnForm,
     FinancingForm,
     ListingForm,
     OfferForm,
     PaymentForm,
+    ProposalForm,
     RequestForm,
     RoyaltyReportForm,
     SublicenceOfferForm,
     TerminationForm,
     terms_of,
 )
-from .models import Contract, ContractKind, Deposit, Exclusivity, Listing, Offer, RoyaltyModel, TradingMethod
+from .models import (
+    Contract,
+    ContractKind,
+    Deposit,
+    Exclusivity,
+    Listing,
+    Offer,
+    ProposalStatus,
+    RoyaltyModel,
+    TerminationGround,
+    TradingMethod,
+)
 
 
 def _refused(request: HttpRequest, form: Any, exc: Exception) -> None:
@@ -279,11 +292,18 @@ def _terminable(user: Any, contract: Contract) -> bool:
     return True
 
 
+def _proposable(user: Any, contract: Contract, proposal: Any) -> bool:
+    """Whether the page offers ``user`` the form to propose ending the licence by agreement: a side of a filed
+    licence in its term without an open proposal."""
+    return proposal is None and can(user, "propose_termination", contract) and _terminable(user, contract)
+
+
 def _contract_context(request: HttpRequest, contract: Contract, **forms: Any) -> dict[str, Any]:
     periods = [p for p in selectors.periods(contract) if p.report is None]
     reports = list(contract.royalty_reports.prefetch_related("payments"))
     user = request.user
     initial = {k: getattr(contract, k) for k in services.contracts.TERM_FIELDS} | {"channels": contract.media}
+    proposal = contract.open_termination_proposal() if contract.is_filed else None
     return {
         "contract": contract,
         "signatures": list(contract.signatures.select_related("party", "signer")),
@@ -302,6 +322,7 @@ def _contract_context(request: HttpRequest, contract: Contract, **forms: Any) ->
         "is_licence": contract.kind == ContractKind.LICENCE,
         "is_guaranteed": contract.royalty_model == RoyaltyModel.MINIMUM_GUARANTEE,
         "guarantee_share": selectors.guarantee_share(contract),
+        "cut_short": selectors.cut_short_period(contract),
         "can_sublicense": can(user, "sublicense", contract) and contract.sublicensable and contract.is_filed,
         "sublicence_form": forms.get("sublicence_form")
         or SublicenceOfferForm(
@@ -316,6 +337,15 @@ def _contract_context(request: HttpRequest, contract: Contract, **forms: Any) ->
         if contract.is_filed or contract.terminated_on
         else [],
         "can_terminate": _terminable(user, contract),
+        "proposal": proposal,
+        "can_propose": _proposable(user, contract, proposal),
+        "can_agree": proposal is not None and can(user, "agree_termination", contract),
+        "can_withdraw_proposal": proposal is not None and can(user, "withdraw_termination", contract),
+        "proposal_form": forms.get("proposal_form") or ProposalForm(initial={"on_date": timezone.localdate()}),
+        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "agreed": contract.termination_proposals.filter(status=ProposalStatus.AGREED).first()
+        if contract.termination_ground == TerminationGround.MUTUAL
+        else None,
         "termination_form": forms.get("termination_form") or TerminationForm(initial={"on_date": timezone.localdate()}),
         "terminated_by_side": (
             contract.licensor.name if contract.terminated_by_id == contract.licensor_user_id else contract.licensee.name
@@ -346,6 +376,37 @@ def _terminate(request: HttpRequest, contract: Contract, forms: dict[str, Any]) 
         raise ValidationError(_("请填写终止日、终止事由和终止理由。"))
     services.terminate_contract(user=request.user, contract=contract, **form.cleaned_data)
     messages.success(request, _("合同已终止，对方当事人已收到通知。"))
+
+
+ENDING = ("terminate", "propose-termination", "agree-termination", "decline-termination", "withdraw-termination")
+
+
+def _end(request: HttpRequest, contract: Contract, action: str, forms: dict[str, Any]) -> None:
+    """Ending a licence: alone on a ground that allows it, or by agreement (one side proposes, the other agrees or
+    declines, the proposer may withdraw)."""
+    user = request.user
+    if action == "terminate":
+        _terminate(request, contract, forms)
+    elif action == "propose-termination":
+        proposal_form = forms["proposal_form"] = ProposalForm(request.POST)
+        if not proposal_form.is_valid():
+            raise ValidationError(_("请填写提议的终止日和解除说明。"))
+        services.propose_termination(user=user, contract=contract, **proposal_form.cleaned_data)
+        messages.success(request, _("解除提议已提出，对方当事人已收到通知；对方同意前合同继续有效。"))
+    elif action == "agree-termination":
+        services.agree_termination(user=user, contract=contract)
+        messages.success(request, _("您已同意解除，合同已终止，对方当事人已收到通知。"))
+    elif action == "decline-termination":
+        decline_form = forms["decline_form"] = DeclineForm(request.POST)
+        if not decline_form.is_valid():
+            raise ValidationError(_("说明不超过 %(max)s 个字符。") % {"max": 1000})
+        services.decline_termination(user=user, contract=contract, **decline_form.cleaned_data)
+        messages.success(request, _("您已拒绝解除提议，合同继续有效，对方当事人已收到通知。"))
+    elif action == "withdraw-termination":
+        services.withdraw_termination(user=user, contract=contract)
+        messages.success(request, _("解除提议已撤回，对方当事人已收到通知。"))
+    else:
+        raise Http404
 
 
 @login_required
@@ -394,8 +455,8 @@ def contract_act(request: HttpRequest, number: str, action: str) -> HttpResponse
             services.create_offer(user=user, parent=found, **terms_of(sub_form.cleaned_data))
             messages.success(request, _("转许可要约已发布到许可目录。"))
             return redirect("licensing:desk")
-        elif action == "terminate":
-            _terminate(request, found, forms)
+        elif action in ENDING:
+            _end(request, found, action, forms)
         elif action == "pay":
             reports = list(found.royalty_reports.all())
             payment_form = PaymentForm(request.POST, reports=reports)

@@ -376,9 +376,36 @@ OPERATIONS: dict[tuple[str, str], Row] = {
             case(
                 {"owner", "admin"},
                 lambda w: f"/api/licensing/contracts/{w.contract.number}/terminate",
-                json=lambda w: {"on_date": "2026-01-05", "ground": "mutual", "reason": "协商一致"},
+                json=lambda w: {"on_date": "2026-01-05", "ground": "breach", "reason": "违约"},
             )
         ]
+    ),
+    ("POST", "/api/licensing/contracts/{number}/termination-proposal"): Row(
+        # Either side proposes ending it by agreement (the owner is the licensor); a draft is not filed.
+        [
+            case(
+                {"owner", "admin"},
+                lambda w: f"/api/licensing/contracts/{w.contract.number}/termination-proposal",
+                json=lambda w: {"on_date": "2026-01-05", "reason": "协商一致"},
+            )
+        ]
+    ),
+    # Only the side that did not propose the open proposal answers it, only its proposer withdraws it; the draft
+    # has no proposal, so nobody but the administrator gets past the access rules.
+    ("POST", "/api/licensing/contracts/{number}/termination-proposal/agree"): Row(
+        [case({"admin"}, lambda w: f"/api/licensing/contracts/{w.contract.number}/termination-proposal/agree")]
+    ),
+    ("POST", "/api/licensing/contracts/{number}/termination-proposal/decline"): Row(
+        [
+            case(
+                {"admin"},
+                lambda w: f"/api/licensing/contracts/{w.contract.number}/termination-proposal/decline",
+                json=lambda w: {"answer": ""},
+            )
+        ]
+    ),
+    ("POST", "/api/licensing/contracts/{number}/termination-proposal/withdraw"): Row(
+        [case({"admin"}, lambda w: f"/api/licensing/contracts/{w.contract.number}/termination-proposal/withdraw")]
     ),
     ("POST", "/api/licensing/contracts/{number}/royalty-reports"): Row(
         # Only the licensee reports (the owner is the licensor); a draft is not running.

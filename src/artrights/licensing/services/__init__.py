@@ -14,9 +14,17 @@ from .exchange import (
 from .financing import link_financing
 from .offers import close_ended_sublicence_offers, create_offer, request_licence, withdraw_offer
 from .royalties import record_payment, report_royalty, send_reminders
-from .termination import terminate_contract
+from .termination import (
+    agree_termination,
+    decline_termination,
+    lapse_ended_proposals,
+    propose_termination,
+    terminate_contract,
+    withdraw_termination,
+)
 
 __all__ = [
+    "agree_termination",
     "amend",
     "bid",
     "buy",
@@ -26,10 +34,13 @@ __all__ = [
     "create_contract",
     "create_listing",
     "create_offer",
+    "decline_termination",
     "file",
+    "lapse_ended_proposals",
     "lapse_unsold_auctions",
     "link_financing",
     "missing_signers",
+    "propose_termination",
     "record_payment",
     "register_deposit",
     "report_royalty",
@@ -41,4 +52,5 @@ __all__ = [
     "terms_bytes",
     "withdraw_listing",
     "withdraw_offer",
+    "withdraw_termination",
 ]

@@ -29,7 +29,8 @@ def report_royalty(
     *, user: Any, contract: Contract, period_start: dt.date, revenue: Decimal, units: int = 0
 ) -> RoyaltyReport:
     """The licensee reports one ended period's sales; the royalty due follows from the contract's terms, plus,
-    under a minimum guarantee, what the royalty fell short of the period's share of the guarantee."""
+    under a minimum guarantee, what the royalty fell short of the period's share of the guarantee (for a period a
+    termination cut short, the share for the days it ran)."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     require(user, "report_royalty", contract)
     if contract.kind != ContractKind.LICENCE or contract.royalty_model not in RUNNING_MODELS:
@@ -59,7 +60,7 @@ def report_royalty(
         recouped = min(royalty, max(contract.price - earlier, Decimal(0)))
     top_up = Decimal(0)
     if contract.royalty_model == RoyaltyModel.MINIMUM_GUARANTEE:
-        top_up = max(selectors.guarantee_share(contract) - royalty, Decimal(0))
+        top_up = max(selectors.guarantee_share(contract, period) - royalty, Decimal(0))
     reported = today()
     try:
         with transaction.atomic():

@@ -1,4 +1,14 @@
-"""Ending a filed licence before its term: one side records the day it ended, the ground and the reason.
+"""Ending a filed licence before its term: by one side alone on a ground that gives it that right, or by the
+two sides' agreement; either way the day it ended, the ground and the reason are recorded once, by one path.
+
+A side ends the licence alone only on a ground that gives one side the right (Civil Code Art. 563: the other
+side's breach, force majeure, another legal or agreed ground): ``terminate_contract`` records it at once. Ending
+it by mutual agreement (Art. 562) takes both: one side proposes the day and the reason
+(``propose_termination``), the other side is told and agrees (``agree_termination``) or declines
+(``decline_termination``); the proposer may withdraw it (``withdraw_termination``). Only the agreement records
+the termination; the day is checked again then, and a proposal lapses when the licence ends otherwise (another
+ground, its parent's termination, or its term running out: ``lapse_ended_proposals``). One open proposal per
+licence.
 
 The termination is appended to the public log (``artrights/contract-termination@v1``: the contract filing it
 ends, the day, the ground and the terms hash; no party, no reason text). The licence then stops counting as a
@@ -13,7 +23,8 @@ refers to it, and the work's public title page shows the licence as terminated f
 
 The termination day is a day that has come: from the licence's start (or from its filing, for a licence filed
 ahead of its start) to today. A notice of termination for a day still to come is not recorded here: the side
-records it on the day.
+records it on the day. A day agreed on is not earlier than the end of the last royalty period already reported
+(the sides choose it together, so they choose one the reports agree with).
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +47,16 @@ from artrights.ledger.keys import log_origin
 from artrights.proofs.statements import StatementType, check_statement
 
 from .. import notifications
-from ..models import CONTRACT_FLOW, Contract, ContractKind, ContractStatus, TerminationGround
+from ..models import (
+    CONTRACT_FLOW,
+    PROPOSAL_FLOW,
+    Contract,
+    ContractKind,
+    ContractStatus,
+    ProposalStatus,
+    TerminationGround,
+    TerminationProposal,
+)
 from . import offers
 from ._common import today
 
@@ -63,6 +84,38 @@ def check_terminable(contract: Contract, *, day: dt.date) -> None:
         raise ValidationError(_("本许可已于 %(date)s 期满，无需终止。") % {"date": contract.valid_until.isoformat()})
 
 
+def _checked_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("请写明终止合同的理由（如协商一致的约定、对方违约的事实）。"))
+    if len(reason) > REASON_MAX:
+        raise ValidationError(_("终止理由不超过 %(max)s 个字符。") % {"max": REASON_MAX})
+    return reason
+
+
+def check_day(contract: Contract, *, on_date: dt.date, today: dt.date) -> None:
+    """Why ``on_date`` cannot be the licence's termination day, if it cannot: still to come, or before the
+    licence began (or was filed)."""
+    if on_date > today:
+        raise ValidationError(_("终止日不能晚于今天：请在合同终止之日登记。"))
+    earliest = earliest_termination(contract)
+    if on_date < earliest:
+        raise ValidationError(_("终止日不能早于合同的起始日期 %(date)s。") % {"date": earliest.isoformat()})
+
+
+def check_agreed_day(contract: Contract, *, on_date: dt.date, today: dt.date) -> None:
+    """Why ``on_date`` cannot be the day both sides agree the licence ends on: the day rules, and not earlier than
+    the end of the last royalty period already reported (a report for days after it would be left without a
+    licence)."""
+    check_day(contract, on_date=on_date, today=today)
+    reported = contract.royalty_reports.order_by("-period_end").values_list("period_end", flat=True).first()
+    if reported is not None and on_date < reported:
+        raise ValidationError(
+            _("许可使用费已报送至 %(reported)s，协商解除的终止日 %(date)s 不能早于该日；请另提一个终止日。")
+            % {"reported": reported.isoformat(), "date": on_date.isoformat()}
+        )
+
+
 def termination_statement(contract: Contract) -> dict[str, Any]:
     """The public record of a termination: which filing ended, on which day, on which ground; no personal data."""
     filing = contract.filing
@@ -83,25 +136,22 @@ def termination_statement(contract: Contract) -> dict[str, Any]:
 
 @transaction.atomic
 def terminate_contract(*, user: Any, contract: Contract, on_date: dt.date, ground: str, reason: str) -> Contract:
-    """The licensor or the licensee ends a filed licence on ``on_date`` (from its start to today) on a ground,
-    with the reason; its open sub-licence offers close, the sub-licences granted under it end (or, not yet
-    signed, are cancelled) on the same day, and the other side is told."""
+    """The licensor or the licensee ends a filed licence alone on ``on_date`` (from its start to today) on a
+    ground that gives one side that right (never ``mutual``: that is ``propose_termination``), with the reason;
+    its open sub-licence offers close, the sub-licences granted under it end (or, not yet signed, are cancelled)
+    on the same day, and the other side is told."""
     contract = Contract.objects.select_for_update().select_related("work").get(pk=contract.pk)
     require(user, "terminate", contract)
     day = today()
     check_terminable(contract, day=day)
+    if ground == TerminationGround.MUTUAL:
+        raise ValidationError(
+            _("协商一致解除须经对方同意：请提出解除提议，对方在合同页面同意后，合同才于提议的终止日终止。")
+        )
     if ground not in TerminationGround.values or ground == TerminationGround.PARENT_TERMINATED:
         raise ValidationError(_("请选择终止事由。"))
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("请写明终止合同的理由（如协商一致的约定、对方违约的事实）。"))
-    if len(reason) > REASON_MAX:
-        raise ValidationError(_("终止理由不超过 %(max)s 个字符。") % {"max": REASON_MAX})
-    if on_date > day:
-        raise ValidationError(_("终止日不能晚于今天：请在合同终止之日登记。"))
-    earliest = earliest_termination(contract)
-    if on_date < earliest:
-        raise ValidationError(_("终止日不能早于合同的起始日期 %(date)s。") % {"date": earliest.isoformat()})
+    reason = _checked_reason(reason)
+    check_day(contract, on_date=on_date, today=day)
     _record_termination(contract, user=user, on_date=on_date, ground=ground, reason=reason)
     party = contract.licensor if user.pk == contract.licensor_user_id else contract.licensee
     notify(
@@ -121,9 +171,175 @@ def terminate_contract(*, user: Any, contract: Contract, on_date: dt.date, groun
     return contract
 
 
+def _side_name(contract: Contract, user: Any) -> str:
+    return contract.licensor.name if user.pk == contract.licensor_user_id else contract.licensee.name
+
+
+def _other_side(contract: Contract, user: Any) -> Any:
+    return contract.licensee_user if user.pk == contract.licensor_user_id else contract.licensor_user
+
+
+def _locked(contract: Contract) -> Contract:
+    return (
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("work", "licensor", "licensee", "licensor_user", "licensee_user")
+        .get(pk=contract.pk)
+    )
+
+
+def _open_proposal(contract: Contract) -> TerminationProposal:
+    proposal = (
+        TerminationProposal.objects.select_for_update().filter(contract=contract, status=ProposalStatus.OPEN).first()
+    )
+    if proposal is None:
+        raise ValidationError(_("本合同没有待答复的解除提议（可能已被撤回、拒绝或已失效）。"))
+    return proposal
+
+
+def _proposal_params(proposal: TerminationProposal, contract: Contract, user: Any) -> dict[str, Any]:
+    return {
+        "number": contract.number,
+        "title": contract.work.title,
+        "party": _side_name(contract, user),
+        "date": proposal.on_date.isoformat(),
+    }
+
+
+@transaction.atomic
+def propose_termination(*, user: Any, contract: Contract, on_date: dt.date, reason: str) -> TerminationProposal:
+    """The licensor or the licensee proposes to end a filed licence by mutual agreement on ``on_date`` (from its
+    start to today), with the reason; nothing ends until the other side agrees, who is told and asked to answer."""
+    contract = _locked(contract)
+    require(user, "propose_termination", contract)
+    day = today()
+    check_terminable(contract, day=day)
+    if TerminationProposal.objects.filter(contract=contract, status=ProposalStatus.OPEN).exists():
+        raise ValidationError(_("本合同已有一份待对方答复的解除提议；请等待答复，或由提出方撤回后再提。"))
+    reason = _checked_reason(reason)
+    check_agreed_day(contract, on_date=on_date, today=day)
+    proposal = TerminationProposal.objects.create(contract=contract, proposed_by=user, on_date=on_date, reason=reason)
+    audit.record(
+        "licensing.propose_termination",
+        proposal,
+        actor=user,
+        changes={"contract": contract.number, "on_date": on_date.isoformat(), "reason": reason},
+    )
+    notify(
+        recipients=[_other_side(contract, user)],
+        kind=notifications.TERMINATION_PROPOSED.key,
+        subject=contract,
+        params=_proposal_params(proposal, contract, user) | {"reason": reason},
+        url=reverse("licensing:contract", args=[contract.number]),
+    )
+    return proposal
+
+
+@transaction.atomic
+def agree_termination(*, user: Any, contract: Contract) -> Contract:
+    """The other side agrees to the open proposal: the licence is terminated on the proposed day on the ground of
+    mutual agreement (the day checked again now), exactly as every termination is recorded, and the proposer is
+    told."""
+    contract = _locked(contract)
+    require(user, "agree_termination", contract)
+    proposal = _open_proposal(contract)
+    day = today()
+    check_terminable(contract, day=day)
+    check_agreed_day(contract, on_date=proposal.on_date, today=day)
+    PROPOSAL_FLOW.apply(proposal, "agree")
+    proposal.answered_by, proposal.answered_at = user, timezone.now()
+    proposal.save(update_fields=["status", "answered_by", "answered_at"])
+    audit.record("licensing.agree_termination", proposal, actor=user, changes={"contract": contract.number})
+    _record_termination(
+        contract, user=user, on_date=proposal.on_date, ground=TerminationGround.MUTUAL, reason=proposal.reason
+    )
+    notify(
+        recipients=[proposal.proposed_by],
+        actor=user,
+        kind=notifications.TERMINATION_AGREED.key,
+        subject=contract,
+        params=_proposal_params(proposal, contract, user),
+        url=reverse("licensing:contract", args=[contract.number]),
+    )
+    return contract
+
+
+@transaction.atomic
+def decline_termination(*, user: Any, contract: Contract, answer: str = "") -> TerminationProposal:
+    """The other side declines the open proposal (saying why, if it will); the licence stays in force and the
+    proposer is told."""
+    contract = _locked(contract)
+    require(user, "decline_termination", contract)
+    proposal = _open_proposal(contract)
+    answer = answer.strip()
+    if len(answer) > REASON_MAX:
+        raise ValidationError(_("说明不超过 %(max)s 个字符。") % {"max": REASON_MAX})
+    PROPOSAL_FLOW.apply(proposal, "decline")
+    proposal.answered_by, proposal.answered_at, proposal.answer = user, timezone.now(), answer
+    proposal.save(update_fields=["status", "answered_by", "answered_at", "answer"])
+    audit.record("licensing.decline_termination", proposal, actor=user, changes={"answer": answer})
+    notify(
+        recipients=[proposal.proposed_by],
+        actor=user,
+        kind=notifications.TERMINATION_DECLINED.key,
+        subject=contract,
+        params=_proposal_params(proposal, contract, user) | {"answer": answer or "—"},
+        url=reverse("licensing:contract", args=[contract.number]),
+    )
+    return proposal
+
+
+@transaction.atomic
+def withdraw_termination(*, user: Any, contract: Contract) -> TerminationProposal:
+    """The side that proposed it withdraws the open proposal; the other side is told it need not answer."""
+    contract = _locked(contract)
+    require(user, "withdraw_termination", contract)
+    proposal = _open_proposal(contract)
+    PROPOSAL_FLOW.apply(proposal, "withdraw")
+    proposal.answered_by, proposal.answered_at = user, timezone.now()
+    proposal.save(update_fields=["status", "answered_by", "answered_at"])
+    audit.record("licensing.withdraw_termination", proposal, actor=user)
+    notify(
+        recipients=[_other_side(contract, user)],
+        actor=user,
+        kind=notifications.TERMINATION_WITHDRAWN.key,
+        subject=contract,
+        params=_proposal_params(proposal, contract, user),
+        url=reverse("licensing:contract", args=[contract.number]),
+    )
+    return proposal
+
+
+def _lapse_proposals(contract: Contract, *, user: Any | None) -> int:
+    """The open proposal to end ``contract`` by agreement lapses: the licence ended otherwise. Returns how many."""
+    lapsed = 0
+    for proposal in TerminationProposal.objects.select_for_update().filter(
+        contract=contract, status=ProposalStatus.OPEN
+    ):
+        PROPOSAL_FLOW.apply(proposal, "lapse")
+        proposal.answered_at = timezone.now()
+        proposal.save(update_fields=["status", "answered_at"])
+        audit.record("licensing.lapse_termination_proposal", proposal, actor=user)
+        lapsed += 1
+    return lapsed
+
+
+def lapse_ended_proposals() -> int:
+    """Open proposals on licences that are no longer filed or whose term ran out lapse (the periodic task; a
+    termination lapses its own at once)."""
+    ended = Q(contract__valid_until__lt=today()) | ~Q(contract__status=ContractStatus.FILED)
+    count = 0
+    for contract_id in list(
+        TerminationProposal.objects.filter(ended, status=ProposalStatus.OPEN).values_list("contract_id", flat=True)
+    ):
+        with transaction.atomic():
+            count += _lapse_proposals(Contract.objects.get(pk=contract_id), user=None)
+    return count
+
+
 def _record_termination(contract: Contract, *, user: Any, on_date: dt.date, ground: str, reason: str) -> None:
     """What every termination records, in the caller's transaction: the contract's end, the public log entry, the
-    audit event, its open sub-licence offers closed and, in turn, the sub-licences granted under it ended."""
+    audit event, an open proposal to end it by agreement lapsed, its open sub-licence offers closed and, in turn,
+    the sub-licences granted under it ended."""
     CONTRACT_FLOW.apply(contract, "terminate")
     contract.terminated_on = on_date
     contract.termination_ground = ground
@@ -144,12 +360,11 @@ def _record_termination(contract: Contract, *, user: Any, on_date: dt.date, grou
             "termination_log_index",
         ]
     )
-    audit.record(
-        "licensing.terminate",
-        contract,
-        actor=user,
-        changes={"terminated_on": on_date.isoformat(), "ground": ground, "reason": reason},
-    )
+    changes = {"terminated_on": on_date.isoformat(), "ground": ground, "reason": reason}
+    if ground == TerminationGround.PARENT_TERMINATED and contract.parent is not None:
+        changes["parent"] = contract.parent.number
+    audit.record("licensing.terminate", contract, actor=user, changes=changes)
+    _lapse_proposals(contract, user=user)
     offers.close_ended_sublicence_offers(parent=contract, actor=user)
     _end_sublicences(contract, user=user, on_date=on_date)
 
@@ -174,10 +389,9 @@ def _end_sublicences(parent: Contract, *, user: Any, on_date: dt.date) -> None:
         elif sub.valid_until is not None and sub.valid_until < on_date:
             continue
         else:
-            reason = f"原许可合同 {parent.number} 于 {on_date.isoformat()} 终止，依其授予的本转许可合同同日终止。"
-            _record_termination(
-                sub, user=user, on_date=on_date, ground=TerminationGround.PARENT_TERMINATED, reason=reason
-            )
+            # No reason text is stored: the page and the API say why in the reader's language, naming the parent
+            # (Contract.termination_reason_text).
+            _record_termination(sub, user=user, on_date=on_date, ground=TerminationGround.PARENT_TERMINATED, reason="")
             kind = notifications.SUBLICENCE_TERMINATED.key
         notify(
             recipients=[sub.licensor_user, sub.licensee_user],

@@ -39,6 +39,10 @@ def test_who_may_act_on_a_draft_contract_matches_the_table(actors, draft):
         "record_payment": {"licensor", "licensee", "admin"},
         "sublicense": {"licensee", "admin"},
         "terminate": {"licensor", "licensee", "admin"},
+        "propose_termination": {"licensor", "licensee", "admin"},
+        "agree_termination": {"admin"},
+        "decline_termination": {"admin"},
+        "withdraw_termination": {"admin"},
     }
     assert access_mismatches(table, actors=actors, target=draft) == []
 
@@ -56,6 +60,37 @@ def test_a_filed_contract_is_signed_and_amended_by_nobody(actors, artist, buyer,
         "sublicense": {"licensee", "admin"},
         # Either side ends a filed licence early; the staff read it but do not end the parties' contract.
         "terminate": {"licensor", "licensee", "admin"},
+        # Either side proposes ending it by agreement; with no proposal open, there is nothing to answer.
+        "propose_termination": {"licensor", "licensee", "admin"},
+        "agree_termination": {"admin"},
+        "decline_termination": {"admin"},
+        "withdraw_termination": {"admin"},
+    }
+    assert access_mismatches(table, actors=actors, target=filed) == []
+
+
+def test_only_the_other_side_answers_a_proposal_to_end_by_agreement_and_only_its_proposer_withdraws_it(
+    actors, artist, buyer, draft
+):
+    from django.utils import timezone
+
+    filed = factories.signed(draft, buyer, artist)
+    services.propose_termination(user=buyer, contract=filed, on_date=timezone.localdate(), reason="协商一致")
+    table = {
+        SEES: STAFF | {"licensor", "licensee"},
+        "view": STAFF | {"licensor", "licensee"},
+        "sign": {"admin"},
+        "amend": {"admin"},
+        "cancel": {"admin"},
+        "report_royalty": {"licensee", "admin"},
+        "record_payment": {"licensor", "licensee", "admin"},
+        "sublicense": {"licensee", "admin"},
+        "terminate": {"licensor", "licensee", "admin"},
+        "propose_termination": {"licensor", "licensee", "admin"},  # the service refuses a second open one
+        # The licensee proposed: the licensor answers; the staff read it but do not make the parties' agreement.
+        "agree_termination": {"licensor", "admin"},
+        "decline_termination": {"licensor", "admin"},
+        "withdraw_termination": {"licensee", "admin"},
     }
     assert access_mismatches(table, actors=actors, target=filed) == []
 

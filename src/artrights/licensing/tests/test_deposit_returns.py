@@ -167,7 +167,7 @@ def test_the_staff_return_a_deposit_of_an_auction_that_ended_without_a_bid_befor
 def test_the_periodic_task_lapses_auctions_and_closes_offers_of_ended_licences():
     from artrights.licensing.tasks import ended_auctions_and_licences_task
 
-    assert ended_auctions_and_licences_task.call_local() == (0, 0)
+    assert ended_auctions_and_licences_task.call_local() == (0, 0, 0)
 
 
 # --- pages and API -----------------------------------------------------------------------------------------

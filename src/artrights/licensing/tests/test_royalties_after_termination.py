@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 START = dt.date(2025, 1, 1)
 ENDED = dt.date(2025, 5, 15)  # in the second quarter
-REASON = "被许可方停止经营，双方协商一致解除许可。"
+REASON = "被许可方停止经营，许可方依合同第九条解除许可。"
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def terminated(artist, buyer, work):
         reporting_months=3,
     )
     contract = factories.signed(contract, buyer, artist)
-    return services.terminate_contract(user=artist, contract=contract, on_date=ENDED, ground="mutual", reason=REASON)
+    return services.terminate_contract(user=artist, contract=contract, on_date=ENDED, ground="other", reason=REASON)
 
 
 def test_a_licensee_still_reports_royalties_for_the_months_before_the_termination(artist, buyer, terminated):
@@ -94,7 +94,7 @@ def test_the_royalty_reminders_stay_stopped_after_the_termination(artist, buyer,
     )
     contract = factories.signed(contract, buyer, artist)
     assert selectors.dues(selectors.running_contracts()).reports_overdue  # filed, it would be reminded
-    services.terminate_contract(user=artist, contract=contract, on_date=ENDED, ground="mutual", reason=REASON)
+    services.terminate_contract(user=artist, contract=contract, on_date=ENDED, ground="other", reason=REASON)
     assert services.send_reminders() == 0
     assert not Reminder.objects.exists()
     assert not Notification.objects.filter(kind__in=["licensing.report_overdue", "licensing.payment_overdue"]).exists()
@@ -132,3 +132,57 @@ def test_the_terminated_contract_page_still_offers_the_report_and_payment_forms(
     client.force_login(artist)
     page = client.get(url).content.decode()
     assert 'data-testid="payment-form"' in page and 'data-testid="report-form"' not in page
+
+
+def test_a_minimum_guarantee_period_cut_short_by_the_termination_owes_the_guarantee_only_for_the_days_it_ran(
+    client, artist, buyer, work
+):
+    """8,000 yuan guaranteed over two years of quarters is 1,000 a quarter; the second quarter ran 45 of its 91
+    days before the termination on 2025-05-15, so it owes 1000 x 45 / 91 = 494.51 yuan, not 1,000."""
+    contract = factories.contract(
+        artist,
+        buyer,
+        work,
+        start=START,
+        rights=["network"],
+        royalty_model="minimum_guarantee",
+        price=Decimal("8000"),
+        royalty_rate=Decimal("10"),
+        reporting_months=3,
+    )
+    contract = factories.signed(contract, buyer, artist)
+    services.terminate_contract(user=artist, contract=contract, on_date=ENDED, ground="other", reason=REASON)
+    contract.refresh_from_db()
+    full = services.report_royalty(user=buyer, contract=contract, period_start=START, revenue=Decimal("2000"))
+    assert (full.royalty, full.top_up, full.amount_due) == (Decimal("200.00"), Decimal("800.00"), Decimal("1000.00"))
+    cut = services.report_royalty(
+        user=buyer, contract=contract, period_start=dt.date(2025, 4, 1), revenue=Decimal("1000")
+    )
+    assert (cut.period_end, cut.royalty) == (ENDED, Decimal("100.00"))
+    assert (cut.top_up, cut.amount_due) == (Decimal("394.51"), Decimal("494.51"))
+    short = selectors.cut_short_period(contract)
+    assert short is not None and (short.days, short.full_days, short.guarantee) == (45, 91, Decimal("494.51"))
+    client.force_login(buyer)
+    page = client.get(f"/licensing/contracts/{contract.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "the guarantee for the 45 days it ran (of 91) is 494.51 yuan" in page
+
+
+def test_a_period_that_ends_on_the_termination_day_as_it_would_anyway_owes_the_whole_share(artist, buyer, work):
+    contract = factories.contract(
+        artist,
+        buyer,
+        work,
+        start=START,
+        rights=["network"],
+        royalty_model="minimum_guarantee",
+        price=Decimal("8000"),
+        royalty_rate=Decimal("10"),
+        reporting_months=3,
+    )
+    contract = factories.signed(contract, buyer, artist)
+    services.terminate_contract(
+        user=artist, contract=contract, on_date=dt.date(2025, 3, 31), ground="other", reason=REASON
+    )
+    contract.refresh_from_db()
+    report = services.report_royalty(user=buyer, contract=contract, period_start=START, revenue=Decimal("0"))
+    assert report.top_up == Decimal("1000.00") and selectors.cut_short_period(contract) is None

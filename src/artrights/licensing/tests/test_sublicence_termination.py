@@ -22,7 +22,7 @@ from artrights.testing import give_identity
 
 pytestmark = pytest.mark.django_db
 
-REASON = "双方协商一致，自终止日起解除许可。"
+REASON = "被许可方未按约定支付许可费，经催告仍未支付，许可方解除许可。"
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def _sub(licensor, licensee, parent, *, sign: bool = True, days_ago: int = 10, *
 
 def _terminate(user, contract, on_date=None) -> Contract:
     day = on_date or timezone.localdate() - dt.timedelta(days=1)
-    return services.terminate_contract(user=user, contract=contract, on_date=day, ground="mutual", reason=REASON)
+    return services.terminate_contract(user=user, contract=contract, on_date=day, ground="breach", reason=REASON)
 
 
 def _told(kind: str) -> list[int]:
@@ -80,7 +80,9 @@ def test_terminating_a_licence_ends_the_sub_licences_granted_under_it_and_tells_
     sub.refresh_from_db()
     assert sub.status == "terminated" and sub.terminated_on == day
     assert sub.termination_ground == "parent_terminated" and sub.get_termination_ground_display() == "上级许可已终止"
-    assert parent.number in sub.termination_reason and sub.terminated_by == artist
+    assert sub.termination_reason == "" and sub.terminated_by == artist  # said in the reader's language instead
+    with translation.override("zh-hans"):
+        assert parent.number in sub.termination_reason_text() and "同日终止" in sub.termination_reason_text()
     assert sub.number not in {g.label for g in selectors.grants_in_force(work)}
     # Its own entry in the public log, referring to its own filing, on the ground that its licence ended.
     logged = statement_at(sub.termination_log_index)
@@ -117,7 +119,7 @@ def test_a_sub_licence_under_a_sub_licence_ends_too_on_the_same_day(artist, buye
             day,
             "parent_terminated",
         )
-    assert sub.number in subsub.termination_reason
+    assert sub.number in subsub.termination_reason_text()
     assert _told("licensing.sublicence_terminated") == sorted([buyer.pk, third.pk, third.pk, fourth.pk])
 
 
@@ -190,3 +192,28 @@ def test_the_sub_licence_page_names_the_licence_it_ended_with_in_both_languages(
     text = page.content.decode()
     assert "The licence it was granted under was terminated" in text
     assert f"The licence {parent.number} was terminated, so this sub-licence granted under it ended" in text
+
+
+def test_why_a_sub_licence_ended_is_said_in_the_readers_language_on_the_api_and_in_the_audit_trail(
+    client, artist, buyer, third, work
+):
+    parent = _licence(artist, buyer, work)
+    sub = _sub(buyer, third, parent)
+    _terminate(artist, parent)
+    client.force_login(third)
+    url = f"/api/licensing/contracts/{sub.number}"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["termination_ground"] == "parent_terminated"
+    assert english["termination_reason"] == (
+        f"The licence {parent.number} was terminated, so this sub-licence granted under it ended on the same day."
+    )
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert chinese["termination_reason"] == f"原许可合同 {parent.number} 终止，依其授予的本转许可合同同日终止。"
+    # The licence a side terminated keeps the reason that side gave, in the words it gave it.
+    client.force_login(artist)
+    assert (
+        client.get(f"/api/licensing/contracts/{parent.number}", HTTP_ACCEPT_LANGUAGE="en").json()["termination_reason"]
+        == REASON
+    )
+    event = AuditEvent.objects.get(action="licensing.terminate", object_id=str(sub.pk))
+    assert event.changes["parent"] == parent.number and event.changes["reason"] == ""

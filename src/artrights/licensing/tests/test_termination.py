@@ -75,13 +75,13 @@ def test_the_licensee_terminates_a_filed_licence_and_the_licensor_is_told(artist
     )
 
 
-def test_the_licensor_terminates_by_agreement_and_the_exclusive_scope_is_free_for_a_new_licence(
+def test_the_licensor_terminates_for_force_majeure_and_the_exclusive_scope_is_free_for_a_new_licence(
     artist, buyer, third, work
 ):
     licence = _licence(artist, buyer, work)
     with pytest.raises(integrity.RuleBroken):
         factories.contract(artist, third, work, rights=["reproduction"], exclusivity="exclusive")
-    _terminate(artist, licence, ground="mutual", reason="双方协商一致，提前结束许可。")
+    _terminate(artist, licence, ground="frustration", reason="展馆因地震损毁，合同目的不能实现。")
     assert _told("licensing.terminated") == [buyer.pk]
     again = factories.contract(artist, third, work, rights=["reproduction"], exclusivity="exclusive")
     assert again.status == "draft"
@@ -89,7 +89,7 @@ def test_the_licensor_terminates_by_agreement_and_the_exclusive_scope_is_free_fo
 
 def test_a_licence_filed_ahead_of_its_start_may_be_terminated_from_its_filing_day(artist, buyer, work):
     licence = _licence(artist, buyer, work, started_days_ago=-30)  # starts in a month
-    _terminate(artist, licence, ground="mutual", reason="项目取消，双方同意不再履行。")
+    _terminate(artist, licence, ground="other", reason="项目取消，依合同第十条约定解除。")
     assert Contract.objects.get(pk=licence.pk).terminated_on == timezone.localdate()
 
 
@@ -252,12 +252,12 @@ def test_the_api_terminates_for_the_licensor_and_refuses_a_second_time(client, a
     licence = _licence(artist, buyer, work)
     client.force_login(artist)
     api = f"/api/licensing/contracts/{licence.number}/terminate"
-    body = {"on_date": timezone.localdate().isoformat(), "ground": "mutual", "reason": "双方协商一致。"}
+    body = {"on_date": timezone.localdate().isoformat(), "ground": "breach", "reason": "被许可方未付许可费。"}
     answer = client.post(api, body, content_type="application/json")
     assert answer.status_code == 200, answer.content
     data = answer.json()
     assert data["status"] == "terminated" and data["terminated_on"] == body["on_date"]
-    assert (data["termination_ground"], data["termination_reason"]) == ("mutual", "双方协商一致。")
+    assert (data["termination_ground"], data["termination_reason"]) == ("breach", "被许可方未付许可费。")
     again = client.post(api, body, content_type="application/json")
     assert again.status_code in (400, 409, 422) and "不能重复终止" in again.json()["detail"]
     assert _told("licensing.terminated") == [buyer.pk]

@@ -118,10 +118,26 @@ def test_the_demo_has_offers_a_running_licence_with_reports_a_waiting_request_an
     assert (unsold.deposits.get().status, unsold.deposits.get().return_reference) == ("returned", "TK-DEMO-0002")
     assert trade.status == "filed" and trade.contract.filing.contract_type == "transfer"
     assert list(Financing.objects.get().contracts.all()) == [running]
-    terminated = Contract.objects.get(status="terminated")
+    terminated = Contract.objects.get(status="terminated", parent__isnull=True)
     assert (terminated.termination_ground, terminated.terminated_by.role) == ("breach", "artist")
     closed = Offer.objects.get(parent=terminated)
     assert (closed.status, closed.closed_reason) == ("closed", "parent_ended")
+    # The curator's sub-licence under it ended on the same day, and its page says so in the reader's language.
+    ended = Contract.objects.get(parent=terminated)
+    assert (ended.status, ended.termination_ground, ended.terminated_on) == (
+        "terminated",
+        "parent_terminated",
+        terminated.terminated_on,
+    )
+    assert ended.filing is not None and ended.termination_log_index is not None
+    # The agency proposed ending the running-royalty licence by agreement; the artist has not answered yet.
+    proposal = running.open_termination_proposal()
+    assert proposal is not None and proposal.proposed_by.role == "agency" and running.is_filed
+    client.force_login(User.objects.get(username="demo-artist"))
+    page = client.get(f"/licensing/contracts/{running.number}/").content.decode()
+    assert 'data-testid="agree-termination"' in page and proposal.reason in page
+    page = client.get(f"/licensing/contracts/{terminated.number}/").content.decode()
+    assert ended.number in page
     page = client.get(f"/licensing/works/{trade.listing.work.number}/")
     assert trade.contract.filing.number in page.content.decode()
 

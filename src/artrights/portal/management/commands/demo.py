@@ -171,7 +171,8 @@ class Command(BaseCommand):
         self.stdout.write(f"信用主体 / credit subjects: {len(subjects)}（在列的机构和个人、分级的代理机构）")
         self.stdout.write(
             f"许可与交易 / licensing: {len(contracts)} 份合同"
-            "（提成许可及其许可使用费报告、待签署的独占许可、差额待补的保底许可、成交后备案的转让；竞价中的拍卖）"
+            "（提成许可及其许可使用费报告和待答复的协商解除提议、待签署的独占许可、差额待补的保底许可、"
+            "成交后备案的转让、连同转许可一并终止的展览许可；竞价中的拍卖）"
         )
         self.stdout.write(
             f"双随机抽查 / spot-check draw: {draw.number}，{draw.pool_size} 个对象中抽中 {draw.drawn_count} 个"
