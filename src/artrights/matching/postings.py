@@ -27,8 +27,6 @@ from artrights.matching.vocabulary import get_vocabulary
 __all__ = ["N_CELLS", "Postings", "Segment", "stop_mask"]
 
 N_CELLS = 256 * 256
-# Postings moved at a time while merging (the only memory a merge needs beyond the index and the delta).
-MERGE_CHUNK = 1 << 20
 _NO_ROWS = np.zeros(0, np.uint8)
 
 
@@ -107,10 +105,11 @@ class Postings:
         if not self._dcell:
             return
         # Only the delta is sorted.  Each main field grows in place (a large array is remapped, not
-        # copied) and its postings move towards the end, last chunk first, to their new rows; the delta
-        # rows then fill the gaps.  Delta postings land after the main postings of their cell, in the
-        # order they were added (what a stable sort of main + delta would give).  A million references
-        # then need the index's size plus the delta while merging, not a second copy of a field.
+        # copied) and its postings move towards the end, last cells first, each run of cells that moves
+        # by the same number of rows in one copy; the delta rows then fill the gaps.  Delta postings land
+        # after the main postings of their cell, in the order they were added (what a stable sort of
+        # main + delta would give).  A million references then need the index's size plus the delta
+        # while merging, not a second copy of a field.
         dcell = np.concatenate(self._dcell)
         self._dcell = []
         dorder = np.argsort(dcell, kind="stable")
@@ -123,15 +122,22 @@ class Postings:
         dest = old_off[dcell + 1] + np.arange(n_delta)
         del dcell
         self.off = old_off + before  # a new array: a running search may hold the old one
+        # runs of consecutive cells whose main postings move by the same number of rows, last run first
+        starts = np.flatnonzero(np.diff(before[:N_CELLS], prepend=-1))
+        runs = [
+            (int(old_off[c0]), int(old_off[c1]), int(before[c0]))
+            for c0, c1 in zip(starts[::-1], np.append(starts[1:], N_CELLS)[::-1], strict=True)
+            if before[c0] and old_off[c1] > old_off[c0]
+        ]
         for main, delta in (("ref", "_dref"), ("code", "_dcode"), ("xy", "_dxy"), ("sa", "_dsa")):
             part = np.concatenate(getattr(self, delta))[dorder]
             setattr(self, delta, [])
             field = _grown(self._take(main), n_main + n_delta)
             setattr(self, main, field)
-            for stop in range(n_main, 0, -MERGE_CHUNK):
-                rows = np.arange(max(0, stop - MERGE_CHUNK), stop)
-                # rows only move towards the end, so a chunk lands on rows already read
-                field[rows + before[np.searchsorted(old_off, rows, side="right") - 1]] = field[rows].copy()
+            for first, end, shift in runs:
+                # rows only move towards the end, so a run lands on rows already moved (or its own, which
+                # numpy copies first when they overlap)
+                field[first + shift : end + shift] = field[first:end]
             field[dest] = part
             del part, field
         self._delta, self._delta_size = None, 0

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from artrights.matching import postings as postings_module
 from artrights.matching.fingerprint import Fingerprint, extract, mirror_features, picture_quads, rootsift_features
 from artrights.matching.folders import match_folders
 from artrights.matching.index import MatchIndex, merge_results, shard_of
@@ -354,12 +353,7 @@ def test_the_keypoint_budget_of_a_reference_goes_to_keypoints_a_search_can_reach
     assert idx.search(extract(artwork(9), query=True))[0].ref_id == "art9"
 
 
-@pytest.mark.parametrize("chunk", [1 << 20, 7])
-def test_an_index_merged_step_by_step_holds_the_same_postings_in_the_same_order_as_one_merged_once(
-    chunk: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # 7: a merge moves the main postings in many chunks, as it does at a million references
-    monkeypatch.setattr(postings_module, "MERGE_CHUNK", chunk)
+def test_an_index_merged_step_by_step_holds_the_same_postings_in_the_same_order_as_one_merged_once() -> None:
     rng = np.random.default_rng(3)
 
     def postings(i: int) -> tuple:
