@@ -22,7 +22,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One worker runs the whole module (make test: --dist loadgroup), so the demo is loaded once, not once per worker.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("phone-demo")]
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1280, "height": 900}
 ROLES = [
@@ -171,7 +172,7 @@ def test_a_works_facts_keep_each_heading_beside_its_value_and_its_contracts_beco
     facts = _facts(page.get_by_test_id("dossier"))
     assert facts["业务类型"]["text"] == "作品登记" and facts["登记日期"]["lines"] == 1
     rows = _cards(encumbrances, ["编号", "类型", "被许可方/受让方/质权人", "有效期间/担保金额"])
-    assert len(rows) == 4
+    assert len(rows) == encumbrances.locator("tbody tr").count() >= 4  # every filing a card of its own
     for cells in rows:
         assert cells[0]["lines"] == 1  # 粤合备字-2026-00000002 whole, not cut at a hyphen
     screenshot("phone-tables-work-detail-zh")
@@ -300,8 +301,8 @@ _SKIP = re.compile(r"logout|/static/|/media/|/api/|/admin/|setlang|\.(csv|pdf|js
 
 @pytest.mark.parametrize("role", [None, *ROLES])
 def test_no_page_of_the_demo_scrolls_sideways_on_a_phone(demo, page, role):
-    """Every page a role reaches from its home page in two clicks (at most two of each kind: one work, one case),
-    in Chinese and in English, fits a phone's width."""
+    """Every page a role reaches from its home page in two clicks (one of each kind: one work, one case), in
+    Chinese and in English, fits a phone's width."""
     page.set_viewport_size(PHONE)
     if role:
         _sign_in(page, demo, role)
@@ -313,7 +314,7 @@ def test_no_page_of_the_demo_scrolls_sideways_on_a_phone(demo, page, role):
         while queue:
             url, depth = queue.pop(0)
             kind = re.sub(r"\d+", "N", urlparse(url).path)
-            if url in seen or kinds.get(kind, 0) >= 2:
+            if url in seen or kinds.get(kind, 0) >= 1:
                 continue
             seen.add(url)
             kinds[kind] = kinds.get(kind, 0) + 1
