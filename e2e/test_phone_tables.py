@@ -301,8 +301,8 @@ _SKIP = re.compile(r"logout|/static/|/media/|/api/|/admin/|setlang|\.(csv|pdf|js
 
 @pytest.mark.parametrize("role", [None, *ROLES])
 def test_no_page_of_the_demo_scrolls_sideways_on_a_phone(demo, page, role):
-    """Every page a role reaches from its home page in two clicks (one of each kind: one work, one case), in
-    Chinese and in English, fits a phone's width."""
+    """Every page a role reaches from its home page in one click (one of each kind: one work, one case), in
+    Chinese and in English, fits a phone's width (the pages behind them have tests of their own above)."""
     page.set_viewport_size(PHONE)
     if role:
         _sign_in(page, demo, role)
@@ -323,10 +323,10 @@ def test_no_page_of_the_demo_scrolls_sideways_on_a_phone(demo, page, role):
                 continue
             if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
                 wide.append((language, url))
-            if depth < 2:
+            if depth < 1:
                 for href in page.eval_on_selector_all("main a[href], nav a[href]", "(as) => as.map((a) => a.href)"):
                     href = href.split("#")[0]
                     if href.startswith(base) and not _SKIP.search(urlparse(href).path):
                         queue.append((href, depth + 1))
-        assert len(seen) > 5, seen
+        assert len(seen) > 3, seen
     assert wide == []

@@ -78,16 +78,24 @@ class Command(BaseCommand):
         if public != served:
             self.stdout.write(f"公开网址 / public URL: {public}/")
 
-        def stop(*_: Any) -> None:
-            raise KeyboardInterrupt
+        # Ctrl-C and SIGTERM only raise a flag. A KeyboardInterrupt raised inside Popen.poll() can leave the
+        # child's wait lock held, and the wait after killing that child then blocks for ever (serve hung after
+        # Ctrl-C, now and then, in the test suite).
+        stopping = False
 
+        def stop(*_: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         try:
-            while all(child.poll() is None for child in children):
-                time.sleep(0.5)
-            self.stderr.write("一个子进程已退出，正在停止 / a child process exited; stopping")
-        except KeyboardInterrupt:
-            self.stdout.write("正在停止 / stopping…")
+            while not stopping and all(child.poll() is None for child in children):
+                time.sleep(0.2)
+            if stopping:
+                self.stdout.write("正在停止 / stopping…")
+            else:
+                self.stderr.write("一个子进程已退出，正在停止 / a child process exited; stopping")
         finally:
             self._stop(children)
         self.stdout.write("已停止 / stopped")
