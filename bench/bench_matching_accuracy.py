@@ -16,9 +16,11 @@ Development sets (each from its own sources; see the closing notes for the figur
              --n-ref 300 --n-pos 150 --n-neg 150
   walls      build_dev.py --only (the other 11 packages: wallpapers, photos, renders) --seed 17 --n-ref 110
              --n-pos 55 --n-neg 55
-  portraits, scenes: bench/build_more_sets.py (nine Debian packages the builder does not use; its docstring)
-The score's calibration is fitted on the default set (bench/fit_calibration.py); portraits and scenes share no
-source with it.
+  portraits, scenes, fresh: bench/build_more_sets.py (twelve Debian packages the builder does not use; its
+             docstring)
+The score's calibration is fitted on the default set (bench/fit_calibration.py); portraits, scenes and fresh share
+no source with it.  No parameter has ever been chosen on fresh (game scenes, photo and cartoon stamps, added on
+2026-12-01): measure a change on it once, after choosing on the others.
 
 Usage:
   python bench/bench_matching_accuracy.py --data /work/benchdata [--data /work/benchsets/games ...] \
