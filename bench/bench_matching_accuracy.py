@@ -71,6 +71,22 @@ def overconfidence(gt: dict[str, str], rows: list[tuple[str, str, float]]) -> di
     }
 
 
+# Scores a registrar or the check page would act on: the same threshold should mean the same precision on
+# every source (the calibration is fitted on the default set only).
+THRESHOLDS = (0.5, 0.9, 0.99)
+
+
+def at_thresholds(gt: dict[str, str], rows: list[tuple[str, str, float]]) -> dict[str, list[float | None]]:
+    """Per threshold: [precision of the pairs scored at or above it (None without any), recall of the copies]."""
+    copies = sum(1 for r in gt.values() if r)
+    out: dict[str, list[float | None]] = {}
+    for t in THRESHOLDS:
+        kept = [(q, r) for q, r, s in rows if s >= t]
+        right = sum(1 for q, r in kept if gt.get(q, "") == r)
+        out[str(t)] = [right / len(kept) if kept else None, right / copies if copies else 0.0]
+    return out
+
+
 def run_set(S: Any, data: Path, out: Path, a: argparse.Namespace) -> dict[str, Any]:
     """Match one development set and score it; the metrics, with the per-family breakdown."""
     gt = S.read_gt(str(data / "gt.csv"))
@@ -79,20 +95,22 @@ def run_set(S: Any, data: Path, out: Path, a: argparse.Namespace) -> dict[str, A
     preds = out / "preds_engine.csv"
     t0 = time.time()
     c0 = time.process_time()
-    match_folders(
-        data / "references",
-        data / "queries",
-        preds,
-        progress=a.progress,
-        workers=a.workers,
-        max_keypoints_per_ref=a.keypoints_per_ref,
-        evidence_csv=out / "evidence_engine.csv",
-        explain_away=a.explain_away,
-    )
+    if not (a.rescore and preds.exists()):
+        match_folders(
+            data / "references",
+            data / "queries",
+            preds,
+            progress=a.progress,
+            workers=a.workers,
+            max_keypoints_per_ref=a.keypoints_per_ref,
+            evidence_csv=out / "evidence_engine.csv",
+            explain_away=a.explain_away,
+        )
     rows = _read_rows(preds)
     m: dict[str, Any] = S.evaluate(gt, rows)
     m["by_family"] = S.family_breakdown(gt, rows, fam, m["threshold_at_p90"])
     m["overconfidence"] = overconfidence(gt, rows)
+    m["at_thresholds"] = at_thresholds(gt, rows)
     m["wall_s"] = time.time() - t0
     m["main_cpu_s"] = time.process_time() - c0
     m["n_refs"] = sum(1 for _ in (data / "references").iterdir())
@@ -121,6 +139,22 @@ def set_line(name: str, m: dict[str, Any]) -> str:
 def spread(values: list[float]) -> str:
     v = sorted(values)
     return f"{v[0]:.3f} / {statistics.median(v):.3f} / {v[-1]:.3f}"
+
+
+def threshold_table(metrics: dict[str, dict[str, Any]]) -> None:
+    """Precision and recall at the fixed thresholds, per set, and the spread of each precision."""
+    print("\nPrecision / recall of the pairs scored at or above a fixed threshold (the calibration's promise)\n")
+    print("| set | " + " | ".join(f"at {t}" for t in THRESHOLDS) + " |")
+    print("|---|" + "---|" * len(THRESHOLDS))
+    for name, m in metrics.items():
+        cells = [f"{f3(p)} / {r:.3f}" for p, r in (m["at_thresholds"][str(t)] for t in THRESHOLDS)]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    if len(metrics) > 1:
+        for t in THRESHOLDS:
+            ps = [m["at_thresholds"][str(t)][0] for m in metrics.values()]
+            known = [p for p in ps if p is not None]
+            if known:
+                print(f"precision at {t} over the sets (min / median / max): {spread(known)}")
 
 
 def family_table(metrics: dict[str, dict[str, Any]]) -> None:
@@ -153,6 +187,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--families", action="store_true", help="also print µAP per family and set")
     ap.add_argument("--progress", action="store_true", help="progress bars")
+    ap.add_argument(
+        "--rescore",
+        action="store_true",
+        help="score the predictions already kept in --out (the engine is not run for a set that has them)",
+    )
     ap.add_argument(
         "--no-explain-away",
         dest="explain_away",
@@ -197,6 +236,7 @@ def main() -> None:
             f"µAP {spread([m['uAP'] for m in metrics.values()])}; recall@P90 {spread(r90)}; "
             f"R@1 {spread([m['recall_at_rank1'] for m in metrics.values()])}; weakest family µAP {spread(weakest)}"
         )
+    threshold_table(metrics)
     if a.families:
         family_table(metrics)
 
