@@ -26,6 +26,7 @@ from artrights.accounts.services import issue_token, mark_all_read, mark_read, r
 from artrights.core import notifying, sms
 from artrights.core.messages import error_messages, form_error_messages
 from artrights.core.models import AuditEvent
+from artrights.licensing import selectors as licensing
 
 from .dashboards import ROLE_CARDS
 from .forms import AccountSettingsForm
@@ -62,7 +63,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/dashboard.html",
-        {"cards": ROLE_CARDS.get(user.role, []), "recent": recent},
+        {
+            "cards": ROLE_CARDS.get(user.role, []),
+            "recent": recent,
+            # What waits on the user's answer comes before the cards; the contract page is where they answer.
+            "proposals_to_answer": licensing.termination_proposals_to_answer(user),
+            "proposals_made": licensing.termination_proposals_made(user),
+        },
     )
 
 

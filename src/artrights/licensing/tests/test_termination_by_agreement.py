@@ -327,6 +327,41 @@ def test_the_other_side_sees_the_proposal_box_and_agrees_after_confirming(client
     assert _fresh(licence).status == "terminated"
 
 
+def _section(page: str, testid: str) -> str:
+    """The HTML of the element marked ``testid`` up to the end of its table ("" when the page has none)."""
+    start = page.find(f'data-testid="{testid}"')
+    return "" if start < 0 else page[start : page.index("</table>", start)]
+
+
+def test_an_open_proposal_waits_on_the_dashboard_and_the_desk_of_both_sides_until_it_is_answered(
+    client, artist, buyer, third, work
+):
+    licence = _licence(artist, buyer, work)
+    _propose(buyer, licence)
+    link = f'href="/licensing/contracts/{licence.number}/"'
+    client.force_login(artist)  # the side asked to answer
+    for path in ("/dashboard/", "/licensing/"):
+        page = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        waiting = _section(page, "proposals-to-answer")
+        assert link in waiting and work.title in waiting and buyer.party.name in waiting
+        assert "待您答复的解除提议" in page or "待我答复的解除提议" in page
+        assert _section(page, "proposals-made") == ""
+    english = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Termination proposals awaiting your answer" in english and link in english
+    client.force_login(buyer)  # the proposer sees its own, still open
+    for path in ("/dashboard/", "/licensing/"):
+        page = client.get(path).content.decode()
+        assert link in _section(page, "proposals-made") and _section(page, "proposals-to-answer") == ""
+    client.force_login(third)  # no side of it: nothing to see
+    for path in ("/dashboard/", "/licensing/"):
+        page = client.get(path).content.decode()
+        assert licence.number not in page and 'data-testid="proposal-row"' not in page
+    services.decline_termination(user=artist, contract=licence, answer="")
+    client.force_login(artist)
+    for path in ("/dashboard/", "/licensing/"):
+        assert 'data-testid="proposals-to-answer"' not in client.get(path).content.decode()
+
+
 def test_a_refused_proposal_on_the_page_keeps_the_form_with_the_reason(client, artist, buyer, work):
     licence = _licence(artist, buyer, work)
     client.force_login(buyer)
