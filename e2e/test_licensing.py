@@ -209,7 +209,7 @@ def test_the_public_statistics_draw_their_charts_for_every_capability(live_serve
     page.goto(f"{base}/")
     page.get_by_test_id("nav-statistics").click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("series-registrations").locator("svg rect").count() == 12
+    assert page.get_by_test_id("series-registrations").locator("svg.chart-wide rect").count() == 12
     assert page.get_by_test_id("series-mediation_cases").get_by_test_id("absent").count() == 0
     assert page.get_by_test_id("series-mediation_outcomes").is_visible()
     _three_ways(page, screenshot, "statistics")
