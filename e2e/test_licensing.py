@@ -209,7 +209,7 @@ def test_the_public_statistics_draw_their_charts_for_every_capability(live_serve
     page.goto(f"{base}/")
     page.get_by_test_id("nav-statistics").click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("series-registrations").locator("svg rect").count() == 12
+    assert page.get_by_test_id("series-registrations").locator("svg.chart-wide rect").count() == 12
     assert page.get_by_test_id("series-mediation_cases").get_by_test_id("absent").count() == 0
     assert page.get_by_test_id("series-mediation_outcomes").is_visible()
     _three_ways(page, screenshot, "statistics")
@@ -331,9 +331,21 @@ def test_the_licensor_agrees_on_its_page_to_the_licensees_proposal_to_end_the_li
     assert "已签署并备案" in page.get_by_test_id("contract-status").inner_text()  # nothing ended yet
     assert page.get_by_test_id("withdraw-termination").is_visible()
 
+    page.goto(f"{base}/licensing/")  # the proposer's desk keeps its open proposal in view
+    assert licence.number in page.get_by_test_id("proposals-made").inner_text()
+
     page.context.clear_cookies()
     login("artist-lin")
-    page.goto(f"{base}/licensing/contracts/{licence.number}/")
+    # The proposal waits on the dashboard and the desk of the side asked to answer, linking to the contract.
+    page.goto(f"{base}/dashboard/")
+    waiting = page.get_by_test_id("proposals-to-answer")
+    assert licence.number in waiting.inner_text() and "吴路人" in waiting.inner_text()
+    _three_ways(page, screenshot, "dashboard-proposal")
+    page.goto(f"{base}/licensing/")
+    assert licence.number in page.get_by_test_id("proposals-to-answer").inner_text()
+    _three_ways(page, screenshot, "desk-proposal")
+    page.get_by_test_id("proposals-to-answer").get_by_role("link", name=licence.number).click()
+    page.wait_for_load_state()
     box = page.get_by_test_id("termination-proposal")
     assert "吴路人" in box.inner_text() and "出版计划取消" in box.inner_text()
     assert page.get_by_test_id("agree-termination").is_visible()

@@ -187,3 +187,68 @@ def test_a_court_liaison_delegates_a_case_from_the_dashboard_and_follows_it(
     page.goto(f"{base}/mediation/")
     assert case.number in page.content()
     _three_ways(page, screenshot, "court-cases")
+
+
+def test_the_case_page_is_titled_for_one_case_and_a_partys_obligation_card_has_no_lone_dash(
+    live_server, page, screenshot, as_user, cast
+):
+    from artrights.mediation import services
+    from artrights.mediation.models import Capacity
+    from artrights.mediation.tests import factories
+
+    people = cast["applicant"], cast["respondent"], cast["admin"], cast["mediator"]
+    case = factories.mediating(*people)
+    agreement = services.draft(
+        user=cast["mediator"].user,
+        case=case,
+        facts="被申请人销售复制品 30 件。",
+        terms="被申请人停止销售并赔偿 8000 元，分两期支付。",
+        obligations=[
+            services.ObligationInput(payer_id=case.respondents()[0].pk, due=factories.days_from_now(10), amount="5000"),
+            services.ObligationInput(payer_id=case.respondents()[0].pk, due=factories.days_from_now(40), amount="3000"),
+        ],
+    )
+    for user, capacity in (
+        (cast["applicant"], Capacity.PARTY),
+        (cast["respondent"], Capacity.PARTY),
+        (cast["mediator"].user, Capacity.MEDIATOR),
+        (cast["admin"], Capacity.ORGANISATION),
+    ):
+        services.sign(user=user, agreement=agreement, sha256=agreement.sha256, capacity=capacity)
+    base = live_server.url
+
+    # The mediator records the first payment; the second still has its form.
+    as_user(cast["mediator"].user.username)
+    page.goto(f"{base}/mediation/cases/{case.number}/")
+    page.get_by_test_id("performance").first.click()
+    page.wait_for_load_state()
+    rows = page.get_by_test_id("obligation")
+    assert "已履行" in rows.nth(0).inner_text() and rows.nth(1).get_by_test_id("performance").count() == 1
+    page.set_viewport_size(PHONE)
+    # The performed obligation's card: what it is and its state, no empty action line with a dash.
+    done = rows.nth(0).locator("td")
+    assert [cell.is_visible() for cell in done.all()] == [True, True, False]
+    screenshot("mediation-case-obligations-mediator-phone")
+    page.set_viewport_size(DESKTOP)
+
+    as_user("med-respondent")
+    page.goto(f"{base}/mediation/cases/{case.number}/")
+    assert page.title().startswith(f"调解案件 {case.number}")
+    assert page.get_by_test_id("case-title").inner_text() == f"调解案件 {case.number}"
+    # A party has nothing to record: each card shows the obligation and its state, nothing else.
+    assert page.get_by_test_id("obligations").locator("thead th").count() == 2
+    for row in page.get_by_test_id("obligation").all():
+        assert row.locator("td").count() == 2
+    page.get_by_test_id("obligations").scroll_into_view_if_needed()
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("case-title").inner_text() == f"Mediation case {case.number}"
+    assert page.title().startswith(f"Mediation case {case.number}")
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    _three_ways(page, screenshot, "case-obligations-party")
+    page.set_viewport_size(PHONE)
+    cards = page.get_by_test_id("obligation")
+    for row in cards.all():
+        assert "—" not in row.inner_text()
+    page.set_viewport_size(DESKTOP)

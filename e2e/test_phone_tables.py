@@ -250,6 +250,32 @@ def test_a_contract_and_a_mediation_case_read_on_a_phone(demo, page, screenshot)
             _switch_language(page)
 
 
+def test_the_demo_artist_finds_the_agencys_open_proposal_on_the_dashboard_and_opens_the_contract(
+    demo, page, screenshot
+):
+    _sign_in(page, demo, "artist")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{demo['url']}/dashboard/")
+    _no_sideways_scrolling(page)
+    waiting = page.get_by_test_id("proposals-to-answer")
+    rows = _cards(waiting, ["合同编号", "作品", "提议方", "提议的终止日", "提出时间"])
+    assert len(rows) == 1 and all(cell["lines"] == 1 for cell in rows[0][:1] + rows[0][3:])
+    screenshot("phone-tables-dashboard-proposal-zh")
+    _switch_language(page)
+    _no_sideways_scrolling(page)
+    labels = ["Contract no.", "Work", "Proposed by", "Proposed termination date", "Proposed at"]
+    _cards(page.get_by_test_id("proposals-to-answer"), labels)
+    screenshot("phone-tables-dashboard-proposal-en")
+    page.get_by_test_id("proposals-to-answer").get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("agree-termination").is_visible()
+    page.context.clear_cookies()
+    _sign_in(page, demo, "agency")
+    page.goto(f"{demo['url']}/dashboard/")
+    assert page.get_by_test_id("proposals-made").get_by_test_id("proposal-row").count() == 1
+    assert page.get_by_test_id("proposals-to-answer").count() == 0
+
+
 def test_statistics_stay_tables_on_a_phone_and_a_wide_one_scrolls_in_its_own_box_not_the_page(demo, page, screenshot):
     page.set_viewport_size(PHONE)
     page.goto(f"{demo['url']}/statistics/")

@@ -1,7 +1,8 @@
 """What licensing tells people: a contract to sign, signatures dropped by a change, a contract filed, a royalty
 report and a payment, a report or payment overdue, a minimum guarantee short, a licence asked for, a trade
 matched, a deposit to be returned and returned, a sub-licence offer closed with its licence, a licence terminated
-by the other side, and a proposal to end a licence by mutual agreement made, agreed to, declined or withdrawn."""
+by the other side, and a proposal to end a licence by mutual agreement made, agreed to, declined, withdrawn or
+lapsed (one kind per cause of the lapse, so each reader is told why in their own language)."""
 
 from __future__ import annotations
 
@@ -143,6 +144,41 @@ TERMINATION_WITHDRAWN = register(
         label=_("解除提议已撤回"),
         title=_("%(party)s 撤回了解除合同 %(number)s 的提议"),
         body=_("自 %(date)s 解除《%(title)s》许可合同的提议已撤回，无需再答复，合同继续有效。"),
+    )
+)
+# A proposal lapses when the licence ends without the agreement; both sides are told why, so the one asked to
+# answer knows it need not and the proposer knows the licence did not end on the day it proposed.
+TERMINATION_LAPSED_TERMINATED = register(
+    Kind(
+        "licensing.termination_lapsed_terminated",
+        label=_("解除提议失效（合同已另行终止）"),
+        title=_("解除合同 %(number)s 的提议已失效"),
+        body=_(
+            "%(party)s 已以其他事由终止《%(title)s》的许可合同，终止日 %(terminated)s；"
+            "%(proposer)s 提出的自 %(date)s 协商解除的提议随之失效，无需再答复。"
+        ),
+    )
+)
+TERMINATION_LAPSED_PARENT = register(
+    Kind(
+        "licensing.termination_lapsed_parent",
+        label=_("解除提议失效（原许可已终止）"),
+        title=_("解除合同 %(number)s 的提议已失效"),
+        body=_(
+            "《%(title)s》的原许可合同 %(parent)s 已终止，转许可合同 %(number)s 于 %(terminated)s 随之终止；"
+            "%(proposer)s 提出的自 %(date)s 协商解除的提议随之失效，无需再答复。"
+        ),
+    )
+)
+TERMINATION_LAPSED_EXPIRED = register(
+    Kind(
+        "licensing.termination_lapsed_expired",
+        label=_("解除提议失效（合同已期满）"),
+        title=_("解除合同 %(number)s 的提议已失效"),
+        body=_(
+            "《%(title)s》的许可合同已于 %(until)s 期满，未经协商解除；"
+            "%(proposer)s 提出的自 %(date)s 协商解除的提议随之失效，无需再答复。"
+        ),
     )
 )
 SUBLICENCE_TERMINATED = register(

@@ -38,7 +38,9 @@ from .models import (
     ListingStatus,
     Offer,
     OfferStatus,
+    ProposalStatus,
     RoyaltyReport,
+    TerminationProposal,
     Territory,
     Trade,
     TradeStatus,
@@ -284,6 +286,26 @@ def awaiting_signature(user: Any) -> list[Contract]:
         if not signed:
             found.append(contract)
     return found
+
+
+def _open_proposals_on_sides(user: Any) -> QuerySet[TerminationProposal]:
+    return (
+        TerminationProposal.objects.filter(status=ProposalStatus.OPEN, contract__status=ContractStatus.FILED)
+        .filter(Q(contract__licensor_user=user) | Q(contract__licensee_user=user))
+        .select_related("contract__work", "contract__licensor", "contract__licensee")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def termination_proposals_to_answer(user: Any) -> QuerySet[TerminationProposal]:
+    """Open proposals to end a licence by agreement that the other side made and the user is to agree to or
+    decline (oldest first: the one waiting longest comes first)."""
+    return _open_proposals_on_sides(user).exclude(proposed_by=user)
+
+
+def termination_proposals_made(user: Any) -> QuerySet[TerminationProposal]:
+    """The user's own open proposals, still waiting for the other side's answer."""
+    return _open_proposals_on_sides(user).filter(proposed_by=user)
 
 
 def valid_signatures(contract: Contract) -> QuerySet[Any]:

@@ -261,6 +261,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         "works": works,
         "offers": selectors.offers_of(request.user),
         "to_sign": selectors.awaiting_signature(request.user),
+        "proposals_to_answer": selectors.termination_proposals_to_answer(request.user),
+        "proposals_made": selectors.termination_proposals_made(request.user),
         "contracts": contracts[:50],
         "dues": selectors.dues(contracts),
         "trades": selectors.trades_of(request.user)[:20],

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from artrights.core.models import AppendOnlyModel
 from artrights.core.statemachine import Transition, Workflow
@@ -270,7 +271,8 @@ class Case(models.Model):
 
     class Meta:
         verbose_name = _("调解案件")
-        verbose_name_plural = _("调解案件")
+        # Chinese has one word for both; English needs the singular for one case (its page, a link to it).
+        verbose_name_plural = pgettext_lazy("复数", "调解案件")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

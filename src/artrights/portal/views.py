@@ -26,6 +26,7 @@ from artrights.accounts.services import issue_token, mark_all_read, mark_read, r
 from artrights.core import notifying, sms
 from artrights.core.messages import error_messages, form_error_messages
 from artrights.core.models import AuditEvent
+from artrights.licensing import selectors as licensing
 
 from .dashboards import ROLE_CARDS
 from .forms import AccountSettingsForm
@@ -62,7 +63,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/dashboard.html",
-        {"cards": ROLE_CARDS.get(user.role, []), "recent": recent},
+        {
+            "cards": ROLE_CARDS.get(user.role, []),
+            "recent": recent,
+            # What waits on the user's answer comes before the cards; the contract page is where they answer.
+            "proposals_to_answer": licensing.termination_proposals_to_answer(user),
+            "proposals_made": licensing.termination_proposals_made(user),
+        },
     )
 
 
@@ -244,7 +251,7 @@ def _year(request: HttpRequest) -> int:
 
 def statistics(request: HttpRequest) -> HttpResponse:
     """The registry's public statistics: every series of a year by month, drawn here as SVG, each with its table."""
-    from .charts import bar_chart
+    from .charts import bar_chart, bar_chart_narrow
     from .statistics import categorical, yearly, years_shown
 
     year = _year(request)
@@ -253,7 +260,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
     for found in [*yearly(year), *categorical(year)]:
         labels = months if found.months else [c for c, _n in found.categories]
         values = list(found.months) if found.months else [n for _c, n in found.categories]
-        chart = bar_chart(labels, values, title=str(found.label)) if found.available and values else ""
+        chart = ""
+        if found.available and values:  # the stylesheet shows the columns on a wide screen, the bars on a phone
+            title = str(found.label)
+            chart = bar_chart(labels, values, title=title) + bar_chart_narrow(labels, values, title=title)
         panels.append({"series": found, "chart": chart, "rows": list(zip(labels, values, strict=True))})
     context = {
         "year": year,

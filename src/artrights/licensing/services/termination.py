@@ -310,7 +310,8 @@ def withdraw_termination(*, user: Any, contract: Contract) -> TerminationProposa
 
 
 def _lapse_proposals(contract: Contract, *, user: Any | None) -> int:
-    """The open proposal to end ``contract`` by agreement lapses: the licence ended otherwise. Returns how many."""
+    """The open proposal to end ``contract`` by agreement lapses: the licence ended otherwise (terminated on
+    another ground, with its parent, or its term ran out), and both sides are told which. Returns how many."""
     lapsed = 0
     for proposal in TerminationProposal.objects.select_for_update().filter(
         contract=contract, status=ProposalStatus.OPEN
@@ -319,8 +320,37 @@ def _lapse_proposals(contract: Contract, *, user: Any | None) -> int:
         proposal.answered_at = timezone.now()
         proposal.save(update_fields=["status", "answered_at"])
         audit.record("licensing.lapse_termination_proposal", proposal, actor=user)
+        _tell_lapsed(proposal, contract, user=user)
         lapsed += 1
     return lapsed
+
+
+def _tell_lapsed(proposal: TerminationProposal, contract: Contract, *, user: Any | None) -> None:
+    params: dict[str, Any] = {
+        "number": contract.number,
+        "title": contract.work.title,
+        "proposer": proposal.proposer_side(),
+        "date": proposal.on_date.isoformat(),
+    }
+    if contract.status != ContractStatus.TERMINATED:
+        kind = notifications.TERMINATION_LAPSED_EXPIRED.key
+        params["until"] = contract.valid_until.isoformat() if contract.valid_until else ""
+    else:
+        params["terminated"] = contract.terminated_on.isoformat() if contract.terminated_on else ""
+        if contract.termination_ground == TerminationGround.PARENT_TERMINATED and contract.parent is not None:
+            kind = notifications.TERMINATION_LAPSED_PARENT.key
+            params["parent"] = contract.parent.number
+        else:
+            kind = notifications.TERMINATION_LAPSED_TERMINATED.key
+            params["party"] = _side_name(contract, contract.terminated_by)
+    notify(
+        recipients=[contract.licensor_user, contract.licensee_user],
+        actor=user,  # the side that terminated knows; the parent's actor may be a side here too
+        kind=kind,
+        subject=contract,
+        params=params,
+        url=reverse("licensing:contract", args=[contract.number]),
+    )
 
 
 def lapse_ended_proposals() -> int:
@@ -332,7 +362,10 @@ def lapse_ended_proposals() -> int:
         TerminationProposal.objects.filter(ended, status=ProposalStatus.OPEN).values_list("contract_id", flat=True)
     ):
         with transaction.atomic():
-            count += _lapse_proposals(Contract.objects.get(pk=contract_id), user=None)
+            contract = Contract.objects.select_related(
+                "work", "parent", "licensor", "licensee", "licensor_user", "licensee_user"
+            ).get(pk=contract_id)
+            count += _lapse_proposals(contract, user=None)
     return count
 
 

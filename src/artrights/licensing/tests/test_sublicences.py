@@ -138,3 +138,18 @@ def test_a_mainland_licence_is_sub_licensed_in_one_province_but_a_provincial_one
     assert _sub_offer(buyer, mainland, territory="cn-44").territory == "cn-44"
     guangdong = _licence(artist, third, work, rights=["distribution"], territory="cn-44")
     _refused("sublicence_scope", lambda: _sub_offer(third, guangdong, rights=["distribution"]), Offer)
+
+
+def test_the_sub_licence_page_names_the_licence_above_with_each_languages_own_brackets(
+    client, artist, buyer, third, work
+):
+    parent = _licence(artist, buyer, work)
+    sub = services.request_licence(user=third, offer=_sub_offer(buyer, parent), valid_from=timezone.localdate())
+    client.force_login(third)
+    url = f"/licensing/contracts/{sub.number}/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    line = f"{parent.number}（{artist.party.name} → {buyer.party.name}）"
+    assert f"转许可，依据 {line}" in page
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Sub-licence under {parent.number} ({artist.party.name} → {buyer.party.name})" in english
+    assert "（" not in english.split('data-testid="parent">')[1].split("</td>")[0]

@@ -242,6 +242,58 @@ def test_a_proposal_lapses_when_the_licence_is_terminated_otherwise_or_its_term_
     assert waiting.status == "lapsed" and _fresh(short).status == "filed"
 
 
+def _lapse_notices(kind: str) -> dict[int, Notification]:
+    return {row.recipient_id: row for row in Notification.objects.filter(kind=kind)}
+
+
+def test_both_sides_are_told_why_a_proposal_lapsed_in_their_own_language(
+    artist, buyer, third, work, registrar, clock, mailoutbox, django_capture_on_commit_callbacks
+):
+    buyer.language = "en"
+    buyer.save(update_fields=["language"])
+    # Terminated on another ground: the side that did it knows; the other side hears the proposal lapsed too.
+    licence = _licence(artist, buyer, work)
+    offer = services.create_offer(user=buyer, parent=licence, rights=["reproduction"], price=Decimal(9), term_months=6)
+    sub = services.request_licence(user=third, offer=offer, valid_from=timezone.localdate() - dt.timedelta(days=5))
+    sub = factories.signed(sub, third, buyer)
+    _propose(third, sub)
+    _propose(buyer, licence)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.terminate_contract(
+            user=artist, contract=licence, on_date=timezone.localdate(), ground="breach", reason="被许可方未付许可费。"
+        )
+    told = _lapse_notices("licensing.termination_lapsed_terminated")
+    assert list(told) == [buyer.pk]
+    with translation.override("zh-hans"):
+        assert licence.number in told[buyer.pk].title and "失效" in told[buyer.pk].title
+        assert artist.party.name in told[buyer.pk].body and "其他事由终止" in told[buyer.pk].body
+    with translation.override("en"):
+        assert told[buyer.pk].title == f"The proposal to end contract {licence.number} has lapsed"
+        assert "terminated" in told[buyer.pk].body and "need not answer" in told[buyer.pk].body
+    # The buyer reads English: the e-mail copy is in English, whoever's language the terminating side uses.
+    assert any(m.to == [buyer.email] and licence.number in m.subject and "lapsed" in m.subject for m in mailoutbox)
+    # The sub-licence ended with its parent: both of its sides are told its own proposal lapsed, and why.
+    told = _lapse_notices("licensing.termination_lapsed_parent")
+    assert sorted(told) == sorted([buyer.pk, third.pk])
+    with translation.override("zh-hans"):
+        assert licence.number in told[third.pk].body and "原许可合同" in told[third.pk].body
+    with translation.override("en"):
+        assert f"original licence {licence.number}" in told[third.pk].body
+    # The term ran out: the periodic task lapses it and tells both sides, nobody having acted.
+    other = factories.registered(artist, registrar, seed=47, title="另一幅作品")
+    short = _licence(artist, third, other, valid_until=timezone.localdate() + dt.timedelta(days=3))
+    _propose(artist, short, on_date=timezone.localdate())
+    clock.travel(days=5)
+    assert services.lapse_ended_proposals() == 1
+    told = _lapse_notices("licensing.termination_lapsed_expired")
+    assert sorted(told) == sorted([artist.pk, third.pk])
+    until = short.valid_until.isoformat()
+    with translation.override("zh-hans"):
+        assert until in told[third.pk].body and "期满" in told[third.pk].body
+    with translation.override("en"):
+        assert f"expired on {until}" in told[artist.pk].body
+
+
 # --- pages and API -----------------------------------------------------------------------------------------
 
 
@@ -273,6 +325,41 @@ def test_the_other_side_sees_the_proposal_box_and_agrees_after_confirming(client
     assert "本合同已终止" in page and 'data-testid="termination-proposal"' not in page
     assert 'data-testid="agreed-by"' in page and artist.party.name in page and buyer.party.name in page
     assert _fresh(licence).status == "terminated"
+
+
+def _section(page: str, testid: str) -> str:
+    """The HTML of the element marked ``testid`` up to the end of its table ("" when the page has none)."""
+    start = page.find(f'data-testid="{testid}"')
+    return "" if start < 0 else page[start : page.index("</table>", start)]
+
+
+def test_an_open_proposal_waits_on_the_dashboard_and_the_desk_of_both_sides_until_it_is_answered(
+    client, artist, buyer, third, work
+):
+    licence = _licence(artist, buyer, work)
+    _propose(buyer, licence)
+    link = f'href="/licensing/contracts/{licence.number}/"'
+    client.force_login(artist)  # the side asked to answer
+    for path in ("/dashboard/", "/licensing/"):
+        page = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        waiting = _section(page, "proposals-to-answer")
+        assert link in waiting and work.title in waiting and buyer.party.name in waiting
+        assert "待您答复的解除提议" in page or "待我答复的解除提议" in page
+        assert _section(page, "proposals-made") == ""
+    english = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Termination proposals awaiting your answer" in english and link in english
+    client.force_login(buyer)  # the proposer sees its own, still open
+    for path in ("/dashboard/", "/licensing/"):
+        page = client.get(path).content.decode()
+        assert link in _section(page, "proposals-made") and _section(page, "proposals-to-answer") == ""
+    client.force_login(third)  # no side of it: nothing to see
+    for path in ("/dashboard/", "/licensing/"):
+        page = client.get(path).content.decode()
+        assert licence.number not in page and 'data-testid="proposal-row"' not in page
+    services.decline_termination(user=artist, contract=licence, answer="")
+    client.force_login(artist)
+    for path in ("/dashboard/", "/licensing/"):
+        assert 'data-testid="proposals-to-answer"' not in client.get(path).content.decode()
 
 
 def test_a_refused_proposal_on_the_page_keeps_the_form_with_the_reason(client, artist, buyer, work):

@@ -163,3 +163,21 @@ def test_a_supervisor_records_a_referral_from_the_referrals_desk(
     referral.refresh_from_db()
     assert CreditRecord.objects.get(number=referral.credit_record_number).decision_no == case.agreement.number
     assert "没有待录入的移送" in client.get("/mediation/referrals/").content.decode()
+
+
+def test_the_case_page_is_titled_for_one_case_and_a_party_sees_each_obligation_with_its_state_only(
+    client, applicant, respondent, admin, mediator
+):
+    case = factories.mediating(applicant, respondent, admin, mediator)
+    agree(case, applicant, respondent, admin, mediator)
+    client.force_login(respondent)
+    page = client.get(f"/mediation/cases/{case.number}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"<title>调解案件 {case.number}" in page
+    english = client.get(f"/mediation/cases/{case.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Mediation case {case.number}" in english and "Mediation cases" not in english
+    obligations = english[english.index('data-testid="obligations"') :]
+    obligations = obligations[: obligations.index("</table>")]
+    assert obligations.count("<th>") == 2 and 'data-testid="performance"' not in obligations  # no empty action column
+    client.force_login(mediator.user)  # who records performance gets the column with its form
+    page = client.get(f"/mediation/cases/{case.number}/").content.decode()
+    assert 'data-testid="performance"' in page

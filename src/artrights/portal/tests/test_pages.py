@@ -101,6 +101,33 @@ def test_the_english_translation_is_complete_and_compiled():
     }
 
 
+FULL_WIDTH = re.compile("[（），：。、；]")
+# What a translation replaces: translated tags and blocks, and Django syntax (a `|join:_("、")` argument is translated).
+TRANSLATED_OR_SYNTAX = re.compile(
+    r"\{% *blocktrans.*?\{% *endblocktrans *%\}|\{% *comment *%\}.*?\{% *endcomment *%\}"
+    r"|\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}",
+    re.S,
+)
+
+
+def test_english_pages_get_no_chinese_punctuation_from_the_catalogue_or_the_templates():
+    """Full-width brackets, commas and colons read as stray glyphs in English ("Sub-licence under LC-1（A → B）"):
+    the English catalogue uses ASCII punctuation, and templates put punctuation around values through
+    translations (`{% trans "（" %}`, `|join:_("、")`), never as literal text."""
+    polib = pytest.importorskip("polib")
+    po = polib.pofile(str(PACKAGE / "locale/en/LC_MESSAGES/django.po"))
+    in_catalogue = [
+        e.msgid for e in po if FULL_WIDTH.search(e.msgstr + "".join(e.msgstr_plural.values())) and not e.obsolete
+    ]
+    assert in_catalogue == []
+    in_templates = []
+    for path in PACKAGE.rglob("templates/**/*.html"):
+        for line in TRANSLATED_OR_SYNTAX.sub("", path.read_text(encoding="utf-8")).splitlines():
+            if FULL_WIDTH.search(line):
+                in_templates.append(f"{path.relative_to(PACKAGE)}: {line.strip()[:80]}")
+    assert in_templates == []
+
+
 def test_the_command_line_lists_the_platform_commands():
     out = subprocess.run([sys.executable, "-m", "artrights.cli", "--help"], capture_output=True, text=True, check=True)
     for command in ("serve", "demo", "createuser"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 
 import pytest
@@ -120,3 +121,19 @@ def test_a_years_counts_are_reused_until_the_cache_period_ends(artist, outsider,
     assert {s.key: s.total for s in statistics.yearly(year)}["registrations"] == 0  # reused
     cache.clear()
     assert {s.key: s.total for s in statistics.yearly(year)}["registrations"] == 1
+
+
+def test_the_phone_chart_draws_at_the_phones_width_with_long_labels_wrapped_above_their_bars():
+    from artrights.portal.charts import NARROW_WIDTH, _text_width, bar_chart_narrow
+
+    long = "Infringement confirmed and agreement reached after the court's referral <b>"
+    svg = bar_chart_narrow([long, "15 日以内"], [3, 0], title="a & b")
+    assert f'viewBox="0 0 {NARROW_WIDTH} ' in svg and "chart-narrow" in svg
+    assert "<b>" not in svg and "&lt;b&gt;" in svg and "a &amp; b" in svg
+    lines = re.findall(r'<text x="0" y="[\d.]+" font-size="13" fill="#333">([^<]*)</text>', svg)
+    assert len(lines) >= 3  # the long label wrapped over lines of its own, the short one too (labels above bars)
+    assert all(_text_width(line, 13) <= NARROW_WIDTH for line in lines)
+    assert " ".join(lines).startswith("Infringement confirmed")
+    months = bar_chart_narrow([str(m) for m in range(1, 13)], [0] * 11 + [2], title="m")
+    assert 'text-anchor="end" font-size="13"' in months  # short labels sit beside their bars
+    assert months.count("<rect") == 12

@@ -4,7 +4,8 @@
 // td::before. One script instead of a data-label repeated on every cell of every list template, where headings
 // and labels would drift apart. A cell that already has a data-label keeps it (a template may name a column
 // differently on a card); a cell spanning columns that do not share one heading gets none, and so does a column
-// without a heading. Cells with nothing to show are marked data-empty, which the cards show as a dash.
+// without a heading. Cells with nothing to show are marked data-empty, which the cards show as a dash (a headless
+// column's empty cell, an action column with no action open, is left out of the card).
 // Tables without a <thead> (facts tables with a heading in each row) are left as they are.
 // A table shown as blocks loses its table semantics in some screen readers (Safari's), so a labelled table also
 // gets the ARIA roles its elements already have; the CSS labels are silent to them (content: ... / ""), as the
