@@ -167,3 +167,24 @@ def test_the_verification_page_speaks_the_readers_language(live_server, page, sc
     sentence = page.get_by_test_id("verdict-sentence").inner_text()
     assert sentence.startswith(f"Digital work filing {work.number} is entry") and sentence.endswith("(Beijing time).")
     screenshot("verify-verdict-en")
+
+
+# Width of a quotation mark drawn in the page's own font, as a share of the font size.
+_QUOTE_WIDTH = """() => {
+  const probe = document.createElement('span');
+  probe.textContent = '“';
+  document.querySelector('main, body').appendChild(probe);
+  const share = probe.getBoundingClientRect().width / parseFloat(getComputedStyle(probe).fontSize);
+  probe.remove();
+  return share;
+}"""
+
+
+def test_quotation_marks_are_full_width_in_chinese_and_narrow_in_english(live_server, page):
+    page.goto(f"{live_server.url}/statistics/")
+    assert page.evaluate(_QUOTE_WIDTH) > 0.9  # “未开通” in Chinese: a full-width mark
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    assert page.evaluate(_QUOTE_WIDTH) < 0.6  # “not open” in English, without a gap on each side

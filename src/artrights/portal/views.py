@@ -251,11 +251,14 @@ def _year(request: HttpRequest) -> int:
 
 def statistics(request: HttpRequest) -> HttpResponse:
     """The registry's public statistics: every series of a year by month, drawn here as SVG, each with its table."""
+    from django.utils.dates import MONTHS_AP
+
     from .charts import bar_chart, bar_chart_narrow
     from .statistics import categorical, yearly, years_shown
 
     year = _year(request)
-    months = [str(m) for m in range(1, 13)]
+    # Month names in the reader's language (一月 / Jan.): a bare 1-12 reads as a count beside the counts.
+    months = [str(MONTHS_AP[m]) for m in range(1, 13)]
     panels = []
     for found in [*yearly(year), *categorical(year)]:
         labels = months if found.months else [c for c, _n in found.categories]
