@@ -10,6 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from axes.signals import user_locked_out
 
-        from . import notifications, receivers, rules  # noqa: F401  (register the notification kinds and access rules)
+        from . import auditactions, notifications, receivers, rules  # noqa: F401  (notification kinds, access rules, action labels)
 
         user_locked_out.connect(receivers.login_locked, dispatch_uid="accounts_login_locked")

@@ -5,6 +5,7 @@ from typing import TypeVar
 from django.contrib import admin
 from django.db.models import Model, URLField
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, CalendarOverride, Delivery, Notification, Party, StoredFile
 
@@ -40,6 +41,7 @@ class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
         "seq",
         "at",
         "actor_label",
+        "action_name",
         "action",
         "object_type",
         "object_id",
@@ -51,6 +53,10 @@ class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     search_fields = ["actor_label", "object_id", "object_repr", "ip_address", "=seq"]
     date_hierarchy = "at"
     ordering = ["-seq"]
+
+    @admin.display(description=_("操作名称"), ordering="action")
+    def action_name(self, event: AuditEvent) -> str:
+        return event.action_label
 
 
 @admin.register(StoredFile)

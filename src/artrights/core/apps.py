@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
         from django.core.signals import setting_changed
         from django.db.backends.signals import connection_created
 
-        from . import append_only, audit, checks, images  # noqa: F401  (checks: registers the start-up checks)
+        from . import append_only, audit, auditactions, checks, images  # noqa: F401  (start-up checks, action labels)
 
         audit.connect_signals()
         # SQLite's delete triggers on append-only tables ask this connection-local function.

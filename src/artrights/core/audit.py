@@ -19,8 +19,9 @@ import contextlib
 import datetime as dt
 import decimal
 import json
+import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
@@ -29,6 +30,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from . import auditchain
@@ -68,6 +70,38 @@ def context(**kwargs: Any) -> Iterator[AuditContext]:
 def set_actor(actor: Any) -> None:
     """Name the actor for the rest of the current context (call only inside `context()` or a request)."""
     _context.set(replace(_context.get(), actor=actor))
+
+
+# --- what each named action is called -----------------------------------------------------------------------------
+
+# "<app label>.<verb>", or a bare verb for the actions core records itself (create, login...).
+_ACTION = re.compile(r"^(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*$")
+_labels: dict[str, str | Promise] = {}
+
+
+def declare(labels: Mapping[str, str | Promise]) -> None:
+    """Name the actions an app records (from its ``auditactions.py``, imported by ``AppConfig.ready()``): each
+    code with a short verb phrase its actor would use, ``pgettext_lazy("audit action", "<Chinese>")``: the context
+    keeps the English past tense apart from a button with the same Chinese (登录: "Log in" there, "Signed in" here)."""
+    for code, text in labels.items():
+        if not _ACTION.match(code):
+            raise ValueError(f"audit action {code!r} is not '<app>.<verb>' in lower case")
+        known = _labels.get(code)
+        if known is not None and str(known) != str(text):
+            raise ValueError(f"audit action {code!r} is declared twice")
+        _labels[code] = text
+
+
+def declared() -> dict[str, str | Promise]:
+    """Every declared action code with its label."""
+    return dict(_labels)
+
+
+def action_label(code: str) -> str:
+    """What the action is called in the active language. Events outlive code: a row whose action is no longer
+    declared is shown by its code, never refused."""
+    text = _labels.get(code)
+    return str(text) if text is not None else code
 
 
 def _plain(value: Any) -> Any:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -148,6 +149,22 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        """The action as its actor would say it, in the active language (the code when no app declares it)."""
+        from . import audit
+
+        return audit.action_label(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        """The kind of object in words (the model's verbose name); the stored type when no model has it now."""
+        try:
+            model = django_apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return self.object_type
+        return str(model._meta.verbose_name)
 
 
 AUDIT_CHAIN_HEAD_ID = 1

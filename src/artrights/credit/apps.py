@@ -12,7 +12,7 @@ class CreditConfig(AppConfig):
 
         from artrights.core.signals import party_standing
 
-        from . import notifications, receivers, rules  # noqa: F401  (access rules, notification kinds)
+        from . import auditactions, notifications, receivers, rules  # noqa: F401  (access rules, notification kinds, action labels)
 
         party_standing.connect(receivers.answer_standing, dispatch_uid="credit_party_standing")
         post_migrate.connect(receivers.seed_empty_catalogue, sender=self, dispatch_uid="credit_seed_catalogue")

@@ -8,4 +8,4 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("电子存证")
 
     def ready(self) -> None:
-        from . import notifications, rules  # noqa: F401  (access rules, notification kinds)
+        from . import auditactions, notifications, rules  # noqa: F401  (access rules, notification kinds, action labels)

@@ -8,4 +8,4 @@ class FundingConfig(AppConfig):
     verbose_name = _("专项资金资助")
 
     def ready(self) -> None:
-        from . import notifications, rules  # noqa: F401  (access rules, notification kinds)
+        from . import auditactions, notifications, rules  # noqa: F401  (access rules, notification kinds, action labels)

@@ -8,4 +8,4 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("双随机抽查")
 
     def ready(self) -> None:
-        from . import notifications, rules  # noqa: F401  (access rules, notification kinds)
+        from . import auditactions, notifications, rules  # noqa: F401  (access rules, notification kinds, action labels)

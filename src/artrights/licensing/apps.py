@@ -8,4 +8,4 @@ class LicensingConfig(AppConfig):
     verbose_name = _("许可与交易")
 
     def ready(self) -> None:
-        from . import notifications, rules  # noqa: F401  (access rules, notification kinds)
+        from . import auditactions, notifications, rules  # noqa: F401  (access rules, notification kinds, action labels)

@@ -10,7 +10,7 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from artrights.registry.signals import near_copy_search, work_closed, work_granted, work_revoked
 
-        from . import checks, notifications, receivers, rules  # noqa: F401  (access rules, checks, notification kinds)
+        from . import auditactions, checks, notifications, receivers, rules  # noqa: F401  (rules, checks, kinds, action labels)
 
         checks.load_configured_descriptor()
 

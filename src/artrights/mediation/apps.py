@@ -8,4 +8,4 @@ class MediationConfig(AppConfig):
     verbose_name = _("纠纷调解")
 
     def ready(self) -> None:
-        from . import notifications, rules  # noqa: F401  (access rules, notification kinds)
+        from . import auditactions, notifications, rules  # noqa: F401  (access rules, notification kinds, action labels)

@@ -8,4 +8,4 @@ class OnestopConfig(AppConfig):
     verbose_name = _("一站式保护服务")
 
     def ready(self) -> None:
-        from . import notifications, rules  # noqa: F401  (access rules, notification kinds)
+        from . import auditactions, notifications, rules  # noqa: F401  (access rules, notification kinds, action labels)

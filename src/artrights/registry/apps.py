@@ -8,7 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("作品登记")
 
     def ready(self) -> None:
-        from . import checks, documents, notifications, rules  # noqa: F401  (access rules, start-up checks, kinds)
+        from . import auditactions, checks, documents, notifications, rules  # noqa: F401  (rules, checks, kinds, action labels)
         from .models import Work
         from .signals import work_event
 

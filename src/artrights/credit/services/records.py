@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -192,8 +192,12 @@ def annotate(record: CreditRecord, *, kind: str, text: str, actor: Any) -> Annot
     return Annotation.objects.create(record=record, kind=kind, text=text, at=timezone.now(), by=actor)
 
 
+# The moves of RECORD_FLOW that end a record; a Literal so the audit labels' test can enumerate them.
+EndRecord = Literal["withdraw", "repair", "expire"]
+
+
 def end_record(
-    record: CreditRecord, *, action: str, actor: Any, note: str = "", exit_reason: str = ExitReason.SET_ASIDE
+    record: CreditRecord, *, action: EndRecord, actor: Any, note: str = "", exit_reason: str = ExitReason.SET_ASIDE
 ) -> CreditRecord:
     """Stop publishing and sharing a record (``action`` of ``RECORD_FLOW``: withdraw, repair, expire), in the
     caller's transaction; withdrawn, the listings resting on it alone end too (for ``exit_reason``)."""
