@@ -208,6 +208,10 @@ def add_cjk_font(pdf: FPDF, face: FontFace, *, style: str = "") -> None:
     font = copy.copy(parsed)
     font.i = len(pdf.fonts) + 1
     font.ttfont = pickle.loads(pickled)  # bytes this process made (_parsed_face), never read from outside
+    # Keep the face's own bounding box in the subset rather than work out the subset's: recalculating it runs
+    # every glyph's outline program, twice per font as fpdf2 writes a CFF font (a third of a render), and the
+    # whole face's box still holds the glyphs kept. fontTools' own subsetter does not recalculate it by default.
+    font.ttfont.recalcBBoxes = False
     font.cw = copy.copy(parsed.cw)  # a defaultdict: the copy keeps the missing glyph's width as its default
     font.glyph_ids = dict(parsed.glyph_ids)
     font.missing_glyphs = []
