@@ -133,6 +133,28 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
             item.add_marker(pytest.mark.uses_db)
 
 
+class _XdistGroups:
+    """``--dist loadgroup`` sends the tests of one ``xdist_group`` to one worker by a ``@group`` suffix that
+    pytest-xdist (3.8) adds to each test's id by writing ``item._nodeid``, which pytest 9.2 no longer reads (it
+    keeps the id in ``item._id``): without the suffix each test went to any worker, and the phone-tables module
+    loaded the demo on both (two minutes each). This adds the suffix where xdist's did not take."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):  # type: ignore[no-untyped-def]
+        if not getattr(config.option, "loadgroup", False):  # set on xdist workers only
+            return
+        for item in items:
+            marks = item.iter_markers("xdist_group")
+            names = {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in marks}
+            suffix = "@" + "_".join(sorted(names))
+            if names and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+                item._id = type(item._id).parse(item.nodeid + suffix)
+
+
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    config.pluginmanager.register(_XdistGroups(), "artrights-xdist-groups")
+
+
 @pytest.fixture(autouse=True)
 def _default_language():  # type: ignore[no-untyped-def]
     """Each test starts in the platform's default language (zh-Hans), whatever an earlier request activated."""

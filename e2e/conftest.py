@@ -101,3 +101,67 @@ def login(page, live_server):  # type: ignore[no-untyped-def]
         page.wait_for_load_state()
 
     return sign_in
+
+
+# Each body row of a table as the browser lays it out: for each cell its tag, text and box, the label its ::before
+# shows (without its alternative text for screen readers, after " / "), whether that label is shown, and on how
+# many lines the cell's own text runs (text nodes only, so a badge's border or the label does not count as a line).
+_TABLE_CELLS = """(table) => {
+  const lines = (cell) => {
+    const rects = [];
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) if (r.width > 0) rects.push(r);
+    }
+    rects.sort((a, b) => a.top - b.top);
+    let count = 0, bottom = -Infinity;
+    for (const r of rects) { if (r.top > bottom - 1) count += 1; bottom = Math.max(bottom, r.bottom); }
+    return count;
+  };
+  return [...table.tBodies[0].rows].map((row) => [...row.cells].map((cell) => {
+    const box = cell.getBoundingClientRect();
+    const before = getComputedStyle(cell, "::before");
+    return {
+      tag: cell.tagName, text: cell.innerText.trim(),
+      label: before.content.replace(/ \\/ ""$/, ""), labelShown: before.display !== "none",
+      top: box.top, bottom: box.bottom, left: box.left, right: box.right, width: box.width, lines: lines(cell),
+    };
+  }));
+}"""
+
+# Up to five elements of the main column that reach past the right edge of the window: what to fix when a page
+# scrolls sideways.
+_TOO_WIDE = """[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+  .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40)).slice(0, 5)"""
+
+
+class Layout:
+    """How ``page`` lays out what it shows, for the tests of narrow (phone) and wide screens."""
+
+    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+        self.page = page
+
+    def cells(self, table):  # type: ignore[no-untyped-def]
+        """The body rows of ``table`` (a locator), each a list of its cells as ``_TABLE_CELLS`` measures them."""
+        return table.evaluate(_TABLE_CELLS)
+
+    def fits_width(self) -> bool:
+        return bool(self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+    def no_sideways_scrolling(self) -> None:
+        """The page is no wider than the window; if it is, the message names the page and what sticks out."""
+        if not self.fits_width():
+            raise AssertionError((self.page.url, self.page.evaluate(_TOO_WIDE)))
+
+    def switch_language(self) -> None:
+        """Click the header's language switch (Chinese <-> English) and wait for the page in the other language."""
+        self.page.get_by_test_id("lang-switch").click()
+        self.page.wait_for_load_state()
+
+
+@pytest.fixture
+def layout(page):  # type: ignore[no-untyped-def]
+    return Layout(page)

@@ -12,49 +12,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
-# What the browser shows of each body cell of a table: its box, the label its ::before shows, and on how many lines
-# its own text runs (text nodes only, so a badge's border or the label does not count as a line).
-_CELLS = """(table) => {
-  const lines = (cell) => {
-    const rects = [];
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.textContent.trim()) continue;
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      for (const r of range.getClientRects()) if (r.width > 0) rects.push(r);
-    }
-    rects.sort((a, b) => a.top - b.top);
-    let count = 0, bottom = -Infinity;
-    for (const r of rects) { if (r.top > bottom - 1) count += 1; bottom = Math.max(bottom, r.bottom); }
-    return count;
-  };
-  return [...table.tBodies[0].rows].map((row) => [...row.cells].map((cell) => {
-    const box = cell.getBoundingClientRect();
-    const before = getComputedStyle(cell, "::before");
-    return {
-      // what the label shows, without its alternative text for screen readers (after " / ")
-      text: cell.innerText.trim(), label: before.content.replace(/ \\/ ""$/, ""), labelShown: before.display !== "none",
-      top: box.top, bottom: box.bottom, left: box.left, right: box.right, lines: lines(cell),
-    };
-  }));
-}"""
 
-
-def _no_sideways_scrolling(page):
-    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), page.url
-
-
-def _cards(page, table, labels):
+def _cards(layout, table, labels):
     """Each row of ``table`` reads as a card at phone width: its heading row hidden, its cells one under another,
     each after its column's label (``labels``, in the page's language). Returns the rows' cells."""
-    _no_sideways_scrolling(page)
+    layout.no_sideways_scrolling()
     assert not table.locator("thead").is_visible()
     # Shown as blocks, it is still a table to a screen reader: the roles its elements have are written out.
     assert table.get_attribute("role") == "table"
     assert table.locator("tbody > tr").first.get_attribute("role") == "row"
     assert table.locator("thead th").first.get_attribute("role") == "columnheader"
-    rows = table.evaluate(_CELLS)
+    rows = layout.cells(table)
     assert rows
     for cells in rows:
         assert [cell["label"] for cell in cells] == [f'"{label}"' for label in labels]
@@ -66,22 +34,17 @@ def _cards(page, table, labels):
     return rows
 
 
-def _columns(page, table):
+def _columns(layout, table):
     """At desktop width the table is a table again: heading row shown, cells of a row side by side, no labels."""
     assert table.locator("thead").is_visible()
-    for cells in table.evaluate(_CELLS):
+    for cells in layout.cells(table):
         assert len({round(cell["top"]) for cell in cells}) == 1
         assert [cell["left"] for cell in cells] == sorted({cell["left"] for cell in cells})
         assert all(cell["label"] in ("none", "normal") for cell in cells)
 
 
-def _switch_language(page):
-    page.get_by_test_id("lang-switch").click()
-    page.wait_for_load_state()
-
-
 def test_the_auction_deposits_read_as_cards_on_a_phone_with_the_status_and_dates_on_one_line(
-    live_server, page, screenshot, login, artist, outsider, registrar, make_user
+    live_server, page, layout, screenshot, login, artist, outsider, registrar, make_user
 ):
     import datetime as dt
     from decimal import Decimal
@@ -108,17 +71,17 @@ def test_the_auction_deposits_read_as_cards_on_a_phone_with_the_status_and_dates
     login("registrar-chen")
     page.goto(f"{live_server.url}/licensing/exchange/{listing.number}/")
     deposits = page.get_by_test_id("deposits")
-    _columns(page, deposits)
+    _columns(layout, deposits)
     labels = ["竞买人", "金额（元）", "交纳日期", "付款凭证号", "状态", "退还"]
 
     # The loser's card holds the form to record the return: under its label, as wide as the card, and usable.
     page.set_viewport_size(PHONE)
-    _cards(page, deposits, labels)
+    _cards(layout, deposits, labels)
     row = page.get_by_test_id("deposit-row").filter(has_text="吴路人")
     row.get_by_test_id("return-details").locator("summary").click()
     form = row.get_by_test_id("return-form")
     form.get_by_label("退款凭证号（银行流水号或收据号）").fill("TK-E2E-20261130")
-    _no_sideways_scrolling(page)
+    layout.no_sideways_scrolling()
     cell, card = row.get_by_test_id("deposit-return").bounding_box(), row.bounding_box()
     label = row.get_by_test_id("deposit-return").evaluate("(cell) => getComputedStyle(cell, '::before').display")
     assert label == "block" and form.bounding_box()["width"] > card["width"] * 0.8 and cell["x"] - card["x"] < 2
@@ -128,25 +91,25 @@ def test_the_auction_deposits_read_as_cards_on_a_phone_with_the_status_and_dates
     assert Deposit.objects.get(listing=listing, bidder_user=outsider).return_reference == "TK-E2E-20261130"
 
     page.set_viewport_size(DESKTOP)
-    _columns(page, deposits)
+    _columns(layout, deposits)
     screenshot("desktop-list-licensing-deposits")
     page.set_viewport_size(PHONE)
-    rows = _cards(page, deposits, labels)
+    rows = _cards(layout, deposits, labels)
     returned = next(cells for cells in rows if cells[4]["text"] == "已退还")
     assert returned[2]["lines"] == 1  # the date paid
     assert returned[4]["lines"] == 1  # 已退还, not 已退 / 还
     assert "TK-E2E-20261130" in returned[5]["text"]
     screenshot("phone-list-licensing-deposits-zh")
 
-    _switch_language(page)
-    rows = _cards(page, deposits, ["Bidder", "Amount (CNY)", "Paid on", "Payment reference", "Status", "Return"])
+    layout.switch_language()
+    rows = _cards(layout, deposits, ["Bidder", "Amount (CNY)", "Paid on", "Payment reference", "Status", "Return"])
     returned = next(cells for cells in rows if cells[4]["text"] == "Returned")
     assert returned[2]["lines"] == 1 and returned[4]["lines"] == 1
     screenshot("phone-list-licensing-deposits-en")
 
 
 def test_the_registrars_queue_reads_as_labelled_cards_on_a_phone_and_as_columns_on_a_desktop(
-    live_server, page, screenshot, login, artist, registrar
+    live_server, page, layout, screenshot, login, artist, registrar
 ):
     from artrights.registry import services
     from artrights.registry.tests.factories import OWNER, samples, work_fields
@@ -160,24 +123,24 @@ def test_the_registrars_queue_reads_as_labelled_cards_on_a_phone_and_as_columns_
     login("registrar-chen")
     page.goto(f"{live_server.url}/registry/review/")
     queue = page.locator("table.queue")
-    _columns(page, queue)
+    _columns(layout, queue)
     screenshot("desktop-list-review-queue")
 
     page.set_viewport_size(PHONE)
-    rows = _cards(page, queue, ["流水号", "作品名称", "申请人", "状态", "提交时间", "审核期限", "重复登记提示"])
+    rows = _cards(layout, queue, ["流水号", "作品名称", "申请人", "状态", "提交时间", "审核期限", "重复登记提示"])
     assert len(rows) == 2
     for cells in rows:
         assert cells[3]["lines"] == 1 and cells[4]["lines"] == 1  # the status badge and the date submitted
     screenshot("phone-list-review-queue-zh")
 
-    _switch_language(page)
+    layout.switch_language()
     labels = ["Acceptance number", "Title", "Requester", "Status", "Submitted", "Review deadline", "Duplicate warnings"]
-    for cells in _cards(page, queue, labels):
+    for cells in _cards(layout, queue, labels):
         assert cells[4]["lines"] == 1
     screenshot("phone-list-review-queue-en")
 
 
-def test_the_public_credit_records_read_as_cards_on_a_phone(live_server, page, screenshot, make_user):
+def test_the_public_credit_records_read_as_cards_on_a_phone(live_server, page, layout, screenshot, make_user):
     from artrights.accounts.models import OrganisationKind
     from artrights.accounts.tests.factories import organisation
     from artrights.credit.tests import factories
@@ -192,22 +155,22 @@ def test_the_public_credit_records_read_as_cards_on_a_phone(live_server, page, s
     page.goto(f"{live_server.url}/credit/?q=卡片测试")
     records = page.get_by_test_id("records")
     labels = ["记录编号", "信用主体", "失信行为", "严重程度", "决定日期", "公示截止", "状态"]
-    rows = _cards(page, records, labels)
+    rows = _cards(layout, records, labels)
     assert len(rows) == 2
     for cells in rows:
         assert cells[4]["lines"] == 1 and cells[5]["lines"] == 1  # both dates
         assert cells[6]["lines"] == 1
     screenshot("phone-list-credit-records-zh")
 
-    _switch_language(page)
+    layout.switch_language()
     labels = ["Record number", "Credit subject", "Dishonest conduct", "Severity", "Decision date", "Published until"]
-    for cells in _cards(page, records, [*labels, "Status"]):
+    for cells in _cards(layout, records, [*labels, "Status"]):
         assert cells[4]["lines"] == 1 and cells[5]["lines"] == 1
     screenshot("phone-list-credit-records-en")
 
 
 def test_a_list_htmx_swaps_in_later_is_labelled_too_a_table_without_headings_stays_a_table_and_a_queue_stacks(
-    live_server, page
+    live_server, page, layout
 ):
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/credit/")
@@ -223,18 +186,18 @@ def test_a_list_htmx_swaps_in_later_is_labelled_too_a_table_without_headings_sta
         {swapStyle: "beforeend"})"""
     )
     swapped = page.get_by_test_id("swapped")
-    cells = swapped.evaluate(_CELLS)
+    cells = layout.cells(swapped)
     assert [cell["label"] for cell in cells[0]] == ['"编号"', '"备注"', '"操作"']
     empty = swapped.locator("tbody tr").first.locator("td").nth(1)
     assert empty.evaluate("(cell) => getComputedStyle(cell, '::after').content") == '"—"'
     assert cells[1][0]["label"] in ("none", "normal")  # one cell across every column: no label
     assert not swapped.locator("thead").is_visible()
-    plain = page.get_by_test_id("plain").evaluate(_CELLS)[0]
+    plain = layout.cells(page.get_by_test_id("plain"))[0]
     assert round(plain[0]["top"]) == round(plain[1]["top"]) and plain[0]["left"] < plain[1]["left"]
     assert all(cell["label"] in ("none", "normal") for cell in plain)
     # A queue without a heading row (the headings in its rows) still stacks, each heading above its value.
-    clocks = page.get_by_test_id("clocks").evaluate(_CELLS)[0]
+    clocks = layout.cells(page.get_by_test_id("clocks"))[0]
     for above, below in itertools.pairwise(clocks):
         assert below["top"] >= above["bottom"] - 1 and abs(below["left"] - above["left"]) < 1
     assert clocks[1]["lines"] == 1 and clocks[3]["lines"] == 1
-    _no_sideways_scrolling(page)
+    layout.no_sideways_scrolling()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -47,16 +48,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo platform: its address and each demo account's password (``{"artist": "..."}``)."""
+def demo(tmp_path_factory, migrated_data_dir):
+    """The demo platform: its address and each demo account's password (``{"artist": "..."}``). Its data folder
+    starts as a copy of the run's migrated one (migrating a new database takes a dozen CPU seconds)."""
     data = tmp_path_factory.mktemp("demo")
+    shutil.copytree(migrated_data_dir, data, dirs_exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "ARTRIGHTS_DATA_DIR": str(data), "HUEY_IMMEDIATE": "1", "DEBUG": "1"}
     env.pop("DATABASE_URL", None)
     env.pop("PYTEST_XDIST_WORKER", None)
     cli = [sys.executable, "-m", "artrights.cli"]
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, capture_output=True, timeout=600)
     subprocess.run([*cli, "demo", "--url", url], env=env, check=True, capture_output=True, timeout=900)
     log = (data / "server.log").open("w")
     server = subprocess.Popen([*cli, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, stdout=log, stderr=log)
@@ -86,52 +88,13 @@ def _sign_in(page, demo, role):
     page.wait_for_load_state()
 
 
-def _switch_language(page):
-    page.get_by_test_id("lang-switch").click()
-    page.wait_for_load_state()
-
-
-def _no_sideways_scrolling(page):
-    wide = page.evaluate(
-        """[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
-        .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40)).slice(0, 5)"""
-    )
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (page.url, wide)
-
-
-# Each body row of a table as the browser lays it out: its cells' boxes, their labels (what ::before shows) and on
-# how many lines each cell's own text runs.
-_ROWS = """(table) => {
-  const lines = (cell) => {
-    const rects = [];
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.textContent.trim()) continue;
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      for (const r of range.getClientRects()) if (r.width > 0) rects.push(r);
-    }
-    rects.sort((a, b) => a.top - b.top);
-    let count = 0, bottom = -Infinity;
-    for (const r of rects) { if (r.top > bottom - 1) count += 1; bottom = Math.max(bottom, r.bottom); }
-    return count;
-  };
-  return [...table.tBodies[0].rows].map((row) => [...row.cells].map((cell) => {
-    const box = cell.getBoundingClientRect();
-    const before = getComputedStyle(cell, "::before");
-    return {tag: cell.tagName, text: cell.innerText.trim(), label: before.content.replace(/ \\/ ""$/, ""),
-            top: box.top, left: box.left, right: box.right, width: box.width, lines: lines(cell)};
-  }));
-}"""
-
-
-def _facts(table):
+def _facts(layout, table):
     """A facts table (a heading in each row) on a phone: each heading beside its value, on the same line, wide
     enough to read (a heading of four characters on one line, not one character a line), every value inside the
     screen. Returns {heading: value cell}."""
     assert table.evaluate("(t) => getComputedStyle(t).display") == "table"
     found = {}
-    for heading, value in table.evaluate(_ROWS):
+    for heading, value in layout.cells(table):
         assert heading["tag"] == "TH" and value["tag"] == "TD"
         assert abs(heading["top"] - value["top"]) < 1 and heading["right"] <= value["left"] + 1
         assert heading["width"] >= 100, heading
@@ -142,11 +105,11 @@ def _facts(table):
     return found
 
 
-def _cards(table, labels):
+def _cards(layout, table, labels):
     """A list on a phone: each row a card, its cells one under another, each after its column's label."""
     assert table.evaluate("(t) => getComputedStyle(t).display") == "block"
     assert not table.locator("thead").is_visible()
-    rows = table.evaluate(_ROWS)
+    rows = layout.cells(table)
     assert rows
     for cells in rows:
         assert [cell["label"] for cell in cells] == [f'"{label}"' for label in labels]
@@ -157,114 +120,114 @@ def _cards(table, labels):
 
 
 def test_a_works_facts_keep_each_heading_beside_its_value_and_its_contracts_become_cards_on_a_phone(
-    demo, page, screenshot
+    demo, page, layout, screenshot
 ):
     _sign_in(page, demo, "artist")
     page.goto(f"{demo['url']}/registry/works/2/")  # 莲花山的黄昏: registered, three contracts filed and a pledge
     encumbrances = page.get_by_test_id("encumbrances")
     assert encumbrances.locator("thead").is_visible()  # on a desktop: the same table, now with its headings
-    cells = encumbrances.evaluate(_ROWS)[0]
+    cells = layout.cells(encumbrances)[0]
     assert len({round(cell["top"]) for cell in cells}) == 1
     screenshot("desktop-phone-tables-work-detail")
 
     page.set_viewport_size(PHONE)
-    _no_sideways_scrolling(page)
-    facts = _facts(page.get_by_test_id("dossier"))
+    layout.no_sideways_scrolling()
+    facts = _facts(layout, page.get_by_test_id("dossier"))
     assert facts["业务类型"]["text"] == "作品登记" and facts["登记日期"]["lines"] == 1
-    rows = _cards(encumbrances, ["编号", "类型", "被许可方/受让方/质权人", "有效期间/担保金额"])
+    rows = _cards(layout, encumbrances, ["编号", "类型", "被许可方/受让方/质权人", "有效期间/担保金额"])
     assert len(rows) == encumbrances.locator("tbody tr").count() >= 4  # every filing a card of its own
     for cells in rows:
         assert cells[0]["lines"] == 1  # 粤合备字-2026-00000002 whole, not cut at a hyphen
     screenshot("phone-tables-work-detail-zh")
 
-    _switch_language(page)
-    _no_sideways_scrolling(page)
-    facts = _facts(page.get_by_test_id("dossier"))
+    layout.switch_language()
+    layout.no_sideways_scrolling()
+    facts = _facts(layout, page.get_by_test_id("dossier"))
     assert facts["Application type"]["text"] == "Work registration"
-    _cards(encumbrances, ["Number", "Type", "Licensee / transferee / pledgee", "Term / amount secured"])
+    _cards(layout, encumbrances, ["Number", "Type", "Licensee / transferee / pledgee", "Term / amount secured"])
     screenshot("phone-tables-work-detail-en")
 
 
 def test_a_match_report_an_evidence_record_and_a_draw_keep_their_hashes_inside_the_screen_on_a_phone(
-    demo, page, screenshot
+    demo, page, layout, screenshot
 ):
     _sign_in(page, demo, "artist")
     page.set_viewport_size(PHONE)
     for language in ("zh", "en"):
         page.goto(f"{demo['url']}/matching/reports/1/")
-        _no_sideways_scrolling(page)
+        layout.no_sideways_scrolling()
         for table in page.locator("table.facts").all():
-            _facts(table)
+            _facts(layout, table)
         sha = page.get_by_test_id("query-sha256")
         assert sha.bounding_box()["x"] + sha.bounding_box()["width"] <= PHONE["width"]
         screenshot(f"phone-tables-match-report-{language}")
 
         page.goto(f"{demo['url']}/evidence/EV-2026-000001/")
-        _no_sideways_scrolling(page)
-        facts = _facts(page.get_by_test_id("facts"))
+        layout.no_sideways_scrolling()
+        facts = _facts(layout, page.get_by_test_id("facts"))
         assert max(cell["lines"] for cell in facts.values()) >= 2  # the SHA-256 and SM3 of the manifest wrap
-        _facts(page.get_by_test_id("environment"))
+        _facts(layout, page.get_by_test_id("environment"))
         screenshot(f"phone-tables-evidence-record-{language}")
 
         page.goto(f"{demo['url']}/inspections/draws/1/")
-        _no_sideways_scrolling(page)
-        _facts(page.locator("table.facts"))
+        layout.no_sideways_scrolling()
+        _facts(layout, page.locator("table.facts"))
         labels = ["标识", "检查对象"] if language == "zh" else ["Identifier", "Target"]
-        for identifier, _name in _cards(page.get_by_test_id("drawn-list"), labels):
+        for identifier, _name in _cards(layout, page.get_by_test_id("drawn-list"), labels):
             assert identifier["lines"] == 1  # 91440300MA5D7K019E on one line
         screenshot(f"phone-tables-inspections-draw-{language}")
         if language == "zh":
-            _switch_language(page)
+            layout.switch_language()
 
 
-def test_a_contract_and_a_mediation_case_read_on_a_phone(demo, page, screenshot):
+def test_a_contract_and_a_mediation_case_read_on_a_phone(demo, page, layout, screenshot):
     _sign_in(page, demo, "artist")
     page.set_viewport_size(PHONE)
     page.goto(f"{demo['url']}/licensing/contracts/LC-2026-000001/")
-    _no_sideways_scrolling(page)
-    terms = _facts(page.get_by_test_id("terms"))
+    layout.no_sideways_scrolling()
+    terms = _facts(layout, page.get_by_test_id("terms"))
     assert terms["有效期间"]["lines"] == 1  # 2026-01-01 — 2027-12-31
-    payments = _cards(page.get_by_test_id("payments"), ["付款日期", "金额（元）", "付款凭证号"])
+    payments = _cards(layout, page.get_by_test_id("payments"), ["付款日期", "金额（元）", "付款凭证号"])
     for paid_on, amount, _reference in payments:
         assert paid_on["lines"] == 1 and amount["lines"] == 1
     screenshot("phone-tables-contract-zh")
-    _switch_language(page)
-    _no_sideways_scrolling(page)
-    _facts(page.get_by_test_id("terms"))
-    _cards(page.get_by_test_id("payments"), ["Payment date", "Amount (CNY)", "Payment reference"])
+    layout.switch_language()
+    layout.no_sideways_scrolling()
+    _facts(layout, page.get_by_test_id("terms"))
+    _cards(layout, page.get_by_test_id("payments"), ["Payment date", "Amount (CNY)", "Payment reference"])
     screenshot("phone-tables-contract-en")
 
     page.goto(f"{demo['url']}/licensing/")
-    _no_sideways_scrolling(page)
-    _cards(page.get_by_test_id("trades"), ["Trade no.", "Listing", "Trade price (CNY)", "Status"])
+    layout.no_sideways_scrolling()
+    _cards(layout, page.get_by_test_id("trades"), ["Trade no.", "Listing", "Trade price (CNY)", "Status"])
 
     page.context.clear_cookies()
     _sign_in(page, demo, "mediator")
     page.goto(f"{demo['url']}/mediation/cases/TJ-2026-000002/")
     for language in ("zh", "en"):
-        _no_sideways_scrolling(page)
-        _facts(page.locator("table.facts"))
+        layout.no_sideways_scrolling()
+        _facts(layout, page.locator("table.facts"))
         assert page.get_by_test_id("clocks").evaluate("(t) => getComputedStyle(t).display") == "block"
         screenshot(f"phone-tables-mediation-case-{language}")
         if language == "zh":
-            _switch_language(page)
+            layout.switch_language()
 
 
 def test_the_demo_artist_finds_the_agencys_open_proposal_on_the_dashboard_and_opens_the_contract(
-    demo, page, screenshot
+    demo, page, layout, screenshot
 ):
     _sign_in(page, demo, "artist")
     page.set_viewport_size(PHONE)
     page.goto(f"{demo['url']}/dashboard/")
-    _no_sideways_scrolling(page)
+    layout.no_sideways_scrolling()
     waiting = page.get_by_test_id("proposals-to-answer")
-    rows = _cards(waiting, ["合同编号", "作品", "提议方", "提议的终止日", "提出时间"])
+    rows = _cards(layout, waiting, ["合同编号", "作品", "提议方", "提议的终止日", "提出时间"])
     assert len(rows) == 1 and all(cell["lines"] == 1 for cell in rows[0][:1] + rows[0][3:])
     screenshot("phone-tables-dashboard-proposal-zh")
-    _switch_language(page)
-    _no_sideways_scrolling(page)
+    layout.switch_language()
+    layout.no_sideways_scrolling()
     labels = ["Contract no.", "Work", "Proposed by", "Proposed termination date", "Proposed at"]
-    _cards(page.get_by_test_id("proposals-to-answer"), labels)
+    _cards(layout, page.get_by_test_id("proposals-to-answer"), labels)
     screenshot("phone-tables-dashboard-proposal-en")
     page.get_by_test_id("proposals-to-answer").get_by_role("link").first.click()
     page.wait_for_load_state()
@@ -276,19 +239,21 @@ def test_the_demo_artist_finds_the_agencys_open_proposal_on_the_dashboard_and_op
     assert page.get_by_test_id("proposals-to-answer").count() == 0
 
 
-def test_statistics_stay_tables_on_a_phone_and_a_wide_one_scrolls_in_its_own_box_not_the_page(demo, page, screenshot):
+def test_statistics_stay_tables_on_a_phone_and_a_wide_one_scrolls_in_its_own_box_not_the_page(
+    demo, page, layout, screenshot
+):
     page.set_viewport_size(PHONE)
     page.goto(f"{demo['url']}/statistics/")
     panel = page.locator("section.panel").first
     panel.locator("details > summary").click()
     figures = panel.get_by_test_id("figures")
     assert figures.locator("thead").is_visible()  # 月份 | 件数, a table: cards would put one number on each
-    rows = figures.evaluate(_ROWS)
+    rows = layout.cells(figures)
     assert len(rows) == 12
     for month, count in rows:
         assert abs(month["top"] - count["top"]) < 1 and month["right"] <= count["left"] + 1
         assert month["label"] in ("none", "normal")
-    _no_sideways_scrolling(page)
+    layout.no_sideways_scrolling()
     screenshot("phone-tables-statistics-zh")
 
     # The same table with twelve more columns of numbers, as a month-by-series table would be: the box around it
@@ -300,7 +265,7 @@ def test_statistics_stay_tables_on_a_phone_and_a_wide_one_scrolls_in_its_own_box
     )
     box = panel.locator(".figures-scroll")
     assert box.evaluate("(b) => b.scrollWidth > b.clientWidth")
-    _no_sideways_scrolling(page)
+    layout.no_sideways_scrolling()
     month = figures.locator("tbody tr").first.locator("th")
     left = month.bounding_box()["x"]
     box.evaluate("(b) => { b.scrollLeft = 400; }")
@@ -310,23 +275,23 @@ def test_statistics_stay_tables_on_a_phone_and_a_wide_one_scrolls_in_its_own_box
     screenshot("phone-tables-statistics-wide-zh")
 
     page.goto(f"{demo['url']}/statistics/")
-    _switch_language(page)
+    layout.switch_language()
     panel = page.locator("section.panel").first
     panel.locator("details > summary").click()
     assert panel.get_by_test_id("figures").locator("thead th").all_inner_texts() == ["Month", "Count"]
-    _no_sideways_scrolling(page)
+    layout.no_sideways_scrolling()
     screenshot("phone-tables-statistics-en")
 
     page.goto(f"{demo['url']}/statistics/report/2026/")
-    _facts(page.get_by_test_id("headline"))
-    _no_sideways_scrolling(page)
+    _facts(layout, page.get_by_test_id("headline"))
+    layout.no_sideways_scrolling()
 
 
 _SKIP = re.compile(r"logout|/static/|/media/|/api/|/admin/|setlang|\.(csv|pdf|json|zip|wacz|png|txt)$|/csv|/download")
 
 
 @pytest.mark.parametrize("role", [None, *ROLES])
-def test_no_page_of_the_demo_scrolls_sideways_on_a_phone(demo, page, role):
+def test_no_page_of_the_demo_scrolls_sideways_on_a_phone(demo, page, layout, role):
     """Every page a role reaches from its home page in one click (one of each kind: one work, one case), in
     Chinese and in English, fits a phone's width (the pages behind them have tests of their own above)."""
     page.set_viewport_size(PHONE)
@@ -347,7 +312,7 @@ def test_no_page_of_the_demo_scrolls_sideways_on_a_phone(demo, page, role):
             response = page.goto(url)
             if response is None or not response.ok or "text/html" not in response.headers.get("content-type", ""):
                 continue
-            if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+            if not layout.fits_width():
                 wide.append((language, url))
             if depth < 1:
                 for href in page.eval_on_selector_all("main a[href], nav a[href]", "(as) => as.map((a) => a.href)"):

@@ -18,9 +18,11 @@ and then :func:`sign_pdf` with the platform's document-signing key and the built
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
+import pickle
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ from artrights.proofs.bundle import Timestamper
 
 if TYPE_CHECKING:
     from fpdf import FPDF
+    from fpdf.fonts import TTFFont
     from pyhanko.sign.timestamps import TimeStamper
 
 CERTIFICATE_ATTACHMENT = "certificate.json"
@@ -184,12 +187,62 @@ def new_pdf(title: str, issued_on: dt.date, *, font: str = "", bold_face: bool =
     pdf.set_margins(0, 0, 0)
     # Fixed creation date: renders of the same data are byte-identical until signed.
     pdf.set_creation_date(dt.datetime.combine(issued_on, dt.time(), tzinfo=dt.UTC))
-    pdf.add_font("cjk", style="", fname=str(regular.path), collection_font_number=regular.index)
+    add_cjk_font(pdf, regular)
     if bold_face:
-        bold = find_cjk_font("bold", configured=font)
-        pdf.add_font("cjk", style="B", fname=str(bold.path), collection_font_number=bold.index)
+        add_cjk_font(pdf, find_cjk_font("bold", configured=font), style="B")
     pdf.add_page()
     return pdf
+
+
+def add_cjk_font(pdf: FPDF, face: FontFace, *, style: str = "") -> None:
+    """``pdf.add_font("cjk", style, ...)`` for ``face`` without parsing it again. fpdf2 parses a CJK face (its
+    character map and the metrics of some 65,000 glyphs) for every document, about a second each; the parse is
+    kept for the process (:func:`_parsed_face`) and each document gets its own copy of what a document changes, as
+    fpdf2's ``TTFFont.__deepcopy__`` draws the line: the widths, glyph ids and subset map filled while text is
+    drawn, and the fontTools font, which the subsetter prunes in place when the document is written. The bytes
+    written are the same as after ``add_font`` (test_certificate_pdf checks it)."""
+    from fpdf.fonts import SubsetMap
+
+    stat = face.path.stat()
+    parsed, pickled = _parsed_face(str(face.path), face.index, style, (stat.st_mtime_ns, stat.st_size))
+    font = copy.copy(parsed)
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = pickle.loads(pickled)  # bytes this process made (_parsed_face), never read from outside
+    # Keep the face's own bounding box in the subset rather than work out the subset's: recalculating it runs
+    # every glyph's outline program, twice per font as fpdf2 writes a CFF font (a third of a render), and the
+    # whole face's box still holds the glyphs kept. fontTools' own subsetter does not recalculate it by default.
+    font.ttfont.recalcBBoxes = False
+    font.cw = copy.copy(parsed.cw)  # a defaultdict: the copy keeps the missing glyph's width as its default
+    font.glyph_ids = dict(parsed.glyph_ids)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    font.subset = SubsetMap(font)
+    pdf.fonts[font.fontkey] = font
+    if font.is_cff and font.is_cid_keyed:
+        pdf._set_min_pdf_version("1.6")  # as add_font does for a CID-keyed CFF font (Noto CJK is one)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_face(path: str, index: int, style: str, stamp: tuple[int, int]) -> tuple[TTFFont, bytes]:
+    """fpdf2's parse of one face, made on a scratch document that is never written, and its fontTools font
+    pickled (fontTools pickles a lazily read font by its file name: unpickling opens the file again), without its
+    CFF outlines: a copy reads them from the file when the subsetter asks, as a freshly opened font does, and
+    unpickles in a tenth of the time it takes with them. ``stamp`` (the file's modification time and size) makes a
+    replaced font file parsed anew."""
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont as TTFFontClass
+
+    scratch = FPDF()
+    scratch.add_font("cjk", style=style, fname=path, collection_font_number=index)
+    font = scratch.fonts["cjk" + style]
+    assert isinstance(font, TTFFontClass)
+    tables = font.ttfont.tables
+    # Not a TrueType "glyf" table: fpdf2 may have drawn a missing .notdef glyph into it, which the file lacks.
+    outlines = {tag: tables.pop(tag) for tag in ("CFF ", "CFF2") if tag in tables}
+    pickled = pickle.dumps(font.ttfont, protocol=pickle.HIGHEST_PROTOCOL)
+    tables.update(outlines)
+    return font, pickled
 
 
 def embed(pdf: FPDF, data: bytes, name: str, description: str, issued_on: dt.date) -> None:

@@ -31,7 +31,7 @@ from typing import IO
 
 from artrights.core.errors import BilingualError
 
-from .certificate_pdf import GREY, INK, find_cjk_font, new_pdf
+from .certificate_pdf import GREY, INK, add_cjk_font, find_cjk_font, new_pdf
 
 LINES_PER_PAGE = 50  # source (Art. 10: at least 50 lines a page)
 DOC_LINES_PER_PAGE = 30  # documentation (at least 30 lines a page)
@@ -391,7 +391,7 @@ def render_pdf_documentation(doc: PdfDocumentation, heading: Heading, *, made_on
     headings = FPDF(unit="pt")
     headings.set_auto_page_break(False)
     headings.set_creation_date(dt.datetime.combine(made_on, dt.time(), tzinfo=dt.UTC))
-    headings.add_font("cjk", style="", fname=str(face.path), collection_font_number=face.index)
+    add_cjk_font(headings, face)
     for number, (width, height) in zip(doc.page_numbers, sizes, strict=True):
         headings.add_page(format=(width, height))
         band = height * HEADER_BAND

@@ -181,6 +181,22 @@ def test_rendering_the_same_data_twice_gives_the_same_bytes(
     assert render_certificate(certificate_data(kit, registered)) == unsigned
 
 
+def test_the_font_parsed_once_for_every_document_writes_the_bytes_fpdf_writes_when_it_parses_the_font_afresh(
+    kit: Kit, registered: dict[str, Any], unsigned: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from artrights.registry import certificate_pdf
+
+    def add_font_afresh(pdf: Any, face: Any, *, style: str = "") -> None:
+        pdf.add_font("cjk", style=style, fname=str(face.path), collection_font_number=face.index)
+        pdf.fonts["cjk" + style].ttfont.recalcBBoxes = False  # the one thing add_cjk_font does differently
+
+    monkeypatch.setattr(certificate_pdf, "add_cjk_font", add_font_afresh)
+    afresh = render_certificate(certificate_data(kit, registered, title="大芬村的黄昏"))
+    monkeypatch.undo()
+    assert render_certificate(certificate_data(kit, registered, title="大芬村的黄昏")) == afresh
+    assert render_certificate(certificate_data(kit, registered)) == unsigned  # nothing of one document in the next
+
+
 def test_a_missing_font_is_reported_in_chinese_and_english_with_the_install_command(
     kit: Kit, registered: dict[str, Any]
 ) -> None:
