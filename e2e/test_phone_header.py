@@ -148,3 +148,39 @@ def test_on_a_wide_screen_every_link_is_in_the_header_without_a_menu(live_server
     assert page.locator(".brand span").is_visible()
     assert all(c.bounding_box()["x"] + c.bounding_box()["width"] <= DESKTOP["width"] for c in controls)
     _shot(page, f"header-desktop-{language}")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_visitor_on_a_phone_signs_in_from_the_header_without_opening_the_menu(live_server, page, language):
+    page.set_viewport_size(PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/")
+    assert page.locator("header").bounding_box()["height"] < 60
+    assert page.get_by_test_id("login-link").is_visible()
+    assert page.get_by_test_id("lang-switch").is_visible()
+    assert not page.get_by_test_id("nav-statistics").is_visible()
+    _shot(page, f"header-phone-visitor-{language}")
+    page.get_by_test_id("nav-menu-button").click()
+    page.get_by_test_id("nav-statistics").click()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/statistics/"
+    page.get_by_test_id("login-link").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("username").is_visible()
+
+
+def test_the_header_fits_a_small_phone_in_english_with_many_unread_messages(live_server, page, login, reader):
+    for n in range(98):
+        issue_token(user=reader, name=f"脚本{n}", scopes=["read"])
+    page.set_viewport_size({"width": 320, "height": 640})
+    _sign_in_in(page, login, reader.username, "en")
+    assert page.get_by_test_id("unread-count").inner_text() == "99+"
+    assert page.locator("header").bounding_box()["height"] < 60
+    for testid in ("nav-menu-button", "inbox-link", "lang-switch"):
+        box = page.get_by_test_id(testid).bounding_box()
+        assert box["x"] + box["width"] <= 320, testid
+    brand = page.locator(".brand")
+    assert brand.evaluate("(b) => b.scrollWidth <= b.clientWidth"), "the brand is cut short"
+    assert _menu_button_state(page, "Menu") is False  # the button shows only its icon, and is still named
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _shot(page, "header-phone-320-en")
