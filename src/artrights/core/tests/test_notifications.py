@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from artrights.core import notifying, services, sms, tasks
 from artrights.core.models import Channel, Delivery, DeliveryStatus, Notification
@@ -193,6 +194,37 @@ def test_each_code_of_each_kind_reads_wholly_in_english_for_an_english_reader(ke
     with translation.override("en"):
         label = str(notifying._labels(notifying.get(key).coded[name])[code])
     assert label.split("%(")[0] in english.title + english.body and "%(" not in english.body + chinese.body
+
+
+CODED_KINDS = sorted({key for key, _name, _code in CODES})
+HAN = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("key", CODED_KINDS)
+@pytest.mark.parametrize(("sender", "reader_language"), [("zh-hans", "en"), ("en", "zh-hans")])
+def test_a_coded_notice_sent_in_one_language_reads_wholly_in_the_readers_in_the_inbox_and_the_e_mail(
+    client, make_user, key, sender, reader_language, django_capture_on_commit_callbacks
+):
+    # A reader with a Latin name, so any Chinese in the English e-mail can only come from the notice.
+    reader = make_user("reader-ho", "artist", display_name="Ho Reader", email="ho@example.cn")
+    spec = notifying.get(key)
+    name = next(iter(spec.coded))
+    params = _sample(spec, name, next(iter(notifying._labels(spec.coded[name]))))
+    reader.language = reader_language
+    reader.save()
+    with translation.override(sender), django_capture_on_commit_callbacks(execute=True):
+        (row,) = notify(recipients=[reader], kind=key, params=params)
+    client.force_login(reader)
+    client.cookies["django_language"] = reader_language
+    inbox = client.get("/inbox/").content.decode().split('data-testid="inbox"', 1)[1].split("</ul>", 1)[0]
+    (message,) = mail.outbox
+    read = notifying.render_in(reader_language, key, row.params)
+    other = notifying.render_in(sender, key, row.params)
+    for shown, sent in ((read.title, other.title), (read.body, other.body)):
+        assert escape(shown) in inbox and shown in message.body
+        assert shown == sent or (escape(sent) not in inbox and sent not in message.body)
+    if reader_language == "en":  # every value is ASCII here: any Chinese would be the sender's
+        assert not HAN.search(inbox + message.subject + message.body)
 
 
 # Refused at send time
