@@ -119,7 +119,7 @@ def worded(kind: Kind, params: Mapping[str, Param]) -> dict[str, Param]:
         for name, labels in kind.coded.items()
         if isinstance(value := params.get(name), str)
     }
-    # Labels first, then their slots: a phrase may name another coded parameter ("%(reason)s。%(route)s").
+    # Labels first, then their slots: a phrase may show another coded parameter ("%(reason)s。案件将退回法院…").
     plain = {**params, **{name: str(label) for name, label in found.items() if label is not None}}
     return {**plain, **{name: _fill(label, plain) for name, label in found.items() if label is not None}}
 
