@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from django.conf import settings
+from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
 
@@ -24,6 +25,9 @@ logger = logging.getLogger(__name__)
 Text = str | Promise
 # What a parameter may be: kept in a JSON column and put into a %-template, in any language.
 Param = str | int | float | bool | None
+# What a coded parameter's stored value means: a choices enum (its labels), or a mapping code -> label. A label may
+# have %(name)s slots of the notification's other parameters ("已受理，承办人：%(handler)s").
+Labels = type[models.Choices] | Mapping[str, Text]
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
@@ -38,6 +42,12 @@ class Kind:
     body: Text = ""
     # Security notices and legal deadlines: the copy by e-mail and SMS cannot be turned off.
     essential: bool = False
+    # Parameters stored as a code (a choice's value, a fixed phrase's key) and shown by their label in the reader's
+    # language: the sender passes ``contract.kind``, never ``contract.get_kind_display()``, whose text would stay
+    # in the sender's language. A value the labels do not know (text stored before, free text) shows as stored.
+    coded: Mapping[str, Labels] = field(default_factory=dict)
+    # Coded parameters that may instead hold what a person wrote (a note), shown as written.
+    written: frozenset[str] = frozenset()
 
 
 class Rendered(NamedTuple):
@@ -94,6 +104,26 @@ def _fill(template: Text, params: Mapping[str, Param]) -> str:
     return text % params if "%(" in text else text
 
 
+def _labels(labels: Labels) -> Mapping[str, Text]:
+    if isinstance(labels, type) and issubclass(labels, models.Choices):
+        return {str(value): label for value, label in labels.choices}
+    return labels
+
+
+def worded(kind: Kind, params: Mapping[str, Param]) -> dict[str, Param]:
+    """The parameters with each coded one replaced by its label in the active language (slots filled)."""
+    if not kind.coded:
+        return dict(params)
+    found = {
+        name: _labels(labels).get(value)
+        for name, labels in kind.coded.items()
+        if isinstance(value := params.get(name), str)
+    }
+    # Labels first, then their slots: a phrase may show another coded parameter ("%(reason)s。案件将退回法院…").
+    plain = {**params, **{name: str(label) for name, label in found.items() if label is not None}}
+    return {**plain, **{name: _fill(label, plain) for name, label in found.items() if label is not None}}
+
+
 def render(key: str, params: Mapping[str, Param]) -> Rendered:
     """The title and body of a notification in the active language.
 
@@ -104,7 +134,8 @@ def render(key: str, params: Mapping[str, Param]) -> Rendered:
     if kind is None:
         return Rendered(key, "")
     try:
-        return Rendered(_fill(kind.title, params), _fill(kind.body, params))
+        shown = worded(kind, params)
+        return Rendered(_fill(kind.title, shown), _fill(kind.body, shown))
     except (KeyError, TypeError, ValueError):
         logger.warning("notification %s: parameters %r do not fit its templates", key, sorted(params))
         return Rendered(str(kind.title), "")
@@ -128,12 +159,21 @@ def checked_params(kind: Kind, params: Mapping[str, Any]) -> dict[str, Param]:
                 f"notification {kind.key}: parameter {name!r} is a {type(value).__name__}; "
                 "pass text or a number (dates as ISO text)"
             )
-        clean[str(name)] = value
+        # A choice's value (a str subclass) is stored as the plain code.
+        clean[str(name)] = str(value) if isinstance(value, str) else value
+    for name, labels in kind.coded.items():
+        if name in clean and isinstance(clean[name], str) and clean[name] not in _labels(labels):
+            # Display text passed for a code would reach every reader in the sender's language.
+            if name not in kind.written:
+                raise ValueError(
+                    f"notification {kind.key}: parameter {name!r} is {clean[name]!r}, not one of its codes "
+                    "(pass the value, e.g. contract.kind, not its display text)"
+                )
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             for template in (kind.title, kind.body):
                 try:
-                    _fill(template, clean)
+                    _fill(template, worded(kind, clean))
                 except (KeyError, TypeError, ValueError) as exc:
                     raise ValueError(f"notification {kind.key} ({language}): {exc!r} in {str(template)!r}") from None
     return clean

@@ -6,12 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from artrights.core.notifying import Kind, register
 
+from .models import Status
+
 DECIDED = register(
     Kind(
         "funding.decided",
         label=_("资助申请审核结果"),
         title=_("资助申请 %(number)s：%(outcome)s"),
         body=_("项目：%(programme)s。核定金额：%(amount)s 元。%(note)s"),
+        coded={"outcome": Status},
     )
 )
 PAID = register(

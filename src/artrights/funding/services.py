@@ -669,7 +669,7 @@ def approve(
                 "rules": application.decision_rules,
             },
         )
-        _tell(application, str(application.get_status_display()), actor=user)
+        _tell(application, application.status, actor=user)
     return application
 
 
@@ -714,7 +714,7 @@ def refuse(*, user: Any, application: Application, ground: str, note: str) -> Ap
         application,
         changes={"ground": ground, "note": application.decision_note, "rules": application.decision_rules},
     )
-    _tell(application, str(application.get_status_display()), actor=user)
+    _tell(application, application.status, actor=user)
     return application
 
 

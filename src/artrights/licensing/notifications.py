@@ -10,12 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from artrights.core.notifying import Kind, register
 
+from .models import ContractKind
+
 TO_SIGN = register(
     Kind(
         "licensing.to_sign",
         label=_("待签署的合同"),
         title=_("合同 %(number)s 等待您签署"),
         body=_("作品《%(title)s》的%(kind)s，请核对条款和合同哈希后签署。"),
+        coded={"kind": ContractKind},
     )
 )
 SIGNATURES_DROPPED = register(

@@ -7,12 +7,54 @@ from django.utils.translation import gettext_lazy as _
 
 from artrights.core.notifying import Kind, register
 
+from .models import CaseStatus, ConfirmationStatus, ConflictGround, FailureReason, RecusalStatus, Source
+
+# The fixed phrases of mediation's notices, stored as their codes so each reader gets them in their own language.
+DECISIONS = {
+    "accepted": _("已受理"),
+    "rejected": _("不予受理"),
+    "mediator_declined": _("调解员不接受指派"),
+}
+DECISION_NOTES = {
+    "accepted": _("调解组织已受理，正在征询被申请人是否同意调解。"),
+}
+ENDINGS = {
+    "respondent_refused": _("被申请人不同意调解，调解不予进行。您可以通过仲裁、行政或诉讼途径解决纠纷。"),
+    "no_answer": _("被申请人未在期限内答复是否同意调解，视为不同意。"),
+    "withdrawn": _("申请人撤回了调解申请。"),
+    # Mediation failed: why (a FailureReason, in ``reason``) and where the parties go next.
+    "failed": _("%(reason)s。您可以通过仲裁、行政处理或诉讼途径解决纠纷。"),
+    "failed_court_delegated": _("%(reason)s。调解材料将移送委派法院，当事人坚持起诉的，由法院登记立案。"),
+    "failed_court_entrusted": _("%(reason)s。案件将退回法院恢复审理。"),
+}
+RECUSAL_NOTES = {
+    "replaced": _("准予回避，更换调解员为 %(replacement)s。当事人不接受更换后的调解员的，视为拒绝调解。"),
+}
+EXTENSIONS = {
+    "refused": _("当事人不同意延长调解期限"),
+    "extended": _("调解期限已延长"),
+}
+OVERDUE_STEPS = {
+    "acceptance": _("决定是否受理"),
+    "consent": _("征询被申请人"),
+    "appointment": _("指定调解员"),
+    "confirmation": _("调解员确认接受"),
+    "confirmation_court": _("法院对司法确认的受理或决定"),
+}
+# A court step is the case's new status or the judicial confirmation's, whose codes overlap: prefixed.
+COURT_STEPS = {
+    **{f"case:{value}": label for value, label in CaseStatus.choices},
+    **{f"confirmation:{value}": label for value, label in ConfirmationStatus.choices},
+    "confirmation:requested": _("已申请司法确认"),
+}
+
 CASE_RECEIVED = register(
     Kind(
         "mediation.case_received",
         label=_("调解申请待受理"),
         title=_("调解案件 %(number)s 待受理"),
         body=_("来源：%(source)s。请在 %(due)s 前决定是否受理。"),
+        coded={"source": Source},
         essential=True,
     )
 )
@@ -23,6 +65,8 @@ CASE_DECIDED = register(
         title=_("调解案件 %(number)s：%(decision)s"),
         body=_("%(note)s"),
         essential=True,
+        coded={"decision": DECISIONS, "note": DECISION_NOTES},
+        written=frozenset({"note"}),
     )
 )
 CONSENT_ASKED = register(
@@ -67,6 +111,7 @@ RECUSAL_REQUESTED = register(
         label=_("回避申请"),
         title=_("调解案件 %(number)s 收到回避申请"),
         body=_("申请调解员 %(mediator)s 回避，事由：%(ground)s。请作出决定。"),
+        coded={"ground": ConflictGround},
         essential=True,
     )
 )
@@ -77,6 +122,8 @@ RECUSAL_DECIDED = register(
         title=_("调解案件 %(number)s 回避申请：%(decision)s"),
         body=_("%(note)s"),
         essential=True,
+        coded={"decision": RecusalStatus, "note": RECUSAL_NOTES},
+        written=frozenset({"note"}),
     )
 )
 EXTENSION_ASKED = register(
@@ -94,6 +141,7 @@ EXTENSION_DECIDED = register(
         label=_("延长调解期限结果"),
         title=_("调解案件 %(number)s：%(decision)s"),
         body=_("调解期限至 %(due)s。"),
+        coded={"decision": EXTENSIONS},
     )
 )
 AGREEMENT_TO_SIGN = register(
@@ -130,6 +178,8 @@ CASE_ENDED = register(
         title=_("调解案件 %(number)s：%(outcome)s"),
         body=_("%(note)s"),
         essential=True,
+        coded={"outcome": CaseStatus, "note": ENDINGS, "reason": FailureReason},
+        written=frozenset({"note"}),
     )
 )
 OVERDUE = register(
@@ -139,6 +189,7 @@ OVERDUE = register(
         title=_("调解案件 %(number)s：%(step)s已逾期"),
         body=_("期限为 %(due)s。请尽快处理。"),
         essential=True,
+        coded={"step": OVERDUE_STEPS},
     )
 )
 OBLIGATION_BREACHED = register(
@@ -156,6 +207,7 @@ COURT_STEP = register(
         label=_("法院衔接"),
         title=_("调解案件 %(number)s：%(step)s"),
         body=_("%(note)s"),
+        coded={"step": COURT_STEPS},
     )
 )
 CREDIT_REFERRAL = register(

@@ -8,6 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from artrights.core.notifying import Kind, register
 
+# The steps a requester hears of in fixed words, stored as their codes so the requester reads them in their own
+# language; a note or outcome the staff wrote is stored and shown as written.
+STEPS = {
+    "triaged": _("已受理，承办人：%(handler)s"),
+    "started": _("开始办理。"),
+    "routed_check": _("已转办：侵权比对报告将出现在您的比对记录中。"),
+    "routed_capture": _("已转办：网页取证结果将出现在您的电子证据中。"),
+    "routed_both": _("已转办：侵权比对报告将出现在您的比对记录中；网页取证结果将出现在您的电子证据中。"),
+    "referred": _("已转送调解组织，案号 %(case)s，受理期限 %(due)s。"),
+    "draft_ready": _("工作站已为您填好登记申请草稿《%(title)s》，请核对后提交。"),
+}
+
 RECEIVED = register(
     Kind(
         "onestop.received",
@@ -22,6 +34,8 @@ STATUS_CHANGED = register(
         label=_("服务请求办理进度"),
         title=_("您的服务请求 #%(number)s 有新进展"),
         body=_("%(station)s：%(note)s"),
+        coded={"note": STEPS},
+        written=frozenset({"note"}),
     )
 )
 OVERDUE = register(

@@ -68,13 +68,14 @@ def _locked(request: ServiceRequest) -> ServiceRequest:
     return ServiceRequest.objects.select_for_update(of=("self",)).select_related("workstation").get(pk=request.pk)
 
 
-def _tell_requester(request: ServiceRequest, note: str, *, actor: Any) -> None:
+def _tell_requester(request: ServiceRequest, note: str, *, actor: Any, **details: str) -> None:
+    """``note`` is a step of N.STEPS (its ``details`` fill the step's slots) or what the staff wrote."""
     notify(
         recipients=[request.requester],
         actor=actor,
         kind=N.STATUS_CHANGED.key,
         subject=request,
-        params={"number": request.pk, "station": request.workstation.name, "note": note},
+        params={"number": request.pk, "station": request.workstation.name, "note": note, **details},
         url=reverse("onestop:request", args=[request.pk]),
     )
 
@@ -144,7 +145,7 @@ def triage(*, user: Any, request: ServiceRequest, handler: Any = None) -> Servic
         request.handler = chosen
         request.save(update_fields=["status", "handler"])
         audit.record("onestop.triage", request, actor=user, changes={"handler": chosen.pk})
-        _tell_requester(request, str(_("已受理，承办人：%(name)s") % {"name": str(chosen)}), actor=user)
+        _tell_requester(request, "triaged", handler=str(chosen), actor=user)
     return request
 
 
@@ -156,7 +157,7 @@ def start(*, user: Any, request: ServiceRequest) -> ServiceRequest:
         REQUEST_FLOW.apply(request, "start")
         request.save(update_fields=["status"])
         audit.record("onestop.start", request, actor=user)
-        _tell_requester(request, str(_("开始办理。")), actor=user)
+        _tell_requester(request, "started", actor=user)
     return request
 
 
@@ -184,10 +185,8 @@ def route(*, user: Any, request: ServiceRequest, capture: bool = True) -> Servic
         raise ValidationError({"url": _("该请求没有填写网址，无法转办网页取证。")}, code="url_required")
     with transaction.atomic():
         request = _routable(user, request, *CHECKED_TYPES, *CAPTURED_TYPES)
-        told = []
         if checks:
             request.url_check = matching.submit_url_check(user=request.requester, url=request.url)
-            told.append(str(_("侵权比对报告将出现在您的比对记录中")))
         if captures:
             request.evidence = evidence.request_capture(
                 user=request.requester,
@@ -196,7 +195,6 @@ def route(*, user: Any, request: ServiceRequest, capture: bool = True) -> Servic
                     _("服务请求 #%(number)s：%(text)s") % {"number": request.pk, "text": request.description}
                 )[:1000],
             )
-            told.append(str(_("网页取证结果将出现在您的电子证据中")))
         request.save(update_fields=["status", "url_check", "evidence"])
         audit.record(
             "onestop.route",
@@ -204,7 +202,8 @@ def route(*, user: Any, request: ServiceRequest, capture: bool = True) -> Servic
             actor=user,
             changes={"url_check": request.url_check_id, "evidence": request.evidence_id},
         )
-        _tell_requester(request, str(_("已转办：%(what)s。")) % {"what": "；".join(told)}, actor=user)
+        step = "routed_both" if checks and captures else "routed_check" if checks else "routed_capture"
+        _tell_requester(request, step, actor=user)
     return request
 
 
@@ -224,10 +223,7 @@ def refer_to_mediation(*, user: Any, request: ServiceRequest, data: CaseInput) -
         request.save(update_fields=["status", "case"])
         audit.record("onestop.route", request, actor=user, changes={"case": request.case.number})
         _tell_requester(
-            request,
-            str(_("已转送调解组织，案号 %(number)s，受理期限 %(due)s。"))
-            % {"number": request.case.number, "due": request.case.acceptance_due.isoformat()},
-            actor=user,
+            request, "referred", case=request.case.number, due=request.case.acceptance_due.isoformat(), actor=user
         )
     return request
 
@@ -251,11 +247,7 @@ def prepare_draft(
             )
         request.save(update_fields=["status", "draft"])
         audit.record("onestop.route", request, actor=user, changes={"draft": request.draft.pk})
-        _tell_requester(
-            request,
-            str(_("工作站已为您填好登记申请草稿《%(title)s》，请核对后提交。")) % {"title": request.draft.title},
-            actor=user,
-        )
+        _tell_requester(request, "draft_ready", title=request.draft.title, actor=user)
     return request
 
 

@@ -20,7 +20,7 @@ from artrights.accounts.models import Role, User
 from artrights.core.notifying import Kind, register
 from artrights.core.services import notify
 
-from .models import Correction, Pledge, Work
+from .models import Correction, Pledge, RefusalGround, RevocationGround, Work
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,7 @@ REFUSED = register(
         label=_("不予登记"),
         title=_("《%(title)s》不予登记"),
         body=_("依据：%(ground)s。理由：%(reason)s"),
+        coded={"ground": RefusalGround},
         essential=True,
     )
 )
@@ -98,6 +99,7 @@ REVOKED = register(
         label=_("登记被撤销"),
         title=_("登记 %(number)s《%(title)s》已撤销"),
         body=_("依据：%(ground)s。理由：%(reason)s"),
+        coded={"ground": RevocationGround},
         essential=True,
     )
 )
@@ -190,7 +192,7 @@ def _dispatch(work: Work, event: str, subject: Any, actor: Any) -> None:
         _send(CERTIFICATE_READY, _applicant_side(work), work, actor=actor)
     elif event in ("refuse", "revoke"):
         kind = REFUSED if event == "refuse" else REVOKED
-        ground = str(dict(_grounds(event)).get(work.decision_ground, work.decision_ground))
+        ground = work.decision_ground
         _send(kind, _applicant_side(work), work, actor=actor, ground=ground, reason=work.decision_reason)
     elif event == "deem_withdrawn":
         due = work.correction_due.isoformat() if work.correction_due else "—"
@@ -201,12 +203,6 @@ def _dispatch(work: Work, event: str, subject: Any, actor: Any) -> None:
         _send(CONTRACT_FILED, _applicant_side(work), work, actor=actor, filing=getattr(subject, "number", "—"))
     elif event in ("pledge_registered", "pledge_cancelled"):
         _pledge(work, PLEDGE_REGISTERED if event == "pledge_registered" else PLEDGE_CANCELLED, subject, actor)
-
-
-def _grounds(event: str) -> Any:
-    from .models import RefusalGround, RevocationGround
-
-    return (RefusalGround if event == "refuse" else RevocationGround).choices
 
 
 # Steps announced with the applicant as actor that the applicant did not take: the screening held or filed the work

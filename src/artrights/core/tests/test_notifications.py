@@ -4,6 +4,7 @@ language, failures recorded and retried without losing the inbox row."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from smtplib import SMTPServerDisconnected
 
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from artrights.core import notifying, services, sms, tasks
 from artrights.core.models import Channel, Delivery, DeliveryStatus, Notification
@@ -83,6 +85,146 @@ def test_parameters_that_no_longer_fit_the_template_show_the_bare_title(reader, 
     (row,) = _example([reader])
     Notification.objects.filter(pk=row.pk).update(params={})
     assert Notification.objects.get(pk=row.pk).title == "《%(title)s》有新进展"
+
+
+# Coded parameters: the sender stores a code, each reader sees its label in their own language
+
+TO_SIGN = {"number": "LC-2026-000001", "title": "梧桐山日出", "kind": "licence"}
+
+
+def test_a_coded_parameter_reads_as_its_label_in_each_readers_language_whatever_the_senders(reader):
+    with translation.override("en"):  # an English-speaking sender
+        (row,) = notify(recipients=[reader], kind="licensing.to_sign", params=TO_SIGN)
+    assert row.params["kind"] == "licence"
+    with translation.override("zh-hans"):
+        assert row.body.startswith("作品《梧桐山日出》的许可合同，")
+    with translation.override("en"):
+        assert row.body.startswith("Licence contract for “梧桐山日出”:")
+
+
+def test_a_choice_passed_as_its_enum_member_is_stored_as_the_plain_code(reader):
+    from artrights.licensing.models import ContractKind
+
+    (row,) = notify(recipients=[reader], kind="licensing.to_sign", params={**TO_SIGN, "kind": ContractKind.TRANSFER})
+    assert type(row.params["kind"]) is str and Notification.objects.get(pk=row.pk).params["kind"] == "transfer"
+
+
+def test_display_text_passed_for_a_code_is_refused_when_sending(reader):
+    with translation.override("zh-hans"), pytest.raises(ValueError, match="not one of its codes"):
+        notify(recipients=[reader], kind="licensing.to_sign", params={**TO_SIGN, "kind": "许可合同"})
+    assert not Notification.objects.exists()
+
+
+def test_a_row_stored_before_with_translated_text_still_shows_that_text(reader):
+    (row,) = notify(recipients=[reader], kind="licensing.to_sign", params=TO_SIGN)
+    Notification.objects.filter(pk=row.pk).update(params={**TO_SIGN, "kind": "许可合同"})
+    with translation.override("en"):
+        assert Notification.objects.get(pk=row.pk).body.startswith("许可合同 for “梧桐山日出”:")
+
+
+def test_a_step_phrase_fills_its_own_slots_and_a_written_note_shows_as_written(reader):
+    step = {"number": 7, "station": "Studio", "note": "triaged", "handler": "Ma"}
+    (row,) = notify(recipients=[reader], kind="onestop.status_changed", params=step)
+    with translation.override("en"):
+        assert row.body == "Studio: Accepted; handler: Ma"
+    with translation.override("zh-hans"):
+        assert row.body == "Studio：已受理，承办人：Ma"
+    (written,) = notify(recipients=[reader], kind="onestop.status_changed", params={**step, "note": "请补交授权书。"})
+    with translation.override("en"):
+        assert written.body == "Studio: 请补交授权书。"
+
+
+def test_a_step_phrase_missing_a_slot_fails_when_sending(reader):
+    with pytest.raises(ValueError, match="handler"):
+        params = {"number": 7, "station": "S", "note": "triaged"}
+        notify(recipients=[reader], kind="onestop.status_changed", params=params)
+
+
+def _sample(spec: Kind, name: str, code: str) -> dict[str, str]:
+    """ASCII values for every slot of ``spec``'s templates and labels; ``name`` holds ``code``, and each other coded
+    parameter a code whose label shows ``name`` if one does (a reason shown inside an ending's phrase)."""
+    templates = [spec.title, spec.body]
+    for labels in spec.coded.values():
+        templates += list(notifying._labels(labels).values())
+    with translation.override("zh-hans"):
+        slots = {slot for template in templates for slot in re.findall(r"%\((\w+)\)s", str(template))}
+        others = {}
+        for other, labels in spec.coded.items():
+            mapping = notifying._labels(labels)
+            showing = [value for value, label in mapping.items() if f"%({name})s" in str(label)]
+            others[other] = showing[0] if showing else next(iter(mapping))
+    return {**dict.fromkeys(slots, "X1"), **others, name: code}
+
+
+CODES = [
+    (kind.key, name, code)
+    for kind in notifying.declared()
+    for name, labels in kind.coded.items()
+    for code in notifying._labels(labels)
+]
+
+
+def test_every_app_that_passes_choices_declares_them_coded():
+    assert {key for key, _name, _code in CODES} >= {
+        "licensing.to_sign",
+        "funding.decided",
+        "registry.refused",
+        "registry.revoked",
+        "mediation.case_received",
+        "mediation.case_decided",
+        "mediation.recusal_requested",
+        "mediation.recusal_decided",
+        "mediation.extension_decided",
+        "mediation.case_ended",
+        "mediation.overdue",
+        "mediation.court_step",
+        "onestop.status_changed",
+    }
+
+
+@pytest.mark.parametrize(("key", "name", "code"), CODES)
+def test_each_code_of_each_kind_reads_wholly_in_english_for_an_english_reader(key, name, code):
+    params = _sample(notifying.get(key), name, code)
+    with translation.override("zh-hans"):  # the sender's language plays no part: nothing was rendered when sent
+        stored = notifying.checked_params(notifying.get(key), params)
+    english = notifying.render_in("en", key, stored)
+    chinese = notifying.render_in("zh-hans", key, stored)
+    assert not re.search(r"[\u3000-\u9fff\uff00-\uffef]", english.title + english.body), english
+    assert re.search(r"[\u4e00-\u9fff]", chinese.title + chinese.body), chinese
+    with translation.override("en"):
+        label = str(notifying._labels(notifying.get(key).coded[name])[code])
+    assert label.split("%(")[0] in english.title + english.body and "%(" not in english.body + chinese.body
+
+
+CODED_KINDS = sorted({key for key, _name, _code in CODES})
+HAN = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("key", CODED_KINDS)
+@pytest.mark.parametrize(("sender", "reader_language"), [("zh-hans", "en"), ("en", "zh-hans")])
+def test_a_coded_notice_sent_in_one_language_reads_wholly_in_the_readers_in_the_inbox_and_the_e_mail(
+    client, make_user, key, sender, reader_language, django_capture_on_commit_callbacks
+):
+    # A reader with a Latin name, so any Chinese in the English e-mail can only come from the notice.
+    reader = make_user("reader-ho", "artist", display_name="Ho Reader", email="ho@example.cn")
+    spec = notifying.get(key)
+    name = next(iter(spec.coded))
+    params = _sample(spec, name, next(iter(notifying._labels(spec.coded[name]))))
+    reader.language = reader_language
+    reader.save()
+    with translation.override(sender), django_capture_on_commit_callbacks(execute=True):
+        (row,) = notify(recipients=[reader], kind=key, params=params)
+    client.force_login(reader)
+    client.cookies["django_language"] = reader_language
+    inbox = client.get("/inbox/").content.decode().split('data-testid="inbox"', 1)[1].split("</ul>", 1)[0]
+    (message,) = mail.outbox
+    read = notifying.render_in(reader_language, key, row.params)
+    other = notifying.render_in(sender, key, row.params)
+    for shown, sent in ((read.title, other.title), (read.body, other.body)):
+        assert escape(shown) in inbox and shown in message.body
+        assert shown == sent or (escape(sent) not in inbox and sent not in message.body)
+    if reader_language == "en":  # every value is ASCII here: any Chinese would be the sender's
+        assert not HAN.search(inbox + message.subject + message.body)
 
 
 # Refused at send time

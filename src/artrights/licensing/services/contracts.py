@@ -204,7 +204,7 @@ def create_contract(
         actor=user,
         kind=notifications.TO_SIGN.key,
         subject=contract,
-        params={"number": contract.number, "title": work.title, "kind": str(contract.get_kind_display())},
+        params={"number": contract.number, "title": work.title, "kind": contract.kind},
         url=reverse("licensing:contract", args=[contract.number]),
     )
     return contract

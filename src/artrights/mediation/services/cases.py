@@ -253,7 +253,7 @@ def open_case(*, user: Any, data: CaseInput) -> Case:
             case,
             admins_of(case),
             N.CASE_RECEIVED.key,
-            source=case.get_source_display(),
+            source=case.source,
             due=case.acceptance_due.isoformat(),
             actor=user,
         )
@@ -290,8 +290,8 @@ def decide_acceptance(*, user: Any, case: Case, accept: bool, reason: str = "") 
     case.overdue_step = ""
     case.save()
     audit.record("mediation.accept" if accept else "mediation.reject", case, actor=user)
-    decision = _("已受理") if accept else _("不予受理")
-    note = reason if not accept else _("调解组织已受理，正在征询被申请人是否同意调解。")
+    decision = "accepted" if accept else "rejected"
+    note = reason if not accept else "accepted"
     tell(
         case,
         party_people(case, Side.APPLICANT) + court_people(case),
@@ -346,8 +346,8 @@ def answer(*, user: Any, case: Case, consent: bool) -> Case:
             case,
             party_people(case) + list(admins_of(case)),
             N.CASE_ENDED.key,
-            outcome=case.get_status_display(),
-            note=_("被申请人不同意调解，调解不予进行。您可以通过仲裁、行政或诉讼途径解决纠纷。"),
+            outcome=case.status,
+            note="respondent_refused",
             actor=user,
         )
     elif case.status == CaseStatus.CONSENTED:
@@ -516,7 +516,7 @@ def confirm(*, user: Any, case: Case, accept: bool, reason: str = "") -> Case:
         case,
         list(admins_of(case)) + party_people(case),
         N.CASE_DECIDED.key,
-        decision=_("调解员不接受指派"),
+        decision="mediator_declined",
         note=reason,
         actor=user,
     )
@@ -554,7 +554,7 @@ def request_recusal(*, user: Any, case: Case, ground: str, reason: str) -> Recus
         list(admins_of(case)) + party_people(case) + mediator_people(case),
         N.RECUSAL_REQUESTED.key,
         mediator=case.mediator.name,
-        ground=recusal.get_ground_display(),
+        ground=recusal.ground,
         actor=user,
     )
     return recusal
@@ -588,17 +588,14 @@ def decide_recusal(
         recusal.save(update_fields=["replacement"])
     case.save()
     audit.record("mediation.decide_recusal", case, actor=user, changes={"granted": grant})
-    note = (
-        _("准予回避，更换调解员为 %(name)s。当事人不接受更换后的调解员的，视为拒绝调解。") % {"name": replacement.name}
-        if grant and replacement is not None
-        else decision
-    )
+    replaced = grant and replacement is not None
     tell(
         case,
         party_people(case) + [recusal.mediator.user] + ([replacement.user] if grant and replacement else []),
         N.RECUSAL_DECIDED.key,
-        decision=recusal.get_status_display(),
-        note=note,
+        decision=recusal.status,
+        note="replaced" if replaced else decision,
+        **({"replacement": replacement.name} if replacement is not None and replaced else {}),
         actor=user,
     )
     return recusal
@@ -681,7 +678,7 @@ def answer_extension(*, user: Any, extension: Extension, consent: bool) -> Exten
             case,
             party_people(case) + mediator_people(case),
             N.EXTENSION_DECIDED.key,
-            decision=_("当事人不同意延长调解期限"),
+            decision="refused",
             due=case.mediation_due.isoformat() if case.mediation_due else "",
             actor=user,
         )
@@ -721,7 +718,7 @@ def grant_extension(*, user: Any, extension: Extension) -> Case:
         case,
         party_people(case) + list(admins_of(case)),
         N.EXTENSION_DECIDED.key,
-        decision=_("调解期限已延长"),
+        decision="extended",
         due=case.mediation_due.isoformat(),
         actor=user,
     )
@@ -766,17 +763,15 @@ def end_as_failed(
     case.save()
     void_draft(case)
     audit.record("mediation.fail", case, actor=actor, changes={"reason": reason})
-    routes = {
-        Source.COURT_DELEGATED: _("调解材料将移送委派法院，当事人坚持起诉的，由法院登记立案。"),
-        Source.COURT_ENTRUSTED: _("案件将退回法院恢复审理。"),
-    }.get(Source(case.source), _("您可以通过仲裁、行政处理或诉讼途径解决纠纷。"))
-    label = dict(FailureReason.choices).get(reason, reason)
+    # The parties are told of the other routes, which depend on who sent the case (N.ENDINGS).
+    ending = {Source.COURT_DELEGATED: "failed_court_delegated", Source.COURT_ENTRUSTED: "failed_court_entrusted"}
     tell(
         case,
         party_people(case) + mediator_people(case) + list(admins_of(case)) + court_people(case),
         N.CASE_ENDED.key,
-        outcome=case.get_status_display(),
-        note=f"{label}。{routes}",
+        outcome=case.status,
+        note=ending.get(Source(case.source), "failed"),
+        reason=reason,
         actor=actor,
     )
     return case
@@ -822,8 +817,8 @@ def withdraw(*, user: Any, case: Case, reason: str = "") -> Case:
         case,
         party_people(case) + mediator_people(case) + list(admins_of(case)) + court_people(case),
         N.CASE_ENDED.key,
-        outcome=case.get_status_display(),
-        note=case.end_note or _("申请人撤回了调解申请。"),
+        outcome=case.status,
+        note=case.end_note or "withdrawn",
         actor=user,
     )
     return case

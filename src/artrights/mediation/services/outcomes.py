@@ -95,7 +95,7 @@ def record_court_step(*, user: Any, case: Case, step: str, note: str = "") -> Ca
         case,
         party_people(case) + mediator_people(case) + list(admins_of(case)) + court_people(case),
         N.COURT_STEP.key,
-        step=case.get_status_display(),
+        step=f"case:{case.status}",
         note=note or "—",
         actor=user,
     )
@@ -143,7 +143,7 @@ def apply_confirmation(*, user: Any, case: Case, court: str, applied_on: dt.date
         case,
         party_people(case) + court_people(case, court),
         N.COURT_STEP.key,
-        step=_("已申请司法确认"),
+        step="confirmation:requested",
         note=court,
         actor=user,
     )
@@ -177,7 +177,7 @@ def record_confirmation(
         case,
         party_people(case) + list(admins_of(case)),
         N.COURT_STEP.key,
-        step=confirmation.get_status_display(),
+        step=f"confirmation:{confirmation.status}",
         note=confirmation.grounds or confirmation.court_case_no or "—",
         actor=user,
     )
@@ -350,21 +350,12 @@ def make_referral(case: Case) -> Case:
 # --- the sweep -----------------------------------------------------------------------------------------------------
 
 
-STEP_LABELS = {
-    "acceptance": _("决定是否受理"),
-    "consent": _("征询被申请人"),
-    "appointment": _("指定调解员"),
-    "confirmation": _("调解员确认接受"),
-    "confirmation_court": _("法院对司法确认的受理或决定"),
-}
-
-
 def _flag(case: Case, step: str, due: dt.date, recipients: list[Any]) -> bool:
     if case.overdue_step == step:
         return False
     case.overdue_step = step
     case.save(update_fields=["overdue_step"])
-    tell(case, recipients, N.OVERDUE.key, step=STEP_LABELS[step], due=due.isoformat(), actor=None)
+    tell(case, recipients, N.OVERDUE.key, step=step, due=due.isoformat(), actor=None)
     return True
 
 
@@ -394,8 +385,8 @@ def sweep(on: dt.date | None = None) -> dict[str, int]:
                 case,
                 party_people(case) + list(admins_of(case)),
                 N.CASE_ENDED.key,
-                outcome=case.get_status_display(),
-                note=case.end_note,
+                outcome=case.status,
+                note="no_answer",
                 actor=None,
             )
             done["ended"] += 1

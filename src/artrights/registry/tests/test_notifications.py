@@ -80,7 +80,7 @@ def test_a_held_filing_reaches_the_registrars_and_a_refusal_the_applicant(commit
         services.refuse, work=copy, registrar=registrar, ground=RefusalGround.NOT_OWNER, reason="与他人作品相同。"
     )
     refusal = Notification.objects.get(recipient=outsider, kind="registry.refused")
-    assert refusal.params["reason"] == "与他人作品相同。" and "著作权人" in refusal.params["ground"]
+    assert refusal.params["reason"] == "与他人作品相同。" and "著作权人" in refusal.body
 
 
 def test_an_outsider_hears_nothing_of_other_peoples_applications(committed, artist, outsider, registrar):
