@@ -4,7 +4,6 @@ all read, choosing the language; in Chinese, in English and on a phone-sized scr
 import pytest
 
 from artrights.accounts.services import issue_token, revoke_token
-from artrights.testing import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,20 +19,14 @@ def reader(make_user):
     return user
 
 
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_test_id("username").fill(username)
-    page.get_by_test_id("password").fill(TEST_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state()
-
-
 def _no_sideways_scrolling(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_a_user_opens_a_notification_from_the_header_and_marks_the_rest_read(live_server, page, screenshot, reader):
-    _login(page, live_server.url, reader.username)
+def test_a_user_opens_a_notification_from_the_header_and_marks_the_rest_read(
+    live_server, page, login, screenshot, reader
+):
+    login(reader.username)
     assert page.get_by_test_id("unread-count").inner_text() == "3"
     page.get_by_test_id("inbox-link").click()
     page.wait_for_load_state()
@@ -63,9 +56,9 @@ def test_a_user_opens_a_notification_from_the_header_and_marks_the_rest_read(liv
 
 
 def test_the_inbox_and_settings_read_in_english_and_the_choice_is_kept_for_e_mail(
-    live_server, page, screenshot, reader
+    live_server, page, login, screenshot, reader
 ):
-    _login(page, live_server.url, reader.username)
+    login(reader.username)
     page.get_by_test_id("lang-switch").click()
     page.wait_for_load_state()
     page.get_by_test_id("inbox-link").click()
@@ -91,9 +84,9 @@ def test_the_inbox_and_settings_read_in_english_and_the_choice_is_kept_for_e_mai
     assert "设置已保存。" in page.locator(".messages").inner_text()
 
 
-def test_the_inbox_and_settings_fit_a_phone_screen(live_server, page, screenshot, reader):
+def test_the_inbox_and_settings_fit_a_phone_screen(live_server, page, login, screenshot, reader):
     page.set_viewport_size({"width": 375, "height": 812})
-    _login(page, live_server.url, reader.username)
+    login(reader.username)
     page.goto(f"{live_server.url}/inbox/")
     assert page.get_by_test_id("notification").count() == 3
     _no_sideways_scrolling(page)

@@ -9,7 +9,6 @@ from django.utils import translation
 
 from artrights.licensing import services
 from artrights.licensing.tests import factories
-from artrights.testing import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,14 +28,6 @@ def holder(artist, outsider, registrar):
     return artist, numbers
 
 
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_test_id("username").fill(username)
-    page.get_by_test_id("password").fill(TEST_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state()
-
-
 def _notices(page, numbers):
     """The texts of the two notices, among the registrations' in the same inbox."""
     items = [page.get_by_test_id("notification").filter(has_text=number) for number in numbers]
@@ -44,9 +35,11 @@ def _notices(page, numbers):
     return [item.inner_text() for item in items]
 
 
-def test_both_notices_read_in_chinese_then_in_english_and_open_the_contract(live_server, page, screenshot, holder):
+def test_both_notices_read_in_chinese_then_in_english_and_open_the_contract(
+    live_server, page, login, screenshot, holder
+):
     holder, numbers = holder
-    _login(page, live_server.url, holder.username)
+    login(holder.username)
     page.goto(f"{live_server.url}/inbox/")
     for text in _notices(page, numbers):
         assert "的许可合同，请核对条款和合同哈希后签署" in text and "Licence" not in text
@@ -64,10 +57,10 @@ def test_both_notices_read_in_chinese_then_in_english_and_open_the_contract(live
     assert page.url == f"{live_server.url}/licensing/contracts/{numbers[0]}/"
 
 
-def test_the_notices_fit_a_phone_screen(live_server, page, screenshot, holder):
+def test_the_notices_fit_a_phone_screen(live_server, page, login, screenshot, holder):
     holder, numbers = holder
     page.set_viewport_size({"width": 375, "height": 812})
-    _login(page, live_server.url, holder.username)
+    login(holder.username)
     page.goto(f"{live_server.url}/inbox/")
     for text in _notices(page, numbers):
         assert "的许可合同" in text and "Licence" not in text

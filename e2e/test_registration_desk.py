@@ -5,18 +5,10 @@ from __future__ import annotations
 import pytest
 
 from artrights.registry.tests.factories import OTHER_OWNER, OWNER, artwork_png, samples, work_fields
-from artrights.testing import LIN, TEST_PASSWORD, WU
+from artrights.testing import LIN, WU
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_test_id("username").fill(username)
-    page.get_by_test_id("password").fill(TEST_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state()
 
 
 def _logout(page):
@@ -28,7 +20,7 @@ def _no_sideways_scrolling(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_an_application_goes_through_a_correction_and_is_registered(live_server, page, screenshot, make_user):
+def test_an_application_goes_through_a_correction_and_is_registered(live_server, page, login, screenshot, make_user):
     from artrights.registry import services
 
     artist = make_user("desk-artist", "artist", identity=LIN)
@@ -36,14 +28,14 @@ def test_an_application_goes_through_a_correction_and_is_registered(live_server,
     work = services.create_application(user=artist, fields=work_fields(), owners=[OWNER], files=samples(91))
     base = live_server.url
 
-    _login(page, base, "desk-artist")
+    login("desk-artist")
     page.goto(f"{base}/registry/works/{work.pk}/")
     page.get_by_test_id("action-submit").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("work-status").inner_text() == "已提交" and page.dialogs
     _logout(page)
 
-    _login(page, base, "desk-registrar")
+    login("desk-registrar")
     page.goto(f"{base}/registry/works/{work.pk}/")
     page.get_by_test_id("action-accept").click()
     page.get_by_test_id("action-start_review").click()
@@ -54,7 +46,7 @@ def test_an_application_goes_through_a_correction_and_is_registered(live_server,
     assert page.get_by_test_id("work-status").inner_text() == "待补正"
     _logout(page)
 
-    _login(page, base, "desk-artist")
+    login("desk-artist")
     page.goto(f"{base}/registry/works/{work.pk}/")
     assert "作品名称与样本题款不符" in page.get_by_test_id("correction-notice").inner_text()
     screenshot("correction-notice-zh")
@@ -72,7 +64,7 @@ def test_an_application_goes_through_a_correction_and_is_registered(live_server,
     assert page.get_by_test_id("work-status").inner_text() == "审核中"
     _logout(page)
 
-    _login(page, base, "desk-registrar")
+    login("desk-registrar")
     page.get_by_test_id("lang-switch").click()
     page.wait_for_load_state()
     page.goto(f"{base}/registry/works/{work.pk}/")
@@ -85,7 +77,7 @@ def test_an_application_goes_through_a_correction_and_is_registered(live_server,
 
 
 def test_a_digital_filing_of_another_owners_painting_is_held_for_a_registrar(
-    live_server, page, screenshot, make_user, tmp_path
+    live_server, page, login, screenshot, make_user, tmp_path
 ):
     from artrights.registry import services
 
@@ -97,7 +89,7 @@ def test_a_digital_filing_of_another_owners_painting_is_held_for_a_registrar(
     image.write_bytes(artwork_png(92))
     base = live_server.url
 
-    _login(page, base, "held-copier")
+    login("held-copier")
     page.goto(f"{base}/registry/digital/")
     page.fill("input[name=title]", "我的画")
     page.fill("textarea[name=authors]", OTHER_OWNER.name)
@@ -116,7 +108,7 @@ def test_a_digital_filing_of_another_owners_painting_is_held_for_a_registrar(
     page.set_viewport_size({"width": 1280, "height": 900})
     _logout(page)
 
-    _login(page, base, "held-registrar")
+    login("held-registrar")
     page.get_by_test_id("lang-switch").click()
     page.wait_for_load_state()
     page.goto(f"{base}/registry/review/")
