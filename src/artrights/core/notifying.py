@@ -48,6 +48,9 @@ class Kind:
     coded: Mapping[str, Labels] = field(default_factory=dict)
     # Coded parameters that may instead hold what a person wrote (a note), shown as written.
     written: frozenset[str] = frozenset()
+    # Parameters that list several items, stored one per line and shown joined by the reader's list separator
+    # ("、" in Chinese, ", " in English); text stored before, without line breaks, shows as stored.
+    listed: frozenset[str] = frozenset()
 
 
 class Rendered(NamedTuple):
@@ -111,7 +114,14 @@ def _labels(labels: Labels) -> Mapping[str, Text]:
 
 
 def worded(kind: Kind, params: Mapping[str, Param]) -> dict[str, Param]:
-    """The parameters with each coded one replaced by its label in the active language (slots filled)."""
+    """The parameters with each coded one replaced by its label in the active language (slots filled), and each
+    listed one joined by the language's list separator."""
+    if kind.listed:
+        separator = translation.gettext("、")
+        params = {
+            name: separator.join(value.split("\n")) if name in kind.listed and isinstance(value, str) else value
+            for name, value in params.items()
+        }
     if not kind.coded:
         return dict(params)
     found = {

@@ -13,6 +13,7 @@ COPIES_FOUND = register(
         label=_("监测网页发现复制品"),
         title=_("监测的网页上发现 %(count)s 处疑似复制品"),
         body=_("网页 %(url)s 上的图片与已登记作品 %(works)s 相同或相似。可以查看比对报告并固化证据。"),
+        listed=frozenset({"works"}),
     )
 )
 PAGE_UNREACHABLE = register(

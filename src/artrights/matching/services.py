@@ -662,7 +662,7 @@ def alert_watcher(*, check: PageCheck, hits: list[MonitorHit]) -> None:
     page = check.page
     url = reverse("matching:watch")
     if hits:
-        works = "、".join(sorted({h.work.number or h.work.title for h in hits}))
+        works = "\n".join(sorted({h.work.number or h.work.title for h in hits}))  # listed: joined per reader
         params = {"count": len(hits), "url": page.url[:300], "works": works}
         notify(recipients=[page.owner], kind=COPIES_FOUND.key, subject=page, params=params, url=url)
     if not check.ok:

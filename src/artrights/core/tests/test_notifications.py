@@ -122,6 +122,20 @@ def test_a_row_stored_before_with_translated_text_still_shows_that_text(reader):
         assert Notification.objects.get(pk=row.pk).body.startswith("许可合同 for “梧桐山日出”:")
 
 
+COPIES = {"count": 2, "url": "https://shop.example/p/1", "works": "粤作登字-2026-F-00000001\n粤作登字-2026-F-00000002"}
+
+
+def test_a_listed_parameter_is_joined_by_each_readers_own_list_separator(reader):
+    (row,) = notify(recipients=[reader], kind="matching.copies_found", params=COPIES)
+    with translation.override("zh-hans"):
+        assert "已登记作品 粤作登字-2026-F-00000001、粤作登字-2026-F-00000002 相同" in row.body
+    with translation.override("en"):
+        assert "粤作登字-2026-F-00000001, 粤作登字-2026-F-00000002" in row.body and "、" not in row.body
+    Notification.objects.filter(pk=row.pk).update(params={**COPIES, "works": "甲、乙"})  # a row stored before
+    with translation.override("en"):
+        assert "甲、乙" in Notification.objects.get(pk=row.pk).body
+
+
 def test_a_step_phrase_fills_its_own_slots_and_a_written_note_shows_as_written(reader):
     step = {"number": 7, "station": "Studio", "note": "triaged", "handler": "Ma"}
     (row,) = notify(recipients=[reader], kind="onestop.status_changed", params=step)
