@@ -51,6 +51,9 @@ class Kind:
     # Parameters that list several items, stored one per line and shown joined by the reader's list separator
     # ("、" in Chinese, ", " in English); text stored before, without line breaks, shows as stored.
     listed: frozenset[str] = frozenset()
+    # Parameters whose text the sender has in every language (a reason worded in both): stored as ``name`` in
+    # Chinese and ``name:en`` beside it, and shown in the reader's language.
+    translated: frozenset[str] = frozenset()
 
 
 class Rendered(NamedTuple):
@@ -116,6 +119,16 @@ def _labels(labels: Labels) -> Mapping[str, Text]:
 def worded(kind: Kind, params: Mapping[str, Param]) -> dict[str, Param]:
     """The parameters with each coded one replaced by its label in the active language (slots filled), and each
     listed one joined by the language's list separator."""
+    if kind.translated:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        params = {
+            **params,
+            **{
+                name: params[f"{name}:{language}"]
+                for name in kind.translated
+                if language != settings.LANGUAGE_CODE and f"{name}:{language}" in params
+            },
+        }
     if kind.listed:
         separator = translation.gettext("、")
         params = {

@@ -20,5 +20,6 @@ VOIDED = register(
         label=_("证据固化失败"),
         title=_("电子证据 %(number)s 未能固化"),
         body=_("%(what)s 没有固化成功：%(reason)s 记录已保留，可以检查网址后重新申请。"),
+        translated=frozenset({"reason"}),
     )
 )

@@ -399,7 +399,7 @@ def void(
                 recipients=[record.requester],
                 kind=VOIDED.key,
                 subject=record,
-                params={"number": str(record.number), "what": _what(record), "reason": zh},
+                params={"number": str(record.number), "what": _what(record), "reason": zh, "reason:en": en},
                 url=reverse("evidence:record", args=[record.number]),
             )
     return record

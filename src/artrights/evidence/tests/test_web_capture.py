@@ -4,6 +4,7 @@ Chromium, sealed, and verified offline; and every way it can fail ends void with
 from __future__ import annotations
 
 import io
+import re
 import threading
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from artrights.core.models import Notification
 from artrights.evidence import services
@@ -93,6 +95,10 @@ def test_a_page_that_cannot_be_reached_is_kept_void_with_the_reason_and_the_requ
     note = Notification.objects.get(recipient=artist, kind="evidence.voided")
     assert str(record.number) in note.title
     assert mail.outbox  # the e-mail copy left after the commit
+    with translation.override("zh-hans"):
+        assert record.failure("zh-hans") in note.body
+    with translation.override("en"):  # the reason in the reader's language, not the Chinese one
+        assert record.failure("en") in note.body and not re.search(r"[\u4e00-\u9fff]", note.body)
 
 
 def test_an_internal_address_is_refused_in_words_that_tell_nothing_about_the_network(
