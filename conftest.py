@@ -166,6 +166,16 @@ def _default_language():  # type: ignore[no-untyped-def]
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache: the public statistics keep their figures for five minutes in the
+    process's memory, so a test that opened the statistics page left its counts to the next test on that worker
+    (which then saw no chart for works it had just registered)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def connections(monkeypatch):  # type: ignore[no-untyped-def]
     """Every address a socket connected to (or tried to) during the test. A connection off the loopback network
