@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from artrights.core.notifying import Kind, register
 
+from .models import TokenScope
+
 TOKEN_ISSUED = register(
     Kind(
         "accounts.token_issued",
@@ -16,6 +18,8 @@ TOKEN_ISSUED = register(
             "如果不是您本人操作，请立即撤销该令牌并修改密码。"
         ),
         essential=True,
+        coded={"scopes": TokenScope},
+        listed=frozenset({"scopes"}),
     )
 )
 TOKEN_REVOKED = register(

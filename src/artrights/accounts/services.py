@@ -148,7 +148,7 @@ def _tell_owner(token: ApiToken, kind: str) -> None:
         recipients=[token.user],
         kind=kind,
         subject=token,
-        params={"name": token.name, "prefix": token.prefix, "scopes": ", ".join(token.scopes)},
+        params={"name": token.name, "prefix": token.prefix, "scopes": "\n".join(token.scopes)},
         url=reverse("portal:tokens"),
     )
 

@@ -116,6 +116,13 @@ def _labels(labels: Labels) -> Mapping[str, Text]:
     return labels
 
 
+def _items(kind: Kind, name: str, value: str) -> list[str]:
+    """A listed parameter's items, each coded one by its label in the active language."""
+    items = value.split("\n")
+    labels = _labels(kind.coded[name]) if name in kind.coded else {}
+    return [str(labels.get(item, item)) for item in items]
+
+
 def worded(kind: Kind, params: Mapping[str, Param]) -> dict[str, Param]:
     """The parameters with each coded one replaced by its label in the active language (slots filled), and each
     listed one joined by the language's list separator."""
@@ -132,7 +139,7 @@ def worded(kind: Kind, params: Mapping[str, Param]) -> dict[str, Param]:
     if kind.listed:
         separator = translation.gettext("、")
         params = {
-            name: separator.join(value.split("\n")) if name in kind.listed and isinstance(value, str) else value
+            name: separator.join(_items(kind, name, value)) if name in kind.listed and isinstance(value, str) else value
             for name, value in params.items()
         }
     if not kind.coded:
@@ -140,7 +147,7 @@ def worded(kind: Kind, params: Mapping[str, Param]) -> dict[str, Param]:
     found = {
         name: _labels(labels).get(value)
         for name, labels in kind.coded.items()
-        if isinstance(value := params.get(name), str)
+        if name not in kind.listed and isinstance(value := params.get(name), str)
     }
     # Labels first, then their slots: a phrase may show another coded parameter ("%(reason)s。案件将退回法院…").
     plain = {**params, **{name: str(label) for name, label in found.items() if label is not None}}
@@ -185,7 +192,9 @@ def checked_params(kind: Kind, params: Mapping[str, Any]) -> dict[str, Param]:
         # A choice's value (a str subclass) is stored as the plain code.
         clean[str(name)] = str(value) if isinstance(value, str) else value
     for name, labels in kind.coded.items():
-        if name in clean and isinstance(clean[name], str) and clean[name] not in _labels(labels):
+        value = clean.get(name)
+        items = value.split("\n") if isinstance(value, str) and name in kind.listed else [value]
+        if isinstance(value, str) and any(item not in _labels(labels) for item in items):
             # Display text passed for a code would reach every reader in the sender's language.
             if name not in kind.written:
                 raise ValueError(

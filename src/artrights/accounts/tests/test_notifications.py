@@ -31,9 +31,21 @@ def test_issuing_a_token_tells_its_owner_in_the_inbox_and_by_e_mail(owner, djang
         "/account/tokens/",
     )
     assert row.title == "您的账户创建了API令牌“信用查询对接”"
-    assert f"（{token.prefix}…，权限范围：credit:query）" in row.body
+    assert f"（{token.prefix}…，权限范围：信用查询）" in row.body
     (message,) = mail.outbox
     assert message.subject == "【ArtRights】您的账户创建了API令牌“信用查询对接”" and message.to == ["qian@example.cn"]
+
+
+def test_the_token_notice_names_its_scopes_in_the_readers_language_not_as_codes(owner):
+    from django.utils import translation
+
+    issue_token(user=owner, name="夜间同步", scopes=["read", "credit:feedback"])
+    row = Notification.objects.get(recipient=owner)
+    assert row.params["scopes"] == "read\ncredit:feedback"
+    with translation.override("zh-hans"):
+        assert "权限范围：只读、惩戒措施反馈）" in row.body
+    with translation.override("en"):
+        assert "read, credit:" not in row.body and "Read only, " in row.body
 
 
 def test_a_token_revoked_by_an_administrator_is_reported_to_its_owner_once(owner, people):

@@ -23,7 +23,7 @@ from artrights.testing import declare_example_kind
 
 pytestmark = pytest.mark.django_db
 
-TOKEN_PARAMS = {"name": "夜间同步", "prefix": "art_abcdefgh", "scopes": "read, write"}
+TOKEN_PARAMS = {"name": "夜间同步", "prefix": "art_abcdefgh", "scopes": "read\nwrite"}
 
 
 @pytest.fixture
