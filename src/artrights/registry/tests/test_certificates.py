@@ -133,6 +133,7 @@ def test_the_offline_command_verifies_without_django_or_a_database(filed, tmp_pa
 
 def test_verification_also_works_inside_a_running_event_loop(filed):
     import asyncio
+    import concurrent.futures
 
     _work, certificate = filed
     with certificate.pdf.open("rb") as fh:
@@ -141,4 +142,7 @@ def test_verification_also_works_inside_a_running_event_loop(filed):
     async def inside_a_loop():
         return verify_bytes(pdf, platform_trust())
 
-    assert asyncio.run(inside_a_loop()).ok
+    # A thread of its own: on an xdist worker a browser test's Playwright session may keep its event loop
+    # running in the main thread, where asyncio.run() refuses to start another.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        assert thread.submit(asyncio.run, inside_a_loop()).result().ok
