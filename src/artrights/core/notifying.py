@@ -46,7 +46,8 @@ class Kind:
     # language: the sender passes ``contract.kind``, never ``contract.get_kind_display()``, whose text would stay
     # in the sender's language. A value the labels do not know (text stored before, free text) shows as stored.
     coded: Mapping[str, Labels] = field(default_factory=dict)
-    # Coded parameters that may instead hold what a person wrote (a note), shown as written.
+    # Coded parameters that may instead hold what a person wrote (a note), passed as :class:`Written` and shown as
+    # written, even when it happens to equal one of the codes.
     written: frozenset[str] = frozenset()
     # Parameters that list several items, stored one per line and shown joined by the reader's list separator
     # ("、" in Chinese, ", " in English); text stored before, without line breaks, shows as stored.
@@ -54,6 +55,15 @@ class Kind:
     # Parameters whose text the sender has in every language (a reason worded in both): stored as ``name`` in
     # Chinese and ``name:en`` beside it, and shown in the reader's language.
     translated: frozenset[str] = frozenset()
+
+
+class Written(str):
+    """What a person wrote, passed for a parameter in a kind's ``written``: stored with a mark beside it
+    (``name:written``), so a note that happens to equal a code ("started") still shows as written."""
+
+
+def _as_written(params: Mapping[str, Param], name: str) -> bool:
+    return params.get(f"{name}:written") is True
 
 
 class Rendered(NamedTuple):
@@ -147,7 +157,7 @@ def worded(kind: Kind, params: Mapping[str, Param]) -> dict[str, Param]:
     found = {
         name: _labels(labels).get(value)
         for name, labels in kind.coded.items()
-        if name not in kind.listed and isinstance(value := params.get(name), str)
+        if name not in kind.listed and not _as_written(params, name) and isinstance(value := params.get(name), str)
     }
     # Labels first, then their slots: a phrase may show another coded parameter ("%(reason)s。案件将退回法院…").
     plain = {**params, **{name: str(label) for name, label in found.items() if label is not None}}
@@ -189,18 +199,26 @@ def checked_params(kind: Kind, params: Mapping[str, Any]) -> dict[str, Param]:
                 f"notification {kind.key}: parameter {name!r} is a {type(value).__name__}; "
                 "pass text or a number (dates as ISO text)"
             )
+        if isinstance(value, Written):
+            if name not in kind.written:
+                raise ValueError(f"notification {kind.key}: parameter {name!r} does not take what a person wrote")
+            clean[f"{name}:written"] = True
         # A choice's value (a str subclass) is stored as the plain code.
         clean[str(name)] = str(value) if isinstance(value, str) else value
     for name, labels in kind.coded.items():
         value = clean.get(name)
         items = value.split("\n") if isinstance(value, str) and name in kind.listed else [value]
-        if isinstance(value, str) and any(item not in _labels(labels) for item in items):
-            # Display text passed for a code would reach every reader in the sender's language.
-            if name not in kind.written:
-                raise ValueError(
-                    f"notification {kind.key}: parameter {name!r} is {clean[name]!r}, not one of its codes "
-                    "(pass the value, e.g. contract.kind, not its display text)"
-                )
+        if isinstance(value, str) and not _as_written(clean, name) and any(i not in _labels(labels) for i in items):
+            # Display text passed for a code would reach every reader in the sender's language; what a person wrote
+            # is marked, or the day someone types a code it would show as that code's phrase.
+            hint = (
+                "pass what a person wrote as Written(text)"
+                if name in kind.written
+                else "pass the value, e.g. contract.kind, not its display text"
+            )
+            raise ValueError(
+                f"notification {kind.key}: parameter {name!r} is {clean[name]!r}, not one of its codes ({hint})"
+            )
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             for template in (kind.title, kind.body):

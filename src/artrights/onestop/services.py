@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from artrights.accounts.access import require
 from artrights.accounts.models import Organisation, OrganisationKind
 from artrights.core import audit
+from artrights.core.notifying import Written
 from artrights.core.selectors import working_calendar
 from artrights.core.services import PartyInput, notify
 from artrights.evidence import services as evidence
@@ -69,7 +70,7 @@ def _locked(request: ServiceRequest) -> ServiceRequest:
 
 
 def _tell_requester(request: ServiceRequest, note: str, *, actor: Any, **details: str) -> None:
-    """``note`` is a step of N.STEPS (its ``details`` fill the step's slots) or what the staff wrote."""
+    """``note`` is a step of N.STEPS (its ``details`` fill the step's slots) or what the staff wrote, as ``Written``."""
     notify(
         recipients=[request.requester],
         actor=actor,
@@ -260,7 +261,7 @@ def add_note(*, user: Any, request: ServiceRequest, text: str, for_requester: bo
         note = Note.objects.create(request=request, author=user, text=body, for_requester=for_requester)
         audit.record("onestop.note", request, actor=user, changes={"for_requester": for_requester})
         if for_requester:
-            _tell_requester(request, body, actor=user)
+            _tell_requester(request, Written(body), actor=user)
     return note
 
 
@@ -275,7 +276,7 @@ def close(*, user: Any, request: ServiceRequest, outcome: str) -> ServiceRequest
         request.closed_at = timezone.now()
         request.save(update_fields=["status", "outcome", "closed_at"])
         audit.record("onestop.close", request, actor=user)
-        _tell_requester(request, result, actor=user)
+        _tell_requester(request, Written(result), actor=user)
     return request
 
 

@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from artrights.core import notifying, services, sms, tasks
 from artrights.core.models import Channel, Delivery, DeliveryStatus, Notification
-from artrights.core.notifying import Kind
+from artrights.core.notifying import Kind, Written
 from artrights.core.services import notify
 from artrights.testing import EXAMPLE_KIND as EXAMPLE
 from artrights.testing import declare_example_kind
@@ -143,9 +143,31 @@ def test_a_step_phrase_fills_its_own_slots_and_a_written_note_shows_as_written(r
         assert row.body == "Studio: Accepted; handler: Ma"
     with translation.override("zh-hans"):
         assert row.body == "Studio：已受理，承办人：Ma"
-    (written,) = notify(recipients=[reader], kind="onestop.status_changed", params={**step, "note": "请补交授权书。"})
+    note = {**step, "note": Written("请补交授权书。")}
+    (written,) = notify(recipients=[reader], kind="onestop.status_changed", params=note)
     with translation.override("en"):
         assert written.body == "Studio: 请补交授权书。"
+
+
+def test_a_note_a_person_wrote_that_equals_a_step_code_shows_as_written_in_every_language(reader):
+    note = {"number": 7, "station": "Studio", "note": Written("started")}
+    (row,) = notify(recipients=[reader], kind="onestop.status_changed", params=note)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert Notification.objects.get(pk=row.pk).body.endswith("started")
+    (step,) = notify(recipients=[reader], kind="onestop.status_changed", params={**note, "note": "started"})
+    with translation.override("zh-hans"):
+        assert step.body == "Studio：开始办理。"
+
+
+def test_a_note_a_person_wrote_passed_without_its_mark_is_refused_when_sending(reader):
+    with pytest.raises(ValueError, match="Written"):
+        notify(recipients=[reader], kind="onestop.status_changed", params={"number": 7, "station": "S", "note": "好"})
+
+
+def test_what_a_person_wrote_is_refused_for_a_parameter_that_only_takes_codes(reader):
+    with pytest.raises(ValueError, match="what a person wrote"):
+        notify(recipients=[reader], kind="licensing.to_sign", params={**TO_SIGN, "kind": Written("licence")})
 
 
 def test_a_step_phrase_missing_a_slot_fails_when_sending(reader):

@@ -131,7 +131,8 @@ def tell(case: Case, recipients: Any, kind: str, *, actor: Any, **params: Any) -
         recipients=recipients,
         kind=kind,
         subject=case,
-        params={"number": case.number, **{k: str(v) for k, v in params.items()}},
+        # What a person wrote keeps its mark (``Written``); a date or a number becomes its text.
+        params={"number": case.number, **{k: v if isinstance(v, str) else str(v) for k, v in params.items()}},
         url=case_url(case),
         actor=actor,
     )

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from artrights.accounts.access import require, visible_to
 from artrights.accounts.models import Organisation, OrganisationKind
 from artrights.core import audit
+from artrights.core.notifying import Written
 from artrights.core.services import PartyInput, resolve_party, store_file
 from artrights.evidence.models import EvidenceRecord
 from artrights.matching.models import MatchReport
@@ -291,7 +292,7 @@ def decide_acceptance(*, user: Any, case: Case, accept: bool, reason: str = "") 
     case.save()
     audit.record("mediation.accept" if accept else "mediation.reject", case, actor=user)
     decision = "accepted" if accept else "rejected"
-    note = reason if not accept else "accepted"
+    note = Written(reason) if not accept else "accepted"
     tell(
         case,
         party_people(case, Side.APPLICANT) + court_people(case),
@@ -517,7 +518,7 @@ def confirm(*, user: Any, case: Case, accept: bool, reason: str = "") -> Case:
         list(admins_of(case)) + party_people(case),
         N.CASE_DECIDED.key,
         decision="mediator_declined",
-        note=reason,
+        note=Written(reason),
         actor=user,
     )
     return case
@@ -594,7 +595,7 @@ def decide_recusal(
         party_people(case) + [recusal.mediator.user] + ([replacement.user] if grant and replacement else []),
         N.RECUSAL_DECIDED.key,
         decision=recusal.status,
-        note="replaced" if replaced else decision,
+        note="replaced" if replaced else Written(decision),
         **({"replacement": replacement.name} if replacement is not None and replaced else {}),
         actor=user,
     )
@@ -818,7 +819,7 @@ def withdraw(*, user: Any, case: Case, reason: str = "") -> Case:
         party_people(case) + mediator_people(case) + list(admins_of(case)) + court_people(case),
         N.CASE_ENDED.key,
         outcome=case.status,
-        note=case.end_note or "withdrawn",
+        note=Written(case.end_note) if case.end_note else "withdrawn",
         actor=user,
     )
     return case

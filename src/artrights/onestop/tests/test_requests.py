@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from artrights.core.models import Notification
 from artrights.onestop import services
@@ -40,6 +41,18 @@ def test_the_staff_hear_of_a_new_request_and_the_requester_follows_each_step(pai
     services.rate(user=painter, request=request, rating=5, comment="处理及时。")
     request.refresh_from_db()
     assert (request.rating, request.rating_comment) == (5, "处理及时。")
+
+
+def test_a_note_the_staff_typed_that_equals_a_step_code_reaches_the_requester_as_typed(painter, clerk, station):
+    request = factories.service_request(painter, station)
+    services.triage(user=clerk, request=request)
+    services.add_note(user=clerk, request=request, text="started")
+    services.close(user=clerk, request=request, outcome="triaged")
+    told = Notification.objects.filter(recipient=painter, kind="onestop.status_changed").order_by("pk")
+    _triaged, note, closing = told
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert note.body.endswith("started") and closing.body.endswith("triaged")
 
 
 def test_staff_who_bring_a_request_of_their_own_to_their_workstation_are_not_told_of_their_own_steps(painter, clerk):
