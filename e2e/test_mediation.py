@@ -252,3 +252,31 @@ def test_the_case_page_is_titled_for_one_case_and_a_partys_obligation_card_has_n
     for row in cards.all():
         assert "—" not in row.inner_text()
     page.set_viewport_size(DESKTOP)
+
+
+def test_a_respondent_who_refuses_in_english_ends_the_case_in_each_readers_own_language(
+    live_server, page, screenshot, as_user, cast
+):
+    from artrights.mediation.models import Case
+    from artrights.mediation.tests import factories
+
+    case = factories.accepted(cast["applicant"], cast["admin"])
+    base = live_server.url
+    as_user("med-respondent")
+    page.goto(f"{base}/mediation/cases/{case.number}/")
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("action-answer").locator("summary").click()
+    page.select_option("select[name=consent]", "0")
+    page.get_by_test_id("do-answer").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("ending").inner_text() == "The respondent does not agree to mediate."
+    assert Case.objects.get().end_note == ""
+
+    as_user("med-applicant")
+    page.goto(f"{base}/mediation/cases/{case.number}/")
+    assert page.get_by_test_id("ending").inner_text() == "被申请人不同意调解。"
+    _three_ways(page, screenshot, "ending")
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("ending").inner_text() == "The respondent does not agree to mediate."

@@ -199,6 +199,15 @@ class FailureReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class Ending(models.TextChoices):
+    """How a case ended in the platform's own words, which no person wrote: stored as the code, so each reader reads
+    them in their own language, whoever's act or whichever job ended the case; ``end_note`` keeps what a person
+    wrote (a rejection's or withdrawal's reason, the mediator's note)."""
+
+    RESPONDENT_REFUSED = "respondent_refused", _("被申请人不同意调解。")
+    NO_ANSWER = "no_answer", _("被申请人未在期限内答复是否同意调解，视为不同意。")
+
+
 class Counter(models.Model):
     """The last case or agreement number handed out per kind and year; locked in the writing transaction."""
 
@@ -253,6 +262,7 @@ class Case(models.Model):
     mediation_due = models.DateField(_("调解期限届满日"), null=True, blank=True)
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     end_reason = models.CharField(_("结束原因"), max_length=24, blank=True)
+    ending = models.CharField(_("结束情形"), max_length=24, choices=Ending.choices, blank=True)
     end_note = models.TextField(_("结束说明"), max_length=4000, blank=True)
     cost_conduct = models.TextField(_("导致调解成本增加的行为"), max_length=4000, blank=True)
     court_note = models.CharField(_("法院处理情况"), max_length=500, blank=True)
@@ -285,6 +295,12 @@ class Case(models.Model):
     @property
     def is_court_case(self) -> bool:
         return self.source in COURT_SOURCES
+
+    def ending_text(self) -> str:
+        """How the case ended, in the reader's language: the platform's wording of it, else the failure's reason."""
+        if self.ending:
+            return self.get_ending_display()
+        return str(dict(FailureReason.choices).get(self.end_reason, ""))
 
     def applicants(self) -> list[CaseParty]:
         return [p for p in self.parties.all() if p.side == Side.APPLICANT]

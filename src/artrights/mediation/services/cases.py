@@ -50,6 +50,7 @@ from ..models import (
     Conflict,
     ConflictGround,
     DisputeType,
+    Ending,
     Extension,
     ExtensionAnswer,
     ExtensionStatus,
@@ -335,8 +336,7 @@ def answer(*, user: Any, case: Case, consent: bool) -> Case:
     day = today()
     if not consent:
         CASE_FLOW.apply(case, "refuse")
-        case.ended_on, case.end_reason = day, FailureReason.PARTY_REFUSES
-        case.end_note = str(_("被申请人不同意调解。"))
+        case.ended_on, case.end_reason, case.ending = day, FailureReason.PARTY_REFUSES, Ending.RESPONDENT_REFUSED
     elif all(p.consent for p in case.respondents()):
         _start_choice(case, day)
     case.overdue_step = ""

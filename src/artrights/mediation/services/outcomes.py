@@ -31,6 +31,7 @@ from ..models import (
     CaseStatus,
     ConfirmationStatus,
     CreditReferral,
+    Ending,
     FailureReason,
     JudicialConfirmation,
     Obligation,
@@ -376,8 +377,7 @@ def sweep(on: dt.date | None = None) -> dict[str, int]:
         with transaction.atomic():
             case = locked(case)
             CASE_FLOW.apply(case, "refuse")
-            case.ended_on, case.end_reason = day, FailureReason.PARTY_REFUSES
-            case.end_note = str(_("被申请人未在期限内答复是否同意调解，视为不同意。"))
+            case.ended_on, case.end_reason, case.ending = day, FailureReason.PARTY_REFUSES, Ending.NO_ANSWER
             case.overdue_step = ""
             case.save()
             audit.record("mediation.no_answer", case)
@@ -408,7 +408,7 @@ def sweep(on: dt.date | None = None) -> dict[str, int]:
             end_as_failed(
                 locked(case),
                 reason=FailureReason.EXPIRED,
-                note=str(_("调解期限于 %(date)s 届满，当事人未同意延长。") % {"date": case.mediation_due}),
+                note="",  # the reason says it in the reader's language, the page shows the day the period ran out
                 actor=None,
                 action="expire",
             )
