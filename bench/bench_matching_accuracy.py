@@ -25,7 +25,12 @@ no source with it.  No parameter has ever been chosen on fresh (game scenes, pho
 Usage:
   python bench/bench_matching_accuracy.py --data /work/benchdata [--data /work/benchsets/games ...] \
       [--bench /work/shared/bench] [--baseline-python /work/benchenv/bin/python] [--out DIR] \
-      [--keypoints-per-ref 200] [--families]
+      [--keypoints-per-ref 200] [--families] [--distractors /work/benchdata ...]
+
+At registry scale: ``--distractors SET`` adds that set's references to every --data set's registry as works no
+query copies (the hidden set has 2,000; ours 110-1,000).  Take them from another image pool (the builder's sets
+share one pool; portraits and scenes another; fresh its own), e.g. fresh with the default set, portraits and
+scenes as distractors: 1,830 references.
 """
 
 from __future__ import annotations
@@ -87,6 +92,37 @@ def at_thresholds(gt: dict[str, str], rows: list[tuple[str, str, float]]) -> dic
     return out
 
 
+def with_distractors(references: Path, distractors: list[str], folder: Path) -> Path:
+    """The set's references, plus every reference of the ``--distractors`` folders under a prefixed name (links,
+    not copies): the registry at a larger size, with the same copies and non-copies.  The hidden set has 2,000
+    registered works; ours 110-1,000, and a larger registry holds more works that share a frame or a style with
+    a query.  A distractor must come from another image pool (a set built from the same pool may hold the same
+    picture), so the wrong pairs that name one are printed for a look."""
+    if not distractors:
+        return references
+    if folder.exists():
+        for link in folder.iterdir():
+            link.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    for image in references.iterdir():
+        (folder / image.name).symlink_to(image.resolve())
+    for other in map(Path, distractors):
+        tag = other.resolve().name
+        for image in (other / "references").iterdir():
+            (folder / f"{DISTRACTOR}{tag}-{image.name}").symlink_to(image.resolve())
+    return folder
+
+
+DISTRACTOR = "x-"
+
+
+def distractor_hits(gt: dict[str, str], rows: list[tuple[str, str, float]], top: int = 8) -> list[str]:
+    """The strongest wrong pairs whose reference is a distractor: a look tells a shared style from the same
+    picture in two pools."""
+    wrong = sorted(((s, q, r) for q, r, s in rows if r.startswith(DISTRACTOR) and gt.get(q, "") != r), reverse=True)
+    return [f"{s:.4f} {q} -> {r}" for s, q, r in wrong[:top]]
+
+
 def run_set(S: Any, data: Path, out: Path, a: argparse.Namespace) -> dict[str, Any]:
     """Match one development set and score it; the metrics, with the per-family breakdown."""
     gt = S.read_gt(str(data / "gt.csv"))
@@ -95,9 +131,10 @@ def run_set(S: Any, data: Path, out: Path, a: argparse.Namespace) -> dict[str, A
     preds = out / "preds_engine.csv"
     t0 = time.time()
     c0 = time.process_time()
+    references = with_distractors(data / "references", a.distractors, out / "references")
     if not (a.rescore and preds.exists()):
         match_folders(
-            data / "references",
+            references,
             data / "queries",
             preds,
             progress=a.progress,
@@ -111,9 +148,10 @@ def run_set(S: Any, data: Path, out: Path, a: argparse.Namespace) -> dict[str, A
     m["by_family"] = S.family_breakdown(gt, rows, fam, m["threshold_at_p90"])
     m["overconfidence"] = overconfidence(gt, rows)
     m["at_thresholds"] = at_thresholds(gt, rows)
+    m["distractor_hits"] = distractor_hits(gt, rows) if a.distractors else []
     m["wall_s"] = time.time() - t0
     m["main_cpu_s"] = time.process_time() - c0
-    m["n_refs"] = sum(1 for _ in (data / "references").iterdir())
+    m["n_refs"] = sum(1 for _ in references.iterdir())
     m["n_queries"] = len(gt)
     with open(out / "metrics_engine.json", "w") as f:
         json.dump(m, f, indent=1)
@@ -199,6 +237,13 @@ def main() -> None:
         help="count every inlier, also those a stronger candidate explains (the engine's default explains them away)",
     )
     ap.add_argument(
+        "--distractors",
+        action="append",
+        default=[],
+        help="a set whose references join every --data set's registry as non-matching works (repeat; from "
+        "another image pool only)",
+    )
+    ap.add_argument(
         "--keypoints-per-ref",
         type=int,
         default=512,
@@ -237,6 +282,9 @@ def main() -> None:
             f"R@1 {spread([m['recall_at_rank1'] for m in metrics.values()])}; weakest family µAP {spread(weakest)}"
         )
     threshold_table(metrics)
+    for name, m in metrics.items():
+        if m["distractor_hits"]:
+            print(f"\nstrongest wrong pairs naming a distractor in {name}:\n  " + "\n  ".join(m["distractor_hits"]))
     if a.families:
         family_table(metrics)
 
