@@ -151,6 +151,44 @@ def test_on_a_wide_screen_every_link_is_in_the_header_without_a_menu(live_server
     _shot(page, f"header-desktop-{language}")
 
 
+def _nav_line_tops(page):
+    """The top of each item of the header's navigation the reader sees, by its words."""
+    return page.evaluate(
+        """() => [...document.querySelector('header nav').children]
+            .filter((item) => item.getClientRects().length)
+            .map((item) => [item.textContent.trim(), Math.round(item.getBoundingClientRect().top)])"""
+    )
+
+
+# The administrator has the most links (the back office besides everyone's); the court liaison the longest role.
+@pytest.mark.parametrize("role", ["admin", "court"])
+def test_on_a_wide_screen_the_navigation_is_one_line_in_english_as_in_chinese(
+    live_server, page, login, make_user, role
+):
+    user = make_user(f"wide-{role}", role)
+    page.set_viewport_size(DESKTOP)
+    heights = {}
+    for language in ("zh-hans", "en"):
+        if language == "zh-hans":
+            login(user.username)
+        else:
+            page.get_by_test_id("lang-switch").click()
+            page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == ("en" if language == "en" else "zh-CN")
+        tops = _nav_line_tops(page)
+        assert len(tops) == (13 if role == "admin" else 12), tops  # every link, who is signed in, out, language
+        assert max(top for _, top in tops) - min(top for _, top in tops) <= 4, tops
+        heights[language] = page.locator("header").bounding_box()["height"]
+        _shot(page, f"header-wide-{role}-{'zh' if language == 'zh-hans' else 'en'}")
+    # The brand above one line of links, the same in both languages.
+    assert abs(heights["en"] - heights["zh-hans"]) <= 2, heights
+    assert heights["en"] < 100, heights
+    # The short English words lead to the pages their full names title.
+    page.get_by_role("link", name="Guide", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("guide-title").inner_text() == "Service guide"
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_visitor_on_a_phone_signs_in_from_the_header_without_opening_the_menu(live_server, page, language):
     page.set_viewport_size(PHONE)
