@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from artrights.accounts.services import issue_token
+from artrights.testing import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -150,6 +151,44 @@ def test_on_a_wide_screen_every_link_is_in_the_header_without_a_menu(live_server
     _shot(page, f"header-desktop-{language}")
 
 
+def _nav_line_tops(page):
+    """The top of each item of the header's navigation the reader sees, by its words."""
+    return page.evaluate(
+        """() => [...document.querySelector('header nav').children]
+            .filter((item) => item.getClientRects().length)
+            .map((item) => [item.textContent.trim(), Math.round(item.getBoundingClientRect().top)])"""
+    )
+
+
+# The administrator has the most links (the back office besides everyone's); the court liaison the longest role.
+@pytest.mark.parametrize("role", ["admin", "court"])
+def test_on_a_wide_screen_the_navigation_is_one_line_in_english_as_in_chinese(
+    live_server, page, login, make_user, role
+):
+    user = make_user(f"wide-{role}", role)
+    page.set_viewport_size(DESKTOP)
+    heights = {}
+    for language in ("zh-hans", "en"):
+        if language == "zh-hans":
+            login(user.username)
+        else:
+            page.get_by_test_id("lang-switch").click()
+            page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == ("en" if language == "en" else "zh-CN")
+        tops = _nav_line_tops(page)
+        assert len(tops) == (13 if role == "admin" else 12), tops  # every link, who is signed in, out, language
+        assert max(top for _, top in tops) - min(top for _, top in tops) <= 4, tops
+        heights[language] = page.locator("header").bounding_box()["height"]
+        _shot(page, f"header-wide-{role}-{'zh' if language == 'zh-hans' else 'en'}")
+    # The brand above one line of links, the same in both languages.
+    assert abs(heights["en"] - heights["zh-hans"]) <= 2, heights
+    assert heights["en"] < 100, heights
+    # The short English words lead to the pages their full names title.
+    page.get_by_role("link", name="Guide", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("guide-title").inner_text() == "Service guide"
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_visitor_on_a_phone_signs_in_from_the_header_without_opening_the_menu(live_server, page, language):
     page.set_viewport_size(PHONE)
@@ -184,3 +223,117 @@ def test_the_header_fits_a_small_phone_in_english_with_many_unread_messages(live
     assert _menu_button_state(page, "Menu") is False  # the button shows only its icon, and is still named
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     _shot(page, "header-phone-320-en")
+
+
+def _focused(page):
+    """What has the keyboard's focus: a link's address, else the control's test id."""
+    return page.evaluate(
+        "() => { const e = document.activeElement; return e.getAttribute('href') || e.dataset.testid || e.tagName; }"
+    )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_on_a_phone_escape_closes_the_menu_and_gives_the_focus_back_to_its_button(
+    live_server, page, login, reader, language
+):
+    menu_name = TITLES[language][2]
+    page.set_viewport_size(PHONE)
+    _sign_in_in(page, login, reader.username, language)
+    page.goto(f"{live_server.url}/dashboard/")
+    page.get_by_test_id("nav-menu-button").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert _focused(page) == "/licensing/catalogue/"  # deep in the menu
+    page.keyboard.press("Escape")
+    assert not page.get_by_test_id("nav-guide").is_visible()
+    assert _menu_button_state(page, menu_name) is False
+    assert _focused(page) == "nav-menu-button"
+    _shot(page, f"header-phone-escaped-{language}")
+    # Escape from the button itself closes it too, and the menu opens again from the keyboard.
+    page.keyboard.press("Enter")
+    assert page.get_by_test_id("nav-guide").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.get_by_test_id("nav-guide").is_visible()
+    assert _focused(page) == "nav-menu-button"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_on_a_phone_a_tap_outside_the_open_menu_closes_it(live_server, page, login, reader, language):
+    dashboard_title, _guide, menu_name = TITLES[language]
+    page.set_viewport_size(PHONE)
+    _sign_in_in(page, login, reader.username, language)
+    page.goto(f"{live_server.url}/dashboard/")
+    page.get_by_test_id("nav-menu-button").click()
+    assert page.get_by_test_id("nav-guide").is_visible()
+    _shot(page, f"header-phone-open-before-tap-{language}")
+    page.get_by_test_id("dashboard-title").click()  # the page below the opened menu
+    assert not page.get_by_test_id("nav-guide").is_visible()
+    assert _menu_button_state(page, menu_name) is False
+    assert page.get_by_test_id("dashboard-title").inner_text() == dashboard_title  # still on the same page
+    _shot(page, f"header-phone-tapped-outside-{language}")
+    # A tap on the menu's own links still follows them, and one in the bar (the inbox) works while it is open.
+    page.get_by_test_id("nav-menu-button").click()
+    page.get_by_test_id("inbox-link").click()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/inbox/"
+
+
+def test_on_a_phone_tab_goes_through_the_open_menu_before_the_inbox_and_language_in_the_bar(
+    live_server, page, login, reader
+):
+    page.set_viewport_size(PHONE)
+    login(reader.username)
+    page.goto(f"{live_server.url}/dashboard/")
+    page.get_by_test_id("nav-menu-button").focus()
+    page.keyboard.press("Enter")
+    forward = []
+    for _ in range(9):
+        page.keyboard.press("Tab")
+        forward.append(_focused(page))
+    # The menu's links top to bottom, sign-out last, then up to the bar: inbox and language, never back down.
+    assert forward == [
+        "/registry/search/",
+        "/licensing/catalogue/",
+        "/statistics/",
+        "/verify/",
+        "/guide/",
+        "/dashboard/",
+        "/account/tokens/",
+        "/accounts/password/",
+        "logout",
+    ], forward
+    page.keyboard.press("Tab")
+    assert _focused(page) == "/inbox/"
+    page.keyboard.press("Tab")
+    assert _focused(page) == "lang-switch"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert _focused(page) == "logout"  # Shift+Tab walks the same way back
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!document.activeElement.closest('header')")  # on into the page after the bar
+    # With the menu closed the bar's own order is unchanged: button, inbox, language.
+    page.get_by_test_id("nav-menu-button").focus()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert _focused(page) == "/inbox/"
+
+
+def test_without_javascript_the_phone_menu_still_opens_and_closes(browser, live_server, reader):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_test_id("username").fill(reader.username)
+        page.get_by_test_id("password").fill(TEST_PASSWORD)
+        page.get_by_test_id("login-submit").click()
+        page.wait_for_load_state()
+        assert not page.get_by_test_id("nav-guide").is_visible()
+        page.get_by_test_id("nav-menu-button").click()
+        assert page.get_by_test_id("nav-guide").is_visible()
+        page.get_by_test_id("nav-menu-button").click()
+        assert not page.get_by_test_id("nav-guide").is_visible()
+    finally:
+        context.close()

@@ -9,6 +9,9 @@ from .models import ApiToken, Organisation, User
 class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "display_name", "role", "organisation", "is_active", "last_login"]
     list_filter = ["role", "is_active", "organisation"]
+    # Written by signing in and by creating the account; the form would send them back to the second, and the
+    # audit row of a role change would show them changed too.
+    readonly_fields = ["last_login", "date_joined"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (_("平台角色"), {"fields": ("role", "organisation", "display_name", "phone", "verified_phone")}),

@@ -1,9 +1,13 @@
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from artrights.accounts.models import Organisation, Role, User
 from artrights.accounts.services import create_user
+from artrights.core import audit
+from artrights.core.models import AuditEvent
 from artrights.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +176,94 @@ def test_the_createuser_command_creates_a_user_with_the_role(capsys):
     call_command("createuser", "cli-mediator", role="mediator", password=TEST_PASSWORD)
     assert User.objects.get(username="cli-mediator").role == Role.MEDIATOR
     assert "cli-mediator" in capsys.readouterr().out
+
+
+def _events_since(seq):
+    return list(AuditEvent.objects.filter(seq__gt=seq).order_by("seq"))
+
+
+def _last_seq():
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def test_signing_in_writes_one_signed_in_row_and_no_changed_record_row(client, artist):
+    before = _last_seq()
+    response = client.post(
+        "/accounts/login/", {"username": artist.username, "password": TEST_PASSWORD}, REMOTE_ADDR=OWNER_HOME
+    )
+    assert response.status_code == 302
+    artist.refresh_from_db()
+    assert artist.last_login is not None  # the sign-in did update the account...
+    events = _events_since(before)
+    # ...and the trail holds the sign-in alone, not a "changed a record" for last_login beside it.
+    assert [(e.action, e.object_type, e.object_id, e.actor_id) for e in events] == [
+        ("login", "accounts.user", str(artist.pk), artist.pk)
+    ]
+    assert events[0].ip_address == OWNER_HOME
+    with translation.override("en"):
+        assert audit.action_label(events[0].action) == "Signed in"
+
+
+@pytest.mark.real_password_hashing
+def test_signing_in_with_a_password_hashed_the_old_way_rehashes_it_without_a_second_row(client, artist, settings):
+    # An account from before Argon2 gets its hash upgraded at sign-in: bookkeeping, not the user's act either.
+    User.objects.filter(pk=artist.pk).update(password=make_password(TEST_PASSWORD, hasher="pbkdf2_sha256"))
+    before = _last_seq()
+    response = client.post("/accounts/login/", {"username": artist.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    artist.refresh_from_db()
+    assert artist.password.startswith("argon2")
+    assert [e.action for e in _events_since(before)] == ["login"]
+
+
+def test_a_wrong_password_writes_one_failed_row_and_changes_nothing(client, artist):
+    before = _last_seq()
+    client.post("/accounts/login/", {"username": artist.username, "password": "wrong-password"})
+    assert [(e.action, e.object_id) for e in _events_since(before)] == [("login_failed", artist.username)]
+    artist.refresh_from_db()
+    assert artist.last_login is None
+
+
+def test_the_language_switch_after_signing_in_is_recorded_as_the_users_change_of_language(client, artist):
+    client.post("/accounts/login/", {"username": artist.username, "password": TEST_PASSWORD})
+    before = _last_seq()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dashboard/"})
+    events = _events_since(before)
+    assert [(e.action, e.actor_id, e.changes) for e in events] == [
+        ("update", artist.pk, {"language": ["zh-hans", "en"]})
+    ]
+
+
+def _admin_form_data(response):
+    """What the back office's change form sends back when nothing is edited: every field as the page shows it."""
+    data: dict[str, str | list[str]] = {}
+    for bound in response.context["adminform"].form:
+        value = bound.value()
+        if isinstance(value, bool):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound.html_name] = [str(v) for v in value]
+        elif value is not None:
+            data[bound.html_name] = bound.field.widget.format_value(value) or ""
+    return data
+
+
+def test_an_administrator_changing_a_users_role_in_the_back_office_is_still_recorded(client, make_user, artist):
+    admin = make_user("platform-admin", "admin")
+    client.post("/accounts/login/", {"username": artist.username, "password": TEST_PASSWORD})
+    signed_in_at = User.objects.get(pk=artist.pk).last_login
+    client.force_login(admin)
+    page = f"/admin/accounts/user/{artist.pk}/change/"
+    data = _admin_form_data(client.get(page))
+    data["role"] = "agency"
+    before = _last_seq()
+    response = client.post(page, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    artist.refresh_from_db()
+    assert artist.role == "agency"
+    assert artist.last_login == signed_in_at  # the back office shows the sign-in time, and leaves it alone
+    changes = [e for e in _events_since(before) if e.action == "update" and e.object_type == "accounts.user"]
+    assert len(changes) == 1
+    assert changes[0].changes == {"role": ["artist", "agency"]}  # only what the administrator changed
+    assert changes[0].actor_id == admin.pk
