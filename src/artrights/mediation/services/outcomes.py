@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from artrights.accounts.access import require
 from artrights.core import audit, public_url
 from artrights.core.services import notify
+
+if TYPE_CHECKING:
+    from ..agreement_pdf import ReferralDocument
 
 from .. import notifications as N
 from ..models import (
@@ -304,10 +307,29 @@ def make_referral(case: Case) -> Case:
     from artrights.registry.keys import signing_identity
     from artrights.timestamps import services as timestamps
 
-    from ..agreement_pdf import ReferralDocument, render_referral
+    from ..agreement_pdf import render_referral
 
     if case.referral_pdf:
         return case
+    with translation.override(settings.LANGUAGE_CODE):  # a court document is in Chinese, whoever's act made it
+        doc = _referral_document(case)
+    identity = signing_identity()
+    signed = sign_pdf(
+        render_referral(doc, font=settings.ARTRIGHTS_CJK_FONT),
+        identity.key,
+        identity.chain,
+        timestamps.answer,
+        reason="调解不成移送函 / referral",
+    )
+    case.referral_pdf.save(f"{doc.number}.pdf", ContentFile(signed), save=False)
+    case.referral_sha256 = hashlib.sha256(signed).hexdigest()
+    case.save(update_fields=["referral_pdf", "referral_sha256"])
+    return case
+
+
+def _referral_document(case: Case) -> ReferralDocument:
+    from ..agreement_pdf import ReferralDocument
+
     sides = dict(Side.choices)
     evidence = [
         f"{e.number or e.pk} {e.get_kind_display()} {e.source_url or e.page_title or ''}".strip()
@@ -315,7 +337,7 @@ def make_referral(case: Case) -> Case:
         for e in case.evidence.all()
     ]
     evidence += [f"比对报告 #{r.pk}（{len(r.results)} 项匹配）" for r in case.match_reports.all()]
-    doc = ReferralDocument(
+    return ReferralDocument(
         number=f"{case.number}-YS",
         case_number=case.number,
         organisation=case.organisation.name,
@@ -334,18 +356,6 @@ def make_referral(case: Case) -> Case:
         issued_on=today(),
         verify_url=public_url.absolute("/verify/"),
     )
-    identity = signing_identity()
-    signed = sign_pdf(
-        render_referral(doc, font=settings.ARTRIGHTS_CJK_FONT),
-        identity.key,
-        identity.chain,
-        timestamps.answer,
-        reason="调解不成移送函 / referral",
-    )
-    case.referral_pdf.save(f"{doc.number}.pdf", ContentFile(signed), save=False)
-    case.referral_sha256 = hashlib.sha256(signed).hexdigest()
-    case.save(update_fields=["referral_pdf", "referral_sha256"])
-    return case
 
 
 # --- the sweep -----------------------------------------------------------------------------------------------------

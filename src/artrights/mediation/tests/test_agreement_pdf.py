@@ -81,6 +81,29 @@ def test_the_referral_of_a_failed_delegated_case_is_a_signed_document(respondent
     assert verdict.document is not None and verdict.document.refers_to == case.number
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_the_referral_reads_in_chinese_when_the_court_liaison_works_in_english(respondent, admin, mediator, tmp_path):
+    from django.utils import translation
+
+    from artrights.mediation.models import Source
+
+    case = factories.registered(admin, Source.COURT_DELEGATED)
+    case = services.decide_acceptance(user=admin, case=case, accept=True)
+    case = services.answer(user=respondent, case=case, consent=True)
+    case = services.appoint(user=admin, case=case, mediator=mediator)
+    case = services.confirm(user=mediator.user, case=case, accept=True)
+    case = services.fail(user=mediator.user, case=case, reason="big_gap", cost_conduct="被申请人两次无故缺席")
+    with translation.override("en"):
+        case = services.record_court_step(user=admin, case=case, step="transfer_to_court")
+    path = tmp_path / "referral.pdf"
+    path.write_bytes(case.referral_pdf.read())
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    for expected in ("法院委派（立案前）", "双方分歧较大，难以达成协议", "被申请人两次无故缺席"):
+        assert expected in flat
+    assert "The parties" not in text and "Court-delegated" not in text
+
+
 def test_a_pdf_signed_with_other_agreement_text_than_the_log_recorded_fails_the_agreement_check(signed):
     """Even a PDF the platform's key signed fails when its agreement text does not hash to the logged digest."""
     import dataclasses
