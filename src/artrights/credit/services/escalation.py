@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from artrights.accounts.access import require
@@ -73,10 +75,13 @@ def escalate(*, user: Any, entry: ListEntry, source_dept: str, decision_no: str)
             _("列入经营异常名录满三年（%(date)s）仍未履行义务的，才能转列严重失信名单。"),
             date=due.isoformat(),
         )
-    facts = _("自 %(listed_on)s 列入经营异常名录（%(number)s），满三年仍未履行义务。") % {
-        "listed_on": entry.listed_on.isoformat() if entry.listed_on else "",
-        "number": entry.number,
-    }
+    # The record's facts and the listing's basis are a legal record (committed to the public log, sent to partner
+    # departments): worded in the platform's official language, whoever's interface proposed it.
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = _("自 %(listed_on)s 列入经营异常名录（%(number)s），满三年仍未履行义务。") % {
+            "listed_on": entry.listed_on.isoformat() if entry.listed_on else "",
+            "number": entry.number,
+        }
     record = record_conduct(
         user=user,
         subject=entry.subject,

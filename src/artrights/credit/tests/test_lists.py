@@ -197,6 +197,19 @@ def test_a_supervisor_escalates_a_lasting_abnormal_listing_to_a_proposed_serious
     assert agency.records.filter(behaviour__code="AGENCY_SERIOUS").count() == 1
 
 
+def test_an_escalation_proposed_from_the_english_interface_records_its_facts_and_basis_in_chinese(supervisor, agency):
+    from django.utils import translation
+
+    entry = factories.listed(supervisor, agency, list_type="abnormal_operation", behaviour="AGENCY_ABNORMAL")
+    entry = factories.listed_since(entry, add_months(timezone.localdate(), -37))
+    with translation.override("en"):
+        proposed = services.escalate(
+            user=supervisor, entry=entry, source_dept="深圳市市场监督管理局", decision_no="深市监异〔2029〕3号"
+        )
+    wording = f"列入经营异常名录（{entry.number}），满三年仍未履行义务。"
+    assert wording in proposed.basis and wording in proposed.records.get().facts
+
+
 def test_the_desk_and_the_entry_page_offer_the_escalation_when_it_is_due(client, supervisor, agency):
     entry = factories.listed(supervisor, agency, list_type="abnormal_operation", behaviour="AGENCY_ABNORMAL")
     entry = factories.listed_since(entry, add_months(timezone.localdate(), -36))
