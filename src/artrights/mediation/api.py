@@ -45,6 +45,9 @@ class CaseOut(Schema):
     mediation_due: dt.date | None = Field(description="the last day of the mediation period (calendar days)")
     ended_on: dt.date | None
     end_reason: str
+    ending: str = Field(
+        description="how an ended case ended, as a code: respondent_refused, no_answer, or empty (see end_reason)"
+    )
     overdue_step: str
     parties: list[PartyOut]
     agreement_number: str | None

@@ -50,6 +50,15 @@ def test_a_respondents_refusal_reads_in_each_readers_language_whatever_language_
     assert ending_on_page(client, respondent, case, "en") == REFUSED["en"]
 
 
+def test_the_api_tells_how_a_case_ended_by_its_code(client, applicant, respondent, admin):
+    case = factories.accepted(applicant, admin)
+    with translation.override("en"):
+        services.answer(user=respondent, case=case, consent=False)
+    client.force_login(applicant)
+    found = client.get(f"/api/mediation/cases/{case.number}").json()
+    assert (found["status"], found["end_reason"], found["ending"]) == ("ended", "party_refuses", "respondent_refused")
+
+
 @pytest.mark.parametrize("ran_in", ["en", "zh-hans"])
 def test_a_respondent_who_did_not_answer_in_time_reads_in_each_readers_language(client, applicant, admin, ran_in):
     case = factories.accepted(applicant, admin)
