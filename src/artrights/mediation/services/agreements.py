@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from artrights.accounts.access import require
@@ -280,12 +280,10 @@ def refuse_to_sign(*, user: Any, agreement: Agreement, reason: str) -> Signature
         refused=True,
         note=reason,
     )
-    end_as_failed(
-        case,
-        reason=FailureReason.REFUSED_SIGNATURE,
-        note=str(_("%(name)s 拒绝签名：%(reason)s") % {"name": party.party.name, "reason": reason}),
-        actor=user,
-    )
+    # The note goes into the referral the court receives: worded in the official language, whoever refused.
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(_("%(name)s 拒绝签名：%(reason)s") % {"name": party.party.name, "reason": reason})
+    end_as_failed(case, reason=FailureReason.REFUSED_SIGNATURE, note=note, actor=user)
     return signature
 
 

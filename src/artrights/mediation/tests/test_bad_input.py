@@ -110,6 +110,17 @@ def test_a_refused_signature_ends_the_mediation(applicant, respondent, admin, me
         services.sign(user=respondent, agreement=agreement, sha256=agreement.sha256)
 
 
+def test_a_signature_refused_from_the_english_interface_is_noted_in_chinese_for_the_court(
+    applicant, respondent, admin, mediator
+):
+    case = factories.mediating(applicant, respondent, admin, mediator)
+    agreement = _draft(case, mediator)
+    with translation.override("en"):
+        services.refuse_to_sign(user=respondent, agreement=agreement, reason="The damages are too high")
+    case.refresh_from_db()
+    assert case.end_note == f"{WU['name']} 拒绝签名：The damages are too high"
+
+
 def test_an_extension_without_every_partys_consent_is_refused_naming_who(applicant, respondent, admin, mediator):
     case = factories.mediating(applicant, respondent, admin, mediator)
     due = case.mediation_due
