@@ -66,7 +66,7 @@ def test_the_agreement_reads_in_chinese_with_parties_terms_and_signatures(signed
         assert expected in text
 
 
-def test_the_referral_of_a_failed_delegated_case_is_a_signed_document(respondent, admin, mediator):
+def _failed_delegated_case(respondent, admin, mediator):  # type: ignore[no-untyped-def]
     from artrights.mediation.models import Source
 
     case = factories.registered(admin, Source.COURT_DELEGATED)
@@ -75,6 +75,11 @@ def test_the_referral_of_a_failed_delegated_case_is_a_signed_document(respondent
     case = services.appoint(user=admin, case=case, mediator=mediator)
     case = services.confirm(user=mediator.user, case=case, accept=True)
     case = services.fail(user=mediator.user, case=case, reason="big_gap", cost_conduct="被申请人两次无故缺席")
+    return case
+
+
+def test_the_referral_of_a_failed_delegated_case_is_a_signed_document(respondent, admin, mediator):
+    case = _failed_delegated_case(respondent, admin, mediator)
     case = services.record_court_step(user=admin, case=case, step="transfer_to_court")
     verdict = verify_pdf(case.referral_pdf.read(), platform_trust())
     assert verdict.ok, verdict.summary()
@@ -85,14 +90,7 @@ def test_the_referral_of_a_failed_delegated_case_is_a_signed_document(respondent
 def test_the_referral_reads_in_chinese_when_the_court_liaison_works_in_english(respondent, admin, mediator, tmp_path):
     from django.utils import translation
 
-    from artrights.mediation.models import Source
-
-    case = factories.registered(admin, Source.COURT_DELEGATED)
-    case = services.decide_acceptance(user=admin, case=case, accept=True)
-    case = services.answer(user=respondent, case=case, consent=True)
-    case = services.appoint(user=admin, case=case, mediator=mediator)
-    case = services.confirm(user=mediator.user, case=case, accept=True)
-    case = services.fail(user=mediator.user, case=case, reason="big_gap", cost_conduct="被申请人两次无故缺席")
+    case = _failed_delegated_case(respondent, admin, mediator)
     with translation.override("en"):
         case = services.record_court_step(user=admin, case=case, step="transfer_to_court")
     path = tmp_path / "referral.pdf"
