@@ -66,7 +66,7 @@ def test_the_agreement_reads_in_chinese_with_parties_terms_and_signatures(signed
         assert expected in text
 
 
-def _failed_delegated_case(respondent, admin, mediator):  # type: ignore[no-untyped-def]
+def _failed_delegated_case(respondent, admin, mediator):
     from artrights.mediation.models import Source
 
     case = factories.registered(admin, Source.COURT_DELEGATED)
